@@ -1,0 +1,215 @@
+"""Gvia (גבייה): start the window, or run a command-line subcommand without a screen.
+
+    python main.py [--db PATH]              open the app
+    python main.py SUBCOMMAND --help        demo, import, aging, letters, backup, restore
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+EXIT_USER_ERROR = 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"תאריך לא תקין '{text}' (YYYY-MM-DD)") from None
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", type=Path, help="database file (default: the per-user data folder)")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db = _db_parent()
+    parser = argparse.ArgumentParser(prog="gvia", parents=[db],
+                                     description="Gvia (גבייה) — getting paid, in Hebrew.")
+    parser.add_argument("--lang", choices=("he", "en"), default=None, help="interface language")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[db], help="fill a database with realistic demo data")
+    p.add_argument("--clients", type=int, default=60)
+    p.add_argument("--invoices", type=int, default=400)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (YYYY-MM-DD)")
+
+    p = sub.add_parser("import", parents=[db], help="import clients, invoices, payments (CSV/XLSX)")
+    p.add_argument("--clients", type=Path)
+    p.add_argument("--invoices", type=Path)
+    p.add_argument("--payments", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.add_argument("--month-first", action="store_true",
+                   help="read ambiguous a/b/yyyy dates as mm/dd (US Excel)")
+
+    p = sub.add_parser("aging", parents=[db], help="debt aging report")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--buckets", default=None, help="bucket boundaries in days, e.g. 30,60,90,120")
+    p.add_argument("--out", type=Path, default=None, help="write to a file instead of stdout")
+
+    p = sub.add_parser("letters", parents=[db], help="produce letters as one PDF")
+    p.add_argument("--kind", required=True)
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client")
+    who.add_argument("--all", action="store_true")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--as-of", type=_date, default=None)
+
+    p = sub.add_parser("backup", parents=[db], help="back up the database (verified copy)")
+    p.add_argument("--out", type=Path, default=None, help="backup file (default: backups folder)")
+
+    p = sub.add_parser("restore", parents=[db], help="restore the database from a backup")
+    p.add_argument("--from", dest="source", type=Path, required=True)
+
+    sub.add_parser("check", parents=[db], help="check the database's integrity")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ui.app import run_app
+
+        return run_app(args.db, lang=args.lang)
+    from models.errors import GviaError
+
+    try:
+        return run_command(args)
+    except GviaError as exc:
+        print(f"שגיאה: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("בוטל.", file=sys.stderr)
+        return 130
+
+
+def run_command(args) -> int:
+    handler = COMMANDS[args.command]
+    return handler(args)
+
+
+def _open(args, *, create: bool = True):
+    from models.db import default_db_path, open_database
+
+    return open_database(args.db or default_db_path(), create=create)
+
+
+def _print(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        out.write_text(text, encoding="utf-8", newline="")
+
+
+def cmd_demo(args) -> int:
+    from models.demo import make_demo
+
+    with _open(args):
+        counts = make_demo(clients=args.clients, invoices=args.invoices, seed=args.seed,
+                           as_of=args.as_of or dt.date.today(),
+                           progress=_progress_printer("demo"))
+    print(f"נוצרו {counts['clients']} לקוחות, {counts['invoices']} חשבוניות, "
+          f"{counts['payments']} תשלומים.", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from models.importing import ImportFailed, import_files
+
+    if not (args.clients or args.invoices or args.payments):
+        print("שגיאה: יש לציין לפחות קובץ אחד: --clients, --invoices או --payments.",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
+    with _open(args):
+        try:
+            result = import_files(clients=args.clients, invoices=args.invoices,
+                                  payments=args.payments, dry_run=args.dry_run,
+                                  month_first=args.month_first)
+        except ImportFailed as failed:
+            print(failed.report(), file=sys.stderr)
+            return EXIT_USER_ERROR
+    print(result.summary())
+    return 0
+
+
+def cmd_aging(args) -> int:
+    from models.aging import aging_report, parse_buckets
+    from models.export import aging_records, csv_text, json_text
+
+    boundaries = parse_buckets(args.buckets)
+    with _open(args, create=False):
+        report = aging_report(args.as_of or dt.date.today(), boundaries)
+    records = aging_records(report)
+    amount_columns = [*report.bucket_names, "total", "credit"]
+    if args.format == "json":
+        _print(json_text(records, set(amount_columns)) + "\n", args.out)
+    else:
+        _print(csv_text(records, ["client_id", "client", "currency", *amount_columns]), args.out)
+    return 0
+
+
+def cmd_letters(args) -> int:
+    from reports.batch import letters_command
+
+    with _open(args, create=False):
+        count = letters_command(kind=args.kind, client=args.client, all_clients=args.all,
+                                out=args.out, as_of=args.as_of or dt.date.today())
+    print(f"נכתבו {count} מכתבים אל {args.out}.", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from models.backup import backup_database
+
+    with _open(args, create=False) as opened:
+        path = backup_database(opened.db, opened.path, dest=args.out)
+    print(path)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from models.backup import restore_database
+
+    with _open(args) as opened:
+        safety = restore_database(opened.db, opened.path, args.source)
+    print(f"שוחזר מ-{args.source}. המצב הקודם נשמר ב-{safety}.", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from models.db import integrity_check
+
+    with _open(args, create=False):
+        problems = integrity_check()
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_USER_ERROR
+    print("מסד הנתונים תקין.")
+    return 0
+
+
+def _progress_printer(label: str):
+    """Progress on stderr for long commands, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{label}: {done}/{total}", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+    return show
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "aging": cmd_aging, "letters": cmd_letters,
+            "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

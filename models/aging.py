@@ -1,0 +1,212 @@
+"""Debt aging (גיול חובות) as of any date, per client and currency, in two SQL statements.
+
+An allocation counts as of D when it was applied by D, not reversed by D (bounced check)
+and its invoice was issued by D. Open amount = invoice amount - counted allocations.
+Credit on account = payments and credit notes dated by D - their counted allocations.
+
+The per-invoice sums live in a MATERIALIZED CTE: without it SQLite flattens the
+sub-select and recomputes each invoice's sum once per bucket (5x slower on 1M invoices).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from models.db import database
+from models.errors import ValidationError
+from models.settings import DEFAULT_BUCKETS
+
+
+def bucket_names(boundaries: tuple[int, ...] = DEFAULT_BUCKETS) -> list[str]:
+    """`not_due, d1_30, d31_60, …, dN_plus` for boundaries (30, 60, …, N)."""
+    names = ["not_due"]
+    low = 1
+    for high in boundaries:
+        names.append(f"d{low}_{high}")
+        low = high + 1
+    names.append(f"d{boundaries[-1]}_plus")
+    return names
+
+
+def parse_buckets(text: str | None) -> tuple[int, ...]:
+    """`30,60,90,120` -> (30, 60, 90, 120); strictly increasing positive days."""
+    if not text:
+        return DEFAULT_BUCKETS
+    try:
+        values = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
+    except ValueError:
+        raise ValidationError(f"גבולות הגיול '{text}' צריכים להיות מספרי ימים מופרדים בפסיקים.") from None
+    if not values or values[0] < 1 or any(b <= a for a, b in zip(values, values[1:])):
+        raise ValidationError(f"גבולות הגיול '{text}' צריכים להיות מספרים חיוביים בסדר עולה.")
+    return values
+
+
+def bucket_index(days_overdue: int, boundaries: tuple[int, ...] = DEFAULT_BUCKETS) -> int:
+    """0 = not yet due; 1 = first overdue bucket; … len(boundaries)+1 = beyond the last."""
+    if days_overdue <= 0:
+        return 0
+    for i, high in enumerate(boundaries, start=1):
+        if days_overdue <= high:
+            return i
+    return len(boundaries) + 1
+
+
+@dataclass
+class AgingRow:
+    client_id: int | None
+    client: str
+    currency: str
+    buckets: list[int]
+    credit: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets)
+
+
+@dataclass
+class AgingReport:
+    as_of: dt.date
+    boundaries: tuple[int, ...]
+    rows: list[AgingRow] = field(default_factory=list)
+
+    @property
+    def bucket_names(self) -> list[str]:
+        return bucket_names(self.boundaries)
+
+    def totals(self) -> list[AgingRow]:
+        """One TOTAL row per currency."""
+        by_currency: dict[str, AgingRow] = {}
+        for row in self.rows:
+            total = by_currency.setdefault(
+                row.currency, AgingRow(None, "TOTAL", row.currency, [0] * len(row.buckets)))
+            total.buckets = [a + b for a, b in zip(total.buckets, row.buckets)]
+            total.credit += row.credit
+        return [by_currency[c] for c in sorted(by_currency)]
+
+    def currencies(self) -> list[str]:
+        return sorted({row.currency for row in self.rows})
+
+
+def _bucket_sql(boundaries: tuple[int, ...]) -> str:
+    """CASE columns over ISO date strings (cheaper than julianday on a million rows).
+
+    Parameter :bI is the date `as_of - boundaries[I]`; a bucket is a range of due dates.
+    """
+    cols = ["SUM(CASE WHEN due_date >= :d THEN open_agorot ELSE 0 END)"]
+    previous = ":d"
+    for i, _ in enumerate(boundaries):
+        cols.append(f"SUM(CASE WHEN due_date < {previous} AND due_date >= :b{i} "
+                    f"THEN open_agorot ELSE 0 END)")
+        previous = f":b{i}"
+    cols.append(f"SUM(CASE WHEN due_date < {previous} THEN open_agorot ELSE 0 END)")
+    return ",\n       ".join(cols)
+
+
+_OPEN_SQL = """
+WITH applied AS MATERIALIZED (
+    SELECT invoice_id, SUM(amount_agorot) AS paid
+    FROM allocation
+    WHERE applied_date <= :d AND (reversed_date IS NULL OR reversed_date > :d)
+    GROUP BY invoice_id),
+inv AS MATERIALIZED (
+    SELECT i.client_id, i.currency, i.due_date,
+           i.amount_agorot - COALESCE(ap.paid, 0) AS open_agorot,
+           COALESCE(ap.paid, 0) AS paid
+    FROM invoice i LEFT JOIN applied ap ON ap.invoice_id = i.id
+    WHERE i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+      {client_filter})
+SELECT inv.client_id, c.name, inv.currency, SUM(inv.paid),
+       {buckets}
+FROM inv JOIN client c ON c.id = inv.client_id
+GROUP BY inv.client_id, inv.currency
+"""
+
+_SOURCES_SQL = """
+SELECT s.client_id, c.name, s.currency, SUM(s.amount) FROM (
+    SELECT client_id, currency, amount_agorot AS amount FROM payment
+    WHERE (CASE WHEN check_date > date THEN check_date ELSE date END) <= :d
+      AND (bounced_date IS NULL OR bounced_date > :d) {client_filter}
+    UNION ALL
+    SELECT client_id, currency, amount_agorot FROM credit_note WHERE date <= :d {client_filter}
+) s JOIN client c ON c.id = s.client_id
+GROUP BY s.client_id, s.currency
+"""
+
+
+def aging_report(as_of: dt.date, boundaries: tuple[int, ...] = DEFAULT_BUCKETS, *,
+                 client_id: int | None = None) -> AgingReport:
+    """Aging as of `as_of`: rows per client and currency with something open or a credit."""
+    params = {"d": as_of.isoformat()}
+    for i, days in enumerate(boundaries):
+        params[f"b{i}"] = (as_of - dt.timedelta(days=days)).isoformat()
+    client_filter = ""
+    if client_id is not None:
+        params["client"] = client_id
+        client_filter = "AND client_id = :client"
+    buckets_sql = _bucket_sql(boundaries)
+    open_sql = _OPEN_SQL.format(buckets=buckets_sql,
+                                client_filter=client_filter.replace("client_id", "i.client_id"))
+    conn = database.obj.connection()
+    rows: dict[tuple[int, str], AgingRow] = {}
+    paid: dict[tuple[int, str], int] = defaultdict(int)
+    for cid, name, currency, paid_sum, *amounts in conn.execute(open_sql, params):
+        rows[cid, currency] = AgingRow(cid, name, currency, [int(a) for a in amounts])
+        paid[cid, currency] = int(paid_sum)
+    for cid, name, currency, received in conn.execute(
+            _SOURCES_SQL.format(client_filter=client_filter), params):
+        credit = int(received) - paid[cid, currency]
+        if credit > 0:
+            row = rows.setdefault((cid, currency), AgingRow(
+                cid, name, currency, [0] * (len(boundaries) + 2)))
+            row.credit = credit
+    kept = [r for r in rows.values() if r.total > 0 or r.credit > 0]
+    kept.sort(key=lambda r: (r.currency, -r.total, r.client))
+    return AgingReport(as_of, tuple(boundaries), kept)
+
+
+@dataclass(frozen=True)
+class AgingInvoice:
+    invoice_id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount_agorot: int
+    open_agorot: int
+    days_overdue: int
+    is_disputed: bool
+
+
+_INVOICES_SQL = """
+WITH applied AS MATERIALIZED (
+    SELECT a.invoice_id, SUM(a.amount_agorot) AS paid
+    FROM allocation a JOIN invoice i ON i.id = a.invoice_id
+    WHERE i.client_id = :client AND a.applied_date <= :d
+      AND (a.reversed_date IS NULL OR a.reversed_date > :d)
+    GROUP BY a.invoice_id)
+SELECT i.id, i.number, i.issue_date, i.due_date, i.amount_agorot,
+       i.amount_agorot - COALESCE(ap.paid, 0) AS open_agorot, i.is_disputed
+FROM invoice i LEFT JOIN applied ap ON ap.invoice_id = i.id
+WHERE i.client_id = :client AND i.currency = :currency AND i.issue_date <= :d
+  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+  AND i.amount_agorot - COALESCE(ap.paid, 0) > 0
+ORDER BY i.due_date, i.issue_date, i.number
+"""
+
+
+def open_invoices_as_of(client_id: int, currency: str, as_of: dt.date,
+                        boundaries: tuple[int, ...] = DEFAULT_BUCKETS,
+                        bucket: int | None = None) -> list[AgingInvoice]:
+    """The invoices behind an aging cell (all open ones when `bucket` is None)."""
+    params = {"client": client_id, "currency": currency, "d": as_of.isoformat()}
+    result = []
+    for inv_id, number, issue, due, amount, open_agorot, disputed in \
+            database.obj.connection().execute(_INVOICES_SQL, params):
+        due_date = dt.date.fromisoformat(due)
+        days = (as_of - due_date).days
+        if bucket is not None and bucket_index(days, boundaries) != bucket:
+            continue
+        result.append(AgingInvoice(inv_id, number, dt.date.fromisoformat(issue), due_date,
+                                   amount, open_agorot, days, bool(disputed)))
+    return result

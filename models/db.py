@@ -1,0 +1,204 @@
+"""The database: one SQLite file, opened safely, locked to one running copy, migrated.
+
+`database` is a peewee proxy every model binds to; `open_database()` points it at a file
+after checking that the file is ours, intact and not newer than this program.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import filelock
+import peewee
+from playhouse.migrations import Runner
+
+from models.errors import DatabaseLockedError, DatabaseOpenError
+
+database = peewee.DatabaseProxy()
+
+# 'GVIA' in ASCII: marks a SQLite file as ours (PRAGMA application_id).
+APPLICATION_ID = 0x47564941
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_HEADER = b"SQLite format 3\x00"
+PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL: a committed payment survives a power cut
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -64000,
+}
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def schema_version() -> int:
+    """The schema version this program writes: the number of the newest migration."""
+    return max(int(p.name[:4]) for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+
+
+def default_db_path() -> Path:
+    """The database in the OS's per-user data folder (created when missing)."""
+    import platformdirs
+
+    folder = platformdirs.user_data_path("Gvia", appauthor=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "gvia.db"
+
+
+class OpenDatabase:
+    """A database opened by `open_database`: the connection plus its lock."""
+
+    def __init__(self, path: Path, db: peewee.SqliteDatabase, lock: filelock.BaseFileLock):
+        self.path = path
+        self.db = db
+        self._lock = lock
+
+    def close(self) -> None:
+        if not self.db.is_closed():
+            self.db.close()
+        self._lock.release()
+        if database.obj is self.db:
+            database.initialize(None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def open_database(path: str | os.PathLike, *, create: bool = True) -> OpenDatabase:
+    """Open (or create) the Gvia database at `path` and bind the models to it.
+
+    Raises DatabaseOpenError with a Hebrew message for every problem a user can meet:
+    missing folder, a file that is not SQLite or not ours, damage, a newer schema, a lock.
+    """
+    path = Path(path).expanduser().resolve()
+    _check_file(path, create)
+    lock = _acquire_lock(path)
+    try:
+        db = _connect(path)
+        try:
+            _check_and_migrate(db, path)
+        except BaseException:
+            db.close()
+            raise
+    except BaseException:
+        lock.release()
+        raise
+    restrict_permissions(path)
+    database.initialize(db)
+    return OpenDatabase(path, db, lock)
+
+
+def _check_file(path: Path, create: bool) -> None:
+    if path.is_dir():
+        raise DatabaseOpenError(f"הנתיב {path} הוא תיקייה ולא קובץ מסד נתונים.")
+    if not path.exists():
+        if not create:
+            raise DatabaseOpenError(f"קובץ מסד הנתונים {path} לא נמצא.")
+        if not path.parent.is_dir():
+            raise DatabaseOpenError(f"התיקייה {path.parent} לא קיימת; לא ניתן ליצור בה מסד נתונים.")
+        return
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseOpenError(f"לא ניתן לקרוא את הקובץ {path}: {exc.strerror}.") from exc
+    if header and header != SQLITE_HEADER:
+        raise DatabaseOpenError(f"הקובץ {path} אינו מסד נתונים של גבייה (ולא של SQLite).")
+
+
+def _acquire_lock(path: Path) -> filelock.BaseFileLock:
+    # An OS-level lock: the kernel releases it when a crashed copy dies, so a stale
+    # lock file left behind never blocks the next start.
+    lock = filelock.FileLock(str(path) + ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise DatabaseLockedError(
+            f"מסד הנתונים {path.name} פתוח כבר בעותק אחר של גבייה. סגרו אותו ונסו שוב."
+        ) from exc
+    except OSError as exc:
+        raise DatabaseOpenError(f"לא ניתן לנעול את מסד הנתונים {path}: {exc.strerror}.") from exc
+    return lock
+
+
+def _connect(path: Path) -> peewee.SqliteDatabase:
+    db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, autoconnect=False)
+    try:
+        db.connect()
+    except peewee.DatabaseError as exc:
+        raise DatabaseOpenError(f"הקובץ {path} פגום או אינו מסד נתונים: {exc}.") from exc
+    return db
+
+
+def _pragma(db: peewee.SqliteDatabase, name: str):
+    return db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+
+def _check_and_migrate(db: peewee.SqliteDatabase, path: Path) -> None:
+    try:
+        result = _pragma(db, "quick_check")
+        app_id = _pragma(db, "application_id")
+        version = _pragma(db, "user_version")
+        has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    except peewee.DatabaseError as exc:
+        raise DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}).") from exc
+    if result != "ok":
+        raise DatabaseOpenError(
+            f"בדיקת התקינות של {path.name} נכשלה ({result}). שחזרו מגיבוי (python main.py restore)."
+        )
+    if has_tables and app_id != APPLICATION_ID:
+        raise DatabaseOpenError(f"הקובץ {path} הוא מסד נתונים של תוכנה אחרת, לא של גבייה.")
+    latest = schema_version()
+    if version > latest:
+        raise DatabaseOpenError(
+            f"מסד הנתונים {path.name} נוצר בגרסה חדשה יותר של גבייה (סכֵמה {version}, "
+            f"גרסה זו מכירה עד {latest}). עדכנו את התוכנה."
+        )
+    if version == latest:
+        return
+    if has_tables:
+        from models.backup import backup_database
+
+        backup_database(db, path, reason=f"before-migration-{version}-to-{latest}")
+    migrate(db)
+
+
+def migrate(db: peewee.SqliteDatabase) -> list[str]:
+    """Apply pending numbered migrations; PRAGMA user_version follows the newest."""
+    applied = Runner(db, directory=str(MIGRATIONS_DIR)).up()
+    db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute_sql(f"PRAGMA user_version = {schema_version()}")
+    return applied
+
+
+def restrict_permissions(path: Path) -> None:
+    """Database, WAL, shared-memory and lock files readable by the user only."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            try:
+                os.chmod(p, stat.S_IRUSR | stat.S_IWUSR)
+            except OSError:
+                pass  # e.g. a file system without Unix permissions: nothing to tighten
+
+
+def sqlite_connection() -> sqlite3.Connection:
+    """The raw sqlite3 connection behind the proxy (for the backup API)."""
+    return database.obj.connection()
+
+
+def integrity_check() -> list[str]:
+    """Full `PRAGMA integrity_check` and foreign-key check; empty list when healthy."""
+    conn = sqlite_connection()
+    problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    problems += [f"foreign key: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
+    return problems

@@ -1,0 +1,1 @@
+"""Data -> PDF with reportlab: letters, statements, reports. Hebrew RTL shaping lives here. No Qt."""

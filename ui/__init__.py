@@ -1,0 +1,1 @@
+"""Gvia's Qt user interface. No SQL and no business rules here: they live in models/."""
