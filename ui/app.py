@@ -4,22 +4,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, right-to-left and Hebrew before any widget exists."""
+def create_application(argv: list[str] | None = None, lang: str | None = None) -> QApplication:
+    """The QApplication, its language and direction set before any widget exists."""
+    from ui import i18n
+
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("Gvia")
     app.setOrganizationName("Gvia")
-    app.setLayoutDirection(Qt.RightToLeft)
-    QLocale.setDefault(QLocale(QLocale.Hebrew, QLocale.Israel))
+    i18n.install_qt(app, i18n.set_language(lang))
     return app
 
 
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
-    app = create_application()
+    app = create_application(lang=lang)
     from models.db import default_db_path, open_database
     from models.errors import DatabaseOpenError
     from ui.main_window import MainWindow
