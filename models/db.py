@@ -202,3 +202,19 @@ def integrity_check() -> list[str]:
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
     problems += [f"foreign key: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
     return problems
+
+
+class worker_connection:
+    """Open the database connection for the current (background) thread and close it after.
+
+    peewee keeps one connection per thread and we open with autoconnect=False, so a
+    worker thread must connect explicitly. Use: `with worker_connection(): ...`.
+    """
+
+    def __enter__(self):
+        self._opened = database.obj.connect(reuse_if_open=True)
+        return self
+
+    def __exit__(self, *exc):
+        if self._opened:
+            database.obj.close()

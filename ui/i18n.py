@@ -2,8 +2,9 @@
 layout direction and QLocale. UI source strings are English; Hebrew is the default language.
 
 Usage in ui/:  `from ui.i18n import _`  then  `_("Clients")`.
-Catalogs: resources/locale/<lang>/LC_MESSAGES/gvia.po, read with babel at start-up
-(a few milliseconds), so there is no separate compile step to forget.
+Catalogs: resources/locale/<lang>/LC_MESSAGES/*.po (gvia.po plus one file per feature,
+so features can be translated independently), read with babel at start-up (a few
+milliseconds), so there is no separate compile step to forget.
 """
 from __future__ import annotations
 
@@ -23,18 +24,32 @@ _translations: gettext.NullTranslations = gettext.NullTranslations()
 _lang = "en"
 
 
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_paths(lang: str) -> list[Path]:
+    return sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(path: Path, lang: str):
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
 
 
 def load_catalog(lang: str) -> gettext.NullTranslations:
-    path = po_path(lang)
-    if lang == "en" or not path.exists():
+    """All of the language's .po files merged into one translations object."""
+    if lang == "en":
         return gettext.NullTranslations()
-    with open(path, "rb") as fh:
-        catalog = read_po(fh, locale=lang, domain=DOMAIN)
+    merged = None
+    for path in po_paths(lang):
+        catalog = read_catalog(path, lang)
+        if merged is None:
+            merged = catalog
+        else:
+            for message in catalog:
+                if message.id and message.string:
+                    merged[message.id] = message
+    if merged is None:
+        return gettext.NullTranslations()
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, merged)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
