@@ -20,6 +20,13 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"תאריך לא תקין '{text}' (YYYY-MM-DD)") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line and exit 2, like every other user error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USER_ERROR, f"שגיאה: {self.prog}: {message}\n")
+
+
 def _db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--db", type=Path, help="database file (default: the per-user data folder)")
@@ -28,7 +35,7 @@ def _db_parent() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     db = _db_parent()
-    parser = argparse.ArgumentParser(prog="gvia", parents=[db],
+    parser = _Parser(prog="gvia", parents=[db],
                                      description="Gvia (גבייה) — getting paid, in Hebrew.")
     parser.add_argument("--lang", choices=("he", "en"), default=None, help="interface language")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

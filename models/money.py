@@ -46,16 +46,19 @@ def parse_amount(value, *, allow_negative: bool = False) -> int:
         amount = Decimal(repr(value))
     else:
         amount = _parse_amount_text(str(value or ""))
-    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite():
+        raise ValidationError("סכום לא תקין.", field="amount")
+    # Size first: quantizing a huge value overflows Decimal's precision.
+    if abs(amount) * 100 >= MAX_AGOROT:
+        raise ValidationError(f"הסכום {value} גדול באופן חריג; בדקו שאין טעות הקלדה.",
+                              field="amount")
+    if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(f"הסכום {value} כולל יותר משתי ספרות אחרי הנקודה.", field="amount")
     agorot = int(amount * 100)
     if agorot == 0:
         raise ValidationError("הסכום חייב להיות גדול מאפס.", field="amount")
     if agorot < 0 and not allow_negative:
         raise ValidationError(f"הסכום חייב להיות חיובי (התקבל {value}).", field="amount")
-    if abs(agorot) >= MAX_AGOROT:
-        raise ValidationError(f"הסכום {value} גדול באופן חריג; בדקו שאין טעות הקלדה.",
-                              field="amount")
     return agorot
 
 

@@ -332,12 +332,14 @@ def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
     with database.atomic():
         client = get_client(client_id)
         number = _check_number_free(CreditNote, number)
+        # Check the named invoice before the insert: a missing one would otherwise
+        # surface as a bare foreign-key error instead of a Hebrew message.
+        targets = (_named_invoices(client, currency, [invoice_id]) if invoice_id
+                   else open_invoices(client.id, currency))
         note = CreditNote.create(number=number, number_key=document_number_key(number),
                                  client=client, invoice=invoice_id, date=note_date,
                                  amount_agorot=amount_agorot, currency=currency,
                                  reason=clean_text(reason), created_at=_now())
-        targets = (_named_invoices(client, currency, [invoice_id]) if invoice_id
-                   else open_invoices(client.id, currency))
         _allocate(targets, amount_agorot, note_date, keep_order=bool(invoice_id),
                   credit_note=note)
         return note

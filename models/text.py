@@ -41,7 +41,9 @@ def search_key(text: str) -> str:
     `בע''מ` read as `בע"מ`, spaces collapsed, case folded.
     """
     text = unicodedata.normalize("NFKC", text or "")
-    text = _NIQQUD.sub("", strip_marks(text)).translate(_HEBREW_PUNCT)
+    # Map punctuation before dropping niqqud: the maqaf (U+05BE) sits inside the
+    # niqqud range and would otherwise vanish instead of becoming '-'.
+    text = _NIQQUD.sub("", strip_marks(text).translate(_HEBREW_PUNCT))
     text = text.replace("''", '"')
     return _SPACES.sub(" ", text).strip().casefold()
 

@@ -1,0 +1,361 @@
+"""The "Today" list (היום): what to do on a given date, grouped, with totals and a trend.
+
+    today_list(as_of) -> TodayList
+        .due_soon    invoices falling due within `due_soon_days` (start early, seed tip 3)
+        .actions     overdue invoices whose next dunning step is due, one item per client
+                     and step (one letter or one call covers all the client's invoices)
+        .promises    promises due (waiting for the money, in grace) or broken lately
+        .follow_ups  follow-up dates reached with nothing logged since
+        .checks      post-dated checks whose date arrived (deposit them)
+        .overdue_totals / .expected_week   per currency, never added across currencies
+        .trend       overdue total at the end of each of the last 12 weeks, per currency
+    today_records(today) -> dict with stable English keys (JSON); format_today(today) -> Hebrew text
+
+"Expected this week" = open amounts of invoices due in the seven days from `as_of` (not
+disputed) + what is still outstanding of pending promises dated in those days.
+
+Speed on 1M invoices: one statement reads the open invoices due by as_of + N days (shared
+by the due-soon list, the dunning walk and the totals), the trend is one pass over the
+invoices and one over the allocations, each with twelve conditional sums.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from models.db import database
+from models.dates import format_date
+from models.dunning import (InvoiceDunning, OpenDue, dunning_steps, load_rules,
+                            open_invoices_due_by)
+from models.money import format_money, plain
+from models.promises import PROMISE_STATES, PromiseStatus, evaluate_promises
+
+TREND_WEEKS = 12
+
+
+@dataclass
+class ActionItem:
+    """One step to take with one client: the invoices it covers and what they add up to."""
+    client_id: int
+    client_name: str
+    client_kind: str
+    code: str                 # the action code the log records (ACTIONS)
+    action: str               # letter / call / email / handover
+    letter_kind: str | None
+    label: str
+    step_date: dt.date        # the earliest date it fell due
+    steps: list[InvoiceDunning] = field(default_factory=list)
+
+    @property
+    def open_by_currency(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for s in self.steps:
+            totals[s.invoice.currency] += s.invoice.open_agorot
+        return dict(sorted(totals.items()))
+
+    @property
+    def max_days_overdue(self) -> int:
+        return max(s.days_overdue for s in self.steps) if self.steps else 0
+
+    @property
+    def is_notice_late(self) -> bool:
+        return any(s.is_notice_late for s in self.steps)
+
+
+@dataclass
+class FollowUp:
+    entry_id: int
+    client_id: int
+    client_name: str
+    follow_up_date: dt.date
+    summary: str
+
+
+@dataclass
+class CheckToDeposit:
+    payment_id: int
+    client_id: int
+    client_name: str
+    check_number: str
+    check_bank: str
+    check_date: dt.date
+    amount_agorot: int
+    currency: str
+
+
+@dataclass
+class TodayList:
+    as_of: dt.date
+    due_soon: list[OpenDue]
+    actions: list[ActionItem]
+    paused: list[InvoiceDunning]
+    promises_due: list[PromiseStatus]
+    promises_broken: list[PromiseStatus]
+    follow_ups: list[FollowUp]
+    checks: list[CheckToDeposit]
+    overdue_totals: dict[str, int]
+    expected_week: dict[str, int]
+    trend: list[tuple[dt.date, dict[str, int]]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.due_soon or self.actions or self.promises_due or self.promises_broken
+                    or self.follow_ups or self.checks)
+
+
+def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
+    rules = load_rules()
+    week_end = as_of + dt.timedelta(days=6)
+    horizon = as_of + dt.timedelta(days=max(rules.due_soon_days, 6, 3))
+    candidates = open_invoices_due_by(as_of, horizon)
+    due_soon = sorted((c for c in candidates
+                       if as_of <= c.due_date <= as_of + dt.timedelta(days=rules.due_soon_days)),
+                      key=lambda c: (c.due_date, c.client_name, c.invoice_id))
+    overdue_totals: dict[str, int] = defaultdict(int)
+    expected: dict[str, int] = defaultdict(int)
+    for c in candidates:
+        if c.due_date < as_of:
+            overdue_totals[c.currency] += c.open_agorot
+        elif c.due_date <= week_end and not c.is_disputed:
+            expected[c.currency] += c.open_agorot
+    steps = dunning_steps(as_of, rules=rules, candidates=candidates)
+    actions = _group_actions([s for s in steps if s.state == "due"])
+    paused = [s for s in steps if s.state == "paused"]
+    promises_due, promises_broken = _promises(as_of, rules.broken_promise_days,
+                                              rules.promise_grace_days)
+    for p in evaluate_promises(as_of, window_ends_after=as_of, grace=rules.promise_grace_days):
+        if p.state == "pending" and as_of <= p.promised_date <= week_end:
+            expected[p.currency] += p.outstanding_agorot
+    return TodayList(
+        as_of=as_of, due_soon=due_soon, actions=actions, paused=paused,
+        promises_due=promises_due, promises_broken=promises_broken,
+        follow_ups=follow_ups_due(as_of),
+        checks=checks_to_deposit(as_of, rules.check_window_days),
+        overdue_totals=dict(sorted(overdue_totals.items())),
+        expected_week=dict(sorted(expected.items())),
+        trend=overdue_trend(as_of) if with_trend else [])
+
+
+def _group_actions(steps: list[InvoiceDunning]) -> list[ActionItem]:
+    groups: dict[tuple[int, str], ActionItem] = {}
+    for s in steps:
+        key = (s.invoice.client_id, s.level.code)
+        item = groups.get(key)
+        if item is None:
+            item = groups[key] = ActionItem(
+                s.invoice.client_id, s.invoice.client_name, s.invoice.client_kind, s.level.code,
+                s.level.action, s.level.letter_kind, s.level.label, s.step_date)
+        item.step_date = min(item.step_date, s.step_date)
+        item.steps.append(s)
+    return sorted(groups.values(), key=lambda a: (a.step_date, a.client_name, a.code))
+
+
+def _promises(as_of: dt.date, broken_days: int, grace: int
+              ) -> tuple[list[PromiseStatus], list[PromiseStatus]]:
+    since = as_of - dt.timedelta(days=broken_days)
+    due, broken = [], []
+    for p in evaluate_promises(as_of, window_ends_after=since, grace=grace):
+        if p.state == "pending" and p.promised_date <= as_of:
+            due.append(p)
+        elif p.is_broken and since <= p.broken_date <= as_of:
+            broken.append(p)
+    return due, broken
+
+
+# The latest follow-up a client was given supersedes earlier ones; it is done once
+# anything is logged for the client on or after its date.
+_FOLLOW_UPS_SQL = """
+WITH live AS (
+    SELECT id, client_id, occurred_at, follow_up_date, summary FROM contact_log
+    WHERE occurred_at < :next
+      AND id NOT IN (SELECT corrects_id FROM contact_log WHERE corrects_id IS NOT NULL)),
+latest AS (
+    SELECT id, client_id, occurred_at, follow_up_date, summary,
+           ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY occurred_at DESC, id DESC) AS rn
+    FROM live WHERE follow_up_date IS NOT NULL)
+SELECT f.id, f.client_id, c.name, f.follow_up_date, f.summary
+FROM latest f JOIN client c ON c.id = f.client_id
+WHERE f.rn = 1 AND f.follow_up_date <= :d
+  AND NOT EXISTS (SELECT 1 FROM live l WHERE l.client_id = f.client_id AND l.id <> f.id
+                  AND l.occurred_at >= f.follow_up_date AND l.occurred_at >= f.occurred_at)
+ORDER BY f.follow_up_date, c.name
+"""
+
+
+def follow_ups_due(as_of: dt.date) -> list[FollowUp]:
+    params = {"d": as_of.isoformat(), "next": (as_of + dt.timedelta(days=1)).isoformat()}
+    return [FollowUp(eid, cid, name, dt.date.fromisoformat(day), summary)
+            for eid, cid, name, day, summary in database.obj.connection().execute(
+                _FOLLOW_UPS_SQL, params)]
+
+
+_CHECKS_SQL = """
+SELECT p.id, p.client_id, c.name, p.check_number, p.check_bank, p.check_date,
+       p.amount_agorot, p.currency
+FROM payment p JOIN client c ON c.id = p.client_id
+WHERE p.check_date IS NOT NULL AND p.check_date > :since AND p.check_date <= :d
+  AND p.check_date > p.date AND p.method = 'check'
+  AND (p.bounced_date IS NULL OR p.bounced_date > :d)
+ORDER BY p.check_date, c.name
+"""
+
+
+def checks_to_deposit(as_of: dt.date, window_days: int = 7) -> list[CheckToDeposit]:
+    """Post-dated checks whose own date arrived in the last `window_days` days (there is no
+    deposit record yet, so the window keeps the list short)."""
+    params = {"d": as_of.isoformat(),
+              "since": (as_of - dt.timedelta(days=max(window_days, 1))).isoformat()}
+    return [CheckToDeposit(pid, cid, name, number, bank, dt.date.fromisoformat(day), amount, cur)
+            for pid, cid, name, number, bank, day, amount, cur in
+            database.obj.connection().execute(_CHECKS_SQL, params)]
+
+
+# ---- trend ---------------------------------------------------------------------------
+
+def trend_points(as_of: dt.date, weeks: int = TREND_WEEKS) -> list[dt.date]:
+    """Week ends, oldest first, the last one being `as_of`."""
+    return [as_of - dt.timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+
+
+def _trend_sql(n: int) -> tuple[str, str]:
+    """Overdue at p = Σ amounts of invoices due before p, issued by p, not cancelled by p
+    − Σ allocations to those invoices counted at p. Both sums are linear, so each is one
+    pass with a conditional sum per point."""
+    inv = ", ".join(
+        f"SUM(CASE WHEN due_date < :p{k} AND issue_date <= :p{k} AND "
+        f"(cancelled_date IS NULL OR cancelled_date > :p{k}) THEN amount_agorot ELSE 0 END)"
+        for k in range(n))
+    alloc = ", ".join(
+        f"SUM(CASE WHEN i.due_date < :p{k} AND i.issue_date <= :p{k} AND a.applied_date <= :p{k} "
+        f"AND (a.reversed_date IS NULL OR a.reversed_date > :p{k}) "
+        f"AND (i.cancelled_date IS NULL OR i.cancelled_date > :p{k}) "
+        f"THEN a.amount_agorot ELSE 0 END)" for k in range(n))
+    return (f"SELECT currency, {inv} FROM invoice WHERE due_date < :last GROUP BY currency",
+            f"SELECT i.currency, {alloc} FROM allocation a JOIN invoice i ON i.id = a.invoice_id "
+            f"WHERE i.due_date < :last AND a.applied_date <= :last GROUP BY i.currency")
+
+
+def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS) -> list[tuple[dt.date, dict[str, int]]]:
+    points = trend_points(as_of, weeks)
+    params = {f"p{k}": p.isoformat() for k, p in enumerate(points)}
+    params["last"] = as_of.isoformat()
+    inv_sql, alloc_sql = _trend_sql(len(points))
+    conn = database.obj.connection()
+    totals: dict[str, list[int]] = {}
+    for currency, *sums in conn.execute(inv_sql, params):
+        totals[currency] = [int(s or 0) for s in sums]
+    for currency, *sums in conn.execute(alloc_sql, params):
+        row = totals.setdefault(currency, [0] * len(points))
+        for k, s in enumerate(sums):
+            row[k] -= int(s or 0)
+    return [(p, {c: totals[c][k] for c in sorted(totals) if totals[c][k]})
+            for k, p in enumerate(points)]
+
+
+# ---- output --------------------------------------------------------------------------
+
+def _money_map(amounts: dict[str, int]) -> dict[str, float]:
+    return {currency: float(plain(v)) for currency, v in amounts.items()}
+
+
+def today_records(today: TodayList) -> dict:
+    """The Today list as plain data with stable English keys (the CLI's JSON)."""
+    return {
+        "as_of": today.as_of.isoformat(),
+        "totals": {"overdue": _money_map(today.overdue_totals),
+                   "expected_this_week": _money_map(today.expected_week)},
+        "due_soon": [{"invoice_id": c.invoice_id, "number": c.number, "client_id": c.client_id,
+                      "client": c.client_name, "currency": c.currency,
+                      "due_date": c.due_date.isoformat(), "open": float(plain(c.open_agorot)),
+                      "days_to_due": (c.due_date - today.as_of).days}
+                     for c in today.due_soon],
+        "actions": [{"client_id": a.client_id, "client": a.client_name,
+                     "client_kind": a.client_kind, "action": a.action, "code": a.code,
+                     "letter_kind": a.letter_kind, "label": a.label,
+                     "due_since": a.step_date.isoformat(),
+                     "days_overdue": a.max_days_overdue,
+                     "open": _money_map(a.open_by_currency),
+                     "notice_late": a.is_notice_late,
+                     "invoices": [{"invoice_id": s.invoice.invoice_id, "number": s.invoice.number,
+                                   "due_date": s.invoice.due_date.isoformat(),
+                                   "currency": s.invoice.currency,
+                                   "open": float(plain(s.invoice.open_agorot))}
+                                  for s in a.steps]}
+                    for a in today.actions],
+        "paused": [{"invoice_id": s.invoice.invoice_id, "number": s.invoice.number,
+                    "client_id": s.invoice.client_id, "client": s.invoice.client_name,
+                    "reason": s.pause_reason} for s in today.paused],
+        "promises": ([_promise_record(p, "due") for p in today.promises_due]
+                     + [_promise_record(p, "broken") for p in today.promises_broken]),
+        "follow_ups": [{"entry_id": f.entry_id, "client_id": f.client_id, "client": f.client_name,
+                        "follow_up_date": f.follow_up_date.isoformat(), "summary": f.summary}
+                       for f in today.follow_ups],
+        "checks": [{"payment_id": c.payment_id, "client_id": c.client_id, "client": c.client_name,
+                    "check_number": c.check_number, "bank": c.check_bank,
+                    "check_date": c.check_date.isoformat(), "currency": c.currency,
+                    "amount": float(plain(c.amount_agorot))} for c in today.checks],
+        "trend": [{"date": p.isoformat(), "overdue": _money_map(v)} for p, v in today.trend],
+    }
+
+
+def _promise_record(p: PromiseStatus, group: str) -> dict:
+    return {"group": group, "promise_id": p.promise_id, "client_id": p.client_id,
+            "client": p.client_name, "state": p.state, "promised_date": p.promised_date.isoformat(),
+            "currency": p.currency, "amount": float(plain(p.amount_agorot)),
+            "paid": float(plain(min(p.paid_agorot, p.amount_agorot)))}
+
+
+def _money_text(amounts: dict[str, int]) -> str:
+    return " + ".join(format_money(v, c) for c, v in amounts.items()) or format_money(0)
+
+
+def format_today(today: TodayList) -> str:
+    """The Today list in Hebrew, for the command line."""
+    lines = [f"היום — {format_date(today.as_of)}",
+             f"בפיגור: {_money_text(today.overdue_totals)}",
+             f"צפוי להתקבל השבוע: {_money_text(today.expected_week)}", ""]
+    if today.actions:
+        lines.append(f"פעולות גבייה לביצוע ({len(today.actions)}):")
+        for a in today.actions:
+            late = " — הודעת החוב באיחור!" if a.is_notice_late else ""
+            numbers = ", ".join(s.invoice.number for s in a.steps)
+            lines.append(f"  • {a.client_name}: {a.label} — {_money_text(a.open_by_currency)}, "
+                         f"{a.max_days_overdue} ימי פיגור (חשבוניות {numbers}){late}")
+        lines.append("")
+    if today.due_soon:
+        lines.append(f"חשבוניות שמועד תשלומן מתקרב ({len(today.due_soon)}):")
+        for c in today.due_soon:
+            lines.append(f"  • {c.client_name}: חשבונית {c.number}, {format_money(c.open_agorot, c.currency)}, "
+                         f"לתשלום עד {format_date(c.due_date)}")
+        lines.append("")
+    if today.promises_due or today.promises_broken:
+        lines.append("הבטחות תשלום:")
+        for p in today.promises_due:
+            lines.append(f"  • {p.client_name}: הבטיח {format_money(p.amount_agorot, p.currency)} "
+                         f"עד {format_date(p.promised_date)} — לבדוק אם התקבל")
+        for p in today.promises_broken:
+            lines.append(f"  • {p.client_name}: הבטחה ל-{format_date(p.promised_date)} "
+                         f"{PROMISE_STATES[p.state]} (התקבלו {format_money(min(p.paid_agorot, p.amount_agorot), p.currency)} "
+                         f"מתוך {format_money(p.amount_agorot, p.currency)})")
+        lines.append("")
+    if today.follow_ups:
+        lines.append("מעקבים שהגיע מועדם:")
+        for f in today.follow_ups:
+            first_line = f.summary.split("\n", 1)[0][:80]
+            lines.append(f"  • {f.client_name}: מעקב מ-{format_date(f.follow_up_date)} — {first_line}")
+        lines.append("")
+    if today.checks:
+        lines.append("שיקים דחויים להפקדה:")
+        for c in today.checks:
+            lines.append(f"  • {c.client_name}: שיק {c.check_number} על סך "
+                         f"{format_money(c.amount_agorot, c.currency)} מתאריך {format_date(c.check_date)}")
+        lines.append("")
+    if today.paused:
+        lines.append(f"מושהות ({len(today.paused)}): "
+                     + ", ".join(sorted({s.pause_reason for s in today.paused}))[:300])
+        lines.append("")
+    if today.is_empty:
+        lines.append("אין משימות להיום.")
+    return "\n".join(lines).rstrip() + "\n"
+

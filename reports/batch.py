@@ -1,0 +1,204 @@
+"""Producing letters: choose the clients, compose, draw one PDF, archive it, log every letter.
+
+Used by the command line (`letters_command`) and by the app's background worker
+(`produce_letters` with `progress(done, total)` and `is_cancelled()`; call it inside
+`models.db.worker_connection()` on a worker thread).
+
+Who gets a letter in an `--all` run (`select_clients`):
+- debt-notice: private persons with an undisputed invoice past due that no debt notice
+  dated on or after its due date has covered yet;
+- reminder, second-reminder, final-warning: clients with an undisputed invoice past due;
+  a private person only once the debt-notice gate is open (notice sent + 14 days);
+  the others are skipped and listed;
+- statement: clients whose balance as of the date is not zero (debt or credit);
+- paid-in-full: clients who owe nothing and hold no credit, paid something in the last
+  30 days (a setting), and have had no paid-in-full letter since that payment.
+
+Each run writes ONE PDF into the archive folder (`<database folder>/letters/`), named
+from the date, the kind and — for a single letter — the client's sanitised name; `out`
+receives a copy. Every letter gets an archive row pointing at that file and its pages.
+A cancelled run leaves no file and no rows.
+
+Public API:
+    produce_letters(kind, client_ids, as_of, out=None, *, progress=None, is_cancelled=None,
+                    strict=False, letter_date=None) -> BatchResult
+    select_clients(kind, as_of) -> list[int]
+    letters_command(*, kind, client, all_clients, out, as_of) -> int    (main.py)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from models.clients import Client
+from models.errors import GviaError, ValidationError
+from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archive_dir,
+                            debt_notice_gate, load_letter_settings, record_letters,
+                            safe_file_name)
+from models.services import find_client
+from models.settings import load_profile
+from reports import letter_data
+from reports.letters import NothingToSend, compose
+from reports.pdf import LetterPdf
+from reports.templates import get_template
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BatchResult:
+    kind: str
+    written: int = 0
+    pages: int = 0
+    archive_path: Path | None = None
+    out: Path | None = None
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (id, name, why)
+    cancelled: bool = False
+
+
+def check_kind(kind: str) -> str:
+    if kind not in LETTER_KINDS:
+        names = ", ".join(LETTER_KINDS)
+        raise ValidationError(f"סוג מכתב לא מוכר: '{kind}'. הסוגים האפשריים: {names}.",
+                              field="kind")
+    return kind
+
+
+def select_clients(kind: str, as_of: dt.date) -> list[int]:
+    """The clients an `--all` run writes to (see the module docstring)."""
+    check_kind(kind)
+    if kind in ("statement", "paid-in-full"):
+        balances = letter_data.balances(as_of)
+        if kind == "statement":
+            return sorted(cid for cid, by in balances.items() if any(by.values()))
+        settings = load_letter_settings()
+        since = as_of - dt.timedelta(days=settings.paid_in_full_days)
+        confirmed = letter_data.latest_letters("paid-in-full", as_of)
+        data = letter_data.load_letter_data(
+            [cid for cid in letter_data.recent_payers(since, as_of)
+             if cid in balances and not any(balances[cid].values())], as_of)
+        return sorted(cid for cid, d in data.items()
+                      if not d.invoices and d.last_payment_date
+                      and confirmed.get(cid, dt.date.min) < d.last_payment_date)
+    overdue = letter_data.overdue_clients(as_of)
+    if kind == "debt-notice":
+        kinds = letter_data.client_kinds()
+        notified = letter_data.latest_letters("debt-notice", as_of)
+        return sorted(cid for cid, latest_due in overdue.items()
+                      if kinds.get(cid) == "person"
+                      and notified.get(cid, dt.date.min) < latest_due)
+    return sorted(overdue)
+
+
+def _archive_name(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> Path:
+    folder = archive_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    if len(clients) == 1:
+        cid, name = clients[0]
+        stem = f"{as_of:%Y-%m-%d}_{kind}_{safe_file_name(name, 60)}_{cid}"
+    else:
+        stem = f"{as_of:%Y-%m-%d}_{kind}_{len(clients)}-letters_{dt.datetime.now():%H%M%S}"
+    path = folder / f"{stem}.pdf"
+    counter = 2
+    while path.exists():
+        path = folder / f"{stem}_{counter}.pdf"
+        counter += 1
+    return path
+
+
+def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
+                    out: Path | None = None, *, progress: Progress | None = None,
+                    is_cancelled: Callable[[], bool] | None = None, strict: bool = False,
+                    letter_date: dt.date | None = None) -> BatchResult:
+    """Letters of `kind` to these clients as of `as_of`, into one archived PDF.
+
+    strict: a client who gets no letter (nothing overdue, consumer gate closed …) is an
+    error (the single-client case); otherwise it is skipped and listed in the result.
+    """
+    check_kind(kind)
+    result = BatchResult(kind)
+    profile, settings = load_profile(), load_letter_settings()
+    template = get_template(kind)
+    data = letter_data.load_letter_data(client_ids, as_of)
+    gated = kind in COLLECTION_KINDS
+    people = {c.id: c for c in Client.select().where(Client.id.in_(
+        [cid for cid, d in data.items() if d.is_person]))} if gated else {}
+    total = len(client_ids)
+    contents = []
+    for done, cid in enumerate(client_ids, start=1):
+        if is_cancelled and is_cancelled():
+            result.cancelled = True
+            return result
+        item = data.get(cid)
+        if item is None:
+            raise ValidationError(f"לקוח מספר {cid} לא נמצא.")
+        try:
+            if cid in people:
+                gate = debt_notice_gate(people[cid], as_of, settings.debt_notice_wait_days)
+                if not gate.is_open:
+                    raise NothingToSend(gate.message)
+            contents.append(compose(kind, item, profile, settings, template, as_of, letter_date))
+        except NothingToSend as exc:
+            if strict:
+                raise
+            result.skipped.append((cid, item.name, str(exc)))
+        if progress and (done % 25 == 0 or done == total):
+            progress(done, total * 2)  # composing is the first half, drawing the second
+    if not contents:
+        raise NothingToSend(f"אין מכתבים להפיק ({LETTER_KINDS[kind]}) נכון ל-{as_of:%d/%m/%Y}.")
+    path = _archive_name(kind, as_of, [(c.client_id, c.client_name) for c in contents])
+    partial = path.with_name(path.name + ".part")
+    try:
+        pdf = LetterPdf(str(partial), profile, settings, title=LETTER_KINDS[kind])
+        records = []
+        for done, content in enumerate(contents, start=1):
+            if is_cancelled and is_cancelled():
+                result.cancelled = True
+                return result
+            first, count = pdf.add(content)
+            records.append(LetterRecord(
+                content.client_id, kind, content.letter_date, as_of, content.subject,
+                content.amount_agorot, content.currency, content.deadline_date,
+                path.name, first, count))
+            if progress and (done % 25 == 0 or done == len(contents)):
+                progress(total + done * total // len(contents), total * 2)
+        pdf.save()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    record_letters(records)
+    result.written, result.pages, result.archive_path = len(records), pdf.page_count, path
+    if out is not None:
+        out = Path(out)
+        try:
+            shutil.copyfile(path, out)
+        except OSError as exc:
+            raise GviaError(f"המכתבים נשמרו בארכיון ({path}), אבל לא ניתן לכתוב אל {out}: "
+                            f"{exc.strerror}.") from exc
+        result.out = out
+    return result
+
+
+def letters_command(*, kind: str, client: str | None, all_clients: bool, out: Path,
+                    as_of: dt.date) -> int:
+    """`python main.py letters`: returns the number of letters written to `out`."""
+    check_kind(kind)
+    if Path(out).is_dir():
+        raise ValidationError(f"{out} היא תיקייה; ציינו שם קובץ PDF (למשל letters.pdf).")
+    if not Path(out).resolve().parent.is_dir():
+        raise ValidationError(f"התיקייה של {out} לא קיימת.")
+    if all_clients:
+        ids = select_clients(kind, as_of)
+        if not ids:
+            raise NothingToSend(f"אין לקוחות שמקבלים {LETTER_KINDS[kind]} נכון ל-{as_of:%d/%m/%Y}.")
+    else:
+        ids = [find_client(client).id]
+    result = produce_letters(kind, ids, as_of, Path(out), strict=not all_clients)
+    for cid, name, why in result.skipped:
+        print(f"דילוג על לקוח {cid}: {why}", file=sys.stderr)
+    return result.written

@@ -1,0 +1,259 @@
+"""Letter content: from a client's data, the business profile, the settings and the
+template, the words and tables of one letter — pure, no PDF, no database.
+
+Public API:
+    compose(kind, data, profile, settings, template, as_of, letter_date=None) -> LetterContent
+    LetterContent, Paragraph, Table, InfoBox              what reports.pdf draws
+    NothingToSend                                         a ValidationError: no letter for this client
+
+All text stays in logical order here; reports.pdf shapes it (reports.hebrew).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from models.dates import format_date
+from models.errors import ValidationError
+from models.holidays import deadline_date as compute_deadline, hebrew_date
+from models.letters import LETTER_KINDS, LetterSettings
+from models.money import format_money
+from models.settings import BUSINESS_TYPES, BusinessProfile
+from reports.letter_data import ClientLetterData, InvoiceLine
+from reports.templates import fill
+
+
+class NothingToSend(ValidationError):
+    """This client gets no letter of this kind as of this date (nothing overdue, still owes…)."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: list[str]  # logical order: the first column prints at the right
+    widths: list[float]  # relative widths
+    rows: list[list[str]]
+    total_row: list[str] | None = None
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class InfoBox:
+    title: str
+    lines: list[str]
+
+
+Block = Paragraph | Table | InfoBox
+
+
+@dataclass
+class LetterContent:
+    kind: str
+    client_id: int
+    client_name: str
+    recipient_lines: list[str]  # name first, then contact, street, city
+    letter_date: dt.date
+    date_lines: list[str]
+    subject: str
+    blocks: list[Block]
+    is_registered: bool = False
+    amount_agorot: int = 0
+    currency: str = "ILS"
+    deadline_date: dt.date | None = None
+    signature_lines: list[str] = field(default_factory=list)
+
+
+INVOICE_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד", "סכום", "יתרה לתשלום", "ימי פיגור"]
+INVOICE_WIDTHS = [1.3, 1.0, 1.0, 1.25, 1.25, 0.8]
+STATEMENT_COLUMNS = ["תאריך", "פרטים", "חובה", "זכות", "יתרה"]
+STATEMENT_WIDTHS = [0.9, 2.2, 1.1, 1.1, 1.2]
+
+
+def _money_total(lines: list[InvoiceLine], attr: str = "open_agorot") -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for line in lines:
+        totals[line.currency] = totals.get(line.currency, 0) + getattr(line, attr)
+    return totals
+
+
+def _join_money(totals: dict[str, int]) -> str:
+    """Amounts in several currencies are never added: `1,000.00 ₪ ו-200.00 $`."""
+    parts = [format_money(totals[c], c) for c in sorted(totals, key=lambda c: (c != "ILS", c))]
+    if not parts:
+        return format_money(0)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " וגם " + parts[-1]
+
+
+def invoice_table(lines: list[InvoiceLine]) -> list[Table]:
+    """One table per currency, oldest due date first, with the open total."""
+    tables = []
+    for currency in sorted({l.currency for l in lines}, key=lambda c: (c != "ILS", c)):
+        rows = [[l.number, format_date(l.issue_date), format_date(l.due_date),
+                 format_money(l.amount_agorot, currency), format_money(l.open_agorot, currency),
+                 str(max(l.days_overdue, 0))]
+                for l in lines if l.currency == currency]
+        total = sum(l.open_agorot for l in lines if l.currency == currency)
+        tables.append(Table(INVOICE_COLUMNS, INVOICE_WIDTHS, rows,
+                            ["סה\"כ", "", "", "", format_money(total, currency), ""]))
+    return tables
+
+
+def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> list[Table]:
+    tables = []
+    for currency in sorted(data.movements, key=lambda c: (c != "ILS", c)):
+        entries = data.movements[currency]
+        opening = sum(e.debit_agorot - e.credit_agorot for e in entries if e.date < start)
+        balance = opening
+        rows = [[format_date(start), "יתרת פתיחה", "", "", format_money(opening, currency)]]
+        for e in entries:
+            if not start <= e.date <= end:
+                continue
+            balance += e.debit_agorot - e.credit_agorot
+            rows.append([format_date(e.date), e.description,
+                         format_money(e.debit_agorot, currency) if e.debit_agorot else "",
+                         format_money(e.credit_agorot, currency) if e.credit_agorot else "",
+                         format_money(balance, currency)])
+        heading = "" if currency == "ILS" and len(data.movements) == 1 else f"מטבע: {currency}"
+        tables.append(Table(STATEMENT_COLUMNS, STATEMENT_WIDTHS, rows,
+                            [format_date(end), "יתרת סגירה", "", "", format_money(balance, currency)],
+                            heading))
+    return tables
+
+
+def payment_box(profile: BusinessProfile) -> InfoBox | None:
+    lines = []
+    if profile.bank_details.strip():
+        lines.append(f"העברה בנקאית: {profile.bank_details.strip()}")
+    if profile.bit_phone.strip():
+        lines.append(f"ביט: {profile.bit_phone.strip()}")
+    if not lines:
+        return None
+    lines.append("נא לציין את מספרי החשבוניות באסמכתת התשלום.")
+    return InfoBox("פרטים לתשלום", lines)
+
+
+def statement_period(as_of: dt.date, months: int) -> dt.date:
+    """First day of the statement: `months` back from `as_of`, the day after."""
+    month_index = as_of.year * 12 + as_of.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(as_of.day, 28)
+    return dt.date(year, month + 1, day) + dt.timedelta(days=1)
+
+
+def _recipient_lines(data: ClientLetterData) -> list[str]:
+    lines = [data.name]
+    if data.contact_name and not data.is_person:
+        lines.append(f"לידי {data.contact_name}")
+    if data.address:
+        lines.append(data.address)
+    city = " ".join(p for p in (data.city, data.zip) if p)
+    if city:
+        lines.append(city)
+    return lines
+
+
+def _interest_sentence(settings: LetterSettings) -> str:
+    rate = settings.interest_rate
+    if not rate:
+        return ""
+    text = f"{rate.normalize():f}".rstrip(".")
+    return (f"על החוב תחול ריבית חוזית בשיעור {text}% לשנה, כפי שהוסכם בינינו, "
+            "מיום שבו היה על כל חשבון להיות משולם ועד התשלום בפועל. זוהי ריבית לפי ההסכם "
+            "בינינו ולא ריבית פסוקה.")
+
+
+def _costs_sentence(settings: LetterSettings) -> str:
+    if settings.collection_costs_agorot <= 0:
+        return ""
+    return (f"אם החוב לא ישולם עד למועד שנקבע, יתווספו אליו הוצאות גבייה בסך "
+            f"{format_money(settings.collection_costs_agorot)}.")
+
+
+def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
+    if kind in ("debt-notice", "reminder", "second-reminder", "final-warning") and not data.overdue:
+        raise NothingToSend(f"ללקוח '{data.name}' אין נכון ל-{format_date(as_of)} חשבונות "
+                            "שמועד תשלומם עבר (שאינם במחלוקת); לא הופק מכתב.")
+    if kind == "paid-in-full":
+        owed = {c: data.balance(c) for c in data.movements if data.balance(c) > 0}
+        if owed or data.invoices:
+            raise NothingToSend(f"ללקוח '{data.name}' יש עדיין יתרה פתוחה "
+                                f"({_join_money(owed or _money_total(data.invoices))}); "
+                                "אי אפשר לאשר סילוק מלא.")
+        if not data.movements:
+            raise NothingToSend(f"ללקוח '{data.name}' אין חשבונות; אין מה לאשר.")
+
+
+def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
+            settings: LetterSettings, template: str, as_of: dt.date,
+            letter_date: dt.date | None = None) -> LetterContent:
+    """One letter's content. Raises NothingToSend when the client gets no such letter."""
+    if kind not in LETTER_KINDS:
+        raise ValidationError(f"סוג מכתב לא מוכר: '{kind}'.", field="kind")
+    letter_date = letter_date or as_of
+    _check_sendable(kind, data, as_of)
+    overdue = data.overdue
+    deadline = compute_deadline(letter_date, settings.deadline_days)
+    period_start = statement_period(as_of, settings.statement_months)
+    ils_balance = {c: data.balance(c) for c in data.movements}
+    opening = {c: sum(e.debit_agorot - e.credit_agorot for e in data.movements[c]
+                      if e.date < period_start) for c in data.movements}
+    values = {
+        "client_name": data.name,
+        "contact_name": data.contact_name,
+        "business_name": profile.name or "העסק",
+        "business_phone": profile.phone or "—",
+        "business_email": profile.email or "—",
+        "letter_date": format_date(letter_date),
+        "as_of_date": format_date(as_of),
+        "total_overdue": _join_money(_money_total(overdue)),
+        "total_open": _join_money(_money_total(data.invoices)),
+        "invoice_count": str(len(overdue)),
+        "oldest_due_date": format_date(min(l.due_date for l in overdue)) if overdue else "—",
+        "max_days_overdue": str(max((l.days_overdue for l in overdue), default=0)),
+        "deadline_date": format_date(deadline),
+        "deadline_days": str(settings.deadline_days),
+        "wait_days": str(settings.debt_notice_wait_days),
+        "interest_sentence": _interest_sentence(settings),
+        "costs_sentence": _costs_sentence(settings),
+        "period_start": format_date(period_start),
+        "period_end": format_date(as_of),
+        "opening_balance": _join_money(opening),
+        "closing_balance": _join_money(ils_balance),
+        "last_payment_date": format_date(data.last_payment_date) if data.last_payment_date else "—",
+    }
+    filled = fill(template, values)
+    blocks: list[Block] = []
+    for part_kind, text in filled.parts:
+        if part_kind == "text":
+            blocks.append(Paragraph(text))
+        elif text == "invoice_table":
+            blocks.extend(invoice_table(overdue))
+        elif text == "statement_table":
+            blocks.extend(statement_tables(data, period_start, as_of))
+        elif text == "payment_instructions":
+            box = payment_box(profile)
+            if box:
+                blocks.append(box)
+    date_lines = [f"תאריך: {format_date(letter_date)}"]
+    if settings.show_hebrew_date:
+        date_lines.append(hebrew_date(letter_date))
+    totals = _money_total(overdue if kind != "statement" else data.invoices)
+    currency = "ILS" if "ILS" in totals or not totals else sorted(totals)[0]
+    signer = [settings.signer_name, settings.signer_title, profile.name]
+    return LetterContent(
+        kind=kind, client_id=data.client_id, client_name=data.name,
+        recipient_lines=_recipient_lines(data), letter_date=letter_date, date_lines=date_lines,
+        subject=filled.subject, blocks=blocks, is_registered=kind == "final-warning",
+        amount_agorot=totals.get(currency, 0), currency=currency,
+        deadline_date=deadline if kind in ("second-reminder", "final-warning") else None,
+        signature_lines=[s for s in signer if s and s.strip()])
+
+
+def business_type_name(profile: BusinessProfile) -> str:
+    return BUSINESS_TYPES.get(profile.business_type, "")
+

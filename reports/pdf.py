@@ -1,0 +1,367 @@
+"""Letters on A4 paper with reportlab: letterhead, the address where a DL window envelope
+shows it, date, subject, body, tables, payment box, signature, fold marks, page numbers.
+
+Layout (millimetres from the top-left corner of the page):
+- letterhead 15–38: business name, type and number, address, phone and e-mail; logo at
+  the left when set;
+- address field (DIN 5008 type B by default): `window_top_mm` from the top,
+  `window_side_mm` from the left (or right) edge, `window_width_mm` x `window_height_mm`.
+  Its top line holds the sender's return address in small print, and "בדואר רשום" for a
+  registered letter; then "לכבוד" and the recipient. Lines are wrapped and cut to stay
+  inside the window;
+- date block on the other side, level with the window;
+- subject and body below the window; tables and boxes break across pages, the table
+  header repeating; the signature block is kept together;
+- fold marks for a DL envelope at 105 and 210 mm, in the left margin;
+- "עמוד n מתוך m" at the foot when a letter runs over one page.
+
+Every string goes through reports.hebrew (wrap in logical order, reorder per line) and
+reports.fonts.printable (no missing-glyph boxes). Nothing here parses markup: text is
+drawn with `drawRightString`, so `<a href=…>` or `<img src=…>` in a client's name prints
+literally and cannot become a link or pull in a file.
+
+Public API:
+    LetterPdf(out, profile, settings)   .add(content) -> (first_page, page_count); .save()
+    render_letters(contents, out, profile, settings) -> list[(first_page, page_count)]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Iterable
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from models.letters import LetterSettings
+from models.settings import BUSINESS_TYPES, BusinessProfile
+from reports.fonts import printable, register_fonts
+from reports.hebrew import text_width, visual, wrap
+from reports.letters import InfoBox, LetterContent, Paragraph, Table
+
+PAGE_W, PAGE_H = A4
+MARGIN = 20 * mm
+CONTENT_W = PAGE_W - 2 * MARGIN
+BOTTOM = 22 * mm
+BODY_SIZE, BODY_LEADING = 10.5, 15.5
+TABLE_SIZE, TABLE_LEADING = 9, 11.5
+FOLD_MARKS_MM = (105, 210)
+GREY = 0.35
+
+
+@dataclass
+class _Page:
+    ops: list[tuple] = field(default_factory=list)
+
+
+def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) -> list[str]:
+    """Visual lines of `text`; with max_lines, the last kept line ends in '…'."""
+    logical = wrap(printable(text), font, size, width)
+    if max_lines and len(logical) > max_lines:
+        last = logical[max_lines - 1]
+        while last and text_width(last + "…", font, size) > width:
+            last = last[:-1]
+        logical = logical[:max_lines - 1] + [last.rstrip() + "…"]
+    return [visual(line) for line in logical]
+
+
+class _Layout:
+    """Lays one letter out into pages of drawing operations (before knowing the count)."""
+
+    def __init__(self, content: LetterContent, profile: BusinessProfile,
+                 settings: LetterSettings, fonts):
+        self.c = content
+        self.profile = profile
+        self.s = settings
+        self.regular, self.bold = fonts.regular, fonts.bold
+        self.pages: list[_Page] = []
+        self.y = 0.0
+
+    # -- primitives --------------------------------------------------------------------
+    def text(self, line: str, right: float, y: float, font: str, size: float) -> None:
+        self.pages[-1].ops.append(("text", font, size, right, y, line))
+
+    def new_page(self) -> None:
+        self.pages.append(_Page())
+        if len(self.pages) > 1:
+            header = f"{self.c.client_name} — {self.c.subject}"
+            for line in _shape(header, self.regular, 8, CONTENT_W, 1):
+                self.text(line, PAGE_W - MARGIN, PAGE_H - 14 * mm, self.regular, 8)
+            self.pages[-1].ops.append(("line", MARGIN, PAGE_H - 16 * mm,
+                                       PAGE_W - MARGIN, PAGE_H - 16 * mm, 0.4))
+            self.y = PAGE_H - 24 * mm
+
+    def need(self, height: float) -> None:
+        if self.y - height < BOTTOM:
+            self.new_page()
+
+    # -- first page ----------------------------------------------------------------------
+    def letterhead(self) -> None:
+        p = self.profile
+        right = PAGE_W - MARGIN
+        y = PAGE_H - 20 * mm
+        for line in _shape(p.name or " ", self.bold, 16, CONTENT_W * 0.7, 1):
+            self.text(line, right, y, self.bold, 16)
+        details = []
+        kind = BUSINESS_TYPES.get(p.business_type, "")
+        if kind or p.tax_id:
+            details.append(" ".join(x for x in (kind, p.tax_id) if x))
+        address = ", ".join(x for x in (p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
+        if address:
+            details.append(address)
+        contact = "  |  ".join(x for x in (f"טלפון {p.phone}" if p.phone else "",
+                                           f"דוא\"ל {p.email}" if p.email else "") if x)
+        if contact:
+            details.append(contact)
+        y -= 6 * mm
+        for detail in details[:3]:
+            for line in _shape(detail, self.regular, 9, CONTENT_W * 0.7, 1):
+                self.text(line, right, y, self.regular, 9)
+            y -= 4.2 * mm
+        self.pages[-1].ops.append(("line", MARGIN, PAGE_H - 38 * mm, right, PAGE_H - 38 * mm, 0.6))
+        if self.s.logo_path and Path(self.s.logo_path).is_file():
+            self.pages[-1].ops.append(("image", self.s.logo_path, MARGIN, PAGE_H - 36 * mm,
+                                       40 * mm, 20 * mm))
+
+    def window_box(self) -> tuple[float, float, float, float]:
+        """(left, top, width, height) of the address window, in points from bottom-left."""
+        s = self.s
+        width, height = s.window_width_mm * mm, s.window_height_mm * mm
+        left = s.window_side_mm * mm if s.window_side == "left" else \
+            PAGE_W - s.window_side_mm * mm - width
+        return left, PAGE_H - s.window_top_mm * mm, width, height
+
+    def address_block(self) -> None:
+        left, top, width, height = self.window_box()
+        pad = 3 * mm
+        right, inner = left + width - pad, width - 2 * pad
+        p = self.profile
+        sender = ", ".join(x for x in (p.name, p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
+        y = top - 4 * mm
+        if sender:
+            for line in _shape(f"שולח: {sender}", self.regular, 6.5, inner, 1):
+                self.text(line, right, y, self.regular, 6.5)
+        y -= 6 * mm
+        bottom = top - height + 2 * mm
+        if self.c.is_registered:
+            self.text(visual("בדואר רשום"), right, y, self.bold, 10)
+            y -= 5 * mm
+        self.text(visual("לכבוד"), right, y, self.regular, 10)
+        y -= 4.6 * mm
+        for index, item in enumerate(self.c.recipient_lines):
+            font = self.bold if index == 0 else self.regular
+            room = int((y - bottom) // (4.6 * mm)) + 1
+            if room <= 0:
+                break
+            for line in _shape(item, font, 10, inner, min(room, 2 if index == 0 else 1)):
+                self.text(line, right, y, font, 10)
+                y -= 4.6 * mm
+
+    def date_block(self) -> None:
+        left, top, width, _ = self.window_box()
+        if self.s.window_side == "left":
+            right, room = PAGE_W - MARGIN, PAGE_W - MARGIN - (left + width) - 5 * mm
+        else:
+            right, room = left - 10 * mm, left - 10 * mm - MARGIN
+        y = top - 10 * mm
+        for item in self.c.date_lines + [f"מספר לקוח: {self.c.client_id}"]:
+            for line in _shape(item, self.regular, 10, room, 1):
+                self.text(line, right, y, self.regular, 10)
+            y -= 5 * mm
+        if self.c.deadline_date:
+            y -= 2 * mm
+            self.text(visual(f"מועד אחרון לתשלום: {self.c.deadline_date:%d/%m/%Y}"),
+                      right, y, self.bold, 10)
+
+    def subject(self) -> None:
+        _, top, _, height = self.window_box()
+        self.y = min(top - height - 10 * mm, PAGE_H - 100 * mm)
+        for line in _shape(f"הנדון: {self.c.subject}", self.bold, 12, CONTENT_W, 3):
+            right = PAGE_W - MARGIN
+            self.text(line, right, self.y, self.bold, 12)
+            w = text_width(line, self.bold, 12)
+            self.pages[-1].ops.append(("line", right - w, self.y - 2, right, self.y - 2, 0.6))
+            self.y -= 6.5 * mm
+        self.y -= 2 * mm
+
+    # -- body ----------------------------------------------------------------------------
+    def paragraph(self, block: Paragraph) -> None:
+        font = self.bold if block.bold else self.regular
+        for line in _shape(block.text, font, BODY_SIZE, CONTENT_W):
+            self.need(BODY_LEADING)
+            self.text(line, PAGE_W - MARGIN, self.y - BODY_SIZE, font, BODY_SIZE)
+            self.y -= BODY_LEADING
+        self.y -= 5
+
+    def _row(self, cells: list[str], widths: list[float], font: str, fill: float | None) -> None:
+        shaped = [_shape(cell, font, TABLE_SIZE, w - 3 * mm, 3) if cell else []
+                  for cell, w in zip(cells, widths)]
+        height = max([len(s) for s in shaped] + [1]) * TABLE_LEADING + 4
+        ops = self.pages[-1].ops
+        if fill is not None:
+            ops.append(("rect", MARGIN, self.y - height, CONTENT_W, height, fill))
+        right = PAGE_W - MARGIN
+        for lines, width in zip(shaped, widths):  # the first column at the right
+            y = self.y - TABLE_SIZE - 2
+            for line in lines:
+                self.text(line, right - 1.5 * mm, y, font, TABLE_SIZE)
+                y -= TABLE_LEADING
+            right -= width
+        self.y -= height
+        ops.append(("line", MARGIN, self.y, PAGE_W - MARGIN, self.y, 0.3))
+
+    def table(self, block: Table) -> None:
+        scale = CONTENT_W / sum(block.widths)
+        widths = [w * scale for w in block.widths]
+        if block.heading:
+            self.need(BODY_LEADING + 3 * TABLE_LEADING)
+            self.text(visual(block.heading), PAGE_W - MARGIN, self.y - BODY_SIZE, self.bold,
+                      BODY_SIZE)
+            self.y -= BODY_LEADING
+        self.need(3 * (TABLE_LEADING + 4))
+        self._row(block.columns, widths, self.bold, 0.9)
+        for row in block.rows:
+            if self.y - (TABLE_LEADING + 4) * 2 < BOTTOM:
+                self.new_page()
+                self._row(block.columns, widths, self.bold, 0.9)
+            self._row(row, widths, self.regular, None)
+        if block.total_row:
+            self.need(TABLE_LEADING + 4)
+            self._row(block.total_row, widths, self.bold, 0.95)
+        self.y -= 8
+
+    def info_box(self, block: InfoBox) -> None:
+        inner = CONTENT_W - 8 * mm
+        lines = [(line, self.regular) for item in block.lines
+                 for line in _shape(item, self.regular, 9.5, inner)]
+        height = (len(lines) + 1) * 13 + 10
+        self.need(height)
+        self.pages[-1].ops.append(("box", MARGIN, self.y - height, CONTENT_W, height))
+        right = PAGE_W - MARGIN - 4 * mm
+        y = self.y - 14
+        self.text(visual(block.title), right, y, self.bold, 10)
+        for line, font in lines:
+            y -= 13
+            self.text(line, right, y, font, 9.5)
+        self.y -= height + 8
+
+    def signature(self) -> None:
+        has_image = bool(self.s.signature_path) and Path(self.s.signature_path).is_file()
+        height = BODY_LEADING * (2 + len(self.c.signature_lines)) + (18 * mm if has_image else 0)
+        self.need(height)
+        right = PAGE_W - MARGIN
+        self.y -= 4
+        self.text(visual("בכבוד רב,"), right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
+        self.y -= BODY_LEADING
+        if has_image:
+            self.pages[-1].ops.append(("image", self.s.signature_path, right - 50 * mm,
+                                       self.y - 17 * mm, 50 * mm, 16 * mm))
+            self.y -= 18 * mm
+        for index, item in enumerate(self.c.signature_lines):
+            font = self.bold if index == 0 else self.regular
+            for line in _shape(item, font, BODY_SIZE, CONTENT_W / 2, 1):
+                self.text(line, right, self.y - BODY_SIZE, font, BODY_SIZE)
+                self.y -= BODY_LEADING
+
+    def build(self) -> list[_Page]:
+        self.new_page()
+        self.letterhead()
+        self.address_block()
+        self.date_block()
+        self.subject()
+        for block in self.c.blocks:
+            if isinstance(block, Paragraph):
+                self.paragraph(block)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, InfoBox):
+                self.info_box(block)
+        self.signature()
+        return self.pages
+
+
+class LetterPdf:
+    """One PDF file holding any number of letters, each starting on a new page."""
+
+    def __init__(self, out: str | Path | BinaryIO, profile: BusinessProfile,
+                 settings: LetterSettings, *, title: str = "מכתבים"):
+        self.fonts = register_fonts()
+        self.profile, self.settings = profile, settings
+        self.canvas = Canvas(out if not isinstance(out, Path) else str(out), pagesize=A4,
+                             initialFontName=self.fonts.regular, initialFontSize=10)
+        self.canvas.setTitle(title)
+        self.canvas.setAuthor(printable(profile.name) or "Gvia")
+        self.canvas.setCreator("Gvia")
+        self.page_count = 0
+        self._font: tuple[str, float] | None = None
+        self._images: dict[str, ImageReader] = {}
+
+    def add(self, content: LetterContent) -> tuple[int, int]:
+        """Lay out and draw one letter; returns (first page number, page count)."""
+        pages = _Layout(content, self.profile, self.settings, self.fonts).build()
+        first = self.page_count + 1
+        for number, page in enumerate(pages, start=1):
+            self._draw(page, number, len(pages))
+        self.page_count += len(pages)
+        return first, len(pages)
+
+    def _draw(self, page: _Page, number: int, total: int) -> None:
+        c = self.canvas
+        self._font = None
+        c.setStrokeGray(GREY)
+        c.setLineWidth(0.3)
+        for y_mm in FOLD_MARKS_MM:
+            y = PAGE_H - y_mm * mm
+            c.line(4 * mm, y, 9 * mm, y)
+        c.setStrokeGray(0)
+        for op in page.ops:
+            kind = op[0]
+            if kind == "text":
+                _, font, size, right, y, line = op
+                if self._font != (font, size):
+                    c.setFont(font, size)
+                    self._font = (font, size)
+                c.drawRightString(right, y, line)
+            elif kind == "line":
+                c.setLineWidth(op[5])
+                c.line(*op[1:5])
+            elif kind == "rect":
+                c.setFillGray(op[5])
+                c.rect(*op[1:5], stroke=0, fill=1)
+                c.setFillGray(0)
+            elif kind == "box":
+                c.setLineWidth(0.6)
+                c.roundRect(*op[1:5], 2 * mm, stroke=1, fill=0)
+            elif kind == "image":
+                self._image(*op[1:])
+        if total > 1:
+            c.setFont(self.fonts.regular, 8)
+            c.drawCentredString(PAGE_W / 2, 12 * mm, visual(f"עמוד {number} מתוך {total}"))
+        c.showPage()
+
+    def _image(self, path: str, x: float, y: float, w: float, h: float) -> None:
+        """A logo or scanned signature chosen in the settings; a broken file is skipped."""
+        try:
+            reader = self._images.get(path) or ImageReader(path)
+            self._images[path] = reader
+            self.canvas.drawImage(reader, x, y, w, h, preserveAspectRatio=True, anchor="c",
+                                  mask="auto")
+        except Exception:  # noqa: BLE001 - a bad image must not cost the user the letter
+            self._images.pop(path, None)
+
+    def save(self) -> None:
+        if self.page_count == 0:
+            self.canvas.showPage()
+        self.canvas.save()
+
+
+def render_letters(contents: Iterable[LetterContent], out, profile: BusinessProfile,
+                   settings: LetterSettings) -> list[tuple[int, int]]:
+    pdf = LetterPdf(out, profile, settings)
+    ranges = [pdf.add(content) for content in contents]
+    pdf.save()
+    return ranges
+
+

@@ -1,0 +1,1 @@
+"""The debt aging screen (גיול חובות): table, drill-down, chart, export, PDF."""

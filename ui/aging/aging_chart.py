@@ -1,0 +1,89 @@
+"""A bar chart of the bucket totals, painted with QPainter (QtCharts lives in the large
+PySide6-Addons package). Under right-to-left the first bucket is on the right, as a
+Hebrew reader expects time to run; colours come from the palette."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from models.money import format_amount
+from ui.i18n import _
+
+
+class AgingChart(QWidget):
+    MARGIN = 8
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._labels: list[str] = []
+        self._values: list[int] = []
+        self._currency = "ILS"
+        self.setMinimumHeight(150)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        self.setAccessibleName(_("Totals by aging bucket"))
+
+    def set_data(self, labels: list[str], values_agorot: list[int], currency: str) -> None:
+        self._labels = list(labels)
+        self._values = list(values_agorot)
+        self._currency = currency
+        self.update()
+
+    def values(self) -> list[int]:
+        return list(self._values)
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, 200)
+
+    def bar_rects(self) -> list[QRectF]:
+        """Where each bucket's bar is drawn, in bucket order (also used by tests)."""
+        if not self._values:
+            return []
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        top = self.MARGIN + 2 * line + 4          # title, then the value above the bar
+        bottom = self.height() - self.MARGIN - line - 4  # the bucket name below
+        width = self.width() - 2 * self.MARGIN
+        slot = width / len(self._values)
+        bar_width = slot * 0.6
+        highest = max(self._values) or 1
+        rects = []
+        for i, value in enumerate(self._values):
+            position = len(self._values) - 1 - i if self.isRightToLeft() else i
+            x = self.MARGIN + position * slot + (slot - bar_width) / 2
+            height = (bottom - top) * value / highest
+            rects.append(QRectF(x, bottom - height, bar_width, height))
+        return rects
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        palette = self.palette()
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        text_colour = palette.color(QPalette.WindowText)
+        painter.setPen(text_colour)
+        title = _("Totals by aging bucket ({currency})").format(currency=self._currency)
+        painter.drawText(QRectF(self.MARGIN, self.MARGIN, self.width() - 2 * self.MARGIN, line),
+                         Qt.AlignHCenter | Qt.AlignVCenter, title)
+        if not any(self._values):
+            painter.drawText(self.rect(), Qt.AlignCenter, _("Nothing is open as of this date."))
+            return
+        rects = self.bar_rects()
+        slot = (self.width() - 2 * self.MARGIN) / len(rects)
+        baseline = rects[0].bottom()
+        for i, (rect, value, label) in enumerate(zip(rects, self._values, self._labels)):
+            # Not-yet-due money is calm; overdue money is the highlight colour.
+            role = QPalette.Mid if i == 0 else QPalette.Highlight
+            painter.fillRect(rect, palette.color(role))
+            centre = rect.center().x()
+            painter.setPen(text_colour)
+            value_text = metrics.elidedText(format_amount(value), Qt.ElideRight, int(slot))
+            painter.drawText(QRectF(centre - slot / 2, rect.top() - line - 2, slot, line),
+                             Qt.AlignHCenter | Qt.AlignBottom, value_text)
+            label_text = metrics.elidedText(label, Qt.ElideRight, int(slot))
+            painter.drawText(QRectF(centre - slot / 2, baseline + 4, slot, line),
+                             Qt.AlignHCenter | Qt.AlignTop, label_text)
+        painter.setPen(palette.color(QPalette.Mid))
+        painter.drawLine(int(self.MARGIN), int(baseline), int(self.width() - self.MARGIN),
+                         int(baseline))

@@ -1,0 +1,385 @@
+"""גיול חובות: who owes what and for how long, as of any date.
+
+The query runs on a pool thread (ui.background) with a busy indicator, so the window
+never freezes on a large database; a newer request makes an older result obsolete.
+The view refreshes when a service announces that clients, invoices, payments, settings
+or the whole database changed — at once when visible, otherwise when next shown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTimer, QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+                               QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
+
+from models.aging import AgingReport, aging_report, open_invoices_as_of
+from models.dates import format_date
+from models.export import write_csv, write_xlsx
+from models.money import plain
+from models.settings import DEFAULT_BUCKETS, load_profile
+from ui import events
+from ui.aging.aging_chart import AgingChart
+from ui.aging.aging_table_model import AgingTableModel, Columns, bucket_headers
+from ui.aging.drilldown_dialog import DrillDownDialog, DrillDownLine
+from ui.background import run_in_background
+from ui.i18n import _, ngettext
+
+REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
+                    events.DATABASE}
+
+
+def export_table(report: AgingReport) -> tuple[list[str], list[dict], set[str]]:
+    """The report as people read it in a spreadsheet: translated headers, every currency
+    (each with its own total row), amounts as plain decimals. Returns (columns, records,
+    amount columns)."""
+    amount_columns = [*bucket_headers(report.boundaries), _("Total"), _("Credit on account")]
+    columns = [_("Client"), _("Currency"), *amount_columns]
+    records = []
+    for row in report.rows + report.totals():
+        amounts = [*row.buckets, row.total, row.credit]
+        record = {columns[0]: _("Total") if row.client_id is None else row.client,
+                  columns[1]: row.currency}
+        record.update({name: plain(v) for name, v in zip(amount_columns, amounts)})
+        records.append(record)
+    return columns, records, set(amount_columns)
+
+
+class AgingView(QWidget):
+    report_ready = Signal()       # a report for the chosen date is on screen
+    export_finished = Signal(str)  # the path of a file written by an export
+    failed = Signal(str)          # a Hebrew message the user has been shown
+
+    REFRESH_DELAY_MS = 150  # typing a date emits a change per keystroke; wait for a pause
+
+    def __init__(self, opened_db, parent=None):
+        super().__init__(parent)
+        self.opened_db = opened_db
+        self._report: AgingReport | None = None
+        self._generation = 0
+        self._is_stale = True
+        self._has_user_sort = False
+        self.last_drilldown: DrillDownDialog | None = None
+        self._build()
+        events.events.data_changed.connect(self._on_data_changed)
+
+    # ---- hooks a test replaces ------------------------------------------------------
+
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+    def ask_save_path(self, title: str, suggested: str, file_filter: str) -> str | None:
+        path, _chosen = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
+        return path or None
+
+    def open_file(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(message)
+        self.failed.emit(message)
+        if self.isVisible():
+            QMessageBox.warning(self, _("Debt aging"), message)
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.date_edit = QDateEdit()
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMinimumDate(QDate(2000, 1, 1))
+        self.date_edit.setDate(_qdate(self.today()))
+        self.date_edit.setLayoutDirection(Qt.LeftToRight)  # digits stay in reading order
+        self.currency_box = QComboBox()
+        self.currency_box.addItem("ILS")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate: we cannot know how long SQLite takes
+        self.busy.setTextVisible(False)
+        self.busy.setFixedWidth(120)
+        self.busy.hide()
+        self.csv_button = QPushButton(_("Export CSV…"))
+        self.xlsx_button = QPushButton(_("Export Excel…"))
+        self.pdf_button = QPushButton(_("Save PDF…"))
+        self.print_button = QPushButton(_("Print…"))
+        top = QHBoxLayout()
+        as_of_label = QLabel(_("As of:"))
+        as_of_label.setBuddy(self.date_edit)
+        currency_label = QLabel(_("Currency:"))
+        currency_label.setBuddy(self.currency_box)
+        for widget in (as_of_label, self.date_edit, currency_label, self.currency_box):
+            top.addWidget(widget)
+        top.addWidget(self.busy)
+        top.addStretch(1)
+        for button in (self.csv_button, self.xlsx_button, self.pdf_button, self.print_button):
+            button.setEnabled(False)
+            top.addWidget(button)
+
+        self.model = AgingTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionBehavior(QTableView.SelectItems)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setToolTip(_("Double-click an amount to see the invoices behind it."))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Stretch)
+        header.sectionClicked.connect(self._on_header_clicked)
+        self.chart = AgingChart()
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.chart)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.date_edit.dateChanged.connect(self._on_date_changed)
+        self.currency_box.currentTextChanged.connect(self._on_currency_changed)
+        self.table.doubleClicked.connect(
+            lambda index: self.open_drilldown(index.row(), index.column()))
+        self.csv_button.clicked.connect(self.export_csv)
+        self.xlsx_button.clicked.connect(self.export_xlsx)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.print_button.clicked.connect(self.print_report)
+
+    # ---- state ----------------------------------------------------------------------
+
+    def as_of(self) -> dt.date:
+        return self.date_edit.date().toPython()
+
+    def set_as_of(self, day: dt.date) -> None:
+        self.date_edit.setDate(_qdate(day))
+
+    def currency(self) -> str:
+        return self.currency_box.currentText() or "ILS"
+
+    def set_currency(self, currency: str) -> None:
+        self.currency_box.setCurrentText(currency)
+
+    def report(self) -> AgingReport | None:
+        return self._report
+
+    def is_busy(self) -> bool:
+        return not self.busy.isHidden()
+
+    # ---- loading --------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._is_stale:
+            self.refresh()
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if not kinds & REFRESHING_KINDS:
+            return
+        if self.isVisible():
+            self._refresh_timer.start(0)
+        else:
+            self._is_stale = True
+
+    def _on_date_changed(self, _date) -> None:
+        self._refresh_timer.start(self.REFRESH_DELAY_MS)
+
+    def refresh(self) -> None:
+        """Compute the aging for the chosen date on a pool thread."""
+        self._refresh_timer.stop()
+        self._is_stale = False
+        self._generation += 1
+        generation = self._generation
+        as_of = self.as_of()
+        self.busy.show()
+
+        def compute():
+            if generation != self._generation:
+                return None  # a newer request is already queued: skip the work
+            boundaries = tuple(load_profile().aging_buckets) or DEFAULT_BUCKETS
+            return aging_report(as_of, boundaries)
+
+        run_in_background(compute, owner=self,
+                          on_done=lambda report: self._apply_report(generation, report),
+                          on_error=lambda message: self._report_failed(generation, message))
+
+    def _apply_report(self, generation: int, report: AgingReport | None) -> None:
+        if report is None or generation != self._generation:
+            return
+        self._report = report
+        currencies = report.currencies() or ["ILS"]
+        chosen = self.currency()
+        if chosen not in currencies:
+            chosen = "ILS" if "ILS" in currencies else currencies[0]
+        self.currency_box.blockSignals(True)
+        self.currency_box.clear()
+        self.currency_box.addItems(currencies)
+        self.currency_box.setCurrentText(chosen)
+        self.currency_box.blockSignals(False)
+        self._show_currency()
+        self.busy.hide()
+        for button in (self.csv_button, self.xlsx_button, self.pdf_button, self.print_button):
+            button.setEnabled(True)
+        self._update_status()
+        self.report_ready.emit()
+
+    def _report_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.busy.hide()
+            self.show_error(message)
+
+    def _on_currency_changed(self, _currency: str) -> None:
+        if self._report is not None:
+            self._show_currency()
+            self._update_status()
+
+    def _show_currency(self) -> None:
+        self.model.set_report(self._report, self.currency())
+        if not self._has_user_sort or self.table.horizontalHeader().sortIndicatorSection() \
+                >= self.model.columnCount():
+            self.table.horizontalHeader().setSortIndicator(self.model.total_column(),
+                                                           Qt.DescendingOrder)
+        total = self.model.total_row()
+        self.chart.set_data(bucket_headers(self._report.boundaries), total.buckets,
+                            self.currency())
+
+    def _on_header_clicked(self, _section: int) -> None:
+        self._has_user_sort = True
+
+    def _update_status(self) -> None:
+        count = len(self.model.client_rows())
+        text = ngettext("{count} client with an open balance or credit, as of {date}.",
+                        "{count} clients with an open balance or credit, as of {date}.",
+                        count).format(count=count, date=format_date(self._report.as_of))
+        if self._report.as_of > self.today():
+            text += " " + _("The date is in the future: this is a forecast.")
+        self.status.setText(text)
+
+    # ---- drill-down -----------------------------------------------------------------
+
+    def open_drilldown(self, row: int, column: int) -> DrillDownDialog | None:
+        """Show exactly the invoices behind the cell at (row, column)."""
+        aging_row = self.model.row_at(row)
+        report = self._report
+        if aging_row is None or report is None:
+            return None
+        if column == self.model.credit_column():
+            self.status.setText(_("Credit on account is money received that no invoice "
+                                  "absorbed yet; it has no invoices behind it."))
+            return None
+        bucket = self.model.bucket_of_column(column)
+        is_total = self.model.is_total_row(row)
+        if is_total:
+            clients = [(r.client_id, r.client) for r in self.model.client_rows()
+                       if (r.buckets[bucket] if bucket is not None else r.total) > 0]
+        else:
+            clients = [(aging_row.client_id, aging_row.client)]
+        what = (self.model.headerData(column, Qt.Horizontal) if bucket is not None
+                else _("all open invoices"))
+        who = _("All clients") if is_total else aging_row.client
+        title = _("{who} — {what}, as of {date}").format(who=who, what=what,
+                                                         date=format_date(report.as_of))
+        currency, as_of, boundaries = self.model.currency, report.as_of, report.boundaries
+
+        def load() -> list[DrillDownLine]:
+            return [DrillDownLine(name, invoice) for client_id, name in clients
+                    for invoice in open_invoices_as_of(client_id, currency, as_of,
+                                                       boundaries, bucket)]
+
+        dialog = DrillDownDialog(title, currency, load, show_client=is_total, parent=self)
+        dialog.show()
+        self.last_drilldown = dialog
+        return dialog
+
+    # ---- export, PDF, print ---------------------------------------------------------
+
+    def export_csv(self) -> None:
+        self._export("csv", _("Export aging to CSV"), _("CSV files (*.csv)"))
+
+    def export_xlsx(self) -> None:
+        self._export("xlsx", _("Export aging to Excel"), _("Excel workbooks (*.xlsx)"))
+
+    def _export(self, suffix: str, title: str, file_filter: str) -> None:
+        if self._report is None:
+            return
+        chosen = self.ask_save_path(title, f"aging-{self._report.as_of.isoformat()}.{suffix}",
+                                    file_filter)
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != f".{suffix}":
+            path = path.with_name(path.name + f".{suffix}")
+        columns, records, amounts = export_table(self._report)
+        sheet_title = _("Debt aging")
+
+        def write() -> str:
+            if suffix == "csv":
+                with open(path, "w", encoding="utf-8", newline="") as out:
+                    write_csv(records, columns, out)
+            else:
+                write_xlsx(records, columns, path, numeric=amounts, sheet_title=sheet_title)
+            return str(path)
+
+        self._run_file_task(write)
+
+    def _run_file_task(self, work, then=None) -> None:
+        self.busy.show()
+
+        def done(path: str) -> None:
+            self.busy.hide()
+            self.status.setText(_("Saved to {path}").format(path=path))
+            if then:
+                then(Path(path))
+            self.export_finished.emit(path)
+
+        def failed(message: str) -> None:
+            self.busy.hide()
+            self.show_error(message)
+
+        run_in_background(work, owner=self, on_done=done, on_error=failed)
+
+    def _pdf_writer(self, path: Path):
+        from reports.aging_pdf import write_aging_pdf
+
+        report = self._report
+
+        def write() -> str:
+            write_aging_pdf(report, path, business_name=load_profile().name)
+            return str(path)
+        return write
+
+    def save_pdf(self) -> None:
+        if self._report is None:
+            return
+        chosen = self.ask_save_path(_("Save aging report as PDF"),
+                                    f"aging-{self._report.as_of.isoformat()}.pdf",
+                                    _("PDF files (*.pdf)"))
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        self._run_file_task(self._pdf_writer(path))
+
+    def print_report(self) -> None:
+        """Qt cannot print a PDF without the large QtPdf module: the report opens in the
+        system's PDF viewer, whose print dialog knows the user's printers."""
+        if self._report is None:
+            return
+        folder = Path(tempfile.mkdtemp(prefix="gvia-print-"))
+        path = folder / f"aging-{self._report.as_of.isoformat()}.pdf"
+        self._run_file_task(self._pdf_writer(path), then=self.open_file)
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)

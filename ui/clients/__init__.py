@@ -1,0 +1,1 @@
+"""The clients screens: the list, the client card, the client form."""

@@ -1,0 +1,353 @@
+"""The client card: who they are (editable, validated), their contact persons, their
+invoices and payments with open amounts, days overdue and where each payment went, and a
+strip with their payment behaviour. Everything a call or a letter needs, on one window."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+
+from models import services
+from models.client_list import (InvoiceLine, PaymentLine, client_invoices, client_payments,
+                                contact_persons, get_payment)
+from models.errors import GviaError
+from models.statistics import ClientStatistics, client_statistics
+from ui import events
+from ui.clients.client_form import ClientForm, ltr_line_edit
+from ui.i18n import _
+from ui.invoices.invoice_dialog import InvoiceDialog
+from ui.payments.bounce import BounceDialog
+from ui.payments.payment_dialog import PaymentDialog
+from ui.widgets import clock, dialogs
+from ui.widgets.dialogs import GviaDialog
+from ui.widgets.display import ID_ROLE, amounts_text, date_text, ltr, money_text
+from ui.widgets.forms import ValidatedForm
+from ui.widgets.labels import (client_kind_label, client_status_label, invoice_state_label,
+                               payment_method_label)
+from ui.widgets.list_model import Column, ListTableModel
+from ui.widgets.table_view import GviaTableView
+
+REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
+                    events.DATABASE}
+
+
+def invoice_columns() -> list[Column]:
+    return [
+        Column(lambda: _("Number"), lambda i: ltr(i.number), lambda i: i.number),
+        Column(lambda: _("Issued"), lambda i: date_text(i.issue_date), lambda i: i.issue_date),
+        Column(lambda: _("Due"), lambda i: date_text(i.due_date), lambda i: i.due_date),
+        Column(lambda: _("Amount"), lambda i: money_text(i.amount_agorot, i.currency),
+               lambda i: i.amount_agorot, is_amount=True),
+        Column(lambda: _("Paid"), lambda i: money_text(i.paid_agorot, i.currency),
+               lambda i: i.paid_agorot, is_amount=True),
+        Column(lambda: _("Open"), lambda i: money_text(i.open_agorot, i.currency)
+               if i.open_agorot else "", lambda i: i.open_agorot, is_amount=True),
+        Column(lambda: _("Days overdue"), lambda i: ltr(str(i.days_overdue))
+               if i.days_overdue else "", lambda i: i.days_overdue, is_amount=True),
+        Column(lambda: _("State"), lambda i: invoice_state_label(i.state), lambda i: i.state),
+        Column(lambda: _("Description"), lambda i: i.description),
+    ]
+
+
+def applied_text(line: PaymentLine) -> str:
+    return "; ".join(_("{number}: {amount}").format(number=ltr(number),
+                                                    amount=money_text(amount, line.currency))
+                     for number, amount in line.applied_to)
+
+
+def payment_details(line: PaymentLine) -> str:
+    parts = []
+    if line.check_number:
+        parts.append(_("check {number}").format(number=ltr(line.check_number)))
+    if line.check_date and line.check_date > line.date:
+        parts.append(_("dated {date}").format(date=date_text(line.check_date)))
+    if line.reference:
+        parts.append(ltr(line.reference))
+    if line.bounced_date:
+        parts.append(_("bounced on {date}").format(date=date_text(line.bounced_date)))
+    return ", ".join(parts)
+
+
+def payment_columns() -> list[Column]:
+    return [
+        Column(lambda: _("Date"), lambda p: date_text(p.date), lambda p: p.date),
+        Column(lambda: _("Amount"), lambda p: money_text(p.amount_agorot, p.currency),
+               lambda p: p.amount_agorot, is_amount=True),
+        Column(lambda: _("Method"), lambda p: payment_method_label(p.method), lambda p: p.method),
+        Column(lambda: _("Details"), payment_details),
+        Column(lambda: _("Applied to"), applied_text, tooltip=applied_text),
+        Column(lambda: _("Credit on account"), lambda p: money_text(p.credit_agorot, p.currency)
+               if p.credit_agorot else "", lambda p: p.credit_agorot, is_amount=True),
+    ]
+
+
+def contact_columns() -> list[Column]:
+    return [
+        Column(lambda: _("Name"), lambda c: c.name),
+        Column(lambda: _("Role"), lambda c: c.role),
+        Column(lambda: _("Phone"), lambda c: ltr(c.phone), lambda c: c.phone),
+        Column(lambda: _("E-mail"), lambda c: ltr(c.email), lambda c: c.email),
+    ]
+
+
+class SummaryStrip(QFrame):
+    """Lifetime invoiced, paid, open; average days late, share paid late, last payment."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        grid = QGridLayout(self)
+        self.values: dict[str, QLabel] = {}
+        titles = [("invoiced", _("Invoiced (lifetime)")), ("paid", _("Paid")),
+                  ("open", _("Open balance")), ("late_days", _("Average days late")),
+                  ("late_share", _("Paid late")), ("last_payment", _("Last payment"))]
+        for column, (key, title) in enumerate(titles):
+            caption = QLabel(title)
+            value = QLabel()
+            value.setObjectName(f"summary_{key}")
+            font = value.font()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+            value.setFont(font)
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            grid.addWidget(caption, 0, column)
+            grid.addWidget(value, 1, column)
+            self.values[key] = value
+
+    def show_statistics(self, stats: ClientStatistics) -> None:
+        self.values["invoiced"].setText(amounts_text(stats.invoiced_agorot) or money_text(0))
+        self.values["paid"].setText(amounts_text(stats.paid_agorot) or money_text(0))
+        self.values["open"].setText(amounts_text(stats.open_agorot) or money_text(0))
+        self.values["late_days"].setText(
+            ltr(f"{stats.average_days_late:.1f}") if stats.average_days_late is not None else "—")
+        share = stats.share_paid_late
+        self.values["late_share"].setText(ltr(f"{share:.0%}") if share is not None else "—")
+        self.values["last_payment"].setText(date_text(stats.last_payment_date) or "—")
+
+
+class ClientCard(GviaDialog):
+    def __init__(self, client_id: int, parent=None):
+        super().__init__(parent)
+        self.client_id = client_id
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        layout = QVBoxLayout(self)
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel()
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        self.summary = SummaryStrip()
+        layout.addWidget(self.summary)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self._build_details()
+        self._build_contacts()
+        self._build_invoices()
+        self._build_payments()
+        close = QDialogButtonBox(QDialogButtonBox.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.resize(1000, 640)
+        self.refresh()
+        events.events.data_changed.connect(self._on_data_changed)
+
+    # ---- tabs -----------------------------------------------------------------------
+
+    def _build_details(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.form = ClientForm()
+        column.addWidget(self.form)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.save_button = QPushButton(_("Save changes"))
+        self.save_button.clicked.connect(self.save_details)
+        row.addWidget(self.save_button)
+        column.addLayout(row)
+        column.addStretch(1)
+        self.tabs.addTab(page, _("Details"))
+
+    def _build_contacts(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        self.contacts_model = ListTableModel(contact_columns(), lambda c: c.id, self)
+        self.contacts_view = GviaTableView("card_contacts")
+        self.contacts_view.setModel(self.contacts_model)
+        column.addWidget(self.contacts_view, 1)
+        self.contact_form = ValidatedForm()
+        self.contact_name = self.contact_form.add_field("name", _("Name"), QLineEdit())
+        self.contact_role = self.contact_form.add_field("role", _("Role"), QLineEdit())
+        self.contact_phone = self.contact_form.add_field("phone", _("Phone"), ltr_line_edit())
+        self.contact_email = self.contact_form.add_field("email", _("E-mail"), ltr_line_edit())
+        column.addWidget(self.contact_form)
+        add = QPushButton(_("Add contact person"))
+        add.clicked.connect(self.add_contact)
+        column.addWidget(add, 0, Qt.AlignLeading)
+        self.tabs.addTab(page, _("Contact persons"))
+
+    def _build_invoices(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        buttons = QHBoxLayout()
+        for text, slot in ((_("New invoice…"), self.new_invoice),
+                           (_("Edit…"), self.edit_invoice),
+                           (_("Disputed / not disputed"), self.toggle_disputed),
+                           (_("Cancel invoice…"), self.cancel_invoice),
+                           (_("Record payment…"), self.record_payment)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.invoices_model = ListTableModel(invoice_columns(), lambda i: i.id, self)
+        self.invoices_view = GviaTableView("card_invoices")
+        self.invoices_view.setModel(self.invoices_model)
+        self.invoices_view.setSortingEnabled(True)
+        self.invoices_view.doubleClicked.connect(lambda _index: self.edit_invoice())
+        column.addWidget(self.invoices_view)
+        self.tabs.addTab(page, _("Invoices"))
+
+    def _build_payments(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        buttons = QHBoxLayout()
+        record = QPushButton(_("Record payment…"))
+        record.clicked.connect(self.record_payment)
+        bounce = QPushButton(_("Bounced check…"))
+        bounce.clicked.connect(self.bounce_check)
+        buttons.addWidget(record)
+        buttons.addWidget(bounce)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        self.payments_model = ListTableModel(payment_columns(), lambda p: p.id, self)
+        self.payments_view = GviaTableView("card_payments")
+        self.payments_view.setModel(self.payments_model)
+        self.payments_view.setSortingEnabled(True)
+        column.addWidget(self.payments_view)
+        self.tabs.addTab(page, _("Payments"))
+
+    # ---- data -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the card (one client: a handful of small queries)."""
+        try:
+            client = services.get_client(self.client_id)
+        except GviaError:
+            self.close()  # the client no longer exists (a restore replaced the file)
+            return
+        as_of = clock.today()
+        self.setWindowTitle(_("Client card: {name}").format(name=client.name))
+        self.title.setText(client.name)
+        details = [client_kind_label(client.kind), client_status_label(client.status),
+                   _("terms: {terms}").format(terms=services.client_terms(client))]
+        if client.tax_id:
+            details.append(ltr(client.tax_id))
+        self.subtitle.setText(" · ".join(details))
+        self.form.load(client)
+        self.summary.show_statistics(client_statistics(self.client_id, as_of))
+        self.contacts_model.set_items(contact_persons(self.client_id))
+        self.invoices_model.set_items(client_invoices(self.client_id, as_of))
+        self.payments_model.set_items(client_payments(self.client_id))
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if kinds & REFRESHING_KINDS:
+            self.refresh()
+
+    def done(self, result: int) -> None:
+        events.events.data_changed.disconnect(self._on_data_changed)
+        super().done(result)
+
+    def selected_invoice(self) -> InvoiceLine | None:
+        rows = self.invoices_view.selectionModel().selectedRows()
+        return self.invoices_model.item_at(rows[0].row()) if rows else None
+
+    def selected_payment(self) -> PaymentLine | None:
+        rows = self.payments_view.selectionModel().selectedRows()
+        return self.payments_model.item_at(rows[0].row()) if rows else None
+
+    # ---- actions --------------------------------------------------------------------
+
+    def save_details(self) -> bool:
+        try:
+            services.update_client(self.client_id, **self.form.values())
+        except GviaError as exc:
+            self.form.show_error(exc)
+            return False
+        self.form.clear_errors()
+        events.announce(events.CLIENTS)
+        return True
+
+    def add_contact(self) -> bool:
+        try:
+            services.add_contact_person(self.client_id, self.contact_name.text(),
+                                        self.contact_role.text(), self.contact_phone.text(),
+                                        self.contact_email.text())
+        except GviaError as exc:
+            self.contact_form.show_error(exc)
+            return False
+        self.contact_form.clear_errors()
+        for edit in (self.contact_name, self.contact_role, self.contact_phone,
+                     self.contact_email):
+            edit.clear()
+        events.announce(events.CLIENTS)
+        return True
+
+    def new_invoice(self) -> None:
+        InvoiceDialog.ask(self, client_id=self.client_id)
+
+    def edit_invoice(self) -> None:
+        line = self.selected_invoice()
+        if line is None:
+            return
+        if line.cancelled_date:
+            dialogs.show_error(self, _("A cancelled invoice cannot be edited."))
+            return
+        InvoiceDialog.ask(self, invoice_id=line.id)
+
+    def toggle_disputed(self) -> None:
+        line = self.selected_invoice()
+        if line is None:
+            return
+        services.set_disputed(line.id, not line.is_disputed)
+        events.announce(events.INVOICES)
+
+    def cancel_invoice(self) -> None:
+        line = self.selected_invoice()
+        if line is None:
+            return
+        if not dialogs.confirm(self, _("Cancel invoice"),
+                               _("Cancel invoice {number}? It stays on record, marked as "
+                                 "cancelled, and no longer counts as owed.").format(
+                                   number=ltr(line.number)), _("Cancel the invoice")):
+            return
+        try:
+            services.cancel_invoice(line.id, clock.today())
+        except GviaError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        events.announce(events.INVOICES)
+
+    def record_payment(self) -> None:
+        line = self.selected_invoice() if self.tabs.currentIndex() == 2 else None
+        PaymentDialog.ask(self, client_id=self.client_id,
+                          invoice_id=line.id if line and line.open_agorot > 0 else None)
+
+    def bounce_check(self) -> None:
+        line = self.selected_payment()
+        if line is None:
+            return
+        if line.method != "check":
+            dialogs.show_error(self, _("Only a payment by check can bounce."))
+            return
+        BounceDialog.ask(get_payment(line.id), self)
+
+    @classmethod
+    def open(cls, client_id: int, parent=None) -> "ClientCard":
+        """Show the card (non-modal: several cards may be open side by side)."""
+        card = cls(client_id, parent)
+        card.show()
+        card.raise_()
+        return card

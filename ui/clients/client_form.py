@@ -1,0 +1,83 @@
+"""The client's details as a validated form: used to add a client and, in the client
+card, to edit one. Validation is the service's (models.services); the form only shows
+its Hebrew message next to the field."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+
+from models.clients import CLIENT_KINDS, CLIENT_STATUSES, Client
+from ui.i18n import _
+from ui.widgets.forms import ValidatedForm
+from ui.widgets.labels import client_kind_label, client_status_label
+
+# Typed left to right even in the Hebrew window (digits, addresses of e-mail).
+LTR_FIELDS = ("tax_id", "phone", "email", "zip")
+
+
+def ltr_line_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setLayoutDirection(Qt.LeftToRight)
+    edit.setAlignment(Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter)
+    return edit
+
+
+class ClientForm(ValidatedForm):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.name = self.add_field("name", _("Name"), QLineEdit())
+        self.name.setMaxLength(200)
+        self.kind = self.add_field("kind", _("Kind"), QComboBox())
+        for code in CLIENT_KINDS:
+            self.kind.addItem(client_kind_label(code), code)
+        self.kind.setCurrentIndex(self.kind.findData("company"))
+        self.tax_id = self.add_field("tax_id", _("ID / company number"), ltr_line_edit())
+        self.phone = self.add_field("phone", _("Phone"), ltr_line_edit())
+        self.email = self.add_field("email", _("E-mail"), ltr_line_edit())
+        self.address = self.add_field("address", _("Address"), QLineEdit())
+        self.city = self.add_field("city", _("City"), QLineEdit())
+        self.zip = self.add_field("zip", _("Postal code"), ltr_line_edit())
+        self.terms = self.add_field("terms", _("Payment terms"), QComboBox())
+        self.terms.setEditable(True)
+        self.terms.addItem(_("Business default"), "")
+        for terms in ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוטף+60", "שוטף+90"):
+            self.terms.addItem(terms, terms)
+        self.terms.setToolTip(_("For example: immediate (מיידי), net 30 (נטו 30), "
+                                "current + 30 (שוטף+30)"))
+        self.status = self.add_field("status", _("Status"), QComboBox())
+        for code in CLIENT_STATUSES:
+            self.status.addItem(client_status_label(code), code)
+        self.notes = self.add_field("notes", _("Notes"), QPlainTextEdit())
+        self.notes.setFixedHeight(self.fontMetrics().height() * 4)
+
+    def terms_value(self) -> str:
+        text = self.terms.currentText().strip()
+        index = self.terms.findText(text)
+        return self.terms.itemData(index) if index >= 0 else text
+
+    def values(self) -> dict:
+        """Field values as typed, for models.services.add_client / update_client."""
+        return {"name": self.name.text(), "kind": self.kind.currentData(),
+                "tax_id": self.tax_id.text(), "phone": self.phone.text(),
+                "email": self.email.text(), "address": self.address.text(),
+                "city": self.city.text(), "zip": self.zip.text(),
+                "terms": self.terms_value(), "status": self.status.currentData(),
+                "notes": self.notes.toPlainText()}
+
+    def load(self, client: Client) -> None:
+        self.clear_errors()
+        self.name.setText(client.name)
+        self.kind.setCurrentIndex(max(self.kind.findData(client.kind), 0))
+        self.tax_id.setText(client.tax_id)
+        self.phone.setText(client.phone)
+        self.email.setText(client.email)
+        self.address.setText(client.address)
+        self.city.setText(client.city)
+        self.zip.setText(client.zip)
+        index = self.terms.findData(client.terms or "")
+        if index >= 0:
+            self.terms.setCurrentIndex(index)
+        else:
+            self.terms.setEditText(client.terms or "")
+        self.status.setCurrentIndex(max(self.status.findData(client.status), 0))
+        self.notes.setPlainText(client.notes)

@@ -1,0 +1,1 @@
+"""The invoices screens: the list of every invoice, the add/edit dialog."""

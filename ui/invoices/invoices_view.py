@@ -1,0 +1,190 @@
+"""חשבוניות: every invoice of every client, filtered by state, client name or number,
+sorted in SQL off the UI thread with a busy indicator; the actions on an invoice (edit,
+dispute, cancel with confirmation, record a payment) call models.services."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from models import services
+from models.errors import GviaError
+from models.invoice_list import INVOICE_STATES, invoice_ids
+from ui import events
+from ui.background import run_in_background
+from ui.i18n import _, ngettext
+from ui.invoices.invoice_dialog import InvoiceDialog
+from ui.invoices.invoice_table_model import SQL_SORTS, Columns, InvoiceTableModel
+from ui.payments.payment_dialog import PaymentDialog
+from ui.widgets import clock, dialogs
+from ui.widgets.display import ID_ROLE, ltr
+from ui.widgets.labels import invoice_state_label
+from ui.widgets.table_view import GviaTableView
+
+REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.DATABASE}
+
+
+class InvoicesView(QWidget):
+    loaded = Signal()
+    SEARCH_DELAY_MS = 200
+
+    def __init__(self, opened_db, parent=None):
+        super().__init__(parent)
+        self.opened_db = opened_db
+        self._generation = 0
+        self.sort_column = Columns.ISSUED
+        self.sort_order = Qt.DescendingOrder
+        layout = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by invoice number, client or description"))
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 1)
+        self.state = QComboBox()
+        for code in INVOICE_STATES:
+            self.state.addItem(invoice_state_label(code), code)
+        bar.addWidget(self.state)
+        for text, slot in ((_("New invoice…"), self.new_invoice),
+                           (_("Edit…"), self.edit_invoice),
+                           (_("Disputed / not disputed"), self.toggle_disputed),
+                           (_("Cancel invoice…"), self.cancel_invoice),
+                           (_("Record payment…"), self.record_payment)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        layout.addLayout(bar)
+
+        self.model = InvoiceTableModel(self)
+        self.table = GviaTableView("invoices")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(self.sort_column, self.sort_order)
+        header.blockSignals(False)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        self.table.restore_header()
+        self.table.doubleClicked.connect(lambda _index: self.edit_invoice())
+        layout.addWidget(self.table, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate: the query gives no progress
+        self.busy.setMaximumWidth(160)
+        self.busy.setTextVisible(False)
+        footer.addWidget(self.count_label)
+        footer.addStretch(1)
+        footer.addWidget(self.busy)
+        layout.addLayout(footer)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.state.currentIndexChanged.connect(lambda _i: self.reload())
+        events.events.data_changed.connect(self._on_data_changed)
+        self.reload()
+
+    # The view sorts by asking SQL again; the model's own sort() must do nothing.
+    def _sort_changed(self, column: int, order) -> None:
+        self.sort_column, self.sort_order = Columns(column), order
+        self.reload()
+
+    def reload(self) -> None:
+        """Ask SQL for the matching ids in the background; a newer request wins."""
+        self._search_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        as_of = clock.today()
+        search, state = self.search.text(), self.state.currentData()
+        sort = SQL_SORTS[self.sort_column]
+        descending = self.sort_order == Qt.DescendingOrder
+        if self.sort_column in (Columns.DAYS_OVERDUE, Columns.STATE):
+            descending = not descending  # more days overdue = an earlier due date
+        self.busy.setVisible(True)
+        run_in_background(
+            lambda: invoice_ids(as_of, search=search, state=state, sort=sort,
+                                descending=descending),
+            owner=self, on_done=lambda ids: self._loaded(generation, as_of, ids),
+            on_error=lambda message: self._failed(generation, message))
+
+    def _loaded(self, generation: int, as_of, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
+        self.model.as_of = as_of
+        self.model._rows.clear()
+        self.model.set_ids(ids)
+        self.busy.setVisible(False)
+        self.count_label.setText(ngettext("{count} invoice", "{count} invoices", len(ids))
+                                 .format(count=len(ids)))
+        self.loaded.emit()
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.busy.setVisible(False)
+            self.count_label.setText(message)
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if kinds & REFRESHING_KINDS:
+            self.reload()
+
+    # ---- actions --------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def new_invoice(self) -> None:
+        InvoiceDialog.ask(self)
+
+    def edit_invoice(self) -> None:
+        row = self.selected_row()
+        line = self.model.line_at(row) if row is not None else None
+        if line is None:
+            return
+        if line.cancelled_date:
+            dialogs.show_error(self, _("A cancelled invoice cannot be edited."))
+            return
+        InvoiceDialog.ask(self, invoice_id=line.id)
+
+    def toggle_disputed(self) -> None:
+        row = self.selected_row()
+        line = self.model.line_at(row) if row is not None else None
+        if line is None:
+            return
+        services.set_disputed(line.id, not line.is_disputed)
+        events.announce(events.INVOICES)
+
+    def cancel_invoice(self) -> None:
+        row = self.selected_row()
+        line = self.model.line_at(row) if row is not None else None
+        if line is None:
+            return
+        if not dialogs.confirm(self, _("Cancel invoice"),
+                               _("Cancel invoice {number}? It stays on record, marked as "
+                                 "cancelled, and no longer counts as owed.").format(
+                                   number=ltr(line.number)), _("Cancel the invoice")):
+            return
+        try:
+            services.cancel_invoice(line.id, clock.today())
+        except GviaError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        events.announce(events.INVOICES)
+
+    def record_payment(self) -> None:
+        row = self.selected_row()
+        line = self.model.line_at(row) if row is not None else None
+        client_id = self.model.client_id_at(row) if row is not None else None
+        PaymentDialog.ask(self, client_id=client_id,
+                          invoice_id=line.id if line and line.open_agorot > 0 else None)
+
+    def save_state(self) -> None:
+        self.table.save_header()

@@ -1,0 +1,1 @@
+"""Payments: the record-payment dialog and the bounced-check action."""

@@ -1,0 +1,1 @@
+"""The settings screen: business profile, terms and aging buckets, backups."""

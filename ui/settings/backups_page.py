@@ -1,0 +1,257 @@
+"""Settings page: the backups of this database — list, back up now, restore.
+
+Backup and restore run on a pool thread with a progress bar (SQLite's online backup API
+reports pages). A restore asks first, and models.backup saves the current state before
+overwriting it; afterwards every open view is told that the whole database changed.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+                               QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from models.backup import BackupInfo, backup_database, backup_dir, list_backups, restore_database
+from ui import events
+from ui.aging.aging_table_model import AMOUNT_ALIGNMENT, SORT_ROLE
+from ui.background import run_in_background
+from ui.i18n import _
+
+PATH_ROLE = Qt.UserRole + 1
+
+
+class Columns(IntEnum):
+    CREATED = 0
+    SIZE = 1
+    KIND = 2
+    FILE = 3
+
+
+def backup_kind(info: BackupInfo, db_stem: str) -> str:
+    """Why a backup was made, read from its name `<db>-<date>-<time>-<µs>-<reason>.db`."""
+    rest = info.path.stem[len(db_stem) + 1:]
+    reason = rest.split("-", 3)[3] if rest.count("-") >= 3 else ""
+    if reason == "auto":
+        return _("Automatic")
+    if reason == "manual":
+        return _("Manual")
+    if reason == "before-restore":
+        return _("Before a restore")
+    if reason.startswith("before-migration"):
+        return _("Before a program update")
+    return reason
+
+
+def format_size(size_bytes: int) -> str:
+    if size_bytes < 1024 * 1024:
+        return _("{size} KB").format(size=max(1, round(size_bytes / 1024)))
+    return _("{size} MB").format(size=f"{size_bytes / (1024 * 1024):.1f}")
+
+
+class BackupTableModel(QAbstractTableModel):
+    def __init__(self, db_stem: str, parent=None):
+        super().__init__(parent)
+        self._db_stem = db_stem
+        self._backups: list[BackupInfo] = []
+        self._headers = {Columns.CREATED: _("Created"), Columns.SIZE: _("Size"),
+                         Columns.KIND: _("Kind"), Columns.FILE: _("File")}
+
+    def set_backups(self, backups: list[BackupInfo]) -> None:
+        self.beginResetModel()
+        self._backups = list(backups)
+        self.endResetModel()
+
+    def backup_at(self, row: int) -> BackupInfo | None:
+        return self._backups[row] if 0 <= row < len(self._backups) else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._backups)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(Columns):
+            return self._headers[Columns(section)]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        info = self.backup_at(index.row())
+        if info is None:
+            return None
+        column = Columns(index.column())
+        if role == Qt.DisplayRole:
+            return {Columns.CREATED: info.created.strftime("%d/%m/%Y %H:%M"),
+                    Columns.SIZE: format_size(info.size_bytes),
+                    Columns.KIND: backup_kind(info, self._db_stem),
+                    Columns.FILE: info.path.name}[column]
+        if role == Qt.TextAlignmentRole and column == Columns.SIZE:
+            return AMOUNT_ALIGNMENT
+        if role == SORT_ROLE:
+            return {Columns.CREATED: info.created, Columns.SIZE: info.size_bytes,
+                    Columns.KIND: backup_kind(info, self._db_stem),
+                    Columns.FILE: info.path.name}[column]
+        if role == PATH_ROLE:
+            return str(info.path)
+        return None
+
+
+class BackupsPage(QWidget):
+    backup_finished = Signal(str)   # path of the new backup
+    restore_finished = Signal(str)  # path of the safety copy taken before restoring
+    failed = Signal(str)
+
+    def __init__(self, opened_db, parent=None):
+        super().__init__(parent)
+        self.opened_db = opened_db
+        self._build()
+        self.reload()
+
+    # ---- hooks a test replaces ------------------------------------------------------
+
+    def ask_confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self, _("Restore from a backup"), text,
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
+    def ask_open_path(self) -> str | None:
+        path, _chosen = QFileDialog.getOpenFileName(
+            self, _("Choose a backup file"), str(backup_dir(self.opened_db.path)),
+            _("Gvia backups (*.db);;All files (*)"))
+        return path or None
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(message)
+        self.failed.emit(message)
+        if self.isVisible():
+            QMessageBox.warning(self, _("Backups"), message)
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        intro = QLabel(_("Backups are verified copies of the database, kept in {folder}. "
+                         "Gvia also makes one automatically every day.")
+                       .format(folder=backup_dir(self.opened_db.path)))
+        intro.setWordWrap(True)
+        self.model = BackupTableModel(Path(self.opened_db.path).stem, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectRows)
+        self.table.setSelectionMode(QTableView.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.backup_button = QPushButton(_("Back up now"))
+        self.restore_button = QPushButton(_("Restore the selected backup…"))
+        self.restore_file_button = QPushButton(_("Restore from a file…"))
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+
+        buttons = QHBoxLayout()
+        for button in (self.backup_button, self.restore_button, self.restore_file_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.progress)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+
+    def reload(self) -> None:
+        self.model.set_backups(list_backups(self.opened_db.path))
+        self._update_buttons()
+
+    def _update_buttons(self, *_args) -> None:
+        running = not self.progress.isHidden()
+        self.backup_button.setEnabled(not running)
+        self.restore_file_button.setEnabled(not running)
+        self.restore_button.setEnabled(not running and self.selected_backup() is not None)
+
+    def selected_backup(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.backup_at(rows[0].row()) if rows else None
+
+    def select_row(self, row: int) -> None:
+        self.table.selectRow(row)
+
+    # ---- work -----------------------------------------------------------------------
+
+    def _start(self, message: str) -> None:
+        self.status.setText(message)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self._update_buttons()
+
+    def _stop(self) -> None:
+        self.progress.hide()
+        self._update_buttons()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _failed(self, message: str) -> None:
+        self._stop()
+        self.show_error(message)
+
+    def back_up_now(self) -> None:
+        db, path = self.opened_db.db, self.opened_db.path
+        self._start(_("Backing up…"))
+
+        def work(progress):
+            return str(backup_database(db, path, reason="manual", progress=progress))
+
+        def done(backup_path: str) -> None:
+            self._stop()
+            self.reload()
+            self.status.setText(_("Backed up to {path}.").format(path=backup_path))
+            self.backup_finished.emit(backup_path)
+
+        run_in_background(work, owner=self, on_done=done, on_error=self._failed,
+                          on_progress=self._on_progress)
+
+    def restore_selected(self) -> None:
+        info = self.selected_backup()
+        if info is not None:
+            self.restore(Path(info.path), info.created.strftime("%d/%m/%Y %H:%M"))
+
+    def restore_from_file(self) -> None:
+        chosen = self.ask_open_path()
+        if chosen:
+            self.restore(Path(chosen), Path(chosen).name)
+
+    def restore(self, source: Path, described_as: str) -> None:
+        question = _("Replace all the data in Gvia with the backup from {when}? The current "
+                     "data will be backed up first, so this can be undone.").format(
+            when=described_as)
+        if not self.ask_confirm(question):
+            return
+        db, path = self.opened_db.db, self.opened_db.path
+        self._start(_("Restoring…"))
+
+        def work(progress):
+            return str(restore_database(db, path, source, progress=progress))
+
+        def done(safety_path: str) -> None:
+            self._stop()
+            self.reload()
+            self.status.setText(_("Restored from {source}. The data as it was before is "
+                                  "saved in {safety}.").format(source=source.name,
+                                                               safety=Path(safety_path).name))
+            events.announce(events.DATABASE)
+            self.restore_finished.emit(safety_path)
+
+        run_in_background(work, owner=self, on_done=done, on_error=self._failed,
+                          on_progress=self._on_progress)

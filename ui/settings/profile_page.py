@@ -1,0 +1,202 @@
+"""Settings page: the business profile, default terms and the aging buckets.
+
+Every field is checked when the user leaves it and again on save, by the rules in
+models.profile_rules; the Hebrew message appears under the form and the cursor goes
+to the field at fault.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from models.errors import ValidationError
+from models.profile_rules import profile_texts, validate_field, validate_profile
+from models.settings import BusinessProfile, load_profile, save_profile
+from models.terms import EOM_DAYS, EOM_MONTHS
+from ui import events
+from ui.i18n import _
+
+COMMON_TERMS = ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוטף+60", "שוטף+90")
+LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "hourly_rate",
+                        "aging_buckets")
+
+
+def business_type_labels() -> dict[str, str]:
+    return {"exempt": _("Exempt dealer (osek patur)"),
+            "licensed": _("Licensed dealer (osek murshe)"),
+            "company": _("Company (Ltd.)")}
+
+
+class ProfilePage(QWidget):
+    saved = Signal()          # the profile was stored
+    invalid = Signal(str)     # a Hebrew message explaining what is wrong
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.fields: dict[str, QWidget] = {}
+        self.error_field: str | None = None  # the field the message on screen is about
+        self._build()
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        if placeholder:
+            edit.setPlaceholderText(placeholder)
+        if name in LEFT_TO_RIGHT_FIELDS:
+            edit.setLayoutDirection(Qt.LeftToRight)  # numbers and addresses read left to right
+        edit.editingFinished.connect(lambda: self.check_field(name))
+        self.fields[name] = edit
+        return edit
+
+    def _combo(self, name: str, items: dict[str, str], editable: bool = False) -> QComboBox:
+        box = QComboBox()
+        box.setObjectName(name)
+        box.setEditable(editable)
+        for code, label in items.items():
+            box.addItem(label, code)
+        self.fields[name] = box
+        return box
+
+    def _build(self) -> None:
+        business = QGroupBox(_("Business"))
+        form = QFormLayout(business)
+        form.addRow(_("Business name:"), self._line("name"))
+        form.addRow(_("Business type:"), self._combo("business_type", business_type_labels()))
+        self.tax_id_label = QLabel()
+        form.addRow(self.tax_id_label, self._line("tax_id", "123456782"))
+        self.fields["business_type"].currentIndexChanged.connect(self._on_business_type)
+
+        contact = QGroupBox(_("Address and contact"))
+        form = QFormLayout(contact)
+        form.addRow(_("Address:"), self._line("address"))
+        form.addRow(_("City:"), self._line("city"))
+        form.addRow(_("Postal code:"), self._line("zip", "6100000"))
+        form.addRow(_("Phone:"), self._line("phone", "03-1234567"))
+        form.addRow(_("E-mail:"), self._line("email", "name@example.co.il"))
+
+        paid = QGroupBox(_("Getting paid"))
+        form = QFormLayout(paid)
+        bank = QPlainTextEdit()
+        bank.setObjectName("bank_details")
+        bank.setPlaceholderText(_("Bank, branch and account number"))
+        bank.setFixedHeight(self.fontMetrics().height() * 4)
+        self.fields["bank_details"] = bank
+        form.addRow(_("Bank details:"), bank)
+        form.addRow(_("Phone for Bit:"), self._line("bit_phone", "050-1234567"))
+        form.addRow(_("Hourly rate (₪):"), self._line("hourly_rate", "250"))
+
+        terms = QGroupBox(_("Payment terms and aging"))
+        form = QFormLayout(terms)
+        terms_box = self._combo("default_terms", {t: t for t in COMMON_TERMS}, editable=True)
+        terms_box.lineEdit().editingFinished.connect(lambda: self.check_field("default_terms"))
+        form.addRow(_("Default payment terms:"), terms_box)
+        form.addRow(_("Reading of \"shotef + N\":"), self._combo("eom_reading", {
+            EOM_DAYS: _("End of the month, then N days (shotef+30 from 5/11 = 30/12)"),
+            EOM_MONTHS: _("End of the N/30-th following month (shotef+30 from 5/11 = 31/12)"),
+        }))
+        form.addRow(_("Aging bucket limits (days):"), self._line("aging_buckets", "30,60,90,120"))
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("profileMessage")
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.save_button)
+
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        for group in (business, contact, paid, terms):
+            column.addWidget(group)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self._on_business_type()
+
+    def _on_business_type(self, *_args) -> None:
+        is_company = self.fields["business_type"].currentData() == "company"
+        self.tax_id_label.setText(_("Company number:") if is_company
+                                  else _("ID / dealer number:"))
+
+    # ---- values ---------------------------------------------------------------------
+
+    def text_of(self, name: str) -> str:
+        widget = self.fields[name]
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText()
+        if isinstance(widget, QComboBox):
+            return widget.currentText() if widget.isEditable() else (widget.currentData() or "")
+        return widget.text()
+
+    def set_text(self, name: str, value: str) -> None:
+        widget = self.fields[name]
+        if isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value)
+        elif isinstance(widget, QComboBox):
+            if widget.isEditable():
+                widget.setCurrentText(value)
+            else:
+                widget.setCurrentIndex(max(0, widget.findData(value)))
+        else:
+            widget.setText(value)
+
+    def values(self) -> dict[str, str]:
+        return {name: self.text_of(name) for name in self.fields}
+
+    def load(self, profile: BusinessProfile | None = None) -> None:
+        profile = profile or load_profile()
+        for name, text in profile_texts(profile).items():
+            if name in self.fields:
+                self.set_text(name, text)
+        self.show_message("")
+
+    # ---- checking and saving --------------------------------------------------------
+
+    def show_message(self, text: str, *, error_field: str | None = None) -> None:
+        self.message.setText(text)
+        self.error_field = error_field
+        if error_field:
+            self.invalid.emit(text)
+
+    def _point_at(self, error: ValidationError) -> None:
+        self.show_message(str(error), error_field=error.field or "form")
+        widget = self.fields.get(error.field)
+        if widget is not None:
+            widget.setFocus(Qt.OtherFocusReason)
+            if isinstance(widget, QLineEdit):
+                widget.selectAll()
+
+    def check_field(self, name: str) -> bool:
+        """Check one field as the user leaves it; clears an earlier message once fixed."""
+        try:
+            validate_field(name, self.text_of(name), self.text_of("business_type"))
+        except ValidationError as exc:
+            self.show_message(str(exc), error_field=name)
+            return False
+        if self.error_field == name:
+            self.show_message("")
+        return True
+
+    def save(self) -> bool:
+        try:
+            profile = validate_profile(self.values())
+        except ValidationError as exc:
+            self._point_at(exc)
+            return False
+        save_profile(profile)
+        self.load(profile)  # show the values as stored (padded numbers, canonical terms)
+        self.show_message(_("The profile was saved."))
+        events.announce(events.SETTINGS)
+        self.saved.emit()
+        return True

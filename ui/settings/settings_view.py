@@ -1,0 +1,45 @@
+"""הגדרות: the business profile (with terms and aging buckets) and the backups, under a
+warning when the database file sits where SQLite's WAL mode is unsafe."""
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from ui import events
+from ui.i18n import _
+from ui.settings.backups_page import BackupsPage
+from ui.settings.profile_page import ProfilePage
+from ui.settings.storage_notice import storage_warning
+
+
+class SettingsView(QWidget):
+    def __init__(self, opened_db, parent=None):
+        super().__init__(parent)
+        self.opened_db = opened_db
+        self.storage_notice = QLabel()
+        self.storage_notice.setWordWrap(True)
+        self.storage_notice.setFrameShape(QLabel.StyledPanel)
+        self.storage_notice.setAutoFillBackground(True)
+        # The palette's tooltip colours: noticeable on any theme, no hard-coded colour.
+        self.storage_notice.setBackgroundRole(QPalette.ToolTipBase)
+        self.storage_notice.setForegroundRole(QPalette.ToolTipText)
+        self.profile_page = ProfilePage()
+        self.backups_page = BackupsPage(opened_db)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.profile_page, _("Business profile"))
+        self.tabs.addTab(self.backups_page, _("Backups"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.storage_notice)
+        layout.addWidget(self.tabs, 1)
+        self.show_storage_warning(storage_warning(opened_db.path))
+        self.profile_page.load()
+        events.events.data_changed.connect(self._on_data_changed)
+
+    def show_storage_warning(self, text: str | None) -> None:
+        self.storage_notice.setText(text or "")
+        self.storage_notice.setVisible(bool(text))
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if events.DATABASE in kinds:  # a restore replaced everything, the profile too
+            self.profile_page.load()
+            self.backups_page.reload()

@@ -1,0 +1,55 @@
+"""How values look inside the right-to-left window.
+
+Numbers, dates, invoice numbers, e-mail and phone are left-to-right runs inside Hebrew:
+each is wrapped in a directional isolate so its characters keep their order and do not
+pull neighbouring punctuation across (BAD_INPUT 8). Isolating is for display only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+
+from models.dates import format_date
+from models.money import format_money
+
+LRI, PDI = "\u2066", "\u2069"
+# Amounts line up by their last digit: visually right, whatever the layout direction.
+AMOUNT_ALIGNMENT = Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter
+ID_ROLE = Qt.UserRole          # the record id behind a row
+SORT_ROLE = Qt.UserRole + 1    # the raw value a column sorts by (agorot, a date, …)
+
+
+def ltr(text: str | None) -> str:
+    """`text` as an isolated left-to-right run (empty stays empty)."""
+    return f"{LRI}{text}{PDI}" if text else ""
+
+
+def date_text(day: dt.date | None) -> str:
+    return ltr(format_date(day)) if day else ""
+
+
+def money_text(agorot: int, currency: str = "ILS") -> str:
+    """babel's he_IL form (`‏1,234.50 ‏₪`), which already carries its direction marks."""
+    return format_money(agorot, currency)
+
+
+def amounts_text(amounts: dict[str, int]) -> str:
+    """Amounts in several currencies side by side, never added up: shekels first."""
+    ordered = sorted(amounts.items(), key=lambda kv: (kv[0] != "ILS", kv[0]))
+    return " · ".join(money_text(v, c) for c, v in ordered if v)
+
+
+def tabular_font(base: QFont) -> QFont:
+    """The same font with tabular (fixed-width) digits, so amounts line up in columns."""
+    font = QFont(base)
+    try:
+        font.setFeature(QFont.Tag("tnum"), 1)
+    except (AttributeError, TypeError):  # Qt < 6.6: proportional digits, still readable
+        pass
+    return font
+
+
+def fixed_font() -> QFont:
+    return QFontDatabase.systemFont(QFontDatabase.FixedFont)
