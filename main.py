@@ -1,7 +1,7 @@
 """Gvia (גבייה): start the window, or run a command-line subcommand without a screen.
 
     python main.py [--db PATH]              open the app
-    python main.py SUBCOMMAND --help        demo, import, aging, letters, backup, restore
+    python main.py SUBCOMMAND --help        demo, import, aging, letters, today, backup, restore
 """
 from __future__ import annotations
 
@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--all", action="store_true")
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--as-of", type=_date, default=None)
+
+    p = sub.add_parser("today", parents=[db], help="what to do today: collection actions")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("backup", parents=[db], help="back up the database (verified copy)")
     p.add_argument("--out", type=Path, default=None, help="backup file (default: backups folder)")
@@ -172,6 +176,20 @@ def cmd_letters(args) -> int:
     return 0
 
 
+def cmd_today(args) -> int:
+    import json
+
+    from models.today import format_today, today_list, today_records
+
+    with _open(args, create=False):
+        today = today_list(args.as_of or dt.date.today())
+    if args.format == "json":
+        _print(json.dumps(today_records(today), ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        _print(format_today(today), None)
+    return 0
+
+
 def cmd_backup(args) -> int:
     from models.backup import backup_database
 
@@ -215,6 +233,7 @@ def _progress_printer(label: str):
 
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "aging": cmd_aging, "letters": cmd_letters,
+            "today": cmd_today,
             "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}
 
 

@@ -22,7 +22,8 @@ a candidate at all, so it never gets a reminder. For one invoice the walk is:
   no other step at or after the due date — not even the final warning — falls due before
   `notice sent + debt_notice_wait_days` (14, a letter setting). The notice itself is due by due date +
   `notice_deadline_months` (4); later than that it is flagged late.
-* Paused: disputed invoices; clients with a pending promise to pay in that currency; clients
+* Paused: disputed invoices; invoices covered by a post-dated check already received
+  (a check bounced by then no longer covers: its allocations are reversed); clients with a pending promise to pay in that currency; clients
   reported by `PAUSE_SOURCES` (the settlements issue registers active settlements there).
   A broken promise ends the pause: the step that was due is due again at once.
 * Clients handed over, in the Execution Office, written off or closed are out of the plan.
@@ -230,6 +231,7 @@ class OpenDue:
     due_date: dt.date
     open_agorot: int
     is_disputed: bool
+    held_agorot: int = 0  # post-dated checks in hand that will pay it on their date
 
 
 # The per-invoice sums are MATERIALIZED (see models.aging): flattened, SQLite would
@@ -238,11 +240,17 @@ _OPEN_DUE_SQL = """
 WITH applied AS MATERIALIZED (
     SELECT invoice_id, SUM(amount_agorot) AS paid FROM allocation
     WHERE applied_date <= :d AND (reversed_date IS NULL OR reversed_date > :d)
-    GROUP BY invoice_id)
+    GROUP BY invoice_id),
+held AS MATERIALIZED (
+    SELECT a.invoice_id, SUM(a.amount_agorot) AS held
+    FROM payment p JOIN allocation a ON a.payment_id = p.id
+    WHERE p.check_date > :d AND p.date <= :d AND a.reversed_date IS NULL
+    GROUP BY a.invoice_id)
 SELECT i.id, i.number, i.client_id, c.name, c.kind, c.status, i.currency, i.issue_date,
-       i.due_date, i.amount_agorot - COALESCE(ap.paid, 0), i.is_disputed
+       i.due_date, i.amount_agorot - COALESCE(ap.paid, 0), i.is_disputed, COALESCE(h.held, 0)
 FROM invoice i JOIN client c ON c.id = i.client_id
 LEFT JOIN applied ap ON ap.invoice_id = i.id
+LEFT JOIN held h ON h.invoice_id = i.id
 WHERE i.due_date <= :last AND i.issue_date <= :d
   AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
   AND i.amount_agorot > COALESCE(ap.paid, 0) {client_filter}
@@ -258,7 +266,7 @@ def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
     rows = database.obj.connection().execute(_OPEN_DUE_SQL.format(client_filter=client_filter),
                                              params)
     return [OpenDue(r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.date.fromisoformat(r[7]),
-                    dt.date.fromisoformat(r[8]), r[9], bool(r[10])) for r in rows]
+                    dt.date.fromisoformat(r[8]), r[9], bool(r[10]), r[11]) for r in rows]
 
 
 # ---- what was done -------------------------------------------------------------------
@@ -336,7 +344,7 @@ class InvoiceDunning:
     def is_notice_late(self) -> bool:
         return (self.notice_sent is None and self.notice_deadline is not None
                 and self.level is not None and self.level.letter_kind == "debt-notice"
-                and self.step_date is not None and self.step_date > self.notice_deadline)
+                and self.as_of > self.notice_deadline)
 
 
 def _first_done(dates: list[dt.date], since: dt.date, until: dt.date, used: set
@@ -425,6 +433,7 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
             result.append(step)
             continue
         reason = ("החשבונית במחלוקת" if inv.is_disputed
+                  else "שולמה בשיק דחוי שמועדו טרם הגיע" if inv.held_agorot >= inv.open_agorot
                   else paused_clients.get((inv.client_id, inv.currency))
                   or paused_clients.get((inv.client_id, None)))
         if reason:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import peewee as pw
 
 from models import terms as terms_rules
-from models.allocation import OpenInvoice, allocation_order, open_invoices, plan_allocation
+from models.allocation import OpenInvoice, allocation_order, plan_allocation
 from models.clients import Client
 from models.dates import could_be_day_first, could_be_month_first, format_date, parse_date
 from models.db import database
@@ -42,7 +42,7 @@ REQUIRED = {
     # A payment's client may be left to the invoice it names.
     "payments": (("reference",), ("date",), ("amount",), ("client", "invoice")),
 }
-INSERT_CHUNK = 500
+INSERT_CHUNK = 2000
 PROGRESS_EVERY = 1000
 MAX_NUMBER_LENGTH = 40
 
@@ -256,9 +256,10 @@ class _KnownInvoice:
 class _RowCheck:
     """Reads the cells of one row and collects its problems, each named by its column."""
 
-    def __init__(self, table: Table, row: TableRow):
+    def __init__(self, table: Table, row: TableRow, clean: Callable[[object], str]):
         self.table = table
         self.row = row
+        self.clean = clean
         self.reasons: list[str] = []
         for column in row.stray_columns:
             self.reasons.append(f"יש ערך בעמודה {column}, שאין לה כותרת.")
@@ -270,7 +271,7 @@ class _RowCheck:
         return self.row.values.get(name, "")
 
     def text(self, name: str) -> str:
-        return clean_text(cell_text(self.raw(name)))
+        return self.clean(self.row.values.get(name, ""))
 
     def fail(self, name: str | None, message: str) -> None:
         header = self.table.headers.get(name, name)
@@ -304,10 +305,12 @@ class _DateColumn:
         self.is_conflicting = False
         self.cache: dict = {}
         us_only = il_only = None
+        seen = set()
         for row in table.rows:
             value = row.values.get(name)
-            if not isinstance(value, str) or not value:
+            if not isinstance(value, str) or not value or value in seen:
                 continue
+            seen.add(value)
             month_first, day_first = could_be_month_first(value), could_be_day_first(value)
             if month_first and not day_first and us_only is None:
                 us_only = (row.line, value)
@@ -359,6 +362,49 @@ class _DateColumn:
 
 
 # ---- directories of what exists: in the database, and in this import's files ----------
+# Lookups of many keys are raw SQL in chunks: building peewee IN-queries over 100,000
+# keys costs seconds in Python alone.
+
+_INVOICE_COLUMNS = ("id", "number", "number_key", "client", "kind", "issue_date", "due_date",
+                    "amount_agorot", "currency", "description", "cancelled_date")
+_INVOICES_BY_KEY_SQL = """
+SELECT id, number, number_key, client_id, kind, issue_date, due_date, amount_agorot, currency,
+       description, cancelled_date
+FROM invoice WHERE number_key IN ({marks})"""
+_PAYMENT_COLUMNS = ("id", "reference", "client", "date", "amount_agorot", "currency", "method")
+_PAYMENTS_BY_REFERENCE_SQL = """
+SELECT id, reference, client_id, date, amount_agorot, currency, method
+FROM payment WHERE reference IN ({marks})"""
+# The open amount now, as allocation.open_invoices computes it (amount minus allocations
+# not reversed; cancelled invoices excluded), for many clients in one statement.
+_OPEN_INVOICES_SQL = """
+SELECT i.id, i.client_id, i.currency, i.number, i.issue_date, i.due_date,
+       i.amount_agorot - COALESCE(SUM(a.amount_agorot), 0) AS open_agorot
+FROM invoice i LEFT JOIN allocation a ON a.invoice_id = i.id AND a.reversed_date IS NULL
+WHERE i.client_id IN ({marks}) AND i.cancelled_date IS NULL
+GROUP BY i.id HAVING open_agorot > 0"""
+LOOKUP_CHUNK = 5000
+
+
+def _select_in(sql: str, values) -> list[tuple]:
+    """Rows of `sql` whose `{marks}` IN-list is filled with `values`, chunk by chunk."""
+    conn = database.connection()
+    rows = []
+    for chunk in pw.chunked(list(values), LOOKUP_CHUNK):
+        rows += conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
+    return rows
+
+
+def _open_invoices_of(client_ids) -> dict[tuple[int, str], list[OpenInvoice]]:
+    """Open invoices of the given (existing) clients, by (client id, currency)."""
+    found = defaultdict(list)
+    for inv_id, client_id, currency, number, issue, due, open_agorot in _select_in(
+            _OPEN_INVOICES_SQL, client_ids):
+        found[client_id, currency].append(OpenInvoice(
+            inv_id, number, dt.date.fromisoformat(issue), dt.date.fromisoformat(due),
+            open_agorot))
+    return found
+
 
 class _ClientBook:
     """Clients by external id and by name key, from the database and the clients file."""
@@ -410,13 +456,15 @@ class _InvoiceBook:
         self.unusable: set[str] = set()
 
     def load(self, keys) -> None:
-        missing = [k for k in set(keys) if k not in self.known]
-        for chunk in pw.chunked(missing, INSERT_CHUNK):
-            for row in Invoice.select().where(Invoice.number_key.in_(chunk)).dicts():
-                self.existing[row["number_key"]] = row
-                self.known[row["number_key"]] = _KnownInvoice(
-                    row["id"], row["client"], row["number"], row["currency"],
-                    row["cancelled_date"] is not None)
+        missing = {k for k in keys if k not in self.known}
+        for row in _select_in(_INVOICES_BY_KEY_SQL, missing):
+            invoice = dict(zip(_INVOICE_COLUMNS, row))
+            for name in ("issue_date", "due_date"):
+                invoice[name] = dt.date.fromisoformat(invoice[name])
+            self.existing[invoice["number_key"]] = invoice
+            self.known[invoice["number_key"]] = _KnownInvoice(
+                invoice["id"], invoice["client"], invoice["number"], invoice["currency"],
+                invoice["cancelled_date"] is not None)
 
 
 # ---- the job -------------------------------------------------------------------------
@@ -431,6 +479,10 @@ class _ImportJob:
         self.done = 0
         self.total = 0
         self.profile = load_profile()
+        self.memo: dict[str, str] = {}
+        self.number_keys: dict[str, str] = {}
+        self.currencies: dict[str, str] = {}
+        self.amounts: dict = {}
 
     # -- progress and errors --
 
@@ -440,6 +492,40 @@ class _ImportJob:
             self.check_cancelled()
             if self.progress:
                 self.progress(min(self.done, self.total), self.total)
+
+    def clean(self, value) -> str:
+        """clean_text of a cell, remembered: most cells repeat (clients, dates, methods)."""
+        if value.__class__ is not str:
+            return clean_text(cell_text(value))
+        cleaned = self.memo.get(value)
+        if cleaned is None:
+            cleaned = self.memo[value] = clean_text(value)
+        return cleaned
+
+    def number_key(self, number: str) -> str:
+        key = self.number_keys.get(number)
+        if key is None:
+            key = self.number_keys[number] = document_number_key(number)
+        return key
+
+    def amount(self, value) -> int:
+        """parse_amount, remembered per distinct cell (payment amounts repeat a lot)."""
+        key = (value.__class__, value)
+        found = self.amounts.get(key)
+        if found is None:
+            try:
+                found = parse_amount(value)
+            except ValidationError as exc:
+                found = exc
+            self.amounts[key] = found
+        if isinstance(found, ValidationError):
+            raise found
+        return found
+
+    def currency(self, text: str) -> str:
+        if text not in self.currencies:
+            self.currencies[text] = parse_currency(text or None)
+        return self.currencies[text]
 
     def check_cancelled(self) -> None:
         if self.is_cancelled and self.is_cancelled():
@@ -503,7 +589,7 @@ class _ImportJob:
         seen_names: dict[str, int] = {}
         for row in table.rows:
             self.tick()
-            check = _RowCheck(table, row)
+            check = _RowCheck(table, row, self.clean)
             values = self.client_values(check)
             external_id = check.text("external_id") or None
             name = values.get("name") or check.text("name")
@@ -567,17 +653,17 @@ class _ImportJob:
 
     def check_invoices(self, table: Table, plan: _Plan) -> None:
         book = self.invoices
-        book.load(document_number_key(t) for t in
-                  (clean_text(cell_text(r.values["number"])) for r in table.rows) if t)
+        numbers = {self.clean(r.values["number"]) for r in table.rows}
+        book.load(self.number_key(n) for n in numbers if n)
         issue_column = _DateColumn(table, "issue_date", self.month_first, self)
         due_column = (_DateColumn(table, "due_date", self.month_first, self)
                       if "due_date" in table.headers else None)
         seen: dict[str, int] = {}
         for row in table.rows:
             self.tick()
-            check = _RowCheck(table, row)
+            check = _RowCheck(table, row, self.clean)
             number = check.text("number")
-            key = document_number_key(number) if number else ""
+            key = self.number_key(number) if number else ""
             if not number:
                 check.fail("number", "חסר מספר חשבונית.")
             elif len(number) > MAX_NUMBER_LENGTH:
@@ -591,7 +677,7 @@ class _ImportJob:
             if due_column and check.text("due_date"):
                 due_given = check.attempt("due_date", due_column.parse, check.raw("due_date"))
             amount = self.invoice_amount(check)
-            currency = check.attempt("currency", parse_currency, check.text("currency") or None)
+            currency = check.attempt("currency", self.currency, check.text("currency"))
             kind = self.invoice_kind(check)
             description = check.text("description")
             due, fixed = due_given, False
@@ -651,15 +737,15 @@ class _ImportJob:
         return _INVOICE_KINDS.get(key, "invoice")
 
     def check_payments(self, table: Table, plan: _Plan) -> None:
-        references = [clean_text(cell_text(r.values["reference"])) for r in table.rows]
+        references = {self.clean(r.values["reference"]) for r in table.rows}
         existing = {}
-        for chunk in pw.chunked([r for r in set(references) if r], INSERT_CHUNK):
-            for row in Payment.select().where(Payment.reference.in_(chunk)).dicts():
-                existing[row["reference"]] = row
+        for row in _select_in(_PAYMENTS_BY_REFERENCE_SQL, references - {""}):
+            payment = dict(zip(_PAYMENT_COLUMNS, row))
+            payment["date"] = dt.date.fromisoformat(payment["date"])
+            existing[payment["reference"]] = payment
         if "invoice" in table.headers:
-            self.invoices.load(document_number_key(t) for t in
-                               (clean_text(cell_text(r.values["invoice"])) for r in table.rows)
-                               if t)
+            numbers = {self.clean(r.values["invoice"]) for r in table.rows}
+            self.invoices.load(self.number_key(n) for n in numbers if n)
         date_column = _DateColumn(table, "date", self.month_first, self)
         check_date_column = (_DateColumn(table, "check_date", self.month_first, self)
                              if "check_date" in table.headers else None)
@@ -667,7 +753,7 @@ class _ImportJob:
         seen: dict[str, int] = {}
         for order, row in enumerate(table.rows):
             self.tick()
-            check = _RowCheck(table, row)
+            check = _RowCheck(table, row, self.clean)
             reference = check.text("reference")
             if not reference:
                 check.fail("reference", "חסרה אסמכתא; לפיה מזהים תשלום שכבר יובא.")
@@ -681,9 +767,9 @@ class _ImportJob:
             elif invoice is not False:
                 client_ref = invoice.client_ref
             day = check.attempt("date", date_column.parse, check.raw("date"))
-            amount = check.attempt("amount", parse_amount, check.raw("amount"))
+            amount = check.attempt("amount", self.amount, check.raw("amount"))
             currency_text = check.text("currency")
-            currency = check.attempt("currency", parse_currency, currency_text or None)
+            currency = check.attempt("currency", self.currency, currency_text)
             if invoice and not currency_text:
                 currency = invoice.currency
             method = self.payment_method(check, methods)
@@ -726,7 +812,7 @@ class _ImportJob:
         number = check.text("invoice") if check.has("invoice") else ""
         if not number:
             return None
-        key = document_number_key(number)
+        key = self.number_key(number)
         invoice = self.invoices.known.get(key)
         if invoice is None:
             if key in self.invoices.unusable:
@@ -758,13 +844,13 @@ class _ImportJob:
             new_by_pair[inv.client_ref, inv.currency].append(
                 OpenInvoice(inv.ref, inv.number, inv.issue_date, inv.due_date,
                             inv.amount_agorot))
+        existing = _open_invoices_of({p.client_ref for p in plan.payments if p.client_ref > 0})
         books: dict[tuple[int, str], _OpenBook] = {}
         for payment in sorted(plan.payments, key=lambda p: (p.date, p.order)):
             pair = payment.client_ref, payment.currency
             book = books.get(pair)
             if book is None:
-                existing = open_invoices(*pair) if payment.client_ref > 0 else []
-                book = books[pair] = _OpenBook(existing + new_by_pair.get(pair, []))
+                book = books[pair] = _OpenBook(existing.get(pair, []) + new_by_pair.get(pair, []))
             if payment.invoice_ref is not None:
                 named = book.get(payment.invoice_ref)
                 targets = [named] if named and named.open_agorot > 0 else []
@@ -774,50 +860,56 @@ class _ImportJob:
             # allocation_order); keep_order spares a re-sort for every payment.
             payment.allocations = plan_allocation(payment.amount_agorot, targets,
                                                   keep_order=True)
-            book.apply(payment.allocations)
-            left = payment.amount_agorot - sum(a for _, a in payment.allocations)
-            plan.credit_agorot[payment.currency] += left
+            left = payment.amount_agorot - book.apply(payment.allocations)
+            if left:
+                plan.credit_agorot[payment.currency] += left
 
     # -- writing --
 
     def write(self, plan: _Plan) -> None:
+        # sqlite3's executemany on peewee's own connection, inside its transaction:
+        # peewee's insert_many spends ~0.1 ms per row building SQL text, most of the
+        # 10-second budget for 100,000 payments with their allocations.
         now = dt.datetime.now().isoformat(timespec="seconds")
-        client_ids = self.insert(Client, [
+        client_id = self.insert(Client, (
+            "external_id", "name", "search_key", "kind", "tax_id", "email", "phone", "address",
+            "city", "zip", "terms", "notes", "created_at"), (
             (c.get("external_id"), c["name"], c["search_key"], c.get("kind", "company"),
              c.get("tax_id", ""), c.get("email", ""), c.get("phone", ""), c.get("address", ""),
              c.get("city", ""), c.get("zip", ""), c.get("terms"), c.get("notes", ""), now)
-            for c in plan.clients],
-            [Client.external_id, Client.name, Client.search_key, Client.kind, Client.tax_id,
-             Client.email, Client.phone, Client.address, Client.city, Client.zip, Client.terms,
-             Client.notes, Client.created_at])
-        invoice_ids = self.insert(Invoice, [
-            (i.number, i.number_key, client_ids(i.client_ref), i.kind, i.issue_date, i.due_date,
-             i.is_due_date_fixed, i.amount_agorot, i.currency, i.description, now)
-            for i in plan.invoices],
-            [Invoice.number, Invoice.number_key, Invoice.client, Invoice.kind, Invoice.issue_date,
-             Invoice.due_date, Invoice.is_due_date_fixed, Invoice.amount_agorot, Invoice.currency,
-             Invoice.description, Invoice.created_at])
-        payment_ids = self.insert(Payment, [
-            (client_ids(p.client_ref), p.date, p.amount_agorot, p.currency, p.method, p.reference,
-             p.check_number, p.check_date, now)
-            for p in plan.payments],
-            [Payment.client, Payment.date, Payment.amount_agorot, Payment.currency,
-             Payment.method, Payment.reference, Payment.check_number, Payment.check_date,
-             Payment.created_at])
-        allocations = ((invoice_ids(inv_ref), payment_ids(p.ref), amount, p.effective_date)
-                       for p in plan.payments for inv_ref, amount in p.allocations)
-        for chunk in pw.chunked(allocations, INSERT_CHUNK):
-            Allocation.insert_many(chunk, fields=[Allocation.invoice, Allocation.payment,
-                                                  Allocation.amount_agorot,
-                                                  Allocation.applied_date]).execute()
+            for c in plan.clients))
+        invoice_id = self.insert(Invoice, (
+            "number", "number_key", "client_id", "kind", "issue_date", "due_date",
+            "is_due_date_fixed", "amount_agorot", "currency", "description", "created_at"), (
+            (i.number, i.number_key, client_id(i.client_ref), i.kind, i.issue_date.isoformat(),
+             i.due_date.isoformat(), int(i.is_due_date_fixed), i.amount_agorot, i.currency,
+             i.description, now)
+            for i in plan.invoices))
+        payment_id = self.insert(Payment, (
+            "client_id", "date", "amount_agorot", "currency", "method", "reference",
+            "check_number", "check_date", "created_at"), (
+            (client_id(p.client_ref), p.date.isoformat(), p.amount_agorot, p.currency, p.method,
+             p.reference, p.check_number, p.check_date.isoformat() if p.check_date else None,
+             now)
+            for p in plan.payments))
+        self.insert(Allocation, ("invoice_id", "payment_id", "amount_agorot", "applied_date"), (
+            (invoice_id(inv_ref), payment_id(p.ref), amount, p.effective_date.isoformat())
+            for p in plan.payments for inv_ref, amount in p.allocations), count=False)
 
-    def insert(self, model, rows: list[tuple], fields: list) -> Callable[[int], int]:
-        """Bulk insert with explicit ids after the current largest; returns ref -> id."""
-        base = model.select(pw.fn.MAX(model.id)).scalar() or 0
+    def insert(self, model, columns: tuple[str, ...], rows, *, count: bool = True
+               ) -> Callable[[int], int]:
+        """Insert `rows` with explicit ids following the table's largest; returns the
+        function that turns a provisional id (negative: new) into the real one."""
+        conn = database.connection()
+        table = model._meta.table_name
+        base = conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
+        sql = (f"INSERT INTO {table} (id, {', '.join(columns)}) "
+               f"VALUES ({', '.join('?' * (len(columns) + 1))})")
         numbered = ((base + i, *row) for i, row in enumerate(rows, start=1))
         for chunk in pw.chunked(numbered, INSERT_CHUNK):
-            model.insert_many(chunk, fields=[model.id, *fields]).execute()
-            self.tick(len(chunk))
+            conn.executemany(sql, chunk)
+            if count:
+                self.tick(len(chunk))
 
         def real_id(ref: int) -> int:
             return ref if ref > 0 else base - ref
@@ -842,11 +934,16 @@ class _OpenBook:
             self.start += 1
         return (self.items[i] for i in range(self.start, len(self.items)))
 
-    def apply(self, allocations: list[tuple[int, int]]) -> None:
+    def apply(self, allocations: list[tuple[int, int]]) -> int:
+        """Lower the open amounts by a planned allocation; returns the amount allocated."""
+        total = 0
         for ref, amount in allocations:
             index = self.position[ref]
             inv = self.items[index]
-            self.items[index] = replace(inv, open_agorot=inv.open_agorot - amount)
+            self.items[index] = OpenInvoice(inv.id, inv.number, inv.issue_date, inv.due_date,
+                                            inv.open_agorot - amount)
+            total += amount
+        return total
 
 
 # ---- comparing a file row with what the database holds --------------------------------

@@ -293,20 +293,26 @@ def _to_table(file_name: str, kind: str, grid: list[tuple[int, list]], *,
         expected = ", ".join(a[0] for a in FIELDS_BY_KIND[kind].values())
         raise TableError(f"שורת הכותרות אינה מתאימה לקובץ {FILE_LABELS[kind]}; "
                          f"ציפינו לכותרות כמו: {expected}.", line=header_line)
-    rows = [_row(line, cells, columns, len(header_cells), header_cells)
-            for line, cells in grid[1:]]
+    make_row = _row_maker(columns, header_cells)
+    rows = [make_row(line, cells) for line, cells in grid[1:]]
     if not rows:
         raise TableError("בקובץ יש רק שורת כותרות, בלי נתונים.")
     return Table(file_name, kind, headers, rows, header_line, ignored, is_date1904, encoding, sheet)
 
 
-def _row(line: int, cells: list, columns: dict[int, str], width: int, header_cells) -> TableRow:
-    values = {name: "" for name in columns.values()}
-    stray = []
-    for index, cell in enumerate(cells):
-        name = columns.get(index)
-        if name is not None:
+def _row_maker(columns: dict[int, str], header_cells: list):
+    """A function (line, cells) -> TableRow; built once per file, called for every row."""
+    named = sorted(columns.items())
+    width = len(header_cells)
+    unnamed = [i for i, cell in enumerate(header_cells) if not _is_filled(cell)]
+
+    def make_row(line: int, cells: list) -> TableRow:
+        count = len(cells)
+        values = {}
+        for index, name in named:
+            cell = cells[index] if index < count else None
             values[name] = cell.strip() if isinstance(cell, str) else ("" if cell is None else cell)
-        elif _is_filled(cell) and (index >= width or not _is_filled(header_cells[index])):
-            stray.append(index + 1)
-    return TableRow(line, values, stray)
+        stray = [i + 1 for i in unnamed if i < count and _is_filled(cells[i])]
+        stray += [i + 1 for i in range(width, count) if _is_filled(cells[i])]
+        return TableRow(line, values, stray)
+    return make_row

@@ -248,26 +248,31 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Lines in logical order, each at most `width` points wide; '\\n' forces a break.
 
     A word longer than a line (a 300-character name without spaces) is cut by characters
-    rather than overflowing the page.
+    rather than overflowing the page. reportlab does not kern, so widths add up: each
+    word is measured once.
     """
+    space = stringWidth(" ", font, size)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        words = paragraph.split(" ")
-        current = ""
-        for word in words:
-            candidate = f"{current} {word}" if current else word
-            if text_width(candidate, font, size) <= width:
-                current = candidate
+        current: list[str] = []
+        current_width = 0.0
+        for word in paragraph.split(" "):
+            word_width = text_width(word, font, size)
+            extra = word_width + (space if current else 0.0)
+            if current_width + extra <= width:
+                current.append(word)
+                current_width += extra
                 continue
             if current:
-                lines.append(current)
-            current = ""
-            while text_width(word, font, size) > width:
+                lines.append(" ".join(current))
+            current, current_width = [], 0.0
+            while word_width > width:
                 cut = _fitting_prefix(word, font, size, width)
                 lines.append(word[:cut])
                 word = word[cut:]
-            current = word
-        lines.append(current)
+                word_width = text_width(word, font, size)
+            current, current_width = [word], word_width
+        lines.append(" ".join(current))
     return [line.strip() for line in lines]
 
 

@@ -12,15 +12,40 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from models.dates import format_date
 from models.errors import ValidationError
 from models.holidays import deadline_date as compute_deadline, hebrew_date
 from models.letters import LETTER_KINDS, LetterSettings
-from models.money import format_money
+from models.money import format_money as babel_money
 from models.settings import BUSINESS_TYPES, BusinessProfile
 from reports.letter_data import ClientLetterData, InvoiceLine
 from reports.templates import fill
+
+
+_SAMPLE_AGOROT = 123456789  # 1,234,567.89
+_SAMPLE_TEXT = "1,234,567.89"
+
+
+@lru_cache(maxsize=8)
+def _money_pattern(currency: str) -> str | None:
+    """babel's he_IL pattern for positive amounts, with `{}` where the number goes."""
+    sample = babel_money(_SAMPLE_AGOROT, currency)
+    return sample.replace(_SAMPLE_TEXT, "{}") if sample.count(_SAMPLE_TEXT) == 1 else None
+
+
+def format_money(agorot: int, currency: str = "ILS") -> str:
+    """Exactly models.money.format_money (babel, he_IL), without babel's cost per call.
+
+    babel takes ~0.4 ms an amount; a batch formats tens of thousands. Positive amounts
+    use the pattern babel produced once; anything else goes to babel itself.
+    """
+    pattern = _money_pattern(currency) if agorot >= 0 else None
+    if pattern is None:
+        return babel_money(agorot, currency)
+    whole, cents = divmod(agorot, 100)
+    return pattern.format(f"{whole:,}.{cents:02d}")
 
 
 class NothingToSend(ValidationError):

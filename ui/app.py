@@ -1,10 +1,29 @@
-"""Application start-up: Qt, right-to-left Hebrew locale, the database, the main window."""
+"""Application start-up: Qt, right-to-left Hebrew locale, the app's own font, the
+database, the main window (and the welcome on first start)."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+def load_app_font(app: QApplication) -> None:
+    """Heebo (OFL, shipped as a Python package): Hebrew, Latin and digits in one font,
+    so the window does not depend on what fonts the system happens to have."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    try:
+        import fontpkg
+        path = fontpkg.path("heebo")
+    except Exception:  # noqa: BLE001 — no font package: the system font still shows Hebrew
+        return
+    font_id = QFontDatabase.addApplicationFont(str(path))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if families:
+        font = QFont(families[0])
+        font.setPointSizeF(max(app.font().pointSizeF(), 10.0))
+        app.setFont(font)
 
 
 def create_application(argv: list[str] | None = None, lang: str | None = None) -> QApplication:
@@ -15,6 +34,7 @@ def create_application(argv: list[str] | None = None, lang: str | None = None) -
     app.setApplicationName("Gvia")
     app.setOrganizationName("Gvia")
     i18n.install_qt(app, i18n.set_language(lang))
+    load_app_font(app)
     return app
 
 
@@ -22,16 +42,22 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
     from models.db import default_db_path, open_database
     from models.errors import DatabaseOpenError
+    from ui.i18n import _
     from ui.main_window import MainWindow
+    from ui.welcome import WelcomeDialog, needs_welcome
 
     try:
         opened = open_database(db_path or default_db_path())
     except DatabaseOpenError as exc:
-        QMessageBox.critical(None, "גבייה", str(exc))
+        QMessageBox.critical(None, _("Gvia"), str(exc))
         return 2
-    window = MainWindow(opened)
-    window.show()
     try:
+        window = MainWindow(opened)
+        window.show()
+        if needs_welcome():
+            WelcomeDialog.ask(window)
         return app.exec()
     finally:
+        from ui.background import wait_for_all
+        wait_for_all()
         opened.close()

@@ -1,14 +1,197 @@
-"""The main window: navigation among the screens, menus, status bar."""
+"""The main window: a side list of the screens that exist (לקוחות, חשבוניות, and — when
+their modules are installed — גיול חובות and הגדרות), menus with keyboard shortcuts, the
+database in use in the status bar, size and state remembered (QSettings).
+
+Screens are built on first visit, so start-up paints the clients list and nothing else.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
+                               QWidget)
+
+from ui import events
+from ui.i18n import _
+from ui.widgets.display import ltr
+from ui.widgets.persist import app_settings
+
+
+@dataclass
+class Screen:
+    key: str
+    title: Callable[[], str]
+    module: str
+    class_name: str
+
+
+def available_screens() -> list[Screen]:
+    """The screens whose modules exist in this installation, in menu order."""
+    screens = [
+        Screen("clients", lambda: _("Clients"), "ui.clients.clients_view", "ClientsView"),
+        Screen("invoices", lambda: _("Invoices"), "ui.invoices.invoices_view", "InvoicesView"),
+        Screen("aging", lambda: _("Debt aging"), "ui.aging.aging_view", "AgingView"),
+        Screen("settings", lambda: _("Settings"), "ui.settings.settings_view", "SettingsView"),
+    ]
+    return [s for s in screens if importlib.util.find_spec(s.module) is not None]
 
 
 class MainWindow(QMainWindow):
     def __init__(self, opened_db):
         super().__init__()
         self.opened_db = opened_db
-        self.setWindowTitle("גבייה")
-        self.resize(1100, 700)
-        self.setCentralWidget(QLabel("ברוכים הבאים לגבייה"))
-        self.statusBar().showMessage(f"מסד נתונים: {opened_db.path}")
+        self.setWindowTitle(_("Gvia — {file}").format(file=opened_db.path.name))
+        self.screens = available_screens()
+        self._views: dict[str, QWidget] = {}
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        for screen in self.screens:
+            QListWidgetItem(screen.title(), self.nav)
+        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 40))
+        self.stack = QStackedWidget()
+        for _screen in self.screens:
+            self.stack.addWidget(QWidget())  # replaced by the real view on first visit
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(4, 4, 4, 4)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self.show_screen)
+
+        self._build_menus()
+        self.db_label = QLabel(_("Database: {path}").format(path=ltr(str(opened_db.path))))
+        self.db_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.statusBar().addWidget(self.db_label)
+        events.events.data_changed.connect(self._on_data_changed)
+
+        self.resize(1200, 760)
+        self._restore_state()
+        self.nav.setCurrentRow(0)
+
+    # ---- screens --------------------------------------------------------------------
+
+    def view(self, key: str) -> QWidget:
+        """The screen's widget, created on first use."""
+        if key not in self._views:
+            index = next(i for i, s in enumerate(self.screens) if s.key == key)
+            screen = self.screens[index]
+            cls = getattr(importlib.import_module(screen.module), screen.class_name)
+            widget = cls(self.opened_db, self)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._views[key] = widget
+        return self._views[key]
+
+    def show_screen(self, index: int) -> None:
+        if 0 <= index < len(self.screens):
+            widget = self.view(self.screens[index].key)
+            self.stack.setCurrentWidget(widget)
+            if self.nav.currentRow() != index:
+                self.nav.setCurrentRow(index)
+
+    def go_to(self, key: str) -> QWidget:
+        index = next(i for i, s in enumerate(self.screens) if s.key == key)
+        self.show_screen(index)
+        return self._views[key]
+
+    def current_key(self) -> str:
+        return self.screens[self.nav.currentRow()].key
+
+    # ---- menus ----------------------------------------------------------------------
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self.new_client_action = self._action(file_menu, _("New client…"), QKeySequence.New,
+                                              self.new_client)
+        self.new_invoice_action = self._action(file_menu, _("New invoice…"), "Ctrl+I",
+                                               self.new_invoice)
+        self.record_payment_action = self._action(file_menu, _("Record payment…"), "Ctrl+P",
+                                                  self.record_payment)
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, _("Quit"), QKeySequence.Quit, self.close)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+
+        edit_menu = bar.addMenu(_("&Edit"))
+        self.find_action = self._action(edit_menu, _("Find"), QKeySequence.Find, self.find)
+
+        go_menu = bar.addMenu(_("&Go"))
+        for number, screen in enumerate(self.screens, start=1):
+            self._action(go_menu, screen.title(), f"Ctrl+{number}",
+                         lambda _checked=False, key=screen.key: self.go_to(key))
+
+        help_menu = bar.addMenu(_("&Help"))
+        self._action(help_menu, _("About Gvia"), None, self.about)
+
+    def new_client(self) -> None:
+        self.go_to("clients").new_client()
+
+    def new_invoice(self) -> None:
+        from ui.invoices.invoice_dialog import InvoiceDialog
+
+        InvoiceDialog.ask(self, client_id=self._selected_client_id())
+
+    def record_payment(self) -> None:
+        from ui.payments.payment_dialog import PaymentDialog
+
+        PaymentDialog.ask(self, client_id=self._selected_client_id())
+
+    def _selected_client_id(self) -> int | None:
+        """The client selected in the clients list, when that list is on screen."""
+        if self.current_key() == "clients":
+            return self.view("clients").selected_client_id()
+        return None
+
+    def find(self) -> None:
+        widget = self.stack.currentWidget()
+        if hasattr(widget, "focus_search"):
+            widget.focus_search()
+        else:
+            self.go_to("clients").focus_search()
+
+    def about(self) -> None:
+        QMessageBox.about(self, _("About Gvia"),
+                          _("Gvia helps freelancers and small businesses get paid.\n"
+                            "Database: {path}").format(path=self.opened_db.path))
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if events.DATABASE in kinds:
+            self.statusBar().showMessage(_("The data was reloaded."), 4000)
+
+    # ---- state ----------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = settings.value("main/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        settings = app_settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        for widget in self._views.values():
+            if hasattr(widget, "save_state"):
+                widget.save_state()
+        super().closeEvent(event)

@@ -86,6 +86,7 @@ def test_changing_the_date_changes_the_numbers(qtbot, view, ledger):
     assert amounts(view, row_of(view, cohen.id)) == [0, 100000, 0, 0, 200000, 0, 300000, 0]
     assert amounts(view, row_of(view, other.id)) == [70000, 0, 0, 0, 0, 0, 70000, 0]
     assert "01/10/2026" in view.status.text()
+    assert view.date_edit.text() == "01/10/2026"  # day first, even right-to-left
     change_date(qtbot, view, dt.date(2026, 5, 1))
     assert view.model.client_rows() == []
     assert amounts(view, view.model.rowCount() - 1) == [0] * 8
@@ -226,3 +227,22 @@ def test_cancelled_save_dialog_writes_nothing(qtbot, view, tmp_path):
     with qtbot.assertNotEmitted(view.export_finished, wait=200):
         view.csv_button.click()
     assert list(tmp_path.glob("*.csv")) == []
+
+
+def test_save_pdf_writes_the_report_through_reports(qtbot, view, tmp_path):
+    from pypdf import PdfReader
+
+    view.ask_save_path = lambda *args: str(tmp_path / "aging")
+    with qtbot.waitSignal(view.export_finished, timeout=10000) as blocker:
+        view.pdf_button.click()
+    assert blocker.args[0].endswith("aging.pdf")
+    text = PdfReader(blocker.args[0]).pages[0].extract_text()
+    assert "3,800.00" in text and "22/11/2026" in text
+
+
+def test_print_opens_the_pdf_in_the_system_viewer(qtbot, view):
+    opened = []
+    view.open_file = opened.append
+    with qtbot.waitSignal(view.export_finished, timeout=10000):
+        view.print_button.click()
+    assert len(opened) == 1 and opened[0].suffix == ".pdf" and opened[0].stat().st_size > 0

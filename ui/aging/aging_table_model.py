@@ -15,13 +15,12 @@ from models.aging import AgingReport, AgingRow
 from models.money import format_amount
 from models.text import search_key
 from ui.i18n import _
+from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, tabular_font
 
-CLIENT_ID_ROLE = Qt.UserRole + 1   # the client's id (None on the totals row)
-SORT_ROLE = Qt.UserRole + 2        # raw value: agorot, or the name's search key
-RAW_VALUE_ROLE = Qt.UserRole + 3   # unformatted agorot, for copying and tests
-IS_TOTAL_ROLE = Qt.UserRole + 4
-
-AMOUNT_ALIGNMENT = Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter  # digits line up
+CLIENT_ID_ROLE = ID_ROLE           # the client's id (None on the totals row)
+# SORT_ROLE: the raw value, agorot or the name's search key.
+RAW_VALUE_ROLE = Qt.UserRole + 2   # unformatted agorot, for copying and tests
+IS_TOTAL_ROLE = Qt.UserRole + 3
 
 
 class Columns(IntEnum):
@@ -153,9 +152,9 @@ class AgingTableModel(QAbstractTableModel):
             return format_amount(agorot) if agorot or is_total else ""
         if role == Qt.TextAlignmentRole and column != Columns.CLIENT:
             return AMOUNT_ALIGNMENT
-        if role == Qt.FontRole and is_total:
-            font = QFont()
-            font.setBold(True)
+        if role == Qt.FontRole and (is_total or column != Columns.CLIENT):
+            font = tabular_font(QFont())
+            font.setBold(is_total)
             return font
         if role == CLIENT_ID_ROLE:
             return row.client_id

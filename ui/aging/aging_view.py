@@ -28,6 +28,8 @@ from ui.aging.aging_table_model import AgingTableModel, Columns, bucket_headers
 from ui.aging.drilldown_dialog import DrillDownDialog, DrillDownLine
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
+from ui.widgets import clock
+from ui.widgets.display import ltr
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.DATABASE}
@@ -70,7 +72,7 @@ class AgingView(QWidget):
     # ---- hooks a test replaces ------------------------------------------------------
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        return clock.today()
 
     def ask_save_path(self, title: str, suggested: str, file_filter: str) -> str | None:
         path, _chosen = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
@@ -89,11 +91,13 @@ class AgingView(QWidget):
 
     def _build(self) -> None:
         self.date_edit = QDateEdit()
+        # Left-to-right BEFORE the format: under right-to-left Qt reverses the sections
+        # and shows 2026/11/22.
+        self.date_edit.setLayoutDirection(Qt.LeftToRight)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setMinimumDate(QDate(2000, 1, 1))
         self.date_edit.setDate(_qdate(self.today()))
-        self.date_edit.setLayoutDirection(Qt.LeftToRight)  # digits stay in reading order
         self.currency_box = QComboBox()
         self.currency_box.addItem("ILS")
         self.busy = QProgressBar()
@@ -245,6 +249,7 @@ class AgingView(QWidget):
 
     def _show_currency(self) -> None:
         self.model.set_report(self._report, self.currency())
+        self._fit_client_column()
         if not self._has_user_sort or self.table.horizontalHeader().sortIndicatorSection() \
                 >= self.model.columnCount():
             self.table.horizontalHeader().setSortIndicator(self.model.total_column(),
@@ -252,6 +257,13 @@ class AgingView(QWidget):
         total = self.model.total_row()
         self.chart.set_data(bucket_headers(self._report.boundaries), total.buckets,
                             self.currency())
+
+    def _fit_client_column(self) -> None:
+        """Names get the room they need (within reason); the amounts share the rest."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(Columns.CLIENT, QHeaderView.Interactive)
+        wanted = self.table.sizeHintForColumn(Columns.CLIENT) + 12
+        header.resizeSection(Columns.CLIENT, max(160, min(wanted, 340)))
 
     def _on_header_clicked(self, _section: int) -> None:
         self._has_user_sort = True
@@ -337,7 +349,7 @@ class AgingView(QWidget):
 
         def done(path: str) -> None:
             self.busy.hide()
-            self.status.setText(_("Saved to {path}").format(path=path))
+            self.status.setText(_("Saved to {path}").format(path=ltr(path)))
             if then:
                 then(Path(path))
             self.export_finished.emit(path)

@@ -11,14 +11,14 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
                                QTableView, QVBoxLayout)
 
 from models.aging import AgingInvoice
-from models.dates import format_date
 from models.money import format_money
 from models.text import document_number_key, search_key
-from ui.aging.aging_table_model import AMOUNT_ALIGNMENT, RAW_VALUE_ROLE, SORT_ROLE
+from ui.aging.aging_table_model import RAW_VALUE_ROLE
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
+from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, date_text, ltr
 
-INVOICE_ID_ROLE = Qt.UserRole + 1
+INVOICE_ID_ROLE = ID_ROLE
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,9 @@ class DrillDownTableModel(QAbstractTableModel):
         if column == Columns.CLIENT:
             return line.client
         if column == Columns.NUMBER:
-            return inv.number
+            return ltr(inv.number)  # INV-2024/17 keeps its order inside Hebrew
         if column in (Columns.ISSUE_DATE, Columns.DUE_DATE):
-            return format_date(self._raw(line, column))
+            return date_text(self._raw(line, column))
         if column in (Columns.AMOUNT, Columns.OPEN):
             return format_money(self._raw(line, column), self._currency)
         if column == Columns.DAYS_OVERDUE:

@@ -20,7 +20,7 @@ from ui.payments.bounce import BounceDialog
 from ui.payments.payment_dialog import PaymentDialog
 from ui.widgets import clock, dialogs
 from ui.widgets.dialogs import GviaDialog
-from ui.widgets.display import ID_ROLE, amounts_text, date_text, ltr, money_text
+from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import (client_kind_label, client_status_label, invoice_state_label,
                                payment_method_label)
@@ -240,7 +240,7 @@ class ClientCard(GviaDialog):
             return
         as_of = clock.today()
         self.setWindowTitle(_("Client card: {name}").format(name=client.name))
-        self.title.setText(client.name)
+        self.title.setText(auto_dir(client.name))
         details = [client_kind_label(client.kind), client_status_label(client.status),
                    _("terms: {terms}").format(terms=services.client_terms(client))]
         if client.tax_id:

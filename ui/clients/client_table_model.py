@@ -10,7 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from models.client_list import (SUMMARY_SORTS, ClientRow, ClientSummary, client_ids,
                                 client_rows, sort_by_summary)
 from ui.i18n import _
-from ui.widgets.display import AMOUNT_ALIGNMENT, SORT_ROLE, amounts_text, ltr, tabular_font
+from ui.widgets.display import (AMOUNT_ALIGNMENT, SORT_ROLE, amounts_text, auto_dir, ltr,
+                                tabular_font)
 from ui.widgets.id_table import IdTableModel
 from ui.widgets.labels import client_status_label
 
@@ -103,11 +104,11 @@ class ClientTableModel(IdTableModel):
             return self._summary_cell(row.id, column, role)
         if role == Qt.DisplayRole:
             if column == Columns.NAME:
-                return row.name
+                return auto_dir(row.name)
             if column == Columns.PHONE:
                 return ltr(row.phone)
             if column == Columns.CITY:
-                return row.city
+                return auto_dir(row.city)
             return client_status_label(row.status)
         if role == SORT_ROLE:
             return {Columns.NAME: row.name, Columns.PHONE: row.phone, Columns.CITY: row.city,

@@ -141,8 +141,7 @@ class ClientsView(QWidget):
     def select_client(self, client_id: int) -> None:
         row = self.model.row_of(client_id)
         if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+            self.table.select_row(row)
 
     def selected_client_id(self) -> int | None:
         return self.table.selected_id(ID_ROLE)

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from models.invoice_list import invoice_rows
 from ui.i18n import _
-from ui.widgets.display import AMOUNT_ALIGNMENT, SORT_ROLE, date_text, ltr, money_text
+from ui.widgets.display import (AMOUNT_ALIGNMENT, SORT_ROLE, auto_dir, date_text, ltr,
+                                money_text)
 from ui.widgets.id_table import IdTableModel
 from ui.widgets.labels import invoice_state_label
 
@@ -60,7 +61,7 @@ class InvoiceTableModel(IdTableModel):
             if column == Columns.NUMBER:
                 return ltr(line.number)
             if column == Columns.CLIENT:
-                return client_name
+                return auto_dir(client_name)
             if column == Columns.ISSUED:
                 return date_text(line.issue_date)
             if column == Columns.DUE:

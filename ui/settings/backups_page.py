@@ -9,17 +9,17 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from models.backup import BackupInfo, backup_database, backup_dir, list_backups, restore_database
 from ui import events
-from ui.aging.aging_table_model import AMOUNT_ALIGNMENT, SORT_ROLE
 from ui.background import run_in_background
 from ui.i18n import _
+from ui.widgets.display import AMOUNT_ALIGNMENT, SORT_ROLE, ltr
 
-PATH_ROLE = Qt.UserRole + 1
+PATH_ROLE = Qt.UserRole + 2
 
 
 class Columns(IntEnum):
@@ -88,7 +88,7 @@ class BackupTableModel(QAbstractTableModel):
             return {Columns.CREATED: info.created.strftime("%d/%m/%Y %H:%M"),
                     Columns.SIZE: format_size(info.size_bytes),
                     Columns.KIND: backup_kind(info, self._db_stem),
-                    Columns.FILE: info.path.name}[column]
+                    Columns.FILE: ltr(info.path.name)}[column]
         if role == Qt.TextAlignmentRole and column == Columns.SIZE:
             return AMOUNT_ALIGNMENT
         if role == SORT_ROLE:
@@ -135,7 +135,7 @@ class BackupsPage(QWidget):
     def _build(self) -> None:
         intro = QLabel(_("Backups are verified copies of the database, kept in {folder}. "
                          "Gvia also makes one automatically every day.")
-                       .format(folder=backup_dir(self.opened_db.path)))
+                       .format(folder=ltr(str(backup_dir(self.opened_db.path)))))
         intro.setWordWrap(True)
         self.model = BackupTableModel(Path(self.opened_db.path).stem, self)
         self.table = QTableView()
@@ -184,7 +184,10 @@ class BackupsPage(QWidget):
         return self.model.backup_at(rows[0].row()) if rows else None
 
     def select_row(self, row: int) -> None:
-        self.table.selectRow(row)
+        # Through the selection model: QTableView.selectRow ignores a view not on screen.
+        self.table.selectionModel().select(
+            self.model.index(row, 0),
+            QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
 
     # ---- work -----------------------------------------------------------------------
 
@@ -216,7 +219,7 @@ class BackupsPage(QWidget):
         def done(backup_path: str) -> None:
             self._stop()
             self.reload()
-            self.status.setText(_("Backed up to {path}.").format(path=backup_path))
+            self.status.setText(_("Backed up to {path}.").format(path=ltr(backup_path)))
             self.backup_finished.emit(backup_path)
 
         run_in_background(work, owner=self, on_done=done, on_error=self._failed,
@@ -248,8 +251,8 @@ class BackupsPage(QWidget):
             self._stop()
             self.reload()
             self.status.setText(_("Restored from {source}. The data as it was before is "
-                                  "saved in {safety}.").format(source=source.name,
-                                                               safety=Path(safety_path).name))
+                                  "saved in {safety}.").format(source=ltr(source.name),
+                                                               safety=ltr(Path(safety_path).name)))
             events.announce(events.DATABASE)
             self.restore_finished.emit(safety_path)
 

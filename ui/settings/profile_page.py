@@ -13,20 +13,15 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, Q
 
 from models.errors import ValidationError
 from models.profile_rules import profile_texts, validate_field, validate_profile
-from models.settings import BusinessProfile, load_profile, save_profile
+from models.settings import BUSINESS_TYPES, BusinessProfile, load_profile, save_profile
 from models.terms import EOM_DAYS, EOM_MONTHS
 from ui import events
 from ui.i18n import _
+from ui.widgets.labels import business_type_label
 
 COMMON_TERMS = ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוטף+60", "שוטף+90")
 LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "hourly_rate",
                         "aging_buckets")
-
-
-def business_type_labels() -> dict[str, str]:
-    return {"exempt": _("Exempt dealer (osek patur)"),
-            "licensed": _("Licensed dealer (osek murshe)"),
-            "company": _("Company (Ltd.)")}
 
 
 class ProfilePage(QWidget):
@@ -65,7 +60,8 @@ class ProfilePage(QWidget):
         business = QGroupBox(_("Business"))
         form = QFormLayout(business)
         form.addRow(_("Business name:"), self._line("name"))
-        form.addRow(_("Business type:"), self._combo("business_type", business_type_labels()))
+        form.addRow(_("Business type:"), self._combo("business_type", {
+            code: business_type_label(code) for code in BUSINESS_TYPES}))
         self.tax_id_label = QLabel()
         form.addRow(self.tax_id_label, self._line("tax_id", "123456782"))
         self.fields["business_type"].currentIndexChanged.connect(self._on_business_type)
@@ -165,6 +161,9 @@ class ProfilePage(QWidget):
 
     def show_message(self, text: str, *, error_field: str | None = None) -> None:
         self.message.setText(text)
+        font = self.message.font()
+        font.setBold(bool(error_field))  # a problem stands out from "saved"
+        self.message.setFont(font)
         self.error_field = error_field
         if error_field:
             self.invalid.emit(text)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from models.dates import format_date
 from models.money import format_money
 
-LRI, PDI = "\u2066", "\u2069"
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 # Amounts line up by their last digit: visually right, whatever the layout direction.
 AMOUNT_ALIGNMENT = Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter
 ID_ROLE = Qt.UserRole          # the record id behind a row
@@ -24,6 +24,15 @@ SORT_ROLE = Qt.UserRole + 1    # the raw value a column sorts by (agorot, a date
 def ltr(text: str | None) -> str:
     """`text` as an isolated left-to-right run (empty stays empty)."""
     return f"{LRI}{text}{PDI}" if text else ""
+
+
+def auto_dir(text: str | None) -> str:
+    """Free text (a name) that may be written in Latin letters: isolated, with its own
+    direction taken from its first letter, so `Cobalt Software Inc.` keeps its final
+    period on the right. Hebrew text is returned as it is."""
+    if not text or not any("a" <= ch.lower() <= "z" for ch in text):
+        return text or ""
+    return f"{FSI}{text}{PDI}"
 
 
 def date_text(day: dt.date | None) -> str:

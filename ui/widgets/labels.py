@@ -18,7 +18,7 @@ def client_status_label(code: str) -> str:
 
 
 def client_kind_label(code: str) -> str:
-    return {"person": _("Private person"), "company": _("Business")}.get(code, code)
+    return {"person": _("Private person"), "company": _("Business client")}.get(code, code)
 
 
 def invoice_kind_label(code: str) -> str:
@@ -27,8 +27,8 @@ def invoice_kind_label(code: str) -> str:
 
 
 def invoice_state_label(code: str) -> str:
-    return {"all": _("All"), "open": _("Open"), "overdue": _("Overdue"),
-            "disputed": _("Disputed"), "paid": _("Paid"),
+    return {"all": _("All invoices"), "open": _("Awaiting payment"),
+            "overdue": _("Overdue"), "disputed": _("Disputed"), "paid": _("Fully paid"),
             "cancelled": _("Cancelled")}.get(code, code)
 
 

@@ -2,6 +2,7 @@
 through the model (in SQL), headers that keep their width, geometry of columns remembered."""
 from __future__ import annotations
 
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from ui.widgets.persist import app_settings
@@ -28,6 +29,16 @@ class GviaTableView(QTableView):
 
     def save_header(self) -> None:
         app_settings().setValue(self._settings_key, self.horizontalHeader().saveState())
+
+    def select_row(self, row: int) -> None:
+        """Select a whole row. (QTableView.selectRow looks up the column at the viewport's
+        leading edge, which under right-to-left can miss every section and select nothing.)"""
+        index = self.model().index(row, 0)
+        if not index.isValid():
+            return
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.scrollTo(index)
 
     def selected_id(self, role) -> int | None:
         rows = self.selectionModel().selectedRows() if self.selectionModel() else []

@@ -1,0 +1,69 @@
+"""`python main.py today --db PATH [--as-of DATE] [--format text|json]`."""
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main
+from models import services
+from models.contact_log import log_contact
+from models.db import open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "book.db"
+    with open_database(path):
+        acme = services.add_client(name="אקמי בע\"מ", kind="company")
+        services.add_invoice(acme.id, "INV-7", dt.date(2026, 9, 1), 1200,
+                             due_date=dt.date(2026, 10, 1))
+        services.add_invoice(acme.id, "INV-8", dt.date(2026, 11, 1), 450,
+                             due_date=dt.date(2026, 11, 26))
+        log_contact(acme.id, dt.datetime(2026, 11, 2, 9, 0), "phone", summary="יחזרו אליי",
+                    follow_up_date=dt.date(2026, 11, 9), recorded_at=dt.datetime(2026, 11, 2, 9, 5))
+    return path
+
+
+def test_json_lists_the_actions_with_stable_keys(book, capsys):
+    assert main.main(["today", "--db", str(book), "--as-of", "2026-11-22", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["as_of"] == "2026-11-22"
+    assert data["totals"] == {"overdue": {"ILS": 1200.0}, "expected_this_week": {"ILS": 450.0}}
+    [action] = data["actions"]
+    assert (action["code"], action["client"], action["days_overdue"]) == ("reminder", "אקמי בע\"מ", 52)
+    assert [i["number"] for i in action["invoices"]] == ["INV-7"]
+    assert [d["number"] for d in data["due_soon"]] == ["INV-8"]
+    assert [f["follow_up_date"] for f in data["follow_ups"]] == ["2026-11-09"]
+    assert len(data["trend"]) == 12
+
+
+def test_text_output_is_hebrew_in_a_real_process(book):
+    out = subprocess.run([sys.executable, str(ROOT / "main.py"), "today", "--db", str(book),
+                          "--as-of", "2026-11-22"], capture_output=True, text=True,
+                         encoding="utf-8", cwd=ROOT, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "היום — 22/11/2026" in out.stdout
+    assert "מכתב תזכורת" in out.stdout and "INV-7" in out.stdout
+    assert "מעקבים שהגיע מועדם" in out.stdout
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--as-of", "22/11/2026"], "תאריך"),
+    (["--format", "xml"], "xml"),
+])
+def test_bad_arguments_exit_2_without_a_traceback(book, capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        main.main(["today", "--db", str(book), *argv])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_missing_database_is_a_clear_error(tmp_path, capsys):
+    assert main.main(["today", "--db", str(tmp_path / "none.db")]) == 2
+    assert "לא נמצא" in capsys.readouterr().err

@@ -1,0 +1,121 @@
+"""The Today list on a constructed database, looked at on several dates."""
+import datetime as dt
+
+import pytest
+
+from models import services
+from models.contact_log import log_contact
+from models.promises import record_promise
+from models.today import format_today, overdue_trend, today_list, today_records
+
+WRITTEN = dt.datetime(2027, 6, 30)
+
+
+@pytest.fixture
+def book(db):
+    """Two businesses and a private person with invoices, a promise, a follow-up, a check."""
+    acme = services.add_client(name="אקמי בע\"מ", kind="company")
+    dana = services.add_client(name="דנה כהן", kind="person")
+    beta = services.add_client(name="בטא שיווק", kind="company")
+    add = services.add_invoice
+    ids = {
+        "A1": add(acme.id, "A1", dt.date(2026, 9, 1), 1000, due_date=dt.date(2026, 10, 1)).id,
+        "A2": add(acme.id, "A2", dt.date(2026, 11, 1), 300, due_date=dt.date(2026, 11, 25)).id,
+        "A3": add(acme.id, "A3", dt.date(2026, 9, 1), 200, currency="USD",
+                  due_date=dt.date(2026, 11, 14)).id,
+        "D1": add(dana.id, "D1", dt.date(2026, 10, 1), 500, due_date=dt.date(2026, 11, 1)).id,
+        "B1": add(beta.id, "B1", dt.date(2026, 9, 1), 800, due_date=dt.date(2026, 10, 1)).id,
+    }
+    # Beta paid with a post-dated check dated 21/11: its invoice is open until then.
+    services.record_payment(beta.id, dt.date(2026, 10, 5), 800, method="check",
+                            check_number="5001", check_bank="לאומי",
+                            check_date=dt.date(2026, 11, 21))
+    call = log_contact(acme.id, dt.datetime(2026, 11, 15, 10, 0), "phone",
+                       summary="מבטיח 400 ש\"ח עד 20/11", follow_up_date=dt.date(2026, 11, 23),
+                       recorded_at=WRITTEN)
+    record_promise(call.id, 400, dt.date(2026, 11, 20))
+    return {"acme": acme, "dana": dana, "beta": beta, "ids": ids}
+
+
+def _actions(today):
+    return sorted((a.client_name, a.code, tuple(s.invoice.number for s in a.steps))
+                  for a in today.actions)
+
+
+def test_today_on_the_promised_date(book):
+    today = today_list(dt.date(2026, 11, 20))
+    # Acme's promise is pending: its ILS invoices wait; the USD one is only 6 days late.
+    # Beta paid with a check dated tomorrow: no reminder for that.
+    assert _actions(today) == [("דנה כהן", "debt-notice", ("D1",))]
+    assert sorted((s.invoice.number, s.pause_reason[:4]) for s in today.paused) == [
+        ("A1", "הבטח"), ("B1", "שולמ")]
+    assert [p.client_name for p in today.promises_due] == ["אקמי בע\"מ"]
+    assert today.promises_broken == [] and today.follow_ups == []
+    assert [c.number for c in today.due_soon] == ["A2"]
+    assert today.overdue_totals == {"ILS": 230000, "USD": 20000}  # A1 + D1 + B1 (check not yet)
+    assert today.expected_week == {"ILS": 70000}  # the promise + A2, due in 5 days
+    assert today.checks == []
+
+
+def test_today_after_the_promise_was_broken(book):
+    today = today_list(dt.date(2026, 11, 24))
+    assert _actions(today) == [("אקמי בע\"מ", "email", ("A2",)),  # courtesy: due tomorrow
+                               ("אקמי בע\"מ", "reminder", ("A1", "A3")),
+                               ("דנה כהן", "debt-notice", ("D1",))]
+    assert [(p.client_name, p.state) for p in today.promises_broken] == [("אקמי בע\"מ", "broken")]
+    assert [f.client_name for f in today.follow_ups] == ["אקמי בע\"מ"]
+    assert [(c.client_name, c.check_number) for c in today.checks] == [("בטא שיווק", "5001")]
+    assert today.overdue_totals == {"ILS": 150000, "USD": 20000}  # the check cleared B1
+    assert today.expected_week == {"ILS": 30000}  # A2, due tomorrow
+
+
+def test_a_payment_and_a_call_clear_the_list(book):
+    services.record_payment(book["acme"].id, dt.date(2026, 11, 25), 1300)
+    log_contact(book["acme"].id, dt.datetime(2026, 11, 25, 9, 0), "phone",
+                summary="אישר שהעביר", recorded_at=WRITTEN)
+    today = today_list(dt.date(2026, 11, 26))
+    assert _actions(today) == [("אקמי בע\"מ", "reminder", ("A3",)),  # the USD one is still open
+                               ("דנה כהן", "debt-notice", ("D1",))]
+    assert today.follow_ups == [] and today.due_soon == []
+    assert today.overdue_totals == {"ILS": 50000, "USD": 20000}
+
+
+def test_the_usd_invoice_gets_its_reminder_in_its_own_currency(book):
+    today = today_list(dt.date(2026, 11, 21))
+    [usd] = [a for a in today.actions if a.client_name == "אקמי בע\"מ"]
+    assert usd.code == "reminder" and usd.open_by_currency == {"USD": 20000}
+
+
+def test_overdue_trend_matches_aging_at_each_week_end(book):
+    from models.aging import aging_report
+
+    as_of = dt.date(2026, 11, 26)
+    trend = overdue_trend(as_of)
+    assert len(trend) == 12 and trend[-1][0] == as_of and trend[0][0] == dt.date(2026, 9, 10)
+    for point, amounts in trend:
+        expected = {}
+        for row in aging_report(point).totals():
+            overdue = row.total - row.buckets[0]
+            if overdue:
+                expected[row.currency] = overdue
+        assert amounts == expected, point
+
+
+def test_json_and_text_forms(book):
+    today = today_list(dt.date(2026, 11, 24))
+    data = today_records(today)
+    assert data["as_of"] == "2026-11-24"
+    assert data["totals"] == {"overdue": {"ILS": 1500.0, "USD": 200.0},
+                              "expected_this_week": {"ILS": 300.0}}
+    assert {a["code"] for a in data["actions"]} == {"email", "reminder", "debt-notice"}
+    assert data["promises"][0]["group"] == "broken"
+    assert set(data) == {"as_of", "totals", "due_soon", "actions", "paused", "promises",
+                         "follow_ups", "checks", "trend"}
+    text = format_today(today)
+    assert "היום — 24/11/2026" in text and "הודעת חוב" in text and "שיק 5001" in text
+
+
+def test_an_empty_database_says_there_is_nothing_to_do(db):
+    today = today_list(dt.date(2026, 11, 22))
+    assert today.is_empty and today.overdue_totals == {}
+    assert "אין משימות להיום" in format_today(today)

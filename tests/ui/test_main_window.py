@@ -1,0 +1,142 @@
+"""The main window and the first-start welcome, driven through the real widgets:
+navigation reaches only real screens, shortcuts, the database in the status bar, size
+remembered, the welcome's profile validation, demo data in the background, cancel."""
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from models import services
+from models.clients import Client
+from models.settings import load_profile
+from ui import welcome as welcome_module
+from ui.background import wait_for_all
+from ui.main_window import MainWindow
+from ui.welcome import WelcomeDialog, needs_welcome
+from ui.widgets import clock
+
+AS_OF = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch, qapp):
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
+    yield
+    wait_for_all()
+
+
+@pytest.fixture
+def window(qtbot, db, client):
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_navigation_opens_real_screens_only(window):
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles[:2] == ["לקוחות", "חשבוניות"]
+    for index, screen in enumerate(window.screens):
+        window.nav.setCurrentRow(index)
+        shown = window.stack.currentWidget()
+        assert type(shown).__name__ == screen.class_name  # never an empty placeholder
+    assert window.layoutDirection() == Qt.RightToLeft
+
+
+def test_status_bar_names_the_database_and_menus_have_shortcuts(window, db):
+    assert str(db.path) in window.db_label.text()
+    assert window.new_client_action.shortcut() == QKeySequence("Ctrl+N")
+    assert window.new_invoice_action.shortcut() == QKeySequence("Ctrl+I")
+    assert window.record_payment_action.shortcut() == QKeySequence("Ctrl+P")
+    assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
+    assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
+
+
+def test_find_goes_to_the_search_box(window, qtbot):
+    window.nav.setCurrentRow(1)
+    window.activateWindow()
+    window.find_action.trigger()
+    invoices = window.view("invoices")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is invoices.search, timeout=2000)
+
+
+def test_window_size_is_remembered(qtbot, db):
+    first = MainWindow(db)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 455)
+    first.close()
+    second = MainWindow(db)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 455)
+
+
+def test_welcome_validates_the_profile(qtbot, db):
+    assert needs_welcome()
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.start_empty()
+    assert "שם העסק" in dialog.form.error_text("name")
+    dialog.name.setText("סטודיו גל")
+    dialog.tax_id.setText("123456789")
+    dialog.start_empty()
+    assert "ספרת הביקורת" in dialog.form.error_text("tax_id")
+    dialog.tax_id.setText("000000018")
+    dialog.default_terms.setEditText("נטו 45")
+    dialog.start_empty()
+    profile = load_profile()
+    assert profile.name == "סטודיו גל" and profile.default_terms == "נטו 45"
+    assert not needs_welcome()
+
+
+def test_welcome_loads_demo_data_in_the_background(qtbot, db, monkeypatch):
+    monkeypatch.setattr(welcome_module, "DEMO_CLIENTS", 6)
+    monkeypatch.setattr(welcome_module, "DEMO_INVOICES", 30)
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.name.setText("סטודיו גל")
+    with qtbot.waitSignal(dialog.finished_work, timeout=15000) as done:
+        dialog.load_demo()
+        assert dialog.cancel_button.isVisibleTo(dialog)  # busy: cancel offered
+    assert "6" in done.args[0]
+    assert Client.select().count() == 6
+    assert load_profile().name == "סטודיו גל"  # the user's profile, not the demo's
+
+
+def test_cancelled_demo_writes_nothing(qtbot, db, monkeypatch):
+    monkeypatch.setattr(welcome_module, "DEMO_CLIENTS", 6)
+    monkeypatch.setattr(welcome_module, "DEMO_INVOICES", 30)
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.name.setText("סטודיו גל")
+    dialog._cancel.set()
+    monkeypatch.setattr(dialog._cancel, "clear", lambda: None)  # cancelled before it starts
+    with qtbot.waitSignal(dialog.finished_work, timeout=15000) as done:
+        dialog.load_demo()
+    assert "בוטל" in done.args[0]
+    assert Client.select().count() == 0
+
+
+def test_import_from_the_welcome(qtbot, db, tmp_path, monkeypatch):
+    clients = tmp_path / "clients.csv"
+    clients.write_text("שם,טלפון\nכהן,050-1234567\nלוי,03-7654321\n", encoding="utf-8-sig")
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.name.setText("סטודיו גל")
+    monkeypatch.setattr(dialog, "choose_import_files", lambda: {"clients": clients})
+    with qtbot.waitSignal(dialog.finished_work, timeout=15000) as done:
+        dialog.import_data()
+    assert "הייבוא הושלם" in done.args[0]
+    assert {c.name for c in Client.select()} == {"כהן", "לוי"}
+
+
+def test_new_client_shortcut_opens_the_dialog(window, monkeypatch):
+    from ui.clients import clients_view
+    opened = []
+    monkeypatch.setattr(clients_view.NewClientDialog, "ask",
+                        classmethod(lambda cls, parent=None: opened.append(parent)))
+    window.new_client_action.trigger()
+    assert len(opened) == 1
