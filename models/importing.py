@@ -13,6 +13,7 @@ an import never overwrites what is in the database.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,9 +182,12 @@ def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = 
         if not dry_run:
             try:
                 job.write(plan)
-            except pw.IntegrityError as exc:
+            except (pw.IntegrityError, sqlite3.IntegrityError) as exc:
+                # Every rule is checked before writing; this is the database's own net.
                 raise GviaError(f"הייבוא נעצר בשמירה ולא נכתב דבר ({exc}).") from exc
-    job.finish()
+        # The last progress call comes before the commit: a caller that cancels from
+        # its progress callback still finds nothing written.
+        job.finish()
     result.added = {k: len(getattr(plan, k)) for k in KINDS}
     result.skipped = plan.skipped
     result.credit_agorot = {c: a for c, a in plan.credit_agorot.items() if a}
@@ -558,7 +562,8 @@ class _ImportJob:
             missing = [alternatives for alternatives in REQUIRED[kind]
                        if not any(name in table.headers for name in alternatives)]
             for alternatives in missing:
-                self.file_error(table, table.header_line, f"חסרה עמודה '{_column_names(kind, alternatives)}'.")
+                self.file_error(table, table.header_line,
+                                f"חסרה עמודה '{_column_names(kind, alternatives)}'.")
             if missing:
                 continue
             if table.ignored_headers:

@@ -70,6 +70,7 @@ FILE_LABELS = {"clients": "הלקוחות", "invoices": "החשבוניות", "p
 _KEY_NOISE = re.compile(r"[\s_\-.'\"/]")
 _DELIMITERS = (",", ";", "\t")
 _SEP_HINT = re.compile(r"^sep=(.)\s*$")  # Excel's optional first line, e.g. `sep=;`
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
 
@@ -151,15 +152,19 @@ def decode(data: bytes) -> tuple[str, str]:
         return _decode(data[3:], "utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16"), "utf-16"
-    if b"\x00" in data[:4000]:
-        # UTF-16 without a BOM: ASCII characters leave a zero byte beside them.
-        head = data[:4000]
-        odd_zeros = head[1::2].count(0)
-        even_zeros = head[0::2].count(0)
-        if odd_zeros > len(head) // 4 and even_zeros == 0:
-            return _decode(data, "utf-16-le"), "utf-16-le"
-        if even_zeros > len(head) // 4 and odd_zeros == 0:
-            return _decode(data, "utf-16-be"), "utf-16-be"
+    head = data[:4000]
+    if b"\x00" in head:
+        # UTF-16 without a BOM: ASCII characters (delimiters, newlines) leave a zero byte
+        # beside them, always on the same side; anything else with zero bytes is binary.
+        encoding = ("utf-16-le" if head[0::2].count(0) == 0 else
+                    "utf-16-be" if head[1::2].count(0) == 0 else None)
+        if encoding:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                text = ""
+            if text and not _CONTROL.search(text[:2000]):
+                return text, encoding
         raise TableError("הקובץ אינו קובץ טקסט (CSV) ואינו קובץ Excel (xlsx).")
     try:
         return data.decode("utf-8"), "utf-8"

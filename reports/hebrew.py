@@ -45,6 +45,7 @@ _BRACKET_OPEN = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u207d": "\u
 _BRACKET_CLOSE = {v: k for k, v in _BRACKET_OPEN.items()}
 _MAX_BRACKET_DEPTH = 63  # BD16: deeper nesting stops pairing
 _NEUTRAL = frozenset(("B", "S", "WS", "ON"))
+_LTR_TYPES = frozenset(("L", "EN", "AN", "LRE", "LRO", "LRI", "FSI", "B"))
 
 
 def strip_controls(text: str) -> str:
@@ -65,7 +66,13 @@ def visual(line: str, base: str = "R") -> str:
     if not chars:
         return ""
     base_level = 1 if base == "R" else 0
-    levels = _resolve_levels([unicodedata.bidirectional(c) for c in chars], chars, base_level)
+    types = [unicodedata.bidirectional(c) for c in chars]
+    if base_level == 1 and _LTR_TYPES.isdisjoint(types):
+        # Nothing left-to-right: every character resolves to level 1 (the rules give
+        # the same), so the line is simply reversed with brackets mirrored.
+        return strip_marks("".join(MIRRORED.get(c, c) if unicodedata.mirrored(c) else c
+                                   for c in reversed(chars)))
+    levels = _resolve_levels(types, chars, base_level)
     order = _reorder(levels)
     out = []
     for i in order:

@@ -170,7 +170,7 @@ def statement_period(as_of: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, day) + dt.timedelta(days=1)
 
 
-def _recipient_lines(data: ClientLetterData) -> list[str]:
+def recipient_lines(data: ClientLetterData) -> list[str]:
     lines = [data.name]
     if data.contact_name and not data.is_person:
         lines.append(f"לידי {data.contact_name}")
@@ -272,7 +272,7 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
     signer = [settings.signer_name, settings.signer_title, profile.name]
     return LetterContent(
         kind=kind, client_id=data.client_id, client_name=data.name,
-        recipient_lines=_recipient_lines(data), letter_date=letter_date, date_lines=date_lines,
+        recipient_lines=recipient_lines(data), letter_date=letter_date, date_lines=date_lines,
         subject=filled.subject, blocks=blocks, is_registered=kind == "final-warning",
         amount_agorot=totals.get(currency, 0), currency=currency,
         deadline_date=deadline if kind in ("second-reminder", "final-warning") else None,

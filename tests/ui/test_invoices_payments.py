@@ -57,6 +57,13 @@ def test_due_date_follows_the_clients_terms_live(qtbot, client):  # client: שו
     assert dialog.invoice.amount_agorot == 123450
 
 
+def test_date_fields_read_the_israeli_way_left_to_right(qtbot, client):
+    dialog = invoice_dialog(qtbot, client_id=client.id)
+    dialog.issue_date.setDate(qdate(D(2026, 11, 5)))
+    assert dialog.issue_date.text() == "05/11/2026"
+    assert dialog.due_date.layoutDirection() == Qt.LeftToRight
+
+
 def test_bad_invoice_input_is_explained_next_to_the_field(qtbot, client):
     services.add_invoice(client.id, "0012", D(2026, 11, 1), "100")
     dialog = invoice_dialog(qtbot, client_id=client.id)

@@ -6,6 +6,7 @@ keywords `_` and `ngettext`. Translations are the merged catalogs ui/i18n.py loa
 (every .po file in resources/locale/he/LC_MESSAGES).
 """
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ UI_DIR = Path(i18n.__file__).resolve().parent
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
 
+@lru_cache(maxsize=1)  # one extraction per test run
 def ui_messages() -> dict:
     """msgid (or (singular, plural)) -> first 'file:line' where it is used."""
     found = {}

@@ -251,13 +251,18 @@ class ClientCard(GviaDialog):
         self.contacts_model.set_items(contact_persons(self.client_id))
         self.invoices_model.set_items(client_invoices(self.client_id, as_of))
         self.payments_model.set_items(client_payments(self.client_id))
+        for view in (self.contacts_view, self.invoices_view, self.payments_view):
+            view.resizeColumnsToContents()  # tens of rows: cheap, and nothing is cut off
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING_KINDS:
             self.refresh()
 
     def done(self, result: int) -> None:
-        events.events.data_changed.disconnect(self._on_data_changed)
+        try:
+            events.events.data_changed.disconnect(self._on_data_changed)
+        except (RuntimeError, TypeError):  # already disconnected (closed twice)
+            pass
         super().done(result)
 
     def selected_invoice(self) -> InvoiceLine | None:

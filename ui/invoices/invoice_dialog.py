@@ -31,10 +31,14 @@ def pydate(value: QDate) -> dt.date:
 
 
 def date_edit() -> QDateEdit:
+    """A date field that shows 22/11/2026, left to right, in either language.
+
+    A right-to-left widget reverses the sections of its display format when the format
+    is set (measured: "dd/MM/yyyy" shows 2026/11/22), so the direction comes first."""
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
     edit.setLayoutDirection(Qt.LeftToRight)
+    edit.setDisplayFormat("dd/MM/yyyy")
     return edit
 
 

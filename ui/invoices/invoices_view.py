@@ -64,7 +64,12 @@ class InvoicesView(QWidget):
         header.setSortIndicator(self.sort_column, self.sort_order)
         header.blockSignals(False)
         header.sortIndicatorChanged.connect(self._sort_changed)
-        self.table.restore_header()
+        if not self.table.restore_header():
+            for column, width in ((Columns.NUMBER, 110), (Columns.CLIENT, 240),
+                                  (Columns.ISSUED, 100), (Columns.DUE, 100),
+                                  (Columns.AMOUNT, 120), (Columns.OPEN, 120),
+                                  (Columns.DAYS_OVERDUE, 90)):
+                self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _index: self.edit_invoice())
         layout.addWidget(self.table, 1)
 
