@@ -12,7 +12,8 @@ sent, and later either the date of the return receipt or the date it was refused
 Public API:
     LetterSettings, load_letter_settings(), save_letter_settings(s)
     archive_dir() -> Path; safe_file_name(text, max_length=80) -> str
-    record_letters(rows) -> list[Letter]; letters_for_client(client_id) -> list[Letter]
+    record_letters(records) -> int; letters_for_client(client_id) -> list[Letter]
+        (joined: `letter.registeredmail` is the register row, or None)
     record_registered_mail(letter_id, registered_number, sent_date) -> RegisteredMail
     record_return_receipt(letter_id, receipt_date); record_refusal(letter_id, refused_date)
     sent_date(letter) -> date; debt_notice_gate(client, as_of) -> GateStatus

@@ -205,6 +205,7 @@ class ClientCard(GviaDialog):
         self.invoices_model = ListTableModel(invoice_columns(), lambda i: i.id, self)
         self.invoices_view = GviaTableView("card_invoices")
         self.invoices_view.setModel(self.invoices_model)
+        self.invoices_view.horizontalHeader().setSortIndicator(1, Qt.DescendingOrder)  # issued
         self.invoices_view.setSortingEnabled(True)
         self.invoices_view.doubleClicked.connect(lambda _index: self.edit_invoice())
         column.addWidget(self.invoices_view)
@@ -225,6 +226,7 @@ class ClientCard(GviaDialog):
         self.payments_model = ListTableModel(payment_columns(), lambda p: p.id, self)
         self.payments_view = GviaTableView("card_payments")
         self.payments_view.setModel(self.payments_model)
+        self.payments_view.horizontalHeader().setSortIndicator(0, Qt.DescendingOrder)  # date
         self.payments_view.setSortingEnabled(True)
         column.addWidget(self.payments_view)
         self.tabs.addTab(page, _("Payments"))
@@ -252,6 +254,9 @@ class ClientCard(GviaDialog):
         self.invoices_model.set_items(client_invoices(self.client_id, as_of))
         self.payments_model.set_items(client_payments(self.client_id))
         for view in (self.contacts_view, self.invoices_view, self.payments_view):
+            header = view.horizontalHeader()
+            if view.isSortingEnabled():  # keep the order the user chose
+                view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
             view.resizeColumnsToContents()  # tens of rows: cheap, and nothing is cut off
 
     def _on_data_changed(self, kinds: frozenset) -> None:

@@ -44,6 +44,7 @@ class ClientTableModel(IdTableModel):
         self.sort_order = Qt.AscendingOrder
         self.summaries: dict[int, ClientSummary] | None = None  # None: still computing
         self._amount_font = None
+        self.queried = False
 
     def headers(self) -> list[str]:
         return [_("Name"), _("Phone"), _("City"), _("Open balance"), _("Overdue"),
@@ -61,6 +62,7 @@ class ClientTableModel(IdTableModel):
             ids = sort_by_summary(ids, self.summaries, SUMMARY_COLUMNS[self.sort_column],
                                   descending)
         self.set_ids(ids)
+        self.queried = True
 
     def set_filter(self, search: str, status: str | None) -> None:
         self.search, self.status = search, status
@@ -69,6 +71,8 @@ class ClientTableModel(IdTableModel):
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
         if not 0 <= column < len(Columns):
             return
+        if (column, order) == (self.sort_column, self.sort_order) and self.queried:
+            return  # the view re-announces the current sort; nothing to do
         self.sort_column, self.sort_order = Columns(column), order
         if self.sort_column in SUMMARY_COLUMNS and self.summaries is not None:
             # The summary is already in memory: reorder the id list we hold.
@@ -99,7 +103,8 @@ class ClientTableModel(IdTableModel):
         return client_rows(ids)
 
     def cell(self, row: ClientRow, column: int, role: int):
-        column = Columns(column)
+        # `column` stays a plain int: IntEnum members compare and hash as ints, and
+        # converting on every data() call is measurable when a page paints.
         if column in SUMMARY_COLUMNS:
             return self._summary_cell(row.id, column, role)
         if role == Qt.DisplayRole:
@@ -115,7 +120,7 @@ class ClientTableModel(IdTableModel):
                     Columns.STATUS: row.status}[column]
         return None
 
-    def _summary_cell(self, client_id: int, column: Columns, role: int):
+    def _summary_cell(self, client_id: int, column: int, role: int):
         summary = self.summary(client_id)
         if role == Qt.TextAlignmentRole:
             return int(AMOUNT_ALIGNMENT)

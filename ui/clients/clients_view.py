@@ -56,8 +56,9 @@ class ClientsView(QWidget):
         self.model = ClientTableModel(self)
         self.table = GviaTableView("clients")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # Indicator first, then sorting on: the model is asked for its ids exactly once.
         self.table.horizontalHeader().setSortIndicator(Columns.NAME, Qt.AscendingOrder)
+        self.table.setSortingEnabled(True)
         if not self.table.restore_header():
             for column, width in ((Columns.NAME, 260), (Columns.PHONE, 120),
                                   (Columns.CITY, 110), (Columns.OPEN, 130),
@@ -82,9 +83,11 @@ class ClientsView(QWidget):
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
         events.events.data_changed.connect(self._on_data_changed)
 
-        self.model.requery()
+        if not self.model.queried:
+            self.model.requery()
         self._update_count()
-        self.refresh_summaries()
+        # The money columns start after the names are on screen, not competing with them.
+        QTimer.singleShot(0, self, self.refresh_summaries)
 
     # ---- data -----------------------------------------------------------------------
 

@@ -56,7 +56,6 @@ class InvoiceTableModel(IdTableModel):
 
     def cell(self, record, column: int, role: int):
         line, _client_id, client_name = record
-        column = Columns(column)
         if role == Qt.DisplayRole:
             if column == Columns.NUMBER:
                 return ltr(line.number)

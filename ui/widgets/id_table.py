@@ -25,6 +25,7 @@ class IdTableModel(QAbstractTableModel):
         self._shown = 0
         self._rows: dict[int, object] = {}
         self._position: dict[int, int] = {}
+        self._column_count = len(self.Columns)
 
     # ---- to implement ---------------------------------------------------------------
 
@@ -95,7 +96,7 @@ class IdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._shown
 
     def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.Columns)
+        return 0 if parent.isValid() else self._column_count
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
         return not parent.isValid() and self._shown < len(self._ids)
