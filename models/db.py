@@ -22,6 +22,12 @@ database = peewee.DatabaseProxy()
 APPLICATION_ID = 0x47564941
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Up to this size `PRAGMA quick_check` runs before the database is used. A larger file
+# is fully checked only after an unclean shutdown (the marker file below was left
+# behind); otherwise the app checks it in the background once the window is up, since
+# a full scan of a 500 MB file takes over ten seconds.
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+OPEN_MARKER_SUFFIX = ".open"
 PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": 2,  # FULL: a committed payment survives a power cut
@@ -54,14 +60,17 @@ def default_db_path() -> Path:
 class OpenDatabase:
     """A database opened by `open_database`: the connection plus its lock."""
 
-    def __init__(self, path: Path, db: peewee.SqliteDatabase, lock: filelock.BaseFileLock):
+    def __init__(self, path: Path, db: peewee.SqliteDatabase, lock: filelock.BaseFileLock,
+                 checked_fully: bool):
         self.path = path
         self.db = db
         self._lock = lock
+        self.checked_fully = checked_fully  # False: run quick_check() in the background
 
     def close(self) -> None:
         if not self.db.is_closed():
             self.db.close()
+        _open_marker(self.path).unlink(missing_ok=True)
         self._lock.release()
         if database.obj is self.db:
             database.initialize(None)
@@ -82,19 +91,32 @@ def open_database(path: str | os.PathLike, *, create: bool = True) -> OpenDataba
     path = Path(path).expanduser().resolve()
     _check_file(path, create)
     lock = _acquire_lock(path)
+    full_check = _needs_full_check(path)
     try:
         db = _connect(path)
         try:
-            _check_and_migrate(db, path)
+            _check_and_migrate(db, path, full_check)
         except BaseException:
             db.close()
             raise
     except BaseException:
         lock.release()
         raise
+    _open_marker(path).touch()
     restrict_permissions(path)
     database.initialize(db)
-    return OpenDatabase(path, db, lock)
+    return OpenDatabase(path, db, lock, checked_fully=full_check)
+
+
+def _open_marker(path: Path) -> Path:
+    """Exists while a copy of Gvia has the database open; left behind by a crash."""
+    return Path(str(path) + OPEN_MARKER_SUFFIX)
+
+
+def _needs_full_check(path: Path) -> bool:
+    if not path.exists() or _open_marker(path).exists():
+        return True
+    return path.stat().st_size <= QUICK_CHECK_MAX_BYTES
 
 
 def _check_file(path: Path, create: bool) -> None:
@@ -143,13 +165,16 @@ def _pragma(db: peewee.SqliteDatabase, name: str):
     return db.execute_sql(f"PRAGMA {name}").fetchone()[0]
 
 
-def _check_and_migrate(db: peewee.SqliteDatabase, path: Path) -> None:
+def _check_and_migrate(db: peewee.SqliteDatabase, path: Path, full_check: bool = True) -> None:
     try:
-        result = _pragma(db, "quick_check")
+        # Without the full scan, reading the whole schema still catches a damaged header.
+        result = _pragma(db, "quick_check") if full_check else "ok"
         app_id = _pragma(db, "application_id")
         version = _pragma(db, "user_version")
         has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    except peewee.DatabaseError as exc:
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        # sqlite3's own error too: a damaged page is often met in fetchone(), after
+        # peewee's execute_sql (which translates errors) has returned.
         raise DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}).") from exc
     if result != "ok":
         raise DatabaseOpenError(
@@ -182,7 +207,7 @@ def migrate(db: peewee.SqliteDatabase) -> list[str]:
 
 def restrict_permissions(path: Path) -> None:
     """Database, WAL, shared-memory and lock files readable by the user only."""
-    for suffix in ("", "-wal", "-shm", ".lock"):
+    for suffix in ("", "-wal", "-shm", ".lock", OPEN_MARKER_SUFFIX):
         p = Path(str(path) + suffix)
         if p.exists():
             try:
@@ -194,6 +219,11 @@ def restrict_permissions(path: Path) -> None:
 def sqlite_connection() -> sqlite3.Connection:
     """The raw sqlite3 connection behind the proxy (for the backup API)."""
     return database.obj.connection()
+
+
+def quick_check() -> list[str]:
+    """`PRAGMA quick_check` on the open database; empty list when healthy."""
+    return [row[0] for row in sqlite_connection().execute("PRAGMA quick_check") if row[0] != "ok"]
 
 
 def integrity_check() -> list[str]:

@@ -14,6 +14,8 @@ Public API:
     archive_dir() -> Path; safe_file_name(text, max_length=80) -> str
     record_letters(records) -> int; letters_for_client(client_id) -> list[Letter]
         (joined: `letter.registeredmail` is the register row, or None)
+    archive_letter_ids(client_id=None, kind=None, text="", sort="date", descending=True)
+        -> list[int]; archive_rows(ids) -> dict[id, ArchiveRow]    (the app's archive list)
     record_registered_mail(letter_id, registered_number, sent_date) -> RegisteredMail
     record_return_receipt(letter_id, receipt_date); record_refusal(letter_id, refused_date)
     sent_date(letter) -> date; debt_notice_gate(client, as_of) -> GateStatus
@@ -224,6 +226,93 @@ def letters_for_client(client_id: int) -> list[Letter]:
              .where(Letter.client == client_id)
              .order_by(Letter.letter_date.desc(), Letter.id.desc()))
     return list(query)
+
+
+ARCHIVE_SORTS = {
+    "date": (Letter.letter_date, Letter.id),
+    "client": (Client.search_key, Letter.letter_date, Letter.id),
+    "kind": (Letter.kind, Letter.letter_date, Letter.id),
+    "amount": (Letter.amount_agorot, Letter.id),
+    "registered": (RegisteredMail.sent_date, Letter.letter_date, Letter.id),
+}
+
+
+def archive_letter_ids(*, client_id: int | None = None, kind: str | None = None,
+                       text: str = "", sort: str = "date", descending: bool = True) -> list[int]:
+    """The archive's letter ids, filtered and ordered in SQL (the list fetches rows lazily).
+
+    text: part of the client's name (search key) or of a registered-mail number.
+    """
+    from models.text import search_key  # models.text is light; kept local for clarity
+
+    query = (Letter.select(Letter.id).join(Client)
+             .switch(Letter).join(RegisteredMail, pw.JOIN.LEFT_OUTER))
+    if client_id is not None:
+        query = query.where(Letter.client == client_id)
+    if kind:
+        query = query.where(Letter.kind == kind)
+    needle = clean_text(text or "")
+    if needle:
+        key = search_key(needle)
+        query = query.where(Client.search_key.contains(key)
+                            | RegisteredMail.registered_number.contains(needle.replace(" ", "")))
+    keys = ARCHIVE_SORTS.get(sort, ARCHIVE_SORTS["date"])
+    query = query.order_by(*[k.desc() if descending else k.asc() for k in keys])
+    return [row[0] for row in query.tuples()]
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    """One archived letter as the archive list shows it, with its registered-mail state."""
+    id: int
+    client_id: int
+    client_name: str
+    kind: str
+    letter_date: dt.date
+    as_of: dt.date
+    amount_agorot: int
+    currency: str
+    deadline_date: dt.date | None
+    file_path: str
+    first_page: int
+    page_count: int
+    registered_number: str = ""
+    sent_date: dt.date | None = None
+    receipt_date: dt.date | None = None
+    refused_date: dt.date | None = None
+
+    @property
+    def path(self) -> Path:
+        return archive_dir() / self.file_path
+
+    @property
+    def mail_status(self) -> str:
+        """'none', 'sent', 'delivered' or 'refused' (the interface names them)."""
+        if self.refused_date:
+            return "refused"
+        if self.receipt_date:
+            return "delivered"
+        return "sent" if self.registered_number else "none"
+
+
+def archive_rows(ids: list[int]) -> dict[int, ArchiveRow]:
+    """Rows for a page of letter ids: two statements at most per 500 ids."""
+    rows: dict[int, ArchiveRow] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        query = (Letter.select(Letter, Client.id, Client.name, RegisteredMail)
+                 .join(Client).switch(Letter).join(RegisteredMail, pw.JOIN.LEFT_OUTER)
+                 .where(Letter.id.in_(chunk)))
+        for letter in query:
+            mail = getattr(letter, "registeredmail", None)
+            rows[letter.id] = ArchiveRow(
+                letter.id, letter.client_id, letter.client.name, letter.kind,
+                letter.letter_date, letter.as_of, letter.amount_agorot, letter.currency,
+                letter.deadline_date, letter.file_path, letter.first_page, letter.page_count,
+                mail.registered_number if mail else "", mail.sent_date if mail else None,
+                mail.receipt_date if mail else None, mail.refused_date if mail else None)
+    return rows
 
 
 def get_letter(letter_id: int) -> Letter:

@@ -15,13 +15,15 @@
 disputed) + what is still outstanding of pending promises dated in those days.
 
 Speed on 1M invoices: one statement reads the open invoices due by as_of + N days (shared
-by the due-soon list, the dunning walk and the totals), the trend is one pass over the
-invoices and one over the allocations, each with twelve conditional sums.
+by the due-soon list, the dunning walk, the totals and the trend); the trend adds only
+what changed in the last 12 weeks (see overdue_trend).
 """
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from models.db import database
@@ -134,7 +136,7 @@ def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
         checks=checks_to_deposit(as_of, rules.check_window_days),
         overdue_totals=dict(sorted(overdue_totals.items())),
         expected_week=dict(sorted(expected.items())),
-        trend=overdue_trend(as_of) if with_trend else [])
+        trend=overdue_trend(as_of, open_now=candidates) if with_trend else [])
 
 
 def _group_actions(steps: list[InvoiceDunning]) -> list[ActionItem]:
@@ -218,37 +220,58 @@ def trend_points(as_of: dt.date, weeks: int = TREND_WEEKS) -> list[dt.date]:
     return [as_of - dt.timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
 
 
-def _trend_sql(n: int) -> tuple[str, str]:
-    """Overdue at p = Σ amounts of invoices due before p, issued by p, not cancelled by p
-    − Σ allocations to those invoices counted at p. Both sums are linear, so each is one
-    pass with a conditional sum per point."""
-    inv = ", ".join(
-        f"SUM(CASE WHEN due_date < :p{k} AND issue_date <= :p{k} AND "
-        f"(cancelled_date IS NULL OR cancelled_date > :p{k}) THEN amount_agorot ELSE 0 END)"
-        for k in range(n))
-    alloc = ", ".join(
-        f"SUM(CASE WHEN i.due_date < :p{k} AND i.issue_date <= :p{k} AND a.applied_date <= :p{k} "
-        f"AND (a.reversed_date IS NULL OR a.reversed_date > :p{k}) "
-        f"AND (i.cancelled_date IS NULL OR i.cancelled_date > :p{k}) "
-        f"THEN a.amount_agorot ELSE 0 END)" for k in range(n))
-    return (f"SELECT currency, {inv} FROM invoice WHERE due_date < :last GROUP BY currency",
-            f"SELECT i.currency, {alloc} FROM allocation a JOIN invoice i ON i.id = a.invoice_id "
-            f"WHERE i.due_date < :last AND a.applied_date <= :last GROUP BY i.currency")
+def _trend_sql(n: int) -> str:
+    """What changed between each point p and as_of D, per currency, in one statement over
+    the allocations applied or reversed after the first point, and one over invoices
+    cancelled after it (both few, both indexed)."""
+    later = " ,\n".join(
+        f"SUM(CASE WHEN i.due_date < :p{k} THEN "
+        f"CASE WHEN a.applied_date > :p{k} AND (a.reversed_date IS NULL OR a.reversed_date > :d) "
+        f"THEN a.amount_agorot "
+        f"WHEN a.applied_date <= :p{k} AND a.reversed_date > :p{k} AND a.reversed_date <= :d "
+        f"THEN -a.amount_agorot ELSE 0 END ELSE 0 END)" for k in range(n))
+    cancelled = " ,\n".join(
+        f"SUM(CASE WHEN due_date < :p{k} AND issue_date <= :p{k} AND cancelled_date > :p{k} "
+        f"THEN amount_agorot ELSE 0 END)" for k in range(n))
+    return (f"SELECT i.currency, {later} FROM allocation a CROSS JOIN invoice i "
+            f"ON i.id = a.invoice_id "
+            f"WHERE (a.applied_date > :p0 OR a.reversed_date > :p0) AND a.applied_date <= :d "
+            f"AND i.due_date < :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d) "
+            f"GROUP BY i.currency "
+            f"UNION ALL SELECT currency, {cancelled} FROM invoice "
+            f"WHERE cancelled_date IS NOT NULL AND cancelled_date > :p0 AND cancelled_date <= :d "
+            f"GROUP BY currency")
 
 
-def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS) -> list[tuple[dt.date, dict[str, int]]]:
+def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
+                  open_now: list[OpenDue] | None = None) -> list[tuple[dt.date, dict[str, int]]]:
+    """Overdue total (aging's "overdue" = open and past due) at each week end.
+
+    At a past point p an invoice is overdue when due < p (so issued by p too). Its open
+    amount then = its open amount now + allocations counted now but not at p (money that
+    came after p) − allocations counted at p but reversed since (checks that bounced after
+    p); invoices cancelled after p add their amount. So the trend is the open invoices now
+    (`open_now`, e.g. Today's candidates) plus a small correction from recent activity.
+    """
     points = trend_points(as_of, weeks)
+    if open_now is None:
+        open_now = open_invoices_due_by(as_of, as_of)
+    totals: dict[str, list[int]] = defaultdict(lambda: [0] * len(points))
+    by_currency: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
+    for inv in open_now:
+        if inv.due_date < as_of:
+            by_currency[inv.currency].append((inv.due_date, inv.open_agorot))
+    for currency, rows in by_currency.items():
+        rows.sort()
+        dues = [due for due, _ in rows]
+        running = list(accumulate((amount for _, amount in rows), initial=0))
+        totals[currency] = [running[bisect_left(dues, p)] for p in points]
     params = {f"p{k}": p.isoformat() for k, p in enumerate(points)}
-    params["last"] = as_of.isoformat()
-    inv_sql, alloc_sql = _trend_sql(len(points))
-    conn = database.obj.connection()
-    totals: dict[str, list[int]] = {}
-    for currency, *sums in conn.execute(inv_sql, params):
-        totals[currency] = [int(s or 0) for s in sums]
-    for currency, *sums in conn.execute(alloc_sql, params):
-        row = totals.setdefault(currency, [0] * len(points))
-        for k, s in enumerate(sums):
-            row[k] -= int(s or 0)
+    params["d"] = as_of.isoformat()
+    for currency, *sums in database.obj.connection().execute(_trend_sql(len(points)), params):
+        row = totals[currency]
+        for k, value in enumerate(sums):
+            row[k] += int(value or 0)
     return [(p, {c: totals[c][k] for c in sorted(totals) if totals[c][k]})
             for k, p in enumerate(points)]
 

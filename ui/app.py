@@ -38,6 +38,21 @@ def create_application(argv: list[str] | None = None, lang: str | None = None) -
     return app
 
 
+def check_database_in_background(window) -> None:
+    """A large database is scanned for damage after the window is up, not before."""
+    from models.db import quick_check
+    from ui.background import run_in_background
+    from ui.i18n import _
+
+    def report(problems: list[str]) -> None:
+        if problems:
+            QMessageBox.warning(window, _("Gvia"), _(
+                "The database check found damage ({details}). Restore a recent backup "
+                "from Settings → Backups.").format(details="; ".join(problems[:3])))
+
+    run_in_background(quick_check, owner=window, on_done=report)
+
+
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
     from models.db import default_db_path, open_database
@@ -54,6 +69,8 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
     try:
         window = MainWindow(opened)
         window.show()
+        if not opened.checked_fully:
+            check_database_in_background(window)
         if needs_welcome():
             WelcomeDialog.ask(window)
         return app.exec()

@@ -59,8 +59,14 @@ STATEMENTS = [
         new_status TEXT NOT NULL,
         reason TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX client_status_change_client ON client_status_change (client_id, changed_date)",
-    # Today's "checks to deposit" reads post-dated checks by their date.
+    # Today's "checks to deposit" and the dunning plan's "checks in hand" read post-dated
+    # checks by their date; the overdue trend reads cancellations by date.
     "CREATE INDEX payment_post_dated ON payment (check_date) WHERE check_date IS NOT NULL",
+    "CREATE INDEX invoice_cancelled ON invoice (cancelled_date) WHERE cancelled_date IS NOT NULL",
+    # Open amounts as of a date (Today, dunning, aging) read every invoice's allocations:
+    # from this index alone, in invoice order, instead of a random walk over the table.
+    """CREATE INDEX allocation_open
+        ON allocation (invoice_id, applied_date, reversed_date, amount_agorot)""",
 ]
 
 for _table in APPEND_ONLY_TABLES:

@@ -89,6 +89,14 @@ def test_the_usd_invoice_gets_its_reminder_in_its_own_currency(book):
 def test_overdue_trend_matches_aging_at_each_week_end(book):
     from models.aging import aging_report
 
+    acme = book["acme"]
+    gone = services.add_invoice(acme.id, "X9", dt.date(2026, 8, 1), 650,
+                                due_date=dt.date(2026, 9, 1))
+    services.cancel_invoice(gone.id, dt.date(2026, 10, 20))
+    check = services.record_payment(acme.id, dt.date(2026, 10, 10), 250, method="check",
+                                    check_number="88", invoice_ids=[book["ids"]["A1"]])
+    services.bounce_payment(check.id, dt.date(2026, 11, 3))
+    services.record_payment(acme.id, dt.date(2026, 9, 20), 100, currency="USD")
     as_of = dt.date(2026, 11, 26)
     trend = overdue_trend(as_of)
     assert len(trend) == 12 and trend[-1][0] == as_of and trend[0][0] == dt.date(2026, 9, 10)

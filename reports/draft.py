@@ -1,0 +1,83 @@
+"""Draft letters for the screen: the real PDF of one letter, NOT archived and NOT logged.
+
+The app previews a letter before the user commits to it, and the template editor shows
+unsaved wording; both need exactly what `reports.batch.produce_letters` would print,
+without leaving evidence of a letter that never went out. The same checks apply (nothing
+overdue, the consumer-law gate), so a draft that cannot be sent says why.
+
+Public API:
+    draft_letter(kind, client_id, as_of, *, template=None, letter_date=None) -> bytes
+    sample_letter(kind, as_of, *, template=None) -> bytes     (a fictitious client)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from models.clients import Client
+from models.errors import ValidationError
+from models.letters import COLLECTION_KINDS, debt_notice_gate, load_letter_settings
+from models.settings import load_profile
+from reports.batch import check_kind
+from reports.letter_data import ClientLetterData, InvoiceLine, StatementEntry, load_letter_data
+from reports.letters import NothingToSend, compose
+from reports.pdf import render_letters
+from reports.templates import get_template
+
+
+def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | None,
+            letter_date: dt.date | None) -> bytes:
+    profile, settings = load_profile(), load_letter_settings()
+    content = compose(kind, data, profile, settings,
+                      template if template is not None else get_template(kind),
+                      as_of, letter_date)
+    buffer = io.BytesIO()
+    render_letters([content], buffer, profile, settings)
+    return buffer.getvalue()
+
+
+def draft_letter(kind: str, client_id: int, as_of: dt.date, *, template: str | None = None,
+                 letter_date: dt.date | None = None) -> bytes:
+    """The PDF one client would get; raises NothingToSend (a ValidationError) if none."""
+    check_kind(kind)
+    data = load_letter_data([client_id], as_of).get(client_id)
+    if data is None:
+        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+    if kind in COLLECTION_KINDS and data.is_person:
+        gate = debt_notice_gate(Client.get_by_id(client_id), as_of,
+                                load_letter_settings().debt_notice_wait_days)
+        if not gate.is_open:
+            raise NothingToSend(gate.message)
+    return _render(kind, data, as_of, template, letter_date)
+
+
+def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
+    """A made-up business client with two overdue invoices (or, for paid-in-full, none)."""
+    day = dt.timedelta(days=1)
+    data = ClientLetterData(client_id=0, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,
+                            address="רחוב הדוגמה 1", city="תל אביב-יפו", zip="6100000",
+                            contact_name="ישראלה ישראלי")
+    first_issue, second_issue = as_of - 95 * day, as_of - 50 * day
+    if kind == "paid-in-full":
+        data.movements = {"ILS": [
+            StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),
+            StatementEntry(as_of - 10 * day, "תשלום – העברה בנקאית", 0, 1_170_000)]}
+        data.last_payment_date = as_of - 10 * day
+        return data
+    data.invoices = [
+        InvoiceLine("1001", first_issue, first_issue + 30 * day, 1_170_000, 670_000, "ILS",
+                    65, False),
+        InvoiceLine("1002", second_issue, second_issue + 30 * day, 351_000, 351_000, "ILS",
+                    20, False)]
+    data.movements = {"ILS": [
+        StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),
+        StatementEntry(second_issue, "חשבונית 1002", 351_000, 0),
+        StatementEntry(as_of - 40 * day, "תשלום – העברה בנקאית", 0, 500_000)]}
+    data.last_payment_date = as_of - 40 * day
+    return data
+
+
+def sample_letter(kind: str, as_of: dt.date, *, template: str | None = None) -> bytes:
+    """The letter as a made-up client would get it: previews wording with no real data."""
+    check_kind(kind)
+    return _render(kind, _sample_data(kind, as_of), as_of, template, None)

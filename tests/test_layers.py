@@ -1,0 +1,117 @@
+"""Dependencies point one way (DESIGN.md "Architecture"): ui -> reports -> models.
+
+models/ and reports/ never import Qt; models/ imports neither reports nor ui; reports/ does
+not import ui; ui/ holds no SQL. Checked on the source with `ast`, so an import hidden
+inside a function counts too.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+QT_PACKAGES = {"PySide6", "PySide2", "shiboken6", "shiboken2", "PyQt5", "PyQt6", "sip"}
+SQL_TEXT = re.compile(r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bDELETE\s+FROM\b"
+                      r"|\bUPDATE\s+\w+\s+SET\b|\bCREATE\s+(TABLE|INDEX)\b|\bPRAGMA\b")
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def imported_modules(path: Path, source: str | None = None) -> set[str]:
+    """Every module a file imports, absolute names (relative imports resolved)."""
+    source = path.read_text(encoding="utf-8") if source is None else source
+    tree = ast.parse(source, filename=str(path))
+    package = list(path.relative_to(ROOT).parent.parts)
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+        elif (isinstance(node, ast.Call) and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and getattr(node.func, "attr", getattr(node.func, "id", None))
+              in ("import_module", "__import__")):
+            found.add(node.args[0].value)
+    return found
+
+
+def top_level(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules if m}
+
+
+def sql_in_ui(path: Path, source: str | None = None) -> list[str]:
+    """SQL in a ui/ file: execute_sql calls, sqlite3 imports, SQL statements in strings."""
+    source = path.read_text(encoding="utf-8") if source is None else source
+    tree = ast.parse(source, filename=str(path))
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("execute_sql", "executescript"):
+            problems.append(f"line {node.lineno}: {node.attr}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and SQL_TEXT.search(node.value):
+            problems.append(f"line {node.lineno}: SQL text {node.value[:40]!r}")
+    if "sqlite3" in top_level(imported_modules(path, source)):
+        problems.append("imports sqlite3")
+    return problems
+
+
+def test_the_packages_are_there():
+    assert len(python_files("models")) >= 10
+    assert python_files("reports") and python_files("ui")
+
+
+@pytest.mark.parametrize("package", ["models", "reports"])
+def test_no_qt_below_the_ui(package):
+    offenders = {str(p.relative_to(ROOT)): sorted(top_level(imported_modules(p)) & QT_PACKAGES)
+                 for p in python_files(package)}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_models_import_neither_reports_nor_ui():
+    offenders = {str(p.relative_to(ROOT)): sorted(top_level(imported_modules(p)) & {"reports", "ui"})
+                 for p in python_files("models")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_reports_do_not_import_ui():
+    offenders = {str(p.relative_to(ROOT)): sorted(top_level(imported_modules(p)) & {"ui"})
+                 for p in python_files("reports")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_ui_holds_no_sql():
+    offenders = {str(p.relative_to(ROOT)): sql_in_ui(p) for p in python_files("ui")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+# The detectors themselves, on made-up files: a checker that sees nothing proves nothing.
+
+def test_detector_sees_hidden_and_relative_imports():
+    fake = ROOT / "models" / "fake.py"
+    source = ("import os\n"
+              "def later():\n    from PySide6.QtWidgets import QLabel\n"
+              "from ..ui import main_window\n"
+              "import importlib\nimportlib.import_module('shiboken6')\n")
+    found = top_level(imported_modules(fake, source))
+    assert {"PySide6", "ui", "shiboken6"} <= found
+    assert "models" in top_level(imported_modules(fake, "from . import money\n"))
+
+
+def test_detector_sees_sql_in_ui():
+    fake = ROOT / "ui" / "fake.py"
+    assert sql_in_ui(fake, "rows = db.execute_sql('x')\n")
+    assert sql_in_ui(fake, "Q = '''SELECT name\n  FROM client'''\n")
+    assert sql_in_ui(fake, "import sqlite3\n")
+    assert sql_in_ui(fake, "label = _('Select a client from the list')\n") == []

@@ -1,0 +1,77 @@
+"""What the letters screens share: the names of letter kinds and registered-mail states
+(translated when asked), a kind chooser and the date field."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit
+
+from models.letters import LETTER_KINDS
+from ui import events
+from ui.i18n import _
+from ui.widgets.display import date_text
+
+# Events after which a letter's figures may differ: drafts are redone, lists reloaded.
+LETTER_DATA_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
+                     events.LETTERS, events.DATABASE}
+
+
+def kind_label(code: str) -> str:
+    return {
+        "debt-notice": _("Debt notice (private person)"),
+        "reminder": _("Reminder"),
+        "second-reminder": _("Second reminder"),
+        "final-warning": _("Final warning before legal proceedings"),
+        "statement": _("Statement of account"),
+        "paid-in-full": _("Paid-in-full confirmation"),
+    }.get(code, code)
+
+
+def mail_status_label(row) -> str:
+    """Registered-mail state of an archive row (models.letters.ArchiveRow)."""
+    status = row.mail_status
+    if status == "refused":
+        return _("Refused on {date}").format(date=date_text(row.refused_date))
+    if status == "delivered":
+        return _("Delivered on {date}").format(date=date_text(row.receipt_date))
+    if status == "sent":
+        return _("Sent by registered mail on {date}").format(date=date_text(row.sent_date))
+    return _("Not registered")
+
+
+def kind_box(include_all: bool = False) -> QComboBox:
+    """A chooser of letter kinds; item data is the kind code ('' for "all kinds")."""
+    box = QComboBox()
+    if include_all:
+        box.addItem(_("All kinds"), "")
+    for code in LETTER_KINDS:
+        box.addItem(kind_label(code), code)
+    return box
+
+
+def set_kind(box: QComboBox, code: str) -> None:
+    index = box.findData(code)
+    if index >= 0:
+        box.setCurrentIndex(index)
+
+
+def date_edit(day: dt.date | None = None) -> QDateEdit:
+    """22/11/2026, left to right. The direction must be set BEFORE the format: under
+    right-to-left Qt reverses the sections (2026/11/22)."""
+    edit = QDateEdit()
+    edit.setLayoutDirection(Qt.LeftToRight)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    if day is not None:
+        edit.setDate(qdate(day))
+    return edit
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
