@@ -113,8 +113,11 @@ def _open(args, *, create: bool = True):
 
 def _print(text: str, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(text)
+        # Always UTF-8 (the CSV's BOM included), whatever the console's code page: a
+        # Hebrew Windows pipe would otherwise be cp1255, which cannot even encode the BOM.
         sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     else:
         out.write_text(text, encoding="utf-8", newline="")
 

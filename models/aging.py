@@ -6,11 +6,10 @@ Credit on account = payments and credit notes dated by D - their counted allocat
 
 Speed (1M invoices, tests/bench/bench_aging.py): the invoices are read through the
 covering index invoice_client_currency, already in (client, currency) order, so GROUP BY
-needs no sort; each invoice's paid sum is one seek in the covering allocation index
-(allocation_open), and
-sits inside the CASE of its own bucket only, so it is computed once per invoice (a
-sub-select that SQLite flattens would recompute it for every bucket). What was paid in
-total follows from amount - open, so no column repeats the seek.
+needs no sort. Each invoice's paid sum is one seek in the covering allocation index
+(allocation_open) and sits inside the CASE of its own bucket only, so it is computed once
+per invoice (a sub-select that SQLite flattens would recompute it for every bucket). What
+was paid in total follows from amount - open, so no column repeats the seek.
 """
 from __future__ import annotations
 

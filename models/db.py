@@ -188,13 +188,19 @@ def _check_and_migrate(db: peewee.SqliteDatabase, path: Path, full_check: bool =
             f"מסד הנתונים {path.name} נוצר בגרסה חדשה יותר של גבייה (סכֵמה {version}, "
             f"גרסה זו מכירה עד {latest}). עדכנו את התוכנה."
         )
-    if version == latest:
+    if version == latest and not _pending_migrations(db):
         return
     if has_tables:
         from models.backup import backup_database
 
         backup_database(db, path, reason=f"before-migration-{version}-to-{latest}")
     migrate(db)
+
+
+def _pending_migrations(db: peewee.SqliteDatabase) -> list[str]:
+    """Migration files not yet recorded as applied (user_version alone could hide a gap)."""
+    return [m.name for m in Runner(db, directory=str(MIGRATIONS_DIR)).status()
+            if m.path is not None and not m.applied]
 
 
 def migrate(db: peewee.SqliteDatabase) -> list[str]:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Callable, Iterable
 
 from models.client_status import STATUSES_WITHOUT_DUNNING
@@ -414,7 +414,7 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
                   rules: CollectionRules | None = None,
                   candidates: list[OpenDue] | None = None) -> list[InvoiceDunning]:
     """Every invoice open as of `as_of` that the plan already concerns (courtesy window
-    included), with its next step. `candidates` lets a caller that already read the open
+    included), with its next step, in no particular order. `candidates` lets a caller that already read the open
     invoices (Today) pass them in; they are filtered here."""
     rules = rules or load_rules()
     plans = {kind: load_plan(kind) for kind in PLAN_KINDS}
@@ -430,9 +430,18 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
     gate_days = consumer_gate_days()
     paused_clients = _paused_clients(as_of, client_id, rules)
     result = []
+    # The walk depends only on the plan, the due date and the client's log: invoices of
+    # clients with nothing logged share one walk per due date (most of a big book).
+    walks: dict[tuple, InvoiceDunning] = {}
     for inv in candidates:
-        step = walk_plan(inv, plans["person" if inv.client_kind == "person" else "company"],
-                         done.get(inv.client_id, {}), as_of, rules, gate_days)
+        client_done = done.get(inv.client_id)
+        key = (inv.client_kind, inv.due_date, inv.client_id if client_done else None)
+        walked = walks.get(key)
+        if walked is None:
+            walked = walks[key] = walk_plan(
+                inv, plans["person" if inv.client_kind == "person" else "company"],
+                client_done or {}, as_of, rules, gate_days)
+        step = replace(walked, invoice=inv, done=list(walked.done))
         if step.level is None:
             result.append(step)
             continue
@@ -443,8 +452,6 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
         if reason:
             step.state, step.pause_reason = "paused", reason
         result.append(step)
-    result.sort(key=lambda s: (s.step_date or dt.date.max, s.invoice.client_name,
-                               s.invoice.due_date, s.invoice.invoice_id))
     return result
 
 

@@ -36,7 +36,7 @@ from models.db import BaseModel, database
 from models.errors import ValidationError
 from models.holidays import DEFAULT_DEADLINE_DAYS
 from models.settings import get_setting, set_setting
-from models.text import clean_text
+from models.text import clean_text, search_key
 
 LETTER_KINDS = {
     "debt-notice": "הודעת חוב",
@@ -243,8 +243,6 @@ def archive_letter_ids(*, client_id: int | None = None, kind: str | None = None,
 
     text: part of the client's name (search key) or of a registered-mail number.
     """
-    from models.text import search_key  # models.text is light; kept local for clarity
-
     query = (Letter.select(Letter.id).join(Client)
              .switch(Letter).join(RegisteredMail, pw.JOIN.LEFT_OUTER))
     if client_id is not None:

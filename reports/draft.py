@@ -54,7 +54,7 @@ def draft_letter(kind: str, client_id: int, as_of: dt.date, *, template: str | N
 def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
     """A made-up business client with two overdue invoices (or, for paid-in-full, none)."""
     day = dt.timedelta(days=1)
-    data = ClientLetterData(client_id=0, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,
+    data = ClientLetterData(client_id=123, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,
                             address="רחוב הדוגמה 1", city="תל אביב-יפו", zip="6100000",
                             contact_name="ישראלה ישראלי")
     first_issue, second_issue = as_of - 95 * day, as_of - 50 * day

@@ -3,8 +3,8 @@
     python main.py demo --db /tmp/big.db --clients 20000 --invoices 1000000
     python tests/bench/bench_today.py /tmp/big.db [--as-of YYYY-MM-DD] [--runs 3]
 
-Prints the figures (each part and the whole, best of the runs); asserts nothing. Opens a
-COPY-free read: the database is opened normally, nothing is written.
+Prints the figures (each part and the whole, best of the runs); asserts nothing and
+writes nothing (opening an older database does migrate it, as the app would).
 """
 from __future__ import annotations
 

@@ -160,7 +160,8 @@ def test_nothing_is_allocated_beyond_an_invoice_or_a_payment(demo):
         (SELECT coalesce(sum(amount_agorot), 0) FROM allocation a
          WHERE a.invoice_id = i.id AND a.reversed_date IS NULL)""")[0][0]
     over_payment = _rows("""SELECT count(*) FROM payment p WHERE p.amount_agorot <
-        (SELECT coalesce(sum(amount_agorot), 0) FROM allocation a WHERE a.payment_id = p.id)""")[0][0]
+        (SELECT coalesce(sum(amount_agorot), 0) FROM allocation a
+         WHERE a.payment_id = p.id)""")[0][0]
     assert over_invoice == 0 and over_payment == 0
 
 

@@ -307,6 +307,18 @@ def test_backup_restore_round_trip(db, db_path):
     assert Client.select().count() == 2
 
 
+def test_restore_of_an_older_schema_backup_migrates_it(db, db_path, tmp_path):
+    old = tmp_path / "old-backup.db"
+    build_at(old, MIGRATIONS[0])
+    for sql in SEED:
+        raw(old, sql)
+    services.add_client(name="יוחלף")
+    restore_database(db.db, db_path, old)
+    assert pragma(db.db, "user_version") == schema_version()
+    assert db.db.execute_sql(CHECK).fetchall() == SEEDED
+    assert integrity_check() == []
+
+
 @pytest.mark.parametrize("kind", ["text", "foreign", "truncated", "missing", "newer"])
 def test_bad_backup_refused_and_nothing_changes(db, db_path, tmp_path, kind):
     services.add_client(name="נשאר")

@@ -8,7 +8,7 @@ for one client on the client card (ui/letters/client_letters.py).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMessageBox,
                                QPushButton, QVBoxLayout, QWidget)
 
 from models.errors import GviaError
@@ -21,7 +21,7 @@ from ui.letters.common import kind_box, kind_label
 from ui.letters.mail_dialogs import MailOutcomeDialog, RegisteredMailDialog
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets.dialogs import GviaDialog
-from ui.widgets.display import auto_dir, date_text
+from ui.widgets.display import ID_ROLE, auto_dir, date_text
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING_KINDS = {events.LETTERS, events.CLIENTS, events.DATABASE}
@@ -190,8 +190,6 @@ class LetterArchiveWidget(QWidget):
     # ---- the selected letter --------------------------------------------------------
 
     def selected_id(self) -> int | None:
-        from ui.widgets.display import ID_ROLE
-
         return self.table.selected_id(ID_ROLE)
 
     def select_letter(self, letter_id: int) -> bool:
@@ -237,5 +235,3 @@ class LetterArchiveWidget(QWidget):
             return False
         return MailOutcomeDialog.ask(row, self)
 
-
-__all__ = ["LetterArchiveWidget", "LetterPreviewDialog", "QDialog"]

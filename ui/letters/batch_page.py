@@ -222,6 +222,7 @@ class BatchPage(QWidget):
         header = self.skipped_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
         header.setStretchLastSection(True)
+        self.skipped_table.setMaximumHeight(180)
         self.skipped_table.hide()
         self.letters_button = QPushButton(_("Show the letters"))
         self.labels_button = QPushButton(_("Show the address labels"))

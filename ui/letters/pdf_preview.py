@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressDialog,
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
@@ -16,8 +16,9 @@ from ui.letters import printing
 from ui.letters.pdf_pages import PdfPages
 from ui.widgets.display import ltr
 
-FIT_WIDTH = 0  # zoom value meaning "as wide as the preview"
-ZOOMS = (FIT_WIDTH, 50, 75, 100, 125, 150, 200)
+FIT_WIDTH = 0   # zoom value meaning "as wide as the preview"
+FIT_PAGE = -1   # "the whole page in view"
+ZOOMS = (FIT_WIDTH, FIT_PAGE, 50, 75, 100, 125, 150, 200)
 SCREEN_DPI = 96.0
 
 
@@ -34,7 +35,7 @@ class PdfPreview(QWidget):
         self._bytes: bytes | None = None
         self._whole_file = False
         self._index = 0
-        self._fit_width = 0
+        self._fitted_to = None  # viewport size the fitted zoom was computed for
         self.suggested_name = "letter.pdf"
         self._build(show_actions)
 
@@ -59,7 +60,8 @@ class PdfPreview(QWidget):
         self.page_total = QLabel()
         self.zoom_box = QComboBox()
         for zoom in ZOOMS:
-            self.zoom_box.addItem(_("Fit width") if zoom == FIT_WIDTH else f"{zoom}%", zoom)
+            name = {FIT_WIDTH: _("Fit width"), FIT_PAGE: _("Whole page")}.get(zoom, f"{zoom}%")
+            self.zoom_box.addItem(name, zoom)
         self.print_button = QPushButton(_("Print…"))
         self.save_button = QPushButton(_("Save as PDF…"))
         bar = QHBoxLayout()
@@ -83,6 +85,7 @@ class PdfPreview(QWidget):
         self.scroll.setWidget(self.page_label)
         self.scroll.setWidgetResizable(True)
         self.scroll.setAlignment(Qt.AlignCenter)
+        self.scroll.viewport().installEventFilter(self)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignCenter)
@@ -175,19 +178,25 @@ class PdfPreview(QWidget):
     def zoom(self) -> int:
         return self.zoom_box.currentData()
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.zoom() == FIT_WIDTH and self._pages and \
-                abs(self.scroll.viewport().width() - self._fit_width) > 8:
+    def eventFilter(self, watched, event) -> bool:
+        # The viewport, not this widget: its size settles only after the layout ran.
+        if watched is self.scroll.viewport() and event.type() == QEvent.Resize \
+                and self.zoom() in (FIT_WIDTH, FIT_PAGE) and self._pages \
+                and event.size() != self._fitted_to:
             self._paint()
+        return super().eventFilter(watched, event)
 
     def _dpi(self) -> float:
         zoom = self.zoom()
-        if zoom != FIT_WIDTH:
+        if zoom not in (FIT_WIDTH, FIT_PAGE):
             return SCREEN_DPI * zoom / 100
-        width_pt, _height = self._pages.size_points(self._index)
-        self._fit_width = self.scroll.viewport().width()
-        return max(30.0, (self._fit_width - 24) / (width_pt / 72.0))
+        width_pt, height_pt = self._pages.size_points(self._index)
+        viewport = self.scroll.viewport().size()
+        self._fitted_to = viewport
+        dpi = (viewport.width() - 24) / (width_pt / 72.0)
+        if zoom == FIT_PAGE:
+            dpi = min(dpi, (viewport.height() - 8) / (height_pt / 72.0))
+        return max(30.0, dpi)
 
     def _paint(self) -> None:
         if not self._pages or not len(self._pages):

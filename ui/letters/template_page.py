@@ -1,0 +1,242 @@
+"""The wording of each letter kind, edited in plain text with named placeholders.
+
+Saving checks every placeholder (reports.templates.save_template): an unknown one is the
+engine's Hebrew ValidationError, shown here, and nothing is saved. The preview redraws
+the real letter for a made-up client as the user types (reports.draft.sample_letter), so
+the wording can be judged without touching real data or the archive.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPalette, QTextOption
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from models.errors import GviaError
+from reports.draft import sample_letter
+from reports.templates import (BLOCKS, PLACEHOLDERS, get_template, is_customised,
+                               restore_default, save_template, validate_template)
+from ui import events
+from ui.background import run_in_background
+from ui.i18n import _
+from ui.letters.common import kind_box, kind_label, set_kind
+from ui.letters.pdf_preview import PdfPreview
+from ui.widgets import clock, dialogs
+from ui.widgets.display import ltr
+
+NAME_ROLE = Qt.UserRole
+
+
+def _error_label() -> QLabel:
+    """Bold, in the palette's emphasis colour (as ui.widgets.forms shows field errors)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setVisible(False)
+    palette = label.palette()
+    palette.setColor(QPalette.WindowText, palette.color(QPalette.Link))
+    label.setPalette(palette)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class TemplatePage(QWidget):
+    preview_ready = Signal()
+    saved = Signal(str)     # the kind whose wording was stored
+    restored = Signal(str)  # the kind put back to the default wording
+
+    PREVIEW_DELAY_MS = 500
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._generation = 0
+        self._loaded_text = ""
+        self._current_kind = ""
+        self._build()
+        self.load_kind(self.kind.currentData())
+
+    def _build(self) -> None:
+        self.kind = kind_box()
+        set_kind(self.kind, "reminder")
+        self.state_label = QLabel()
+        top = QHBoxLayout()
+        label = QLabel(_("Letter:"))
+        label.setBuddy(self.kind)
+        top.addWidget(label)
+        top.addWidget(self.kind)
+        top.addWidget(self.state_label)
+        top.addStretch(1)
+
+        self.editor = QPlainTextEdit()
+        self.editor.setLayoutDirection(Qt.RightToLeft)
+        self.editor.setWordWrapMode(QTextOption.WrapAtWordBoundaryOrAnywhere)
+        option = self.editor.document().defaultTextOption()
+        option.setTextDirection(Qt.RightToLeft)
+        self.editor.document().setDefaultTextOption(option)
+        hint = QLabel(_("The first line is the subject. Leave an empty line between "
+                        "paragraphs. Double-click a placeholder to insert it."))
+        hint.setWordWrap(True)
+        self.error = _error_label()
+        self.error.setObjectName("template_error")
+        self.save_button = QPushButton(_("Save wording"))
+        self.restore_button = QPushButton(_("Restore default…"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.restore_button)
+        actions.addStretch(1)
+
+        self.placeholders = QListWidget()
+        for name, description in [*PLACEHOLDERS.items(), *BLOCKS.items()]:
+            item = QListWidgetItem(f"{ltr('{' + name + '}')}  —  {description}")
+            item.setData(NAME_ROLE, name)
+            item.setToolTip(description)
+            self.placeholders.addItem(item)
+        self.placeholders.setMinimumWidth(260)
+
+        editing = QWidget()
+        editing_layout = QVBoxLayout(editing)
+        editing_layout.setContentsMargins(0, 0, 0, 0)
+        editing_layout.addWidget(hint)
+        editing_layout.addWidget(self.editor, 3)
+        editing_layout.addWidget(self.error)
+        editing_layout.addLayout(actions)
+        editing_layout.addWidget(QLabel(_("Placeholders:")))
+        editing_layout.addWidget(self.placeholders, 2)
+
+        self.preview = PdfPreview(show_actions=False)
+        self.preview.set_zoom(75)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(editing)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.refresh_preview)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.editor.textChanged.connect(self._text_changed)
+        self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
+        self.save_button.clicked.connect(self.save)
+        self.restore_button.clicked.connect(self.restore)
+
+    # ---- loading and switching ------------------------------------------------------
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        self.editor.setPlainText(text)
+
+    def is_modified(self) -> bool:
+        return self.text() != self._loaded_text
+
+    def load_kind(self, kind: str) -> None:
+        self._current_kind = kind
+        self._loaded_text = get_template(kind)
+        self.editor.blockSignals(True)
+        self.editor.setPlainText(self._loaded_text)
+        self.editor.blockSignals(False)
+        self._clear_error()
+        self._update_state()
+        self.refresh_preview()
+
+    def _kind_changed(self, _index: int) -> None:
+        kind = self.kind.currentData()
+        if kind == self._current_kind:
+            return
+        if self.is_modified() and not dialogs.confirm(
+                self, _("Letter wording"),
+                _("The wording of “{kind}” was changed and not saved. Discard the changes?")
+                .format(kind=kind_label(self._current_kind)), _("Discard")):
+            self.kind.blockSignals(True)
+            set_kind(self.kind, self._current_kind)
+            self.kind.blockSignals(False)
+            return
+        self.load_kind(kind)
+
+    def _update_state(self) -> None:
+        self.state_label.setText(_("(your wording)") if is_customised(self._current_kind)
+                                 else _("(default wording)"))
+        self.restore_button.setEnabled(is_customised(self._current_kind) or self.is_modified())
+
+    def _insert_placeholder(self, item: QListWidgetItem) -> None:
+        self.editor.insertPlainText("{" + item.data(NAME_ROLE) + "}")
+        self.editor.setFocus()
+
+    # ---- checks and preview ---------------------------------------------------------
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(True)
+
+    def _clear_error(self) -> None:
+        self.error.clear()
+        self.error.setVisible(False)
+
+    def error_text(self) -> str:
+        return "" if self.error.isHidden() else self.error.text()
+
+    def _text_changed(self) -> None:
+        self._update_state()
+        self._timer.start(self.PREVIEW_DELAY_MS)
+
+    def refresh_preview(self) -> None:
+        """Redraw the letter with the wording in the editor (not yet saved)."""
+        self._timer.stop()
+        self._generation += 1
+        generation = self._generation
+        kind, text, as_of = self._current_kind, self.text(), clock.today()
+        try:
+            validate_template(text)
+        except GviaError as exc:
+            self._show_error(str(exc))
+            self.preview_ready.emit()
+            return
+        self._clear_error()
+
+        def done(data: bytes) -> None:
+            if generation == self._generation:
+                self.preview.show_pdf_bytes(data, f"{kind}-sample.pdf")
+                self.preview.set_note(_("Preview with a made-up client."))
+                self.preview_ready.emit()
+
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self._show_error(message)
+                self.preview_ready.emit()
+
+        run_in_background(lambda: sample_letter(kind, as_of, template=text), owner=self,
+                          on_done=done, on_error=failed)
+
+    # ---- save, restore --------------------------------------------------------------
+
+    def save(self) -> bool:
+        try:
+            save_template(self._current_kind, self.text())
+        except GviaError as exc:
+            self._show_error(str(exc))
+            return False
+        self._clear_error()
+        self._loaded_text = self.text()
+        self._update_state()
+        events.announce(events.SETTINGS)
+        self.saved.emit(self._current_kind)
+        return True
+
+    def restore(self) -> bool:
+        kind = self._current_kind
+        if not dialogs.confirm(self, _("Letter wording"),
+                               _("Put back the default wording of “{kind}”? Your own wording "
+                                 "will be lost.").format(kind=kind_label(kind)),
+                               _("Restore default")):
+            return False
+        restore_default(kind)
+        self.load_kind(kind)
+        events.announce(events.SETTINGS)
+        self.restored.emit(kind)
+        return True
