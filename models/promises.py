@@ -16,7 +16,7 @@ A promise made on M to pay A by P is judged as of a date D with a grace of G day
 Promises are evidence like the log: rows are append-only. A new date agreed later is a
 new promise; the old one is judged on its own terms.
 
-API: record_promise, evaluate_promises, promise_counts.
+API: record_promise, log_contact_with_promise, evaluate_promises, promise_counts.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.clients import Client
-from models.contact_log import AppendOnlyModel, ContactLogEntry
+from models.contact_log import AppendOnlyModel, ContactLogEntry, log_contact
 from models.db import database
 from models.errors import ValidationError
 from models.money import CURRENCIES, parse_amount, parse_currency
@@ -75,6 +75,25 @@ def record_promise(entry_id: int, amount, promised_date: dt.date, *,
                               promised_date=promised_date, amount_agorot=amount_agorot,
                               currency=currency)
 
+
+
+def log_contact_with_promise(client_id: int, occurred_at: dt.datetime | dt.date, channel: str, *,
+                             amount, promised_date: dt.date, currency: str = "ILS",
+                             **log_fields) -> tuple[ContactLogEntry, Promise]:
+    """A contact in which the debtor promised to pay: the entry and its promise are saved
+    together or not at all (a saved entry can never be taken back, so a bad promise must
+    not leave a half-recorded conversation behind)."""
+    stored = []
+    try:
+        with database.atomic():
+            entry = log_contact(client_id, occurred_at, channel, **log_fields)
+            stored = [attachment.path() for attachment in entry.attachments]
+            promise = record_promise(entry.id, amount, promised_date, currency=currency)
+            return entry, promise
+    except BaseException:
+        for path in stored:
+            path.unlink(missing_ok=True)
+        raise
 
 @dataclass
 class PromiseStatus:

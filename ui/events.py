@@ -9,6 +9,7 @@ INVOICES = "invoices"
 PAYMENTS = "payments"
 SETTINGS = "settings"
 LETTERS = "letters"
+CONTACT_LOG = "contact_log"  # log entries, promises, status changes
 DATABASE = "database"  # the whole file was replaced (restore, import)
 
 

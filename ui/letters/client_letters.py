@@ -25,7 +25,8 @@ def gate_text(client_id: int) -> str:
                  "(Consumer Protection Law).")
     if not gate.is_open:
         return _("Debt notice sent on {sent}; other collection letters may follow from "
-                 "{opens}.").format(sent=date_text(gate.notice_sent), opens=date_text(gate.opens_on))
+                 "{opens}.").format(sent=date_text(gate.notice_sent),
+                                    opens=date_text(gate.opens_on))
     return _("Debt notice sent on {sent}; collection letters are allowed.").format(
         sent=date_text(gate.notice_sent))
 

@@ -60,7 +60,8 @@ class PdfPreview(QWidget):
         self.page_total = QLabel()
         self.zoom_box = QComboBox()
         for zoom in ZOOMS:
-            name = {FIT_WIDTH: _("Fit width"), FIT_PAGE: _("Whole page")}.get(zoom, f"{zoom}%")
+            name = {FIT_WIDTH: _("Fit width"), FIT_PAGE: _("Whole page")}.get(zoom,
+                                                                              ltr(f"{zoom}%"))
             self.zoom_box.addItem(name, zoom)
         self.print_button = QPushButton(_("Print…"))
         self.save_button = QPushButton(_("Save as PDF…"))
