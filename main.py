@@ -27,6 +27,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USER_ERROR, f"שגיאה: {self.prog}: {message}\n")
 
 
+LETTERS_EPILOG = """kinds and who gets one with --all:
+  debt-notice      private persons with an undisputed overdue invoice not yet covered
+                   by a debt notice (the consumer-law notice, before any other step)
+  reminder, second-reminder, final-warning
+                   clients with an undisputed overdue invoice; a private person only
+                   14 days after the debt notice was sent (others are listed as skipped)
+  statement        clients whose balance is not zero (debt or credit), last 12 months
+  paid-in-full     clients who owe nothing, paid in the last 30 days, not yet thanked
+Every letter is archived next to the database (letters/) and logged on the client."""
+
+
 def _db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--db", type=Path, help="database file (default: the per-user data folder)")
@@ -60,13 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--buckets", default=None, help="bucket boundaries in days, e.g. 30,60,90,120")
     p.add_argument("--out", type=Path, default=None, help="write to a file instead of stdout")
 
-    p = sub.add_parser("letters", parents=[db], help="produce letters as one PDF")
-    p.add_argument("--kind", required=True)
+    p = sub.add_parser("letters", parents=[db], help="produce letters as one PDF",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog=LETTERS_EPILOG)
+    p.add_argument("--kind", required=True, metavar="KIND", help="the letter kind (below)")
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--client")
-    who.add_argument("--all", action="store_true")
-    p.add_argument("--out", type=Path, required=True)
-    p.add_argument("--as-of", type=_date, default=None)
+    who.add_argument("--client", help="a client's exact name or id")
+    who.add_argument("--all", action="store_true", help="every client the kind applies to")
+    p.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    p.add_argument("--as-of", type=_date, default=None, help="amounts as of (YYYY-MM-DD)")
 
     p = sub.add_parser("today", parents=[db], help="what to do today: collection actions")
     p.add_argument("--as-of", type=_date, default=None)
@@ -94,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_command(args)
     except GviaError as exc:
         print(f"שגיאה: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except OSError as exc:  # e.g. --out into a folder that does not exist
+        print(f"שגיאה: לא ניתן לגשת לקובץ {exc.filename or ''}: {exc.strerror or exc}.",
+              file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("בוטל.", file=sys.stderr)

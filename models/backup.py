@@ -42,8 +42,13 @@ def backup_database(db: peewee.SqliteDatabase, db_path: Path, *, reason: str = "
 
 
 def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
+    if dest.is_dir() or not dest.parent.is_dir():
+        raise GviaError(f"לא ניתן לכתוב את הגיבוי אל {dest}: התיקייה לא קיימת או שזו תיקייה.")
     tmp = dest.with_name(dest.name + ".part")
-    target = sqlite3.connect(tmp)
+    try:
+        target = sqlite3.connect(tmp)
+    except sqlite3.Error as exc:
+        raise GviaError(f"לא ניתן ליצור את קובץ הגיבוי {dest} ({exc}).") from exc
     try:
         def step(status, remaining, total):
             if progress:

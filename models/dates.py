@@ -11,7 +11,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serials >= 61; 60 is Excel's phantom 29/0
 EXCEL_1904_OFFSET = 1462
 _DMY = re.compile(r"^(\d{1,2})[./\-](\d{1,2})[./\-](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
-_SERIAL = re.compile(r"^\d{4,6}(?:\.0+)?$")
+# Five digits only (1927-2173): a bare year `2024` or a run-together `221126` is not read
+# as a serial (it would silently become 1905 or 2505); a time-of-day fraction is allowed.
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 
 
 def format_date(day: dt.date) -> str:

@@ -1,8 +1,10 @@
-"""The main window: a side list of the screens that exist (לקוחות, חשבוניות, and — when
-their modules are installed — גיול חובות and הגדרות), menus with keyboard shortcuts, the
-database in use in the status bar, size and state remembered (QSettings).
+"""The main window: a side list of the screens that exist (היום first and shown at start,
+לקוחות, חשבוניות, and — when their modules are installed — גיול חובות, מכתבים and
+הגדרות), menus with keyboard shortcuts, the database in use in the status bar, size and
+state remembered (QSettings).
 
-Screens are built on first visit, so start-up paints the clients list and nothing else.
+Screens are built on first visit, so start-up paints the Today screen (whose list is
+computed in the background) and nothing else.
 """
 from __future__ import annotations
 
@@ -34,9 +36,11 @@ class Screen:
 def available_screens() -> list[Screen]:
     """The screens whose modules exist in this installation, in menu order."""
     screens = [
+        Screen("today", lambda: _("Today"), "ui.today.today_view", "TodayView"),
         Screen("clients", lambda: _("Clients"), "ui.clients.clients_view", "ClientsView"),
         Screen("invoices", lambda: _("Invoices"), "ui.invoices.invoices_view", "InvoicesView"),
         Screen("aging", lambda: _("Debt aging"), "ui.aging.aging_view", "AgingView"),
+        Screen("letters", lambda: _("Letters"), "ui.letters.letters_view", "LettersView"),
         Screen("settings", lambda: _("Settings"), "ui.settings.settings_view", "SettingsView"),
     ]
     return [s for s in screens if importlib.util.find_spec(s.module) is not None]
@@ -133,6 +137,15 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu(_("&Edit"))
         self.find_action = self._action(edit_menu, _("Find"), QKeySequence.Find, self.find)
 
+        collection_menu = bar.addMenu(_("&Collection"))
+        self.log_contact_action = self._action(collection_menu, _("Log contact…"), "Ctrl+L",
+                                               self.log_contact)
+        self.change_status_action = self._action(collection_menu, _("Change status…"), None,
+                                                 self.change_status)
+        if any(s.key == "settings" for s in self.screens):
+            collection_menu.addSeparator()
+            self._action(collection_menu, _("Dunning plan…"), None, self.edit_dunning_plan)
+
         go_menu = bar.addMenu(_("&Go"))
         for number, screen in enumerate(self.screens, start=1):
             self._action(go_menu, screen.title(), f"Ctrl+{number}",
@@ -154,10 +167,26 @@ class MainWindow(QMainWindow):
 
         PaymentDialog.ask(self, client_id=self._selected_client_id())
 
+    def log_contact(self) -> None:
+        from ui.collection.log_dialog import LogContactDialog
+
+        LogContactDialog.ask(self, client_id=self._selected_client_id())
+
+    def change_status(self) -> None:
+        from ui.collection.status_dialog import StatusDialog
+
+        StatusDialog.ask(self, client_id=self._selected_client_id())
+
+    def edit_dunning_plan(self) -> None:
+        self.go_to("settings").show_dunning_plan()
+
     def _selected_client_id(self) -> int | None:
-        """The client selected in the clients list, when that list is on screen."""
+        """The client selected in the clients list or the Today list, when on screen."""
         if self.current_key() == "clients":
             return self.view("clients").selected_client_id()
+        if self.current_key() == "today":
+            task = self.view("today").selected_task()
+            return task.client_id if task is not None else None
         return None
 
     def find(self) -> None:

@@ -107,15 +107,21 @@ def aging(ledger):
     path, _ = ledger
     # One copy of the file per command: a database is locked to one running program.
     copies = {}
-    for name in ("csv", "json", "buckets", "history"):
+    for name in ("csv", "json", "buckets", "history", "cp1255", "out"):
         copies[name] = path.with_name(f"{name}.db")
         shutil.copyfile(path, copies[name])
-    return run_all({
+    cp1255 = start("aging", "--db", copies["cp1255"], "--as-of", AS_OF,
+                   env={"PYTHONIOENCODING": "cp1255"})  # a Hebrew Windows console's pipe
+    runs = run_all({
         "csv": ("aging", "--db", copies["csv"], "--as-of", AS_OF),
         "json": ("aging", "--db", copies["json"], "--as-of", AS_OF, "--format", "json"),
         "buckets": ("aging", "--db", copies["buckets"], "--as-of", AS_OF, "--buckets", "15,45"),
         "history": ("aging", "--db", copies["history"], "--as-of", "2026-06-01"),
+        "out": ("aging", "--db", copies["out"], "--as-of", AS_OF, "--out",
+                path.with_name("aging.csv")),
     })
+    runs["cp1255"] = finish(cp1255)
+    return runs
 
 
 # ---- aging ---------------------------------------------------------------------------
@@ -191,15 +197,16 @@ def test_aging_as_of_a_past_date(aging):
     assert got['כהן בע"מ', "ILS"]["total"] == "1234.50"
 
 
-def test_aging_csv_is_utf8_whatever_the_console_encoding(ledger, tmp_path):
-    path, _ = ledger
-    result = run("aging", "--db", path, "--as-of", AS_OF, env={"PYTHONIOENCODING": "cp1255"})
+def test_aging_csv_is_utf8_whatever_the_console_encoding(aging, ledger):
+    result = aging["cp1255"]
     assert result.code == 0, result.err
-    assert by_client(read_csv(result.out))['כהן בע"מ', "ILS"]["total"] == "3035.00"
-    out = tmp_path / "aging.csv"
-    result = run("aging", "--db", path, "--as-of", AS_OF, "--out", out)
-    assert result.code == 0 and result.out == b""
-    assert read_csv(out.read_bytes())[0] == COLUMNS
+    assert result.out == aging["csv"].out
+
+
+def test_aging_out_option_writes_the_same_csv_to_a_file(aging, ledger):
+    path, _ = ledger
+    assert aging["out"].code == 0 and aging["out"].out == b""
+    assert path.with_name("aging.csv").read_bytes() == aging["csv"].out
 
 
 # ---- backup, restore, check ----------------------------------------------------------
@@ -244,7 +251,7 @@ def test_user_errors(ledger, tmp_path):
     not_a_backup.write_text("hello")
     locked = tmp_path / "locked.db"
     copies = {}
-    for name in ("as-of", "as-of2", "buckets", "buckets2", "format"):
+    for name in ("as-of", "as-of2", "buckets", "buckets2", "format", "out", "backup-out"):
         copies[name] = tmp_path / f"{name}.db"
         shutil.copyfile(good, copies[name])
     with open_database(locked):  # held open by this process while the commands run
@@ -260,6 +267,10 @@ def test_user_errors(ledger, tmp_path):
             "buckets not numbers": ("aging", "--db", copies["buckets2"], "--buckets", "a,b"),
             "bad format": ("aging", "--db", copies["format"], "--format", "xml"),
             "backup of missing db": ("backup", "--db", tmp_path / "missing.db"),
+            "out into a missing folder": ("aging", "--db", copies["out"], "--out",
+                                          tmp_path / "no-folder" / "a.csv"),
+            "backup into a missing folder": ("backup", "--db", copies["backup-out"], "--out",
+                                             tmp_path / "no-folder" / "b.db"),
             "restore from junk": ("restore", "--db", locked.with_name("r.db"),
                                   "--from", not_a_backup),
         })

@@ -41,7 +41,7 @@ def go(child: subprocess.Popen) -> None:
 def run_and_kill(child: subprocess.Popen, rng: random.Random) -> list[str]:
     first = child.stdout.readline()  # the loop is running: kill it somewhere inside
     assert first.endswith("\n"), child.stderr.read()
-    time.sleep(rng.uniform(0, 0.08))
+    time.sleep(rng.uniform(0, 0.05))
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL

@@ -44,7 +44,8 @@ def test_month_first_reading_for_us_files():
 
 @pytest.mark.parametrize("text", ["31/02/2024", "29/02/2023", "2024-13-01", "00/00/0000",
                                   "32/01/2026", "0/1/2026", "2026-02-30", "31/04/2026",
-                                  "1/1/1850", "yesterday", "22/11", "22//2026", "", None])
+                                  "1/1/1850", "yesterday", "22/11", "22//2026", "", None,
+                                  "2024", "221126", "20261122", "4565"])
 def test_invalid_dates_refused_in_hebrew(text):
     with pytest.raises(ValidationError) as err:
         parse_date(text)
@@ -57,6 +58,7 @@ def test_invalid_dates_refused_in_hebrew(text):
     (45658, D(2025, 1, 1)),
     ("45658", D(2025, 1, 1)),
     ("45658.0", D(2025, 1, 1)),
+    ("45658.5", D(2025, 1, 1)),
     (45658.75, D(2025, 1, 1)),   # a time of day in the fraction
     (61, D(1900, 3, 1)),
     (59, D(1900, 2, 28)),

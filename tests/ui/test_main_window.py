@@ -38,7 +38,7 @@ def window(qtbot, db, client):
 
 def test_navigation_opens_real_screens_only(window):
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles[:2] == ["לקוחות", "חשבוניות"]
+    assert titles[:3] == ["היום", "לקוחות", "חשבוניות"]  # Today is the home screen
     for index, screen in enumerate(window.screens):
         window.nav.setCurrentRow(index)
         shown = window.stack.currentWidget()
@@ -56,7 +56,7 @@ def test_status_bar_names_the_database_and_menus_have_shortcuts(window, db):
 
 
 def test_find_goes_to_the_search_box(window, qtbot):
-    window.nav.setCurrentRow(1)
+    window.go_to("invoices")
     window.activateWindow()
     window.find_action.trigger()
     invoices = window.view("invoices")

@@ -1,7 +1,13 @@
 """The client card: who they are (editable, validated), their contact persons, their
-invoices and payments with open amounts, days overdue and where each payment went, and a
-strip with their payment behaviour. Everything a call or a letter needs, on one window."""
+invoices and payments with open amounts, days overdue and where each payment went, the
+contact log (timeline, promises) and the letters sent, and a strip with their payment
+behaviour and promises kept and broken. Everything a call or a letter needs, on one window.
+
+The status is changed only through the status dialog (models.client_status), which
+leaves a trail in the log; the details form shows it read-only."""
 from __future__ import annotations
+
+import importlib.util
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
@@ -11,9 +17,13 @@ from models import services
 from models.client_list import (InvoiceLine, PaymentLine, client_invoices, client_payments,
                                 contact_persons, get_payment)
 from models.errors import GviaError
+from models.promises import promise_counts
 from models.statistics import ClientStatistics, client_statistics
 from ui import events
 from ui.clients.client_form import ClientForm, ltr_line_edit
+from ui.collection.log_dialog import LogContactDialog
+from ui.collection.status_dialog import StatusDialog
+from ui.collection.timeline import ClientTimelineWidget
 from ui.i18n import _
 from ui.invoices.invoice_dialog import InvoiceDialog
 from ui.payments.bounce import BounceDialog
@@ -28,7 +38,7 @@ from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
-                    events.DATABASE}
+                    events.CONTACT_LOG, events.DATABASE}
 
 
 def invoice_columns() -> list[Column]:
@@ -100,7 +110,8 @@ class SummaryStrip(QFrame):
         self.values: dict[str, QLabel] = {}
         titles = [("invoiced", _("Invoiced (lifetime)")), ("paid", _("Paid")),
                   ("open", _("Open balance")), ("late_days", _("Average days late")),
-                  ("late_share", _("Paid late")), ("last_payment", _("Last payment"))]
+                  ("late_share", _("Paid late")), ("last_payment", _("Last payment")),
+                  ("promises", _("Promises kept / broken"))]
         for column, (key, title) in enumerate(titles):
             caption = QLabel(title)
             value = QLabel()
@@ -124,6 +135,16 @@ class SummaryStrip(QFrame):
         self.values["late_share"].setText(ltr(f"{share:.0%}") if share is not None else "—")
         self.values["last_payment"].setText(date_text(stats.last_payment_date) or "—")
 
+    def show_promises(self, counts: dict[str, int]) -> None:
+        """Kept / broken (partly kept counts as broken: the debtor did not keep his word),
+        with the pending ones after them."""
+        kept = counts.get("kept", 0)
+        broken = counts.get("broken", 0) + counts.get("partly_kept", 0)
+        text = ltr(f"{kept} / {broken}")
+        if counts.get("pending"):
+            text += " " + _("({count} pending)").format(count=counts["pending"])
+        self.values["promises"].setText(text)
+
 
 class ClientCard(GviaDialog):
     def __init__(self, client_id: int, parent=None):
@@ -137,8 +158,18 @@ class ClientCard(GviaDialog):
         font.setBold(True)
         self.title.setFont(font)
         self.subtitle = QLabel()
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
+        heading = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        heading.addLayout(titles, 1)
+        self.log_button = QPushButton(_("Log contact…"))
+        self.log_button.clicked.connect(self.log_contact)
+        self.status_button = QPushButton(_("Change status…"))
+        self.status_button.clicked.connect(self.change_status)
+        heading.addWidget(self.log_button, 0, Qt.AlignBottom)
+        heading.addWidget(self.status_button, 0, Qt.AlignBottom)
+        layout.addLayout(heading)
         self.summary = SummaryStrip()
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
@@ -147,6 +178,7 @@ class ClientCard(GviaDialog):
         self._build_contacts()
         self._build_invoices()
         self._build_payments()
+        self._build_collection()
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
@@ -231,6 +263,17 @@ class ClientCard(GviaDialog):
         column.addWidget(self.payments_view)
         self.tabs.addTab(page, _("Payments"))
 
+    def _build_collection(self) -> None:
+        self.timeline = ClientTimelineWidget(self.client_id)
+        self.tabs.addTab(self.timeline, _("Contact log"))
+        self.letters = None
+        # The letters screens arrive with their own issue; the tab only when they exist.
+        if importlib.util.find_spec("ui.letters.client_letters") is not None:
+            from ui.letters.client_letters import ClientLettersWidget
+
+            self.letters = ClientLettersWidget(self.client_id)
+            self.tabs.addTab(self.letters, _("Letters"))
+
     # ---- data -----------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -249,7 +292,12 @@ class ClientCard(GviaDialog):
             details.append(ltr(client.tax_id))
         self.subtitle.setText(" · ".join(details))
         self.form.load(client)
+        # Status changes go through "Change status…" so that each one is logged.
+        self.form.status.setEnabled(False)
+        self.form.status.setToolTip(_("Use \"Change status…\": every change is logged "
+                                      "with its reason."))
         self.summary.show_statistics(client_statistics(self.client_id, as_of))
+        self.summary.show_promises(promise_counts(as_of, self.client_id).get(self.client_id, {}))
         self.contacts_model.set_items(contact_persons(self.client_id))
         self.invoices_model.set_items(client_invoices(self.client_id, as_of))
         self.payments_model.set_items(client_payments(self.client_id))
@@ -260,7 +308,12 @@ class ClientCard(GviaDialog):
             view.resizeColumnsToContents()  # tens of rows: cheap, and nothing is cut off
 
     def _on_data_changed(self, kinds: frozenset) -> None:
-        if kinds & REFRESHING_KINDS:
+        if kinds == {events.CONTACT_LOG}:
+            # A log entry or a promise: only the promise counts change here (the timeline
+            # reloads itself), and a half-edited details form is left alone.
+            self.summary.show_promises(promise_counts(clock.today(), self.client_id)
+                                       .get(self.client_id, {}))
+        elif kinds & REFRESHING_KINDS:
             self.refresh()
 
     def done(self, result: int) -> None:
@@ -344,6 +397,12 @@ class ClientCard(GviaDialog):
         line = self.selected_invoice() if self.tabs.currentIndex() == 2 else None
         PaymentDialog.ask(self, client_id=self.client_id,
                           invoice_id=line.id if line and line.open_agorot > 0 else None)
+
+    def log_contact(self):
+        return LogContactDialog.ask(self, client_id=self.client_id)
+
+    def change_status(self):
+        return StatusDialog.ask(self, client_id=self.client_id)
 
     def bounce_check(self) -> None:
         line = self.selected_payment()

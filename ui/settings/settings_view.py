@@ -1,11 +1,12 @@
-"""הגדרות: the business profile (with terms and aging buckets) and the backups, under a
-warning when the database file sits where SQLite's WAL mode is unsafe."""
+"""הגדרות: the business profile (with terms and aging buckets), the dunning plans and the
+backups, under a warning when the database file sits where SQLite's WAL mode is unsafe."""
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ui import events
+from ui.collection.dunning_editor import DunningPlanPage
 from ui.i18n import _
 from ui.settings.backups_page import BackupsPage
 from ui.settings.profile_page import ProfilePage
@@ -25,8 +26,10 @@ class SettingsView(QWidget):
         self.storage_notice.setForegroundRole(QPalette.ToolTipText)
         self.profile_page = ProfilePage()
         self.backups_page = BackupsPage(opened_db)
+        self.dunning_page = DunningPlanPage()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.profile_page, _("Business profile"))
+        self.tabs.addTab(self.dunning_page, _("Dunning plan"))
         self.tabs.addTab(self.backups_page, _("Backups"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.storage_notice)
@@ -38,6 +41,9 @@ class SettingsView(QWidget):
     def show_storage_warning(self, text: str | None) -> None:
         self.storage_notice.setText(text or "")
         self.storage_notice.setVisible(bool(text))
+
+    def show_dunning_plan(self) -> None:
+        self.tabs.setCurrentWidget(self.dunning_page)
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if events.DATABASE in kinds:  # a restore replaced everything, the profile too

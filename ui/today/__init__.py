@@ -1,0 +1,1 @@
+"""Today (היום): the home screen with what to do today."""

@@ -1,0 +1,262 @@
+"""The Today list as a two-level tree: groups (steps due, promises, follow-ups, …) and the
+tasks in them. Each task carries the one action that deals with it (produce the letter,
+log the call, record the payment, …); the view runs it on one click of the action cell.
+
+`build_groups(today)` turns models.today.TodayList into tasks (words from the interface,
+amounts and dates formatted for display); the model only shows them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
+
+from models.today import TodayList
+from ui.collection.labels import promise_state_label, step_label
+from ui.i18n import _
+from ui.widgets.display import (AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, amounts_text, auto_dir,
+                                date_text, ltr, money_text)
+
+TASK_ROLE = Qt.UserRole + 2  # the Task behind a row (None on a group row)
+
+
+class Columns(IntEnum):
+    TASK = 0
+    CLIENT = 1
+    AMOUNT = 2
+    DATE = 3
+    DETAILS = 4
+    ACTION = 5
+
+
+# What a task's one-click action does (TodayView.run_action dispatches on it).
+ACTION_TEXTS = {
+    "letter": lambda: _("Produce the letter"),
+    "call": lambda: _("Log the call…"),
+    "email": lambda: _("Log the e-mail…"),
+    "handover": lambda: _("Hand over…"),
+    "payment": lambda: _("Record the payment…"),
+    "log": lambda: _("Log contact…"),
+    "card": lambda: _("Open client card"),
+}
+
+
+@dataclass
+class Task:
+    group: str
+    client_id: int
+    client_name: str
+    title: str
+    amount: str
+    date: dt.date | None
+    details: str
+    action: str                     # ACTION_TEXTS
+    is_alert: bool = False          # broken promise, late debt notice: highlighted
+    letter_kind: str | None = None
+    invoice_numbers: list[str] = field(default_factory=list)
+    source: object = None           # the domain record (ActionItem, PromiseStatus, …)
+
+    @property
+    def action_text(self) -> str:
+        return ACTION_TEXTS[self.action]()
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    tasks: list[Task]
+
+
+def group_titles() -> dict[str, str]:
+    return {
+        "due_soon": _("Falling due soon — start early"),
+        "actions": _("Collection steps due"),
+        "promises": _("Promises to pay due or broken"),
+        "follow_ups": _("Follow-ups due"),
+        "checks": _("Post-dated checks to deposit"),
+        "paused": _("Paused"),
+    }
+
+
+def _numbers_text(numbers: list[str]) -> str:
+    shown = ", ".join(ltr(n) for n in numbers[:5])
+    if len(numbers) > 5:
+        shown += " " + _("and {count} more").format(count=len(numbers) - 5)
+    return shown
+
+
+def build_groups(today: TodayList) -> list[Group]:
+    """The non-empty groups in the order of a working day (the issue's order); paused last."""
+    as_of = today.as_of
+    groups: dict[str, list[Task]] = {key: [] for key in group_titles()}
+    for c in today.due_soon:
+        days = (c.due_date - as_of).days
+        groups["due_soon"].append(Task(
+            "due_soon", c.client_id, c.client_name,
+            _("Invoice {number}").format(number=ltr(c.number)),
+            money_text(c.open_agorot, c.currency), c.due_date,
+            _("Due today") if days == 0 else _("Due in {days} days").format(days=ltr(str(days))),
+            "card", invoice_numbers=[c.number], source=c))
+    for a in today.actions:
+        numbers = [s.invoice.number for s in a.steps]
+        if a.max_days_overdue < 0:  # a courtesy step before the due date
+            details = _("Due in {days} days").format(days=ltr(str(-a.max_days_overdue)))
+            details += "; " + _("invoices {numbers}").format(numbers=_numbers_text(numbers))
+        else:
+            details = _("{days} days overdue; invoices {numbers}").format(
+                days=ltr(str(a.max_days_overdue)), numbers=_numbers_text(numbers))
+        if a.is_notice_late:
+            details = _("The debt notice is late!") + " " + details
+        action = a.action if a.action in ("letter", "call", "email", "handover") else "log"
+        groups["actions"].append(Task(
+            "actions", a.client_id, a.client_name,
+            step_label(a.action, a.letter_kind, min(s.level.days for s in a.steps)),
+            amounts_text(a.open_by_currency), a.step_date, details, action,
+            is_alert=a.is_notice_late, letter_kind=a.letter_kind, invoice_numbers=numbers,
+            source=a))
+    for p in today.promises_due:
+        groups["promises"].append(Task(
+            "promises", p.client_id, p.client_name, _("Promise to pay due"),
+            money_text(p.amount_agorot, p.currency), p.promised_date,
+            _("Received so far {paid}; check whether the money arrived").format(
+                paid=money_text(min(p.paid_agorot, p.amount_agorot), p.currency)),
+            "payment", source=p))
+    for p in today.promises_broken:
+        groups["promises"].append(Task(
+            "promises", p.client_id, p.client_name,
+            _("Promise {state}").format(state=promise_state_label(p.state)),
+            money_text(p.amount_agorot, p.currency), p.promised_date,
+            _("Received {paid} of {amount}; the plan resumes").format(
+                paid=money_text(min(p.paid_agorot, p.amount_agorot), p.currency),
+                amount=money_text(p.amount_agorot, p.currency)),
+            "call", is_alert=True, source=p))
+    for f in today.follow_ups:
+        groups["follow_ups"].append(Task(
+            "follow_ups", f.client_id, f.client_name, _("Follow-up"), "", f.follow_up_date,
+            auto_dir(f.summary.split("\n", 1)[0][:120]), "log", source=f))
+    for c in today.checks:
+        groups["checks"].append(Task(
+            "checks", c.client_id, c.client_name,
+            _("Check {number}").format(number=ltr(c.check_number)) if c.check_number
+            else _("Post-dated check"),
+            money_text(c.amount_agorot, c.currency), c.check_date, auto_dir(c.check_bank),
+            "card", source=c))
+    for s in today.paused:
+        groups["paused"].append(Task(
+            "paused", s.invoice.client_id, s.invoice.client_name,
+            _("Invoice {number}").format(number=ltr(s.invoice.number)),
+            money_text(s.invoice.open_agorot, s.invoice.currency), s.invoice.due_date,
+            s.pause_reason, "card", invoice_numbers=[s.invoice.number], source=s))
+    titles = group_titles()
+    return [Group(key, titles[key], tasks) for key, tasks in groups.items() if tasks]
+
+
+class TodayTreeModel(QAbstractItemModel):
+    """Groups at the top level, tasks below. A task's index carries its group's row + 1
+    as internal id (0 marks a group), so no Python object pointers cross into Qt."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._groups: list[Group] = []
+
+    def set_groups(self, groups: list[Group]) -> None:
+        self.beginResetModel()
+        self._groups = list(groups)
+        self.endResetModel()
+
+    def groups(self) -> list[Group]:
+        return list(self._groups)
+
+    def group(self, key: str) -> Group | None:
+        return next((g for g in self._groups if g.key == key), None)
+
+    def task(self, index: QModelIndex) -> Task | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self._groups[index.internalId() - 1].tasks[index.row()]
+
+    def index_of(self, group_key: str, row: int, column: int = 0) -> QModelIndex:
+        for number, group in enumerate(self._groups):
+            if group.key == group_key:
+                return self.index(row, column, self.index(number, 0))
+        return QModelIndex()
+
+    # ---- Qt -------------------------------------------------------------------------
+
+    def index(self, row, column, parent=QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index=QModelIndex()) -> QModelIndex:
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups[parent.row()].tasks)
+        return 0
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(Columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(Columns):
+            return [_("Task"), _("Client"), _("Amount"), _("Date"), _("Details"),
+                    _("Action")][section]
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.NoItemFlags
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self._group_data(self._groups[index.row()], index.column(), role)
+        task = self._groups[index.internalId() - 1].tasks[index.row()]
+        return self._task_data(task, index.column(), role)
+
+    def _group_data(self, group: Group, column: int, role: int):
+        if role == Qt.DisplayRole and column == Columns.TASK:
+            return _("{title} ({count})").format(title=group.title, count=len(group.tasks))
+        if role == Qt.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _task_data(self, task: Task, column: int, role: int):
+        if role == TASK_ROLE:
+            return task
+        if role == ID_ROLE:
+            return task.client_id
+        if role == Qt.DisplayRole:
+            return {Columns.TASK: task.title, Columns.CLIENT: auto_dir(task.client_name),
+                    Columns.AMOUNT: task.amount, Columns.DATE: date_text(task.date),
+                    Columns.DETAILS: task.details, Columns.ACTION: task.action_text}[column]
+        if role == SORT_ROLE:
+            return task.date
+        if role == Qt.TextAlignmentRole and column == Columns.AMOUNT:
+            return int(AMOUNT_ALIGNMENT)
+        if role == Qt.ToolTipRole and column == Columns.DETAILS:
+            return task.details
+        if role == Qt.ForegroundRole and (column == Columns.ACTION or task.is_alert):
+            return QPalette().color(QPalette.Link)
+        if role == Qt.FontRole and (column == Columns.ACTION or task.is_alert):
+            font = QFont()
+            font.setUnderline(column == Columns.ACTION)
+            font.setBold(task.is_alert)
+            return font
+        return None

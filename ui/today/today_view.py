@@ -1,0 +1,379 @@
+"""Today (היום), the home screen: what to do today. Totals at the top (overdue per currency,
+expected this week), a small chart of the overdue trend, and the grouped list — invoices
+falling due soon, collection steps due, promises due or broken, follow-ups, checks to
+deposit — each task with its action one click away (the underlined cell): produce the
+letter, log the call, record the payment, hand the debt over.
+
+The list is computed by models.today.today_list, which takes seconds on a very large
+book: it runs on a pool thread (ui.background) behind a busy indicator, so the screen
+paints at once. It is recomputed when a service reports a change (ui.events).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, QTimer, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
+                               QTreeView, QVBoxLayout, QWidget)
+
+from models.today import TodayList, today_list
+from reports.batch import BatchResult, produce_letters
+from ui import events
+from ui.background import run_in_background
+from ui.collection.log_dialog import LogContactDialog
+from ui.collection.status_dialog import StatusDialog
+from ui.i18n import _
+from ui.today.today_model import TASK_ROLE, Columns, Task, TodayTreeModel, build_groups
+from ui.today.trend_chart import TrendChart
+from ui.widgets import clock, dialogs
+from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
+
+REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
+                    events.LETTERS, events.CONTACT_LOG, events.DATABASE}
+
+
+class TotalsStrip(QFrame):
+    """Overdue and expected this week (per currency, never added), and the counts."""
+
+    KEYS = ("overdue", "expected", "actions", "promises", "follow_ups", "checks")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.StyledPanel)
+        grid = QGridLayout(self)
+        titles = {"overdue": _("Overdue"), "expected": _("Expected this week"),
+                  "actions": _("Steps due"), "promises": _("Promises due or broken"),
+                  "follow_ups": _("Follow-ups"), "checks": _("Checks to deposit")}
+        self.values: dict[str, QLabel] = {}
+        # Two rows of three: the money first; narrow enough for a small window.
+        for n, key in enumerate(self.KEYS):
+            value = QLabel("…")
+            value.setObjectName(f"today_{key}")
+            font = value.font()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * (1.3 if n < 2 else 1.1))
+            value.setFont(font)
+            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            row, column = 2 * (n // 3), n % 3
+            grid.addWidget(QLabel(titles[key]), row, column)
+            grid.addWidget(value, row + 1, column)
+            self.values[key] = value
+
+    def show_today(self, today: TodayList) -> None:
+        self.values["overdue"].setText(amounts_text(today.overdue_totals) or money_text(0))
+        self.values["expected"].setText(amounts_text(today.expected_week) or money_text(0))
+        counts = {"actions": len(today.actions),
+                  "promises": len(today.promises_due) + len(today.promises_broken),
+                  "follow_ups": len(today.follow_ups), "checks": len(today.checks)}
+        for key, count in counts.items():
+            self.values[key].setText(ltr(str(count)))
+
+
+class TodayView(QWidget):
+    loaded = Signal()                 # a computed list is on screen
+    letter_produced = Signal(object)  # BatchResult
+    failed = Signal(str)              # a Hebrew message the user has been shown
+
+    def __init__(self, opened_db=None, parent=None):
+        super().__init__(parent)
+        self.opened_db = opened_db
+        self._today: TodayList | None = None
+        self._generation = 0
+        self._is_stale = True
+        self._build()
+        events.events.data_changed.connect(self._on_data_changed)
+
+    # ---- hooks a test replaces ------------------------------------------------------
+
+    def as_of(self) -> dt.date:
+        return clock.today()
+
+    def show_letter(self, task: Task, result: BatchResult) -> None:
+        """Show the letter just produced, from the archive (print or save it there)."""
+        from models.letters import archive_letter_ids, archive_rows
+        from ui.letters.archive_widget import LetterPreviewDialog
+
+        ids = archive_letter_ids(client_id=task.client_id, kind=task.letter_kind)
+        if ids:
+            row = archive_rows([max(ids)])[max(ids)]
+            LetterPreviewDialog(row, self).show()
+
+    def show_error(self, message: str) -> None:
+        self.status.setText(message)
+        self.failed.emit(message)
+        if self.isVisible():
+            dialogs.show_error(self, message)
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = QLabel()
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)  # indeterminate: the time depends on the size of the book
+        self.busy.setTextVisible(False)
+        self.busy.setFixedWidth(120)
+        self.busy.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.refresh_button = QPushButton(_("Refresh"))
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.busy)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.refresh_button)
+
+        self.totals = TotalsStrip()
+        self.chart = TrendChart()
+        strip = QHBoxLayout()
+        strip.addWidget(self.totals, 3)
+        strip.addWidget(self.chart, 2)
+
+        self.card_button = QPushButton(_("Open client card"))
+        self.log_button = QPushButton(_("Log contact…"))
+        self.payment_button = QPushButton(_("Record payment…"))
+        self.letters_button = QPushButton(_("Open in the letters screen"))
+        buttons = QHBoxLayout()
+        for button in (self.card_button, self.log_button, self.payment_button,
+                       self.letters_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.model = TodayTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.tree.setUniformRowHeights(True)  # thousands of rows on a big book
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.setMouseTracking(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Columns.DETAILS, QHeaderView.Stretch)
+        self.empty = QLabel(_("Nothing to do today. Invoices falling due, steps of the "
+                              "collection plan, promises and follow-ups will appear here."))
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(strip)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.empty)
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.tree.clicked.connect(self._on_clicked)
+        self.tree.doubleClicked.connect(self._on_double_clicked)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
+        self.card_button.clicked.connect(lambda: self._with_task(self.open_card))
+        self.log_button.clicked.connect(lambda: self._with_task(self.log_contact))
+        self.payment_button.clicked.connect(lambda: self._with_task(self.record_payment))
+        self.letters_button.clicked.connect(lambda: self._with_task(self.open_in_letters))
+        self._show_title()
+        self._update_buttons()
+
+    def _show_title(self) -> None:
+        self.title.setText(_("Today — {date}").format(date=date_text(self.as_of())))
+
+    # ---- loading --------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._is_stale:
+            self._refresh_timer.start(0)  # paint first, then compute
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if not kinds & REFRESHING_KINDS:
+            return
+        if self.isVisible():
+            self._refresh_timer.start(0)
+        else:
+            self._is_stale = True
+
+    def is_busy(self) -> bool:
+        return not self.busy.isHidden()
+
+    def refresh(self) -> None:
+        """Compute the list for today on a pool thread; the newest request wins."""
+        self._refresh_timer.stop()
+        self._is_stale = False
+        self._generation += 1
+        generation = self._generation
+        as_of = self.as_of()
+        self._show_title()
+        self.busy.show()
+        self.status.setText(_("Working out today's tasks…"))
+
+        def compute():
+            if generation != self._generation:
+                return None  # a newer request is already queued: skip the work
+            return today_list(as_of)
+
+        run_in_background(compute, owner=self,
+                          on_done=lambda today: self._apply(generation, today),
+                          on_error=lambda message: self._failed(generation, message))
+
+    def _apply(self, generation: int, today: TodayList | None) -> None:
+        if today is None or generation != self._generation:
+            return
+        self._today = today
+        self.busy.hide()
+        self.status.clear()
+        self.totals.show_today(today)
+        currencies = sorted({c for _day, amounts in today.trend for c in amounts},
+                            key=lambda c: (c != "ILS", c))
+        self.chart.set_trend(today.trend, currencies[0] if currencies else "ILS")
+        self.model.set_groups(build_groups(today))
+        self.tree.expandAll()
+        for row, group in enumerate(self.model.groups()):
+            if group.key == "paused":  # for reference, not for action: folded
+                self.tree.collapse(self.model.index(row, 0))
+        for row in range(self.model.rowCount()):  # a group's title spans the row
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
+        for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE,
+                       Columns.ACTION):
+            self.tree.resizeColumnToContents(column)
+        self.tree.setVisible(not today.is_empty)
+        self.empty.setVisible(today.is_empty)
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.busy.hide()
+            self.show_error(message)
+
+    def today(self) -> TodayList | None:
+        return self._today
+
+    # ---- tasks ----------------------------------------------------------------------
+
+    def selected_task(self) -> Task | None:
+        index = self.tree.currentIndex()
+        return index.data(TASK_ROLE) if index.isValid() else None
+
+    def select_task(self, group_key: str, row: int = 0) -> Task | None:
+        index = self.model.index_of(group_key, row)
+        if not index.isValid():
+            return None
+        self.tree.setCurrentIndex(index)
+        return self.selected_task()
+
+    def _update_buttons(self) -> None:
+        task = self.selected_task()
+        for button in (self.card_button, self.log_button, self.payment_button):
+            button.setEnabled(task is not None)
+        self.letters_button.setEnabled(task is not None and task.letter_kind is not None
+                                       and self._letters_view_available())
+
+    def _with_task(self, action) -> None:
+        task = self.selected_task()
+        if task is not None:
+            action(task)
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        if index.column() == Columns.ACTION and index.data(TASK_ROLE) is not None:
+            self.run_action(index.data(TASK_ROLE))
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        task = index.data(TASK_ROLE)
+        if task is not None and index.column() != Columns.ACTION:
+            self.run_action(task)
+
+    def _context_menu(self, position) -> None:
+        task = self.tree.indexAt(position).data(TASK_ROLE)
+        if task is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(task.action_text, lambda: self.run_action(task))
+        menu.addSeparator()
+        menu.addAction(_("Open client card"), lambda: self.open_card(task))
+        menu.addAction(_("Log contact…"), lambda: self.log_contact(task))
+        menu.addAction(_("Record payment…"), lambda: self.record_payment(task))
+        if task.letter_kind and self._letters_view_available():
+            menu.addAction(_("Open in the letters screen"), lambda: self.open_in_letters(task))
+        menu.exec(self.tree.viewport().mapToGlobal(position))
+
+    def run_action(self, task: Task):
+        """The task's own action (the underlined cell)."""
+        handlers = {"letter": self.produce_letter, "call": self.log_contact,
+                    "email": self.log_contact, "log": self.log_contact,
+                    "handover": self.hand_over, "payment": self.record_payment,
+                    "card": self.open_card}
+        return handlers[task.action](task)
+
+    def produce_letter(self, task: Task) -> None:
+        """Produce, archive and log the letter in the background, then show it."""
+        kind, as_of = task.letter_kind, self.as_of()
+        self.busy.show()
+        self.status.setText(_("Producing the letter to {client}…").format(
+            client=auto_dir(task.client_name)))
+
+        def work() -> BatchResult:
+            return produce_letters(kind, [task.client_id], as_of, strict=True)
+
+        def done(result: BatchResult) -> None:
+            self.busy.hide()
+            self.status.setText(_("The letter was produced and filed in the archive."))
+            events.announce(events.LETTERS)
+            self.letter_produced.emit(result)
+            self.show_letter(task, result)
+
+        def failed(message: str) -> None:
+            self.busy.hide()
+            self.show_error(message)
+
+        run_in_background(work, owner=self, on_done=done, on_error=failed)
+
+    def log_contact(self, task: Task):
+        channel = "email" if task.action == "email" else "phone"
+        action = task.action if task.action in ("call", "email") else None
+        summary = ""
+        if task.invoice_numbers and task.group == "actions":
+            summary = _("About invoices {numbers}: ").format(
+                numbers=", ".join(task.invoice_numbers[:20]))
+        return LogContactDialog.ask(self, client_id=task.client_id, channel=channel,
+                                    action=action, summary=summary)
+
+    def hand_over(self, task: Task):
+        return StatusDialog.ask(self, client_id=task.client_id, status="handed_over",
+                                reason=_("The collection plan reached the hand-over step."))
+
+    def record_payment(self, task: Task):
+        from ui.payments.payment_dialog import PaymentDialog
+
+        return PaymentDialog.ask(self, client_id=task.client_id)
+
+    def open_card(self, task: Task):
+        from ui.clients.client_card import ClientCard
+
+        return ClientCard.open(task.client_id, self)
+
+    # ---- the letters screen ---------------------------------------------------------
+
+    def _main_window(self):
+        window = self.window()
+        return window if hasattr(window, "go_to") and hasattr(window, "screens") else None
+
+    def _letters_view_available(self) -> bool:
+        window = self._main_window()
+        return window is not None and any(s.key == "letters" for s in window.screens)
+
+    def open_in_letters(self, task: Task) -> None:
+        """The letters screen with this letter chosen (to edit the date, print later…)."""
+        window = self._main_window()
+        if window is None or not task.letter_kind:
+            return
+        view = window.go_to("letters")
+        view.produce_for(task.letter_kind, task.client_id, task.client_name, self.as_of())
