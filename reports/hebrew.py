@@ -45,6 +45,7 @@ _BRACKET_OPEN = {"(": ")", "[": "]", "{": "}", "\u2045": "\u2046", "\u207d": "\u
 _BRACKET_CLOSE = {v: k for k, v in _BRACKET_OPEN.items()}
 _MAX_BRACKET_DEPTH = 63  # BD16: deeper nesting stops pairing
 _NEUTRAL = frozenset(("B", "S", "WS", "ON"))
+_RTL_TYPES = frozenset(("R", "AL"))
 _LTR_TYPES = frozenset(("L", "EN", "AN", "LRE", "LRO", "LRI", "FSI", "B"))
 
 
@@ -65,8 +66,11 @@ def visual(line: str, base: str = "R") -> str:
     chars = [c for c in strip_controls(line) if unicodedata.bidirectional(c) != "BN"]
     if not chars:
         return ""
-    base_level = 1 if base == "R" else 0
     types = [unicodedata.bidirectional(c) for c in chars]
+    # A line with no right-to-left letter at all (`Cobalt Software Inc.`) is read
+    # left to right, as its first strong letter says (UAX #9 P2): its final period
+    # then stays after `Inc` instead of jumping to the far side.
+    base_level = 1 if base == "R" and not _RTL_TYPES.isdisjoint(types) else 0
     if base_level == 1 and _LTR_TYPES.isdisjoint(types):
         # Nothing left-to-right: every character resolves to level 1 (the rules give
         # the same), so the line is simply reversed with brackets mirrored.

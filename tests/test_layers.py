@@ -80,7 +80,8 @@ def test_no_qt_below_the_ui(package):
 
 
 def test_models_import_neither_reports_nor_ui():
-    offenders = {str(p.relative_to(ROOT)): sorted(top_level(imported_modules(p)) & {"reports", "ui"})
+    offenders = {str(p.relative_to(ROOT)):
+                 sorted(top_level(imported_modules(p)) & {"reports", "ui"})
                  for p in python_files("models")}
     assert {k: v for k, v in offenders.items() if v} == {}
 

@@ -7,7 +7,6 @@ and says what the aging report must contain as of any date.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pytest
@@ -118,7 +117,9 @@ class Ledger:
             buckets = [0] * (len(boundaries) + 2)
             invoiced = allocated = 0
             for inv in self.invoices.values():
-                if (inv.client, inv.currency) != (client, currency) or not self.is_invoiced(inv, as_of):
+                if (inv.client, inv.currency) != (client, currency):
+                    continue
+                if not self.is_invoiced(inv, as_of):
                     continue
                 open_agorot = self.open_as_of(inv, as_of)
                 assert open_agorot >= 0, "no invoice may be paid beyond its amount"
@@ -195,7 +196,6 @@ def critical_dates(ref: Ledger, boundaries) -> tuple[list[dt.date], list[dt.date
     for s in ref.sources.values():
         if s.bounced:
             rare |= {s.bounced, s.bounced - one}
-    for s in ref.sources.values():
         if s.effective != s.dated:  # a post-dated check: dated one day, money on another
             rare |= {s.dated, s.effective - one, s.effective}
     return sorted(rare), sorted(common - rare)

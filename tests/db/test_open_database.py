@@ -50,8 +50,9 @@ def raw(path: Path, sql: str, *args):
 def python(code: str, *args, **popen) -> subprocess.Popen:
     """A separate Python process running `code` with the project importable."""
     prelude = f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-    return subprocess.Popen([sys.executable, "-c", prelude + textwrap.dedent(code), *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+    command = [sys.executable, "-c", prelude + textwrap.dedent(code), *map(str, args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **popen)
 
 
 HOLD_OPEN = """
@@ -236,7 +237,8 @@ def build_at(path: Path, migration: Path) -> None:
 
 # Rows in the tables of schema 1, which every later schema keeps.
 SEED = [
-    "INSERT INTO client (id, name, search_key, created_at) VALUES (1, 'כהן בע\"מ', 'כהן בע\"מ', 'x')",
+    "INSERT INTO client (id, name, search_key, created_at)"
+    " VALUES (1, 'כהן בע\"מ', 'כהן בע\"מ', 'x')",
     "INSERT INTO invoice (id, number, number_key, client_id, issue_date, due_date, amount_agorot,"
     " created_at) VALUES (1, '0012', '12', 1, '2026-01-01', '2026-03-02', 123450, 'x')",
     "INSERT INTO payment (id, client_id, date, amount_agorot, created_at)"

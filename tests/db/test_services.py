@@ -18,8 +18,8 @@ def hebrew(message) -> bool:
 
 
 def allocations_of(payment) -> list[tuple[str, int]]:
-    return [(a.invoice.number, a.amount_agorot)
-            for a in Allocation.select().where(Allocation.payment == payment).order_by(Allocation.id)]
+    query = Allocation.select().where(Allocation.payment == payment).order_by(Allocation.id)
+    return [(a.invoice.number, a.amount_agorot) for a in query]
 
 
 def open_amounts(client_id, currency="ILS") -> dict[str, int]:

@@ -1,3 +1,4 @@
+import unicodedata
 """Right-to-left shaping: order against the reference algorithm, brackets, wrapping."""
 import random
 
@@ -21,16 +22,25 @@ def _unbracketed(text: str) -> str:
 def test_order_matches_the_full_unicode_algorithm(text):
     # The Rust implementation in python-bidi applies every rule (N0 included) but does
     # not mirror; compare the order with brackets made indistinguishable.
-    expected = reference_order(text.strip(), base_dir="R").replace("\u200f", "").replace("\u200e", "")
+    expected = reference_order(text.strip(), base_dir=_base(text)).replace("\u200f", "").replace("\u200e", "")
     assert _unbracketed(visual(text.strip())) == _unbracketed(expected)
+
+
+def _base(text: str) -> str:
+    """Right-to-left when the line holds a right-to-left letter, as `visual` decides."""
+    return "R" if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text) else "L"
 
 
 def test_order_on_many_random_lines():
     rng = random.Random(7)
     for _ in range(3000):
         line = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40))).strip()
-        expected = reference_order(line, base_dir="R").replace("\u200f", "").replace("\u200e", "")
+        expected = reference_order(line, base_dir=_base(line)).replace("\u200f", "").replace("\u200e", "")
         assert _unbracketed(visual(line)) == _unbracketed(expected), line
+
+
+def test_a_latin_only_name_keeps_its_final_period():
+    assert visual("Cobalt Software Inc.") == "Cobalt Software Inc."
 
 
 def test_brackets_around_hebrew_are_mirrored():

@@ -131,7 +131,7 @@ class LogContactDialog(GviaDialog):
         self.contact = form.add_field("contact_person", _("With whom"), QComboBox())
         self.contact.setEditable(True)
         self.contact.lineEdit().setPlaceholderText(_("A contact person, or type a name"))
-        self.summary = form.add_field("summary", _("What was said and learned"), text_box(5))
+        self.summary = form.add_field("summary", _("What was said and learned"), text_box(7))
         self.open_questions = form.add_field("open_questions", _("Open questions"), text_box(3))
         self.action = form.add_field("action", _("Collection step taken"), QComboBox())
         self.action.addItem(_("None"), None)
@@ -140,6 +140,7 @@ class LogContactDialog(GviaDialog):
         self.minutes = form.add_field("minutes", _("Minutes spent"), QSpinBox())
         self.minutes.setRange(0, MAX_MINUTES)
         self.minutes.setLayoutDirection(Qt.LeftToRight)
+        form.layout().addStretch(1)  # fields keep their height; the spare room goes below
 
         tactics = QWidget()
         grid = QGridLayout(tactics)

@@ -122,7 +122,7 @@ class PromisesTableModel(ListTableModel):
         return super().data(index, role)
 
 
-def entry_html(item: TimelineItem) -> str:
+def entry_html(item: TimelineItem, direction: str = "rtl") -> str:
     """Everything an entry holds, for the detail pane (user text escaped)."""
     esc = html.escape
     rows = [(_("When"), when_text(item)), (_("Channel"), channel_label(item.channel)),
@@ -141,8 +141,11 @@ def entry_html(item: TimelineItem) -> str:
         rows.append((_("Tactics observed"), ", ".join(tactics)))
     if link_text(item):
         rows.append((_("Correction"), link_text(item)))
-    parts = ["<table>"] + [f"<tr><th align='right'>{esc(k)}</th><td>{esc(v)}</td></tr>"
-                           for k, v in rows] + ["</table>"]
+    side = "right" if direction == "rtl" else "left"
+    parts = [f"<div dir='{direction}'><table dir='{direction}' align='{side}' cellpadding='2'>"]
+    parts += [f"<tr><th align='{side}'>{esc(k)}</th><td align='{side}'>{esc(v)}</td></tr>"
+              for k, v in rows]
+    parts.append("</table><br clear='all'>")
     for title, text in ((_("What was said and learned"), item.summary),
                         (_("Open questions"), item.open_questions)):
         if text:
@@ -151,6 +154,7 @@ def entry_html(item: TimelineItem) -> str:
         links = "<br>".join(f"<a href='{esc(QUrl.fromLocalFile(str(database_folder() / p)).toString())}'>"
                             f"{esc(Path(p).name)}</a>" for p in item.attachments)
         parts.append(f"<p><b>{esc(_('Attachments'))}</b><br>{links}</p>")
+    parts.append("</div>")
     return "".join(parts)
 
 
@@ -329,7 +333,8 @@ class ClientTimelineWidget(QWidget):
 
     def _on_current(self, *_args) -> None:
         item = self.selected_item()
-        self.detail.setHtml(entry_html(item) if item else "")
+        direction = "rtl" if self.isRightToLeft() else "ltr"
+        self.detail.setHtml(entry_html(item, direction) if item else "")
         self._update_buttons()
 
     def _update_buttons(self) -> None:

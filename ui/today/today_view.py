@@ -24,7 +24,8 @@ from ui.background import run_in_background
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.status_dialog import StatusDialog
 from ui.i18n import _
-from ui.today.today_model import TASK_ROLE, Columns, Task, TodayTreeModel, build_groups
+from ui.today.today_model import (ACTION_TEXTS, TASK_ROLE, Columns, Task, TodayTreeModel,
+                                  build_groups)
 from ui.today.trend_chart import TrendChart
 from ui.widgets import clock, dialogs
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
@@ -241,9 +242,13 @@ class TodayView(QWidget):
                 self.tree.collapse(self.model.index(row, 0))
         for row in range(self.model.rowCount()):  # a group's title spans the row
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-        for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE,
-                       Columns.ACTION):
+        # A tree sizes a column by its visible rows only: the action column gets the
+        # width of its longest possible text, so no action is cut off further down.
+        for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE):
             self.tree.resizeColumnToContents(column)
+        metrics = self.tree.fontMetrics()
+        self.tree.setColumnWidth(Columns.ACTION, 24 + max(
+            metrics.horizontalAdvance(text()) for text in ACTION_TEXTS.values()))
         self.tree.setVisible(not today.is_empty)
         self.empty.setVisible(today.is_empty)
         self._update_buttons()
