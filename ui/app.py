@@ -53,6 +53,18 @@ def check_database_in_background(window) -> None:
     run_in_background(quick_check, owner=window, on_done=report)
 
 
+def back_up_daily_in_background(window, opened) -> None:
+    """The automatic daily backup, made after the window is up so start-up stays quick."""
+    from models.backup import backup_if_due
+    from ui.background import run_in_background
+
+    def failed(message: str) -> None:
+        window.statusBar().showMessage(message, 15000)
+
+    run_in_background(lambda: backup_if_due(opened.db, opened.path), owner=window,
+                      on_error=failed)
+
+
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
     from models.db import default_db_path, open_database
@@ -71,6 +83,7 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
         window.show()
         if not opened.checked_fully:
             check_database_in_background(window)
+        back_up_daily_in_background(window, opened)
         if needs_welcome():
             WelcomeDialog.ask(window)
         return app.exec()

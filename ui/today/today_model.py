@@ -63,6 +63,16 @@ class Task:
     def action_text(self) -> str:
         return ACTION_TEXTS[self.action]()
 
+    def texts(self) -> tuple[str, ...]:
+        """The display text of each column (Columns order), formatted once: a big book
+        lists thousands of tasks, and babel's money formatting is not free."""
+        cached = self.__dict__.get("_texts")
+        if cached is None:
+            cached = self.__dict__["_texts"] = (
+                self.title, auto_dir(self.client_name), self.amount, date_text(self.date),
+                self.details, self.action_text)
+        return cached
+
 
 @dataclass
 class Group:
@@ -152,7 +162,11 @@ def build_groups(today: TodayList) -> list[Group]:
             money_text(s.invoice.open_agorot, s.invoice.currency), s.invoice.due_date,
             s.pause_reason, "card", invoice_numbers=[s.invoice.number], source=s))
     titles = group_titles()
-    return [Group(key, titles[key], tasks) for key, tasks in groups.items() if tasks]
+    result = [Group(key, titles[key], tasks) for key, tasks in groups.items() if tasks]
+    for group in result:
+        for task in group.tasks:
+            task.texts()  # formatted here, on the worker thread that builds the groups
+    return result
 
 
 class TodayTreeModel(QAbstractItemModel):
@@ -162,6 +176,11 @@ class TodayTreeModel(QAbstractItemModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._groups: list[Group] = []
+        self._bold, self._link, self._alert_link = QFont(), QFont(), QFont()
+        self._bold.setBold(True)
+        self._link.setUnderline(True)
+        self._alert_link.setUnderline(True)
+        self._alert_link.setBold(True)
 
     def set_groups(self, groups: list[Group]) -> None:
         self.beginResetModel()
@@ -232,31 +251,27 @@ class TodayTreeModel(QAbstractItemModel):
         if role == Qt.DisplayRole and column == Columns.TASK:
             return _("{title} ({count})").format(title=group.title, count=len(group.tasks))
         if role == Qt.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         return None
 
     def _task_data(self, task: Task, column: int, role: int):
+        if role == Qt.DisplayRole:
+            return task.texts()[column]
         if role == TASK_ROLE:
             return task
         if role == ID_ROLE:
             return task.client_id
-        if role == Qt.DisplayRole:
-            return {Columns.TASK: task.title, Columns.CLIENT: auto_dir(task.client_name),
-                    Columns.AMOUNT: task.amount, Columns.DATE: date_text(task.date),
-                    Columns.DETAILS: task.details, Columns.ACTION: task.action_text}[column]
         if role == SORT_ROLE:
             return task.date
         if role == Qt.TextAlignmentRole and column == Columns.AMOUNT:
             return int(AMOUNT_ALIGNMENT)
         if role == Qt.ToolTipRole and column == Columns.DETAILS:
             return task.details
-        if role == Qt.ForegroundRole and (column == Columns.ACTION or task.is_alert):
+        is_action = column == Columns.ACTION
+        if role == Qt.ForegroundRole and (is_action or task.is_alert):
             return QPalette().color(QPalette.Link)
-        if role == Qt.FontRole and (column == Columns.ACTION or task.is_alert):
-            font = QFont()
-            font.setUnderline(column == Columns.ACTION)
-            font.setBold(task.is_alert)
-            return font
+        if role == Qt.FontRole and (is_action or task.is_alert):
+            if is_action:
+                return self._alert_link if task.is_alert else self._link
+            return self._bold
         return None

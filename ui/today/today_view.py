@@ -30,6 +30,8 @@ from ui.today.trend_chart import TrendChart
 from ui.widgets import clock, dialogs
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
 
+SAMPLE_ROWS = 200   # rows per group measured to size the columns
+MAX_COLUMN = 360    # px: a long client name is elided rather than pushing details away
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.LETTERS, events.CONTACT_LOG, events.DATABASE}
 
@@ -219,15 +221,17 @@ class TodayView(QWidget):
         def compute():
             if generation != self._generation:
                 return None  # a newer request is already queued: skip the work
-            return today_list(as_of)
+            today = today_list(as_of)
+            return today, build_groups(today)  # formatting thousands of rows: here too
 
         run_in_background(compute, owner=self,
-                          on_done=lambda today: self._apply(generation, today),
+                          on_done=lambda result: self._apply(generation, result),
                           on_error=lambda message: self._failed(generation, message))
 
-    def _apply(self, generation: int, today: TodayList | None) -> None:
-        if today is None or generation != self._generation:
+    def _apply(self, generation: int, result: tuple[TodayList, list] | None) -> None:
+        if result is None or generation != self._generation:
             return
+        today, groups = result
         self._today = today
         self.busy.hide()
         self.status.clear()
@@ -235,24 +239,35 @@ class TodayView(QWidget):
         currencies = sorted({c for _day, amounts in today.trend for c in amounts},
                             key=lambda c: (c != "ILS", c))
         self.chart.set_trend(today.trend, currencies[0] if currencies else "ILS")
-        self.model.set_groups(build_groups(today))
+        self.model.set_groups(groups)
         self.tree.expandAll()
         for row, group in enumerate(self.model.groups()):
             if group.key == "paused":  # for reference, not for action: folded
                 self.tree.collapse(self.model.index(row, 0))
         for row in range(self.model.rowCount()):  # a group's title spans the row
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-        # A tree sizes a column by its visible rows only: the action column gets the
-        # width of its longest possible text, so no action is cut off further down.
-        for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE):
-            self.tree.resizeColumnToContents(column)
-        metrics = self.tree.fontMetrics()
-        self.tree.setColumnWidth(Columns.ACTION, 24 + max(
-            metrics.horizontalAdvance(text()) for text in ACTION_TEXTS.values()))
+        self._fit_columns(groups)
         self.tree.setVisible(not today.is_empty)
         self.empty.setVisible(today.is_empty)
         self._update_buttons()
         self.loaded.emit()
+
+    def _fit_columns(self, groups: list) -> None:
+        """Widths from the texts themselves, measured on the first rows of each group
+        (resizeColumnToContents reads every row's data: seconds on thousands of tasks).
+        The action column fits its longest possible text, so none is cut off below."""
+        metrics = self.tree.fontMetrics()
+        sample = [task for group in groups for task in group.tasks[:SAMPLE_ROWS]]
+        padding = 24
+        for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE):
+            widest = max((metrics.horizontalAdvance(t.texts()[column]) for t in sample),
+                         default=0)
+            if column == Columns.TASK:  # the group titles span the row; the indent counts
+                widest += self.tree.indentation()
+            header = metrics.horizontalAdvance(str(self.model.headerData(column, Qt.Horizontal)))
+            self.tree.setColumnWidth(column, min(max(widest, header) + padding, MAX_COLUMN))
+        self.tree.setColumnWidth(Columns.ACTION, padding + max(
+            metrics.horizontalAdvance(text()) for text in ACTION_TEXTS.values()))
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
