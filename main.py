@@ -35,6 +35,9 @@ LETTERS_EPILOG = """kinds and who gets one with --all:
                    14 days after the debt notice was sent (others are listed as skipped)
   statement        clients whose balance is not zero (debt or credit), last 12 months
   paid-in-full     clients who owe nothing, paid in the last 30 days, not yet thanked
+  deposit-request  clients with a deposit requested and not yet received
+  terms-confirmation
+                   clients with a deposit awaited who have no terms confirmation since
 Every letter is archived next to the database (letters/) and logged on the client."""
 
 

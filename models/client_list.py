@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from models.clients import CLIENT_STATUSES
 from models.db import database
+from models.dunning import OPEN_AS_OF
 from models.text import search_key
 
 CLIENT_SORT_SQL = {
@@ -110,46 +111,53 @@ class ClientSummary:
 
 
 # Same open-amount rule as models.aging (allocations applied by D and not reversed by D,
-# invoices issued by D and not cancelled by D); aging's buckets are not needed here, only
-# open, overdue and the oldest overdue due date, so one pass gives all three. For every
-# client NOT INDEXED walks the tables in storage order (2-3x faster than through the
-# client index); for one client the indexes find its few rows.
-_APPLIED_ALL = """
-    SELECT invoice_id, SUM(amount_agorot) AS paid
-    FROM allocation NOT INDEXED
-    WHERE applied_date <= :d AND (reversed_date IS NULL OR reversed_date > :d)
-    GROUP BY invoice_id"""
-_APPLIED_ONE = """
-    SELECT a.invoice_id, SUM(a.amount_agorot) AS paid
-    FROM allocation a JOIN invoice i ON i.id = a.invoice_id
-    WHERE i.client_id = :client AND a.applied_date <= :d
-      AND (a.reversed_date IS NULL OR a.reversed_date > :d)
-    GROUP BY a.invoice_id"""
-_SUMMARY_SQL = """
-WITH applied AS MATERIALIZED ({applied}),
-inv AS MATERIALIZED (
-    SELECT i.client_id, i.currency, i.due_date,
-           i.amount_agorot - COALESCE(ap.paid, 0) AS open_agorot,
-           COALESCE(ap.paid, 0) AS paid
-    FROM invoice i {hint} LEFT JOIN applied ap ON ap.invoice_id = i.id
-    WHERE i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
-      {client_filter})
-SELECT client_id, currency, SUM(open_agorot),
-       SUM(CASE WHEN due_date < :d THEN open_agorot ELSE 0 END),
-       MIN(CASE WHEN due_date < :d AND open_agorot > 0 THEN due_date END),
-       SUM(paid)
-FROM inv GROUP BY client_id, currency
+# invoices issued by D and not cancelled by D), computed aging's way: what was invoiced
+# is summed straight from the covering index invoice_client_currency, and open, overdue
+# and the oldest overdue due date only over the invoices that can be open as of D (the
+# partial index invoice_unpaid plus those changed after D: migration 0005, OPEN_AS_OF).
+# What was paid follows: invoiced - open.
+_COUNTED = "i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)"
+_OPEN_PART = f"""
+        SELECT i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot
+        FROM invoice i {{unpaid_index}}
+        WHERE i.paid_agorot <> i.amount_agorot AND {_COUNTED} {{client_filter}}
+        UNION ALL
+        SELECT i.client_id, i.currency, i.due_date, {OPEN_AS_OF}
+        FROM invoice i {{changed_index}}
+        WHERE i.paid_changed_date > :d AND NOT (i.paid_agorot <> i.amount_agorot)
+          AND {_COUNTED} {{client_filter}}"""
+_SUMMARY_SQL = f"""
+SELECT client_id, currency, SUM(invoiced), SUM(open_agorot), SUM(overdue), MIN(oldest) FROM (
+    SELECT i.client_id, i.currency, SUM(i.amount_agorot) AS invoiced, 0 AS open_agorot,
+           0 AS overdue, NULL AS oldest
+    FROM invoice i INDEXED BY invoice_client_currency
+    WHERE {_COUNTED} {{client_filter}}
+    GROUP BY i.client_id, i.currency
+    UNION ALL
+    SELECT client_id, currency, 0, SUM(open_agorot),
+           SUM(CASE WHEN due_date < :d THEN open_agorot ELSE 0 END),
+           MIN(CASE WHEN due_date < :d AND open_agorot > 0 THEN due_date END)
+    FROM ({_OPEN_PART})
+    WHERE open_agorot <> 0
+    GROUP BY client_id, currency)
+GROUP BY client_id, currency
 """
 
 # Money received by D (a post-dated check counts from its own date; a bounced one stops
 # counting when it bounced) and credit notes: what is not allocated is credit on account.
+# Each source is summed on its own covering index, already in (client, currency) order,
+# so only the sums meet in the outer GROUP BY (as models.aging does): sorting 1.5 million
+# payment rows instead took a second.
 _RECEIVED_SQL = """
 SELECT client_id, currency, SUM(amount) FROM (
-    SELECT client_id, currency, amount_agorot AS amount FROM payment
+    SELECT client_id, currency, SUM(amount_agorot) AS amount FROM payment
     WHERE (CASE WHEN check_date > date THEN check_date ELSE date END) <= :d
       AND (bounced_date IS NULL OR bounced_date > :d) {client_filter}
+    GROUP BY client_id, currency
     UNION ALL
-    SELECT client_id, currency, amount_agorot FROM credit_note WHERE date <= :d {client_filter})
+    SELECT client_id, currency, SUM(amount_agorot) FROM credit_note
+    WHERE date <= :d {client_filter}
+    GROUP BY client_id, currency)
 GROUP BY client_id, currency
 """
 
@@ -158,18 +166,19 @@ def client_summaries(as_of: dt.date, client_id: int | None = None) -> dict[int, 
     """Open balance, overdue amount and oldest overdue days of every client (or one) as of
     `as_of`, in two statements. Clients with nothing open and no credit are left out."""
     params = {"d": as_of.isoformat()}
-    summary_sql = _SUMMARY_SQL.format(applied=_APPLIED_ALL, hint="NOT INDEXED", client_filter="")
+    hints = {"client_filter": "", "unpaid_index": "INDEXED BY invoice_unpaid",
+             "changed_index": "INDEXED BY invoice_paid_changed"}
     received_filter = ""
     if client_id is not None:
         params["client"] = client_id
-        summary_sql = _SUMMARY_SQL.format(applied=_APPLIED_ONE, hint="",
-                                          client_filter="AND i.client_id = :client")
+        hints = {"client_filter": "AND i.client_id = :client", "unpaid_index": "",
+                 "changed_index": ""}
         received_filter = "AND client_id = :client"
     conn = database.obj.connection()
     summaries: dict[int, ClientSummary] = {}
     paid: dict[tuple[int, str], int] = {}
-    for cid, currency, open_agorot, overdue, oldest, paid_agorot in conn.execute(
-            summary_sql, params):
+    for cid, currency, invoiced, open_agorot, overdue, oldest in conn.execute(
+            _SUMMARY_SQL.format(**hints), params):
         summary = summaries.setdefault(cid, ClientSummary(cid))
         if open_agorot:
             summary.open_agorot[currency] = open_agorot
@@ -180,7 +189,7 @@ def client_summaries(as_of: dt.date, client_id: int | None = None) -> dict[int, 
             if summary.oldest_due_date is None or oldest_date < summary.oldest_due_date:
                 summary.oldest_due_date = oldest_date
                 summary.oldest_overdue_days = (as_of - oldest_date).days
-        paid[cid, currency] = paid_agorot
+        paid[cid, currency] = invoiced - open_agorot
     for cid, currency, received in conn.execute(
             _RECEIVED_SQL.format(client_filter=received_filter), params):
         credit = received - paid.get((cid, currency), 0)
@@ -245,10 +254,9 @@ def invoice_line(row: tuple, as_of: dt.date) -> InvoiceLine:
                        _date(cancelled), description)
 
 
+# paid_agorot: the allocations not reversed, kept on the row by migration 0005's triggers.
 INVOICE_LINE_COLUMNS = """i.id, i.number, i.kind, i.issue_date, i.due_date, i.amount_agorot,
-    i.currency, COALESCE((SELECT SUM(a.amount_agorot) FROM allocation a
-                          WHERE a.invoice_id = i.id AND a.reversed_date IS NULL), 0),
-    i.is_disputed, i.cancelled_date, i.description"""
+    i.currency, i.paid_agorot, i.is_disputed, i.cancelled_date, i.description"""
 
 
 def client_invoices(client_id: int, as_of: dt.date) -> list[InvoiceLine]:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from typing import Callable, Iterable
 
 from models.client_status import STATUSES_WITHOUT_DUNNING
@@ -234,43 +234,72 @@ class OpenDue:
     held_agorot: int = 0  # post-dated checks in hand that will pay it on their date
 
 
-# One pass over the invoices in rowid order; each one's counted allocations come from the
-# covering index allocation_open (migration 0004), in the same order. The unary `+` keeps
-# SQLite from walking the date indexes instead, which fetches a million rows at random.
+# Only invoices that can be open as of :d are read (columns kept by migration 0005): those
+# not paid in full today, straight from the covering partial index invoice_unpaid, and
+# those whose allocations changed after :d (few, unless :d is long ago). When nothing
+# changed after :d the open amount is amount - paid; otherwise it is summed as of :d
+# from the covering index allocation_open, by the DESIGN rule.
 # Checks in hand are found from the few post-dated payments (CROSS JOIN starts there).
-_OPEN_DUE_SQL = """
+OPEN_AS_OF = """CASE WHEN i.paid_changed_date > :d THEN i.amount_agorot - (
+            SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a
+            WHERE a.invoice_id = i.id AND a.applied_date <= :d
+              AND (a.reversed_date IS NULL OR a.reversed_date > :d))
+        ELSE i.amount_agorot - i.paid_agorot END"""
+_COLUMNS = f"""i.id, i.number, i.client_id, i.currency, i.issue_date, i.due_date,
+           {OPEN_AS_OF} AS open_agorot, i.is_disputed"""
+_COUNTED = """i.issue_date <= :d AND i.due_date <= :last
+      AND (i.cancelled_date IS NULL OR i.cancelled_date > :d) {client_filter}"""
+_OPEN_DUE_SQL = f"""
 WITH held AS MATERIALIZED (
     SELECT a.invoice_id, SUM(a.amount_agorot) AS held
     FROM payment p CROSS JOIN allocation a ON a.payment_id = p.id
     WHERE p.check_date IS NOT NULL AND p.check_date > :d AND p.date <= :d
-      AND a.reversed_date IS NULL
+      AND a.reversed_date IS NULL {{held_filter}}
     GROUP BY a.invoice_id),
 open AS (
-    SELECT i.*, i.amount_agorot - (
-        SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a
-        WHERE a.invoice_id = i.id AND a.applied_date <= :d
-          AND (a.reversed_date IS NULL OR a.reversed_date > :d)) AS open_agorot
-    FROM invoice i
-    WHERE +i.due_date <= :last AND +i.issue_date <= :d
-      AND (i.cancelled_date IS NULL OR i.cancelled_date > :d) {client_filter})
-SELECT o.id, o.number, o.client_id, c.name, c.kind, c.status, o.currency, o.issue_date,
-       o.due_date, o.open_agorot, o.is_disputed, COALESCE(h.held, 0)
-FROM open o JOIN client c ON c.id = o.client_id
-LEFT JOIN held h ON h.invoice_id = o.id
+    SELECT {_COLUMNS} FROM invoice i {{unpaid_index}}
+    WHERE i.paid_agorot <> i.amount_agorot AND {_COUNTED}
+    UNION ALL
+    SELECT {_COLUMNS} FROM invoice i {{changed_index}}
+    WHERE i.paid_changed_date > :d AND NOT (i.paid_agorot <> i.amount_agorot) AND {_COUNTED})
+SELECT o.id, o.number, o.client_id, o.currency, o.issue_date, o.due_date, o.open_agorot,
+       o.is_disputed, COALESCE(h.held, 0)
+FROM open o LEFT JOIN held h ON h.invoice_id = o.id
 WHERE o.open_agorot > 0
 """
+# The clients' own columns are read once and shared by their invoices' rows: on a big
+# book that is 20,000 rows instead of 130,000 lookups, and one string per name.
+_CLIENTS_SQL = "SELECT id, name, kind, status FROM client {where}"
 
 
 def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
                          client_id: int | None = None) -> list[OpenDue]:
     params = {"d": as_of.isoformat(), "last": last_due.isoformat()}
-    client_filter = ""
+    hints = {"client_filter": "", "held_filter": "", "unpaid_index": "INDEXED BY invoice_unpaid",
+             "changed_index": "INDEXED BY invoice_paid_changed"}
     if client_id is not None:
-        client_filter, params["client"] = "AND i.client_id = :client", client_id
-    rows = database.obj.connection().execute(_OPEN_DUE_SQL.format(client_filter=client_filter),
-                                             params)
-    return [OpenDue(r[0], r[1], r[2], r[3], r[4], r[5], r[6], dt.date.fromisoformat(r[7]),
-                    dt.date.fromisoformat(r[8]), r[9], bool(r[10]), r[11]) for r in rows]
+        # One client: its invoices by the client index (the held checks by its payments).
+        params["client"] = client_id
+        hints = {"client_filter": "AND i.client_id = :client",
+                 "held_filter": "AND p.client_id = :client",
+                 "unpaid_index": "", "changed_index": ""}
+    conn = database.obj.connection()
+    clients = {row[0]: row[1:] for row in conn.execute(
+        _CLIENTS_SQL.format(where="WHERE id = :client" if client_id is not None else ""),
+        params)}
+    dates = _DateCache()
+    return [OpenDue(inv_id, number, cid, *clients[cid], currency, dates[issue], dates[due],
+                    open_agorot, bool(disputed), held)
+            for inv_id, number, cid, currency, issue, due, open_agorot, disputed, held
+            in conn.execute(_OPEN_DUE_SQL.format(**hints), params)]
+
+
+class _DateCache(dict):
+    """ISO text -> date, each distinct day parsed once (a big book has few thousand)."""
+
+    def __missing__(self, text: str) -> dt.date:
+        day = self[text] = dt.date.fromisoformat(text)
+        return day
 
 
 # ---- what was done -------------------------------------------------------------------
@@ -343,6 +372,14 @@ class InvoiceDunning:
     @property
     def days_overdue(self) -> int:
         return (self.as_of - self.invoice.due_date).days
+
+    def for_invoice(self, invoice: OpenDue) -> "InvoiceDunning":
+        """The same walk for another invoice with the same due date and log: a copy made
+        without dataclasses.replace, which costs ~15 µs a call (90,000 calls on Today)."""
+        copy = object.__new__(InvoiceDunning)
+        copy.__dict__.update(self.__dict__)
+        copy.invoice, copy.done = invoice, list(self.done)
+        return copy
 
     @property
     def is_notice_late(self) -> bool:
@@ -441,7 +478,7 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
             walked = walks[key] = walk_plan(
                 inv, plans["person" if inv.client_kind == "person" else "company"],
                 client_done or {}, as_of, rules, gate_days)
-        step = replace(walked, invoice=inv, done=list(walked.done))
+        step = walked.for_invoice(inv)
         if step.level is None:
             result.append(step)
             continue

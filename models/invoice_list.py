@@ -11,24 +11,29 @@ from models.db import database
 from models.text import document_number_key, search_key
 
 INVOICE_STATES = ("all", "open", "overdue", "disputed", "paid", "cancelled")
-_PAID = ("COALESCE((SELECT SUM(a.amount_agorot) FROM allocation a "
-         "WHERE a.invoice_id = i.id AND a.reversed_date IS NULL), 0)")
+# What is paid on an invoice today (allocations not reversed), kept on the row by the
+# triggers of migration 0005: the state filters and the "open" sort read it without
+# summing allocations per row (the "open" filter took 8 s on a million invoices); the
+# `paid_agorot <> amount_agorot` term lets SQLite read the open ones from the partial
+# index invoice_unpaid instead of every invoice.
+_UNPAID = "i.paid_agorot <> i.amount_agorot AND i.amount_agorot > i.paid_agorot"
 INVOICE_SORT_SQL = {
     "number": "i.number_key",
     "client": "c.search_key",
     "issue_date": "i.issue_date",
     "due_date": "i.due_date",
     "amount": "i.amount_agorot",
-    "open": f"(CASE WHEN i.cancelled_date IS NULL THEN i.amount_agorot - {_PAID} ELSE 0 END)",
+    "open": "(CASE WHEN i.cancelled_date IS NULL THEN i.amount_agorot - i.paid_agorot ELSE 0 END)",
 }
 _STATE_SQL = {
     "all": "",
-    "open": f"i.cancelled_date IS NULL AND i.amount_agorot > {_PAID}",
-    "overdue": f"i.cancelled_date IS NULL AND i.due_date < :d AND i.amount_agorot > {_PAID}",
+    "open": f"i.cancelled_date IS NULL AND {_UNPAID}",
+    "overdue": f"i.cancelled_date IS NULL AND i.due_date < :d AND {_UNPAID}",
     "disputed": "i.cancelled_date IS NULL AND i.is_disputed",
-    "paid": f"i.cancelled_date IS NULL AND i.amount_agorot <= {_PAID}",
+    "paid": "i.cancelled_date IS NULL AND i.amount_agorot <= i.paid_agorot",
     "cancelled": "i.cancelled_date IS NOT NULL",
 }
+_UNPAID_STATES = ("open", "overdue")
 
 
 def invoice_ids(as_of: dt.date, *, search: str = "", client_id: int | None = None,
@@ -54,7 +59,9 @@ def invoice_ids(as_of: dt.date, *, search: str = "", client_id: int | None = Non
     # The client join is needed only to search or sort by the client's name.
     join = "JOIN client c ON c.id = i.client_id" if (key or sort == "client") else ""
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql = (f"SELECT i.id FROM invoice i {join}{where} "
+    # Left alone, SQLite walks the issue-date index to skip the sort: a million lookups.
+    hint = "INDEXED BY invoice_unpaid" if state in _UNPAID_STATES and client_id is None else ""
+    sql = (f"SELECT i.id FROM invoice i {hint} {join}{where} "
            f"ORDER BY {column} {direction}, i.id {direction}")
     return [row[0] for row in database.obj.connection().execute(sql, params)]
 

@@ -45,6 +45,8 @@ LETTER_KINDS = {
     "final-warning": "התראה לפני נקיטת הליכים",
     "statement": "דף חשבון",
     "paid-in-full": "אישור על סילוק החוב",
+    "deposit-request": "בקשת מקדמה",
+    "terms-confirmation": "אישור תנאי תשלום",
 }
 # Kinds that are a collection step: toward a private person they wait for the debt notice.
 COLLECTION_KINDS = ("reminder", "second-reminder", "final-warning")

@@ -297,8 +297,12 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
                    method: str = "transfer", reference: str | None = None,
                    invoice_ids: Iterable[int] | None = None, check_number: str = "",
                    check_bank: str = "", check_branch: str = "",
-                   check_date: dt.date | None = None, notes: str = "") -> Payment:
-    """Record a payment and allocate it: to the invoices it names, or by the DESIGN rule."""
+                   check_date: dt.date | None = None, notes: str = "",
+                   allocate: bool = True) -> Payment:
+    """Record a payment and allocate it: to the invoices it names, or by the DESIGN rule.
+
+    allocate=False keeps it all as credit on account (a deposit for a job not yet
+    invoiced: models.deposits applies it to that job's invoice later)."""
     if method not in PAYMENT_METHODS:
         raise ValidationError(f"אמצעי תשלום לא מוכר: {method}.", field="method")
     amount_agorot = parse_amount(amount)
@@ -316,6 +320,8 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
             check_bank=clean_text(check_bank), check_branch=clean_text(check_branch),
             check_date=check_date if method == "check" else None, notes=clean_text(notes),
             created_at=_now())
+        if not allocate:
+            return payment
         targets = (_named_invoices(client, currency, invoice_ids) if invoice_ids
                    else open_invoices(client.id, currency))
         _allocate(targets, amount_agorot, payment.effective_date, keep_order=bool(invoice_ids),

@@ -12,7 +12,10 @@ Who gets a letter in an `--all` run (`select_clients`):
   the others are skipped and listed;
 - statement: clients whose balance as of the date is not zero (debt or credit);
 - paid-in-full: clients who owe nothing and hold no credit, paid something in the last
-  30 days (a setting), and have had no paid-in-full letter since that payment.
+  30 days (a setting), and have had no paid-in-full letter since that payment;
+- deposit-request: clients with a deposit requested and not received by the date;
+- terms-confirmation: those clients again, unless they got a terms confirmation on or
+  after their earliest awaited request (a new job starts: its terms are confirmed once).
 
 Each run writes ONE PDF into the archive folder (`<database folder>/letters/`), named
 from the date, the kind and — for a single letter — the client's sanitised name; `out`
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Callable
 
 from models.clients import Client
+from models.deposits import deposits_due
 from models.errors import GviaError, ValidationError
 from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archive_dir,
                             debt_notice_gate, load_letter_settings, record_letters,
@@ -72,6 +76,8 @@ def check_kind(kind: str) -> str:
 def select_clients(kind: str, as_of: dt.date) -> list[int]:
     """The clients an `--all` run writes to (see the module docstring)."""
     check_kind(kind)
+    if kind in ("deposit-request", "terms-confirmation"):
+        return _deposit_clients(kind, as_of)
     if kind in ("statement", "paid-in-full"):
         balances = letter_data.balances(as_of)
         if kind == "statement":
@@ -93,6 +99,18 @@ def select_clients(kind: str, as_of: dt.date) -> list[int]:
                       if kinds.get(cid) == "person"
                       and notified.get(cid, dt.date.min) < latest_due)
     return sorted(overdue)
+
+
+def _deposit_clients(kind: str, as_of: dt.date) -> list[int]:
+    first_request: dict[int, dt.date] = {}
+    for due in deposits_due(as_of):
+        first_request[due.client_id] = min(first_request.get(due.client_id, dt.date.max),
+                                           due.requested_date)
+    if kind == "deposit-request":
+        return sorted(first_request)
+    confirmed = letter_data.latest_letters("terms-confirmation", as_of)
+    return sorted(cid for cid, first in first_request.items()
+                  if confirmed.get(cid, dt.date.min) < first)
 
 
 def _archive_name(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> Path:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models.db import database
+from models.deposits import DepositLine, open_deposit_lines
 from models.payments import PAYMENT_METHODS
 
 _CHUNK = 500  # SQLite host-parameter limit is far above; keeps statements small
@@ -54,6 +55,8 @@ class ClientLetterData:
     # currency -> movements dated by D (the statement splits them at its period start)
     movements: dict[str, list[StatementEntry]] = field(default_factory=dict)
     last_payment_date: dt.date | None = None
+    terms: str = ""  # the client's own payment terms ('' : the business default)
+    deposits: list[DepositLine] = field(default_factory=list)  # awaited as of D
 
     @property
     def overdue(self) -> list[InvoiceLine]:
@@ -127,10 +130,11 @@ def load_letter_data(client_ids: list[int], as_of: dt.date) -> dict[int, ClientL
     d = as_of.isoformat()
     for ids in _chunks(list(dict.fromkeys(client_ids))):
         marks = ",".join("?" * len(ids))
-        for cid, name, kind, address, city, zip_ in conn.execute(
-                f"SELECT id, name, kind, address, city, zip FROM client WHERE id IN ({marks})",
-                ids):
-            result[cid] = ClientLetterData(cid, name, kind == "person", address, city, zip_)
+        for cid, name, kind, address, city, zip_, terms in conn.execute(
+                f"SELECT id, name, kind, address, city, zip, terms FROM client "
+                f"WHERE id IN ({marks})", ids):
+            result[cid] = ClientLetterData(cid, name, kind == "person", address, city, zip_,
+                                           terms=terms or "")
         for cid, name in conn.execute(
                 f"SELECT client_id, name FROM contact_person WHERE client_id IN ({marks}) "
                 "ORDER BY id DESC", ids):
@@ -150,6 +154,8 @@ def load_letter_data(client_ids: list[int], as_of: dt.date) -> dict[int, ClientL
             data.movements.setdefault(currency, []).append(_entry(kind, date, label, extra, amount))
             if kind == "payment":
                 data.last_payment_date = max(filter(None, (data.last_payment_date, date)))
+        for cid, lines in open_deposit_lines(ids, as_of).items():
+            result[cid].deposits = lines
     return result
 
 

@@ -3,7 +3,7 @@ template, the words and tables of one letter — pure, no PDF, no database.
 
 Public API:
     compose(kind, data, profile, settings, template, as_of, letter_date=None) -> LetterContent
-    LetterContent, Paragraph, Table, InfoBox              what reports.pdf draws
+    LetterContent, Paragraph, Table, InfoBox, SignatureForm   what reports.pdf draws
     NothingToSend                                         a ValidationError: no letter for this client
 
 All text stays in logical order here; reports.pdf shapes it (reports.hebrew).
@@ -19,6 +19,8 @@ from models.errors import ValidationError
 from models.holidays import deadline_date as compute_deadline, hebrew_date
 from models.letters import LETTER_KINDS, LetterSettings
 from models.money import format_money as babel_money
+from models.prevention import explain_terms
+from models.terms import due_date as terms_due_date
 from models.settings import BUSINESS_TYPES, BusinessProfile
 from reports.letter_data import ClientLetterData, InvoiceLine
 from reports.templates import fill
@@ -73,7 +75,15 @@ class InfoBox:
     lines: list[str]
 
 
-Block = Paragraph | Table | InfoBox
+@dataclass(frozen=True)
+class SignatureForm:
+    """What the recipient fills in, signs and returns; printed after the sender's signature."""
+    title: str
+    statement: str
+    fields: list[str]
+
+
+Block = Paragraph | Table | InfoBox | SignatureForm
 
 
 @dataclass
@@ -199,7 +209,68 @@ def _costs_sentence(settings: LetterSettings) -> str:
             f"{format_money(settings.collection_costs_agorot)}.")
 
 
+DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]
+DEPOSIT_WIDTHS = [2.4, 1.0, 1.0, 1.2, 1.2]
+CLIENT_SIGNATURE_FIELDS = ["שם מלא", "תפקיד", "מספר ח.פ. / ת.ז.", "תאריך", "חתימה"]
+
+
+def deposit_tables(data: ClientLetterData) -> list[Table]:
+    """The awaited deposits, one table per currency, with their total."""
+    tables = []
+    for currency in sorted({d.currency for d in data.deposits}, key=lambda c: (c != "ILS", c)):
+        lines = [d for d in data.deposits if d.currency == currency]
+        rows = [[d.description, format_date(d.requested_date), format_date(d.due_date),
+                 format_money(d.job_amount_agorot, currency) if d.job_amount_agorot else "—",
+                 format_money(d.amount_agorot, currency)] for d in lines]
+        total = sum(d.amount_agorot for d in lines)
+        tables.append(Table(DEPOSIT_COLUMNS, DEPOSIT_WIDTHS, rows,
+                            ["סה\"כ", "", "", "", format_money(total, currency)]))
+    return tables
+
+
+def _deposit_totals(data: ClientLetterData) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for d in data.deposits:
+        totals[d.currency] = totals.get(d.currency, 0) + d.amount_agorot
+    return totals
+
+
+def client_terms(data: ClientLetterData, profile: BusinessProfile) -> str:
+    return data.terms or profile.default_terms
+
+
+def _late_payment_sentence(settings: LetterSettings) -> str:
+    parts = []
+    rate = settings.interest_rate
+    if rate:
+        parts.append(f"על סכום שלא ישולם במועד תחול ריבית חוזית בשיעור "
+                     f"{rate.normalize():f}% לשנה (ריבית פשוטה, לפי מספר הימים בפועל חלקי 365), "
+                     "מהיום שאחרי מועד התשלום ועד התשלום בפועל")
+    if settings.collection_costs_agorot > 0:
+        parts.append(f"בגבייה של חוב שפיגר ייגבו גם דמי גבייה קבועים בסך "
+                     f"{format_money(settings.collection_costs_agorot)}")
+    return "; ".join(parts) + "." if parts else ""
+
+
+def terms_box(data: ClientLetterData, profile: BusinessProfile, settings: LetterSettings,
+              letter_date: dt.date) -> InfoBox:
+    terms = client_terms(data, profile)
+    example = terms_due_date(letter_date, terms, eom_reading=profile.eom_reading)
+    lines = [explain_terms(terms),
+             f"לדוגמה: חשבון שיוצא ב-{format_date(letter_date)} ישולם עד {format_date(example)}."]
+    if data.deposits:
+        lines.append(f"מקדמה לפני תחילת העבודה: {_join_money(_deposit_totals(data))}, "
+                     f"עד {format_date(min(d.due_date for d in data.deposits))}.")
+    late = _late_payment_sentence(settings)
+    if late:
+        lines.append(late)
+    return InfoBox("תנאי התשלום המוסכמים", lines)
+
+
 def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
+    if kind == "deposit-request" and not data.deposits:
+        raise NothingToSend(f"ללקוח '{data.name}' אין נכון ל-{format_date(as_of)} מקדמה "
+                            "שהתבקשה וטרם התקבלה; לא הופק מכתב.")
     if kind in ("debt-notice", "reminder", "second-reminder", "final-warning") and not data.overdue:
         raise NothingToSend(f"ללקוח '{data.name}' אין נכון ל-{format_date(as_of)} חשבונות "
                             "שמועד תשלומם עבר (שאינם במחלוקת); לא הופק מכתב.")
@@ -250,6 +321,11 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
         "opening_balance": _join_money(opening),
         "closing_balance": _join_money(ils_balance),
         "last_payment_date": format_date(data.last_payment_date) if data.last_payment_date else "—",
+        "client_terms": client_terms(data, profile),
+        "deposit_total": _join_money(_deposit_totals(data)),
+        "deposit_due_date": (format_date(min(d.due_date for d in data.deposits))
+                             if data.deposits else "—"),
+        "late_payment_terms": _late_payment_sentence(settings),
     }
     filled = fill(template, values)
     blocks: list[Block] = []
@@ -264,10 +340,21 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
             box = payment_box(profile)
             if box:
                 blocks.append(box)
+        elif text == "deposit_table":
+            blocks.extend(deposit_tables(data))
+        elif text == "terms_box":
+            blocks.append(terms_box(data, profile, settings, letter_date))
+        elif text == "client_signature":
+            blocks.append(SignatureForm(
+                "אישור הלקוח", "קראתי את תנאי התשלום שבמכתב זה ואני מסכים/ה להם.",
+                CLIENT_SIGNATURE_FIELDS))
     date_lines = [f"תאריך: {format_date(letter_date)}"]
     if settings.show_hebrew_date:
         date_lines.append(hebrew_date(letter_date))
-    totals = _money_total(overdue if kind != "statement" else data.invoices)
+    if kind in ("deposit-request", "terms-confirmation"):
+        totals = _deposit_totals(data)
+    else:
+        totals = _money_total(overdue if kind != "statement" else data.invoices)
     currency = "ILS" if "ILS" in totals or not totals else sorted(totals)[0]
     signer = [settings.signer_name, settings.signer_title, profile.name]
     return LetterContent(

@@ -41,7 +41,7 @@ from models.letters import LetterSettings
 from models.settings import BUSINESS_TYPES, BusinessProfile
 from reports.fonts import printable, register_fonts
 from reports.hebrew import text_width, visual, wrap
-from reports.letters import InfoBox, LetterContent, Paragraph, Table
+from reports.letters import InfoBox, LetterContent, Paragraph, SignatureForm, Table
 
 PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
@@ -271,6 +271,32 @@ class _Layout:
                 self.text(line, right, self.y - BODY_SIZE, font, BODY_SIZE)
                 self.y -= BODY_LEADING
 
+    def signature_form(self, block: SignatureForm) -> None:
+        """Title, statement, then labelled lines to fill in, two to a row (right first)."""
+        row_h = 12 * mm
+        rows = (len(block.fields) + 1) // 2
+        height = 8 * mm + BODY_LEADING * 3 + rows * row_h
+        self.need(height)
+        right = PAGE_W - MARGIN
+        self.y -= 5 * mm
+        self.pages[-1].ops.append(("line", MARGIN, self.y, right, self.y, 0.3))
+        self.y -= 3 * mm
+        self.text(visual(block.title), right, self.y - BODY_SIZE, self.bold, BODY_SIZE)
+        self.y -= BODY_LEADING
+        for line in _shape(block.statement, self.regular, BODY_SIZE, CONTENT_W, 2):
+            self.text(line, right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
+            self.y -= BODY_LEADING
+        column = CONTENT_W / 2
+        for index, name in enumerate(block.fields):
+            if index % 2 == 0:
+                self.y -= row_h
+            col_right = right - (index % 2) * column
+            label = visual(f"{name}:")
+            self.text(label, col_right, self.y, self.regular, BODY_SIZE)
+            line_right = col_right - text_width(label, self.regular, BODY_SIZE) - 2 * mm
+            self.pages[-1].ops.append(("line", col_right - column + 6 * mm, self.y - 1,
+                                       line_right, self.y - 1, 0.5))
+
     def build(self) -> list[_Page]:
         self.new_page()
         self.letterhead()
@@ -285,6 +311,9 @@ class _Layout:
             elif isinstance(block, InfoBox):
                 self.info_box(block)
         self.signature()
+        for block in self.c.blocks:  # the recipient signs below the sender
+            if isinstance(block, SignatureForm):
+                self.signature_form(block)
         return self.pages
 
 

@@ -55,11 +55,18 @@ PLACEHOLDERS = {
     "opening_balance": "יתרת פתיחה",
     "closing_balance": "יתרת סגירה",
     "last_payment_date": "תאריך התשלום האחרון",
+    "client_terms": "תנאי התשלום של הלקוח",
+    "deposit_total": "סך המקדמות המבוקשות",
+    "deposit_due_date": "המועד לתשלום המקדמה",
+    "late_payment_terms": "ריבית ודמי גבייה על איחור (ריק אם לא הוגדרו)",
 }
 BLOCKS = {
     "invoice_table": "טבלת החשבונות הפתוחים",
     "statement_table": "טבלת התנועות של דף החשבון",
     "payment_instructions": "פרטי התשלום (בנק, ביט)",
+    "deposit_table": "טבלת המקדמות המבוקשות",
+    "terms_box": "תיבת תנאי התשלום המוסכמים",
+    "client_signature": "שורות לחתימת הלקוח (מודפסות אחרי החתימה שלך)",
 }
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 

@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
                                                self.log_contact)
         self.change_status_action = self._action(collection_menu, _("Change status…"), None,
                                                  self.change_status)
+        self._action(collection_menu, _("Export the whole contact log…"), None,
+                     self.export_contact_log)
         if any(s.key == "settings" for s in self.screens):
             collection_menu.addSeparator()
             self._action(collection_menu, _("Dunning plan…"), None, self.edit_dunning_plan)
@@ -176,6 +178,27 @@ class MainWindow(QMainWindow):
         from ui.collection.status_dialog import StatusDialog
 
         StatusDialog.ask(self, client_id=self._selected_client_id())
+
+    def export_contact_log(self, path: str | None = None) -> None:
+        """Every client's log in one CSV (UTF-8 with BOM, formulas neutralised)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from models.contact_log import log_csv_text
+        from ui.widgets import dialogs
+
+        if path is None:
+            path, _chosen = QFileDialog.getSaveFileName(
+                self, _("Export the contact log"), "contact-log.csv", _("CSV files (*.csv)"))
+        if not path:
+            return
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                out.write(log_csv_text())
+        except OSError as exc:
+            dialogs.show_error(self, _("The file could not be written: {error}").format(
+                error=exc.strerror or exc))
+            return
+        self.statusBar().showMessage(_("The contact log was exported."), 4000)
 
     def edit_dunning_plan(self) -> None:
         self.go_to("settings").show_dunning_plan()

@@ -78,6 +78,15 @@ def test_logging_a_contact_keeps_every_field_and_copies_attachments(qtbot, clien
     assert attachment.original_name == "סיכום שיחה.txt"
     assert Promise.select().count() == 0  # no promise box ticked, no promise
 
+    widget = timeline_widget(qtbot, client.id)
+    assert widget.select("log", entry.id)
+    details = widget.detail.toPlainText()
+    assert "ערעור על הסכום או על האיכות" in details and "מי מאשר תשלומים?" in details
+    opened = []
+    widget.open_file = opened.append
+    widget.open_attachment()
+    assert opened == [attachment.path()]
+
 
 def test_mistakes_are_explained_next_to_the_field(qtbot, client):
     dialog = log_dialog(qtbot, client_id=client.id)
@@ -288,4 +297,18 @@ def test_main_window_opens_on_today_with_collection_actions(qtbot, db, client):
     window.edit_dunning_plan()
     settings = window.view("settings")
     assert settings.tabs.currentWidget() is settings.dunning_page
+    wait_for_all()
+
+
+def test_the_whole_log_is_exported_from_the_menu(qtbot, db, client, tmp_path):
+    other = services.add_client(name="Acme Ltd.", kind="company")
+    log_contact(client.id, dt.datetime(2026, 11, 1, 9, 0), "phone", summary="ראשונה")
+    log_contact(other.id, dt.datetime(2026, 11, 2, 9, 0), "email", summary="@second")
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    out = tmp_path / "all.csv"
+    window.export_contact_log(str(out))
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("entry_id,client_id,client,")
+    assert len(lines) == 3 and "ראשונה" in lines[1] and "'@second" in lines[2]
     wait_for_all()

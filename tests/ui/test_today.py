@@ -41,7 +41,8 @@ def isolated(tmp_path, monkeypatch, qapp):
 @pytest.fixture
 def book(db, client):
     """כהן ובניו (business, שוטף+30) owes INV-1, due 30/10: 23 days late, its reminder
-    (+7) is due. Beta's B-2 falls due on 26/11. Gamma paid with a check dated 20/11."""
+    (+7) is due. Beta's B-2 falls due on 26/11 and a follow-up on Beta was due on 20/11.
+    Gamma paid with a check dated 20/11."""
     services.add_invoice(client.id, "INV-1", D(2026, 9, 10), "1000")
     beta = services.add_client(name="בטא שיווק", kind="company")
     services.add_invoice(beta.id, "B-2", D(2026, 11, 1), "450", due_date=D(2026, 11, 26))
@@ -49,6 +50,8 @@ def book(db, client):
     services.add_invoice(gamma.id, "G-1", D(2026, 9, 1), "800", due_date=D(2026, 12, 20))
     services.record_payment(gamma.id, D(2026, 10, 5), "800", method="check",
                             check_number="5001", check_bank="לאומי", check_date=D(2026, 11, 20))
+    log_contact(beta.id, dt.datetime(2026, 11, 12, 9, 0), "email",
+                summary="לשאול אם החשבונית אושרה\nשלחנו עותק", follow_up_date=D(2026, 11, 20))
     return {"cohen": client, "beta": beta, "gamma": gamma}
 
 
@@ -154,6 +157,10 @@ def test_groups_and_totals(qtbot, book):
     assert soon.invoice_numbers == ["B-2"] and soon.date == D(2026, 11, 26)
     [check] = tasks(view, "checks")
     assert check.client_name == "Gamma Ltd." and "5001" in check.title
+    [follow_up] = tasks(view, "follow_ups")
+    assert follow_up.client_id == book["beta"].id and follow_up.action == "log"
+    details = view.model.index_of("follow_ups", 0, Columns.DETAILS).data()
+    assert details == "לשאול אם החשבונית אושרה"  # the first line of the entry
     assert "1,000.00" in view.totals.values["overdue"].text()
     assert "450.00" in view.totals.values["expected"].text()
     assert view.totals.values["actions"].text().strip("\u2066\u2069") == "1"
@@ -222,6 +229,20 @@ def test_a_change_elsewhere_refreshes_the_list(qtbot, book):
                              due_date=D(2026, 11, 24)),
         events.announce(events.INVOICES)))
     assert [t.invoice_numbers for t in tasks(view, "due_soon")] == [["B-3"], ["B-2"]]
+
+
+def test_a_very_long_group_lists_the_most_urgent_and_says_how_many(qtbot, book, monkeypatch):
+    from ui.today import today_model
+
+    services.add_invoice(book["beta"].id, "B-3", D(2026, 11, 2), "90", due_date=D(2026, 11, 24))
+    monkeypatch.setattr(today_model, "MAX_TASKS_SHOWN", 1)
+    view = open_today(qtbot)
+    group = view.model.group("due_soon")
+    assert [t.invoice_numbers for t in group.tasks] == [["B-3"]]  # due first, listed first
+    assert group.total == 2
+    row = [g.key for g in view.model.groups()].index("due_soon")
+    assert view.model.index(row, 0).data() == (
+        "מועד התשלום מתקרב — מתחילים מוקדם (2; מוצגות 1 הראשונות)")
 
 
 def test_trend_runs_right_to_left(qtbot, book):

@@ -151,8 +151,10 @@ def entry_html(item: TimelineItem, direction: str = "rtl") -> str:
         if text:
             parts.append(f"<p><b>{esc(title)}</b><br>{esc(text).replace(chr(10), '<br>')}</p>")
     if item.attachments:
-        links = "<br>".join(f"<a href='{esc(QUrl.fromLocalFile(str(database_folder() / p)).toString())}'>"
-                            f"{esc(Path(p).name)}</a>" for p in item.attachments)
+        urls = [QUrl.fromLocalFile(str(database_folder() / p)).toString()
+                for p in item.attachments]
+        links = "<br>".join(f"<a href='{esc(url)}'>{esc(Path(p).name)}</a>"
+                            for url, p in zip(urls, item.attachments))
         parts.append(f"<p><b>{esc(_('Attachments'))}</b><br>{links}</p>")
     parts.append("</div>")
     return "".join(parts)

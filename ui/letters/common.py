@@ -25,6 +25,8 @@ def kind_label(code: str) -> str:
         "final-warning": _("Final warning before legal proceedings"),
         "statement": _("Statement of account"),
         "paid-in-full": _("Paid-in-full confirmation"),
+        "deposit-request": _("Deposit request"),
+        "terms-confirmation": _("Payment terms confirmation"),
     }.get(code, code)
 
 

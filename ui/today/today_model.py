@@ -2,8 +2,9 @@
 tasks in them. Each task carries the one action that deals with it (produce the letter,
 log the call, record the payment, …); the view runs it on one click of the action cell.
 
-`build_groups(today)` turns models.today.TodayList into tasks (words from the interface,
-amounts and dates formatted for display); the model only shows them.
+`build_groups(today)` turns models.today.TodayList into tasks (words from the interface);
+a task formats its amounts and dates the first time a view asks for them — a big book
+lists thousands of tasks, of which a screen shows thirty.
 """
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ from ui.widgets.display import (AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, amounts_te
                                 date_text, ltr, money_text)
 
 TASK_ROLE = Qt.UserRole + 2  # the Task behind a row (None on a group row)
+
+
+# Nobody works through thousands of rows by hand (a batch of letters does that); a list
+# that long would also freeze the window while the tree lays it out.
+MAX_TASKS_SHOWN = 500
 
 
 class Columns(IntEnum):
@@ -50,7 +56,7 @@ class Task:
     client_id: int
     client_name: str
     title: str
-    amount: str
+    amounts: dict[str, int]         # agorot by currency (never added across currencies)
     date: dt.date | None
     details: str
     action: str                     # ACTION_TEXTS
@@ -64,12 +70,13 @@ class Task:
         return ACTION_TEXTS[self.action]()
 
     def texts(self) -> tuple[str, ...]:
-        """The display text of each column (Columns order), formatted once: a big book
-        lists thousands of tasks, and babel's money formatting is not free."""
+        """The display text of each column (Columns order), formatted once, when first
+        asked for (babel's money formatting is not free)."""
         cached = self.__dict__.get("_texts")
         if cached is None:
             cached = self.__dict__["_texts"] = (
-                self.title, auto_dir(self.client_name), self.amount, date_text(self.date),
+                self.title, auto_dir(self.client_name), amounts_text(self.amounts),
+                date_text(self.date),
                 self.details, self.action_text)
         return cached
 
@@ -78,7 +85,12 @@ class Task:
 class Group:
     key: str
     title: str
-    tasks: list[Task]
+    tasks: list[Task]   # the first MAX_TASKS_SHOWN, most urgent first
+    total: int = 0      # how many there are in all
+
+    @property
+    def hidden(self) -> int:
+        return max(self.total - len(self.tasks), 0)
 
 
 def group_titles() -> dict[str, str]:
@@ -108,7 +120,7 @@ def build_groups(today: TodayList) -> list[Group]:
         groups["due_soon"].append(Task(
             "due_soon", c.client_id, c.client_name,
             _("Invoice {number}").format(number=ltr(c.number)),
-            money_text(c.open_agorot, c.currency), c.due_date,
+            {c.currency: c.open_agorot}, c.due_date,
             _("Due today") if days == 0 else _("Due in {days} days").format(days=ltr(str(days))),
             "card", invoice_numbers=[c.number], source=c))
     for a in today.actions:
@@ -125,13 +137,13 @@ def build_groups(today: TodayList) -> list[Group]:
         groups["actions"].append(Task(
             "actions", a.client_id, a.client_name,
             step_label(a.action, a.letter_kind, min(s.level.days for s in a.steps)),
-            amounts_text(a.open_by_currency), a.step_date, details, action,
+            a.open_by_currency, a.step_date, details, action,
             is_alert=a.is_notice_late, letter_kind=a.letter_kind, invoice_numbers=numbers,
             source=a))
     for p in today.promises_due:
         groups["promises"].append(Task(
             "promises", p.client_id, p.client_name, _("Promise to pay due"),
-            money_text(p.amount_agorot, p.currency), p.promised_date,
+            {p.currency: p.amount_agorot}, p.promised_date,
             _("Received so far {paid}; check whether the money arrived").format(
                 paid=money_text(min(p.paid_agorot, p.amount_agorot), p.currency)),
             "payment", source=p))
@@ -139,34 +151,31 @@ def build_groups(today: TodayList) -> list[Group]:
         groups["promises"].append(Task(
             "promises", p.client_id, p.client_name,
             _("Promise {state}").format(state=promise_state_label(p.state)),
-            money_text(p.amount_agorot, p.currency), p.promised_date,
+            {p.currency: p.amount_agorot}, p.promised_date,
             _("Received {paid} of {amount}; the plan resumes").format(
                 paid=money_text(min(p.paid_agorot, p.amount_agorot), p.currency),
                 amount=money_text(p.amount_agorot, p.currency)),
             "call", is_alert=True, source=p))
     for f in today.follow_ups:
         groups["follow_ups"].append(Task(
-            "follow_ups", f.client_id, f.client_name, _("Follow-up"), "", f.follow_up_date,
+            "follow_ups", f.client_id, f.client_name, _("Follow-up"), {}, f.follow_up_date,
             auto_dir(f.summary.split("\n", 1)[0][:120]), "log", source=f))
     for c in today.checks:
         groups["checks"].append(Task(
             "checks", c.client_id, c.client_name,
             _("Check {number}").format(number=ltr(c.check_number)) if c.check_number
             else _("Post-dated check"),
-            money_text(c.amount_agorot, c.currency), c.check_date, auto_dir(c.check_bank),
+            {c.currency: c.amount_agorot}, c.check_date, auto_dir(c.check_bank),
             "card", source=c))
     for s in today.paused:
         groups["paused"].append(Task(
             "paused", s.invoice.client_id, s.invoice.client_name,
             _("Invoice {number}").format(number=ltr(s.invoice.number)),
-            money_text(s.invoice.open_agorot, s.invoice.currency), s.invoice.due_date,
+            {s.invoice.currency: s.invoice.open_agorot}, s.invoice.due_date,
             s.pause_reason, "card", invoice_numbers=[s.invoice.number], source=s))
     titles = group_titles()
-    result = [Group(key, titles[key], tasks) for key, tasks in groups.items() if tasks]
-    for group in result:
-        for task in group.tasks:
-            task.texts()  # formatted here, on the worker thread that builds the groups
-    return result
+    return [Group(key, titles[key], tasks[:MAX_TASKS_SHOWN], len(tasks))
+            for key, tasks in groups.items() if tasks]
 
 
 class TodayTreeModel(QAbstractItemModel):
@@ -249,6 +258,9 @@ class TodayTreeModel(QAbstractItemModel):
 
     def _group_data(self, group: Group, column: int, role: int):
         if role == Qt.DisplayRole and column == Columns.TASK:
+            if group.hidden:
+                return _("{title} ({count}; the first {shown} are listed)").format(
+                    title=group.title, count=group.total, shown=len(group.tasks))
             return _("{title} ({count})").format(title=group.title, count=len(group.tasks))
         if role == Qt.FontRole:
             return self._bold

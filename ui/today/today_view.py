@@ -30,7 +30,7 @@ from ui.today.trend_chart import TrendChart
 from ui.widgets import clock, dialogs
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
 
-SAMPLE_ROWS = 200   # rows per group measured to size the columns
+SAMPLE_ROWS = 50    # rows per group measured to size the columns
 MAX_COLUMN = 360    # px: a long client name is elided rather than pushing details away
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.LETTERS, events.CONTACT_LOG, events.DATABASE}
@@ -176,7 +176,7 @@ class TodayView(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
         self.tree.clicked.connect(self._on_clicked)
-        self.tree.doubleClicked.connect(self._on_double_clicked)
+        self.tree.activated.connect(self._on_activated)  # double-click or Enter
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self.card_button.clicked.connect(lambda: self._with_task(self.open_card))
@@ -222,7 +222,7 @@ class TodayView(QWidget):
             if generation != self._generation:
                 return None  # a newer request is already queued: skip the work
             today = today_list(as_of)
-            return today, build_groups(today)  # formatting thousands of rows: here too
+            return today, build_groups(today)
 
         run_in_background(compute, owner=self,
                           on_done=lambda result: self._apply(generation, result),
@@ -306,8 +306,9 @@ class TodayView(QWidget):
         if index.column() == Columns.ACTION and index.data(TASK_ROLE) is not None:
             self.run_action(index.data(TASK_ROLE))
 
-    def _on_double_clicked(self, index: QModelIndex) -> None:
+    def _on_activated(self, index: QModelIndex) -> None:
         task = index.data(TASK_ROLE)
+        # On the action cell the click has already run it.
         if task is not None and index.column() != Columns.ACTION:
             self.run_action(task)
 
