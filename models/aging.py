@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from models.db import database
 from models.errors import ValidationError
+from models.open_as_of import ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF, can_be_open
 from models.settings import DEFAULT_BUCKETS
 
 
@@ -93,13 +94,6 @@ class AgingReport:
         return sorted({row.currency for row in self.rows})
 
 
-_COUNTED_INVOICE = "i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)"
-
-_PAID_BY_D = """(SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a
-        WHERE a.invoice_id = i.id AND a.applied_date <= :d
-          AND (a.reversed_date IS NULL OR a.reversed_date > :d))"""
-
-
 def _bucket_ranges(boundaries: tuple[int, ...]) -> list[str]:
     """Due-date conditions per bucket, over ISO date strings (cheaper than julianday on a
     million rows). Parameter :bI is the date `as_of - boundaries[I]`."""
@@ -115,13 +109,17 @@ def _bucket_ranges(boundaries: tuple[int, ...]) -> list[str]:
 def _open_sql(boundaries: tuple[int, ...], client_filter: str) -> str:
     """Per client and currency: invoiced, then the open amount in each bucket.
 
-    The inner sub-select is flattened by SQLite, so `open_agorot` (with its seek) is
-    evaluated in the WHERE and again only inside the CASE of the bucket it falls in.
+    The union is not flattened into the outer aggregate (it is a compound), so each
+    invoice's open amount is computed once, in its branch. Invoices found open 0 are not
+    filtered out: a WHERE on open_agorot would be pushed down into both branches and
+    compute it twice (a second allocation seek for each invoice changed after D), and
+    a zero adds nothing to the buckets.
     """
     ranges = _bucket_ranges(boundaries)
     columns = [f"o{k}" for k in range(len(ranges))]
-    # One client: its invoices by the index; all: the table in id order (see above).
-    scan = "NOT INDEXED" if not client_filter else "INDEXED BY invoice_client_currency"
+    where = f"{COUNTED_INVOICE} {client_filter}"
+    open_invoices = can_be_open(
+        f"i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot", where)
     return f"""
 SELECT g.*, c.name FROM (
     SELECT client_id, currency, SUM(invoiced), {", ".join(f"SUM({o})" for o in columns)}
@@ -129,16 +127,12 @@ SELECT g.*, c.name FROM (
         SELECT i.client_id, i.currency, SUM(i.amount_agorot) AS invoiced,
                {", ".join(f"0 AS {o}" for o in columns)}
         FROM invoice i INDEXED BY invoice_client_currency
-        WHERE {_COUNTED_INVOICE} {client_filter}
+        WHERE {where}
         GROUP BY i.client_id, i.currency
         UNION ALL
         SELECT client_id, currency, 0,
                {", ".join(f"SUM(CASE WHEN {r} THEN open_agorot ELSE 0 END)" for r in ranges)}
-        FROM (SELECT i.client_id, i.currency, i.due_date,
-                     i.amount_agorot - {_PAID_BY_D} AS open_agorot
-              FROM invoice i {scan}
-              WHERE {_COUNTED_INVOICE} {client_filter})
-        WHERE open_agorot <> 0
+        FROM ({open_invoices})
         GROUP BY client_id, currency)
     GROUP BY client_id, currency) g
 JOIN client c ON c.id = g.client_id
@@ -172,7 +166,9 @@ def aging_report(as_of: dt.date, boundaries: tuple[int, ...] = DEFAULT_BUCKETS, 
     if client_id is not None:
         params["client"] = client_id
         client_filter = "AND client_id = :client"
+    hints = ONE_CLIENT if client_id is not None else ALL_CLIENTS
     open_sql = _open_sql(boundaries, client_filter.replace("client_id", "i.client_id"))
+    open_sql = open_sql.format(**hints)
     conn = database.obj.connection()
     rows: dict[tuple[int, str], AgingRow] = {}
     paid: dict[tuple[int, str], int] = defaultdict(int)

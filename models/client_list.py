@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from models.clients import CLIENT_STATUSES
 from models.db import database
-from models.dunning import OPEN_AS_OF
+from models.open_as_of import ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF, can_be_open
 from models.text import search_key
 
 CLIENT_SORT_SQL = {
@@ -116,16 +116,9 @@ class ClientSummary:
 # and the oldest overdue due date only over the invoices that can be open as of D (the
 # partial index invoice_unpaid plus those changed after D: migration 0005, OPEN_AS_OF).
 # What was paid follows: invoiced - open.
-_COUNTED = "i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)"
-_OPEN_PART = f"""
-        SELECT i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot
-        FROM invoice i {{unpaid_index}}
-        WHERE i.paid_agorot <> i.amount_agorot AND {_COUNTED} {{client_filter}}
-        UNION ALL
-        SELECT i.client_id, i.currency, i.due_date, {OPEN_AS_OF}
-        FROM invoice i {{changed_index}}
-        WHERE i.paid_changed_date > :d AND NOT (i.paid_agorot <> i.amount_agorot)
-          AND {_COUNTED} {{client_filter}}"""
+_COUNTED = COUNTED_INVOICE
+_OPEN_PART = can_be_open(f"i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot",
+                         f"{_COUNTED} {{client_filter}}")
 _SUMMARY_SQL = f"""
 SELECT client_id, currency, SUM(invoiced), SUM(open_agorot), SUM(overdue), MIN(oldest) FROM (
     SELECT i.client_id, i.currency, SUM(i.amount_agorot) AS invoiced, 0 AS open_agorot,
@@ -166,13 +159,11 @@ def client_summaries(as_of: dt.date, client_id: int | None = None) -> dict[int, 
     """Open balance, overdue amount and oldest overdue days of every client (or one) as of
     `as_of`, in two statements. Clients with nothing open and no credit are left out."""
     params = {"d": as_of.isoformat()}
-    hints = {"client_filter": "", "unpaid_index": "INDEXED BY invoice_unpaid",
-             "changed_index": "INDEXED BY invoice_paid_changed"}
+    hints = {"client_filter": "", **ALL_CLIENTS}
     received_filter = ""
     if client_id is not None:
         params["client"] = client_id
-        hints = {"client_filter": "AND i.client_id = :client", "unpaid_index": "",
-                 "changed_index": ""}
+        hints = {"client_filter": "AND i.client_id = :client", **ONE_CLIENT}
         received_filter = "AND client_id = :client"
     conn = database.obj.connection()
     summaries: dict[int, ClientSummary] = {}

@@ -46,6 +46,7 @@ from models.client_status import STATUSES_WITHOUT_DUNNING
 from models.contact_log import LETTER_KINDS
 from models.db import database
 from models.errors import ValidationError
+from models.open_as_of import ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF, can_be_open
 from models.settings import get_setting, set_setting
 from models.terms import add_months_end
 
@@ -234,21 +235,11 @@ class OpenDue:
     held_agorot: int = 0  # post-dated checks in hand that will pay it on their date
 
 
-# Only invoices that can be open as of :d are read (columns kept by migration 0005): those
-# not paid in full today, straight from the covering partial index invoice_unpaid, and
-# those whose allocations changed after :d (few, unless :d is long ago). When nothing
-# changed after :d the open amount is amount - paid; otherwise it is summed as of :d
-# from the covering index allocation_open, by the DESIGN rule.
+# Only invoices that can be open as of :d are read: models.open_as_of (migration 0005).
 # Checks in hand are found from the few post-dated payments (CROSS JOIN starts there).
-OPEN_AS_OF = """CASE WHEN i.paid_changed_date > :d THEN i.amount_agorot - (
-            SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a
-            WHERE a.invoice_id = i.id AND a.applied_date <= :d
-              AND (a.reversed_date IS NULL OR a.reversed_date > :d))
-        ELSE i.amount_agorot - i.paid_agorot END"""
 _COLUMNS = f"""i.id, i.number, i.client_id, i.currency, i.issue_date, i.due_date,
            {OPEN_AS_OF} AS open_agorot, i.is_disputed"""
-_COUNTED = """i.issue_date <= :d AND i.due_date <= :last
-      AND (i.cancelled_date IS NULL OR i.cancelled_date > :d) {client_filter}"""
+_COUNTED = f"{COUNTED_INVOICE} AND i.due_date <= :last {{client_filter}}"
 _OPEN_DUE_SQL = f"""
 WITH held AS MATERIALIZED (
     SELECT a.invoice_id, SUM(a.amount_agorot) AS held
@@ -256,12 +247,7 @@ WITH held AS MATERIALIZED (
     WHERE p.check_date IS NOT NULL AND p.check_date > :d AND p.date <= :d
       AND a.reversed_date IS NULL {{held_filter}}
     GROUP BY a.invoice_id),
-open AS (
-    SELECT {_COLUMNS} FROM invoice i {{unpaid_index}}
-    WHERE i.paid_agorot <> i.amount_agorot AND {_COUNTED}
-    UNION ALL
-    SELECT {_COLUMNS} FROM invoice i {{changed_index}}
-    WHERE i.paid_changed_date > :d AND NOT (i.paid_agorot <> i.amount_agorot) AND {_COUNTED})
+open AS ({can_be_open(_COLUMNS, _COUNTED)})
 SELECT o.id, o.number, o.client_id, o.currency, o.issue_date, o.due_date, o.open_agorot,
        o.is_disputed, COALESCE(h.held, 0)
 FROM open o LEFT JOIN held h ON h.invoice_id = o.id
@@ -275,14 +261,12 @@ _CLIENTS_SQL = "SELECT id, name, kind, status FROM client {where}"
 def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
                          client_id: int | None = None) -> list[OpenDue]:
     params = {"d": as_of.isoformat(), "last": last_due.isoformat()}
-    hints = {"client_filter": "", "held_filter": "", "unpaid_index": "INDEXED BY invoice_unpaid",
-             "changed_index": "INDEXED BY invoice_paid_changed"}
+    hints = {"client_filter": "", "held_filter": "", **ALL_CLIENTS}
     if client_id is not None:
         # One client: its invoices by the client index (the held checks by its payments).
         params["client"] = client_id
         hints = {"client_filter": "AND i.client_id = :client",
-                 "held_filter": "AND p.client_id = :client",
-                 "unpaid_index": "", "changed_index": ""}
+                 "held_filter": "AND p.client_id = :client", **ONE_CLIENT}
     conn = database.obj.connection()
     clients = {row[0]: row[1:] for row in conn.execute(
         _CLIENTS_SQL.format(where="WHERE id = :client" if client_id is not None else ""),

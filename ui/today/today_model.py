@@ -115,7 +115,8 @@ def build_groups(today: TodayList) -> list[Group]:
     """The non-empty groups in the order of a working day (the issue's order); paused last."""
     as_of = today.as_of
     groups: dict[str, list[Task]] = {key: [] for key in group_titles()}
-    for c in today.due_soon:
+    cap = MAX_TASKS_SHOWN  # only the tasks listed are built: thousands on a big book
+    for c in today.due_soon[:cap]:
         days = (c.due_date - as_of).days
         groups["due_soon"].append(Task(
             "due_soon", c.client_id, c.client_name,
@@ -123,7 +124,7 @@ def build_groups(today: TodayList) -> list[Group]:
             {c.currency: c.open_agorot}, c.due_date,
             _("Due today") if days == 0 else _("Due in {days} days").format(days=ltr(str(days))),
             "card", invoice_numbers=[c.number], source=c))
-    for a in today.actions:
+    for a in today.actions[:cap]:
         numbers = [s.invoice.number for s in a.steps]
         if a.max_days_overdue < 0:  # a courtesy step before the due date
             details = _("Due in {days} days").format(days=ltr(str(-a.max_days_overdue)))
@@ -140,14 +141,14 @@ def build_groups(today: TodayList) -> list[Group]:
             a.open_by_currency, a.step_date, details, action,
             is_alert=a.is_notice_late, letter_kind=a.letter_kind, invoice_numbers=numbers,
             source=a))
-    for p in today.promises_due:
+    for p in today.promises_due[:cap]:
         groups["promises"].append(Task(
             "promises", p.client_id, p.client_name, _("Promise to pay due"),
             {p.currency: p.amount_agorot}, p.promised_date,
             _("Received so far {paid}; check whether the money arrived").format(
                 paid=money_text(min(p.paid_agorot, p.amount_agorot), p.currency)),
             "payment", source=p))
-    for p in today.promises_broken:
+    for p in today.promises_broken[:cap]:
         groups["promises"].append(Task(
             "promises", p.client_id, p.client_name,
             _("Promise {state}").format(state=promise_state_label(p.state)),
@@ -156,25 +157,29 @@ def build_groups(today: TodayList) -> list[Group]:
                 paid=money_text(min(p.paid_agorot, p.amount_agorot), p.currency),
                 amount=money_text(p.amount_agorot, p.currency)),
             "call", is_alert=True, source=p))
-    for f in today.follow_ups:
+    for f in today.follow_ups[:cap]:
         groups["follow_ups"].append(Task(
             "follow_ups", f.client_id, f.client_name, _("Follow-up"), {}, f.follow_up_date,
             auto_dir(f.summary.split("\n", 1)[0][:120]), "log", source=f))
-    for c in today.checks:
+    for c in today.checks[:cap]:
         groups["checks"].append(Task(
             "checks", c.client_id, c.client_name,
             _("Check {number}").format(number=ltr(c.check_number)) if c.check_number
             else _("Post-dated check"),
             {c.currency: c.amount_agorot}, c.check_date, auto_dir(c.check_bank),
             "card", source=c))
-    for s in today.paused:
+    for s in today.paused[:cap]:
         groups["paused"].append(Task(
             "paused", s.invoice.client_id, s.invoice.client_name,
             _("Invoice {number}").format(number=ltr(s.invoice.number)),
             {s.invoice.currency: s.invoice.open_agorot}, s.invoice.due_date,
             s.pause_reason, "card", invoice_numbers=[s.invoice.number], source=s))
+    totals = {"due_soon": len(today.due_soon), "actions": len(today.actions),
+              "promises": len(today.promises_due) + len(today.promises_broken),
+              "follow_ups": len(today.follow_ups), "checks": len(today.checks),
+              "paused": len(today.paused)}
     titles = group_titles()
-    return [Group(key, titles[key], tasks[:MAX_TASKS_SHOWN], len(tasks))
+    return [Group(key, titles[key], tasks[:cap], totals[key])
             for key, tasks in groups.items() if tasks]
 
 

@@ -222,6 +222,9 @@ class TodayView(QWidget):
             if generation != self._generation:
                 return None  # a newer request is already queued: skip the work
             today = today_list(as_of)
+            # babel reads its Hebrew locale data (~0.5 s) the first time money is formatted;
+            # let that happen here rather than when the rows are painted.
+            money_text(0)
             return today, build_groups(today)
 
         run_in_background(compute, owner=self,

@@ -1,0 +1,41 @@
+"""What was open on an invoice as of a date `:d`: the one SQL text shared by aging, the
+client list and dunning (the rule is DESIGN's; the speed comes from migration 0005).
+
+An invoice counts as of D when it was issued by D and not cancelled by D; an allocation
+counts when applied by D and not reversed by D. Open = amount - counted allocations.
+
+Each invoice carries `paid_agorot` (its allocations not reversed) and `paid_changed_date`
+(the latest applied or reversed date among them), kept by triggers. An invoice paid in
+full today whose allocations did not change after D was paid in full on D too, so the
+invoices that can be open as of D are those in the small partial index `invoice_unpaid`
+plus those changed after D (`invoice_paid_changed`); only the latter need their
+allocations summed as of D, from the covering index allocation_open.
+"""
+from __future__ import annotations
+
+COUNTED_INVOICE = "i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)"
+
+OPEN_AS_OF = """CASE WHEN i.paid_changed_date > :d THEN i.amount_agorot - (
+            SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a
+            WHERE a.invoice_id = i.id AND a.applied_date <= :d
+              AND (a.reversed_date IS NULL OR a.reversed_date > :d))
+        ELSE i.amount_agorot - i.paid_agorot END"""
+
+# Index hints for the `{unpaid_index}` / `{changed_index}` slots of can_be_open(): the
+# partial indexes over the whole book; none for one client (its own index is smaller).
+ALL_CLIENTS = {"unpaid_index": "INDEXED BY invoice_unpaid",
+               "changed_index": "INDEXED BY invoice_paid_changed"}
+ONE_CLIENT = {"unpaid_index": "", "changed_index": ""}
+
+
+def can_be_open(columns: str, where: str) -> str:
+    """`SELECT columns` over every invoice that can be open as of :d and meets `where`
+    (open_agorot may still be 0 or negative: callers filter). Leaves `{unpaid_index}` and
+    `{changed_index}` to be filled with ALL_CLIENTS or ONE_CLIENT by str.format."""
+    return f"""
+        SELECT {columns} FROM invoice i {{unpaid_index}}
+        WHERE i.paid_agorot <> i.amount_agorot AND {where}
+        UNION ALL
+        SELECT {columns} FROM invoice i {{changed_index}}
+        WHERE i.paid_changed_date > :d AND NOT (i.paid_agorot <> i.amount_agorot)
+          AND {where}"""
