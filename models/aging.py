@@ -7,9 +7,9 @@ Credit on account = payments and credit notes dated by D - their counted allocat
 Speed (1M invoices, 1.7M allocations: tests/bench/bench_aging.py). Most invoices are
 paid, so only what is invoiced is summed for every invoice — straight from the covering
 index invoice_client_currency, already in (client, currency) order, no sort — while the
-buckets are built from the few invoices still open. Finding those takes one seek per
-invoice in the covering allocation index (allocation_open), made in invoice-id order so
-that neighbouring seeks share pages. What was paid follows: invoiced - open.
+buckets are built only from the invoices that can be open as of D (models.open_as_of:
+the partial index invoice_unpaid plus those whose allocations changed after D; only
+those last ones have their allocations summed). What was paid follows: invoiced - open.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from models.db import database
 from models.errors import ValidationError
-from models.open_as_of import ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF, can_be_open
+from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
+                                can_be_open)
 from models.settings import DEFAULT_BUCKETS
 
 
@@ -120,7 +121,7 @@ def _open_sql(boundaries: tuple[int, ...], client_filter: str) -> str:
     where = f"{COUNTED_INVOICE} {client_filter}"
     open_invoices = can_be_open(
         f"i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot", where)
-    return f"""
+    sql = f"""
 SELECT g.*, c.name FROM (
     SELECT client_id, currency, SUM(invoiced), {", ".join(f"SUM({o})" for o in columns)}
     FROM (
@@ -137,6 +138,7 @@ SELECT g.*, c.name FROM (
     GROUP BY client_id, currency) g
 JOIN client c ON c.id = g.client_id
 """
+    return sql.format(**(ONE_CLIENT if client_filter else ALL_CLIENTS))
 
 
 # Each source is summed on its own covering index, in (client, currency) order; only the
@@ -166,9 +168,7 @@ def aging_report(as_of: dt.date, boundaries: tuple[int, ...] = DEFAULT_BUCKETS, 
     if client_id is not None:
         params["client"] = client_id
         client_filter = "AND client_id = :client"
-    hints = ONE_CLIENT if client_id is not None else ALL_CLIENTS
     open_sql = _open_sql(boundaries, client_filter.replace("client_id", "i.client_id"))
-    open_sql = open_sql.format(**hints)
     conn = database.obj.connection()
     rows: dict[tuple[int, str], AgingRow] = {}
     paid: dict[tuple[int, str], int] = defaultdict(int)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from models.clients import CLIENT_STATUSES
 from models.db import database
-from models.open_as_of import ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF, can_be_open
+from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
+                                can_be_open)
 from models.text import search_key
 
 CLIENT_SORT_SQL = {

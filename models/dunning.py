@@ -46,7 +46,8 @@ from models.client_status import STATUSES_WITHOUT_DUNNING
 from models.contact_log import LETTER_KINDS
 from models.db import database
 from models.errors import ValidationError
-from models.open_as_of import ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF, can_be_open
+from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
+                                can_be_open)
 from models.settings import get_setting, set_setting
 from models.terms import add_months_end
 

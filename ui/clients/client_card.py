@@ -28,6 +28,8 @@ from ui.i18n import _
 from ui.invoices.invoice_dialog import InvoiceDialog
 from ui.payments.bounce import BounceDialog
 from ui.payments.payment_dialog import PaymentDialog
+from ui.prevention.deposits_tab import DepositsTab
+from ui.prevention.terms_guide import TermsGuideDialog
 from ui.widgets import clock, dialogs
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
@@ -167,6 +169,9 @@ class ClientCard(GviaDialog):
         self.log_button.clicked.connect(self.log_contact)
         self.status_button = QPushButton(_("Change status…"))
         self.status_button.clicked.connect(self.change_status)
+        self.guide_button = QPushButton(_("Payment terms guide…"))
+        self.guide_button.clicked.connect(self.open_terms_guide)
+        heading.addWidget(self.guide_button, 0, Qt.AlignBottom)
         heading.addWidget(self.log_button, 0, Qt.AlignBottom)
         heading.addWidget(self.status_button, 0, Qt.AlignBottom)
         layout.addLayout(heading)
@@ -178,6 +183,8 @@ class ClientCard(GviaDialog):
         self._build_contacts()
         self._build_invoices()
         self._build_payments()
+        self.deposits = DepositsTab(self.client_id)
+        self.tabs.addTab(self.deposits, _("Deposits"))
         self._build_collection()
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
@@ -301,6 +308,7 @@ class ClientCard(GviaDialog):
         self.contacts_model.set_items(contact_persons(self.client_id))
         self.invoices_model.set_items(client_invoices(self.client_id, as_of))
         self.payments_model.set_items(client_payments(self.client_id))
+        self.deposits.refresh()
         for view in (self.contacts_view, self.invoices_view, self.payments_view):
             header = view.horizontalHeader()
             if view.isSortingEnabled():  # keep the order the user chose
@@ -403,6 +411,14 @@ class ClientCard(GviaDialog):
 
     def change_status(self):
         return StatusDialog.ask(self, client_id=self.client_id)
+
+    def open_terms_guide(self):
+        """The guide recommends terms and a deposit from this client's history; terms it
+        saves show here at once."""
+        guide = TermsGuideDialog(self.client_id, self)
+        guide.exec()
+        events.announce(events.CLIENTS)
+        return guide
 
     def bounce_check(self) -> None:
         line = self.selected_payment()

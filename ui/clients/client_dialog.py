@@ -2,7 +2,7 @@
 spelling of gershayim) asks first: the same client typed twice is the commonest mess."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout
+from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from models import services
 from models.clients import Client
@@ -22,12 +22,40 @@ class NewClientDialog(GviaDialog):
         layout = QVBoxLayout(self)
         self.form = ClientForm()
         self.form.set_row_visible("status", False)
+        self._add_guide_button()
         layout.addWidget(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(520, 560)
+
+    def _add_guide_button(self) -> None:
+        """"Guide…" beside the terms field: the guide explains the kinds of terms and
+        recommends some before the client exists; its choice fills the field."""
+        terms = self.form.terms
+        column = terms.parentWidget().layout()
+        column.removeWidget(terms)
+        row = QHBoxLayout()
+        row.addWidget(terms, 1)
+        self.guide_button = QPushButton(_("Guide…"))
+        self.guide_button.clicked.connect(self.open_terms_guide)
+        row.addWidget(self.guide_button)
+        column.insertLayout(0, row)
+
+    def open_terms_guide(self):
+        from ui.prevention.terms_guide import TermsGuideDialog  # the guide loads the letters
+
+        guide = TermsGuideDialog(None, self)
+        guide.exec()
+        terms = guide.chosen_terms()
+        if terms:  # None: a fixed date, typed on each invoice
+            index = self.form.terms.findData(terms)
+            if index >= 0:
+                self.form.terms.setCurrentIndex(index)
+            else:
+                self.form.terms.setEditText(terms)
+        return guide
 
     def save(self) -> bool:
         values = self.form.values()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from ui import events
 from ui.collection.dunning_editor import DunningPlanPage
 from ui.i18n import _
+from ui.prevention.prevention_page import PreventionPage
 from ui.settings.backups_page import BackupsPage
 from ui.settings.profile_page import ProfilePage
 from ui.settings.storage_notice import storage_warning
@@ -27,15 +28,18 @@ class SettingsView(QWidget):
         self.profile_page = ProfilePage()
         self.backups_page = BackupsPage(opened_db)
         self.dunning_page = DunningPlanPage()
+        self.prevention_page = PreventionPage()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.profile_page, _("Business profile"))
         self.tabs.addTab(self.dunning_page, _("Dunning plan"))
+        self.tabs.addTab(self.prevention_page, _("Prevention"))
         self.tabs.addTab(self.backups_page, _("Backups"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.storage_notice)
         layout.addWidget(self.tabs, 1)
         self.show_storage_warning(storage_warning(opened_db.path))
         self.profile_page.load()
+        self.prevention_page.load()
         events.events.data_changed.connect(self._on_data_changed)
 
     def show_storage_warning(self, text: str | None) -> None:
@@ -48,4 +52,5 @@ class SettingsView(QWidget):
     def _on_data_changed(self, kinds: frozenset) -> None:
         if events.DATABASE in kinds:  # a restore replaced everything, the profile too
             self.profile_page.load()
+            self.prevention_page.load()
             self.backups_page.reload()

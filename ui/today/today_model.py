@@ -15,6 +15,7 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 
+from models.deposits import DepositDue
 from models.today import TodayList
 from ui.collection.labels import promise_state_label, step_label
 from ui.i18n import _
@@ -100,6 +101,7 @@ def group_titles() -> dict[str, str]:
         "promises": _("Promises to pay due or broken"),
         "follow_ups": _("Follow-ups due"),
         "checks": _("Post-dated checks to deposit"),
+        "deposits": _("Deposits due — do not start the work before the deposit arrives"),
         "paused": _("Paused"),
     }
 
@@ -111,8 +113,21 @@ def _numbers_text(numbers: list[str]) -> str:
     return shown
 
 
-def build_groups(today: TodayList) -> list[Group]:
-    """The non-empty groups in the order of a working day (the issue's order); paused last."""
+def _deposit_details(d: DepositDue) -> str:
+    if d.is_bounced:
+        state = _("The deposit's check bounced")
+    elif d.days_late > 0:
+        state = _("{days} days late").format(days=ltr(str(d.days_late)))
+    elif d.days_late == 0:
+        state = _("Due today")
+    else:
+        state = _("Due in {days} days").format(days=ltr(str(-d.days_late)))
+    return f"{state}; {auto_dir(d.description)}"
+
+
+def build_groups(today: TodayList, deposits: list[DepositDue] = ()) -> list[Group]:
+    """The non-empty groups in the order of a working day (the issue's order); paused last.
+    `deposits`: models.deposits.deposits_due for the same day (computed in the same job)."""
     as_of = today.as_of
     groups: dict[str, list[Task]] = {key: [] for key in group_titles()}
     cap = MAX_TASKS_SHOWN  # only the tasks listed are built: thousands on a big book
@@ -168,6 +183,11 @@ def build_groups(today: TodayList) -> list[Group]:
             else _("Post-dated check"),
             {c.currency: c.amount_agorot}, c.check_date, auto_dir(c.check_bank),
             "card", source=c))
+    for d in deposits[:cap]:
+        groups["deposits"].append(Task(
+            "deposits", d.client_id, d.client_name, _("Deposit awaited"),
+            {d.currency: d.amount_agorot}, d.due_date, _deposit_details(d), "card",
+            is_alert=d.is_bounced or d.days_late > 0, source=d))
     for s in today.paused[:cap]:
         groups["paused"].append(Task(
             "paused", s.invoice.client_id, s.invoice.client_name,
@@ -177,6 +197,7 @@ def build_groups(today: TodayList) -> list[Group]:
     totals = {"due_soon": len(today.due_soon), "actions": len(today.actions),
               "promises": len(today.promises_due) + len(today.promises_broken),
               "follow_ups": len(today.follow_ups), "checks": len(today.checks),
+              "deposits": len(deposits),
               "paused": len(today.paused)}
     titles = group_titles()
     return [Group(key, titles[key], tasks[:cap], totals[key])

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
                                QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
                                QTreeView, QVBoxLayout, QWidget)
 
+from models.deposits import deposits_due
 from models.today import TodayList, today_list
 from reports.batch import BatchResult, produce_letters
 from ui import events
@@ -222,10 +223,11 @@ class TodayView(QWidget):
             if generation != self._generation:
                 return None  # a newer request is already queued: skip the work
             today = today_list(as_of)
+            deposits = deposits_due(as_of)
             # babel reads its Hebrew locale data (~0.5 s) the first time money is formatted;
             # let that happen here rather than when the rows are painted.
             money_text(0)
-            return today, build_groups(today)
+            return today, build_groups(today, deposits)
 
         run_in_background(compute, owner=self,
                           on_done=lambda result: self._apply(generation, result),
@@ -250,8 +252,9 @@ class TodayView(QWidget):
         for row in range(self.model.rowCount()):  # a group's title spans the row
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self._fit_columns(groups)
-        self.tree.setVisible(not today.is_empty)
-        self.empty.setVisible(today.is_empty)
+        is_empty = today.is_empty and not any(g.key == "deposits" for g in groups)
+        self.tree.setVisible(not is_empty)
+        self.empty.setVisible(is_empty)
         self._update_buttons()
         self.loaded.emit()
 
