@@ -14,7 +14,7 @@ from ui.background import wait_for_all
 from ui.clients.client_dialog import NewClientDialog
 from ui.clients.client_table_model import Columns as ClientColumns
 from ui.clients.clients_view import ClientsView
-from ui.invoices import invoices_view as invoices_module
+from ui.invoices import actions as invoice_actions
 from ui.invoices.invoice_dialog import InvoiceDialog, pydate, qdate
 from ui.invoices.invoice_table_model import Columns
 from ui.invoices.invoices_view import InvoicesView
@@ -238,7 +238,7 @@ def test_invoices_list_sorts_and_filters_in_sql(qtbot, qtmodeltester, invoices_v
 def test_cancel_invoice_only_after_confirmation(qtbot, invoices_view, monkeypatch):
     view = invoices_view
     answers = iter([False, True])
-    monkeypatch.setattr(invoices_module.dialogs, "confirm", lambda *a: next(answers))
+    monkeypatch.setattr(invoice_actions.dialogs, "confirm", lambda *a: next(answers))
     view.table.select_row(0)
     view.cancel_invoice()
     invoice_id = view.model.line_at(0).id

@@ -25,6 +25,7 @@ from ui.collection.log_dialog import LogContactDialog
 from ui.collection.status_dialog import StatusDialog
 from ui.collection.timeline import ClientTimelineWidget
 from ui.i18n import _
+from ui.invoices import actions as invoice_actions
 from ui.invoices.invoice_dialog import InvoiceDialog
 from ui.payments.bounce import BounceDialog
 from ui.payments.payment_dialog import PaymentDialog
@@ -371,35 +372,18 @@ class ClientCard(GviaDialog):
 
     def edit_invoice(self) -> None:
         line = self.selected_invoice()
-        if line is None:
-            return
-        if line.cancelled_date:
-            dialogs.show_error(self, _("A cancelled invoice cannot be edited."))
-            return
-        InvoiceDialog.ask(self, invoice_id=line.id)
+        if line is not None:
+            invoice_actions.edit_invoice(self, line)
 
     def toggle_disputed(self) -> None:
         line = self.selected_invoice()
-        if line is None:
-            return
-        services.set_disputed(line.id, not line.is_disputed)
-        events.announce(events.INVOICES)
+        if line is not None:
+            invoice_actions.toggle_disputed(line)
 
     def cancel_invoice(self) -> None:
         line = self.selected_invoice()
-        if line is None:
-            return
-        if not dialogs.confirm(self, _("Cancel invoice"),
-                               _("Cancel invoice {number}? It stays on record, marked as "
-                                 "cancelled, and no longer counts as owed.").format(
-                                   number=ltr(line.number)), _("Cancel the invoice")):
-            return
-        try:
-            services.cancel_invoice(line.id, clock.today())
-        except GviaError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        events.announce(events.INVOICES)
+        if line is not None:
+            invoice_actions.cancel_invoice(self, line)
 
     def record_payment(self) -> None:
         line = self.selected_invoice() if self.tabs.currentIndex() == 2 else None

@@ -7,17 +7,15 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
                                QPushButton, QVBoxLayout, QWidget)
 
-from models import services
-from models.errors import GviaError
 from models.invoice_list import INVOICE_STATES, invoice_ids
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
+from ui.invoices import actions as invoice_actions
 from ui.invoices.invoice_dialog import InvoiceDialog
 from ui.invoices.invoice_table_model import SQL_SORTS, Columns, InvoiceTableModel
 from ui.payments.payment_dialog import PaymentDialog
-from ui.widgets import clock, dialogs
-from ui.widgets.display import ID_ROLE, ltr
+from ui.widgets import clock
 from ui.widgets.labels import invoice_state_label
 from ui.widgets.table_view import GviaTableView
 
@@ -149,40 +147,24 @@ class InvoicesView(QWidget):
     def new_invoice(self) -> None:
         InvoiceDialog.ask(self)
 
-    def edit_invoice(self) -> None:
+    def selected_line(self):
         row = self.selected_row()
-        line = self.model.line_at(row) if row is not None else None
-        if line is None:
-            return
-        if line.cancelled_date:
-            dialogs.show_error(self, _("A cancelled invoice cannot be edited."))
-            return
-        InvoiceDialog.ask(self, invoice_id=line.id)
+        return self.model.line_at(row) if row is not None else None
+
+    def edit_invoice(self) -> None:
+        line = self.selected_line()
+        if line is not None:
+            invoice_actions.edit_invoice(self, line)
 
     def toggle_disputed(self) -> None:
-        row = self.selected_row()
-        line = self.model.line_at(row) if row is not None else None
-        if line is None:
-            return
-        services.set_disputed(line.id, not line.is_disputed)
-        events.announce(events.INVOICES)
+        line = self.selected_line()
+        if line is not None:
+            invoice_actions.toggle_disputed(line)
 
     def cancel_invoice(self) -> None:
-        row = self.selected_row()
-        line = self.model.line_at(row) if row is not None else None
-        if line is None:
-            return
-        if not dialogs.confirm(self, _("Cancel invoice"),
-                               _("Cancel invoice {number}? It stays on record, marked as "
-                                 "cancelled, and no longer counts as owed.").format(
-                                   number=ltr(line.number)), _("Cancel the invoice")):
-            return
-        try:
-            services.cancel_invoice(line.id, clock.today())
-        except GviaError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        events.announce(events.INVOICES)
+        line = self.selected_line()
+        if line is not None:
+            invoice_actions.cancel_invoice(self, line)
 
     def record_payment(self) -> None:
         row = self.selected_row()
