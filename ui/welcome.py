@@ -6,11 +6,10 @@ both write in one transaction, so a cancel leaves nothing half-written.
 """
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QFileDialog, QGridLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
                                QPushButton, QVBoxLayout)

@@ -8,7 +8,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from models import services
 from models.clients import Client
 from models.settings import load_profile
 from ui import welcome as welcome_module

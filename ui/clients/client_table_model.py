@@ -2,10 +2,9 @@
 money columns filled in once the background summary arrives."""
 from __future__ import annotations
 
-import datetime as dt
 from enum import IntEnum
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from models.client_list import (SUMMARY_SORTS, ClientRow, ClientSummary, client_ids,
                                 client_rows, sort_by_summary)
