@@ -32,8 +32,9 @@ Set-based: one SQL statement for the candidate invoices, one for the actions don
 the promises; then a short Python walk per invoice.
 
 API: DunningLevel, load_plan/save_plan/default_plan, CollectionRules load_rules/save_rules,
-open_invoices_due_by, actions_done, dunning_steps (the letter engine's own gate check for a
-single letter is models.letters.debt_notice_gate).
+open_invoices_due_by, actions_done, dunning_steps, clients_at_letter_stage (the letters
+batch); the letter engine's own gate check for a single letter is
+models.letters.debt_notice_gate.
 """
 from __future__ import annotations
 
@@ -475,6 +476,17 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
             step.state, step.pause_reason = "paused", reason
         result.append(step)
     return result
+
+
+def clients_at_letter_stage(kind: str, as_of: dt.date) -> list[int]:
+    """The clients whose dunning step due as of `as_of` is a letter of `kind` (the letters
+    batch's "at this stage" choice). It is the Today list's own walk (dunning_steps): a
+    paused, waiting or completed invoice does not count, nor does a client whose due step
+    is a call or another letter. Sorted client ids; [] for a kind the plan has no place for."""
+    if kind not in LETTER_KINDS:
+        return []
+    return sorted({s.invoice.client_id for s in dunning_steps(as_of)
+                   if s.state == "due" and s.level.letter_kind == kind})
 
 
 def _paused_clients(as_of: dt.date, client_id: int | None,

@@ -1,9 +1,10 @@
 """Letters to many clients at once: one PDF to print, plus a sheet of address labels.
 
-The candidates are the clients an `--all` run would write to (reports.batch.select_clients);
-the user unticks some or adds others. Production runs on a pool thread with a progress
-bar and Cancel (a cancelled run leaves no file and no archive row); the summary lists who
-was skipped and why.
+The candidates are the clients an `--all` run would write to (reports.batch.select_clients)
+or, when asked, the clients whose due dunning step is this letter
+(models.dunning.clients_at_letter_stage); the user unticks some or adds others.
+Production runs on a pool thread with a progress bar and Cancel (a cancelled run leaves no
+file and no archive row); the summary lists who was skipped and why.
 """
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
+                               QPushButton,
                                QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from models.client_list import client_choices
+from models.dunning import LETTER_LABELS as PLAN_LETTERS, clients_at_letter_stage
 from models.letters import load_letter_settings
 from reports.batch import BatchResult, produce_letters, select_clients
 from reports.mailing import label_addresses, render_labels
@@ -171,6 +174,10 @@ class BatchPage(QWidget):
             label.setBuddy(widget)
             top.addWidget(label)
             top.addWidget(widget)
+        self.at_stage = QCheckBox(_("Only clients whose next dunning step is this letter"))
+        self.at_stage.setToolTip(_("The clients the dunning plan has brought to this letter as "
+                                   "of the date, as on the Today list."))
+        top.addWidget(self.at_stage)
         top.addWidget(self.find_button)
         top.addStretch(1)
 
@@ -251,6 +258,8 @@ class BatchPage(QWidget):
         layout.addWidget(splitter, 1)
 
         self.find_button.clicked.connect(self.find_candidates)
+        self.kind.currentIndexChanged.connect(lambda _i: self._update_stage_choice())
+        self._update_stage_choice()
         self.add_button.clicked.connect(self.add_picked_client)
         self.all_button.clicked.connect(lambda: self.model.set_all_checked(True))
         self.none_button.clicked.connect(lambda: self.model.set_all_checked(False))
@@ -269,13 +278,21 @@ class BatchPage(QWidget):
     def choice(self) -> tuple[str, dt.date]:
         return self.kind.currentData(), pydate(self.as_of.date())
 
+    def _update_stage_choice(self) -> None:
+        # Only the plan's own letters are dunning steps (a statement never is).
+        self.at_stage.setEnabled(self.kind.currentData() in PLAN_LETTERS)
+
+    def by_stage(self) -> bool:
+        return self.at_stage.isEnabled() and self.at_stage.isChecked()
+
     def find_candidates(self) -> None:
         kind, as_of = self.choice()
+        select = clients_at_letter_stage if self.by_stage() else select_clients
         self.find_button.setEnabled(False)
 
         def work() -> list[Candidate]:
             names = dict(client_choices())
-            return [Candidate(cid, names.get(cid, str(cid))) for cid in select_clients(kind, as_of)]
+            return [Candidate(cid, names.get(cid, str(cid))) for cid in select(kind, as_of)]
 
         def done(items: list[Candidate]) -> None:
             self.find_button.setEnabled(True)
