@@ -22,6 +22,7 @@ Public API:
     simple_interest_agorot(principal_agorot, days, annual_rate_percent) -> int
     invoice_interest_agorot(amount_agorot, due_date, reductions, as_of, rate) -> (int, int)
     amount_due_with_interest(client_id, as_of, rate=None) -> InterestStatement
+    amounts_due_with_interest(client_ids, as_of, rate=None, terms=None) -> {client_id: InterestStatement}
 """
 from __future__ import annotations
 
@@ -116,26 +117,43 @@ class InterestStatement:
 def amount_due_with_interest(client_id: int, as_of: dt.date,
                              rate: Decimal | str | None = None) -> InterestStatement:
     """Overdue invoices of the client as of `as_of` with their interest (two statements)."""
-    terms = load_late_payment_terms()
+    return amounts_due_with_interest([client_id], as_of, rate)[client_id]
+
+
+_CHUNK = 500  # keeps each IN (...) list well under SQLite's parameter limit
+
+
+def amounts_due_with_interest(client_ids: list[int], as_of: dt.date,
+                              rate: Decimal | str | None = None,
+                              terms: LatePaymentTerms | None = None
+                              ) -> dict[int, InterestStatement]:
+    """amount_due_with_interest for many clients (a letters batch): two statements per
+    500 clients, whatever their number of invoices. Every id gets a statement."""
+    terms = terms or load_late_payment_terms()
     rate = Decimal(str(rate)) if rate not in (None, "") else terms.annual_rate_percent
-    statement = InterestStatement(as_of, rate, terms.collection_fee_agorot)
-    invoices = list(Invoice.select().where(
-        (Invoice.client == client_id) & (Invoice.issue_date <= as_of)
-        & (Invoice.due_date < as_of) & (Invoice.is_disputed == False)  # noqa: E712
-        & (Invoice.cancelled_date.is_null() | (Invoice.cancelled_date > as_of)))
-        .order_by(Invoice.due_date, Invoice.id))
-    reductions: dict[int, list[tuple[dt.date, int]]] = {}
+    ids = list(dict.fromkeys(client_ids))
+    out = {cid: InterestStatement(as_of, rate, terms.collection_fee_agorot) for cid in ids}
     counted = active_allocations() | (Allocation.reversed_date > as_of)
-    for alloc in Allocation.select().where(
-            Allocation.invoice.in_([i.id for i in invoices]) & counted
-            & (Allocation.applied_date <= as_of)):
-        reductions.setdefault(alloc.invoice_id, []).append((alloc.applied_date,
-                                                            alloc.amount_agorot))
-    for inv in invoices:
-        open_now, interest = invoice_interest_agorot(
-            inv.amount_agorot, inv.due_date, reductions.get(inv.id, []), as_of, rate or 0)
-        if open_now > 0:
-            statement.lines.append(InterestLine(inv.id, inv.number, inv.due_date, open_now,
-                                                (as_of - inv.due_date).days, interest,
-                                                inv.currency))
-    return statement
+    for start in range(0, len(ids), _CHUNK):
+        invoices = list(Invoice.select().where(
+            Invoice.client.in_(ids[start:start + _CHUNK]) & (Invoice.issue_date <= as_of)
+            & (Invoice.due_date < as_of) & (Invoice.is_disputed == False)  # noqa: E712
+            & (Invoice.cancelled_date.is_null() | (Invoice.cancelled_date > as_of)))
+            .order_by(Invoice.client, Invoice.due_date, Invoice.id))
+        reductions: dict[int, list[tuple[dt.date, int]]] = {}
+        # a subquery, not a list of invoice ids: a batch may hold tens of thousands
+        overdue_ids = Invoice.select(Invoice.id).where(
+            Invoice.client.in_(ids[start:start + _CHUNK]) & (Invoice.due_date < as_of))
+        for alloc in Allocation.select().where(
+                Allocation.invoice.in_(overdue_ids) & counted
+                & (Allocation.applied_date <= as_of)):
+            reductions.setdefault(alloc.invoice_id, []).append((alloc.applied_date,
+                                                                alloc.amount_agorot))
+        for inv in invoices:
+            open_now, interest = invoice_interest_agorot(
+                inv.amount_agorot, inv.due_date, reductions.get(inv.id, []), as_of, rate or 0)
+            if open_now > 0:
+                out[inv.client_id].lines.append(InterestLine(
+                    inv.id, inv.number, inv.due_date, open_now, (as_of - inv.due_date).days,
+                    interest, inv.currency))
+    return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from models.db import database
 from models.deposits import DepositLine, open_deposit_lines
+from models.interest import InterestStatement, amounts_due_with_interest, load_late_payment_terms
 from models.payments import PAYMENT_METHODS
 
 _CHUNK = 500  # SQLite host-parameter limit is far above; keeps statements small
@@ -57,6 +58,8 @@ class ClientLetterData:
     last_payment_date: dt.date | None = None
     terms: str = ""  # the client's own payment terms ('' : the business default)
     deposits: list[DepositLine] = field(default_factory=list)  # awaited as of D
+    # contractual interest on the overdue invoices as of D; None when no rate is set
+    interest: InterestStatement | None = None
 
     @property
     def overdue(self) -> list[InvoiceLine]:
@@ -128,6 +131,7 @@ def load_letter_data(client_ids: list[int], as_of: dt.date) -> dict[int, ClientL
     conn = database.obj.connection()
     result: dict[int, ClientLetterData] = {}
     d = as_of.isoformat()
+    late_terms = load_late_payment_terms()
     for ids in _chunks(list(dict.fromkeys(client_ids))):
         marks = ",".join("?" * len(ids))
         for cid, name, kind, address, city, zip_, terms in conn.execute(
@@ -156,6 +160,11 @@ def load_letter_data(client_ids: list[int], as_of: dt.date) -> dict[int, ClientL
                 data.last_payment_date = max(filter(None, (data.last_payment_date, date)))
         for cid, lines in open_deposit_lines(ids, as_of).items():
             result[cid].deposits = lines
+        if late_terms.annual_rate_percent:
+            for cid, statement in amounts_due_with_interest(ids, as_of,
+                                                            terms=late_terms).items():
+                if cid in result:
+                    result[cid].interest = statement
     return result
 
 

@@ -209,6 +209,42 @@ def _costs_sentence(settings: LetterSettings) -> str:
             f"{format_money(settings.collection_costs_agorot)}.")
 
 
+INTEREST_COLUMNS = ["פירוט", "סכום"]
+INTEREST_WIDTHS = [3.6, 1.4]
+INTEREST_KINDS = ("final-warning", "statement")
+
+
+def _rate_text(rate) -> str:
+    return f"{rate.normalize():f}".rstrip(".")
+
+
+def interest_tables(data: ClientLetterData, settings: LetterSettings,
+                    as_of: dt.date) -> list[Table]:
+    """Principal, contractual interest to `as_of`, collection fee and totals, one table per
+    currency — figures from models.interest. Nothing when no rate is set or nothing is late."""
+    statement = data.interest
+    if not settings.interest_rate or statement is None or not statement.lines:
+        return []
+    totals = statement.totals()
+    fee = settings.collection_costs_agorot
+    rate = _rate_text(statement.annual_rate_percent or settings.interest_rate)
+    tables = []
+    for currency in sorted(totals, key=lambda c: (c != "ILS", c)):
+        t = totals[currency]
+        rows = [["קרן: יתרת החשבונות שמועד תשלומם עבר", format_money(t["open"], currency)],
+                [f"ריבית חוזית בשיעור {rate}% לשנה עד {format_date(as_of)}",
+                 format_money(t["interest"], currency)]]
+        total_label, total = "סה\"כ כולל ריבית", t["total"]
+        if fee > 0 and currency == "ILS":
+            rows += [["סה\"כ קרן וריבית", format_money(t["total"], currency)],
+                     ["הוצאות גבייה (סכום קבוע שהוסכם)", format_money(fee, currency)]]
+            total_label, total = "סה\"כ כולל ריבית והוצאות גבייה", t["total"] + fee
+        heading = "החוב כולל ריבית חוזית" + ("" if currency == "ILS" else f" (מטבע: {currency})")
+        tables.append(Table(INTEREST_COLUMNS, INTEREST_WIDTHS, rows,
+                            [total_label, format_money(total, currency)], heading))
+    return tables
+
+
 DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]
 DEPOSIT_WIDTHS = [2.4, 1.0, 1.0, 1.2, 1.2]
 CLIENT_SIGNATURE_FIELDS = ["שם מלא", "תפקיד", "מספר ח.פ. / ת.ז.", "תאריך", "חתימה"]
@@ -334,8 +370,12 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
             blocks.append(Paragraph(text))
         elif text == "invoice_table":
             blocks.extend(invoice_table(overdue))
+            if kind in INTEREST_KINDS:
+                blocks.extend(interest_tables(data, settings, as_of))
         elif text == "statement_table":
             blocks.extend(statement_tables(data, period_start, as_of))
+            if kind in INTEREST_KINDS:
+                blocks.extend(interest_tables(data, settings, as_of))
         elif text == "payment_instructions":
             box = payment_box(profile)
             if box:

@@ -1,0 +1,80 @@
+"""Contractual interest on the final warning and the statement, read back from the PDF:
+principal, interest to the as-of date at the rate the user set, the collection fee and the
+totals — and nothing of it when no rate is set."""
+import datetime as dt
+
+import pytest
+
+from factory import add_clients, setup_business
+from models import services
+from models.db import database
+from models.interest import amount_due_with_interest, amounts_due_with_interest
+from pdfcheck import has_phrase, pdf_text
+from reports.batch import produce_letters
+
+
+def _ledger(**settings):
+    setup_business(**settings)
+    client = services.add_client(name="Acme Ltd", kind="company", address="הרצל 1",
+                                 city="חיפה")
+    invoice = services.add_invoice(client.id, "INV-1", dt.date(2026, 6, 1), "1000")
+    return client, invoice.due_date + dt.timedelta(days=73)  # 73/365 = a fifth of a year
+
+
+def _text(kind, client, as_of):
+    result = produce_letters(kind, [client.id], as_of, strict=True)
+    return " ".join(pdf_text(result.archive_path).split())
+
+
+@pytest.mark.parametrize("kind", ["final-warning", "statement"])
+def test_amount_due_with_interest_is_on_the_letter(db, kind):
+    client, as_of = _ledger(interest_rate_percent="10", collection_costs_agorot=15000)
+    text = _text(kind, client, as_of)
+    assert has_phrase(text, "החוב כולל ריבית חוזית")
+    assert has_phrase(text, f"ריבית חוזית בשיעור 10% לשנה עד {as_of:%d/%m/%Y}")
+    # 1,000.00 × 10% × 73/365 = 20.00; + 150.00 fee
+    assert "20.00" in text and "1,020.00" in text and "1,170.00" in text
+    assert has_phrase(text, "הוצאות גבייה") and has_phrase(text, 'סה"כ כולל ריבית והוצאות גבייה')
+
+
+def test_payment_lowers_the_interest_as_models_interest_computes_it(db):
+    client, as_of = _ledger(interest_rate_percent="7.3")
+    services.record_payment(client.id, as_of - dt.timedelta(days=30), "400", reference="R1")
+    expected = amount_due_with_interest(client.id, as_of).totals()["ILS"]
+    assert 0 < expected["interest"] < 1460  # less than the full 1,000.00 for 73 days
+    text = _text("final-warning", client, as_of)
+    whole, cents = divmod(expected["interest"], 100)
+    assert f"{whole}.{cents:02d}" in text
+    assert f"{expected['total'] // 100:,}.{expected['total'] % 100:02d}" in text
+    assert has_phrase(text, 'סה"כ כולל ריבית') and not has_phrase(text, "הוצאות גבייה (סכום")
+
+
+@pytest.mark.parametrize("kind", ["final-warning", "statement"])
+def test_no_rate_no_interest(db, kind):
+    client, as_of = _ledger(interest_rate_percent="", collection_costs_agorot=15000)
+    text = _text(kind, client, as_of)
+    assert "ריבית" not in text and "1,020.00" not in text and "1,170.00" not in text
+
+
+def test_reminder_does_not_show_the_interest_table(db):
+    client, as_of = _ledger(interest_rate_percent="10")
+    services.add_invoice(client.id, "INV-0", dt.date(2026, 5, 1), "10")
+    assert not has_phrase(_text("reminder", client, as_of), "החוב כולל ריבית חוזית")
+
+
+def test_batch_interest_matches_per_client_in_a_bounded_number_of_queries(db):
+    setup_business(interest_rate_percent="5")
+    ids = add_clients([f"לקוח {i}" for i in range(120)], invoices_each=3)
+    as_of = dt.date(2026, 11, 22)
+    statements = []
+    conn = database.obj.connection()
+    conn.set_trace_callback(statements.append)
+    try:
+        batch = amounts_due_with_interest(ids, as_of)
+    finally:
+        conn.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 4  # settings + invoices + allocations, not one per client
+    for cid in ids[:5] + ids[-3:]:
+        assert batch[cid].totals() == amount_due_with_interest(cid, as_of).totals()
+    assert all(batch[cid].totals()["ILS"]["interest"] > 0 for cid in ids)
