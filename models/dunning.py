@@ -23,8 +23,9 @@ a candidate at all, so it never gets a reminder. For one invoice the walk is:
   `notice sent + debt_notice_wait_days` (14, a letter setting). The notice itself is due by due date +
   `notice_deadline_months` (4); later than that it is flagged late.
 * Paused: disputed invoices; invoices covered by a post-dated check already received
-  (a check bounced by then no longer covers: its allocations are reversed); clients with a pending promise to pay in that currency; clients
-  reported by `PAUSE_SOURCES` (the settlements issue registers active settlements there).
+  (a check bounced by then no longer covers: its allocations are reversed); clients with a pending promise to pay in that currency; invoices
+  covered by a signed settlement that is not breached (models.settlements); clients
+  reported by `PAUSE_SOURCES`.
   A broken promise ends the pause: the step that was due is due again at once.
 * Clients handed over, in the Execution Office, written off or closed are out of the plan.
 
@@ -50,7 +51,8 @@ from models.errors import ValidationError
 from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
                                 can_be_open)
 from models.settings import get_setting, set_setting
-from models.terms import add_months_end
+from models.settlements import settled_invoice_pauses
+from models.terms import add_months_end_exact
 
 ACTION_KINDS = {
     "letter": "מכתב",
@@ -315,8 +317,7 @@ WHERE l.kind IN ('debt-notice', 'reminder', 'second-reminder', 'final-warning')
   AND COALESCE(rm.sent_date, l.letter_date) < :next {letter_filter}
 """
 
-# Reasons to pause a whole client (the settlements issue registers active settlements):
-# functions (as_of) -> {client_id: Hebrew reason}.
+# Reasons to pause a whole client: functions (as_of) -> {client_id: Hebrew reason}.
 PAUSE_SOURCES: list[Callable[[dt.date], dict[int, str]]] = []
 
 
@@ -427,12 +428,6 @@ def walk_plan(inv: OpenDue, plan: tuple[DunningLevel, ...], done: dict[str, list
     return result
 
 
-def add_months_end_exact(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months, clamped to the month's end (31/01 + 1 month = 28/02)."""
-    end = add_months_end(day, months)
-    return end.replace(day=min(day.day, end.day))
-
-
 def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
                   rules: CollectionRules | None = None,
                   candidates: list[OpenDue] | None = None) -> list[InvoiceDunning]:
@@ -452,6 +447,8 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
     done = actions_done(as_of, client_id)
     gate_days = consumer_gate_days()
     paused_clients = _paused_clients(as_of, client_id, rules)
+    # A settlement pauses the invoices it covers; the client's others stay due as usual.
+    paused_invoices = settled_invoice_pauses(as_of, client_id)
     result = []
     # The walk depends only on the plan, the due date and the client's log: invoices of
     # clients with nothing logged share one walk per due date (most of a big book).
@@ -470,7 +467,8 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
             continue
         reason = ("החשבונית במחלוקת" if inv.is_disputed
                   else "שולמה בשיק דחוי שמועדו טרם הגיע" if inv.held_agorot >= inv.open_agorot
-                  else paused_clients.get((inv.client_id, inv.currency))
+                  else paused_invoices.get(inv.invoice_id)
+                  or paused_clients.get((inv.client_id, inv.currency))
                   or paused_clients.get((inv.client_id, None)))
         if reason:
             step.state, step.pause_reason = "paused", reason

@@ -71,6 +71,12 @@ def add_months_end(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, calendar.monthrange(year, month + 1)[1])
 
 
+def add_months_end_exact(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole months, clamped to the month's end (31/01 + 1 month = 28/02)."""
+    end = add_months_end(day, months)
+    return end.replace(day=min(day.day, end.day))
+
+
 def due_date(issue_date: dt.date, terms: Terms | str | None, *, eom_reading: str = EOM_DAYS
              ) -> dt.date:
     """Due date of an invoice issued on `issue_date` under `terms`."""

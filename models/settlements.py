@@ -1,0 +1,660 @@
+"""Debt settlements (הסדר חוב): the invoices a settlement covers, the fixed debt the debtor
+acknowledges, a discount, a down payment and instalments, a deadline with an acceleration
+clause, and the agreed and open points (seed tips 11, 12, 14, 18–20).
+
+Life: a settlement is written as a draft (everything editable); it is signed only when
+no point is open and the schedule adds up (debt − discount = down payment + instalments);
+after that its figures are frozen (triggers of migration 0007 agree) and it can only be
+cancelled. A signed settlement is, as of a date D — computed, never stored:
+* signed     — nothing is due yet and nothing was paid;
+* active     — being paid;
+* completed  — the money received covers the whole schedule;
+* breached   — an instalment is past its due date + grace and not covered
+  (models.settlement_math). The acceleration clause then makes the whole balance of the
+  covered invoices due; the dunning plan resumes for them.
+
+Money toward a settlement is what payments (not credit notes) allocated to its covered
+invoices from the agreement date on, not reversed (a bounced check) by D — so recording
+an instalment means recording a payment that names those invoices
+(`record_instalment_payment`). Invoices the settlement does not cover stay due on their
+own terms (seed tip 11). The discount is forgiven only when the schedule is completed:
+`record_waiver` then writes it off with credit notes; until then it is still owed, so a
+breach leaves the full balance due.
+
+API:
+    create_settlement(client_id, invoice_ids, agreement_date, ...) -> Settlement (draft)
+    update_draft(settlement_id, ...); set_instalments(settlement_id, lines); replan(...)
+    add_point / set_point_agreed / remove_point; sign_settlement; cancel_settlement
+    record_instalment_payment; record_waiver
+    settlement_status(settlement_id, as_of) -> SettlementStatus
+    statuses(as_of, client_id=None, settlement_ids=None) -> list[SettlementStatus]
+    client_settlements(client_id); settled_invoice_pauses(as_of, client_id) (dunning)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+import peewee as pw
+
+from models.clients import Client
+from models.dates import format_date
+from models.db import BaseModel, database
+from models.errors import ValidationError
+from models.invoices import Invoice
+from models.money import format_money, parse_amount
+from models.negotiation import Negotiation
+from models.payments import PAYMENT_METHODS
+from models.settings import get_setting
+from models.settlement_math import (LINE_STATES, ScheduleLine, Tracking, monthly_dates,
+                                    split_amount, track)
+from models.text import clean_text
+
+SETTLEMENT_STATES = {
+    "draft": "טיוטה",
+    "signed": "נחתם",
+    "active": "פעיל",
+    "completed": "הושלם",
+    "breached": "הופר",
+    "cancelled": "בוטל",
+}
+DEFAULT_GRACE_DAYS = 3
+MAX_POINT_LENGTH = 1000
+MAX_POINTS = 50
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+class Settlement(BaseModel):
+    client = pw.ForeignKeyField(Client, backref="settlements")
+    negotiation = pw.ForeignKeyField(Negotiation, null=True, backref="settlements")
+    currency = pw.TextField(default="ILS")
+    agreement_date = pw.DateField()
+    debt_agorot = pw.IntegerField()
+    discount_agorot = pw.IntegerField(default=0)
+    down_payment_agorot = pw.IntegerField(default=0)
+    down_payment_date = pw.DateField(null=True)
+    final_date = pw.DateField()
+    status = pw.TextField(default="draft")
+    signed_date = pw.DateField(null=True)
+    cancelled_date = pw.DateField(null=True)
+    waiver_credit_note_id = pw.IntegerField(null=True)
+    notes = pw.TextField(default="")
+    created_at = pw.TextField()
+
+    @property
+    def settled_agorot(self) -> int:
+        """What the debtor pays under the settlement: the debt less the discount."""
+        return self.debt_agorot - self.discount_agorot
+
+
+class SettlementInvoice(BaseModel):
+    settlement = pw.ForeignKeyField(Settlement, backref="covered")
+    invoice = pw.ForeignKeyField(Invoice)
+
+    class Meta:
+        primary_key = pw.CompositeKey("settlement", "invoice")
+
+
+class SettlementInstalment(BaseModel):
+    settlement = pw.ForeignKeyField(Settlement, backref="instalments")
+    seq = pw.IntegerField()
+    due_date = pw.DateField()
+    amount_agorot = pw.IntegerField()
+    method = pw.TextField(default="transfer")
+    check_number = pw.TextField(default="")
+    check_bank = pw.TextField(default="")
+
+
+class SettlementPoint(BaseModel):
+    settlement = pw.ForeignKeyField(Settlement, backref="points")
+    position = pw.IntegerField()
+    text = pw.TextField()
+    is_agreed = pw.BooleanField(default=False)
+
+
+@dataclass(frozen=True)
+class InstalmentInput:
+    """One instalment as the user typed it (draft editing)."""
+    due_date: dt.date
+    amount_agorot: int
+    method: str = "transfer"
+    check_number: str = ""
+    check_bank: str = ""
+
+
+def grace_days() -> int:
+    return int((get_setting("settlement_rules", {}) or {}).get("grace_days", DEFAULT_GRACE_DAYS))
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+def get_settlement(settlement_id: int) -> Settlement:
+    settlement = Settlement.get_or_none(Settlement.id == settlement_id)
+    if settlement is None:
+        raise ValidationError(f"הסדר {settlement_id} לא נמצא.")
+    return settlement
+
+
+def client_settlements(client_id: int) -> list[Settlement]:
+    return list(Settlement.select().where(Settlement.client == client_id)
+                .order_by(Settlement.agreement_date.desc(), Settlement.id.desc()))
+
+
+def covered_invoices(settlement_id: int) -> list[Invoice]:
+    return list(Invoice.select().join(SettlementInvoice, on=SettlementInvoice.invoice == Invoice.id)
+                .where(SettlementInvoice.settlement == settlement_id)
+                .order_by(Invoice.due_date, Invoice.issue_date, Invoice.number))
+
+
+def instalments(settlement_id: int) -> list[SettlementInstalment]:
+    return list(SettlementInstalment.select()
+                .where(SettlementInstalment.settlement == settlement_id)
+                .order_by(SettlementInstalment.seq))
+
+
+def points(settlement_id: int) -> list[SettlementPoint]:
+    return list(SettlementPoint.select().where(SettlementPoint.settlement == settlement_id)
+                .order_by(SettlementPoint.position, SettlementPoint.id))
+
+
+def schedule(settlement: Settlement, lines: Iterable[SettlementInstalment] | None = None
+             ) -> list[ScheduleLine]:
+    """Down payment (seq 0) and instalments, as the tracking sees them."""
+    lines = instalments(settlement.id) if lines is None else lines
+    out = [ScheduleLine(line.seq, line.due_date, line.amount_agorot) for line in lines]
+    if settlement.down_payment_agorot:
+        out.insert(0, ScheduleLine(0, settlement.down_payment_date, settlement.down_payment_agorot))
+    return out
+
+
+# ---- open amounts of the covered invoices ----------------------------------------------
+
+_OPEN_SQL = """
+SELECT i.id, i.amount_agorot - COALESCE((
+    SELECT SUM(a.amount_agorot) FROM allocation a
+    WHERE a.invoice_id = i.id AND a.applied_date <= :d
+      AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0)
+FROM invoice i WHERE i.id IN ({ids})
+  AND i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+"""
+
+
+def open_amounts(invoice_ids: list[int], as_of: dt.date) -> dict[int, int]:
+    """invoice id -> open agorot as of the date (DESIGN's rule), for a handful of invoices."""
+    if not invoice_ids:
+        return {}
+    marks = ",".join(f":i{n}" for n in range(len(invoice_ids)))
+    params = {"d": as_of.isoformat(), **{f"i{n}": v for n, v in enumerate(invoice_ids)}}
+    return {inv_id: amount for inv_id, amount in
+            database.obj.connection().execute(_OPEN_SQL.format(ids=marks), params)}
+
+
+# ---- drafting ---------------------------------------------------------------------------
+
+def _check_invoices(client: Client, invoice_ids: list[int], as_of: dt.date,
+                    exclude_settlement: int | None = None) -> tuple[str, dict[int, int]]:
+    """The covered invoices' currency and open amounts; every rule a user can break."""
+    ids = list(dict.fromkeys(invoice_ids))
+    if not ids:
+        raise ValidationError("יש לבחור לפחות חשבונית אחת שההסדר יכסה.", field="invoices")
+    found = list(Invoice.select().where(Invoice.id.in_(ids)))
+    if len(found) != len(ids) or any(inv.client_id != client.id for inv in found):
+        raise ValidationError("אחת החשבוניות שנבחרו אינה של לקוח זה.", field="invoices")
+    currencies = {inv.currency for inv in found}
+    if len(currencies) > 1:
+        raise ValidationError("הסדר אחד מכסה חשבוניות במטבע אחד; חשבוניות במטבעות שונים "
+                              "מחייבות הסדרים נפרדים.", field="invoices")
+    amounts = open_amounts(ids, as_of)
+    closed = [inv.number for inv in found if amounts.get(inv.id, 0) <= 0]
+    if closed:
+        raise ValidationError(f"אין יתרה פתוחה בחשבונית {', '.join(closed)} נכון ל-"
+                              f"{format_date(as_of)}.", field="invoices")
+    taken = (SettlementInvoice.select(SettlementInvoice.invoice, Settlement.id)
+             .join(Settlement)
+             .where(SettlementInvoice.invoice.in_(ids) & (Settlement.status != "cancelled")
+                    & (Settlement.id != (exclude_settlement or 0))))
+    numbers = {inv.id: inv.number for inv in found}
+    busy = sorted({numbers[row.invoice_id] for row in taken})
+    if busy:
+        raise ValidationError(f"חשבונית {', '.join(busy)} כבר כלולה בהסדר אחר.", field="invoices")
+    return currencies.pop(), amounts
+
+
+def _check_draft(settlement: Settlement) -> None:
+    if settlement.status != "draft":
+        raise ValidationError("ההסדר כבר נחתם; אי אפשר לשנות אותו. אפשר לבטל אותו ולערוך הסדר חדש.")
+
+
+def _amount(value, what: str, *, allow_zero: bool = True) -> int:
+    if value in (None, "", 0) and allow_zero:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValidationError(f"{what} לא יכול להיות שלילי.")
+        return value
+    return parse_amount(value)
+
+
+def create_settlement(client_id: int, invoice_ids: Iterable[int], agreement_date: dt.date, *,
+                      discount_agorot: int = 0, down_payment_agorot: int = 0,
+                      down_payment_date: dt.date | None = None, instalment_count: int = 1,
+                      first_date: dt.date | None = None, method: str = "transfer",
+                      final_date: dt.date | None = None, negotiation_id: int | None = None,
+                      point_texts: Iterable[str] = ()) -> Settlement:
+    """A draft over the chosen invoices: debt = their open amount as of the agreement date,
+    the rest split evenly in monthly instalments from `first_date` (default: a month on)."""
+    with database.atomic():
+        client = Client.get_or_none(Client.id == client_id)
+        if client is None:
+            raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+        currency, amounts = _check_invoices(client, list(invoice_ids), agreement_date)
+        settlement = Settlement.create(
+            client=client, negotiation=negotiation_id, currency=currency,
+            agreement_date=agreement_date, debt_agorot=sum(amounts.values()),
+            final_date=agreement_date, created_at=_now())
+        for inv_id in amounts:
+            SettlementInvoice.create(settlement=settlement, invoice=inv_id)
+        for text in point_texts:
+            add_point(settlement.id, text)
+        return replan(settlement.id, discount_agorot=discount_agorot,
+                      down_payment_agorot=down_payment_agorot,
+                      down_payment_date=down_payment_date or agreement_date,
+                      instalment_count=instalment_count,
+                      first_date=first_date or monthly_dates(agreement_date, 2)[1],
+                      method=method, final_date=final_date)
+
+
+def replan(settlement_id: int, *, discount_agorot: int, down_payment_agorot: int,
+           down_payment_date: dt.date | None, instalment_count: int, first_date: dt.date,
+           method: str = "transfer", final_date: dt.date | None = None) -> Settlement:
+    """Recompute a draft's schedule: equal monthly instalments of what is left."""
+    discount = _amount(discount_agorot, "ההנחה")
+    down = _amount(down_payment_agorot, "המקדמה")
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        _check_draft(settlement)
+        rest = settlement.debt_agorot - discount - down
+        if rest < 0:
+            raise ValidationError("ההנחה והמקדמה יחד גדולות מהחוב.", field="discount")
+        if rest == 0:
+            lines = []
+        else:
+            amounts = split_amount(rest, instalment_count)
+            lines = [InstalmentInput(day, amount, method) for day, amount
+                     in zip(monthly_dates(first_date, instalment_count), amounts)]
+        settlement.discount_agorot = discount
+        settlement.down_payment_agorot = down
+        settlement.down_payment_date = down_payment_date if down else None
+        return _store_schedule(settlement, lines, final_date)
+
+
+def set_instalments(settlement_id: int, lines: list[InstalmentInput], *,
+                    final_date: dt.date | None = None) -> Settlement:
+    """Replace a draft's instalments with what the user typed (dates, amounts, checks)."""
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        _check_draft(settlement)
+        return _store_schedule(settlement, lines, final_date)
+
+
+def _store_schedule(settlement: Settlement, lines: list[InstalmentInput],
+                    final_date: dt.date | None) -> Settlement:
+    for line in lines:
+        if line.method not in PAYMENT_METHODS:
+            raise ValidationError(f"אמצעי תשלום לא מוכר: {line.method}.", field="method")
+        if line.amount_agorot <= 0:
+            raise ValidationError("סכום כל תשלום צריך להיות חיובי.", field="instalments")
+    if len(lines) > 120:
+        raise ValidationError("יותר מדי תשלומים (עד 120).", field="instalments")
+    last = max([l.due_date for l in lines] + [settlement.down_payment_date or settlement.agreement_date])
+    settlement.final_date = final_date or last
+    SettlementInstalment.delete().where(SettlementInstalment.settlement == settlement).execute()
+    for seq, line in enumerate(sorted(lines, key=lambda l: l.due_date), start=1):
+        SettlementInstalment.create(
+            settlement=settlement, seq=seq, due_date=line.due_date,
+            amount_agorot=line.amount_agorot, method=line.method,
+            check_number=clean_text(line.check_number), check_bank=clean_text(line.check_bank))
+    settlement.save()
+    return settlement
+
+
+def update_draft(settlement_id: int, *, invoice_ids: Iterable[int] | None = None,
+                 agreement_date: dt.date | None = None, notes: str | None = None) -> Settlement:
+    """Change the covered invoices or the agreement date: the debt is taken again from the
+    invoices' open amounts (the schedule is kept; `schedule_problems` says if it no
+    longer adds up)."""
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        _check_draft(settlement)
+        if agreement_date is not None:
+            settlement.agreement_date = agreement_date
+        if notes is not None:
+            settlement.notes = clean_text(notes)
+        ids = ([c.invoice_id for c in settlement.covered] if invoice_ids is None
+               else list(invoice_ids))
+        _, amounts = _check_invoices(settlement.client, ids, settlement.agreement_date,
+                                     exclude_settlement=settlement.id)
+        SettlementInvoice.delete().where(SettlementInvoice.settlement == settlement).execute()
+        for inv_id in amounts:
+            SettlementInvoice.create(settlement=settlement, invoice=inv_id)
+        settlement.debt_agorot = sum(amounts.values())
+        if settlement.discount_agorot + settlement.down_payment_agorot > settlement.debt_agorot:
+            settlement.discount_agorot = settlement.down_payment_agorot = 0
+            settlement.down_payment_date = None
+        settlement.save()
+        return settlement
+
+
+def add_point(settlement_id: int, text: str, *, is_agreed: bool = False) -> SettlementPoint:
+    text = clean_text(text)
+    if not text:
+        raise ValidationError("נקודה להסדר לא יכולה להיות ריקה.", field="point")
+    if len(text) > MAX_POINT_LENGTH:
+        raise ValidationError(f"נקודה ארוכה מדי (עד {MAX_POINT_LENGTH} תווים).", field="point")
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        _check_draft(settlement)
+        existing = points(settlement_id)
+        if len(existing) >= MAX_POINTS:
+            raise ValidationError(f"עד {MAX_POINTS} נקודות בהסדר אחד.", field="point")
+        position = max((p.position for p in existing), default=0) + 1
+        return SettlementPoint.create(settlement=settlement, position=position, text=text,
+                                      is_agreed=is_agreed)
+
+
+def _draft_point(point_id: int) -> SettlementPoint:
+    point = SettlementPoint.get_or_none(SettlementPoint.id == point_id)
+    if point is None:
+        raise ValidationError(f"נקודה {point_id} לא נמצאה.")
+    _check_draft(point.settlement)
+    return point
+
+
+def set_point_agreed(point_id: int, is_agreed: bool) -> SettlementPoint:
+    with database.atomic():
+        point = _draft_point(point_id)
+        point.is_agreed = bool(is_agreed)
+        point.save()
+        return point
+
+
+def remove_point(point_id: int) -> None:
+    with database.atomic():
+        _draft_point(point_id).delete_instance()
+
+
+def schedule_problems(settlement: Settlement) -> list[str]:
+    """Why a draft cannot be signed yet (empty: it can). Hebrew, one reason per item."""
+    problems = []
+    lines = instalments(settlement.id)
+    scheduled = settlement.down_payment_agorot + sum(l.amount_agorot for l in lines)
+    if scheduled != settlement.settled_agorot:
+        problems.append(
+            f"סכום התשלומים ({format_money(scheduled, settlement.currency)}) אינו שווה לסכום "
+            f"ההסדר אחרי ההנחה ({format_money(settlement.settled_agorot, settlement.currency)}).")
+    if not lines and not settlement.down_payment_agorot:
+        problems.append("בהסדר אין אף תשלום.")
+    start = settlement.agreement_date
+    if settlement.down_payment_agorot and settlement.down_payment_date < start:
+        problems.append("מועד המקדמה מוקדם מתאריך ההסדר.")
+    if any(l.due_date < start for l in lines):
+        problems.append("יש תשלום שמועדו מוקדם מתאריך ההסדר.")
+    last = max([l.due_date for l in lines] + [settlement.down_payment_date or start])
+    if settlement.final_date < last:
+        problems.append(f"המועד האחרון לסיום ההסדר ({format_date(settlement.final_date)}) "
+                        f"מוקדם מהתשלום האחרון ({format_date(last)}).")
+    open_points = [p.text for p in points(settlement.id) if not p.is_agreed]
+    if open_points:
+        problems.append("נשארו נקודות פתוחות שלא הוסכמו: " + "; ".join(open_points)
+                        + ". כל נקודה צריכה להיסגר לפני החתימה.")
+    return problems
+
+
+def sign_settlement(settlement_id: int, signed_date: dt.date) -> Settlement:
+    """Both sides signed: the settlement is final. Refused while a point is open or the
+    schedule does not add up (seed tip 14: nothing is left open)."""
+    from models.contact_log import log_contact
+
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        _check_draft(settlement)
+        if signed_date < settlement.agreement_date:
+            raise ValidationError("תאריך החתימה מוקדם מתאריך ההסדר.", field="signed_date")
+        problems = schedule_problems(settlement)
+        if problems:
+            raise ValidationError("אי אפשר לחתום על ההסדר: " + " ".join(problems))
+        _check_invoices(settlement.client, [c.invoice_id for c in settlement.covered],
+                        settlement.agreement_date, exclude_settlement=settlement.id)
+        settlement.status, settlement.signed_date = "signed", signed_date
+        settlement.save()
+        log_contact(settlement.client_id, signed_date, "other", summary=(
+            f"נחתם הסדר חוב על {format_money(settlement.settled_agorot, settlement.currency)}"
+            f" ב-{len(instalments(settlement.id))} תשלומים, עד {format_date(settlement.final_date)}."))
+        return settlement
+
+
+def cancel_settlement(settlement_id: int, cancelled_date: dt.date, reason: str) -> Settlement:
+    from models.contact_log import log_contact
+
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError("יש לציין את סיבת הביטול.", field="reason")
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        if settlement.status == "cancelled":
+            raise ValidationError("ההסדר כבר בוטל.")
+        was_signed = settlement.status == "signed"
+        settlement.status, settlement.cancelled_date = "cancelled", cancelled_date
+        settlement.notes = clean_text(f"{settlement.notes}\nבוטל: {reason}")
+        settlement.save()
+        if was_signed:
+            log_contact(settlement.client_id, cancelled_date, "other",
+                        summary=f"הסדר החוב מיום {format_date(settlement.agreement_date)} בוטל: {reason}")
+        return settlement
+
+
+def delete_draft(settlement_id: int) -> None:
+    """A draft that never went anywhere can be thrown away (a signed one cannot)."""
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        _check_draft(settlement)
+        for model in (SettlementPoint, SettlementInstalment, SettlementInvoice):
+            model.delete().where(model.settlement == settlement).execute()
+        settlement.delete_instance()
+
+
+# ---- money toward a settlement -----------------------------------------------------------
+
+def record_instalment_payment(settlement_id: int, payment_date: dt.date, amount, *,
+                              method: str = "transfer", reference: str | None = None,
+                              check_number: str = "", check_bank: str = "",
+                              check_date: dt.date | None = None):
+    """A payment toward the settlement: allocated to its covered invoices, oldest first."""
+    from models import services
+
+    settlement = get_settlement(settlement_id)
+    if settlement.status != "signed":
+        raise ValidationError("אפשר לרשום תשלום על הסדר רק אחרי שנחתם.")
+    ids = [inv.id for inv in covered_invoices(settlement.id)]
+    still_open = [i for i, amount_open in open_amounts(ids, dt.date.max).items() if amount_open > 0]
+    if not still_open:
+        raise ValidationError("החשבוניות שבהסדר שולמו במלואן; רשמו את התשלום כתשלום רגיל.")
+    return services.record_payment(
+        settlement.client_id, payment_date, amount, currency=settlement.currency,
+        method=method, reference=reference, invoice_ids=still_open,
+        check_number=check_number, check_bank=check_bank, check_date=check_date,
+        notes=f"תשלום על הסדר חוב מיום {format_date(settlement.agreement_date)}")
+
+
+def record_waiver(settlement_id: int, note_date: dt.date) -> list:
+    """The schedule was paid in full: forgive the discount with a credit note on each covered
+    invoice still open, so the invoices close and the plan leaves them alone."""
+    from models import services
+
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        status = settlement_status(settlement.id, note_date)
+        if status.state != "completed":
+            raise ValidationError("ההנחה נמחלת רק אחרי שכל תשלומי ההסדר התקבלו.")
+        if settlement.waiver_credit_note_id:
+            raise ValidationError("ההנחה כבר נרשמה כזיכוי.")
+        left = settlement.discount_agorot
+        notes = []
+        ids = [inv.id for inv in covered_invoices(settlement.id)]
+        for inv_id, open_agorot in open_amounts(ids, dt.date.max).items():
+            take = min(left, open_agorot)
+            if take <= 0:
+                continue
+            notes.append(services.add_credit_note(
+                settlement.client_id, f"הסדר-{settlement.id}-{len(notes) + 1}", note_date,
+                take, currency=settlement.currency, invoice_id=inv_id,
+                reason=f"הנחה לפי הסדר חוב מיום {format_date(settlement.agreement_date)}"))
+            left -= take
+        if not notes:
+            raise ValidationError("אין יתרה פתוחה למחיקה בחשבוניות ההסדר.")
+        settlement.waiver_credit_note_id = notes[0].id
+        settlement.save()
+        return notes
+
+
+# ---- status as of a date ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SettlementStatus:
+    settlement: Settlement
+    client_name: str
+    state: str                 # SETTLEMENT_STATES
+    tracking: Tracking
+    covered_open_agorot: int   # what the covered invoices still owe (due at once on breach)
+
+    @property
+    def state_name(self) -> str:
+        return SETTLEMENT_STATES[self.state]
+
+    @property
+    def next_step(self) -> str:
+        """What to do now, in a sentence (Today and the settlement screen show it)."""
+        s = self.settlement
+        money = lambda agorot: format_money(agorot, s.currency)  # noqa: E731
+        if self.state == "breached":
+            line = self.tracking.breached_line.line
+            return (f"התשלום של {money(line.amount_agorot)} שמועדו {format_date(line.due_date)} "
+                    f"לא התקבל: ההסדר הופר ולפי סעיף ההאצה כל היתרה "
+                    f"({money(self.covered_open_agorot)}) עומדת לפירעון מיידי. "
+                    "הצעד הבא: מכתב התראה לפני נקיטת הליכים או העברה לטיפול משפטי.")
+        if self.state == "completed":
+            if s.discount_agorot and not s.waiver_credit_note_id:
+                return f"ההסדר שולם במלואו: רשמו את ההנחה ({money(s.discount_agorot)}) כזיכוי."
+            return "ההסדר שולם במלואו. אפשר להפיק אישור על סילוק החוב."
+        nxt = self.tracking.next_line
+        if nxt is not None and self.state in ("signed", "active"):
+            owed = nxt.line.amount_agorot - nxt.paid_agorot
+            return f"התשלום הבא: {money(owed)} עד {format_date(nxt.line.due_date)}."
+        return ""
+
+
+_PAID_SQL = """
+SELECT si.settlement_id, a.applied_date, a.amount_agorot
+FROM settlement_invoice si
+JOIN settlement s ON s.id = si.settlement_id
+JOIN allocation a ON a.invoice_id = si.invoice_id
+WHERE si.settlement_id IN ({ids}) AND a.payment_id IS NOT NULL
+  AND a.applied_date >= s.agreement_date AND a.applied_date <= :d
+  AND (a.reversed_date IS NULL OR a.reversed_date > :d)
+"""
+
+_COVERED_OPEN_SQL = """
+SELECT si.settlement_id, SUM(i.amount_agorot - COALESCE((
+    SELECT SUM(a.amount_agorot) FROM allocation a
+    WHERE a.invoice_id = i.id AND a.applied_date <= :d
+      AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0))
+FROM settlement_invoice si JOIN invoice i ON i.id = si.invoice_id
+WHERE si.settlement_id IN ({ids})
+  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+GROUP BY si.settlement_id
+"""
+
+
+def statuses(as_of: dt.date, *, client_id: int | None = None,
+             settlement_ids: Iterable[int] | None = None,
+             include_drafts: bool = False) -> list[SettlementStatus]:
+    """Every settlement in force as of `as_of` (signed by then, not cancelled by then),
+    judged as of that date, in four statements whatever their number."""
+    query = (Settlement.select(Settlement, Client.name).join(Client)
+             .where(Settlement.agreement_date <= as_of))
+    in_force = ((Settlement.status == "signed") & (Settlement.signed_date <= as_of)) | (
+        (Settlement.status == "cancelled") & Settlement.signed_date.is_null(False)
+        & (Settlement.signed_date <= as_of) & (Settlement.cancelled_date > as_of))
+    query = query.where(in_force | (Settlement.status == "draft") if include_drafts else in_force)
+    if client_id is not None:
+        query = query.where(Settlement.client == client_id)
+    if settlement_ids is not None:
+        query = query.where(Settlement.id.in_(list(settlement_ids)))
+    found = list(query)
+    if not found:
+        return []
+    ids = [s.id for s in found]
+    marks = ",".join(str(int(i)) for i in ids)  # ids are our own integers
+    conn = database.obj.connection()
+    params = {"d": as_of.isoformat()}
+    receipts: dict[int, list] = defaultdict(list)
+    for sid, day, amount in conn.execute(_PAID_SQL.format(ids=marks), params):
+        receipts[sid].append((dt.date.fromisoformat(day), amount))
+    still_open = dict(conn.execute(_COVERED_OPEN_SQL.format(ids=marks), params).fetchall())
+    lines: dict[int, list] = defaultdict(list)
+    for line in (SettlementInstalment.select().where(SettlementInstalment.settlement.in_(ids))
+                 .order_by(SettlementInstalment.seq)):
+        lines[line.settlement_id].append(line)
+    grace = grace_days()
+    out = []
+    for s in found:
+        tracking = track(schedule(s, lines[s.id]), receipts[s.id], as_of, grace)
+        out.append(SettlementStatus(s, s.client.name, _state(s, tracking, as_of), tracking,
+                                    max(0, still_open.get(s.id, 0))))
+    return out
+
+
+def _state(s: Settlement, tracking: Tracking, as_of: dt.date) -> str:
+    if s.status == "draft":
+        return "draft"
+    if tracking.is_complete:
+        return "completed"
+    if tracking.breached_line is not None:
+        return "breached"
+    first_due = min((l.line.due_date for l in tracking.lines), default=s.agreement_date)
+    return "active" if tracking.paid_agorot or first_due <= as_of else "signed"
+
+
+def settlement_status(settlement_id: int, as_of: dt.date) -> SettlementStatus:
+    """One settlement as of a date; a cancelled one (or one not yet signed then) is shown
+    as cancelled (or draft) with its schedule."""
+    settlement = get_settlement(settlement_id)
+    found = statuses(as_of, settlement_ids=[settlement_id], include_drafts=True)
+    if found:
+        return found[0]
+    tracking = track(schedule(settlement), [], as_of, grace_days())
+    state = "cancelled" if settlement.status == "cancelled" else "draft"
+    return SettlementStatus(settlement, settlement.client.name, state, tracking, 0)
+
+
+def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict[int, str]:
+    """Invoices the dunning plan leaves alone: those of a settlement in force and not
+    breached as of the date -> the reason shown."""
+    paused = {}
+    in_force = [s for s in statuses(as_of, client_id=client_id) if s.state != "breached"]
+    if not in_force:
+        return paused
+    by_id = {s.settlement.id: s for s in in_force}
+    for row in SettlementInvoice.select().where(SettlementInvoice.settlement.in_(list(by_id))):
+        s = by_id[row.settlement_id].settlement
+        paused[row.invoice_id] = f"בהסדר חוב מיום {format_date(s.agreement_date)}"
+    return paused
+
+
+def line_state_name(state: str) -> str:
+    return LINE_STATES[state]
