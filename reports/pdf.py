@@ -23,6 +23,7 @@ literally and cannot become a link or pull in a file.
 Public API:
     LetterPdf(out, profile, settings)   .add(content) -> (first_page, page_count); .save()
     render_letters(contents, out, profile, settings) -> list[(first_page, page_count)]
+    clear_text_caches()                 forget shaped lines (a cold start, for benchmarks)
 """
 from __future__ import annotations
 
@@ -71,6 +72,11 @@ def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) 
             last = last[:-1]
         logical = logical[:max_lines - 1] + [last.rstrip() + "…"]
     return tuple(visual(line) for line in logical)
+
+
+def clear_text_caches() -> None:
+    for cached in (_shape, visual, printable):
+        cached.cache_clear()
 
 
 class _Layout:
