@@ -44,7 +44,7 @@ from models.dates import format_date
 from models.db import BaseModel, database
 from models.errors import ValidationError
 from models.invoices import Invoice
-from models.money import format_money, parse_amount
+from models.money import format_money, parse_amount, to_decimal
 from models.negotiation import Negotiation
 from models.payments import PAYMENT_METHODS
 from models.settings import get_setting
@@ -512,7 +512,7 @@ def record_waiver(settlement_id: int, note_date: dt.date) -> list:
                 continue
             notes.append(services.add_credit_note(
                 settlement.client_id, f"הסדר-{settlement.id}-{len(notes) + 1}", note_date,
-                take, currency=settlement.currency, invoice_id=inv_id,
+                to_decimal(take), currency=settlement.currency, invoice_id=inv_id,
                 reason=f"הנחה לפי הסדר חוב מיום {format_date(settlement.agreement_date)}"))
             left -= take
         if not notes:

@@ -1,0 +1,146 @@
+"""Settlements on a real database: drafting, the open-points rule, signing freezes the
+figures (at the database layer too), instalments tracked from payments, breach, pauses."""
+import datetime as dt
+import sqlite3
+
+import peewee
+import pytest
+
+from models import services, settlements as st
+from models.dunning import dunning_steps
+from models.errors import ValidationError
+
+AGREED = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def debt(client):
+    """Two old invoices (the debt) and one ongoing invoice outside the settlement."""
+    old1 = services.add_invoice(client.id, "101", dt.date(2026, 5, 1), "6000")
+    old2 = services.add_invoice(client.id, "102", dt.date(2026, 6, 1), "4000")
+    ongoing = services.add_invoice(client.id, "103", dt.date(2026, 10, 1), "500")
+    return client, old1, old2, ongoing
+
+
+def _signed(client, invoices, **kw):
+    kw.setdefault("instalment_count", 3)
+    s = st.create_settlement(client.id, [i.id for i in invoices], AGREED, **kw)
+    return st.sign_settlement(s.id, AGREED)
+
+
+def test_draft_takes_the_debt_from_the_covered_invoices(debt):
+    client, old1, old2, _ = debt
+    services.record_payment(client.id, dt.date(2026, 7, 1), "1000", invoice_ids=[old1.id])
+    s = st.create_settlement(client.id, [old1.id, old2.id], AGREED, discount_agorot=50000,
+                             down_payment_agorot=100000, instalment_count=3)
+    assert s.debt_agorot == 900000 and s.settled_agorot == 850000
+    lines = st.instalments(s.id)
+    assert [l.amount_agorot for l in lines] == [250000, 250000, 250000]
+    assert [l.due_date for l in lines] == [dt.date(2026, 12, 1), dt.date(2027, 1, 1),
+                                           dt.date(2027, 2, 1)]
+    assert s.final_date == dt.date(2027, 2, 1)
+    assert st.schedule_problems(s) == []
+
+
+def test_invoices_in_two_currencies_or_two_settlements_are_refused(debt):
+    client, old1, old2, _ = debt
+    usd = services.add_invoice(client.id, "U1", dt.date(2026, 6, 1), "100", currency="USD")
+    with pytest.raises(ValidationError, match="במטבע אחד"):
+        st.create_settlement(client.id, [old1.id, usd.id], AGREED)
+    st.create_settlement(client.id, [old1.id], AGREED)
+    with pytest.raises(ValidationError, match="כבר כלולה בהסדר אחר"):
+        st.create_settlement(client.id, [old1.id, old2.id], AGREED)
+
+
+def test_an_open_point_blocks_signing_until_it_is_agreed(debt):
+    client, old1, _, _ = debt
+    s = st.create_settlement(client.id, [old1.id], AGREED, point_texts=["מי משלם את עמלת ההעברה"])
+    with pytest.raises(ValidationError, match="נקודות פתוחות"):
+        st.sign_settlement(s.id, AGREED)
+    st.set_point_agreed(st.points(s.id)[0].id, True)
+    assert st.sign_settlement(s.id, AGREED).status == "signed"
+
+
+def test_a_schedule_that_does_not_add_up_cannot_be_signed(debt):
+    client, old1, _, _ = debt
+    s = st.create_settlement(client.id, [old1.id], AGREED, instalment_count=2)
+    st.set_instalments(s.id, [st.InstalmentInput(dt.date(2026, 12, 1), 300000),
+                              st.InstalmentInput(dt.date(2027, 1, 1), 200000)])
+    with pytest.raises(ValidationError, match="אינו שווה"):
+        st.sign_settlement(s.id, AGREED)
+
+
+def test_signed_figures_are_frozen_even_for_raw_sql(debt, db_path):
+    client, old1, old2, _ = debt
+    s = _signed(client, [old1, old2])
+    with pytest.raises(ValidationError, match="כבר נחתם"):
+        st.replan(s.id, discount_agorot=0, down_payment_agorot=0, down_payment_date=None,
+                  instalment_count=10, first_date=AGREED)
+    with pytest.raises(peewee.IntegrityError):
+        st.SettlementInstalment.update(amount_agorot=1).execute()
+    raw = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("UPDATE settlement SET discount_agorot = 100 WHERE id = ?", (s.id,))
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("DELETE FROM settlement_invoice WHERE settlement_id = ?", (s.id,))
+    raw.close()
+    cancelled = st.cancel_settlement(s.id, dt.date(2026, 11, 5), "הלקוח ביקש לבטל")
+    assert cancelled.status == "cancelled"
+
+
+def test_instalment_payments_go_to_the_covered_invoices_not_the_ongoing_one(debt):
+    client, old1, old2, ongoing = debt
+    s = _signed(client, [old1, old2])
+    st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
+    opens = st.open_amounts([old1.id, old2.id, ongoing.id], dt.date(2026, 12, 2))
+    assert opens[ongoing.id] == 50000
+    assert opens[old1.id] + opens[old2.id] == 1000000 - 333334
+    status = st.settlement_status(s.id, dt.date(2026, 12, 2))
+    assert status.state == "active" and status.tracking.paid_agorot == 333334
+
+
+def test_first_paid_second_missed_is_a_breach_with_the_whole_balance_due(debt):
+    client, old1, old2, ongoing = debt
+    s = _signed(client, [old1, old2])
+    st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
+    assert st.settlement_status(s.id, dt.date(2027, 1, 4)).state == "active"  # grace 3 days
+    breached = st.settlement_status(s.id, dt.date(2027, 1, 5))
+    assert breached.state == "breached"
+    assert breached.tracking.breached_line.line.seq == 2
+    assert breached.covered_open_agorot == 1000000 - 333334
+    assert "הופר" in breached.next_step
+
+
+def test_covered_invoices_pause_in_the_plan_and_resume_on_breach(debt):
+    client, old1, old2, ongoing = debt
+    s = _signed(client, [old1, old2])
+    st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
+    steps = {s.invoice.number: s for s in dunning_steps(dt.date(2026, 12, 20))}
+    assert steps["101"].state == "paused" and "הסדר" in steps["101"].pause_reason
+    assert steps["103"].state != "paused"  # the ongoing invoice stays due on its own terms
+    later = {s.invoice.number: s for s in dunning_steps(dt.date(2027, 1, 10))}
+    assert later["101"].state != "paused"
+
+
+def test_completed_settlement_forgives_the_discount_with_credit_notes(debt):
+    client, old1, old2, _ = debt
+    s = _signed(client, [old1, old2], discount_agorot=100000, instalment_count=1)
+    with pytest.raises(ValidationError, match="רק אחרי"):
+        st.record_waiver(s.id, dt.date(2026, 12, 1))
+    st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "9000")
+    assert st.settlement_status(s.id, dt.date(2026, 12, 1)).state == "completed"
+    notes = st.record_waiver(s.id, dt.date(2026, 12, 1))
+    assert sum(n.amount_agorot for n in notes) == 100000
+    assert sum(st.open_amounts([old1.id, old2.id], dt.date(2026, 12, 2)).values()) == 0
+    with pytest.raises(ValidationError, match="כבר נרשמה"):
+        st.record_waiver(s.id, dt.date(2026, 12, 2))
+
+
+def test_a_bounced_post_dated_check_breaks_the_settlement(debt):
+    client, old1, _, _ = debt
+    s = _signed(client, [old1], instalment_count=1)
+    pay = st.record_instalment_payment(s.id, AGREED, "6000", method="check", check_number="77",
+                                       check_date=dt.date(2026, 12, 1))
+    assert st.settlement_status(s.id, dt.date(2026, 12, 2)).state == "completed"
+    services.bounce_payment(pay.id, dt.date(2026, 12, 3))
+    assert st.settlement_status(s.id, dt.date(2026, 12, 10)).state == "breached"

@@ -1,0 +1,73 @@
+"""Settlement arithmetic: splitting in agorot, monthly dates on month ends, tracking."""
+import datetime as dt
+
+import pytest
+from hypothesis import given, strategies as st
+
+from models.errors import ValidationError
+from models.settlement_math import ScheduleLine, monthly_dates, split_amount, track
+
+
+@given(total=st.integers(min_value=1, max_value=10**11), count=st.integers(1, 120))
+def test_instalments_sum_to_the_amount_in_whole_agorot(total, count):
+    if total < count:
+        with pytest.raises(ValidationError):
+            split_amount(total, count)
+        return
+    parts = split_amount(total, count)
+    assert sum(parts) == total
+    assert len(parts) == count
+    assert len(set(parts[1:])) <= 1  # the checks after the first are all alike
+    assert 0 <= parts[0] - parts[-1] < count
+
+
+def test_remainder_goes_to_the_first_instalment():
+    assert split_amount(100000, 3) == [33334, 33333, 33333]
+
+
+@pytest.mark.parametrize("count", [0, 121])
+def test_instalment_count_out_of_range_is_refused(count):
+    with pytest.raises(ValidationError):
+        split_amount(100000, count)
+
+
+def test_monthly_dates_keep_the_day_and_clamp_to_month_end():
+    assert monthly_dates(dt.date(2028, 1, 31), 4) == [
+        dt.date(2028, 1, 31), dt.date(2028, 2, 29), dt.date(2028, 3, 31), dt.date(2028, 4, 30)]
+    assert monthly_dates(dt.date(2026, 11, 30), 3) == [
+        dt.date(2026, 11, 30), dt.date(2026, 12, 30), dt.date(2027, 1, 30)]
+    assert monthly_dates(dt.date(2027, 1, 29), 2)[1] == dt.date(2027, 2, 28)
+
+
+SCHEDULE = [ScheduleLine(0, dt.date(2026, 11, 1), 1000),
+            ScheduleLine(1, dt.date(2026, 12, 1), 3000),
+            ScheduleLine(2, dt.date(2027, 1, 1), 3000)]
+
+
+def test_money_fills_the_schedule_in_order():
+    t = track(SCHEDULE, [(dt.date(2026, 11, 1), 2500)], dt.date(2026, 11, 20))
+    assert [(s.state, s.paid_agorot) for s in t.lines] == [
+        ("paid", 1000), ("partly_paid", 1500), ("upcoming", 0)]
+    assert t.breached_line is None and t.remaining_agorot == 4500
+
+
+def test_a_missed_instalment_is_a_breach_only_after_the_grace():
+    receipts = [(dt.date(2026, 11, 1), 1000), (dt.date(2026, 12, 1), 3000)]
+    assert track(SCHEDULE, receipts, dt.date(2027, 1, 4), grace_days=3).breached_line is None
+    late = track(SCHEDULE, receipts, dt.date(2027, 1, 5), grace_days=3)
+    assert late.breached_line.line.seq == 2
+    assert [s.state for s in late.lines] == ["paid", "paid", "missed"]
+
+
+def test_a_late_payment_cures_the_breach_and_shows_as_late():
+    receipts = [(dt.date(2026, 11, 1), 1000), (dt.date(2026, 12, 20), 3000)]
+    t = track(SCHEDULE, receipts, dt.date(2026, 12, 25))
+    assert t.breached_line is None
+    assert t.lines[1].state == "paid_late" and t.lines[1].paid_date == dt.date(2026, 12, 20)
+
+
+def test_money_received_after_the_date_does_not_count_then():
+    t = track(SCHEDULE, [(dt.date(2027, 2, 1), 7000)], dt.date(2026, 11, 10))
+    assert t.paid_agorot == 0 and t.breached_line.line.seq == 0
+    done = track(SCHEDULE, [(dt.date(2027, 2, 1), 7000)], dt.date(2027, 2, 1))
+    assert done.is_complete and done.breached_line is None
