@@ -47,9 +47,15 @@ from reports.letters import InfoBox, LetterContent, Paragraph, SignatureForm, Ta
 PAGE_W, PAGE_H = A4
 MARGIN = 20 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN
-BOTTOM = 22 * mm
-BODY_SIZE, BODY_LEADING = 10.5, 15.5
-TABLE_SIZE, TABLE_LEADING = 9, 11.5
+# Tight enough that a final warning with six invoices, the interest table, the payment
+# box and the signature fits on one page; sizes stay at or above 10 pt body, 9 pt tables.
+BOTTOM = 15 * mm
+PAGE_NUMBER_Y = 8 * mm
+BODY_SIZE, BODY_LEADING, PARAGRAPH_GAP = 10.5, 13.5, 3.5
+TABLE_SIZE, TABLE_LEADING, ROW_PAD = 9, 10.5, 2.5
+ROW_H = TABLE_LEADING + ROW_PAD  # a one-line table row
+BLOCK_GAP = 6  # after a table or a box
+BOX_LEADING = 11.5
 FOLD_MARKS_MM = (105, 210)
 GREY = 0.35
 
@@ -90,6 +96,7 @@ class _Layout:
         self.regular, self.bold = fonts.regular, fonts.bold
         self.pages: list[_Page] = []
         self.y = 0.0
+        self.date_bottom = PAGE_H  # set by date_block
 
     # -- primitives --------------------------------------------------------------------
     def text(self, line: str, right: float, y: float, font: str, size: float) -> None:
@@ -186,17 +193,20 @@ class _Layout:
             y -= 2 * mm
             self.text(visual(f"מועד אחרון לתשלום: {self.c.deadline_date:%d/%m/%Y}"),
                       right, y, self.bold, 10)
+            y -= 5 * mm
+        self.date_bottom = y
 
     def subject(self) -> None:
         _, top, _, height = self.window_box()
-        self.y = min(top - height - 10 * mm, PAGE_H - 100 * mm)
+        # Just below the window and the date block, whichever ends lower.
+        self.y = min(top - height, self.date_bottom) - 6 * mm
         for line in _shape(f"הנדון: {self.c.subject}", self.bold, 12, CONTENT_W, 3):
             right = PAGE_W - MARGIN
             self.text(line, right, self.y, self.bold, 12)
             w = text_width(line, self.bold, 12)
             self.pages[-1].ops.append(("line", right - w, self.y - 2, right, self.y - 2, 0.6))
             self.y -= 6.5 * mm
-        self.y -= 2 * mm
+        self.y -= 1 * mm
 
     # -- body ----------------------------------------------------------------------------
     def paragraph(self, block: Paragraph) -> None:
@@ -205,18 +215,18 @@ class _Layout:
             self.need(BODY_LEADING)
             self.text(line, PAGE_W - MARGIN, self.y - BODY_SIZE, font, BODY_SIZE)
             self.y -= BODY_LEADING
-        self.y -= 5
+        self.y -= PARAGRAPH_GAP
 
     def _row(self, cells: list[str], widths: list[float], font: str, fill: float | None) -> None:
         shaped = [_shape(cell, font, TABLE_SIZE, w - 3 * mm, 3) if cell else []
                   for cell, w in zip(cells, widths)]
-        height = max([len(s) for s in shaped] + [1]) * TABLE_LEADING + 4
+        height = max([len(s) for s in shaped] + [1]) * TABLE_LEADING + ROW_PAD
         ops = self.pages[-1].ops
         if fill is not None:
             ops.append(("rect", MARGIN, self.y - height, CONTENT_W, height, fill))
         right = PAGE_W - MARGIN
         for lines, width in zip(shaped, widths):  # the first column at the right
-            y = self.y - TABLE_SIZE - 2
+            y = self.y - TABLE_SIZE - ROW_PAD / 2
             for line in lines:
                 self.text(line, right - 1.5 * mm, y, font, TABLE_SIZE)
                 y -= TABLE_LEADING
@@ -232,36 +242,36 @@ class _Layout:
             self.text(visual(block.heading), PAGE_W - MARGIN, self.y - BODY_SIZE, self.bold,
                       BODY_SIZE)
             self.y -= BODY_LEADING
-        self.need(3 * (TABLE_LEADING + 4))
+        self.need(3 * ROW_H)
         self._row(block.columns, widths, self.bold, 0.9)
         for row in block.rows:
-            if self.y - (TABLE_LEADING + 4) * 2 < BOTTOM:
+            if self.y - ROW_H * 2 < BOTTOM:
                 self.new_page()
                 self._row(block.columns, widths, self.bold, 0.9)
             self._row(row, widths, self.regular, None)
         if block.total_row:
-            self.need(TABLE_LEADING + 4)
+            self.need(ROW_H)
             self._row(block.total_row, widths, self.bold, 0.95)
-        self.y -= 8
+        self.y -= BLOCK_GAP
 
     def info_box(self, block: InfoBox) -> None:
         inner = CONTENT_W - 8 * mm
         lines = [(line, self.regular) for item in block.lines
                  for line in _shape(item, self.regular, 9.5, inner)]
-        height = (len(lines) + 1) * 13 + 10
+        height = (len(lines) + 1) * BOX_LEADING + 8
         self.need(height)
         self.pages[-1].ops.append(("box", MARGIN, self.y - height, CONTENT_W, height))
         right = PAGE_W - MARGIN - 4 * mm
-        y = self.y - 14
+        y = self.y - 13
         self.text(visual(block.title), right, y, self.bold, 10)
         for line, font in lines:
-            y -= 13
+            y -= BOX_LEADING
             self.text(line, right, y, font, 9.5)
-        self.y -= height + 8
+        self.y -= height + BLOCK_GAP
 
     def signature(self) -> None:
         has_image = bool(self.s.signature_path) and Path(self.s.signature_path).is_file()
-        height = BODY_LEADING * (2 + len(self.c.signature_lines)) + (18 * mm if has_image else 0)
+        height = 4 + BODY_LEADING * (1 + len(self.c.signature_lines)) + (18 * mm if has_image else 0)
         self.need(height)
         right = PAGE_W - MARGIN
         self.y -= 4
@@ -383,7 +393,7 @@ class LetterPdf:
         c.drawText(text)
         if total > 1:
             c.setFont(self.fonts.regular, 8)
-            c.drawCentredString(PAGE_W / 2, 12 * mm, visual(f"עמוד {number} מתוך {total}"))
+            c.drawCentredString(PAGE_W / 2, PAGE_NUMBER_Y, visual(f"עמוד {number} מתוך {total}"))
         c.showPage()
 
     def _image(self, path: str, x: float, y: float, w: float, h: float) -> None:

@@ -78,3 +78,17 @@ def test_batch_interest_matches_per_client_in_a_bounded_number_of_queries(db):
     for cid in ids[:5] + ids[-3:]:
         assert batch[cid].totals() == amount_due_with_interest(cid, as_of).totals()
     assert all(batch[cid].totals()["ILS"]["interest"] > 0 for cid in ids)
+
+
+def test_final_warning_with_six_invoices_interest_and_payment_box_fits_one_page(db):
+    from pdfcheck import page_count
+
+    setup_business(interest_rate_percent="4", collection_costs_agorot=15000,
+                   show_hebrew_date=True, signer_name="דנה לוי", signer_title="מנהלת כספים")
+    (cid,) = add_clients(['Acme (Israel) Ltd. בע"מ'], invoices_each=6,
+                         first_issue=dt.date(2026, 1, 1))
+    result = produce_letters("final-warning", [cid], dt.date(2026, 11, 22), strict=True)
+    text = " ".join(pdf_text(result.archive_path).split())
+    assert page_count(result.archive_path) == result.pages == 1
+    assert has_phrase(text, "פרטים לתשלום") and has_phrase(text, "בכבוד רב")
+    assert has_phrase(text, 'סה"כ כולל ריבית והוצאות גבייה') and "דנה לוי" in text

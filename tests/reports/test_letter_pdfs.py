@@ -114,7 +114,7 @@ def test_all_selects_by_kind(ledger):
 
 def test_long_letter_gets_page_numbers(db):
     setup_business()
-    (cid,) = add_clients(["לקוח עם הרבה חשבונות"], invoices_each=70,
+    (cid,) = add_clients(["לקוח עם הרבה חשבונות"], invoices_each=100,
                          first_issue=dt.date(2020, 1, 1))
     result = produce_letters("reminder", [cid], AS_OF, strict=True)
     pages = page_count(result.archive_path)
