@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import BinaryIO, Iterable
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from models.letters import LetterSettings
@@ -65,9 +66,17 @@ class _Page:
     ops: list[tuple] = field(default_factory=list)
 
 
+Shaped = tuple[str, float]  # a line in visual order, and its width in points
+
+
+def _measured(line: str, font: str, size: float) -> Shaped:
+    shown = visual(line)
+    return shown, stringWidth(shown, font, size)
+
+
 @lru_cache(maxsize=65536)
-def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) -> tuple[str, ...]:
-    """Visual lines of `text`; with max_lines, the last kept line ends in '…'.
+def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) -> tuple[Shaped, ...]:
+    """Visual lines of `text` with their widths; with max_lines, the last kept line ends in '…'.
 
     Cached: letters repeat headers, dates and wording.
     """
@@ -77,11 +86,17 @@ def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) 
         while last and text_width(last + "…", font, size) > width:
             last = last[:-1]
         logical = logical[:max_lines - 1] + [last.rstrip() + "…"]
-    return tuple(visual(line) for line in logical)
+    return tuple(_measured(line, font, size) for line in logical)
+
+
+@lru_cache(maxsize=4096)
+def _label(text: str, font: str, size: float) -> Shaped:
+    """One short line of our own wording (never wrapped): `לכבוד`, a table heading."""
+    return _measured(printable(text), font, size)
 
 
 def clear_text_caches() -> None:
-    for cached in (_shape, visual, printable):
+    for cached in (_shape, _label, visual, printable):
         cached.cache_clear()
 
 
@@ -99,8 +114,12 @@ class _Layout:
         self.date_bottom = PAGE_H  # set by date_block
 
     # -- primitives --------------------------------------------------------------------
-    def text(self, line: str, right: float, y: float, font: str, size: float) -> None:
-        self.pages[-1].ops.append(("text", font, size, right, y, line))
+    def text(self, shaped: Shaped, right: float, y: float, font: str, size: float) -> None:
+        line, width = shaped
+        self.pages[-1].ops.append(("text", font, size, right - width, y, line))
+
+    def label(self, text: str, right: float, y: float, font: str, size: float) -> None:
+        self.text(_label(text, font, size), right, y, font, size)
 
     def new_page(self) -> None:
         self.pages.append(_Page())
@@ -165,9 +184,9 @@ class _Layout:
         y -= 6 * mm
         bottom = top - height + 2 * mm
         if self.c.is_registered:
-            self.text(visual("בדואר רשום"), right, y, self.bold, 10)
+            self.label("בדואר רשום", right, y, self.bold, 10)
             y -= 5 * mm
-        self.text(visual("לכבוד"), right, y, self.regular, 10)
+        self.label("לכבוד", right, y, self.regular, 10)
         y -= 4.6 * mm
         for index, item in enumerate(self.c.recipient_lines):
             font = self.bold if index == 0 else self.regular
@@ -191,8 +210,8 @@ class _Layout:
             y -= 5 * mm
         if self.c.deadline_date:
             y -= 2 * mm
-            self.text(visual(f"מועד אחרון לתשלום: {self.c.deadline_date:%d/%m/%Y}"),
-                      right, y, self.bold, 10)
+            self.label(f"מועד אחרון לתשלום: {self.c.deadline_date:%d/%m/%Y}",
+                       right, y, self.bold, 10)
             y -= 5 * mm
         self.date_bottom = y
 
@@ -203,7 +222,7 @@ class _Layout:
         for line in _shape(f"הנדון: {self.c.subject}", self.bold, 12, CONTENT_W, 3):
             right = PAGE_W - MARGIN
             self.text(line, right, self.y, self.bold, 12)
-            w = text_width(line, self.bold, 12)
+            w = line[1]
             self.pages[-1].ops.append(("line", right - w, self.y - 2, right, self.y - 2, 0.6))
             self.y -= 6.5 * mm
         self.y -= 1 * mm
@@ -239,8 +258,7 @@ class _Layout:
         widths = [w * scale for w in block.widths]
         if block.heading:
             self.need(BODY_LEADING + 3 * TABLE_LEADING)
-            self.text(visual(block.heading), PAGE_W - MARGIN, self.y - BODY_SIZE, self.bold,
-                      BODY_SIZE)
+            self.label(block.heading, PAGE_W - MARGIN, self.y - BODY_SIZE, self.bold, BODY_SIZE)
             self.y -= BODY_LEADING
         self.need(3 * ROW_H)
         self._row(block.columns, widths, self.bold, 0.9)
@@ -263,7 +281,7 @@ class _Layout:
         self.pages[-1].ops.append(("box", MARGIN, self.y - height, CONTENT_W, height))
         right = PAGE_W - MARGIN - 4 * mm
         y = self.y - 13
-        self.text(visual(block.title), right, y, self.bold, 10)
+        self.label(block.title, right, y, self.bold, 10)
         for line, font in lines:
             y -= BOX_LEADING
             self.text(line, right, y, font, 9.5)
@@ -275,7 +293,7 @@ class _Layout:
         self.need(height)
         right = PAGE_W - MARGIN
         self.y -= 4
-        self.text(visual("בכבוד רב,"), right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
+        self.label("בכבוד רב,", right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
         self.y -= BODY_LEADING
         if has_image:
             self.pages[-1].ops.append(("image", self.s.signature_path, right - 50 * mm,
@@ -297,7 +315,7 @@ class _Layout:
         self.y -= 5 * mm
         self.pages[-1].ops.append(("line", MARGIN, self.y, right, self.y, 0.3))
         self.y -= 3 * mm
-        self.text(visual(block.title), right, self.y - BODY_SIZE, self.bold, BODY_SIZE)
+        self.label(block.title, right, self.y - BODY_SIZE, self.bold, BODY_SIZE)
         self.y -= BODY_LEADING
         for line in _shape(block.statement, self.regular, BODY_SIZE, CONTENT_W, 2):
             self.text(line, right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
@@ -307,9 +325,9 @@ class _Layout:
             if index % 2 == 0:
                 self.y -= row_h
             col_right = right - (index % 2) * column
-            label = visual(f"{name}:")
+            label = _label(f"{name}:", self.regular, BODY_SIZE)
             self.text(label, col_right, self.y, self.regular, BODY_SIZE)
-            line_right = col_right - text_width(label, self.regular, BODY_SIZE) - 2 * mm
+            line_right = col_right - label[1] - 2 * mm
             self.pages[-1].ops.append(("line", col_right - column + 6 * mm, self.y - 1,
                                        line_right, self.y - 1, 0.5))
 
@@ -333,6 +351,45 @@ class _Layout:
         return self.pages
 
 
+class _TextStream:
+    """The PDF text operators of a page, as reportlab's text object writes them for a
+    TrueType font (ttfonts.splitString + getSubsetInternalName, the route its docs give
+    for rolling your own), with each line's encoded chunks kept per document.
+
+    A batch draws the same labels, wording and dates thousands of times; encoding a line
+    char by char is the costliest part of drawing it. A line maps to the same chunks for
+    the whole document: splitString assigns a character its subset code once, for good.
+    """
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.chunks: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+
+    def _chunks(self, font: str, line: str) -> tuple[tuple[str, str], ...]:
+        key = (font, line)
+        found = self.chunks.get(key)
+        if found is None:
+            face = getFont(font)
+            found = self.chunks[key] = tuple(
+                (face.getSubsetInternalName(subset, self.doc), escapePDF(part))
+                for subset, part in face.splitString(line, self.doc))
+        return found
+
+    def code(self, ops: list[tuple]) -> str:
+        """One BT … ET object for ("text", font, size, x, y, line) operations."""
+        out = ["BT"]
+        current = None
+        for _, font, size, x, y, line in ops:
+            out.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+            for subset_font, part in self._chunks(font, line):
+                if current != (subset_font, size):
+                    out.append(f"{subset_font} {fp_str(size)} Tf")
+                    current = (subset_font, size)
+                out.append(f"({part}) Tj")
+        out.append("ET")
+        return "\n".join(out)
+
+
 class LetterPdf:
     """One PDF file holding any number of letters, each starting on a new page."""
 
@@ -347,6 +404,7 @@ class LetterPdf:
         self.canvas.setCreator("Gvia")
         self.page_count = 0
         self._images: dict[str, ImageReader] = {}
+        self._text = _TextStream(self.canvas._doc)  # reportlab offers no public getter
 
     def add(self, content: LetterContent) -> tuple[int, int]:
         """Lay out and draw one letter; returns (first page number, page count)."""
@@ -367,17 +425,11 @@ class LetterPdf:
         c.setStrokeGray(0)
         # Graphics first, then all the text in one text object: far cheaper than one
         # drawRightString (a text object each) per line.
-        text = c.beginText()
-        current = None
+        texts = []
         for op in page.ops:
             kind = op[0]
             if kind == "text":
-                _, font, size, right, y, line = op
-                if current != (font, size):
-                    text.setFont(font, size)
-                    current = (font, size)
-                text.setTextOrigin(right - stringWidth(line, font, size), y)
-                text.textOut(line)
+                texts.append(op)
             elif kind == "line":
                 c.setLineWidth(op[5])
                 c.line(*op[1:5])
@@ -390,10 +442,10 @@ class LetterPdf:
                 c.roundRect(*op[1:5], 2 * mm, stroke=1, fill=0)
             elif kind == "image":
                 self._image(*op[1:])
-        c.drawText(text)
         if total > 1:
-            c.setFont(self.fonts.regular, 8)
-            c.drawCentredString(PAGE_W / 2, PAGE_NUMBER_Y, visual(f"עמוד {number} מתוך {total}"))
+            line, width = _label(f"עמוד {number} מתוך {total}", self.fonts.regular, 8)
+            texts.append(("text", self.fonts.regular, 8, (PAGE_W - width) / 2, PAGE_NUMBER_Y, line))
+        c.addLiteral(self._text.code(texts))
         c.showPage()
 
     def _image(self, path: str, x: float, y: float, w: float, h: float) -> None:
