@@ -292,23 +292,38 @@ def discount_limit(negotiation: Negotiation) -> tuple[int, Decimal] | None:
 
 @dataclass(frozen=True)
 class Proposal:
-    """What is on the table: the amount the debtor would pay, in how many instalments, by when,
-    and the steps the user is about to threaten or take."""
+    """What is on the table: the amount the debtor would pay for a debt of `debt_agorot`
+    (None: the whole opening position), in how many instalments, by when, and the steps
+    the user is about to threaten or take."""
     amount_agorot: int
     instalments: int = 0
     final_date: dt.date | None = None
     steps: tuple[str, ...] = ()
+    debt_agorot: int | None = None
+
+
+def minimum_for(negotiation: Negotiation, debt_agorot: int) -> int | None:
+    """The lowest acceptable amount for part of the debt: the same share as the limit set
+    for the whole opening position (rounded up to the agora)."""
+    minimum, opening = negotiation.min_amount_agorot, negotiation.opening_agorot
+    if minimum is None:
+        return None
+    if not opening or debt_agorot == opening:
+        return minimum
+    return -(-minimum * debt_agorot // opening)
 
 
 def limit_warnings(negotiation: Negotiation, proposal: Proposal) -> list[str]:
     """Where a proposal crosses the limits set before the negotiation (seed tip 4)."""
     warnings = []
     currency = negotiation.currency
-    if (negotiation.min_amount_agorot is not None
-            and proposal.amount_agorot < negotiation.min_amount_agorot):
+    debt = negotiation.opening_agorot if proposal.debt_agorot is None else proposal.debt_agorot
+    minimum = minimum_for(negotiation, debt)
+    if minimum is not None and proposal.amount_agorot < minimum:
+        part = "" if debt == negotiation.opening_agorot else " לחלק החוב שבהסדר"
         warnings.append(
             f"הסכום המוצע ({format_money(proposal.amount_agorot, currency)}) נמוך מהסכום "
-            f"המינימלי שקבעת ({format_money(negotiation.min_amount_agorot, currency)}).")
+            f"המינימלי שקבעת{part} ({format_money(minimum, currency)}).")
     if negotiation.max_instalments is not None and proposal.instalments > negotiation.max_instalments:
         warnings.append(f"{proposal.instalments} תשלומים הם יותר מהמספר המרבי שקבעת "
                         f"({negotiation.max_instalments}).")

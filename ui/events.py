@@ -10,6 +10,7 @@ PAYMENTS = "payments"
 SETTINGS = "settings"
 LETTERS = "letters"
 CONTACT_LOG = "contact_log"  # log entries, promises, status changes
+NEGOTIATION = "negotiation"  # negotiations, settlements, case records, expenses
 DATABASE = "database"  # the whole file was replaced (restore, import)
 
 

@@ -40,6 +40,13 @@ def test_each_crossed_limit_is_named(negotiation):
     assert "העברה לטיפול משפטי" in warnings[3]
 
 
+def test_a_settlement_over_part_of_the_debt_is_held_to_the_same_share(negotiation):
+    n = ng.update_negotiation(negotiation.id, min_amount_agorot=855000)  # 90% of 9,500
+    assert ng.limit_warnings(n, ng.Proposal(720000, debt_agorot=800000)) == []
+    warnings = ng.limit_warnings(n, ng.Proposal(719999, debt_agorot=800000))
+    assert len(warnings) == 1 and "720,000.00" not in warnings[0] and "7,200.00" in warnings[0]
+
+
 def test_largest_discount_follows_the_minimum(negotiation):
     n = ng.update_negotiation(negotiation.id, min_amount_agorot=855000)
     discount, percent = ng.discount_limit(n)

@@ -7,8 +7,6 @@ The status is changed only through the status dialog (models.client_status), whi
 leaves a trail in the log; the details form shows it read-only."""
 from __future__ import annotations
 
-import importlib.util
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
@@ -27,6 +25,8 @@ from ui.collection.timeline import ClientTimelineWidget
 from ui.i18n import _
 from ui.invoices import actions as invoice_actions
 from ui.invoices.invoice_dialog import InvoiceDialog
+from ui.letters.client_letters import ClientLettersWidget
+from ui.negotiation.negotiation_tab import NegotiationTab
 from ui.payments.bounce import BounceDialog
 from ui.payments.payment_dialog import PaymentDialog
 from ui.prevention.deposits_tab import DepositsTab
@@ -274,13 +274,10 @@ class ClientCard(GviaDialog):
     def _build_collection(self) -> None:
         self.timeline = ClientTimelineWidget(self.client_id)
         self.tabs.addTab(self.timeline, _("Contact log"))
-        self.letters = None
-        # The letters screens arrive with their own issue; the tab only when they exist.
-        if importlib.util.find_spec("ui.letters.client_letters") is not None:
-            from ui.letters.client_letters import ClientLettersWidget
-
-            self.letters = ClientLettersWidget(self.client_id)
-            self.tabs.addTab(self.letters, _("Letters"))
+        self.letters = ClientLettersWidget(self.client_id)
+        self.tabs.addTab(self.letters, _("Letters"))
+        self.negotiation = NegotiationTab(self.client_id)
+        self.tabs.addTab(self.negotiation, _("Negotiation and settlement"))
 
     # ---- data -----------------------------------------------------------------------
 

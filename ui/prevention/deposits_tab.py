@@ -19,7 +19,7 @@ from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock, dialogs
-from ui.widgets.dialogs import GviaDialog
+from ui.widgets.dialogs import FormDialog
 from ui.widgets.display import auto_dir, date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import payment_method_label
@@ -50,44 +50,7 @@ def _ltr_edit() -> QLineEdit:
     return edit
 
 
-class _FormDialog(GviaDialog):
-    """A validated form with Save / Cancel; subclasses fill the form and implement `_save`."""
-
-    def __init__(self, title: str, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.saved = False
-        layout = QVBoxLayout(self)
-        self.form = ValidatedForm()
-        layout.addWidget(self.form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-    def save(self) -> bool:
-        try:
-            self._save()
-        except GviaError as exc:
-            self.form.show_error(exc)
-            return False
-        self.form.clear_errors()
-        self.saved = True
-        events.announce(events.CLIENTS, events.PAYMENTS, events.INVOICES)
-        self.accept()
-        return True
-
-    def _save(self) -> None:
-        raise NotImplementedError
-
-    @classmethod
-    def ask(cls, *args, parent=None) -> bool:
-        dialog = cls(*args, parent=parent)
-        dialog.exec()
-        return dialog.saved
-
-
-class RequestDepositDialog(_FormDialog):
+class RequestDepositDialog(FormDialog):
     def __init__(self, client_id: int, parent=None):
         super().__init__(_("Request a deposit"), parent)
         self.client_id = client_id
@@ -110,7 +73,7 @@ class RequestDepositDialog(_FormDialog):
             due_date=pydate(self.due_date.date()), job_amount=self.job_amount.text())
 
 
-class ReceiveDepositDialog(_FormDialog):
+class ReceiveDepositDialog(FormDialog):
     def __init__(self, deposit_id: int, parent=None):
         super().__init__(_("Deposit received"), parent)
         self.deposit_id = deposit_id
@@ -137,7 +100,7 @@ class ReceiveDepositDialog(_FormDialog):
                                  reference=self.reference.text() or None)
 
 
-class ApplyDepositDialog(_FormDialog):
+class ApplyDepositDialog(FormDialog):
     def __init__(self, deposit_id: int, parent=None):
         super().__init__(_("Apply the deposit to an invoice"), parent)
         self.deposit_id = deposit_id

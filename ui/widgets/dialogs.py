@@ -3,9 +3,13 @@
 replace with monkeypatch instead of clicking through modal loops."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
+
+from models.errors import GviaError
+from ui import events
 
 from ui.i18n import _
+from ui.widgets.forms import ValidatedForm
 from ui.widgets.persist import app_settings
 
 
@@ -45,3 +49,42 @@ def confirm(parent: QWidget | None, title: str, text: str, yes_text: str | None 
 def show_error(parent: QWidget | None, text: str) -> None:
     """A user-facing problem, in words (never a traceback)."""
     QMessageBox.warning(parent, _("Gvia"), text)
+
+
+class FormDialog(GviaDialog):
+    """A validated form with Save / Cancel; subclasses fill `self.form` and implement
+    `_save`, whose ValidationError is shown next to the field it names."""
+    changes = (events.CLIENTS, events.PAYMENTS, events.INVOICES)  # announced on save
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.saved = False
+        layout = QVBoxLayout(self)
+        self.form = ValidatedForm()
+        layout.addWidget(self.form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def save(self) -> bool:
+        try:
+            self._save()
+        except GviaError as exc:
+            self.form.show_error(exc)
+            return False
+        self.form.clear_errors()
+        self.saved = True
+        events.announce(*self.changes)
+        self.accept()
+        return True
+
+    def _save(self) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def ask(cls, *args, parent=None) -> bool:
+        dialog = cls(*args, parent=parent)
+        dialog.exec()
+        return dialog.saved

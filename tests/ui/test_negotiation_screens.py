@@ -1,0 +1,112 @@
+"""The negotiation tab over a real database: set limits and see a proposal crossing them,
+make a settlement of three instalments, print the agreement, record the first instalment,
+miss the second and see the breach."""
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from models import negotiation as ng, services, settlements
+from models.letters import Letter
+from ui.background import wait_for_all
+from ui.clients.client_card import ClientCard
+from ui.negotiation.settlement_dialogs import (InstalmentPaymentDialog, NewSettlementDialog,
+                                               SignDialog)
+from ui.negotiation.settlement_page import SettlementPage
+from ui.negotiation.limits_page import LimitsPage
+from ui.widgets import clock
+
+AS_OF = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch, qapp):
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
+    yield
+    wait_for_all()
+
+
+@pytest.fixture
+def debtor(client):
+    services.add_invoice(client.id, "INV-7", dt.date(2026, 6, 1), "6000")
+    services.add_invoice(client.id, "INV-8", dt.date(2026, 7, 1), "3000")
+    return client
+
+
+def test_limits_page_prefills_the_opening_and_saves_limits(qtbot, debtor):
+    page = LimitsPage(debtor.id)
+    qtbot.addWidget(page)
+    assert not page.save_button.isEnabled()
+    page.start()
+    assert page.opening.text() == "9000.00"
+    page.minimum.setText("8,100")
+    assert "10.0%" in page.discount.text()
+    page.max_instalments.setValue(3)
+    for check in page.checklist.values():
+        check.setChecked(True)
+    assert page.save()
+    saved = ng.latest_negotiation(debtor.id)
+    assert saved.min_amount_agorot == 810000 and saved.max_instalments == 3 and saved.is_prepared
+    page.minimum.setText("9,500")
+    assert not page.save()
+    assert "גבוה מעמדת הפתיחה" in page.form.error_text("min_amount_agorot")
+
+
+def test_settle_in_three_print_pay_one_miss_one_see_the_breach(qtbot, debtor, monkeypatch):
+    negotiation = ng.start_negotiation(debtor.id, AS_OF)
+    ng.update_negotiation(negotiation.id, min_amount_agorot=850000, max_instalments=3)
+    card = ClientCard(debtor.id)
+    qtbot.addWidget(card)
+    page = card.negotiation.settlement
+    assert "אין" in page.state.text() or "No settlement" in page.state.text()
+
+    dialog = NewSettlementDialog(debtor.id)
+    qtbot.addWidget(dialog)
+    assert len(dialog.chosen_ids()) == 2  # both overdue invoices are ticked
+    dialog.count.setValue(3)
+    dialog.first_date.setDate(dialog.first_date.date().fromString("2026-12-31", Qt.ISODate))
+    assert dialog.save()
+    page.refresh(select_id=dialog.settlement_id)
+    assert page.schedule_model.rowCount() == 3
+    assert [r.line.due_date for r in page.schedule_model.items()] == [
+        dt.date(2026, 12, 31), dt.date(2027, 1, 31), dt.date(2027, 2, 28)]
+
+    # a proposal beyond the limits is flagged while it is typed
+    page.count.setValue(4)
+    page.discount.setText("600")
+    assert page.warnings.isVisibleTo(page)
+    assert "נמוך מהסכום המינימלי" in page.warnings.text() and "4 תשלומים" in page.warnings.text()
+    page.discount.setText("")
+    page.count.setValue(3)
+    assert not page.warnings.isVisibleTo(page)
+
+    page.point_text.setText("התשלומים בשיקים דחויים")
+    assert page.add_point()
+    signing = SignDialog(page.selected_id())
+    qtbot.addWidget(signing)
+    assert not signing.save()  # the point is still open
+    assert "נקודות פתוחות" in signing.form.error_text()
+    page.points.item(0).setCheckState(Qt.Checked)
+    assert signing.save()
+    assert settlements.get_settlement(page.selected_id()).status == "signed"
+    assert not page.sign_button.isEnabled() and page.pay_button.isEnabled()
+
+    shown = []
+    monkeypatch.setattr(page, "show_letter", shown.append)
+    page.print_letter("settlement")
+    assert page.error == "" and shown and shown[0].archive_path.exists()
+    assert Letter.select().where(Letter.kind == "settlement").count() == 1
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 31))
+    payment = InstalmentPaymentDialog(page.selected_id())
+    qtbot.addWidget(payment)
+    assert payment.amount.text() == "3000.00"
+    assert payment.save()
+    assert "פעיל" in page.state.text()
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2027, 2, 5))
+    page.refresh()
+    assert "הופר" in page.state.text()
+    states = [r.state for r in page.schedule_model.items()]
+    assert states == ["paid", "missed", "upcoming"]

@@ -1,0 +1,1 @@
+"""Negotiation and settlement screens: the case file, authority limits, the settlement."""

@@ -1,0 +1,211 @@
+"""Dialogs of the settlement page: a new settlement over chosen invoices, an instalment
+payment, signing and cancelling. Every rule is in models.settlements; these collect the
+fields and show the models' Hebrew errors next to the field they name."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox
+
+from models import settlements
+from models.client_list import client_invoices
+from models.errors import ValidationError
+from models.negotiation import latest_negotiation
+from models.payments import PAYMENT_METHODS
+from models.settlement_math import monthly_dates
+from ui import events
+from ui.i18n import _
+from ui.invoices.invoice_dialog import date_edit, pydate, qdate
+from ui.widgets import clock
+from ui.widgets.dialogs import FormDialog
+from ui.widgets.display import date_text, ltr, money_text
+from ui.widgets.labels import payment_method_label
+
+CHANGES = (events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.CONTACT_LOG,
+           events.CLIENTS)
+
+
+def ltr_edit(text: str = "") -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setLayoutDirection(Qt.LeftToRight)
+    edit.setAlignment(Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter)
+    return edit
+
+
+def method_box(current: str = "transfer") -> QComboBox:
+    box = QComboBox()
+    for code in PAYMENT_METHODS:
+        box.addItem(payment_method_label(code), code)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    return box
+
+
+def amount_text(agorot: int) -> str:
+    """Agorot as the user types them back: 1234.50."""
+    return f"{agorot // 100}.{agorot % 100:02d}"
+
+
+class NewSettlementDialog(FormDialog):
+    """Which open invoices the settlement covers and the first outline of its schedule;
+    the draft is then refined on the settlement page."""
+    changes = CHANGES
+
+    def __init__(self, client_id: int, parent=None):
+        super().__init__(_("New settlement"), parent)
+        self.client_id = client_id
+        self.settlement_id: int | None = None
+        today = clock.today()
+        self.invoices = self.form.add_field("invoices", _("Invoices it covers"), QListWidget())
+        for line in client_invoices(client_id, today):
+            if line.open_agorot <= 0 or line.cancelled_date:
+                continue
+            item = QListWidgetItem(_("{number} · due {due} · open {amount}").format(
+                number=ltr(line.number), due=date_text(line.due_date),
+                amount=money_text(line.open_agorot, line.currency)))
+            item.setData(Qt.UserRole, line.id)
+            # Overdue invoices are the debt; ones not yet due stay on their own terms.
+            item.setCheckState(Qt.Checked if line.days_overdue > 0 else Qt.Unchecked)
+            self.invoices.addItem(item)
+        self.agreement_date = self.form.add_field("agreement_date", _("Agreement date"),
+                                                  date_edit())
+        self.agreement_date.setDate(qdate(today))
+        self.discount = self.form.add_field("discount", _("Discount (₪)"), ltr_edit())
+        self.down_payment = self.form.add_field("down_payment", _("Down payment (₪)"), ltr_edit())
+        self.count = self.form.add_field("instalments", _("Instalments"), QSpinBox())
+        self.count.setRange(1, 120)
+        self.count.setValue(3)
+        self.first_date = self.form.add_field("first_date", _("First instalment on"), date_edit())
+        self.first_date.setDate(qdate(monthly_dates(today, 2)[1]))
+        self.method = self.form.add_field("method", _("Paid by"), method_box())
+        self.resize(560, 520)
+
+    def chosen_ids(self) -> list[int]:
+        return [self.invoices.item(i).data(Qt.UserRole) for i in range(self.invoices.count())
+                if self.invoices.item(i).checkState() == Qt.Checked]
+
+    def _save(self) -> None:
+        negotiation = latest_negotiation(self.client_id)
+        created = settlements.create_settlement(
+            self.client_id, self.chosen_ids(), pydate(self.agreement_date.date()),
+            discount_agorot=self.discount.text(), down_payment_agorot=self.down_payment.text(),
+            instalment_count=self.count.value(), first_date=pydate(self.first_date.date()),
+            method=self.method.currentData(),
+            negotiation_id=negotiation.id if negotiation else None)
+        self.settlement_id = created.id
+
+    @classmethod
+    def ask(cls, client_id: int, parent=None) -> int | None:
+        dialog = cls(client_id, parent=parent)
+        dialog.exec()
+        return dialog.settlement_id if dialog.saved else None
+
+
+class InstalmentPaymentDialog(FormDialog):
+    """Money toward the settlement, applied to the invoices it covers."""
+    changes = CHANGES
+
+    def __init__(self, settlement_id: int, parent=None):
+        super().__init__(_("Record an instalment payment"), parent)
+        self.settlement_id = settlement_id
+        today = clock.today()
+        status = settlements.settlement_status(settlement_id, today)
+        nxt = status.tracking.next_line
+        owed = nxt.line.amount_agorot - nxt.paid_agorot if nxt else 0
+        line = next((l for l in settlements.instalments(settlement_id)
+                     if nxt and l.seq == nxt.line.seq), None)
+        self.payment_date = self.form.add_field("payment_date", _("Received on"), date_edit())
+        self.payment_date.setDate(qdate(today))
+        self.amount = self.form.add_field("amount", _("Amount"), ltr_edit(amount_text(owed)))
+        self.method = self.form.add_field("method", _("Method"),
+                                          method_box(line.method if line else "transfer"))
+        self.check_number = self.form.add_field("check_number", _("Check number"),
+                                                ltr_edit(line.check_number if line else ""))
+        self.check_date = self.form.add_field("check_date", _("Check date"), date_edit())
+        self.check_date.setDate(qdate(nxt.line.due_date if nxt else today))
+        self.reference = self.form.add_field("reference", _("Reference"), ltr_edit())
+        self.method.currentIndexChanged.connect(self._show_check_fields)
+        self._show_check_fields()
+        self.resize(460, 320)
+
+    def _show_check_fields(self) -> None:
+        is_check = self.method.currentData() == "check"
+        for name in ("check_number", "check_date"):
+            self.form.set_row_visible(name, is_check)
+
+    def _save(self) -> None:
+        is_check = self.method.currentData() == "check"
+        settlements.record_instalment_payment(
+            self.settlement_id, pydate(self.payment_date.date()), self.amount.text(),
+            method=self.method.currentData(), reference=self.reference.text() or None,
+            check_number=self.check_number.text() if is_check else "",
+            check_date=pydate(self.check_date.date()) if is_check else None)
+
+
+class SignDialog(FormDialog):
+    """Both sides signed the agreement on a date: the settlement becomes final."""
+    changes = CHANGES
+
+    def __init__(self, settlement_id: int, parent=None):
+        super().__init__(_("Sign the settlement"), parent)
+        self.settlement_id = settlement_id
+        note = QLabel(_("Once signed, the settlement's figures can no longer be changed; it "
+                        "can only be cancelled. Sign only when every point is agreed and both "
+                        "sides have signed the printed agreement."))
+        note.setWordWrap(True)
+        self.layout().insertWidget(0, note)
+        self.signed_date = self.form.add_field("signed_date", _("Signed on"), date_edit())
+        self.signed_date.setDate(qdate(clock.today()))
+        self.resize(460, 220)
+
+    def _save(self) -> None:
+        settlements.sign_settlement(self.settlement_id, pydate(self.signed_date.date()))
+
+
+class CancelSettlementDialog(FormDialog):
+    changes = CHANGES
+
+    def __init__(self, settlement_id: int, parent=None):
+        super().__init__(_("Cancel the settlement"), parent)
+        self.settlement_id = settlement_id
+        self.cancelled_date = self.form.add_field("cancelled_date", _("Cancelled on"),
+                                                  date_edit())
+        self.cancelled_date.setDate(qdate(clock.today()))
+        self.reason = self.form.add_field("reason", _("Reason"), QLineEdit())
+        self.resize(460, 200)
+
+    def _save(self) -> None:
+        settlements.cancel_settlement(self.settlement_id, pydate(self.cancelled_date.date()),
+                                      self.reason.text())
+
+
+class InstalmentDialog(FormDialog):
+    """Change one instalment of a draft: date, amount, method, check number and bank."""
+    changes = CHANGES
+
+    def __init__(self, settlement_id: int, seq: int, parent=None):
+        super().__init__(_("Instalment {n}").format(n=seq), parent)
+        self.settlement_id, self.seq = settlement_id, seq
+        line = next(l for l in settlements.instalments(settlement_id) if l.seq == seq)
+        self.due_date = self.form.add_field("due_date", _("Due on"), date_edit())
+        self.due_date.setDate(qdate(line.due_date))
+        self.amount = self.form.add_field("amount", _("Amount"),
+                                          ltr_edit(amount_text(line.amount_agorot)))
+        self.method = self.form.add_field("method", _("Paid by"), method_box(line.method))
+        self.check_number = self.form.add_field("check_number", _("Check number"),
+                                                ltr_edit(line.check_number))
+        self.check_bank = self.form.add_field("check_bank", _("Bank"), QLineEdit(line.check_bank))
+        self.resize(440, 300)
+
+    def _save(self) -> None:
+        from models.money import parse_amount
+
+        try:
+            amount = parse_amount(self.amount.text())
+        except ValidationError as exc:
+            raise ValidationError(str(exc), field="amount") from None
+        lines = [settlements.InstalmentInput(
+            l.due_date, l.amount_agorot, l.method, l.check_number, l.check_bank)
+            for l in settlements.instalments(self.settlement_id) if l.seq != self.seq]
+        lines.append(settlements.InstalmentInput(
+            pydate(self.due_date.date()), amount, self.method.currentData(),
+            self.check_number.text(), self.check_bank.text()))
+        settlements.set_instalments(self.settlement_id, lines)

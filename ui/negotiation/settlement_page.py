@@ -1,0 +1,399 @@
+"""The settlement page of the client's negotiation tab: pick or start a settlement, shape
+the draft (discount, down payment, instalments, agreed and open points) while the screen
+warns when the proposal crosses the limits set beforehand, sign it, print the agreement
+and the meeting summary, record the instalments as they arrive, and see a breach."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from models import settlements
+from models.errors import GviaError
+from models.money import parse_amount
+from models.negotiation import Proposal, latest_negotiation, limit_warnings
+from models.settlement_math import LINE_STATES, monthly_dates
+from ui import events
+from ui.i18n import _
+from ui.invoices.invoice_dialog import date_edit, pydate, qdate
+from ui.negotiation import settlement_dialogs as sd
+from ui.widgets import clock, dialogs
+from ui.widgets.display import date_text, ltr, money_text
+from ui.widgets.labels import payment_method_label
+from ui.widgets.list_model import Column, ListTableModel
+from ui.widgets.table_view import GviaTableView
+
+REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.DATABASE}
+
+
+def schedule_columns(currency: str) -> list[Column]:
+    return [
+        Column(lambda: _("No."), lambda s: _("Down payment") if s.line.seq == 0
+               else ltr(str(s.line.seq)), lambda s: s.line.seq),
+        Column(lambda: _("Due"), lambda s: date_text(s.line.due_date), lambda s: s.line.due_date),
+        Column(lambda: _("Amount"), lambda s: money_text(s.line.amount_agorot, currency),
+               lambda s: s.line.amount_agorot, is_amount=True),
+        Column(lambda: _("Paid"), lambda s: money_text(s.paid_agorot, currency)
+               if s.paid_agorot else "", lambda s: s.paid_agorot, is_amount=True),
+        Column(lambda: _("State"), lambda s: LINE_STATES[s.state], lambda s: s.state),
+        Column(lambda: _("Method"), lambda s: s.method_text),
+    ]
+
+
+class _Row:
+    """A schedule line with its method and check number, for the table."""
+
+    def __init__(self, status, instalment):
+        self.line, self.paid_agorot, self.state = status.line, status.paid_agorot, status.state
+        if instalment is None:
+            self.method_text = ""
+        else:
+            check = f" {ltr(instalment.check_number)}" if instalment.check_number else ""
+            self.method_text = payment_method_label(instalment.method) + check
+
+
+def _warning_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    palette = label.palette()
+    palette.setColor(QPalette.WindowText, palette.color(QPalette.Link))
+    label.setPalette(palette)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class SettlementPage(QWidget):
+    letter_ready = Signal(object)  # the archived letter's BatchResult
+
+    def __init__(self, client_id: int, parent=None):
+        super().__init__(parent)
+        self.client_id = client_id
+        self.current: settlements.SettlementStatus | None = None
+        self._build()
+        self.refresh()
+        events.events.data_changed.connect(self._on_data_changed)
+
+    # ---- hooks tests replace --------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.error = message
+        if self.isVisible():
+            dialogs.show_error(self, message)
+
+    def show_letter(self, result) -> None:
+        from ui.negotiation.pdf_dialog import PdfDialog
+
+        PdfDialog.show_file(result.archive_path, result.kind, parent=self)
+
+    # ---- layout ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.error = ""
+        column = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.picker = QComboBox()
+        self.picker.setMinimumWidth(320)
+        self.picker.currentIndexChanged.connect(lambda *_a: self.show_selected())
+        self.new_button = QPushButton(_("New settlement…"))
+        self.new_button.clicked.connect(self.new_settlement)
+        label = QLabel(_("Settlement:"))
+        label.setBuddy(self.picker)
+        top.addWidget(label)
+        top.addWidget(self.picker)
+        top.addWidget(self.new_button)
+        top.addStretch(1)
+        column.addLayout(top)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        font = self.state.font()
+        font.setBold(True)
+        self.state.setFont(font)
+        column.addWidget(self.state)
+        self.warnings = _warning_label()
+        column.addWidget(self.warnings)
+        middle = QHBoxLayout()
+        middle.addWidget(self._build_terms(), 2)
+        middle.addWidget(self._build_points(), 3)
+        column.addLayout(middle)
+        self.schedule_model = ListTableModel(schedule_columns("ILS"), lambda r: r.line.seq, self)
+        self.schedule_view = GviaTableView("settlement_schedule")
+        self.schedule_view.setModel(self.schedule_model)
+        self.schedule_view.doubleClicked.connect(lambda *_a: self.edit_instalment())
+        column.addWidget(self.schedule_view, 1)
+        column.addLayout(self._build_actions())
+
+    def _build_terms(self) -> QGroupBox:
+        box = QGroupBox(_("Terms"))
+        form = QFormLayout(box)
+        form.setVerticalSpacing(4)
+        self.debt = QLabel()
+        self.agreement_date = date_edit()
+        self.discount = sd.ltr_edit()
+        self.down_payment = sd.ltr_edit()
+        self.down_date = date_edit()
+        self.count = QSpinBox()
+        self.count.setRange(1, 120)
+        self.first_date = date_edit()
+        self.method = sd.method_box()
+        self.replan_button = QPushButton(_("Recalculate instalments"))
+        self.replan_button.clicked.connect(self.replan)
+        for text, widget in ((_("Debt acknowledged"), self.debt),
+                             (_("Discount (₪)"), self.discount),
+                             (_("Down payment (₪)"), self.down_payment),
+                             (_("Down payment on"), self.down_date),
+                             (_("Instalments"), self.count),
+                             (_("First instalment on"), self.first_date),
+                             (_("Paid by"), self.method), ("", self.replan_button)):
+            form.addRow(text, widget)
+        for edit in (self.discount, self.down_payment):
+            edit.textChanged.connect(lambda *_a: self.update_warnings())
+        self.count.valueChanged.connect(lambda *_a: self.update_warnings())
+        self.first_date.dateChanged.connect(lambda *_a: self.update_warnings())
+        return box
+
+    def _build_points(self) -> QGroupBox:
+        box = QGroupBox(_("Points of the agreement (tick when agreed)"))
+        column = QVBoxLayout(box)
+        self.points = QListWidget()
+        self.points.itemChanged.connect(self._point_toggled)
+        column.addWidget(self.points, 1)
+        self.open_points = QLabel()
+        self.open_points.setWordWrap(True)
+        column.addWidget(self.open_points)
+        row = QHBoxLayout()
+        self.point_text = QLineEdit()
+        self.point_text.setPlaceholderText(_("A point to agree on, e.g. who pays the bank fees"))
+        self.point_text.returnPressed.connect(self.add_point)
+        self.add_point_button = QPushButton(_("Add point"))
+        self.add_point_button.clicked.connect(self.add_point)
+        self.remove_point_button = QPushButton(_("Remove"))
+        self.remove_point_button.clicked.connect(self.remove_point)
+        row.addWidget(self.point_text, 1)
+        row.addWidget(self.add_point_button)
+        row.addWidget(self.remove_point_button)
+        column.addLayout(row)
+        return box
+
+    def _build_actions(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.sign_button = QPushButton(_("Sign…"))
+        self.pay_button = QPushButton(_("Record instalment payment…"))
+        self.waiver_button = QPushButton(_("Forgive the discount"))
+        self.agreement_button = QPushButton(_("Print agreement…"))
+        self.summary_button = QPushButton(_("Meeting summary…"))
+        self.cancel_button = QPushButton(_("Cancel settlement…"))
+        self.delete_button = QPushButton(_("Delete draft"))
+        for button, slot in ((self.sign_button, self.sign), (self.pay_button, self.record_payment),
+                             (self.waiver_button, self.forgive_discount),
+                             (self.agreement_button, lambda: self.print_letter("settlement")),
+                             (self.summary_button, lambda: self.print_letter("meeting-summary")),
+                             (self.cancel_button, self.cancel), (self.delete_button, self.delete)):
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    # ---- showing --------------------------------------------------------------------
+
+    def refresh(self, select_id: int | None = None) -> None:
+        keep = select_id or self.selected_id()
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        today = clock.today()
+        for s in settlements.client_settlements(self.client_id):
+            state = settlements.settlement_status(s.id, today).state_name
+            self.picker.addItem(_("{date} · {amount} · {state}").format(
+                date=date_text(s.agreement_date), amount=money_text(s.settled_agorot, s.currency),
+                state=state), s.id)
+        index = self.picker.findData(keep) if keep else 0
+        self.picker.setCurrentIndex(max(index, 0))
+        self.picker.blockSignals(False)
+        self.show_selected()
+
+    def selected_id(self) -> int | None:
+        return self.picker.currentData()
+
+    def show_selected(self) -> None:
+        sid = self.selected_id()
+        self.current = settlements.settlement_status(sid, clock.today()) if sid else None
+        s = self.current.settlement if self.current else None
+        is_draft = bool(s) and s.status == "draft"
+        if s is None:
+            self.state.setText(_("No settlement yet. Start one from the invoices that make up "
+                                 "the debt."))
+            self.schedule_model.set_items([])
+            self.points.clear()
+            self.open_points.setVisible(False)
+        else:
+            self._show_terms(s)
+            self._show_points(s, is_draft)
+            self._show_schedule(s)
+            text = _("State: {state}.").format(state=self.current.state_name)
+            step = self.current.next_step
+            self.state.setText(f"{text} {step}" if step else text)
+        for widget in (self.agreement_date, self.discount, self.down_payment, self.down_date,
+                       self.count, self.first_date, self.method, self.replan_button,
+                       self.point_text, self.add_point_button, self.remove_point_button,
+                       self.delete_button, self.sign_button):
+            widget.setEnabled(is_draft)
+        state = self.current.state if self.current else ""
+        self.pay_button.setEnabled(bool(s) and s.status == "signed" and state != "completed")
+        self.waiver_button.setEnabled(state == "completed" and bool(s.discount_agorot)
+                                      and not s.waiver_credit_note_id)
+        self.cancel_button.setEnabled(bool(s) and s.status != "cancelled")
+        for button in (self.agreement_button, self.summary_button):
+            button.setEnabled(bool(s) and s.status != "cancelled")
+        self.update_warnings()
+
+    def _show_terms(self, s) -> None:
+        self.debt.setText(money_text(s.debt_agorot, s.currency))
+        self.agreement_date.setDate(qdate(s.agreement_date))
+        lines = settlements.instalments(s.id)
+        widgets = (self.discount, self.down_payment, self.count, self.first_date, self.down_date)
+        for w in widgets:
+            w.blockSignals(True)
+        self.discount.setText(sd.amount_text(s.discount_agorot) if s.discount_agorot else "")
+        self.down_payment.setText(sd.amount_text(s.down_payment_agorot)
+                                  if s.down_payment_agorot else "")
+        self.down_date.setDate(qdate(s.down_payment_date or s.agreement_date))
+        self.count.setValue(max(1, len(lines)))
+        self.first_date.setDate(qdate(lines[0].due_date if lines
+                                      else monthly_dates(s.agreement_date, 2)[1]))
+        if lines:
+            self.method.setCurrentIndex(max(self.method.findData(lines[0].method), 0))
+        for w in widgets:
+            w.blockSignals(False)
+
+    def _show_points(self, s, is_draft: bool) -> None:
+        self.points.blockSignals(True)
+        self.points.clear()
+        for point in settlements.points(s.id):
+            item = QListWidgetItem(point.text)
+            item.setData(Qt.UserRole, point.id)
+            flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            item.setFlags(flags | Qt.ItemIsUserCheckable if is_draft else flags)
+            item.setCheckState(Qt.Checked if point.is_agreed else Qt.Unchecked)
+            self.points.addItem(item)
+        self.points.blockSignals(False)
+        left = sum(1 for p in settlements.points(s.id) if not p.is_agreed)
+        self.open_points.setText(_("{n} points still open: the settlement cannot be signed "
+                                   "until every point is agreed.").format(n=left) if left else "")
+        self.open_points.setVisible(bool(left))
+
+    def _show_schedule(self, s) -> None:
+        by_seq = {l.seq: l for l in settlements.instalments(s.id)}
+        self.schedule_model.columns = schedule_columns(s.currency)
+        self.schedule_model.set_items([_Row(status, by_seq.get(status.line.seq))
+                                       for status in self.current.tracking.lines])
+        self.schedule_view.resizeColumnsToContents()
+
+    def proposal(self) -> Proposal | None:
+        """What the form puts on the table now (typed, not yet recalculated)."""
+        if self.current is None:
+            return None
+        s = self.current.settlement
+        try:
+            discount = parse_amount(self.discount.text()) if self.discount.text().strip() else 0
+        except GviaError:
+            return None
+        last = monthly_dates(pydate(self.first_date.date()), self.count.value())[-1]
+        return Proposal(s.debt_agorot - discount, self.count.value(), last,
+                        debt_agorot=s.debt_agorot)
+
+    def update_warnings(self) -> None:
+        negotiation = latest_negotiation(self.client_id)
+        proposal = self.proposal()
+        warnings = (limit_warnings(negotiation, proposal)
+                    if negotiation is not None and proposal is not None else [])
+        self.warnings.setText("\n".join(_("Beyond your limits: {warning}").format(warning=w)
+                                        for w in warnings))
+        self.warnings.setVisible(bool(warnings))
+
+    def _on_data_changed(self, kinds: frozenset) -> None:
+        if kinds & REFRESHING:
+            self.refresh()
+
+    # ---- actions --------------------------------------------------------------------
+
+    def _run(self, work) -> bool:
+        try:
+            work()
+        except GviaError as exc:
+            self.show_error(str(exc))
+            return False
+        events.announce(*sd.CHANGES)
+        return True
+
+    def new_settlement(self) -> None:
+        created = sd.NewSettlementDialog.ask(self.client_id, parent=self)
+        if created:
+            self.refresh(select_id=created)
+
+    def replan(self) -> bool:
+        sid = self.selected_id()
+
+        def work():
+            settlements.update_draft(sid, agreement_date=pydate(self.agreement_date.date()))
+            settlements.replan(
+                sid, discount_agorot=self.discount.text(),
+                down_payment_agorot=self.down_payment.text(),
+                down_payment_date=pydate(self.down_date.date()),
+                instalment_count=self.count.value(), first_date=pydate(self.first_date.date()),
+                method=self.method.currentData())
+        return self._run(work)
+
+    def add_point(self) -> bool:
+        text = self.point_text.text()
+        if self._run(lambda: settlements.add_point(self.selected_id(), text)):
+            self.point_text.clear()
+            return True
+        return False
+
+    def remove_point(self) -> None:
+        item = self.points.currentItem()
+        if item is not None:
+            self._run(lambda: settlements.remove_point(item.data(Qt.UserRole)))
+
+    def _point_toggled(self, item: QListWidgetItem) -> None:
+        self._run(lambda: settlements.set_point_agreed(item.data(Qt.UserRole),
+                                                       item.checkState() == Qt.Checked))
+
+    def edit_instalment(self) -> None:
+        rows = self.schedule_view.selectionModel().selectedRows()
+        row = self.schedule_model.item_at(rows[0].row()) if rows else None
+        s = self.current.settlement if self.current else None
+        if row is None or s is None or s.status != "draft" or row.line.seq == 0:
+            return
+        sd.InstalmentDialog.ask(s.id, row.line.seq, parent=self)
+
+    def sign(self) -> None:
+        sd.SignDialog.ask(self.selected_id(), parent=self)
+
+    def record_payment(self) -> None:
+        sd.InstalmentPaymentDialog.ask(self.selected_id(), parent=self)
+
+    def cancel(self) -> None:
+        sd.CancelSettlementDialog.ask(self.selected_id(), parent=self)
+
+    def forgive_discount(self) -> None:
+        self._run(lambda: settlements.record_waiver(self.selected_id(), clock.today()))
+
+    def delete(self) -> None:
+        if dialogs.confirm(self, _("Delete draft"), _("Delete this draft settlement?")):
+            self._run(lambda: settlements.delete_draft(self.selected_id()))
+
+    def print_letter(self, kind: str) -> None:
+        from reports.batch import produce_letters
+
+        try:
+            result = produce_letters(kind, [self.client_id], clock.today(), strict=True)
+        except GviaError as exc:
+            self.show_error(str(exc))
+            return
+        events.announce(events.LETTERS, events.CONTACT_LOG)
+        self.letter_ready.emit(result)
+        self.show_letter(result)
