@@ -658,3 +658,38 @@ def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict
 
 def line_state_name(state: str) -> str:
     return LINE_STATES[state]
+
+
+# ---- the Today list ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InstalmentDue:
+    """An instalment the Today list shows: due within the window, or due and still owed."""
+    settlement_id: int
+    client_id: int
+    client_name: str
+    seq: int
+    due_date: dt.date
+    owed_agorot: int
+    currency: str
+
+
+def settlement_agenda(as_of: dt.date, window_days: int = 7
+                      ) -> tuple[list[InstalmentDue], list[SettlementStatus]]:
+    """Instalments due by as_of + window and not yet covered (earliest first), and the
+    settlements breached as of the date — the acceleration clause is the next step."""
+    last = as_of + dt.timedelta(days=window_days)
+    due, breached = [], []
+    for status in statuses(as_of):
+        if status.state == "breached":
+            breached.append(status)
+            continue
+        s = status.settlement
+        for line in status.tracking.lines:
+            owed = line.line.amount_agorot - line.paid_agorot
+            if owed > 0 and line.line.due_date <= last:
+                due.append(InstalmentDue(s.id, s.client_id, status.client_name, line.line.seq,
+                                         line.line.due_date, owed, s.currency))
+    due.sort(key=lambda d: (d.due_date, d.client_name))
+    breached.sort(key=lambda b: b.tracking.breached_line.line.due_date)
+    return due, breached

@@ -144,3 +144,15 @@ def test_a_bounced_post_dated_check_breaks_the_settlement(debt):
     assert st.settlement_status(s.id, dt.date(2026, 12, 2)).state == "completed"
     services.bounce_payment(pay.id, dt.date(2026, 12, 3))
     assert st.settlement_status(s.id, dt.date(2026, 12, 10)).state == "breached"
+
+
+def test_today_agenda_lists_instalments_due_soon_and_breaches(debt):
+    client, old1, old2, _ = debt
+    s = _signed(client, [old1, old2])
+    due, breached = st.settlement_agenda(dt.date(2026, 11, 26), window_days=7)
+    assert [(d.seq, d.due_date, d.owed_agorot) for d in due] == [(1, dt.date(2026, 12, 1), 333334)]
+    assert breached == []
+    st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
+    assert st.settlement_agenda(dt.date(2026, 12, 2), window_days=7) == ([], [])
+    due, breached = st.settlement_agenda(dt.date(2027, 1, 10), window_days=7)
+    assert due == [] and [b.settlement.id for b in breached] == [s.id]
