@@ -15,6 +15,7 @@ Public API:
     wrap(text, font, size, width) -> [str] logical-order lines that fit `width` points
     shape(text, font, size, width) -> [str] wrap + visual: lines ready to draw
     strip_controls(text) -> str            drop embedding/override/isolate controls
+    clear_caches()                         forget reordered lines (benchmarks: a cold start)
 
 Step 2 is our own compact implementation of UAX #9 for a single paragraph without
 explicit embeddings (W1–W7, N0 bracket pairs, N1–N2, I1–I2, L1, L2, L4). Why not
@@ -49,6 +50,13 @@ _RTL_TYPES = frozenset(("R", "AL"))
 _LTR_TYPES = frozenset(("L", "EN", "AN", "LRE", "LRO", "LRI", "FSI", "B"))
 
 
+# The order depends only on each character's bidi class, and on bracket pairs and mirroring,
+# none of which tells one ASCII digit from another: `22/11/2026` and `01/06/2025` share
+# one computed order, so the amounts, dates and numbers that differ between letters
+# cost a lookup, not a run of the algorithm.
+_DIGITS_AS_ZERO = str.maketrans("123456789", "000000000")
+
+
 def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
@@ -63,9 +71,16 @@ def visual(line: str, base: str = "R") -> str:
 
     Cached: letters repeat most of their lines, and the reorder is the costliest step.
     """
-    chars = [c for c in strip_controls(line) if unicodedata.bidirectional(c) != "BN"]
+    chars = "".join(c for c in strip_controls(line) if unicodedata.bidirectional(c) != "BN")
+    order, mirror = _display_order(chars.translate(_DIGITS_AS_ZERO), base)
+    return strip_marks("".join([MIRRORED[chars[i]] if i in mirror else chars[i] for i in order]))
+
+
+@lru_cache(maxsize=16384)
+def _display_order(chars: str, base: str) -> tuple[tuple[int, ...], frozenset[int]]:
+    """Indices of `chars` in display order, and those to draw as their mirror image."""
     if not chars:
-        return ""
+        return (), frozenset()
     types = [unicodedata.bidirectional(c) for c in chars]
     # A line with no right-to-left letter at all (`Cobalt Software Inc.`) is read
     # left to right, as its first strong letter says (UAX #9 P2): its final period
@@ -74,17 +89,19 @@ def visual(line: str, base: str = "R") -> str:
     if base_level == 1 and _LTR_TYPES.isdisjoint(types):
         # Nothing left-to-right: every character resolves to level 1 (the rules give
         # the same), so the line is simply reversed with brackets mirrored.
-        return strip_marks("".join(MIRRORED.get(c, c) if unicodedata.mirrored(c) else c
-                                   for c in reversed(chars)))
-    levels = _resolve_levels(types, chars, base_level)
-    order = _reorder(levels)
-    out = []
-    for i in order:
-        ch = chars[i]
-        if levels[i] % 2 and ch in MIRRORED and unicodedata.mirrored(ch):
-            ch = MIRRORED[ch]
-        out.append(ch)
-    return strip_marks("".join(out))
+        levels = [1] * len(chars)
+        order = range(len(chars) - 1, -1, -1)
+    else:
+        levels = _resolve_levels(types, list(chars), base_level)
+        order = _reorder(levels)
+    mirror = frozenset(i for i, ch in enumerate(chars)
+                       if levels[i] % 2 and ch in MIRRORED and unicodedata.mirrored(ch))
+    return tuple(order), mirror
+
+
+def clear_caches() -> None:
+    visual.cache_clear()
+    _display_order.cache_clear()
 
 
 def _resolve_levels(types: list[str], chars: list[str], base_level: int) -> list[int]:

@@ -42,6 +42,7 @@ from reportlab.pdfgen.canvas import Canvas
 from models.letters import LetterSettings
 from models.settings import BUSINESS_TYPES, BusinessProfile
 from reports.fonts import printable, register_fonts
+from reports import hebrew
 from reports.hebrew import text_width, visual, wrap
 from reports.letters import InfoBox, LetterContent, Paragraph, SignatureForm, Table
 
@@ -96,8 +97,9 @@ def _label(text: str, font: str, size: float) -> Shaped:
 
 
 def clear_text_caches() -> None:
-    for cached in (_shape, _label, visual, printable):
+    for cached in (_shape, _label, printable):
         cached.cache_clear()
+    hebrew.clear_caches()
 
 
 class _Layout:

@@ -81,3 +81,12 @@ def test_a_word_longer_than_the_line_is_cut_not_overflowing():
     lines = wrap("ש" * 300, fonts.regular, 10, 100)
     assert "".join(lines) == "ש" * 300
     assert all(text_width(line, fonts.regular, 10) <= 100 for line in lines)
+
+
+def test_lines_differing_only_in_digits_keep_their_own_digits():
+    # visual() shares one computed order between such lines (digits as '0'): the digits
+    # drawn must still be each line's own, in each number's own order.
+    assert visual("חשבונית 12 מיום 01/06/2026") == "01/06/2026 םוימ 12 תינובשח"
+    assert visual("חשבונית 98 מיום 30/11/2025") == "30/11/2025 םוימ 98 תינובשח"
+    assert visual("סך 1,234.50 ו-7 (ש\"ח)") == "(ח\"ש) 7-ו 1,234.50 ךס"
+    assert visual("סך 9,876.05 ו-3 (ש\"ח)") == "(ח\"ש) 3-ו 9,876.05 ךס"

@@ -4,7 +4,7 @@ import datetime as dt
 
 from factory import HOSTILE_NAMES, add_clients, setup_business
 from models.letters import Letter, archive_dir
-from pdfcheck import links_and_images, page_count, pdf_text
+from pdfcheck import links_and_images, page_count, pdf_text, words
 from reports.batch import produce_letters, select_clients
 
 AS_OF = dt.date(2026, 11, 22)
@@ -59,3 +59,19 @@ def test_names_are_drawn_literally():
 
     for name in ("A<B Ltd", "<a href=x>click</a>", "<img src=/etc/passwd>"):
         assert visual(name) == name
+
+
+def test_each_letter_of_a_batch_carries_its_own_client(db):
+    # Shaped lines, their reorder (shared between lines that differ only in digits) and
+    # their encoded PDF chunks are cached: a wrong key would print one client's name,
+    # amounts or invoice numbers on another client's letter.
+    setup_business()
+    names = ["לקוח 4817 בע\"מ", "לקוח 5923 בע\"מ", "Acme 6071 Ltd", "Acme 7302 Ltd"]
+    ids = add_clients(names, invoices_each=1)
+    result = produce_letters("reminder", ids, AS_OF)
+    assert result.pages == len(names)
+    for page, (cid, name) in enumerate(zip(ids, names), start=1):
+        tokens = set(words(pdf_text(result.archive_path, page)))
+        assert {name.split()[1], f"{cid}-1"} <= tokens  # its name and its invoice number
+        assert not {other.split()[1] for other in names if other != name} & tokens
+        assert not {f"{other}-1" for other in ids if other != cid} & tokens
