@@ -47,6 +47,8 @@ LETTER_KINDS = {
     "paid-in-full": "אישור על סילוק החוב",
     "deposit-request": "בקשת מקדמה",
     "terms-confirmation": "אישור תנאי תשלום",
+    "settlement": "הסדר חוב (כתב התחייבות)",
+    "meeting-summary": "סיכום שיחה",
 }
 # Kinds that are a collection step: toward a private person they wait for the debt notice.
 COLLECTION_KINDS = ("reminder", "second-reminder", "final-warning")

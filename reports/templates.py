@@ -59,6 +59,21 @@ PLACEHOLDERS = {
     "deposit_total": "סך המקדמות המבוקשות",
     "deposit_due_date": "המועד לתשלום המקדמה",
     "late_payment_terms": "ריבית ודמי גבייה על איחור (ריק אם לא הוגדרו)",
+    "settlement_date": "תאריך הסדר החוב",
+    "debt_amount": "החוב הקבוע שהחייב מודה בו",
+    "settled_amount": "הסכום לתשלום אחרי ההנחה",
+    "discount_amount": "סכום ההנחה",
+    "discount_sentence": "משפט על ההנחה ועל כך שהיא נמחלת רק בסוף (ריק אם אין הנחה)",
+    "down_payment_sentence": "משפט על המקדמה (ריק אם אין מקדמה)",
+    "instalment_count": "מספר התשלומים בהסדר",
+    "final_date": "המועד האחרון לסיום ההסדר",
+    "grace_days": "ימי החסד לפני שתשלום נחשב כלא שולם",
+    "draft_notice": "הודעת טיוטה (ריקה בהסדר חתום)",
+    "meeting_date": "תאריך השיחה או הפגישה",
+    "meeting_channel": "אופן השיחה (פגישה, טלפון)",
+    "participants": "מי השתתף בשיחה",
+    "meeting_notes": "עיקרי השיחה מהתיעוד (ריק אם לא נרשמו)",
+    "meeting_questions": "שאלות פתוחות מהתיעוד (ריק אם אין)",
 }
 BLOCKS = {
     "invoice_table": "טבלת החשבונות הפתוחים",
@@ -67,6 +82,12 @@ BLOCKS = {
     "deposit_table": "טבלת המקדמות המבוקשות",
     "terms_box": "תיבת תנאי התשלום המוסכמים",
     "client_signature": "שורות לחתימת הלקוח (מודפסות אחרי החתימה שלך)",
+    "settlement_parties": "תיבת הצדדים להסדר (הנושה והחייב)",
+    "covered_invoices_table": "טבלת החשבוניות שההסדר חל עליהן",
+    "instalments_table": "לוח התשלומים של ההסדר (מקדמה ותשלומים)",
+    "agreed_points": "רשימת הנקודות שהוסכמו",
+    "open_points": "רשימת הנקודות שעדיין פתוחות",
+    "signatures": "שורות חתימה לשני הצדדים",
 }
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
