@@ -46,7 +46,7 @@ from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archiv
                             safe_file_name)
 from models.services import find_client
 from models.settings import load_profile
-from reports import letter_data
+from reports import letter_data, settlement_letters
 from reports.letters import NothingToSend, compose
 from reports.pdf import LetterPdf
 from reports.templates import get_template
@@ -76,6 +76,8 @@ def check_kind(kind: str) -> str:
 def select_clients(kind: str, as_of: dt.date) -> list[int]:
     """The clients an `--all` run writes to (see the module docstring)."""
     check_kind(kind)
+    if kind in settlement_letters.KINDS:
+        return settlement_letters.select_settlement_clients(kind, as_of)
     if kind in ("deposit-request", "terms-confirmation"):
         return _deposit_clients(kind, as_of)
     if kind in ("statement", "paid-in-full"):
@@ -143,6 +145,8 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     profile, settings = load_profile(), load_letter_settings()
     template = get_template(kind)
     data = letter_data.load_letter_data(client_ids, as_of)
+    settled = (settlement_letters.load_settlement_info(kind, client_ids, as_of)
+               if kind in settlement_letters.KINDS else None)
     gated = kind in COLLECTION_KINDS
     people = {c.id: c for c in Client.select().where(Client.id.in_(
         [cid for cid, d in data.items() if d.is_person]))} if gated else {}
@@ -160,7 +164,11 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
                 gate = debt_notice_gate(people[cid], as_of, settings.debt_notice_wait_days)
                 if not gate.is_open:
                     raise NothingToSend(gate.message)
-            contents.append(compose(kind, item, profile, settings, template, as_of, letter_date))
+            if settled is not None:
+                contents.append(settlement_letters.compose_settlement(
+                    kind, item, settled.get(cid), profile, settings, template, as_of, letter_date))
+            else:
+                contents.append(compose(kind, item, profile, settings, template, as_of, letter_date))
         except NothingToSend as exc:
             if strict:
                 raise

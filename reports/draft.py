@@ -20,17 +20,24 @@ from models.letters import COLLECTION_KINDS, debt_notice_gate, load_letter_setti
 from models.settings import load_profile
 from reports.batch import check_kind
 from reports.letter_data import ClientLetterData, InvoiceLine, StatementEntry, load_letter_data
+from reports import settlement_letters
 from reports.letters import NothingToSend, compose
 from reports.pdf import render_letters
 from reports.templates import get_template
 
 
 def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | None,
-            letter_date: dt.date | None) -> bytes:
+            letter_date: dt.date | None, settled=None) -> bytes:
     profile, settings = load_profile(), load_letter_settings()
-    content = compose(kind, data, profile, settings,
-                      template if template is not None else get_template(kind),
-                      as_of, letter_date)
+    wording = template if template is not None else get_template(kind)
+    if kind in settlement_letters.KINDS:
+        if settled is None:
+            settled = settlement_letters.load_settlement_info(kind, [data.client_id], as_of)
+            settled = settled.get(data.client_id)
+        content = settlement_letters.compose_settlement(kind, data, settled, profile, settings,
+                                                        wording, as_of, letter_date)
+    else:
+        content = compose(kind, data, profile, settings, wording, as_of, letter_date)
     buffer = io.BytesIO()
     render_letters([content], buffer, profile, settings)
     return buffer.getvalue()
@@ -80,4 +87,6 @@ def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
 def sample_letter(kind: str, as_of: dt.date, *, template: str | None = None) -> bytes:
     """The letter as a made-up client would get it: previews wording with no real data."""
     check_kind(kind)
-    return _render(kind, _sample_data(kind, as_of), as_of, template, None)
+    settled = (settlement_letters.sample_info(kind, as_of)
+               if kind in settlement_letters.KINDS else None)
+    return _render(kind, _sample_data(kind, as_of), as_of, template, None, settled)
