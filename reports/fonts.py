@@ -100,6 +100,6 @@ def printable(text: str) -> str:
     letter looks like a printing fault. A '?' at least shows something was there.
     """
     covered = _covered()
-    if all(ord(ch) in covered for ch in text):
+    if covered.issuperset(map(ord, text)):
         return text
     return "".join(ch if ord(ch) in covered or _INVISIBLE.match(ch) else "?" for ch in text)

@@ -15,7 +15,7 @@ Public API:
     wrap(text, font, size, width) -> [str] logical-order lines that fit `width` points
     shape(text, font, size, width) -> [str] wrap + visual: lines ready to draw
     strip_controls(text) -> str            drop embedding/override/isolate controls
-    clear_caches()                         forget reordered lines (benchmarks: a cold start)
+    clear_caches()                         forget reordered lines and widths (a cold start)
 
 Step 2 is our own compact implementation of UAX #9 for a single paragraph without
 explicit embeddings (W1–W7, N0 bracket pairs, N1–N2, I1–I2, L1, L2, L4). Why not
@@ -65,20 +65,39 @@ def strip_marks(text: str) -> str:
     return _MARKS.sub("", text)
 
 
+class _Dropped(dict):
+    """str.translate table that deletes the controls and the BN characters (zero width
+    joiners, soft hyphens …) the algorithm ignores; filled per character first met."""
+
+    def __missing__(self, code: int) -> int | None:
+        ch = chr(code)
+        kept = None if _CONTROLS.match(ch) or unicodedata.bidirectional(ch) == "BN" else code
+        self[code] = kept
+        return kept
+
+
+_DROPPED = _Dropped()
+
+
 @lru_cache(maxsize=65536)
 def visual(line: str, base: str = "R") -> str:
     """One line of text, logical order -> the order to draw it in; invisible marks removed.
 
     Cached: letters repeat most of their lines, and the reorder is the costliest step.
     """
-    chars = "".join(c for c in strip_controls(line) if unicodedata.bidirectional(c) != "BN")
+    chars = line.translate(_DROPPED)
     order, mirror = _display_order(chars.translate(_DIGITS_AS_ZERO), base)
-    return strip_marks("".join([MIRRORED[chars[i]] if i in mirror else chars[i] for i in order]))
+    if mirror:
+        chars = list(chars)
+        for i in mirror:
+            chars[i] = MIRRORED[chars[i]]
+    return "".join(map(chars.__getitem__, order))
 
 
 @lru_cache(maxsize=16384)
 def _display_order(chars: str, base: str) -> tuple[tuple[int, ...], frozenset[int]]:
-    """Indices of `chars` in display order, and those to draw as their mirror image."""
+    """Indices of `chars` in display order, invisible marks left out, and those indices
+    to draw as their mirror image."""
     if not chars:
         return (), frozenset()
     types = [unicodedata.bidirectional(c) for c in chars]
@@ -96,12 +115,12 @@ def _display_order(chars: str, base: str) -> tuple[tuple[int, ...], frozenset[in
         order = _reorder(levels)
     mirror = frozenset(i for i, ch in enumerate(chars)
                        if levels[i] % 2 and ch in MIRRORED and unicodedata.mirrored(ch))
-    return tuple(order), mirror
+    return tuple(i for i in order if not _MARKS.match(chars[i])), mirror
 
 
 def clear_caches() -> None:
-    visual.cache_clear()
-    _display_order.cache_clear()
+    for cached in (visual, _display_order, text_width):
+        cached.cache_clear()
 
 
 def _resolve_levels(types: list[str], chars: list[str], base_level: int) -> list[int]:
@@ -268,7 +287,9 @@ def _reorder(levels: list[int]) -> list[int]:
 
 # ---- wrapping ------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
 def text_width(text: str, font: str, size: float) -> float:
+    """Cached: wrapping measures every word, and letters share most of their words."""
     return stringWidth(strip_marks(text), font, size)
 
 
