@@ -1,0 +1,223 @@
+"""The hand-over dossier (תיק העברה) for a lawyer or a collection agency: one PDF with the
+case file, every invoice, every payment, the letters sent and the whole contact log, then
+one chronological table of all of it, followed by the archived PDFs of the letters
+themselves (their own pages, appended with pypdfium2).
+
+The file is archived in the letters archive folder (models.letters.archive_dir, named
+with safe_file_name) and the contact log records that it was produced; `out` receives a
+copy. A letter whose archived file is missing is listed as missing, not skipped.
+
+Public API:
+    dossier_blocks(client_id, as_of) -> (blocks, letters to append)
+    write_dossier_pdf(client_id, as_of, out) -> Path   (the archived file)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.contact_log import CHANNELS, DIRECTIONS, TACTICS
+from models.dates import format_date
+from models.errors import GviaError
+from models.letters import LETTER_KINDS, archive_dir, letters_for_client, safe_file_name
+from models.payments import PAYMENT_METHODS
+from reports.case_file_pdf import DocumentPdf, Heading, case_file_blocks
+from reports.letters import Paragraph, Table, format_money
+
+INVOICE_STATES = {"cancelled": "בוטלה", "paid": "שולמה", "disputed": "במחלוקת",
+                  "overdue": "בפיגור", "open": "פתוחה"}
+
+
+@dataclass(frozen=True)
+class _Event:
+    day: dt.date
+    time: str
+    order: int
+    kind: str
+    details: str
+    amount: str
+
+
+@dataclass(frozen=True)
+class AppendedLetter:
+    path: Path
+    first_page: int
+    page_count: int
+    title: str
+
+
+def dossier_blocks(client_id: int, as_of: dt.date):
+    """The dossier's sections and the archived letters whose pages follow them."""
+    from models.case_file import build_case_file
+    from models.client_list import client_invoices, client_payments
+    from models.contact_log import timeline
+    from models.handover import handover_options
+
+    case = build_case_file(client_id, as_of)
+    blocks = [Heading("תיק ההכנה"), *case_file_blocks(case, handover_options(client_id, as_of))]
+    events: list[_Event] = []
+
+    invoices = sorted(client_invoices(client_id, as_of), key=lambda i: (i.issue_date, i.number))
+    blocks.append(Heading("כל החשבוניות"))
+    rows = []
+    for i in invoices:
+        rows.append([i.number, format_date(i.issue_date), format_date(i.due_date),
+                     format_money(i.amount_agorot, i.currency), format_money(i.paid_agorot, i.currency),
+                     format_money(max(i.open_agorot, 0), i.currency), INVOICE_STATES[i.state]])
+        events.append(_Event(i.issue_date, "", 0, "חשבונית", f"חשבונית {i.number}, לתשלום עד "
+                             f"{format_date(i.due_date)}" + (f" ({i.description})" if i.description else ""),
+                             format_money(i.amount_agorot, i.currency)))
+        if i.cancelled_date:
+            events.append(_Event(i.cancelled_date, "", 1, "ביטול", f"חשבונית {i.number} בוטלה", ""))
+    blocks.append(Table(["מספר", "תאריך", "לתשלום עד", "סכום", "שולם", "יתרה", "מצב"],
+                        [1.1, 1.0, 1.0, 1.15, 1.15, 1.15, 0.8], rows)
+                  if rows else Paragraph("אין חשבוניות."))
+
+    payments = sorted(client_payments(client_id), key=lambda p: (p.date, p.id))
+    blocks.append(Heading("כל התשלומים"))
+    rows = []
+    for p in payments:
+        method = PAYMENT_METHODS.get(p.method, p.method)
+        ref = " ".join(x for x in (p.check_number and f"שיק {p.check_number}", p.reference) if x)
+        applied = ", ".join(number for number, _ in p.applied_to)
+        rows.append([format_date(p.date), format_money(p.amount_agorot, p.currency), method, ref,
+                     applied, f"חזר ב-{format_date(p.bounced_date)}" if p.bounced_date else ""])
+        events.append(_Event(p.date, "", 2, "תשלום", " ".join(
+            x for x in (method, ref, f"על חשבוניות {applied}" if applied else "") if x),
+            format_money(p.amount_agorot, p.currency)))
+        if p.bounced_date:
+            events.append(_Event(p.bounced_date, "", 3, "שיק חזר",
+                                 f"{method} {ref} חזר".strip(), format_money(p.amount_agorot, p.currency)))
+    blocks.append(Table(["תאריך", "סכום", "אמצעי", "אסמכתא", "שויך לחשבוניות", "הערה"],
+                        [0.9, 1.1, 0.9, 1.2, 1.4, 1.0], rows)
+                  if rows else Paragraph("לא התקבלו תשלומים."))
+
+    letters = sorted(letters_for_client(client_id), key=lambda l: (l.letter_date, l.id))
+    blocks.append(Heading("המכתבים שנשלחו"))
+    rows, appended = [], []
+    for letter in letters:
+        mail = getattr(letter, "registeredmail", None)
+        mail = mail if mail is not None and getattr(mail, "id", None) else None
+        registered = ""
+        if mail is not None:
+            registered = f"רשום {mail.registered_number}, נשלח {format_date(mail.sent_date)}"
+            if mail.receipt_date:
+                registered += f", נמסר {format_date(mail.receipt_date)}"
+            if mail.refused_date:
+                registered += f", סורב {format_date(mail.refused_date)}"
+        name = LETTER_KINDS.get(letter.kind, letter.kind)
+        exists = letter.path.is_file()
+        rows.append([format_date(letter.letter_date), name, letter.subject,
+                     format_money(letter.amount_agorot, letter.currency) if letter.amount_agorot else "",
+                     registered, "מצורף בסוף התיק" if exists else "הקובץ חסר בארכיון"])
+        events.append(_Event(mail.sent_date if mail else letter.letter_date, "", 4, "מכתב",
+                             f"{name}: {letter.subject}" + (f" ({registered})" if registered else ""),
+                             format_money(letter.amount_agorot, letter.currency)
+                             if letter.amount_agorot else ""))
+        if exists:
+            appended.append(AppendedLetter(letter.path, letter.first_page, letter.page_count,
+                                           f"{format_date(letter.letter_date)} {name}"))
+    blocks.append(Table(["תאריך", "סוג", "הנדון", "סכום", "דואר רשום", "עותק"],
+                        [0.9, 1.2, 2.0, 1.0, 1.7, 1.0], rows)
+                  if rows else Paragraph("לא נשלחו מכתבים."))
+
+    entries = [i for i in timeline(client_id, newest_first=False) if i.source == "log"]
+    blocks.append(Heading("יומן התיעוד המלא"))
+    rows = []
+    for e in entries:
+        parts = [e.summary]
+        if e.open_questions:
+            parts.append(f"שאלות פתוחות: {e.open_questions}")
+        if e.tactics:
+            parts.append("טקטיקות: " + ", ".join(TACTICS.get(t, t) for t in e.tactics))
+        if e.tactics_note:
+            parts.append(e.tactics_note)
+        if e.corrects_id:
+            parts.append(f"(מתקן את רשומה {e.corrects_id})")
+        if e.corrected_by:
+            parts.append("(תוקן ברשומה " + ", ".join(map(str, e.corrected_by)) + ")")
+        text = " | ".join(p for p in parts if p)
+        when = e.occurred_at
+        rows.append([f"{format_date(when.date())} {when:%H:%M}", str(e.id),
+                     CHANNELS.get(e.channel, e.channel), DIRECTIONS.get(e.direction, "").split(" ")[0],
+                     e.contact_name, text, str(e.minutes or "")])
+        events.append(_Event(when.date(), f"{when:%H:%M}", 5, "תיעוד",
+                             f"{CHANNELS.get(e.channel, e.channel)} (רשומה {e.id}): {text}", ""))
+    blocks.append(Table(["מועד", "רשומה", "ערוץ", "כיוון", "עם", "תוכן", "דקות"],
+                        [1.2, 0.6, 0.7, 0.6, 0.9, 3.6, 0.5], rows)
+                  if rows else Paragraph("אין רשומות תיעוד."))
+
+    events.sort(key=lambda ev: (ev.day, ev.time, ev.order))
+    blocks.append(Heading("ציר הזמן: כל האירועים לפי סדר התאריכים"))
+    blocks.append(Table(["תאריך", "אירוע", "פרטים", "סכום"], [1.1, 0.8, 4.2, 1.1],
+                        [[f"{format_date(ev.day)} {ev.time}".strip(), ev.kind, ev.details, ev.amount]
+                         for ev in events]) if events else Paragraph("אין אירועים."))
+    if appended:
+        blocks.append(Paragraph(f"בעמודים שאחרי הטבלה מצורפים העותקים של {len(appended)} "
+                                "המכתבים שנשלחו, כפי שנשמרו בארכיון.", bold=True))
+    return case, blocks, appended
+
+
+def _archive_path(client_id: int, name: str, as_of: dt.date) -> Path:
+    folder = archive_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{as_of:%Y-%m-%d}_dossier_{safe_file_name(name, 60)}_{client_id}"
+    path = folder / f"{stem}.pdf"
+    counter = 2
+    while path.exists():
+        path = folder / f"{stem}_{counter}.pdf"
+        counter += 1
+    return path
+
+
+def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None) -> Path:
+    """Write the dossier, archive it, log it on the client; returns the archived path
+    (`out`, when given, receives a copy)."""
+    import pypdfium2 as pdfium
+
+    from models.contact_log import log_contact
+    from models.settings import load_profile
+
+    case, blocks, appended = dossier_blocks(client_id, as_of)
+    profile = load_profile()
+    buffer = io.BytesIO()
+    pages = DocumentPdf(
+        f"תיק העברה לטיפול: {case.client_name}",
+        f"תיק העברה לטיפול — {case.client_name} — נכון ל-{format_date(as_of)}",
+        [f"נכון ל-{format_date(as_of)}" + (f" | {profile.name}" if profile.name else ""),
+         "לעורך הדין או לחברת הגבייה: תיק ההכנה, החשבוניות, התשלומים, המכתבים, התיעוד "
+         "וציר זמן, ואחריהם עותקי המכתבים."],
+    ).render(blocks, buffer, author=profile.name)
+    path = _archive_path(client_id, case.client_name, as_of)
+    partial = path.with_name(path.name + ".part")
+    try:
+        doc = pdfium.PdfDocument(buffer.getvalue())
+        for letter in appended:
+            source = pdfium.PdfDocument(str(letter.path))
+            try:
+                last = min(len(source), letter.first_page - 1 + letter.page_count)
+                doc.import_pages(source, pages=list(range(letter.first_page - 1, last)))
+            finally:
+                source.close()
+        total = len(doc)
+        doc.save(str(partial))
+        doc.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    when = min(as_of, dt.date.today())
+    log_contact(client_id, when, "other", summary=(
+        f"הופק תיק העברה לטיפול (עורך דין או חברת גבייה) נכון ל-{format_date(as_of)}: "
+        f"{total} עמודים, מתוכם {total - pages} עמודי מכתבים מצורפים. "
+        f"הקובץ בארכיון המכתבים: {path.name}"))
+    if out is not None:
+        try:
+            shutil.copyfile(path, out)
+        except OSError as exc:
+            raise GviaError(f"התיק נשמר בארכיון ({path}), אבל לא ניתן לכתוב אל {out}: "
+                            f"{exc.strerror}.") from exc
+    return path
