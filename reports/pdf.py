@@ -365,7 +365,9 @@ class _TextStream:
 
     def __init__(self, doc):
         self.doc = doc
+        # (font, line) -> ((subset font, "(…) Tj"), …)
         self.chunks: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        self.selects: dict[tuple[str, float], str] = {}  # (subset font, size) -> "… Tf"
 
     def _chunks(self, font: str, line: str) -> tuple[tuple[str, str], ...]:
         key = (font, line)
@@ -373,7 +375,7 @@ class _TextStream:
         if found is None:
             face = getFont(font)
             found = self.chunks[key] = tuple(
-                (face.getSubsetInternalName(subset, self.doc), escapePDF(part))
+                (face.getSubsetInternalName(subset, self.doc), f"({escapePDF(part)}) Tj")
                 for subset, part in face.splitString(line, self.doc))
         return found
 
@@ -385,9 +387,12 @@ class _TextStream:
             out.append(f"1 0 0 1 {fp_str(x, y)} Tm")
             for subset_font, part in self._chunks(font, line):
                 if current != (subset_font, size):
-                    out.append(f"{subset_font} {fp_str(size)} Tf")
                     current = (subset_font, size)
-                out.append(f"({part}) Tj")
+                    select = self.selects.get(current)
+                    if select is None:
+                        select = self.selects[current] = f"{subset_font} {fp_str(size)} Tf"
+                    out.append(select)
+                out.append(part)
         out.append("ET")
         return "\n".join(out)
 
