@@ -47,7 +47,7 @@ from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archiv
 from models.services import find_client
 from models.settings import load_profile
 from reports import letter_data, settlement_letters
-from reports.letters import NothingToSend, compose
+from reports.letters import INTEREST_KINDS, NothingToSend, compose
 from reports.pdf import LetterPdf
 from reports.templates import get_template
 
@@ -144,7 +144,7 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     result = BatchResult(kind)
     profile, settings = load_profile(), load_letter_settings()
     template = get_template(kind)
-    data = letter_data.load_letter_data(client_ids, as_of)
+    data = letter_data.load_letter_data(client_ids, as_of, with_interest=kind in INTEREST_KINDS)
     settled = (settlement_letters.load_settlement_info(kind, client_ids, as_of)
                if kind in settlement_letters.KINDS else None)
     gated = kind in COLLECTION_KINDS
