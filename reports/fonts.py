@@ -92,7 +92,7 @@ def font_covers(text: str) -> bool:
     return all(ord(ch) in covered for ch in _INVISIBLE.sub("", text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def printable(text: str) -> str:
     """Replace characters Heebo has no glyph for (emoji, Chinese, Arabic …) by '?'.
 

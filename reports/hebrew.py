@@ -79,7 +79,7 @@ class _Dropped(dict):
 _DROPPED = _Dropped()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def visual(line: str, base: str = "R") -> str:
     """One line of text, logical order -> the order to draw it in; invisible marks removed.
 
@@ -94,7 +94,7 @@ def visual(line: str, base: str = "R") -> str:
     return "".join(map(chars.__getitem__, order))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _display_order(chars: str, base: str) -> tuple[tuple[int, ...], frozenset[int]]:
     """Indices of `chars` in display order, invisible marks left out, and those indices
     to draw as their mirror image."""
@@ -287,7 +287,7 @@ def _reorder(levels: list[int]) -> list[int]:
 
 # ---- wrapping ------------------------------------------------------------------------
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def text_width(text: str, font: str, size: float) -> float:
     """Cached: wrapping measures every word, and letters share most of their words."""
     return stringWidth(strip_marks(text), font, size)

@@ -75,7 +75,7 @@ def _measured(line: str, font: str, size: float) -> Shaped:
     return shown, stringWidth(shown, font, size)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) -> tuple[Shaped, ...]:
     """Visual lines of `text` with their widths; with max_lines, the last kept line ends in '…'.
 
@@ -353,6 +353,9 @@ class _Layout:
         return self.pages
 
 
+_CHUNK_CACHE_SIZE = 8192  # lines; the ones every letter repeats come straight back
+
+
 class _TextStream:
     """The PDF text operators of a page, as reportlab's text object writes them for a
     TrueType font (ttfonts.splitString + getSubsetInternalName, the route its docs give
@@ -373,6 +376,8 @@ class _TextStream:
         key = (font, line)
         found = self.chunks.get(key)
         if found is None:
+            if len(self.chunks) >= _CHUNK_CACHE_SIZE:  # a memo: bounded, recomputed at will
+                self.chunks.clear()
             face = getFont(font)
             found = self.chunks[key] = tuple(
                 (face.getSubsetInternalName(subset, self.doc), f"({escapePDF(part)}) Tj")

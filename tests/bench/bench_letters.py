@@ -52,6 +52,7 @@ def main(count: int = 1000, runs: int = 3) -> None:
                     best = min(best or run, run)
                 elapsed, cpu, load = best
                 # Memory in a second, traced run: tracemalloc slows Python several times.
+                clear_text_caches()
                 tracemalloc.start()
                 produce_letters(kind, ids, AS_OF)
                 peak = tracemalloc.get_traced_memory()[1]
