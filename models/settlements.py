@@ -47,7 +47,7 @@ from models.invoices import Invoice
 from models.money import format_money, parse_amount, to_decimal
 from models.negotiation import Negotiation
 from models.payments import PAYMENT_METHODS
-from models.settings import get_setting
+from models.settings import get_setting, set_setting
 from models.settlement_math import (LINE_STATES, ScheduleLine, Tracking, monthly_dates,
                                     split_amount, track)
 from models.text import clean_text
@@ -128,7 +128,15 @@ class InstalmentInput:
 
 
 def grace_days() -> int:
+    """Days an instalment may be late before the settlement counts as breached (a setting)."""
     return int((get_setting("settlement_rules", {}) or {}).get("grace_days", DEFAULT_GRACE_DAYS))
+
+
+def save_grace_days(days: int) -> None:
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 60:
+        raise ValidationError("ימי החסד לתשלום בהסדר צריכים להיות בין 0 ל-60.",
+                              field="grace_days")
+    set_setting("settlement_rules", {"grace_days": days})
 
 
 # ---- reading ----------------------------------------------------------------------------

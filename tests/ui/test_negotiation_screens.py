@@ -110,3 +110,60 @@ def test_settle_in_three_print_pay_one_miss_one_see_the_breach(qtbot, debtor, mo
     assert "הופר" in page.state.text()
     states = [r.state for r in page.schedule_model.items()]
     assert states == ["paid", "missed", "upcoming"]
+
+
+def test_case_file_page_shows_the_figures_and_keeps_its_records(qtbot, debtor):
+    from ui.negotiation.case_file_page import CaseFilePage, CaseRecordDialog, ExpenseDialog
+
+    page = CaseFilePage(debtor.id)
+    qtbot.addWidget(page)
+    assert page.verdict.text()  # an indicator, whatever it says
+    texts = [w.text() for w in page.summary.findChildren(type(page.verdict))]
+    assert any("9,000.00" in t for t in texts)
+    dialog = CaseRecordDialog(debtor.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.save()  # a subject is required
+    dialog.subject.setText("טענה על איכות העבודה")
+    assert dialog.save()
+    assert [r.subject for r in page.records.items()] == ["טענה על איכות העבודה"]
+    expense = ExpenseDialog(debtor.id)
+    qtbot.addWidget(expense)
+    expense.amount.setText("30")
+    expense.description.setText("דואר רשום")
+    assert expense.save()
+    assert page.case.cost.expenses_agorot == {"ILS": 3000}
+    path = page.pdf_path()
+    assert page.error == "" and path.read_bytes().startswith(b"%PDF")
+
+
+def test_handover_page_lists_the_routes_and_builds_the_dossier(qtbot, debtor):
+    from ui.negotiation.handover_page import HandoverPage
+
+    page = HandoverPage(debtor.id)
+    qtbot.addWidget(page)
+    routes = page.model.items()
+    assert len(routes) >= 4 and any(r.is_available for r in routes)
+    page.view.select_row(0)
+    assert routes[0].name in page.details.text()
+    path = page.dossier()
+    assert page.error == "" and path.exists()
+
+
+def test_rules_page_checks_and_keeps_the_caps(qtbot, db):
+    from models.handover import load_legal_rules
+    from ui.negotiation.rules_page import NegotiationRulesPage
+
+    page = NegotiationRulesPage()
+    qtbot.addWidget(page)
+    page.load()
+    assert page.fields["small_claims_cap_agorot"].text() == "37700.00"
+    page.fields["lawyer_fee_percent"].setText("abc")
+    assert not page.save()
+    assert page.form.error_text("lawyer_fee_percent")
+    page.fields["lawyer_fee_percent"].setText("12.5")
+    page.fields["small_claims_cap_agorot"].setText("38,900")
+    page.grace.setValue(5)
+    assert page.save()
+    rules = load_legal_rules()
+    assert rules.small_claims_cap_agorot == 3890000 and rules.lawyer_fee_percent == "12.5"
+    assert settlements.grace_days() == 5

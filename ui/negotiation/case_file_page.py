@@ -201,8 +201,15 @@ class CaseFilePage(QWidget):
         self.expenses = self._list(_("Collection expenses"), expense_columns(), "case_expenses",
                                    _("Add…"), lambda: ExpenseDialog.ask(self.client_id, parent=self))
         column.addWidget(self.lists, 1)
+        self.error = ""
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
+
+    def show_error(self, message: str) -> None:
+        """A problem in words; the box only on screen (tests read `error`)."""
+        self.error = message
+        if self.isVisible():
+            dialogs.show_error(self, message)
 
     def _list(self, title: str, columns, key: str, button_text: str, add) -> ListTableModel:
         page = QWidget()
@@ -250,7 +257,10 @@ class CaseFilePage(QWidget):
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING:
-            self.refresh()
+            try:
+                self.refresh()
+            except GviaError:
+                pass  # the client is gone (a restore replaced the file): the card closes
 
     def pdf_path(self):
         """Write the case file into the letters archive folder; the path, or None."""
@@ -259,9 +269,10 @@ class CaseFilePage(QWidget):
 
         path = archive_dir() / f"case-file-{self.client_id}-{clock.today():%Y-%m-%d}.pdf"
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_case_file_pdf(self.client_id, clock.today(), path)
         except (GviaError, OSError) as exc:
-            dialogs.show_error(self, str(exc))
+            self.show_error(str(exc))
             return None
         return path
 

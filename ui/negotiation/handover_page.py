@@ -63,8 +63,15 @@ class HandoverPage(QWidget):
         row.addWidget(self.dossier_button)
         row.addStretch(1)
         column.addLayout(row)
+        self.error = ""
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
+
+    def show_error(self, message: str) -> None:
+        """A problem in words; the box only on screen (tests read `error`)."""
+        self.error = message
+        if self.isVisible():
+            dialogs.show_error(self, message)
 
     def refresh(self) -> None:
         today = clock.today()
@@ -87,15 +94,18 @@ class HandoverPage(QWidget):
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING:
-            self.refresh()
+            try:
+                self.refresh()
+            except GviaError:
+                pass  # the client is gone (a restore replaced the file): the card closes
 
     def dossier(self):
         from reports.dossier import write_dossier_pdf
 
         try:
-            path = write_dossier_pdf(self.client_id, clock.today())
+            path = write_dossier_pdf(self.client_id, clock.today(), None)
         except (GviaError, OSError) as exc:
-            dialogs.show_error(self, str(exc))
+            self.show_error(str(exc))
             return None
         events.announce(events.LETTERS, events.CONTACT_LOG)
         return path

@@ -315,7 +315,10 @@ class SettlementPage(QWidget):
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING:
-            self.refresh()
+            try:
+                self.refresh()
+            except GviaError:
+                pass  # the client is gone (a restore replaced the file): the card closes
 
     # ---- actions --------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""הגדרות: the business profile (with terms and aging buckets), the dunning plans and the
-backups, under a warning when the database file sits where SQLite's WAL mode is unsafe."""
+"""הגדרות: the business profile (with terms and aging buckets), the dunning plans, the
+prevention and negotiation figures and the backups, under a warning when the database file sits where SQLite's WAL mode is unsafe."""
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from ui import events
 from ui.collection.dunning_editor import DunningPlanPage
 from ui.i18n import _
+from ui.negotiation.rules_page import NegotiationRulesPage
 from ui.prevention.prevention_page import PreventionPage
 from ui.settings.backups_page import BackupsPage
 from ui.settings.profile_page import ProfilePage
@@ -29,10 +30,12 @@ class SettingsView(QWidget):
         self.backups_page = BackupsPage(opened_db)
         self.dunning_page = DunningPlanPage()
         self.prevention_page = PreventionPage()
+        self.negotiation_page = NegotiationRulesPage()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.profile_page, _("Business profile"))
         self.tabs.addTab(self.dunning_page, _("Dunning plan"))
         self.tabs.addTab(self.prevention_page, _("Prevention"))
+        self.tabs.addTab(self.negotiation_page, _("Negotiation and hand-over"))
         self.tabs.addTab(self.backups_page, _("Backups"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.storage_notice)
@@ -40,6 +43,7 @@ class SettingsView(QWidget):
         self.show_storage_warning(storage_warning(opened_db.path))
         self.profile_page.load()
         self.prevention_page.load()
+        self.negotiation_page.load()
         events.events.data_changed.connect(self._on_data_changed)
 
     def show_storage_warning(self, text: str | None) -> None:
@@ -53,4 +57,5 @@ class SettingsView(QWidget):
         if events.DATABASE in kinds:  # a restore replaced everything, the profile too
             self.profile_page.load()
             self.prevention_page.load()
+            self.negotiation_page.load()
             self.backups_page.reload()
