@@ -7,6 +7,8 @@
         .promises    promises due (waiting for the money, in grace) or broken lately
         .follow_ups  follow-up dates reached with nothing logged since
         .checks      post-dated checks whose date arrived (deposit them)
+        .instalments settlement instalments due within `due_soon_days`, or due and unpaid
+        .breaches    settlements breached: the acceleration clause is the next step
         .overdue_totals / .expected_week   per currency, never added across currencies
         .trend       overdue total at the end of each of the last 12 weeks, per currency
     today_records(today) -> dict with stable English keys (JSON); format_today(today) -> Hebrew text
@@ -35,6 +37,7 @@ from models.dunning import (InvoiceDunning, OpenDue, dunning_steps, load_rules,
                             open_invoices_due_by)
 from models.money import format_money, plain
 from models.promises import PROMISE_STATES, PromiseStatus, evaluate_promises
+from models.settlements import InstalmentDue, SettlementStatus, settlement_agenda
 
 TREND_WEEKS = 12
 TREND_STEP_DAYS = 7  # the trend's points are week ends
@@ -103,11 +106,13 @@ class TodayList:
     overdue_totals: dict[str, int]
     expected_week: dict[str, int]
     trend: list[tuple[dt.date, dict[str, int]]]
+    instalments: list[InstalmentDue] = field(default_factory=list)
+    breaches: list[SettlementStatus] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not (self.due_soon or self.actions or self.promises_due or self.promises_broken
-                    or self.follow_ups or self.checks)
+                    or self.follow_ups or self.checks or self.instalments or self.breaches)
 
 
 @contextmanager
@@ -166,6 +171,10 @@ def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
     for p in evaluate_promises(as_of, window_ends_after=as_of, grace=rules.promise_grace_days):
         if p.state == "pending" and as_of <= p.promised_date <= week_end:
             expected[p.currency] += p.outstanding_agorot
+    instalments, breaches = settlement_agenda(as_of, rules.due_soon_days)
+    for due in instalments:
+        if as_of <= due.due_date <= week_end:
+            expected[due.currency] += due.owed_agorot
     return TodayList(
         as_of=as_of, due_soon=due_soon, actions=actions, paused=paused,
         promises_due=promises_due, promises_broken=promises_broken,
@@ -173,7 +182,8 @@ def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
         checks=checks_to_deposit(as_of, rules.check_window_days),
         overdue_totals=dict(sorted(overdue_totals.items())),
         expected_week=dict(sorted(expected.items())),
-        trend=_trend(as_of, TREND_WEEKS, overdue_by_due) if with_trend else [])
+        trend=_trend(as_of, TREND_WEEKS, overdue_by_due) if with_trend else [],
+        instalments=instalments, breaches=breaches)
 
 
 def _group_actions(steps: list[InvoiceDunning]) -> list[ActionItem]:
@@ -386,6 +396,16 @@ def today_records(today: TodayList) -> dict:
                     "check_date": c.check_date.isoformat(), "currency": c.currency,
                     "amount": float(plain(c.amount_agorot))} for c in today.checks],
         "trend": [{"date": p.isoformat(), "overdue": _money_map(v)} for p, v in today.trend],
+        "instalments": [{"settlement_id": i.settlement_id, "client_id": i.client_id,
+                         "client": i.client_name, "number": i.seq,
+                         "due_date": i.due_date.isoformat(), "currency": i.currency,
+                         "owed": float(plain(i.owed_agorot))} for i in today.instalments],
+        "breached_settlements": [
+            {"settlement_id": b.settlement.id, "client_id": b.settlement.client_id,
+             "client": b.client_name, "currency": b.settlement.currency,
+             "missed_due_date": b.tracking.breached_line.line.due_date.isoformat(),
+             "balance_due": float(plain(b.covered_open_agorot)), "next_step": b.next_step}
+            for b in today.breaches],
     }
 
 
@@ -440,6 +460,18 @@ def format_today(today: TodayList) -> str:
         for c in today.checks:
             lines.append(f"  • {c.client_name}: שיק {c.check_number} על סך "
                          f"{format_money(c.amount_agorot, c.currency)} מתאריך {format_date(c.check_date)}")
+        lines.append("")
+    if today.instalments:
+        lines.append("תשלומים לפי הסדרי חוב:")
+        for i in today.instalments:
+            late = " — טרם התקבל" if i.due_date < today.as_of else ""
+            lines.append(f"  • {i.client_name}: תשלום {i.seq} בסך "
+                         f"{format_money(i.owed_agorot, i.currency)} עד {format_date(i.due_date)}{late}")
+        lines.append("")
+    if today.breaches:
+        lines.append("הסדרי חוב שהופרו:")
+        for b in today.breaches:
+            lines.append(f"  • {b.client_name}: {b.next_step}")
         lines.append("")
     if today.paused:
         lines.append(f"מושהות ({len(today.paused)}): "

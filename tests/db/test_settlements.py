@@ -156,3 +156,20 @@ def test_today_agenda_lists_instalments_due_soon_and_breaches(debt):
     assert st.settlement_agenda(dt.date(2026, 12, 2), window_days=7) == ([], [])
     due, breached = st.settlement_agenda(dt.date(2027, 1, 10), window_days=7)
     assert due == [] and [b.settlement.id for b in breached] == [s.id]
+
+
+def test_today_list_and_its_json_show_the_instalment_then_the_breach(debt):
+    from models.today import format_today, today_list, today_records
+
+    client, old1, old2, _ = debt
+    s = _signed(client, [old1, old2])
+    soon = today_list(dt.date(2026, 11, 28))
+    assert [(i.settlement_id, i.seq) for i in soon.instalments] == [(s.id, 1)]
+    assert soon.expected_week["ILS"] >= 333334  # the instalment is expected this week
+    assert today_records(soon)["instalments"][0]["owed"] == 3333.34
+    assert "תשלום 1" in format_today(soon)
+    late = today_list(dt.date(2027, 1, 10))
+    assert [b.settlement.id for b in late.breaches] == [s.id]
+    record = today_records(late)["breached_settlements"][0]
+    assert record["missed_due_date"] == "2026-12-01" and record["balance_due"] == 10000.0
+    assert "הופרו" in format_today(late)

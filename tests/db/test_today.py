@@ -118,7 +118,7 @@ def test_json_and_text_forms(book):
     assert {a["code"] for a in data["actions"]} == {"email", "reminder", "debt-notice"}
     assert data["promises"][0]["group"] == "broken"
     assert set(data) == {"as_of", "totals", "due_soon", "actions", "paused", "promises",
-                         "follow_ups", "checks", "trend"}
+                         "follow_ups", "checks", "trend", "instalments", "breached_settlements"}
     text = format_today(today)
     assert "היום — 24/11/2026" in text and "הודעת חוב" in text and "שיק 5001" in text
 

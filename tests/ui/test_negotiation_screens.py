@@ -167,3 +167,23 @@ def test_rules_page_checks_and_keeps_the_caps(qtbot, db):
     rules = load_legal_rules()
     assert rules.small_claims_cap_agorot == 3890000 and rules.lawyer_fee_percent == "12.5"
     assert settlements.grace_days() == 5
+
+
+def test_today_shows_the_instalment_and_then_the_breach(qtbot, debtor, monkeypatch):
+    from tests.ui.test_today_screen import open_today, tasks
+
+    s = settlements.create_settlement(debtor.id, [i.id for i in debtor.invoices], AS_OF,
+                                      instalment_count=2, first_date=dt.date(2026, 11, 25))
+    settlements.sign_settlement(s.id, AS_OF)
+    view = open_today(qtbot)
+    due = tasks(view, "instalments")
+    assert [t.source.seq for t in due] == [1] and due[0].action == "instalment"
+    recorded = []
+    monkeypatch.setattr(InstalmentPaymentDialog, "ask",
+                        classmethod(lambda cls, sid, parent=None: recorded.append(sid)))
+    view.run_action(due[0])
+    assert recorded == [s.id]
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 1))
+    view2 = open_today(qtbot)
+    breach = tasks(view2, "breaches")
+    assert breach and breach[0].is_alert and breach[0].letter_kind == "final-warning"

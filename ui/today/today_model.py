@@ -48,6 +48,7 @@ ACTION_TEXTS = {
     "payment": lambda: _("Record the payment…"),
     "log": lambda: _("Log contact…"),
     "card": lambda: _("Open client card"),
+    "instalment": lambda: _("Record the instalment…"),
 }
 
 
@@ -98,7 +99,9 @@ def group_titles() -> dict[str, str]:
     return {
         "due_soon": _("Falling due soon — start early"),
         "actions": _("Collection steps due"),
+        "breaches": _("Settlements breached — the whole balance is due"),
         "promises": _("Promises to pay due or broken"),
+        "instalments": _("Settlement instalments due"),
         "follow_ups": _("Follow-ups due"),
         "checks": _("Post-dated checks to deposit"),
         "deposits": _("Deposits due — do not start the work before the deposit arrives"),
@@ -188,6 +191,21 @@ def build_groups(today: TodayList, deposits: list[DepositDue] = ()) -> list[Grou
             "deposits", d.client_id, d.client_name, _("Deposit awaited"),
             {d.currency: d.amount_agorot}, d.due_date, _deposit_details(d), "card",
             is_alert=d.is_bounced or d.days_late > 0, source=d))
+    for i in today.instalments[:cap]:
+        late = i.due_date < as_of
+        groups["instalments"].append(Task(
+            "instalments", i.client_id, i.client_name,
+            _("Instalment {n}").format(n=ltr(str(i.seq))) if i.seq else _("Down payment"),
+            {i.currency: i.owed_agorot}, i.due_date,
+            _("Not received yet") if late else _("Due in {days} days").format(
+                days=ltr(str((i.due_date - as_of).days))),
+            "instalment", is_alert=late, source=i))
+    for b in today.breaches[:cap]:
+        groups["breaches"].append(Task(
+            "breaches", b.settlement.client_id, b.client_name, _("Settlement breached"),
+            {b.settlement.currency: b.covered_open_agorot},
+            b.tracking.breached_line.line.due_date, b.next_step, "letter", is_alert=True,
+            letter_kind="final-warning", source=b))
     for s in today.paused[:cap]:
         groups["paused"].append(Task(
             "paused", s.invoice.client_id, s.invoice.client_name,
@@ -197,8 +215,8 @@ def build_groups(today: TodayList, deposits: list[DepositDue] = ()) -> list[Grou
     totals = {"due_soon": len(today.due_soon), "actions": len(today.actions),
               "promises": len(today.promises_due) + len(today.promises_broken),
               "follow_ups": len(today.follow_ups), "checks": len(today.checks),
-              "deposits": len(deposits),
-              "paused": len(today.paused)}
+              "deposits": len(deposits), "instalments": len(today.instalments),
+              "breaches": len(today.breaches), "paused": len(today.paused)}
     titles = group_titles()
     return [Group(key, titles[key], tasks[:cap], totals[key])
             for key, tasks in groups.items() if tasks]

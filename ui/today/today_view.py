@@ -337,7 +337,7 @@ class TodayView(QWidget):
         handlers = {"letter": self.produce_letter, "call": self.log_contact,
                     "email": self.log_contact, "log": self.log_contact,
                     "handover": self.hand_over, "payment": self.record_payment,
-                    "card": self.open_card}
+                    "card": self.open_card, "instalment": self.record_instalment}
         return handlers[task.action](task)
 
     def produce_letter(self, task: Task) -> None:
@@ -381,6 +381,11 @@ class TodayView(QWidget):
         from ui.payments.payment_dialog import PaymentDialog
 
         return PaymentDialog.ask(self, client_id=task.client_id)
+
+    def record_instalment(self, task: Task):
+        from ui.negotiation.settlement_dialogs import InstalmentPaymentDialog
+
+        return InstalmentPaymentDialog.ask(task.source.settlement_id, parent=self)
 
     def open_card(self, task: Task):
         from ui.clients.client_card import ClientCard
