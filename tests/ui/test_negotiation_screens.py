@@ -58,6 +58,15 @@ def test_settle_in_three_print_pay_one_miss_one_see_the_breach(qtbot, debtor, mo
     ng.update_negotiation(negotiation.id, min_amount_agorot=850000, max_instalments=3)
     card = ClientCard(debtor.id)
     qtbot.addWidget(card)
+    case_file = card.negotiation.case_file  # prepare: study the file, print it
+    from ui.negotiation.case_file_page import RelationDialog
+    relation = RelationDialog(debtor.id)
+    qtbot.addWidget(relation)
+    relation.name.setText("דנה לוי")
+    relation.role.setCurrentIndex(relation.role.findData("pays"))
+    assert relation.save()
+    assert "דנה לוי" in [r.name for r in case_file.relations.items()]
+    assert case_file.pdf_path().read_bytes().startswith(b"%PDF")
     page = card.negotiation.settlement
     assert "אין" in page.state.text() or "No settlement" in page.state.text()
 
