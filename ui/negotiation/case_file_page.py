@@ -231,11 +231,11 @@ class CaseFilePage(QWidget):
         self.case = case = build_case_file(self.client_id, clock.today())
         self.verdict.setText(_("Indicator: {verdict}").format(verdict=case.indicator.verdict_name))
         reasons = ([_("To keep as a client: {reasons}").format(
-                        reasons="; ".join(case.indicator.keep_reasons))]
+                        reasons=" ".join(case.indicator.keep_reasons))]
                    if case.indicator.keep_reasons else [])
         if case.indicator.debtor_reasons:
             reasons.append(_("To treat as a debtor: {reasons}").format(
-                reasons="; ".join(case.indicator.debtor_reasons)))
+                reasons=" ".join(case.indicator.debtor_reasons)))
         if case.limitation_warning:
             reasons.append(case.limitation_warning)
         self.reasons.setText("\n".join(reasons))

@@ -16,7 +16,7 @@ from models.money import parse_amount
 from models.negotiation import Proposal, latest_negotiation, limit_warnings
 from models.settlement_math import LINE_STATES, monthly_dates
 from ui import events
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation import settlement_dialogs as sd
 from ui.widgets import clock, dialogs
@@ -280,8 +280,10 @@ class SettlementPage(QWidget):
             self.points.addItem(item)
         self.points.blockSignals(False)
         left = sum(1 for p in settlements.points(s.id) if not p.is_agreed)
-        self.open_points.setText(_("{n} points still open: the settlement cannot be signed "
-                                   "until every point is agreed.").format(n=left) if left else "")
+        self.open_points.setText(ngettext(
+            "{n} point still open: the settlement cannot be signed until it is agreed.",
+            "{n} points still open: the settlement cannot be signed until every point is agreed.",
+            left).format(n=left) if left else "")
         self.open_points.setVisible(bool(left))
 
     def _show_schedule(self, s) -> None:
