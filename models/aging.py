@@ -8,8 +8,9 @@ Speed (1M invoices, 1.7M allocations: tests/bench/bench_aging.py). Most invoices
 paid, so only what is invoiced is summed for every invoice — straight from the covering
 index invoice_client_currency, already in (client, currency) order, no sort — while the
 buckets are built only from the invoices that can be open as of D (models.open_as_of:
-the partial index invoice_unpaid plus those whose allocations changed after D; only
-those last ones have their allocations summed). What was paid follows: invoiced - open.
+the partial index invoice_unpaid_client, in client order, plus those whose allocations
+changed after D; only those last ones have their allocations summed). What was paid
+follows: invoiced - open.
 """
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from dataclasses import dataclass, field
 
 from models.db import database
 from models.errors import ValidationError
-from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
-                                can_be_open)
+from models.open_as_of import (BY_CLIENT, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
+                                can_be_open_parts)
 from models.settings import DEFAULT_BUCKETS
 
 
@@ -110,17 +111,21 @@ def _bucket_ranges(boundaries: tuple[int, ...]) -> list[str]:
 def _open_sql(boundaries: tuple[int, ...], client_filter: str) -> str:
     """Per client and currency: invoiced, then the open amount in each bucket.
 
-    The union is not flattened into the outer aggregate (it is a compound), so each
-    invoice's open amount is computed once, in its branch. Invoices found open 0 are not
-    filtered out: a WHERE on open_agorot would be pushed down into both branches and
-    compute it twice (a second allocation seek for each invoice changed after D), and
-    a zero adds nothing to the buckets.
+    The two kinds of invoice that can be open (models.open_as_of) are summed each on its
+    own: over the whole book the unpaid ones stream off invoice_unpaid_client, already in
+    (client, currency) order, with no sort. An invoice's open amount appears in every
+    bucket's CASE but is computed only in the one whose due-date range holds it. Invoices
+    found open 0 are not filtered out: a zero adds nothing to the buckets.
     """
     ranges = _bucket_ranges(boundaries)
     columns = [f"o{k}" for k in range(len(ranges))]
     where = f"{COUNTED_INVOICE} {client_filter}"
-    open_invoices = can_be_open(
-        f"i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot", where)
+    buckets = ", ".join(f"SUM(CASE WHEN {r} THEN open_agorot ELSE 0 END)" for r in ranges)
+    open_sums = "\n        UNION ALL".join(f"""
+        SELECT client_id, currency, 0, {buckets}
+        FROM ({part})
+        GROUP BY client_id, currency""" for part in can_be_open_parts(
+        f"i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot", where))
     sql = f"""
 SELECT g.*, c.name FROM (
     SELECT client_id, currency, SUM(invoiced), {", ".join(f"SUM({o})" for o in columns)}
@@ -130,15 +135,11 @@ SELECT g.*, c.name FROM (
         FROM invoice i INDEXED BY invoice_client_currency
         WHERE {where}
         GROUP BY i.client_id, i.currency
-        UNION ALL
-        SELECT client_id, currency, 0,
-               {", ".join(f"SUM(CASE WHEN {r} THEN open_agorot ELSE 0 END)" for r in ranges)}
-        FROM ({open_invoices})
-        GROUP BY client_id, currency)
+        UNION ALL{open_sums})
     GROUP BY client_id, currency) g
 JOIN client c ON c.id = g.client_id
 """
-    return sql.format(**(ONE_CLIENT if client_filter else ALL_CLIENTS))
+    return sql.format(**(ONE_CLIENT if client_filter else BY_CLIENT))
 
 
 # Each source is summed on its own covering index, in (client, currency) order; only the
