@@ -27,6 +27,7 @@ from models import demo_words as words
 from models.allocation import OpenInvoice, allocation_order, plan_allocation
 from models.clients import Client
 from models.db import database
+from models.demo_settlements import add_demo_settlements
 from models.demo_people import PeopleMaker, with_check_digit
 from models.errors import GviaError, ValidationError
 from models.settings import BusinessProfile, load_profile, save_profile
@@ -754,8 +755,9 @@ def _check_sizes(clients: int, invoices: int) -> None:
 
 
 def make_demo(*, clients: int, invoices: int, seed: int, as_of: dt.date,
-              progress: Progress | None = None) -> dict:
+              progress: Progress | None = None, with_settlements: bool = True) -> dict:
     """Fill the open, empty database with a demo ledger; returns the counts written.
+    `with_settlements`: add the negotiation scenarios of models.demo_settlements on top.
 
     Refuses a database that already holds clients, so demo data never mixes with real data.
     """
@@ -776,7 +778,10 @@ def make_demo(*, clients: int, invoices: int, seed: int, as_of: dt.date,
             save_profile(profile)
         write_ledger(ledger, (lambda done, total: progress(60 + done * 40 // total, 100))
                      if progress else None)
+        negotiated = (add_demo_settlements(as_of) if with_settlements
+                      else {"settlements": 0, "payments": 0})
     if progress:
         progress(100, 100)
     return {"clients": len(ledger.clients), "invoices": len(ledger.invoices),
-            "payments": len(ledger.payments)}
+            "payments": len(ledger.payments) + negotiated["payments"],
+            "settlements": negotiated["settlements"]}

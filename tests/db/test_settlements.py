@@ -173,3 +173,13 @@ def test_today_list_and_its_json_show_the_instalment_then_the_breach(debt):
     record = today_records(late)["breached_settlements"][0]
     assert record["missed_due_date"] == "2026-12-01" and record["balance_due"] == 10000.0
     assert "הופרו" in format_today(late)
+
+
+def test_demo_has_a_settlement_being_paid_a_breached_one_and_a_draft(db):
+    from models.demo import make_demo
+
+    counts = make_demo(clients=60, invoices=600, seed=1, as_of=dt.date(2026, 11, 22))
+    assert counts["settlements"] == 3
+    states = sorted(st.settlement_status(s.id, dt.date(2026, 11, 22)).state
+                    for s in st.Settlement.select())
+    assert states == ["active", "breached", "draft"]
