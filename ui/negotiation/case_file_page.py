@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QTabWidget, QVBoxLayout,
+                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from models import negotiation as ng

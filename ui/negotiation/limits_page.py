@@ -4,7 +4,7 @@ largest discount the user will accept, the most instalments, the latest final da
 steps the user allows themself, and the preparation checklist."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from models import negotiation as ng

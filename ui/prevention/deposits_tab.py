@@ -8,20 +8,18 @@ models' Hebrew errors next to the field they name.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from models import deposits
 from models.client_list import client_invoices
 from models.errors import GviaError
 from models.payments import PAYMENT_METHODS
-from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock, dialogs
 from ui.widgets.dialogs import FormDialog
 from ui.widgets.display import auto_dir, date_text, ltr, money_text
-from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import payment_method_label
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
