@@ -8,7 +8,7 @@ the wording can be judged without touching real data or the archive.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPalette, QTextOption
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -23,22 +23,9 @@ from ui.letters.common import kind_box, kind_label, set_kind
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock, dialogs
 from ui.widgets.display import ltr
+from ui.widgets.forms import alert_label
 
 NAME_ROLE = Qt.UserRole
-
-
-def _error_label() -> QLabel:
-    """Bold, in the palette's emphasis colour (as ui.widgets.forms shows field errors)."""
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setVisible(False)
-    palette = label.palette()
-    palette.setColor(QPalette.WindowText, palette.color(QPalette.Link))
-    label.setPalette(palette)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 class TemplatePage(QWidget):
@@ -77,7 +64,7 @@ class TemplatePage(QWidget):
         hint = QLabel(_("The first line is the subject. Leave an empty line between "
                         "paragraphs. Double-click a placeholder to insert it."))
         hint.setWordWrap(True)
-        self.error = _error_label()
+        self.error = alert_label()
         self.error.setObjectName("template_error")
         self.save_button = QPushButton(_("Save wording"))
         self.restore_button = QPushButton(_("Restore default…"))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout,
                                QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from models import negotiation as ng
-from models.errors import GviaError, ValidationError
+from models.errors import GviaError
 from models.money import parse_amount
 from ui import events
 from ui.i18n import _
@@ -16,7 +16,7 @@ from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation.settlement_dialogs import amount_text, ltr_edit
 from ui.widgets import clock
 from ui.widgets.display import date_text, money_text
-from ui.widgets.forms import ValidatedForm
+from ui.widgets.forms import ValidatedForm, field_amount
 
 
 def step_labels() -> dict[str, str]:
@@ -131,20 +131,13 @@ class LimitsPage(QWidget):
         events.announce(events.NEGOTIATION)
         self.refresh()
 
-    def _amount(self, edit, field: str, required: bool) -> int | None:
-        if not edit.text().strip() and not required:
-            return None
-        try:
-            return parse_amount(edit.text())
-        except ValidationError as exc:
-            raise ValidationError(str(exc), field=field) from None
-
     def save(self) -> bool:
         try:
             ng.update_negotiation(
                 self.negotiation.id,
-                opening_agorot=self._amount(self.opening, "opening_agorot", True),
-                min_amount_agorot=self._amount(self.minimum, "min_amount_agorot", False),
+                opening_agorot=field_amount(self.opening.text(), "opening_agorot"),
+                min_amount_agorot=field_amount(self.minimum.text(), "min_amount_agorot",
+                                               empty=None),
                 max_instalments=self.max_instalments.value() or None,
                 latest_final_date=pydate(self.latest.date()) if self.has_latest.isChecked()
                 else None,

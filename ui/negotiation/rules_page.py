@@ -8,13 +8,13 @@ import dataclasses
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from models import settlements
-from models.errors import GviaError, ValidationError
+from models.errors import GviaError
 from models.handover import LegalRules, load_legal_rules, save_legal_rules
-from models.money import parse_amount, plain
+from models.money import plain
 from ui import events
 from ui.i18n import _
 from ui.negotiation.settlement_dialogs import ltr_edit
-from ui.widgets.forms import ValidatedForm
+from ui.widgets.forms import ValidatedForm, field_amount
 
 
 def rule_labels() -> dict[str, str]:
@@ -88,13 +88,7 @@ class NegotiationRulesPage(QWidget):
             return widget.value()
         if not name.endswith("_agorot"):
             return widget.text().strip()
-        text = widget.text().strip()
-        if not text or text.strip("0.") == "":
-            return 0
-        try:
-            return parse_amount(text)
-        except ValidationError as exc:
-            raise ValidationError(str(exc), field=name) from None
+        return field_amount(widget.text(), name)
 
     def save(self) -> bool:
         try:

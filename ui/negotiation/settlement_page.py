@@ -5,7 +5,6 @@ and the meeting summary, record the instalments as they arrive, and see a breach
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
@@ -21,6 +20,7 @@ from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation import settlement_dialogs as sd
 from ui.widgets import clock, dialogs
 from ui.widgets.display import date_text, ltr, money_text
+from ui.widgets.forms import alert_label
 from ui.widgets.labels import payment_method_label
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
@@ -52,18 +52,6 @@ class _Row:
         else:
             check = f" {ltr(instalment.check_number)}" if instalment.check_number else ""
             self.method_text = payment_method_label(instalment.method) + check
-
-
-def _warning_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    palette = label.palette()
-    palette.setColor(QPalette.WindowText, palette.color(QPalette.Link))
-    label.setPalette(palette)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 class SettlementPage(QWidget):
@@ -113,7 +101,7 @@ class SettlementPage(QWidget):
         font.setBold(True)
         self.state.setFont(font)
         column.addWidget(self.state)
-        self.warnings = _warning_label()
+        self.warnings = alert_label()
         column.addWidget(self.warnings)
         middle = QHBoxLayout()
         middle.addWidget(self._build_terms(), 2)

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpi
                                QVBoxLayout, QWidget)
 
 from models.deposits import load_policy, save_policy
-from models.errors import GviaError, ValidationError
+from models.errors import GviaError
 from models.letters import load_letter_settings, save_letter_settings
-from models.money import parse_amount, plain
+from models.money import plain
 from ui import events
 from ui.i18n import _
-from ui.widgets.forms import ValidatedForm
+from ui.widgets.forms import ValidatedForm, field_amount
 
 
 def _percent_spin() -> QSpinBox:
@@ -84,26 +84,17 @@ class PreventionPage(QWidget):
         self.form.clear_errors()
         self.status.clear()
 
-    def _amount(self, edit: QLineEdit, field: str) -> int:
-        text = edit.text().strip()
-        if not text or text.strip("0.") == "":  # empty or zero: none (parse_amount wants > 0)
-            return 0
-        try:
-            return parse_amount(edit.text())
-        except ValidationError as exc:
-            raise ValidationError(str(exc), field=field) from None
-
     def save(self) -> bool:
         try:
             policy = dataclasses.replace(
                 load_policy(), new_client_deposit_percent=self.new_client.value(),
-                large_job_agorot=self._amount(self.large_job, "large_job_agorot"),
+                large_job_agorot=field_amount(self.large_job.text(), "large_job_agorot"),
                 large_job_deposit_percent=self.large_job_percent.value(),
                 late_history_deposit_percent=self.late_percent.value(),
                 late_days_threshold=self.late_days.value()).validate()
             letters = dataclasses.replace(
                 load_letter_settings(), interest_rate_percent=self.interest.text().strip(),
-                collection_costs_agorot=self._amount(self.fee, "collection_costs_agorot"))
+                collection_costs_agorot=field_amount(self.fee.text(), "collection_costs_agorot"))
             letters.validate()  # both checked before either is stored
             save_policy(policy)
             save_letter_settings(letters)

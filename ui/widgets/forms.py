@@ -9,10 +9,12 @@ from __future__ import annotations
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from models.errors import GviaError
+from models.errors import GviaError, ValidationError
+from models.money import parse_amount
 
 
-def _error_label() -> QLabel:
+def alert_label() -> QLabel:
+    """Bold, in the palette's emphasis colour, hidden until it has something to say."""
     label = QLabel()
     label.setWordWrap(True)
     label.setVisible(False)
@@ -26,12 +28,24 @@ def _error_label() -> QLabel:
     return label
 
 
+def field_amount(text: str, field: str, *, empty=0) -> int | None:
+    """Agorot typed in a form field: blank (or zero) gives `empty`; a bad amount is a
+    ValidationError naming the field, so the form shows it there."""
+    text = text.strip()
+    if not text or text.strip("0.") == "":
+        return empty
+    try:
+        return parse_amount(text)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field=field) from None
+
+
 class ValidatedForm(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.general_error = _error_label()
+        self.general_error = alert_label()
         self.general_error.setObjectName("general_error")
         outer.addWidget(self.general_error)
         self.layout_ = QFormLayout()
@@ -47,7 +61,7 @@ class ValidatedForm(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        error = _error_label()
+        error = alert_label()
         error.setObjectName(f"error_{name}")
         column.addWidget(error)
         self.layout_.addRow(label, box)
