@@ -196,3 +196,19 @@ def test_today_shows_the_instalment_and_then_the_breach(qtbot, debtor, monkeypat
     view2 = open_today(qtbot)
     breach = tasks(view2, "breaches")
     assert breach and breach[0].is_alert and breach[0].letter_kind == "final-warning"
+
+
+def test_a_dispute_is_resolved_and_a_relationship_removed_from_the_case_file(qtbot, debtor):
+    from ui.negotiation.case_file_page import CaseFilePage
+
+    ng.add_case_record(debtor.id, "dispute", AS_OF, "איכות ההדפסה")
+    ng.add_relation(debtor.id, "ours", "יוסי", "knows")
+    page = CaseFilePage(debtor.id)
+    qtbot.addWidget(page)
+    page.records_view.select_row(0)
+    page.set_record_status("resolved")
+    assert [r.status for r in ng.case_records(debtor.id)] == ["resolved"]
+    assert page.records.items()[0].status_name == "הוסדר"
+    page.relations_view.select_row(0)
+    page.remove_relation()
+    assert ng.relations(debtor.id) == [] and page.relations.items() == []

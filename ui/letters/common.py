@@ -27,6 +27,8 @@ def kind_label(code: str) -> str:
         "paid-in-full": _("Paid-in-full confirmation"),
         "deposit-request": _("Deposit request"),
         "terms-confirmation": _("Payment terms confirmation"),
+        "settlement": _("Settlement agreement"),
+        "meeting-summary": _("Meeting summary"),
     }.get(code, code)
 
 

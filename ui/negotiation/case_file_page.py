@@ -194,12 +194,18 @@ class CaseFilePage(QWidget):
         self.summary_grid.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.summary)
         self.lists = QTabWidget()
-        self.records = self._list(_("Disputes and claims"), record_columns(), "case_records",
-                                  _("Add…"), lambda: CaseRecordDialog.ask(self.client_id, parent=self))
-        self.relations = self._list(_("Relationships"), relation_columns(), "case_relations",
-                                    _("Add…"), lambda: RelationDialog.ask(self.client_id, parent=self))
-        self.expenses = self._list(_("Collection expenses"), expense_columns(), "case_expenses",
-                                   _("Add…"), lambda: ExpenseDialog.ask(self.client_id, parent=self))
+        self.records, self.records_view = self._list(
+            _("Disputes and claims"), record_columns(), "case_records",
+            [(_("Add…"), lambda: CaseRecordDialog.ask(self.client_id, parent=self)),
+             (_("Mark resolved"), lambda: self.set_record_status("resolved")),
+             (_("Mark closed"), lambda: self.set_record_status("closed"))])
+        self.relations, self.relations_view = self._list(
+            _("Relationships"), relation_columns(), "case_relations",
+            [(_("Add…"), lambda: RelationDialog.ask(self.client_id, parent=self)),
+             (_("Remove"), self.remove_relation)])
+        self.expenses, _view = self._list(
+            _("Collection expenses"), expense_columns(), "case_expenses",
+            [(_("Add…"), lambda: ExpenseDialog.ask(self.client_id, parent=self))])
         column.addWidget(self.lists, 1)
         self.error = ""
         self.refresh()
@@ -211,13 +217,14 @@ class CaseFilePage(QWidget):
         if self.isVisible():
             dialogs.show_error(self, message)
 
-    def _list(self, title: str, columns, key: str, button_text: str, add) -> ListTableModel:
+    def _list(self, title: str, columns, key: str, actions) -> tuple[ListTableModel, GviaTableView]:
         page = QWidget()
         inner = QVBoxLayout(page)
-        button = QPushButton(button_text)
-        button.clicked.connect(add)
         row = QHBoxLayout()
-        row.addWidget(button)
+        for text, slot in actions:
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
         row.addStretch(1)
         inner.addLayout(row)
         model = ListTableModel(columns, lambda item: item.id, self)
@@ -225,7 +232,30 @@ class CaseFilePage(QWidget):
         view.setModel(model)
         inner.addWidget(view, 1)
         self.lists.addTab(page, title)
-        return model
+        return model, view
+
+    @staticmethod
+    def _selected(model: ListTableModel, view: GviaTableView):
+        rows = view.selectionModel().selectedRows()
+        return model.item_at(rows[0].row()) if rows else None
+
+    def set_record_status(self, status: str) -> None:
+        record = self._selected(self.records, self.records_view)
+        if record is not None:
+            self._apply(lambda: ng.update_case_record(record.id, status=status))
+
+    def remove_relation(self) -> None:
+        relation = self._selected(self.relations, self.relations_view)
+        if relation is not None:
+            self._apply(lambda: ng.remove_relation(relation.id))
+
+    def _apply(self, work) -> None:
+        try:
+            work()
+        except GviaError as exc:
+            self.show_error(str(exc))
+            return
+        events.announce(events.NEGOTIATION)
 
     def refresh(self) -> None:
         self.case = case = build_case_file(self.client_id, clock.today())
