@@ -331,7 +331,12 @@ def limit_warnings(negotiation: Negotiation, proposal: Proposal) -> list[str]:
             and proposal.final_date > negotiation.latest_final_date):
         warnings.append(f"מועד הסיום המוצע ({format_date(proposal.final_date)}) מאוחר מהמועד "
                         f"האחרון שקבעת ({format_date(negotiation.latest_final_date)}).")
-    for step in proposal.steps:
-        if step in STEPS and not getattr(negotiation, step):
-            warnings.append(f"לא הרשית לעצמך את הצעד '{STEPS[step]}'; קבל/י אישור לפני שתשתמש/י בו.")
-    return warnings
+    return warnings + step_warnings(negotiation, proposal.steps)
+
+
+def step_warnings(negotiation: Negotiation | None, steps) -> list[str]:
+    """The steps among `steps` the user did not allow themself before the negotiation."""
+    if negotiation is None:
+        return []
+    return [f"לא הרשית לעצמך את הצעד '{STEPS[step]}'; קבל/י אישור לפני שתשתמש/י בו."
+            for step in steps if step in STEPS and not getattr(negotiation, step)]

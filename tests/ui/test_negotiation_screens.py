@@ -212,3 +212,15 @@ def test_a_dispute_is_resolved_and_a_relationship_removed_from_the_case_file(qtb
     page.relations_view.select_row(0)
     page.remove_relation()
     assert ng.relations(debtor.id) == [] and page.relations.items() == []
+
+
+def test_handover_page_reminds_when_legal_steps_were_not_allowed(qtbot, debtor):
+    from ui.negotiation.handover_page import HandoverPage
+
+    negotiation = ng.start_negotiation(debtor.id, AS_OF)
+    page = HandoverPage(debtor.id)
+    qtbot.addWidget(page)
+    assert "העברה לטיפול משפטי" in page.limitation.text()
+    ng.update_negotiation(negotiation.id, allow_legal=True)
+    page.refresh()
+    assert "העברה לטיפול משפטי" not in page.limitation.text()

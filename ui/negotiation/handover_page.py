@@ -1,7 +1,8 @@
 """Hand-over options (העברה לטיפול): each route — small claims, a liquidated-amount claim at
 the Execution Office, executing a bounced check, a lawyer, a collection agency — with what
-it needs (met or missing), its estimated cost against the debt, the limitation warning,
-and the dossier for whoever takes the case over."""
+it needs (met or missing), its estimated cost against the debt, the limitation warning, a
+reminder when the negotiation's limits did not allow a legal hand-over, and the dossier
+for whoever takes the case over."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from models.errors import GviaError
 from models.handover import HandoverOption, handover_options, limitation_warning
+from models.negotiation import latest_negotiation, step_warnings
 from ui import events
 from ui.i18n import _
 from ui.widgets import clock, dialogs
@@ -75,9 +77,10 @@ class HandoverPage(QWidget):
 
     def refresh(self) -> None:
         today = clock.today()
-        warning = limitation_warning(self.client_id, today)
-        self.limitation.setText(warning or "")
-        self.limitation.setVisible(bool(warning))
+        warnings = [w for w in (limitation_warning(self.client_id, today),) if w]
+        warnings += step_warnings(latest_negotiation(self.client_id), ("allow_legal",))
+        self.limitation.setText("\n".join(warnings))
+        self.limitation.setVisible(bool(warnings))
         self.model.set_items(handover_options(self.client_id, today))
         self.view.resizeColumnsToContents()
         self._show_details()
