@@ -224,3 +224,27 @@ def test_handover_page_reminds_when_legal_steps_were_not_allowed(qtbot, debtor):
     ng.update_negotiation(negotiation.id, allow_legal=True)
     page.refresh()
     assert "העברה לטיפול משפטי" not in page.limitation.text()
+
+
+def test_a_draft_instalment_takes_its_post_dated_check_and_the_sums_are_checked(qtbot, debtor):
+    from ui.negotiation.settlement_dialogs import InstalmentDialog
+
+    s = settlements.create_settlement(debtor.id, [i.id for i in debtor.invoices], AS_OF,
+                                      instalment_count=2, method="check")
+    page = SettlementPage(debtor.id)
+    qtbot.addWidget(page)
+    dialog = InstalmentDialog(s.id, 2)
+    qtbot.addWidget(dialog)
+    dialog.check_number.setText("004512")
+    dialog.check_bank.setText("לאומי")
+    assert dialog.save()
+    line = settlements.instalments(s.id)[1]
+    assert (line.check_number, line.check_bank, line.method) == ("004512", "לאומי", "check")
+    assert "004512" in page.schedule_model.items()[1].method_text
+    dialog = InstalmentDialog(s.id, 2)
+    qtbot.addWidget(dialog)
+    dialog.amount.setText("100")
+    assert dialog.save()  # a draft may not add up yet; signing says so
+    signing = SignDialog(s.id)
+    qtbot.addWidget(signing)
+    assert not signing.save() and "אינו שווה" in signing.form.error_text()

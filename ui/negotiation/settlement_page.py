@@ -168,6 +168,9 @@ class SettlementPage(QWidget):
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
+        self.edit_button = QPushButton(_("Edit instalment…"))
+        self.edit_button.setToolTip(_("Date, amount, method and check number of the chosen "
+                                      "instalment (also by double-click)"))
         self.sign_button = QPushButton(_("Sign…"))
         self.pay_button = QPushButton(_("Record instalment payment…"))
         self.waiver_button = QPushButton(_("Forgive the discount"))
@@ -175,7 +178,8 @@ class SettlementPage(QWidget):
         self.summary_button = QPushButton(_("Meeting summary…"))
         self.cancel_button = QPushButton(_("Cancel settlement…"))
         self.delete_button = QPushButton(_("Delete draft"))
-        for button, slot in ((self.sign_button, self.sign), (self.pay_button, self.record_payment),
+        for button, slot in ((self.edit_button, self.edit_instalment),
+                             (self.sign_button, self.sign), (self.pay_button, self.record_payment),
                              (self.waiver_button, self.forgive_discount),
                              (self.agreement_button, lambda: self.print_letter("settlement")),
                              (self.summary_button, lambda: self.print_letter("meeting-summary")),
@@ -226,7 +230,7 @@ class SettlementPage(QWidget):
         for widget in (self.agreement_date, self.discount, self.down_payment, self.down_date,
                        self.count, self.first_date, self.method, self.replan_button,
                        self.point_text, self.add_point_button, self.remove_point_button,
-                       self.delete_button, self.sign_button):
+                       self.delete_button, self.sign_button, self.edit_button):
             widget.setEnabled(is_draft)
         state = self.current.state if self.current else ""
         self.pay_button.setEnabled(bool(s) and s.status == "signed" and state != "completed")
