@@ -270,7 +270,7 @@ def _negotiation_value(name: str, value):
             raise ValidationError("סכום לא תקין.", field=name)
         return value
     if name == "max_instalments":
-        if not isinstance(value, int) or not 0 <= value <= 120:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120:
             raise ValidationError("מספר התשלומים המרבי צריך להיות בין 0 ל-120.", field=name)
         return value
     return value  # latest_final_date: a date

@@ -7,7 +7,7 @@ from typing import Iterable
 import peewee as pw
 
 from models import terms as terms_rules
-from models.allocation import OpenInvoice, open_invoices, plan_allocation
+from models.allocation import OpenInvoice, allocation_order, open_invoices, plan_allocation
 from models.clients import CLIENT_KINDS, CLIENT_STATUSES, Client, ContactPerson
 from models.db import database
 from models.errors import ValidationError
@@ -293,6 +293,19 @@ def _named_invoices(client: Client, currency: str, invoice_ids: Iterable[int]) -
     return [open_by_id[i] for i in ids if i in open_by_id]
 
 
+def _unnamed_targets(client_id: int, currency: str, day: dt.date) -> list[OpenInvoice]:
+    """Where money that names no invoice goes: DESIGN's rule, oldest due first — except
+    that invoices a signed settlement covers come last, because the client's ongoing
+    invoices stay due on their own terms (seed tip 11); an instalment names its invoices
+    (models.settlements.record_instalment_payment)."""
+    from models.settlements import covered_in_force
+
+    invoices = sorted(open_invoices(client_id, currency), key=allocation_order)
+    covered = covered_in_force(client_id, day)
+    return ([i for i in invoices if i.id not in covered]
+            + [i for i in invoices if i.id in covered])
+
+
 def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: str = "ILS",
                    method: str = "transfer", reference: str | None = None,
                    invoice_ids: Iterable[int] | None = None, check_number: str = "",
@@ -323,8 +336,8 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
         if not allocate:
             return payment
         targets = (_named_invoices(client, currency, invoice_ids) if invoice_ids
-                   else open_invoices(client.id, currency))
-        _allocate(targets, amount_agorot, payment.effective_date, keep_order=bool(invoice_ids),
+                   else _unnamed_targets(client.id, currency, payment.effective_date))
+        _allocate(targets, amount_agorot, payment.effective_date, keep_order=True,
                   payment=payment)
         return payment
 
@@ -341,13 +354,12 @@ def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
         # Check the named invoice before the insert: a missing one would otherwise
         # surface as a bare foreign-key error instead of a Hebrew message.
         targets = (_named_invoices(client, currency, [invoice_id]) if invoice_id
-                   else open_invoices(client.id, currency))
+                   else _unnamed_targets(client.id, currency, note_date))
         note = CreditNote.create(number=number, number_key=document_number_key(number),
                                  client=client, invoice=invoice_id, date=note_date,
                                  amount_agorot=amount_agorot, currency=currency,
                                  reason=clean_text(reason), created_at=_now())
-        _allocate(targets, amount_agorot, note_date, keep_order=bool(invoice_id),
-                  credit_note=note)
+        _allocate(targets, amount_agorot, note_date, keep_order=True, credit_note=note)
         return note
 
 

@@ -4,7 +4,7 @@ against the money received.
 * Amounts are split in whole agorot: every instalment gets the same amount and the
   first one takes the remainder, so the post-dated checks after it are all alike.
 * Monthly dates keep the first date's day, clamped to the month's end: 31/01 → 29/02
-  (leap year) → 31/03.
+  (leap year) → 31/03; a first date at a month's end stays at month ends (30/11 → 31/12).
 * Money fills the schedule in order (down payment first). As of D, a line whose due
   date + grace is before D and that the money received by D does not cover is missed;
   a missed line makes the settlement breached. Catching up before D cures the breach:
@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.errors import ValidationError
-from models.terms import add_months_end_exact
+from models.terms import add_months_end, add_months_end_exact, end_of_month
 
 MAX_INSTALMENTS = 120
 LINE_STATES = {
@@ -42,6 +42,10 @@ def split_amount(total_agorot: int, count: int) -> list[int]:
 
 
 def monthly_dates(first: dt.date, count: int) -> list[dt.date]:
+    """Monthly from `first`: the same day, clamped to shorter months; a first date on a
+    month's last day keeps to month ends (30/11 → 31/12 → 31/01 → 28/02)."""
+    if first == end_of_month(first):
+        return [add_months_end(first, k) for k in range(count)]
     return [add_months_end_exact(first, k) for k in range(count)]
 
 

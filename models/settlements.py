@@ -129,7 +129,8 @@ class InstalmentInput:
 
 def grace_days() -> int:
     """Days an instalment may be late before the settlement counts as breached (a setting)."""
-    return int((get_setting("settlement_rules", {}) or {}).get("grace_days", DEFAULT_GRACE_DAYS))
+    value = (get_setting("settlement_rules", {}) or {}).get("grace_days", DEFAULT_GRACE_DAYS)
+    return value if isinstance(value, int) and 0 <= value <= 60 else DEFAULT_GRACE_DAYS
 
 
 def save_grace_days(days: int) -> None:
@@ -182,24 +183,28 @@ def schedule(settlement: Settlement, lines: Iterable[SettlementInstalment] | Non
 
 # ---- open amounts of the covered invoices ----------------------------------------------
 
+# `{counted}` is `<=` for "as of the end of :d" and `<` for "before :d began".
 _OPEN_SQL = """
 SELECT i.id, i.amount_agorot - COALESCE((
     SELECT SUM(a.amount_agorot) FROM allocation a
-    WHERE a.invoice_id = i.id AND a.applied_date <= :d
+    WHERE a.invoice_id = i.id AND a.applied_date {counted} :d
       AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0)
 FROM invoice i WHERE i.id IN ({ids})
   AND i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
 """
 
 
-def open_amounts(invoice_ids: list[int], as_of: dt.date) -> dict[int, int]:
-    """invoice id -> open agorot as of the date (DESIGN's rule), for a handful of invoices."""
+def open_amounts(invoice_ids: list[int], as_of: dt.date, *,
+                 before_the_day: bool = False) -> dict[int, int]:
+    """invoice id -> open agorot as of the date (DESIGN's rule), for a handful of invoices.
+    before_the_day: money applied on the date itself not yet counted — the debt a
+    settlement agreed that day acknowledges; what is paid from that day on is toward it."""
     if not invoice_ids:
         return {}
     marks = ",".join(f":i{n}" for n in range(len(invoice_ids)))
     params = {"d": as_of.isoformat(), **{f"i{n}": v for n, v in enumerate(invoice_ids)}}
-    return {inv_id: amount for inv_id, amount in
-            database.obj.connection().execute(_OPEN_SQL.format(ids=marks), params)}
+    sql = _OPEN_SQL.format(ids=marks, counted="<" if before_the_day else "<=")
+    return dict(database.obj.connection().execute(sql, params).fetchall())
 
 
 # ---- drafting ---------------------------------------------------------------------------
@@ -217,7 +222,7 @@ def _check_invoices(client: Client, invoice_ids: list[int], as_of: dt.date,
     if len(currencies) > 1:
         raise ValidationError("הסדר אחד מכסה חשבוניות במטבע אחד; חשבוניות במטבעות שונים "
                               "מחייבות הסדרים נפרדים.", field="invoices")
-    amounts = open_amounts(ids, as_of)
+    amounts = open_amounts(ids, as_of, before_the_day=True)
     closed = [inv.number for inv in found if amounts.get(inv.id, 0) <= 0]
     if closed:
         raise ValidationError(f"אין יתרה פתוחה בחשבונית {', '.join(closed)} נכון ל-"
@@ -234,18 +239,25 @@ def _check_invoices(client: Client, invoice_ids: list[int], as_of: dt.date,
 
 
 def _check_draft(settlement: Settlement) -> None:
+    if settlement.status == "cancelled":
+        raise ValidationError("ההסדר בוטל; אי אפשר לשנות אותו. אפשר לערוך הסדר חדש.")
     if settlement.status != "draft":
         raise ValidationError("ההסדר כבר נחתם; אי אפשר לשנות אותו. אפשר לבטל אותו ולערוך הסדר חדש.")
 
 
-def _amount(value, what: str, *, allow_zero: bool = True) -> int:
-    if value in (None, "", 0) and allow_zero:
-        return 0
+def _amount(value, what: str, field: str) -> int:
+    """Agorot (an int) or a typed amount; empty or zero is none."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
-            raise ValidationError(f"{what} לא יכול להיות שלילי.")
+            raise ValidationError(f"{what} לא יכול להיות שלילי.", field=field)
         return value
-    return parse_amount(value)
+    text = clean_text(value)
+    if not text or text.strip("0.,") == "":
+        return 0
+    try:
+        return parse_amount(text)
+    except ValidationError as exc:
+        raise ValidationError(f"{what}: {exc}", field=field) from None
 
 
 def create_settlement(client_id: int, invoice_ids: Iterable[int], agreement_date: dt.date, *,
@@ -281,8 +293,8 @@ def replan(settlement_id: int, *, discount_agorot: int, down_payment_agorot: int
            down_payment_date: dt.date | None, instalment_count: int, first_date: dt.date,
            method: str = "transfer", final_date: dt.date | None = None) -> Settlement:
     """Recompute a draft's schedule: equal monthly instalments of what is left."""
-    discount = _amount(discount_agorot, "ההנחה")
-    down = _amount(down_payment_agorot, "המקדמה")
+    discount = _amount(discount_agorot, "ההנחה", "discount")
+    down = _amount(down_payment_agorot, "התשלום הראשון", "down_payment")
     with database.atomic():
         settlement = get_settlement(settlement_id)
         _check_draft(settlement)
@@ -293,12 +305,30 @@ def replan(settlement_id: int, *, discount_agorot: int, down_payment_agorot: int
             lines = []
         else:
             amounts = split_amount(rest, instalment_count)
-            lines = [InstalmentInput(day, amount, method) for day, amount
-                     in zip(monthly_dates(first_date, instalment_count), amounts)]
+            # check numbers and banks already typed stay with their instalment number
+            typed = {l.seq: l for l in instalments(settlement.id)}
+            lines = [InstalmentInput(day, amount, method,
+                                     typed[n].check_number if n in typed else "",
+                                     typed[n].check_bank if n in typed else "")
+                     for n, (day, amount) in enumerate(
+                         zip(monthly_dates(first_date, instalment_count), amounts), start=1)]
         settlement.discount_agorot = discount
         settlement.down_payment_agorot = down
         settlement.down_payment_date = down_payment_date if down else None
         return _store_schedule(settlement, lines, final_date)
+
+
+def revise_draft(settlement_id: int, *, agreement_date: dt.date, discount_agorot,
+                 down_payment_agorot, down_payment_date: dt.date | None, instalment_count: int,
+                 first_date: dt.date, method: str = "transfer") -> Settlement:
+    """The settlement page's "recalculate": a new agreement date (the debt is taken again
+    from the invoices) and a new even schedule, together or not at all."""
+    with database.atomic():
+        update_draft(settlement_id, agreement_date=agreement_date)
+        return replan(settlement_id, discount_agorot=discount_agorot,
+                      down_payment_agorot=down_payment_agorot,
+                      down_payment_date=down_payment_date, instalment_count=instalment_count,
+                      first_date=first_date, method=method)
 
 
 def set_instalments(settlement_id: int, lines: list[InstalmentInput], *,
@@ -456,6 +486,11 @@ def cancel_settlement(settlement_id: int, cancelled_date: dt.date, reason: str) 
         settlement = get_settlement(settlement_id)
         if settlement.status == "cancelled":
             raise ValidationError("ההסדר כבר בוטל.")
+        since = settlement.signed_date or settlement.agreement_date
+        if cancelled_date < since:
+            raise ValidationError(f"תאריך הביטול מוקדם מ-{format_date(since)}, שבו "
+                                  f"{'נחתם' if settlement.signed_date else 'נערך'} ההסדר.",
+                                  field="cancelled_date")
         was_signed = settlement.status == "signed"
         settlement.status, settlement.cancelled_date = "cancelled", cancelled_date
         settlement.notes = clean_text(f"{settlement.notes}\nבוטל: {reason}")
@@ -488,10 +523,18 @@ def record_instalment_payment(settlement_id: int, payment_date: dt.date, amount,
     settlement = get_settlement(settlement_id)
     if settlement.status != "signed":
         raise ValidationError("אפשר לרשום תשלום על הסדר רק אחרי שנחתם.")
+    if payment_date < settlement.agreement_date:
+        raise ValidationError(f"תשלום על ההסדר לא יכול להיות מוקדם מתאריך ההסדר "
+                              f"({format_date(settlement.agreement_date)}).", field="payment_date")
     ids = [inv.id for inv in covered_invoices(settlement.id)]
-    still_open = [i for i, amount_open in open_amounts(ids, dt.date.max).items() if amount_open > 0]
-    if not still_open:
+    opens = {i: a for i, a in open_amounts(ids, dt.date.max).items() if a > 0}
+    if not opens:
         raise ValidationError("החשבוניות שבהסדר שולמו במלואן; רשמו את התשלום כתשלום רגיל.")
+    if _amount(amount, "הסכום", "amount") > sum(opens.values()):
+        raise ValidationError(
+            f"הסכום גבוה מהיתרה שבהסדר ({format_money(sum(opens.values()), settlement.currency)}); "
+            "את ההפרש רשמו כתשלום רגיל.", field="amount")
+    still_open = list(opens)
     return services.record_payment(
         settlement.client_id, payment_date, amount, currency=settlement.currency,
         method=method, reference=reference, invoice_ids=still_open,
@@ -556,7 +599,7 @@ class SettlementStatus:
                     f"({money(self.covered_open_agorot)}) עומדת לפירעון מיידי. "
                     "הצעד הבא: מכתב התראה לפני נקיטת הליכים או העברה לטיפול משפטי.")
         if self.state == "completed":
-            if s.discount_agorot and not s.waiver_credit_note_id:
+            if s.discount_agorot and not s.waiver_credit_note_id and self.covered_open_agorot:
                 return f"ההסדר שולם במלואו: רשמו את ההנחה ({money(s.discount_agorot)}) כזיכוי."
             return "ההסדר שולם במלואו. אפשר להפיק אישור על סילוק החוב."
         nxt = self.tracking.next_line
@@ -571,7 +614,7 @@ SELECT si.settlement_id, a.applied_date, a.amount_agorot
 FROM settlement_invoice si
 JOIN settlement s ON s.id = si.settlement_id
 JOIN allocation a ON a.invoice_id = si.invoice_id
-WHERE si.settlement_id IN ({ids}) AND a.payment_id IS NOT NULL
+WHERE si.settlement_id IN ({ids})
   AND a.applied_date >= s.agreement_date AND a.applied_date <= :d
   AND (a.reversed_date IS NULL OR a.reversed_date > :d)
 """
@@ -582,7 +625,7 @@ SELECT si.settlement_id, SUM(i.amount_agorot - COALESCE((
     WHERE a.invoice_id = i.id AND a.applied_date <= :d
       AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0))
 FROM settlement_invoice si JOIN invoice i ON i.id = si.invoice_id
-WHERE si.settlement_id IN ({ids})
+WHERE si.settlement_id IN ({ids}) AND i.issue_date <= :d
   AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
 GROUP BY si.settlement_id
 """
@@ -622,15 +665,16 @@ def statuses(as_of: dt.date, *, client_id: int | None = None,
     out = []
     for s in found:
         tracking = track(schedule(s, lines[s.id]), receipts[s.id], as_of, grace)
-        out.append(SettlementStatus(s, s.client.name, _state(s, tracking, as_of), tracking,
-                                    max(0, still_open.get(s.id, 0))))
+        covered_open = max(0, still_open.get(s.id, 0))
+        out.append(SettlementStatus(s, s.client.name, _state(s, tracking, covered_open, as_of),
+                                    tracking, covered_open))
     return out
 
 
-def _state(s: Settlement, tracking: Tracking, as_of: dt.date) -> str:
+def _state(s: Settlement, tracking: Tracking, covered_open: int, as_of: dt.date) -> str:
     if s.status == "draft":
         return "draft"
-    if tracking.is_complete:
+    if tracking.is_complete or covered_open == 0:  # paid, or closed some other way
         return "completed"
     if tracking.breached_line is not None:
         return "breached"
@@ -650,6 +694,16 @@ def settlement_status(settlement_id: int, as_of: dt.date) -> SettlementStatus:
     return SettlementStatus(settlement, settlement.client.name, state, tracking, 0)
 
 
+def covered_in_force(client_id: int, day: dt.date) -> set[int]:
+    """The client's invoices under a settlement signed by `day` and not cancelled by then."""
+    rows = database.obj.connection().execute(
+        "SELECT si.invoice_id FROM settlement_invoice si JOIN settlement s ON s.id = si.settlement_id"
+        " WHERE s.client_id = :c AND s.signed_date <= :d"
+        " AND (s.status = 'signed' OR (s.status = 'cancelled' AND s.cancelled_date > :d))",
+        {"c": client_id, "d": day.isoformat()})
+    return {inv_id for (inv_id,) in rows}
+
+
 def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict[int, str]:
     """Invoices the dunning plan leaves alone: those of a settlement in force and not
     breached as of the date -> the reason shown."""
@@ -659,8 +713,11 @@ def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict
         return paused
     by_id = {s.settlement.id: s for s in in_force}
     for row in SettlementInvoice.select().where(SettlementInvoice.settlement.in_(list(by_id))):
-        s = by_id[row.settlement_id].settlement
-        paused[row.invoice_id] = f"בהסדר חוב מיום {format_date(s.agreement_date)}"
+        status = by_id[row.settlement_id]
+        day = format_date(status.settlement.agreement_date)
+        paused[row.invoice_id] = (f"הסדר החוב מיום {day} שולם; רשמו את ההנחה כזיכוי"
+                                  if status.state == "completed"
+                                  else f"בהסדר חוב מיום {day}")
     return paused
 
 

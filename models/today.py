@@ -37,7 +37,8 @@ from models.dunning import (InvoiceDunning, OpenDue, dunning_steps, load_rules,
                             open_invoices_due_by)
 from models.money import format_money, plain
 from models.promises import PROMISE_STATES, PromiseStatus, evaluate_promises
-from models.settlements import InstalmentDue, SettlementStatus, settlement_agenda
+from models.settlements import (InstalmentDue, SettlementStatus, settled_invoice_pauses,
+                                settlement_agenda)
 
 TREND_WEEKS = 12
 TREND_STEP_DAYS = 7  # the trend's points are week ends
@@ -150,10 +151,14 @@ def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
     due_soon: list[OpenDue] = []
     overdue_by_due: dict[tuple[str, dt.date], int] = defaultdict(int)
     expected: dict[str, int] = defaultdict(int)
+    # Invoices under a settlement are expected through its instalments, not on their own.
+    settled = settled_invoice_pauses(as_of)
     for c in candidates:
         due = c.due_date
         if due < as_of:
             overdue_by_due[c.currency, due] += c.open_agorot
+            continue
+        if c.invoice_id in settled:
             continue
         if due <= soon_end:
             due_soon.append(c)

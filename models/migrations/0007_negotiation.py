@@ -102,7 +102,8 @@ STATEMENTS = [
     "CREATE INDEX settlement_point_settlement ON settlement_point (settlement_id, position)",
 ]
 
-# What was signed stays as signed: the covered invoices, instalments, points and figures.
+# What was signed stays as signed: the covered invoices, instalments, points and figures;
+# a signed settlement can only become cancelled, once, and its dates stay as recorded.
 _FROZEN = "SELECT RAISE(ABORT, 'settlement is signed')"
 for _table, _row in (("settlement_invoice", "OLD"), ("settlement_instalment", "OLD"),
                      ("settlement_point", "OLD")):
@@ -123,7 +124,9 @@ STATEMENTS.append(
         OR NEW.down_payment_date IS NOT OLD.down_payment_date
         OR NEW.final_date != OLD.final_date OR NEW.currency != OLD.currency
         OR NEW.agreement_date != OLD.agreement_date OR NEW.client_id != OLD.client_id
-        OR (OLD.status = 'cancelled' AND NEW.status != 'cancelled'))
+        OR NEW.status NOT IN (OLD.status, 'cancelled')
+        OR NEW.signed_date IS NOT OLD.signed_date
+        OR (OLD.cancelled_date IS NOT NULL AND NEW.cancelled_date IS NOT OLD.cancelled_date))
     BEGIN {_FROZEN}; END""")
 STATEMENTS.append(
     f"""CREATE TRIGGER settlement_no_delete BEFORE DELETE ON settlement

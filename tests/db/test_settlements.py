@@ -165,7 +165,9 @@ def test_today_list_and_its_json_show_the_instalment_then_the_breach(debt):
     s = _signed(client, [old1, old2])
     soon = today_list(dt.date(2026, 11, 28))
     assert [(i.settlement_id, i.seq) for i in soon.instalments] == [(s.id, 1)]
-    assert soon.expected_week["ILS"] >= 333334  # the instalment is expected this week
+    # this week: the instalment and the ongoing invoice (due 30/11); the covered invoices
+    # are expected through the instalments, not again on their own
+    assert soon.expected_week == {"ILS": 333334 + 50000}
     assert today_records(soon)["instalments"][0]["owed"] == 3333.34
     assert "תשלום 1" in format_today(soon)
     late = today_list(dt.date(2027, 1, 10))
@@ -183,3 +185,86 @@ def test_demo_has_a_settlement_being_paid_a_breached_one_and_a_draft(db):
     states = sorted(st.settlement_status(s.id, dt.date(2026, 11, 22)).state
                     for s in st.Settlement.select())
     assert states == ["active", "breached", "draft"]
+
+
+def test_money_paid_on_the_agreement_day_counts_toward_the_settlement_not_the_debt(debt):
+    client, old1, _, _ = debt
+    services.record_payment(client.id, AGREED, "200", invoice_ids=[old1.id])
+    s = st.create_settlement(client.id, [old1.id], AGREED, instalment_count=1)
+    assert s.debt_agorot == 600000  # the debt as it stood when the day began
+    st.sign_settlement(s.id, AGREED)
+    assert st.settlement_status(s.id, AGREED).tracking.paid_agorot == 20000
+
+
+def test_invoices_closed_by_a_credit_note_complete_the_settlement(debt):
+    client, old1, _, _ = debt
+    s = _signed(client, [old1])
+    services.add_credit_note(client.id, "CN-1", dt.date(2026, 11, 15), "6000", invoice_id=old1.id)
+    status = st.settlement_status(s.id, dt.date(2027, 1, 10))
+    assert status.state == "completed" and status.covered_open_agorot == 0
+    assert "זיכוי" not in status.next_step  # nothing left to forgive
+
+
+def test_an_instalment_before_the_agreement_or_beyond_the_debt_is_refused(debt):
+    client, old1, _, _ = debt
+    s = _signed(client, [old1])
+    with pytest.raises(ValidationError, match="מוקדם מתאריך ההסדר") as early:
+        st.record_instalment_payment(s.id, AGREED - dt.timedelta(days=1), "100")
+    assert early.value.field == "payment_date"
+    with pytest.raises(ValidationError, match="גבוה מהיתרה") as much:
+        st.record_instalment_payment(s.id, AGREED, "6000.01")
+    assert much.value.field == "amount"
+    assert not services.Payment.select().exists()  # nothing half-written
+
+
+def test_a_payment_naming_no_invoice_goes_to_the_ongoing_invoices_first(debt):
+    client, old1, old2, ongoing = debt
+    _signed(client, [old1, old2])
+    services.record_payment(client.id, dt.date(2026, 11, 10), "300")
+    opens = st.open_amounts([old1.id, old2.id, ongoing.id], dt.date(2026, 11, 11))
+    assert opens == {old1.id: 600000, old2.id: 400000, ongoing.id: 20000}
+    services.record_payment(client.id, dt.date(2026, 11, 11), "400")  # more than the ongoing
+    opens = st.open_amounts([old1.id, ongoing.id], dt.date(2026, 11, 12))
+    assert opens == {old1.id: 580000, ongoing.id: 0}
+
+
+def test_recalculating_keeps_the_check_numbers_typed(debt):
+    client, old1, _, _ = debt
+    s = st.create_settlement(client.id, [old1.id], AGREED, instalment_count=2, method="check")
+    lines = [st.InstalmentInput(l.due_date, l.amount_agorot, "check", f"10{l.seq}", "לאומי")
+             for l in st.instalments(s.id)]
+    st.set_instalments(s.id, lines)
+    st.revise_draft(s.id, agreement_date=AGREED, discount_agorot="0", down_payment_agorot="",
+                    down_payment_date=None, instalment_count=3, first_date=dt.date(2026, 12, 1),
+                    method="check")
+    assert [(l.check_number, l.check_bank) for l in st.instalments(s.id)] == [
+        ("101", "לאומי"), ("102", "לאומי"), ("", "")]
+
+
+def test_a_signed_settlement_cannot_go_back_to_draft_or_change_its_dates(debt, db_path):
+    client, old1, _, _ = debt
+    s = _signed(client, [old1])
+    raw = sqlite3.connect(db_path)
+    for sql in ("UPDATE settlement SET status = 'draft' WHERE id = ?",
+                "UPDATE settlement SET signed_date = '2026-12-01' WHERE id = ?"):
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute(sql, (s.id,))
+    raw.close()
+    with pytest.raises(ValidationError, match="תאריך הביטול מוקדם"):
+        st.cancel_settlement(s.id, AGREED - dt.timedelta(days=1), "טעות")
+    st.cancel_settlement(s.id, AGREED, "טעות")
+    raw = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute("UPDATE settlement SET cancelled_date = '2027-01-01' WHERE id = ?", (s.id,))
+    raw.close()
+
+
+def test_an_invoice_not_yet_due_under_a_settlement_is_expected_only_through_it(debt):
+    from models.today import today_list
+
+    client, old1, _, ongoing = debt  # the ongoing invoice falls due on 30/11
+    s = _signed(client, [old1, ongoing], instalment_count=2)
+    today = today_list(dt.date(2026, 11, 28))
+    first = st.instalments(s.id)[0].amount_agorot
+    assert today.expected_week == {"ILS": first}
+    assert ongoing.id not in [c.invoice_id for c in today.due_soon]

@@ -34,8 +34,12 @@ def test_instalment_count_out_of_range_is_refused(count):
 def test_monthly_dates_keep_the_day_and_clamp_to_month_end():
     assert monthly_dates(dt.date(2028, 1, 31), 4) == [
         dt.date(2028, 1, 31), dt.date(2028, 2, 29), dt.date(2028, 3, 31), dt.date(2028, 4, 30)]
-    assert monthly_dates(dt.date(2026, 11, 30), 3) == [
-        dt.date(2026, 11, 30), dt.date(2026, 12, 30), dt.date(2027, 1, 30)]
+    assert monthly_dates(dt.date(2026, 11, 30), 3) == [  # a month's end stays a month's end
+        dt.date(2026, 11, 30), dt.date(2026, 12, 31), dt.date(2027, 1, 31)]
+    assert monthly_dates(dt.date(2027, 2, 28), 3) == [
+        dt.date(2027, 2, 28), dt.date(2027, 3, 31), dt.date(2027, 4, 30)]
+    assert monthly_dates(dt.date(2026, 12, 30), 3) == [
+        dt.date(2026, 12, 30), dt.date(2027, 1, 30), dt.date(2027, 2, 28)]
     assert monthly_dates(dt.date(2027, 1, 29), 2)[1] == dt.date(2027, 2, 28)
 
 

@@ -119,6 +119,8 @@ class InstalmentPaymentDialog(FormDialog):
                                           method_box(line.method if line else "transfer"))
         self.check_number = self.form.add_field("check_number", _("Check number"),
                                                 ltr_edit(line.check_number if line else ""))
+        self.check_bank = self.form.add_field("check_bank", _("Bank"),
+                                              QLineEdit(line.check_bank if line else ""))
         self.check_date = self.form.add_field("check_date", _("Check date"), date_edit())
         self.check_date.setDate(qdate(nxt.line.due_date if nxt else today))
         self.reference = self.form.add_field("reference", _("Reference"), ltr_edit())
@@ -128,7 +130,7 @@ class InstalmentPaymentDialog(FormDialog):
 
     def _show_check_fields(self) -> None:
         is_check = self.method.currentData() == "check"
-        for name in ("check_number", "check_date"):
+        for name in ("check_number", "check_bank", "check_date"):
             self.form.set_row_visible(name, is_check)
 
     def _save(self) -> None:
@@ -137,6 +139,7 @@ class InstalmentPaymentDialog(FormDialog):
             self.settlement_id, pydate(self.payment_date.date()), self.amount.text(),
             method=self.method.currentData(), reference=self.reference.text() or None,
             check_number=self.check_number.text() if is_check else "",
+            check_bank=self.check_bank.text() if is_check else "",
             check_date=pydate(self.check_date.date()) if is_check else None)
 
 
@@ -184,7 +187,9 @@ class InstalmentDialog(FormDialog):
     def __init__(self, settlement_id: int, seq: int, parent=None):
         super().__init__(_("Instalment {n}").format(n=seq), parent)
         self.settlement_id, self.seq = settlement_id, seq
-        line = next(l for l in settlements.instalments(settlement_id) if l.seq == seq)
+        line = next((l for l in settlements.instalments(settlement_id) if l.seq == seq), None)
+        if line is None:  # replaced meanwhile (recalculated in another window)
+            raise ValidationError(_("This instalment no longer exists; reopen the settlement."))
         self.due_date = self.form.add_field("due_date", _("Due on"), date_edit())
         self.due_date.setDate(qdate(line.due_date))
         self.amount = self.form.add_field("amount", _("Amount"),

@@ -235,7 +235,8 @@ class SettlementPage(QWidget):
         state = self.current.state if self.current else ""
         self.pay_button.setEnabled(bool(s) and s.status == "signed" and state != "completed")
         self.waiver_button.setEnabled(state == "completed" and bool(s.discount_agorot)
-                                      and not s.waiver_credit_note_id)
+                                      and not s.waiver_credit_note_id
+                                      and self.current.covered_open_agorot > 0)
         self.cancel_button.setEnabled(bool(s) and s.status != "cancelled")
         for button in (self.agreement_button, self.summary_button):
             button.setEnabled(bool(s) and s.status != "cancelled")
@@ -299,13 +300,22 @@ class SettlementPage(QWidget):
                         debt_agorot=s.debt_agorot)
 
     def update_warnings(self) -> None:
-        negotiation = latest_negotiation(self.client_id)
+        negotiation = self._negotiation()
         proposal = self.proposal()
         warnings = (limit_warnings(negotiation, proposal)
                     if negotiation is not None and proposal is not None else [])
         self.warnings.setText("\n".join(_("Beyond your limits: {warning}").format(warning=w)
                                         for w in warnings))
         self.warnings.setVisible(bool(warnings))
+
+    def _negotiation(self):
+        """The limits this settlement answers to: its own negotiation, else the client's
+        latest — only when it is in the settlement's currency."""
+        if self.current is None:
+            return None
+        s = self.current.settlement
+        negotiation = s.negotiation if s.negotiation_id else latest_negotiation(self.client_id)
+        return negotiation if negotiation and negotiation.currency == s.currency else None
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING:
@@ -334,9 +344,9 @@ class SettlementPage(QWidget):
         sid = self.selected_id()
 
         def work():
-            settlements.update_draft(sid, agreement_date=pydate(self.agreement_date.date()))
-            settlements.replan(
-                sid, discount_agorot=self.discount.text(),
+            settlements.revise_draft(
+                sid, agreement_date=pydate(self.agreement_date.date()),
+                discount_agorot=self.discount.text(),
                 down_payment_agorot=self.down_payment.text(),
                 down_payment_date=pydate(self.down_date.date()),
                 instalment_count=self.count.value(), first_date=pydate(self.first_date.date()),
@@ -365,7 +375,10 @@ class SettlementPage(QWidget):
         s = self.current.settlement if self.current else None
         if row is None or s is None or s.status != "draft" or row.line.seq == 0:
             return
-        sd.InstalmentDialog.ask(s.id, row.line.seq, parent=self)
+        try:
+            sd.InstalmentDialog.ask(s.id, row.line.seq, parent=self)
+        except GviaError as exc:
+            self.show_error(str(exc))
 
     def sign(self) -> None:
         sd.SignDialog.ask(self.selected_id(), parent=self)
