@@ -27,11 +27,12 @@ import datetime as dt
 import gc
 from bisect import bisect_right
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import accumulate
 from dataclasses import dataclass, field
 
-from models.db import database
+from models.db import database, worker_connection
 from models.dates import format_date
 from models.dunning import (InvoiceDunning, OpenDue, dunning_steps, load_rules,
                             open_invoices_due_by)
@@ -145,6 +146,7 @@ def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
     week_end = as_of + dt.timedelta(days=6)
     soon_end = as_of + dt.timedelta(days=rules.due_soon_days)
     horizon = as_of + dt.timedelta(days=max(rules.due_soon_days, 6, 3))
+    trend_rows = _read_aside(_trend_rows, as_of, TREND_WEEKS) if with_trend else None
     candidates = open_invoices_due_by(as_of, horizon)
     # One pass over the candidates (100,000+ on a big book) for the lists and the sums;
     # the overdue ones are summed by currency and due date, which is all the trend needs.
@@ -187,7 +189,8 @@ def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
         checks=checks_to_deposit(as_of, rules.check_window_days),
         overdue_totals=dict(sorted(overdue_totals.items())),
         expected_week=dict(sorted(expected.items())),
-        trend=_trend(as_of, TREND_WEEKS, overdue_by_due) if with_trend else [],
+        trend=(_trend(as_of, TREND_WEEKS, overdue_by_due, trend_rows.result())
+               if with_trend else []),
         instalments=instalments, breaches=breaches)
 
 
@@ -339,17 +342,39 @@ def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
     return _trend(as_of, weeks, overdue_by_due)
 
 
-def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int]
-           ) -> list[tuple[dt.date, dict[str, int]]]:
-    """overdue_trend from what is overdue now, by (currency, due date)."""
+def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
+    """What changed since the first week end, as signed runs (_TREND_SQL)."""
+    params = {"p0": trend_points(as_of, weeks)[0].isoformat(), "d": as_of.isoformat(),
+              "step": TREND_STEP_DAYS}
+    return database.obj.connection().execute(_TREND_SQL, params).fetchall()
+
+
+def _read_aside(read, *args) -> Future:
+    """Run a read-only query on a thread of its own, with its own connection: SQLite works
+    without the GIL, so on a second core it overlaps the Python work of the caller. (It
+    reads its own snapshot of the file: a payment committed in the same instant may show
+    in one part of the Today list and not yet in the other — the next refresh agrees.)"""
+    def run():
+        with worker_connection():
+            return read(*args)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gvia-read")
+    try:
+        return pool.submit(run)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int],
+           rows: list[tuple] | None = None) -> list[tuple[dt.date, dict[str, int]]]:
+    """overdue_trend from what is overdue now, by (currency, due date); `rows`: the
+    _trend_rows already read."""
     points = trend_points(as_of, weeks)
     # changes[currency][k]: what the total gains from week end k on; its running sum is
     # the trend. An invoice overdue now counts from the first week end after its due date.
     changes: dict[str, list[int]] = defaultdict(lambda: [0] * (len(points) + 1))
     for (currency, due), amount in overdue_by_due.items():
         changes[currency][bisect_right(points, due)] += amount
-    params = {"p0": points[0].isoformat(), "d": as_of.isoformat(), "step": TREND_STEP_DAYS}
-    for currency, first, stop, amount in database.obj.connection().execute(_TREND_SQL, params):
+    for currency, first, stop, amount in (_trend_rows(as_of, weeks) if rows is None else rows):
         row = changes[currency]
         row[first] += amount
         row[stop] -= amount
