@@ -115,7 +115,9 @@ def _deposit_clients(kind: str, as_of: dt.date) -> list[int]:
                   if confirmed.get(cid, dt.date.min) < first)
 
 
-def _archive_name(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> Path:
+def archive_path(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> Path:
+    """A new file in the letters archive named after the date, the kind and the client
+    (sanitised), or the number of letters in a batch; never an existing file."""
     folder = archive_dir()
     folder.mkdir(parents=True, exist_ok=True)
     if len(clients) == 1:
@@ -177,7 +179,7 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
             progress(done, total * 2)  # composing is the first half, drawing the second
     if not contents:
         raise NothingToSend(f"אין מכתבים להפיק ({LETTER_KINDS[kind]}) נכון ל-{as_of:%d/%m/%Y}.")
-    path = _archive_name(kind, as_of, [(c.client_id, c.client_name) for c in contents])
+    path = archive_path(kind, as_of, [(c.client_id, c.client_name) for c in contents])
     partial = path.with_name(path.name + ".part")
     try:
         pdf = LetterPdf(str(partial), profile, settings, title=LETTER_KINDS[kind])

@@ -23,8 +23,9 @@ from pathlib import Path
 from models.contact_log import CHANNELS, DIRECTIONS, TACTICS
 from models.dates import format_date
 from models.errors import GviaError
-from models.letters import LETTER_KINDS, archive_dir, letters_for_client, safe_file_name
+from models.letters import LETTER_KINDS, letters_for_client
 from models.payments import PAYMENT_METHODS
+from reports.batch import archive_path
 from reports.case_file_pdf import DocumentPdf, Heading, case_file_blocks
 from reports.letters import Paragraph, Table, format_money
 
@@ -162,18 +163,6 @@ def dossier_blocks(client_id: int, as_of: dt.date):
     return case, blocks, appended
 
 
-def _archive_path(client_id: int, name: str, as_of: dt.date) -> Path:
-    folder = archive_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{as_of:%Y-%m-%d}_dossier_{safe_file_name(name, 60)}_{client_id}"
-    path = folder / f"{stem}.pdf"
-    counter = 2
-    while path.exists():
-        path = folder / f"{stem}_{counter}.pdf"
-        counter += 1
-    return path
-
-
 def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None) -> Path:
     """Write the dossier, archive it, log it on the client; returns the archived path
     (`out`, when given, receives a copy)."""
@@ -192,7 +181,7 @@ def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None) ->
          "לעורך הדין או לחברת הגבייה: תיק ההכנה, החשבוניות, התשלומים, המכתבים, התיעוד "
          "וציר זמן, ואחריהם עותקי המכתבים."],
     ).render(blocks, buffer, author=profile.name)
-    path = _archive_path(client_id, case.client_name, as_of)
+    path = archive_path("dossier", as_of, [(client_id, case.client_name)])
     partial = path.with_name(path.name + ".part")
     try:
         doc = pdfium.PdfDocument(buffer.getvalue())

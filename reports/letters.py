@@ -320,6 +320,20 @@ def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
             raise NothingToSend(f"ללקוח '{data.name}' אין חשבונות; אין מה לאשר.")
 
 
+def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date: dt.date,
+                  as_of: dt.date) -> dict[str, str]:
+    """The placeholders every letter kind fills the same way: who writes to whom, and when."""
+    return {
+        "client_name": data.name,
+        "contact_name": data.contact_name,
+        "business_name": profile.name or "העסק",
+        "business_phone": profile.phone or "—",
+        "business_email": profile.email or "—",
+        "letter_date": format_date(letter_date),
+        "as_of_date": format_date(as_of),
+    }
+
+
 def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
             settings: LetterSettings, template: str, as_of: dt.date,
             letter_date: dt.date | None = None) -> LetterContent:
@@ -335,13 +349,7 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
     opening = {c: sum(e.debit_agorot - e.credit_agorot for e in data.movements[c]
                       if e.date < period_start) for c in data.movements}
     values = {
-        "client_name": data.name,
-        "contact_name": data.contact_name,
-        "business_name": profile.name or "העסק",
-        "business_phone": profile.phone or "—",
-        "business_email": profile.email or "—",
-        "letter_date": format_date(letter_date),
-        "as_of_date": format_date(as_of),
+        **common_values(data, profile, letter_date, as_of),
         "total_overdue": _join_money(_money_total(overdue)),
         "total_open": _join_money(_money_total(data.invoices)),
         "invoice_count": str(len(overdue)),

@@ -36,7 +36,7 @@ from models.payments import PAYMENT_METHODS
 from models.settings import BUSINESS_TYPES, BusinessProfile
 from reports.letter_data import ClientLetterData
 from reports.letters import (InfoBox, LetterContent, NothingToSend, Paragraph, SignatureForm,
-                             Table, format_money, recipient_lines)
+                             Table, common_values, format_money, recipient_lines)
 from reports.templates import fill
 
 KINDS = ("settlement", "meeting-summary")
@@ -267,13 +267,7 @@ def _values(kind: str, data: ClientLetterData, info: SettlementInfo, profile: Bu
         down = (f"ביום {format_date(info.down_payment_date or info.agreement_date)} ישלם החייב "
                 f"מקדמה בסך {money(info.down_payment_agorot)}.")
     return {
-        "client_name": data.name,
-        "contact_name": data.contact_name,
-        "business_name": profile.name or "העסק",
-        "business_phone": profile.phone or "—",
-        "business_email": profile.email or "—",
-        "letter_date": format_date(letter_date),
-        "as_of_date": format_date(as_of),
+        **common_values(data, profile, letter_date, as_of),
         "settlement_date": format_date(info.agreement_date),
         "debt_amount": money(info.debt_agorot),
         "settled_amount": money(info.settled_agorot),
