@@ -19,8 +19,8 @@ from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation.settlement_dialogs import ltr_edit
-from ui.widgets import clock, dialogs
-from ui.widgets.dialogs import FormDialog
+from ui.widgets import clock
+from ui.widgets.dialogs import ErrorHook, FormDialog
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
@@ -171,7 +171,7 @@ class ExpenseDialog(FormDialog):
                        self.description.text())
 
 
-class CaseFilePage(QWidget):
+class CaseFilePage(ErrorHook, QWidget):
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
         self.client_id = client_id
@@ -207,15 +207,8 @@ class CaseFilePage(QWidget):
             _("Collection expenses"), expense_columns(), "case_expenses",
             [(_("Add…"), lambda: ExpenseDialog.ask(self.client_id, parent=self))])
         column.addWidget(self.lists, 1)
-        self.error = ""
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
-
-    def show_error(self, message: str) -> None:
-        """A problem in words; the box only on screen (tests read `error`)."""
-        self.error = message
-        if self.isVisible():
-            dialogs.show_error(self, message)
 
     def _list(self, title: str, columns, key: str, actions) -> tuple[ListTableModel, GviaTableView]:
         page = QWidget()

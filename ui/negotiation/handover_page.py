@@ -13,7 +13,8 @@ from models.handover import HandoverOption, handover_options, limitation_warning
 from models.negotiation import latest_negotiation, step_warnings
 from ui import events
 from ui.i18n import _
-from ui.widgets import clock, dialogs
+from ui.widgets import clock
+from ui.widgets.dialogs import ErrorHook
 from ui.widgets.display import ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
@@ -39,7 +40,7 @@ def option_columns() -> list[Column]:
     ]
 
 
-class HandoverPage(QWidget):
+class HandoverPage(ErrorHook, QWidget):
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
         self.client_id = client_id
@@ -65,15 +66,8 @@ class HandoverPage(QWidget):
         row.addWidget(self.dossier_button)
         row.addStretch(1)
         column.addLayout(row)
-        self.error = ""
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
-
-    def show_error(self, message: str) -> None:
-        """A problem in words; the box only on screen (tests read `error`)."""
-        self.error = message
-        if self.isVisible():
-            dialogs.show_error(self, message)
 
     def refresh(self) -> None:
         today = clock.today()

@@ -19,6 +19,7 @@ from ui.i18n import _, ngettext
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation import settlement_dialogs as sd
 from ui.widgets import clock, dialogs
+from ui.widgets.dialogs import ErrorHook
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import alert_label
 from ui.widgets.labels import payment_method_label
@@ -54,7 +55,7 @@ class _Row:
             self.method_text = payment_method_label(instalment.method) + check
 
 
-class SettlementPage(QWidget):
+class SettlementPage(ErrorHook, QWidget):
     letter_ready = Signal(object)  # the archived letter's BatchResult
 
     def __init__(self, client_id: int, parent=None):
@@ -67,11 +68,6 @@ class SettlementPage(QWidget):
 
     # ---- hooks tests replace --------------------------------------------------------
 
-    def show_error(self, message: str) -> None:
-        self.error = message
-        if self.isVisible():
-            dialogs.show_error(self, message)
-
     def show_letter(self, result) -> None:
         from ui.negotiation.pdf_dialog import PdfDialog
 
@@ -80,7 +76,6 @@ class SettlementPage(QWidget):
     # ---- layout ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.error = ""
         column = QVBoxLayout(self)
         top = QHBoxLayout()
         self.picker = QComboBox()

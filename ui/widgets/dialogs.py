@@ -51,6 +51,17 @@ def show_error(parent: QWidget | None, text: str) -> None:
     QMessageBox.warning(parent, _("Gvia"), text)
 
 
+class ErrorHook:
+    """For a page: `show_error(message)` keeps the message in `error` and shows the box only
+    while the page is on screen, so tests (and hidden pages) are never stopped by a modal."""
+    error = ""
+
+    def show_error(self, message: str) -> None:
+        self.error = message
+        if self.isVisible():
+            show_error(self, message)
+
+
 class FormDialog(GviaDialog):
     """A validated form with Save / Cancel; subclasses fill `self.form` and implement
     `_save`, whose ValidationError is shown next to the field it names."""
