@@ -68,7 +68,10 @@ def add_demo_settlements(as_of: dt.date) -> dict:
             continue
         st.sign_settlement(settlement.id, agreed)
         for line in st.instalments(settlement.id)[:paid]:
-            st.record_instalment_payment(settlement.id, line.due_date,
-                                         to_decimal(line.amount_agorot))
+            payment = st.record_instalment_payment(settlement.id, line.due_date,
+                                                   to_decimal(line.amount_agorot))
+            # the same seed gives the same ledger, to the second, like the rest of the demo
+            payment.created_at = f"{line.due_date.isoformat()}T09:00:00"
+            payment.save()
             payments += 1
     return {"settlements": written, "payments": payments}

@@ -267,3 +267,15 @@ def test_cli_demo_exits_zero(tmp_path):
                            capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert again.returncode == 2 and "Traceback" not in again.stderr
     assert "כבר יש לקוחות" in again.stderr
+
+
+def test_settlement_payments_of_the_demo_are_reproducible(tmp_path):
+    """The instalments paid in the demo's settlement scenarios carry no clock time."""
+    from models.db import open_database
+    from models.demo import make_demo
+
+    with open_database(tmp_path / "s.db"):
+        counts = make_demo(clients=60, invoices=400, seed=1, as_of=dt.date(2026, 11, 22))
+        assert counts["settlements"] == 3
+        stamps = _rows("SELECT created_at FROM payment WHERE notes LIKE 'תשלום על הסדר%'")
+    assert stamps and all(s.endswith("T09:00:00") for (s,) in stamps)
