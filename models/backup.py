@@ -11,7 +11,9 @@ from typing import Callable
 
 import peewee
 
+from models import writer_lock
 from models.errors import GviaError
+from models.faults import as_fault
 
 KEEP_AUTOMATIC = 10
 Progress = Callable[[int, int], None]  # (pages done, pages total)
@@ -30,15 +32,54 @@ def backup_dir(db_path: Path) -> Path:
 
 
 def backup_database(db: peewee.SqliteDatabase, db_path: Path, *, reason: str = "manual",
-                    dest: Path | None = None, progress: Progress | None = None) -> Path:
-    """Copy the live database to a new file and verify the copy; returns its path."""
+                    dest: Path | None = None, progress: Progress | None = None,
+                    replace_existing: bool = False) -> Path:
+    """Copy the live database to a new file and verify the copy; returns its path.
+
+    An existing `dest` is replaced only when `replace_existing` says so, and never when
+    it is the live database itself.
+    """
     if dest is None:
         folder = backup_dir(db_path)
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         dest = folder / f"{Path(db_path).stem}-{stamp}-{reason}.db"
-    _copy(db.connection(), Path(dest), progress)
-    return Path(dest)
+    dest = Path(dest)
+    if dest.exists():
+        if _same_file(dest, Path(db_path)):
+            raise GviaError(f"{dest} הוא מסד הנתונים הפעיל עצמו; בחרו קובץ אחר לגיבוי.")
+        if not replace_existing:
+            raise GviaError(f"הקובץ {dest} כבר קיים; בחרו שם אחר (או --force כדי להחליף אותו).")
+    _copy(db.connection(), dest, progress)
+    return dest
+
+
+def backup_before_migration(db: peewee.SqliteDatabase, db_path: Path, version: int,
+                            latest: int) -> Path:
+    """The copy taken before a migration; a failed attempt repeated leaves only one."""
+    reason = f"before-migration-{version}-to-{latest}"
+    made = backup_database(db, db_path, reason=reason)
+    # An earlier attempt that failed left the same state behind: the newest copy holds it.
+    for older in list_backups(db_path):
+        if older.path != made and older.path.stem.endswith("-" + reason):
+            older.path.unlink(missing_ok=True)
+    return made
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` (and parents) readable by the user only."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.chmod(folder, stat.S_IRWXU)
+    except OSError:
+        pass  # a file system without Unix permissions
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
@@ -46,26 +87,43 @@ def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> 
         raise GviaError(f"לא ניתן לכתוב את הגיבוי אל {dest}: התיקייה לא קיימת או שזו תיקייה.")
     tmp = dest.with_name(dest.name + ".part")
     try:
+        _create_private(tmp)
         target = sqlite3.connect(tmp)
-    except sqlite3.Error as exc:
-        raise GviaError(f"לא ניתן ליצור את קובץ הגיבוי {dest} ({exc}).") from exc
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, f"לא ניתן ליצור את קובץ הגיבוי {dest}") from exc
     try:
         def step(status, remaining, total):
             if progress:
                 progress(total - remaining, total)
 
         source.backup(target, pages=256, progress=step)
+        writer_lock.forget_in_copy(target)
         result = target.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
+    except sqlite3.Error as exc:
         target.close()
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, "הגיבוי נכשל; הקובץ המקורי לא שונה") from exc
+    target.close()
     if result != "ok":
         tmp.unlink(missing_ok=True)
         raise GviaError(f"הגיבוי נכשל באימות ({result}); הקובץ המקורי לא שונה.")
-    os.replace(tmp, dest)
     try:
-        os.chmod(dest, stat.S_IRUSR | stat.S_IWUSR)
-    except OSError:
-        pass
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _named(exc, f"לא ניתן לשמור את הגיבוי בשם {dest}") from exc
+
+
+def _create_private(path: Path) -> None:
+    """A new empty file, owner-only from its first moment (a copy of the whole ledger)."""
+    path.unlink(missing_ok=True)  # a .part left by a crash
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _named(exc: BaseException, what: str) -> GviaError:
+    fault = as_fault(exc)
+    return GviaError(f"{what}: {fault if fault else exc}")
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:
@@ -93,41 +151,120 @@ def backup_if_due(db: peewee.SqliteDatabase, db_path: Path, *, max_age: dt.timed
     return made
 
 
+class EmptyBackupError(GviaError):
+    """The backup holds no clients and no invoices while the live ledger has data."""
+
+
 def restore_database(db: peewee.SqliteDatabase, db_path: Path, source: Path,
-                     progress: Progress | None = None) -> Path:
+                     progress: Progress | None = None, *, allow_empty: bool = False) -> Path:
     """Replace the open database's content with a backup; the current state is backed up first.
 
-    Returns the path of the safety backup taken before restoring.
+    The backup is first copied beside the ledger, brought to this version's schema and
+    checked in full (integrity, the schema the migrations define, foreign keys): a backup
+    that fails any check replaces nothing. Returns the path of the safety backup.
     """
-    source = Path(source)
-    if not source.is_file():
-        raise GviaError(f"קובץ הגיבוי {source} לא נמצא.")
+    staged = stage_backup(Path(source), Path(db_path), page_size=_page_size(db.connection()))
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        if not allow_empty and _is_empty(staged) and not _is_empty_connection(db.connection()):
+            raise EmptyBackupError(
+                f"הגיבוי {Path(source).name} אינו מכיל אף לקוח ואף חשבונית, ומסד הנתונים "
+                "הפעיל מכיל נתונים. שחזור ממנו ימחק את כולם; אם זו אכן הכוונה, אשרו "
+                "(בשורת הפקודה: --force).")
+        safety = backup_database(db, db_path, reason="before-restore")
+        conn = db.connection()
+        holder = writer_lock.read_holder(conn)
+        src = sqlite3.connect(staged)
         try:
-            check = src.execute("PRAGMA integrity_check").fetchone()[0]
-            app_id = src.execute("PRAGMA application_id").fetchone()[0]
-            version = src.execute("PRAGMA user_version").fetchone()[0]
+            def step(status, remaining, total):
+                if progress:
+                    progress(total - remaining, total)
+
+            src.backup(conn, pages=256, progress=step)
+        except sqlite3.Error as exc:
+            raise _named(exc, "השחזור נכשל; מסד הנתונים נשאר כפי שהיה") from exc
         finally:
             src.close()
-    except sqlite3.DatabaseError as exc:
-        raise GviaError(f"הקובץ {source.name} אינו גיבוי תקין ({exc}).") from exc
-    from models.db import APPLICATION_ID, migrate, schema_version
-
-    if check != "ok" or app_id != APPLICATION_ID:
-        raise GviaError(f"הקובץ {source.name} אינו גיבוי תקין של גבייה; לא שוחזר דבר.")
-    if version > schema_version():
-        raise GviaError(f"הגיבוי {source.name} נוצר בגרסה חדשה יותר של גבייה; עדכנו את התוכנה.")
-    safety = backup_database(db, db_path, reason="before-restore")
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        def step(status, remaining, total):
-            if progress:
-                progress(total - remaining, total)
-
-        src.backup(db.connection(), pages=256, progress=step)
+        if holder is not None:
+            writer_lock.reclaim(conn, holder.token)
     finally:
-        src.close()
-    if version < schema_version():
-        migrate(db)
+        staged.unlink(missing_ok=True)
+    from models.db import clear_damage_mark
+
+    clear_damage_mark(Path(db_path))
     return safety
+
+
+def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -> Path:
+    """A checked, current-schema copy of the backup `source`, beside the ledger.
+
+    Raises GviaError naming what is wrong with the backup; nothing live is touched.
+    """
+    from models.db import APPLICATION_ID, migrate, readonly_uri, schema_version
+
+    if not source.is_file():
+        raise GviaError(f"קובץ הגיבוי {source} לא נמצא.")
+    staged = db_path.with_name(db_path.name + ".restore.part")
+    _create_private(staged)
+    try:
+        try:
+            src = sqlite3.connect(readonly_uri(source.resolve()), uri=True)
+            target = sqlite3.connect(staged)
+            try:
+                app_id = src.execute("PRAGMA application_id").fetchone()[0]
+                version = src.execute("PRAGMA user_version").fetchone()[0]
+                if app_id != APPLICATION_ID:
+                    raise GviaError(f"הקובץ {source.name} אינו גיבוי של גבייה; לא שוחזר דבר.")
+                if version > schema_version():
+                    raise GviaError(f"הגיבוי {source.name} נוצר בגרסה חדשה יותר של גבייה; "
+                                    "עדכנו את התוכנה.")
+                src.backup(target)
+                if page_size and target.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                    # A live ledger in WAL mode cannot take another page size from a copy.
+                    target.execute(f"PRAGMA page_size = {int(page_size)}")
+                    target.execute("VACUUM")
+                writer_lock.forget_in_copy(target)
+            finally:
+                src.close()
+                target.close()
+        except sqlite3.Error as exc:
+            raise _named(exc, f"הקובץ {source.name} אינו גיבוי תקין") from exc
+        staged_db = peewee.SqliteDatabase(str(staged))
+        try:
+            if version < schema_version():
+                migrate(staged_db)
+            problems = backup_problems(staged_db.connection())
+        except (peewee.DatabaseError, sqlite3.Error) as exc:
+            raise _named(exc, f"הגיבוי {source.name} אינו ניתן לעדכון לגרסה זו") from exc
+        finally:
+            staged_db.close()
+        if problems:
+            raise GviaError(f"הגיבוי {source.name} נכשל בבדיקה ולא שוחזר דבר: "
+                            + "; ".join(problems[:5]))
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def backup_problems(conn: sqlite3.Connection) -> list[str]:
+    """What makes a copy unfit to restore: damage, a schema that is not ours, broken links."""
+    from models.schema_check import check_database
+
+    return check_database(conn, None)
+
+
+def _page_size(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+def _is_empty(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        return _is_empty_connection(conn)
+    finally:
+        conn.close()
+
+
+def _is_empty_connection(conn: sqlite3.Connection) -> bool:
+    return not conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM client) OR EXISTS (SELECT 1 FROM invoice)").fetchone()[0]

@@ -33,7 +33,7 @@ from typing import Iterable
 import peewee as pw
 
 from models.clients import Client, ContactPerson
-from models.db import BaseModel, database
+from models.db import BaseModel, database, database_path
 from models.errors import GviaError, ValidationError
 from models.text import clean_text, search_key, strip_marks
 
@@ -280,7 +280,7 @@ def attachment_file_name(name: str) -> str:
 
 
 def database_folder() -> Path:
-    return Path(database.obj.database).resolve().parent
+    return database_path().parent
 
 
 def attachments_folder() -> Path:

@@ -1,20 +1,23 @@
-"""The database: one SQLite file, opened safely, locked to one running copy, migrated.
+"""The database: one SQLite file, opened safely, claimed by one writer, migrated.
 
 `database` is a peewee proxy every model binds to; `open_database()` points it at a file
-after checking that the file is ours, intact and not newer than this program.
+after checking that the file is ours, intact and not newer than this program. A writer
+claims the ledger (models/writer_lock.py); readers open it read-only beside the writer.
 """
 from __future__ import annotations
 
 import os
 import sqlite3
 import stat
+import urllib.parse
 from pathlib import Path
 
-import filelock
 import peewee
 from playhouse.migrations import Runner
 
-from models.errors import DatabaseLockedError, DatabaseOpenError
+from models import faults, writer_lock
+from models.errors import DatabaseLockedError, DatabaseOpenError, DatabaseReadOnlyError
+from models.faults import DatabaseDamagedError, StorageFault, as_fault, fault_kind
 
 database = peewee.DatabaseProxy()
 
@@ -23,17 +26,28 @@ APPLICATION_ID = 0x47564941
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Up to this size `PRAGMA quick_check` runs before the database is used. A larger file
-# is fully checked only after an unclean shutdown (the marker file below was left
-# behind); otherwise the app checks it in the background once the window is up, since
-# a full scan of a 500 MB file takes over ten seconds.
+# is fully checked only after an unclean shutdown (a stale writer claim was found) or
+# known damage; otherwise the app checks it in the background once the window is up,
+# since a full scan of a 500 MB file takes over ten seconds.
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
-OPEN_MARKER_SUFFIX = ".open"
+DAMAGE_MARKER_SUFFIX = ".damaged"
+# Another program writing the file: wait this long for it, then say who is in the way.
+BUSY_TIMEOUT_MS = 5000
 PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": 2,  # FULL: a committed payment survives a power cut
     "foreign_keys": 1,
-    "busy_timeout": 5000,
+    "busy_timeout": BUSY_TIMEOUT_MS,
     "cache_size": -64000,
+    # REPLACE's implicit delete then fires the delete guards of the evidence tables.
+    "recursive_triggers": 1,
+}
+# A reader never writes: query_only turns any attempt into an error, not a change.
+READER_PRAGMAS = {
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "cache_size": -64000,
+    "query_only": 1,
 }
 
 
@@ -57,21 +71,58 @@ def default_db_path() -> Path:
     return folder / "gvia.db"
 
 
-class OpenDatabase:
-    """A database opened by `open_database`: the connection plus its lock."""
+class LedgerDatabase(peewee.SqliteDatabase):
+    """peewee's SQLite database whose disk and file faults carry their true name.
 
-    def __init__(self, path: Path, db: peewee.SqliteDatabase, lock: filelock.BaseFileLock,
-                 checked_fully: bool):
+    A full disk, an I/O error, a lock held by another program, a read-only file or a
+    damaged page becomes a StorageFault with one clear line. SQLite itself rolls a
+    transaction back on a full disk or an I/O error; the ROLLBACK peewee then sends finds
+    none, and its "cannot rollback" would hide the real cause, so it is let pass.
+    """
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except peewee.DatabaseError as exc:
+            fault = as_fault(exc)
+            if fault is None:
+                raise
+            if isinstance(fault, DatabaseDamagedError):
+                mark_damaged(_file_of(self.database), str(exc))
+            raise fault from exc
+
+    def rollback(self):
+        try:
+            super().rollback()
+        except peewee.OperationalError as exc:
+            if "no transaction is active" not in str(exc):
+                raise
+
+
+class OpenDatabase:
+    """A database opened by `open_database`: the connection, and the writer claim."""
+
+    def __init__(self, path: Path, db: LedgerDatabase, *, claim: writer_lock.Claim | None,
+                 checked_fully: bool, writer_elsewhere: writer_lock.Holder | None = None):
         self.path = path
         self.db = db
-        self._lock = lock
+        self.claim = claim
         self.checked_fully = checked_fully  # False: run quick_check() in the background
+        # For a reader: the copy of Gvia that has the ledger open for writing, if any.
+        self.writer_elsewhere = writer_elsewhere
+
+    @property
+    def read_only(self) -> bool:
+        return self.claim is None
 
     def close(self) -> None:
+        if self.claim is not None and not self.db.is_closed():
+            try:
+                writer_lock.release(self.db.connection(), self.claim.token)
+            except (sqlite3.Error, peewee.DatabaseError):
+                pass  # the next opener sees a stale claim of a finished process
         if not self.db.is_closed():
             self.db.close()
-        _open_marker(self.path).unlink(missing_ok=True)
-        self._lock.release()
         if database.obj is self.db:
             database.initialize(None)
 
@@ -82,44 +133,99 @@ class OpenDatabase:
         self.close()
 
 
-def open_database(path: str | os.PathLike, *, create: bool = True) -> OpenDatabase:
+def open_database(path: str | os.PathLike, *, create: bool = True,
+                  read_only: bool = False) -> OpenDatabase:
     """Open (or create) the Gvia database at `path` and bind the models to it.
 
+    A writer claims the ledger (one at a time, however the file is reached) and migrates
+    it; a reader (`read_only=True`) changes nothing and may run beside the writer.
     Raises DatabaseOpenError with a Hebrew message for every problem a user can meet:
-    missing folder, a file that is not SQLite or not ours, damage, a newer schema, a lock.
+    missing folder, a file that is not SQLite or not ours, damage, a newer schema, a
+    writer already at work, a read-only file, a full disk.
     """
     path = Path(path).expanduser().resolve()
-    _check_file(path, create)
-    lock = _acquire_lock(path)
-    full_check = _needs_full_check(path)
+    exists = _check_file(path, create)
+    if read_only:
+        if not exists:
+            raise DatabaseOpenError(f"קובץ מסד הנתונים {path} לא נמצא.")
+        return _open_reader(path)
+    _check_writable(path, exists)
+    probe = _probe(path) if exists else Probe()
+    if probe.holder is not None and writer_lock.is_alive(probe.holder):
+        raise DatabaseLockedError(
+            f"מסד הנתונים {path.name} פתוח כבר לכתיבה ({probe.holder.describe()}). "
+            "סגרו את העותק הזה ונסו שוב.")
+    db = _connect(path, read_only=False)
     try:
-        db = _connect(path)
+        claim = _claim(db, path)
         try:
+            crashed = claim.stale is not None
+            full_check = (not exists or crashed or _damage_marker(path).exists()
+                          or path.stat().st_size <= QUICK_CHECK_MAX_BYTES)
             _check_and_migrate(db, path, full_check)
         except BaseException:
-            db.close()
+            _release_quietly(db, claim)
             raise
     except BaseException:
-        lock.release()
+        db.close()
         raise
-    _open_marker(path).touch()
+    _damage_marker(path).unlink(missing_ok=True)
     restrict_permissions(path)
     database.initialize(db)
-    return OpenDatabase(path, db, lock, checked_fully=full_check)
+    return OpenDatabase(path, db, claim=claim, checked_fully=full_check)
 
 
-def _open_marker(path: Path) -> Path:
-    """Exists while a copy of Gvia has the database open; left behind by a crash."""
-    return Path(str(path) + OPEN_MARKER_SUFFIX)
+def _open_reader(path: Path) -> OpenDatabase:
+    probe = _probe(path)
+    holder = probe.holder if probe.holder is not None and writer_lock.is_alive(
+        probe.holder) else None
+    if probe.version < schema_version() and holder is None and os.access(path, os.W_OK):
+        # An older ledger nobody is writing: bring it up to date first, as the app would.
+        open_database(path, create=False).close()
+        probe = _probe(path)
+    if probe.version != schema_version():
+        raise DatabaseOpenError(
+            f"מסד הנתונים {path.name} עדיין בגרסה קודמת (סכֵמה {probe.version}) ואינו "
+            "ניתן לעדכון כעת. פתחו אותו פעם אחת בגבייה כדי לעדכן אותו.")
+    db = _connect(path, read_only=True)
+    database.initialize(db)
+    return OpenDatabase(path, db, claim=None, checked_fully=True, writer_elsewhere=holder)
 
 
-def _needs_full_check(path: Path) -> bool:
-    if not path.exists() or _open_marker(path).exists():
-        return True
-    return path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+def _claim(db: LedgerDatabase, path: Path) -> writer_lock.Claim:
+    try:
+        return writer_lock.claim(db.connection(), path.name)
+    except DatabaseOpenError:
+        raise
+    except (sqlite3.Error, peewee.DatabaseError, StorageFault) as exc:
+        raise _open_fault(path, exc) from exc
 
 
-def _check_file(path: Path, create: bool) -> None:
+def _release_quietly(db: LedgerDatabase, claim: writer_lock.Claim) -> None:
+    try:
+        writer_lock.release(db.connection(), claim.token)
+    except (sqlite3.Error, peewee.DatabaseError):
+        pass
+
+
+def _damage_marker(path: Path) -> Path:
+    """Exists once damage was found: writes stay refused until a restore or a clean check."""
+    return Path(str(path) + DAMAGE_MARKER_SUFFIX)
+
+
+def mark_damaged(path: Path, detail: str) -> None:
+    try:
+        _damage_marker(path).write_text(detail + "\n", encoding="utf-8")
+    except OSError:
+        pass  # a folder we cannot write to: the damage is still reported to the user
+
+
+def clear_damage_mark(path: Path) -> None:
+    _damage_marker(path).unlink(missing_ok=True)
+
+
+def _check_file(path: Path, create: bool) -> bool:
+    """Whether the file exists; refuses what cannot be a database at all."""
     if path.is_dir():
         raise DatabaseOpenError(f"הנתיב {path} הוא תיקייה ולא קובץ מסד נתונים.")
     if not path.exists():
@@ -127,7 +233,17 @@ def _check_file(path: Path, create: bool) -> None:
             raise DatabaseOpenError(f"קובץ מסד הנתונים {path} לא נמצא.")
         if not path.parent.is_dir():
             raise DatabaseOpenError(f"התיקייה {path.parent} לא קיימת; לא ניתן ליצור בה מסד נתונים.")
-        return
+        return False
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise DatabaseOpenError(f"הנתיב {path} אינו קובץ רגיל (התקן, צינור או שקע).")
+    if info.st_nlink > 1:
+        # SQLite keeps the journal (-wal) beside the name it was opened by: two names of
+        # one file mean two journals, and the file is damaged as soon as both are used.
+        raise DatabaseOpenError(
+            f"לקובץ {path.name} יש {info.st_nlink} שמות (קישורים קשיחים, hard links). "
+            "עבודה בו דרך שני שמות עלולה להשחית אותו; מחקו את הקישורים הנוספים "
+            "והשאירו לו שם אחד.")
     try:
         with open(path, "rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
@@ -135,53 +251,126 @@ def _check_file(path: Path, create: bool) -> None:
         raise DatabaseOpenError(f"לא ניתן לקרוא את הקובץ {path}: {exc.strerror}.") from exc
     if header and header != SQLITE_HEADER:
         raise DatabaseOpenError(f"הקובץ {path} אינו מסד נתונים של גבייה (ולא של SQLite).")
+    return True
 
 
-def _acquire_lock(path: Path) -> filelock.BaseFileLock:
-    # An OS-level lock: the kernel releases it when a crashed copy dies, so a stale
-    # lock file left behind never blocks the next start.
-    lock = filelock.FileLock(str(path) + ".lock", timeout=0)
+def _check_writable(path: Path, exists: bool) -> None:
+    """A read-only file or folder stays as it is: writing needs both, WAL needs the folder."""
+    if exists and not os.access(path, os.W_OK):
+        raise DatabaseReadOnlyError(
+            f"הקובץ {path.name} מוגדר לקריאה בלבד. אפשר לעיין בו (aging, today, check), "
+            "אבל לא לשנות אותו; כדי לעבוד בו, אפשרו בו כתיבה.")
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseReadOnlyError(
+            f"התיקייה {path.parent} מוגדרת לקריאה בלבד, ולכן לא ניתן לכתוב בה את "
+            f"{path.name} וקובצי העזר שלו. העבירו את הקובץ לתיקייה שמותר לכתוב בה.")
+
+
+class Probe:
+    """What a first, read-only look at an existing file found (nothing written to it)."""
+
+    def __init__(self, app_id: int = 0, version: int = 0, has_tables: bool = False,
+                 holder: writer_lock.Holder | None = None):
+        self.app_id = app_id
+        self.version = version
+        self.has_tables = has_tables
+        self.holder = holder
+
+
+def _probe(path: Path) -> Probe:
+    """Read the file's identity without writing: a foreign file is refused untouched."""
     try:
-        lock.acquire()
-    except filelock.Timeout as exc:
-        raise DatabaseLockedError(
-            f"מסד הנתונים {path.name} פתוח כבר בעותק אחר של גבייה. סגרו אותו ונסו שוב."
-        ) from exc
-    except OSError as exc:
-        raise DatabaseOpenError(f"לא ניתן לנעול את מסד הנתונים {path}: {exc.strerror}.") from exc
-    return lock
+        conn = sqlite3.connect(readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise _open_fault(path, exc) from exc
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if has_tables and app_id != APPLICATION_ID:
+            raise DatabaseOpenError(f"הקובץ {path} הוא מסד נתונים של תוכנה אחרת, לא של גבייה.")
+        holder = writer_lock.read_holder(conn)
+    except sqlite3.Error as exc:
+        raise _open_fault(path, exc) from exc
+    finally:
+        conn.close()
+    return Probe(app_id, version, has_tables, holder)
 
 
-def _connect(path: Path) -> peewee.SqliteDatabase:
-    db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, autoconnect=False)
+def readonly_uri(path: Path) -> str:
+    # quote() keeps a name with '#', '?' or '%' one file name inside the URI.
+    uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
+    wal_missing = not Path(str(path) + "-shm").exists()
+    if wal_missing and not os.access(path.parent, os.W_OK):
+        # No -shm and no right to create one: with nobody able to write there, read
+        # the file as it stands.
+        uri += "&immutable=1"
+    return uri
+
+
+def _open_fault(path: Path, exc: BaseException) -> DatabaseOpenError:
+    """A failure at open time, named for what it is."""
+    kind = fault_kind(exc)
+    if kind == faults.DAMAGED:
+        return DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}). "
+                                 "שחזרו מגיבוי (python main.py restore).")
+    if kind == faults.LOCKED:
+        return DatabaseOpenError(
+            f"מסד הנתונים {path.name} נעול בידי תוכנה אחרת (לא גבייה) שכותבת אליו; "
+            f"המתנו {BUSY_TIMEOUT_MS // 1000} שניות. סגרו אותה ונסו שוב.")
+    if kind is not None:
+        return DatabaseOpenError(f"{path.name}: {faults.MESSAGES[kind]}")
+    return DatabaseOpenError(f"לא ניתן לפתוח את {path}: {exc}.")
+
+
+def _connect(path: Path, *, read_only: bool) -> LedgerDatabase:
+    if read_only:
+        db = LedgerDatabase(readonly_uri(path), uri=True, pragmas=READER_PRAGMAS,
+                            autoconnect=False)
+    else:
+        db = LedgerDatabase(str(path), pragmas=PRAGMAS, autoconnect=False)
     try:
         db.connect()
-    except peewee.DatabaseError as exc:
-        raise DatabaseOpenError(f"הקובץ {path} פגום או אינו מסד נתונים: {exc}.") from exc
+    except (peewee.DatabaseError, StorageFault) as exc:
+        raise _open_fault(path, exc) from exc
     return db
+
+
+def _file_of(name: str) -> Path:
+    """The file behind a connection's name (a reader's connection is named by a URI)."""
+    if name.startswith("file:"):
+        name = urllib.parse.unquote(name[len("file:"):].split("?", 1)[0])
+    return Path(name).resolve()
+
+
+def database_path() -> Path:
+    """The file of the open ledger."""
+    return _file_of(database.obj.database)
 
 
 def _pragma(db: peewee.SqliteDatabase, name: str):
     return db.execute_sql(f"PRAGMA {name}").fetchone()[0]
 
 
-def _check_and_migrate(db: peewee.SqliteDatabase, path: Path, full_check: bool = True) -> None:
+def _check_and_migrate(db: LedgerDatabase, path: Path, full_check: bool = True) -> None:
     try:
         # Without the full scan, reading the whole schema still catches a damaged header.
         result = _pragma(db, "quick_check") if full_check else "ok"
-        app_id = _pragma(db, "application_id")
         version = _pragma(db, "user_version")
-        has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        has_tables = db.execute_sql("SELECT count(*) FROM sqlite_master WHERE name <> ?",
+                                    (writer_lock.TABLE,)).fetchone()[0] > 0
+    except (peewee.DatabaseError, sqlite3.DatabaseError, StorageFault) as exc:
         # sqlite3's own error too: a damaged page is often met in fetchone(), after
         # peewee's execute_sql (which translates errors) has returned.
-        raise DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}).") from exc
+        error = _open_fault(path, exc)
+        if fault_kind(exc) == faults.DAMAGED:
+            mark_damaged(path, str(exc))
+        raise error from exc
     if result != "ok":
+        mark_damaged(path, result)
         raise DatabaseOpenError(
             f"בדיקת התקינות של {path.name} נכשלה ({result}). שחזרו מגיבוי (python main.py restore)."
         )
-    if has_tables and app_id != APPLICATION_ID:
-        raise DatabaseOpenError(f"הקובץ {path} הוא מסד נתונים של תוכנה אחרת, לא של גבייה.")
     latest = schema_version()
     if version > latest:
         raise DatabaseOpenError(
@@ -191,10 +380,13 @@ def _check_and_migrate(db: peewee.SqliteDatabase, path: Path, full_check: bool =
     if version == latest and not _pending_migrations(db):
         return
     if has_tables:
-        from models.backup import backup_database
+        from models.backup import backup_before_migration
 
-        backup_database(db, path, reason=f"before-migration-{version}-to-{latest}")
-    migrate(db)
+        backup_before_migration(db, path, version, latest)
+    try:
+        migrate(db)
+    except (peewee.DatabaseError, sqlite3.Error, StorageFault) as exc:
+        raise _open_fault(path, exc) from exc
 
 
 def _pending_migrations(db: peewee.SqliteDatabase) -> list[str]:
@@ -212,14 +404,19 @@ def migrate(db: peewee.SqliteDatabase) -> list[str]:
 
 
 def restrict_permissions(path: Path) -> None:
-    """Database, WAL, shared-memory and lock files readable by the user only."""
-    for suffix in ("", "-wal", "-shm", ".lock", OPEN_MARKER_SUFFIX):
+    """Database, WAL and shared-memory files readable by the user only.
+
+    Group and other lose every right; the owner's own bits are left as they are, so a
+    file the user made read-only stays read-only.
+    """
+    for suffix in ("", "-wal", "-shm", DAMAGE_MARKER_SUFFIX):
         p = Path(str(path) + suffix)
-        if p.exists():
-            try:
-                os.chmod(p, stat.S_IRUSR | stat.S_IWUSR)
-            except OSError:
-                pass  # e.g. a file system without Unix permissions: nothing to tighten
+        try:
+            mode = stat.S_IMODE(p.stat().st_mode)
+            if mode & 0o077:
+                os.chmod(p, mode & 0o700)
+        except OSError:
+            pass  # missing, or a file system without Unix permissions: nothing to tighten
 
 
 def sqlite_connection() -> sqlite3.Connection:
@@ -228,8 +425,20 @@ def sqlite_connection() -> sqlite3.Connection:
 
 
 def quick_check() -> list[str]:
-    """`PRAGMA quick_check` on the open database; empty list when healthy."""
-    return [row[0] for row in sqlite_connection().execute("PRAGMA quick_check") if row[0] != "ok"]
+    """`PRAGMA quick_check` on the open database; empty list when healthy.
+
+    Found damage is remembered beside the file, so writes stay refused until a restore.
+    """
+    try:
+        problems = [row[0] for row in sqlite_connection().execute("PRAGMA quick_check")
+                    if row[0] != "ok"]
+    except sqlite3.Error as exc:
+        if fault_kind(exc) != faults.DAMAGED:
+            raise as_fault(exc) or exc
+        problems = [str(exc)]
+    if problems:
+        mark_damaged(database_path(), "; ".join(problems[:3]))
+    return problems
 
 
 def integrity_check() -> list[str]:

@@ -19,3 +19,7 @@ class DatabaseOpenError(GviaError):
 
 class DatabaseLockedError(DatabaseOpenError):
     """Another running copy of Gvia holds the database."""
+
+
+class DatabaseReadOnlyError(DatabaseOpenError):
+    """The file or its folder is read-only: it can be read, not written."""

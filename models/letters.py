@@ -32,7 +32,7 @@ from pathlib import Path
 import peewee as pw
 
 from models.clients import Client
-from models.db import BaseModel, database
+from models.db import BaseModel, database, database_path
 from models.errors import ValidationError
 from models.holidays import DEFAULT_DEADLINE_DAYS
 from models.settings import get_setting, set_setting
@@ -165,7 +165,7 @@ def save_letter_settings(settings: LetterSettings) -> None:
 
 def archive_dir() -> Path:
     """`<database folder>/letters`: the archived PDFs travel with the data."""
-    return Path(database.obj.database).resolve().parent / "letters"
+    return database_path().parent / "letters"
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')

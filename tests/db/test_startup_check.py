@@ -28,11 +28,20 @@ def _make_db_with_rows(path):
     return client
 
 
-def test_clean_close_removes_the_open_marker(db_path):
+def _writer_rows(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT host, pid FROM gvia_writer").fetchall()
+    finally:
+        conn.close()
+
+
+def test_clean_close_gives_the_claim_back(db_path):
+    import os
     opened = dbmod.open_database(db_path)
-    assert (db_path.parent / (db_path.name + ".open")).exists()
+    assert [pid for _host, pid in _writer_rows(db_path)] == [os.getpid()]
     opened.close()
-    assert not (db_path.parent / (db_path.name + ".open")).exists()
+    assert _writer_rows(db_path) == []
 
 
 def test_big_file_opens_without_full_scan_and_is_checked_later(db_path, monkeypatch):
@@ -50,7 +59,10 @@ def test_big_file_opens_without_full_scan_and_is_checked_later(db_path, monkeypa
 def test_after_a_crash_even_a_big_file_is_fully_checked(db_path, monkeypatch):
     _make_db_with_rows(db_path)
     _corrupt_a_data_page(db_path)
-    (db_path.parent / (db_path.name + ".open")).touch()  # what a crash leaves behind
+    conn = sqlite3.connect(db_path)  # what a crash leaves behind: the claim of a dead process
+    conn.execute("INSERT INTO gvia_writer VALUES (1, 'vm', 999999999, 0, '2026-01-01T00:00:00', 'x')")
+    conn.commit()
+    conn.close()
     monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", 0)
     with pytest.raises(DatabaseOpenError, match="בדיקת התקינות"):
         dbmod.open_database(db_path)

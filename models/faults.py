@@ -1,0 +1,123 @@
+"""Faults of the disk and the database file, each called by its true name.
+
+SQLite reports a full disk, an I/O error, a lock held by another program, a read-only
+file and a damaged file with distinct result codes; Python's OSError does the same with
+errno. `describe_fault` turns either into one Hebrew line, so no command and no screen
+ever shows a traceback or calls a healthy file "damaged" because the disk was full.
+"""
+from __future__ import annotations
+
+import errno
+import sqlite3
+
+import peewee
+
+from models.errors import GviaError
+
+# SQLite primary result codes (the low byte of an extended code).
+SQLITE_PERM = 3
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_NOMEM = 7
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+DISK_FULL = "disk-full"
+IO_ERROR = "io-error"
+LOCKED = "locked"
+READ_ONLY = "read-only"
+DAMAGED = "damaged"
+CANNOT_OPEN = "cannot-open"
+NO_MEMORY = "no-memory"
+
+MESSAGES = {
+    DISK_FULL: "הדיסק מלא: לא נשאר מקום לכתוב. פנו מקום בדיסק ונסו שוב; דבר לא נשמר חלקית.",
+    IO_ERROR: "שגיאת קלט/פלט בדיסק: מערכת ההפעלה לא הצליחה לקרוא או לכתוב. ייתכן שהדיסק "
+              "או הכונן החיצוני תקול או נותק; דבר לא נשמר חלקית.",
+    LOCKED: "מסד הנתונים נעול כרגע בידי תוכנה אחרת (לא גבייה) שכותבת אליו. סגרו אותה ונסו שוב.",
+    READ_ONLY: "הקובץ או התיקייה שלו מוגדרים לקריאה בלבד, ולכן לא ניתן לשמור בהם שינויים.",
+    DAMAGED: "קובץ מסד הנתונים פגום. אל תמשיכו לעבוד בו: שחזרו מגיבוי (python main.py restore).",
+    CANNOT_OPEN: "לא ניתן לפתוח את קובץ מסד הנתונים או את קובצי העזר שלו (-wal, -shm). "
+                 "בדקו שהתיקייה קיימת ושיש הרשאת כתיבה בה.",
+    NO_MEMORY: "אין די זיכרון פנוי להשלמת הפעולה. סגרו תוכנות אחרות ונסו שוב.",
+}
+
+_SQLITE_KINDS = {
+    SQLITE_FULL: DISK_FULL, SQLITE_IOERR: IO_ERROR, SQLITE_BUSY: LOCKED, SQLITE_LOCKED: LOCKED,
+    SQLITE_READONLY: READ_ONLY, SQLITE_PERM: READ_ONLY, SQLITE_CORRUPT: DAMAGED,
+    SQLITE_NOTADB: DAMAGED, SQLITE_CANTOPEN: CANNOT_OPEN, SQLITE_NOMEM: NO_MEMORY,
+}
+# Python before 3.11 gives no result code: the messages SQLite attaches to each one.
+_SQLITE_TEXTS = (
+    ("database or disk is full", DISK_FULL), ("disk i/o error", IO_ERROR),
+    ("database is locked", LOCKED), ("database table is locked", LOCKED),
+    ("readonly database", READ_ONLY), ("read-only", READ_ONLY),
+    ("malformed", DAMAGED), ("file is not a database", DAMAGED),
+    ("unable to open database file", CANNOT_OPEN), ("out of memory", NO_MEMORY),
+)
+_ERRNO_KINDS = {
+    errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EFBIG: DISK_FULL,
+    errno.EIO: IO_ERROR, errno.EROFS: READ_ONLY, errno.EACCES: READ_ONLY,
+    errno.EPERM: READ_ONLY, errno.ENOMEM: NO_MEMORY,
+}
+
+
+class StorageFault(GviaError):
+    """The disk or the database file failed; `kind` is one of the names above."""
+
+    def __init__(self, kind: str, detail: str = ""):
+        super().__init__(MESSAGES[kind] + (f" ({detail})" if detail else ""))
+        self.kind = kind
+
+
+class DatabaseDamagedError(StorageFault):
+    """SQLite met a damaged page: writes stop until the user restores."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(DAMAGED, detail)
+
+
+def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
+    """The sqlite3 error itself, also when peewee has wrapped it (args[0])."""
+    while exc is not None:
+        if isinstance(exc, sqlite3.Error):
+            return exc
+        if isinstance(exc, peewee.PeeweeException) and exc.args and isinstance(
+                exc.args[0], sqlite3.Error):
+            return exc.args[0]
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def fault_kind(exc: BaseException) -> str | None:
+    """Which fault `exc` is, or None when it is not a fault of the disk or the file
+    (a constraint, a programming error: those are not the user's storage)."""
+    if isinstance(exc, StorageFault):
+        return exc.kind
+    if isinstance(exc, OSError) and exc.errno in _ERRNO_KINDS:
+        return _ERRNO_KINDS[exc.errno]
+    error = _sqlite_error(exc)
+    if error is None or isinstance(error, sqlite3.IntegrityError):
+        return None
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) in _SQLITE_KINDS:
+        return _SQLITE_KINDS[code & 0xFF]
+    text = str(error).casefold()
+    for fragment, kind in _SQLITE_TEXTS:
+        if fragment in text:
+            return kind
+    return None
+
+
+def as_fault(exc: BaseException) -> StorageFault | None:
+    """`exc` as a StorageFault with its true name, or None."""
+    kind = fault_kind(exc)
+    if kind is None:
+        return None
+    if isinstance(exc, StorageFault):
+        return exc
+    return DatabaseDamagedError() if kind == DAMAGED else StorageFault(kind)
