@@ -194,6 +194,40 @@ def restore_database(db: peewee.SqliteDatabase, db_path: Path, source: Path,
     return safety
 
 
+def restore_damaged(db_path: Path, source: Path) -> Path:
+    """Put a checked backup in place of a ledger that is too damaged to open.
+
+    The damaged file is not deleted: it moves into the backups folder (its journal with
+    it), in case something in it is still needed. Returns where it was kept.
+    """
+    from models.db import clear_damage_mark
+
+    staged = stage_backup(Path(source), db_path)
+    try:
+        conn = sqlite3.connect(staged)
+        try:
+            conn.execute("PRAGMA journal_mode = wal")
+        finally:
+            conn.close()
+        folder = backup_dir(db_path)
+        make_private_folder(folder)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        # Not named like a backup: it must never be offered for a restore.
+        kept = folder / f"{db_path.name}.damaged-{stamp}"
+        os.replace(db_path, kept)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():
+            os.replace(wal, Path(str(kept) + "-wal"))
+        Path(str(db_path) + "-shm").unlink(missing_ok=True)
+        os.replace(staged, db_path)
+    except OSError as exc:
+        raise _named(exc, "השחזור נכשל") from exc
+    finally:
+        staged.unlink(missing_ok=True)
+    clear_damage_mark(db_path)
+    return kept
+
+
 def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -> Path:
     """A checked, current-schema copy of the backup `source`, beside the ledger.
 

@@ -84,7 +84,7 @@ class LedgerDatabase(peewee.SqliteDatabase):
         try:
             return super().execute_sql(sql, params)
         except peewee.DatabaseError as exc:
-            fault = as_fault(exc)
+            fault = as_fault(exc, _file_of(self.database).parent)
             if fault is None:
                 raise
             if isinstance(fault, DatabaseDamagedError):
@@ -179,7 +179,7 @@ def _open_reader(path: Path) -> OpenDatabase:
     probe = _probe(path)
     holder = probe.holder if probe.holder is not None and writer_lock.is_alive(
         probe.holder) else None
-    if probe.version < schema_version() and holder is None and os.access(path, os.W_OK):
+    if probe.version < schema_version() and holder is None and not is_read_only(path):
         # An older ledger nobody is writing: bring it up to date first, as the app would.
         open_database(path, create=False).close()
         probe = _probe(path)
@@ -220,6 +220,10 @@ def mark_damaged(path: Path, detail: str) -> None:
         pass  # a folder we cannot write to: the damage is still reported to the user
 
 
+def is_marked_damaged(path: Path) -> bool:
+    return _damage_marker(path).exists()
+
+
 def clear_damage_mark(path: Path) -> None:
     _damage_marker(path).unlink(missing_ok=True)
 
@@ -256,14 +260,26 @@ def _check_file(path: Path, create: bool) -> bool:
 
 def _check_writable(path: Path, exists: bool) -> None:
     """A read-only file or folder stays as it is: writing needs both, WAL needs the folder."""
-    if exists and not os.access(path, os.W_OK):
+    if exists and is_read_only(path):
         raise DatabaseReadOnlyError(
             f"הקובץ {path.name} מוגדר לקריאה בלבד. אפשר לעיין בו (aging, today, check), "
             "אבל לא לשנות אותו; כדי לעבוד בו, אפשרו בו כתיבה.")
-    if not os.access(path.parent, os.W_OK):
+    if is_read_only(path.parent):
         raise DatabaseReadOnlyError(
             f"התיקייה {path.parent} מוגדרת לקריאה בלבד, ולכן לא ניתן לכתוב בה את "
             f"{path.name} וקובצי העזר שלו. העבירו את הקובץ לתיקייה שמותר לכתוב בה.")
+
+
+def is_read_only(path: Path) -> bool:
+    """Read-only for us: no right to write, or no write bit for anyone.
+
+    The second test matters for an administrator, whom the system lets write anything:
+    a file the user marked read-only is still meant to stay as it is.
+    """
+    try:
+        return not os.access(path, os.W_OK) or not stat.S_IMODE(path.stat().st_mode) & 0o222
+    except OSError:
+        return False
 
 
 class Probe:
@@ -300,8 +316,8 @@ def _probe(path: Path) -> Probe:
 def readonly_uri(path: Path) -> str:
     # quote() keeps a name with '#', '?' or '%' one file name inside the URI.
     uri = "file:" + urllib.parse.quote(str(path)) + "?mode=ro"
-    wal_missing = not Path(str(path) + "-shm").exists()
-    if wal_missing and not os.access(path.parent, os.W_OK):
+    shm_missing = not Path(str(path) + "-shm").exists()
+    if shm_missing and is_read_only(path.parent):
         # No -shm and no right to create one: with nobody able to write there, read
         # the file as it stands.
         uri += "&immutable=1"
@@ -310,7 +326,8 @@ def readonly_uri(path: Path) -> str:
 
 def _open_fault(path: Path, exc: BaseException) -> DatabaseOpenError:
     """A failure at open time, named for what it is."""
-    kind = fault_kind(exc)
+    fault = as_fault(exc, path.parent)
+    kind = fault.kind if fault else None
     if kind == faults.DAMAGED:
         return DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}). "
                                  "שחזרו מגיבוי (python main.py restore).")

@@ -8,6 +8,7 @@ ever shows a traceback or calls a healthy file "damaged" because the disk was fu
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 
 import peewee
@@ -57,6 +58,8 @@ _SQLITE_TEXTS = (
     ("database is locked", LOCKED), ("database table is locked", LOCKED),
     ("readonly database", READ_ONLY), ("read-only", READ_ONLY),
     ("malformed", DAMAGED), ("file is not a database", DAMAGED),
+    # Python's own reading of a text cell whose bytes were overwritten.
+    ("could not decode to utf-8", DAMAGED),
     ("unable to open database file", CANNOT_OPEN), ("out of memory", NO_MEMORY),
 )
 _ERRNO_KINDS = {
@@ -113,11 +116,30 @@ def fault_kind(exc: BaseException) -> str | None:
     return None
 
 
-def as_fault(exc: BaseException) -> StorageFault | None:
-    """`exc` as a StorageFault with its true name, or None."""
+# Less room than this left on the disk: an I/O error there is the disk being full.
+_NEARLY_FULL_BYTES = 256 * 1024
+
+
+def _is_nearly_full(folder) -> bool:
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):  # no statvfs on Windows; its errors name ENOSPC
+        return False
+    return info.f_bavail * info.f_frsize < _NEARLY_FULL_BYTES
+
+
+def as_fault(exc: BaseException, folder=None) -> StorageFault | None:
+    """`exc` as a StorageFault with its true name, or None.
+
+    SQLite reports some failed writes on a full disk (creating its shared-memory file,
+    a write the system cut short) as I/O errors; with `folder`, an I/O error where the
+    disk has no room left is called what it is.
+    """
     kind = fault_kind(exc)
     if kind is None:
         return None
+    if kind == IO_ERROR and folder is not None and _is_nearly_full(folder):
+        return StorageFault(DISK_FULL)
     if isinstance(exc, StorageFault):
         return exc
     return DatabaseDamagedError() if kind == DAMAGED else StorageFault(kind)

@@ -68,13 +68,21 @@ def back_up_daily_in_background(window, opened) -> None:
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
     from models.db import default_db_path, open_database
-    from models.errors import DatabaseOpenError
+    from models.errors import DatabaseOpenError, DatabaseReadOnlyError
     from ui.i18n import _
     from ui.main_window import MainWindow
     from ui.welcome import WelcomeDialog, needs_welcome
 
+    path = db_path or default_db_path()
     try:
-        opened = open_database(db_path or default_db_path())
+        try:
+            opened = open_database(path)
+        except DatabaseReadOnlyError as exc:
+            # A read-only file stays read-only: open it for reading, and say so.
+            opened = open_database(path, read_only=True)
+            QMessageBox.information(None, _("Gvia"), _(
+                "{reason}\n\nThe database was opened read-only: you can view everything, "
+                "but changes cannot be saved.").format(reason=str(exc)))
     except DatabaseOpenError as exc:
         QMessageBox.critical(None, _("Gvia"), str(exc))
         return 2
@@ -83,7 +91,8 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
         window.show()
         if not opened.checked_fully:
             check_database_in_background(window)
-        back_up_daily_in_background(window, opened)
+        if not opened.read_only:
+            back_up_daily_in_background(window, opened)
         if needs_welcome():
             WelcomeDialog.ask(window)
         return app.exec()
