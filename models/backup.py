@@ -85,7 +85,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
     if dest.is_dir() or not dest.parent.is_dir():
         raise GviaError(f"לא ניתן לכתוב את הגיבוי אל {dest}: התיקייה לא קיימת או שזו תיקייה.")
-    tmp = dest.with_name(dest.name + ".part")
+    tmp = part_file(dest, "backup")
     try:
         _create_private(tmp)
         target = sqlite3.connect(tmp)
@@ -113,6 +113,12 @@ def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> 
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _named(exc, f"לא ניתן לשמור את הגיבוי בשם {dest}") from exc
+
+
+def part_file(target: Path, what: str) -> Path:
+    """The unfinished copy of `target`; the process number lets the start-up sweep
+    (models/outputs.py) remove it at once when a crash left it behind."""
+    return target.with_name(f"{target.name}.gvia-{what}-{os.getpid()}.part")
 
 
 def _create_private(path: Path) -> None:
@@ -237,7 +243,7 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
 
     if not source.is_file():
         raise GviaError(f"קובץ הגיבוי {source} לא נמצא.")
-    staged = db_path.with_name(db_path.name + ".restore.part")
+    staged = part_file(db_path, "restore")
     _create_private(staged)
     try:
         try:
@@ -253,7 +259,9 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
                                     "עדכנו את התוכנה.")
                 src.backup(target)
                 if page_size and target.execute("PRAGMA page_size").fetchone()[0] != page_size:
-                    # A live ledger in WAL mode cannot take another page size from a copy.
+                    # A live ledger in WAL mode cannot take another page size from a copy,
+                    # and the copy can change its own only outside WAL.
+                    target.execute("PRAGMA journal_mode = delete")
                     target.execute(f"PRAGMA page_size = {int(page_size)}")
                     target.execute("VACUUM")
                 writer_lock.forget_in_copy(target)
@@ -282,9 +290,10 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
 
 def backup_problems(conn: sqlite3.Connection) -> list[str]:
     """What makes a copy unfit to restore: damage, a schema that is not ours, broken links."""
-    from models.schema_check import check_database
+    from models.schema_check import foreign_key_problems, integrity_problems, schema_differences
 
-    return check_database(conn, None)
+    # Attachments are not part of a backup: their files are checked on the live ledger.
+    return integrity_problems(conn) + schema_differences(conn) + foreign_key_problems(conn)
 
 
 def _page_size(conn: sqlite3.Connection) -> int:

@@ -171,8 +171,19 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
         raise
     _damage_marker(path).unlink(missing_ok=True)
     restrict_permissions(path)
+    _sweep(path)
     database.initialize(db)
     return OpenDatabase(path, db, claim=claim, checked_fully=full_check)
+
+
+def _sweep(path: Path) -> None:
+    """What a crash left behind (unfinished copies, files no row names) goes at start."""
+    from models.outputs import sweep_orphans
+
+    try:
+        sweep_orphans(path)
+    except (OSError, sqlite3.Error):
+        pass  # tidying up must never keep the user from their ledger
 
 
 def _open_reader(path: Path) -> OpenDatabase:
