@@ -234,6 +234,23 @@ def restore_damaged(db_path: Path, source: Path) -> Path:
     return kept
 
 
+def replaces_data_with_nothing(db: peewee.SqliteDatabase, source: Path) -> bool:
+    """Whether restoring `source` would leave no clients and no invoices where there are
+    some now (a question worth asking twice). An unreadable file says no: the restore
+    itself names what is wrong with it."""
+    from models.db import readonly_uri
+
+    try:
+        conn = sqlite3.connect(readonly_uri(Path(source).resolve()), uri=True)
+        try:
+            empty = _is_empty_connection(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return empty and not _is_empty_connection(db.connection())
+
+
 def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -> Path:
     """A checked, current-schema copy of the backup `source`, beside the ledger.
 

@@ -164,6 +164,24 @@ def test_declined_restore_changes_nothing(qtbot, view, db):
     assert [c.name for c in Client.select()] == ["נשאר"]
 
 
+def test_an_empty_backup_over_real_data_is_asked_about_twice(qtbot, view, db):
+    page = view.backups_page
+    with qtbot.waitSignal(page.backup_finished, timeout=5000):
+        page.back_up_now()  # taken while the ledger is still empty
+    services.add_client(name="נשאר אם מסרבים")
+    page.select_row(0)
+    questions = []
+    page.ask_confirm = lambda text: questions.append(text) or len(questions) == 1
+    with qtbot.assertNotEmitted(page.restore_finished, wait=200):
+        page.restore_button.click()
+    assert len(questions) == 2 and "אינו מכיל אף לקוח" in questions[1]
+    assert [c.name for c in Client.select()] == ["נשאר אם מסרבים"]
+    page.ask_confirm = lambda text: True
+    with qtbot.waitSignal(page.restore_finished, timeout=5000):
+        page.restore_button.click()
+    assert Client.select().count() == 0
+
+
 def test_restoring_a_file_that_is_not_a_backup_explains_why(qtbot, view, tmp_path):
     page = view.backups_page
     bogus = tmp_path / "photo.db"

@@ -13,7 +13,8 @@ from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from models.backup import BackupInfo, backup_database, backup_dir, list_backups, restore_database
+from models.backup import (BackupInfo, backup_database, backup_dir, list_backups,
+                           replaces_data_with_nothing, restore_database)
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _
@@ -242,10 +243,16 @@ class BackupsPage(QWidget):
         if not self.ask_confirm(question):
             return
         db, path = self.opened_db.db, self.opened_db.path
+        allow_empty = replaces_data_with_nothing(db, source)
+        if allow_empty and not self.ask_confirm(_(
+                "This backup holds no clients and no invoices. Restoring it will leave Gvia "
+                "empty. Restore it all the same?")):
+            return
         self._start(_("Restoring…"))
 
         def work(progress):
-            return str(restore_database(db, path, source, progress=progress))
+            return str(restore_database(db, path, source, progress=progress,
+                                        allow_empty=allow_empty))
 
         def done(safety_path: str) -> None:
             self._stop()
