@@ -197,6 +197,7 @@ def restore_database(db: peewee.SqliteDatabase, db_path: Path, source: Path,
     from models.db import clear_damage_mark
 
     clear_damage_mark(Path(db_path))
+    db.damaged = False  # the restored content was checked in full
     return safety
 
 

@@ -71,6 +71,10 @@ def default_db_path() -> Path:
     return folder / "gvia.db"
 
 
+# Statements that only read; every other one is refused in a ledger known to be damaged.
+_READING = ("SELECT", "WITH", "PRAGMA", "EXPLAI")
+
+
 class LedgerDatabase(peewee.SqliteDatabase):
     """peewee's SQLite database whose disk and file faults carry their true name.
 
@@ -80,7 +84,12 @@ class LedgerDatabase(peewee.SqliteDatabase):
     none, and its "cannot rollback" would hide the real cause, so it is let pass.
     """
 
+    # Set once damage is known: from then on only reading is allowed, until a restore.
+    damaged = False
+
     def execute_sql(self, sql, params=None):
+        if self.damaged and not sql.lstrip()[:6].upper().startswith(_READING):
+            raise DatabaseDamagedError("השינוי לא נשמר")
         try:
             return super().execute_sql(sql, params)
         except peewee.DatabaseError as exc:
@@ -88,6 +97,7 @@ class LedgerDatabase(peewee.SqliteDatabase):
             if fault is None:
                 raise
             if isinstance(fault, DatabaseDamagedError):
+                self.damaged = True
                 mark_damaged(_file_of(self.database), str(exc))
             raise fault from exc
 
@@ -465,6 +475,7 @@ def quick_check() -> list[str]:
             raise as_fault(exc) or exc
         problems = [str(exc)]
     if problems:
+        database.obj.damaged = True
         mark_damaged(database_path(), "; ".join(problems[:3]))
     return problems
 

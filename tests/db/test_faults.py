@@ -306,6 +306,9 @@ def test_damage_met_while_working_refuses_writes_until_a_restore(tmp_path, monke
         with pytest.raises(StorageFault) as err:
             list(Client.select().order_by(Client.name))
         assert "פגום" in str(err.value)
+        with pytest.raises(StorageFault) as err:  # known damage: no write goes in any more
+            services.add_client(name="לא ייכתב לקובץ פגום")
+        assert "השינוי לא נשמר" in str(err.value)
     with pytest.raises(DatabaseOpenError) as err:  # known damage: checked in full, refused
         open_database(path)
     assert "בדיקת התקינות" in str(err.value) or "פגום" in str(err.value)
