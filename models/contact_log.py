@@ -296,17 +296,29 @@ def _check_attachment(path: Path) -> Path:
 
 
 def _store_attachment(entry: ContactLogEntry, n: int, source: Path) -> Path:
+    """Copy one attachment (owner-only) BEFORE its row: the transaction commits after, so
+    a crash leaves at most an unnamed file, which models.outputs.sweep_orphans removes."""
+    from models.outputs import private_dir, write_output
+
     relative = Path("attachments") / str(entry.client_id) / f"{entry.id}-{n}-{attachment_file_name(source.name)}"
     target = database_folder() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent.parent)
+    private_dir(target.parent)
+    # The entry id is new, so a file already there was left by a crash whose row was
+    # rolled back (SQLite hands the id out again): nothing names it.
+    target.unlink(missing_ok=True)
     try:
-        shutil.copyfile(source, target)
-    except OSError as exc:
-        raise GviaError(f"לא ניתן להעתיק את הקובץ {source.name}: {exc.strerror}.") from exc
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    ContactAttachment.create(entry=entry, original_name=source.name,
-                             stored_path=relative.as_posix(), size_bytes=target.stat().st_size,
-                             sha256=digest)
+        write_output(target, lambda partial: shutil.copyfile(source, partial))
+    except GviaError as exc:
+        raise GviaError(f"לא ניתן להעתיק את הקובץ {source.name}: {exc}") from exc
+    try:
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        ContactAttachment.create(entry=entry, original_name=source.name,
+                                 stored_path=relative.as_posix(),
+                                 size_bytes=target.stat().st_size, sha256=digest)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 

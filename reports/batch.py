@@ -31,7 +31,6 @@ Public API:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from models.errors import GviaError, ValidationError
 from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archive_dir,
                             debt_notice_gate, load_letter_settings, record_letters,
                             safe_file_name)
+from models.outputs import check_output_path, private_dir, write_output
 from models.services import find_client
 from models.settings import load_profile
 from reports import letter_data, settlement_letters
@@ -118,8 +118,7 @@ def _deposit_clients(kind: str, as_of: dt.date) -> list[int]:
 def archive_path(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> Path:
     """A new file in the letters archive named after the date, the kind and the client
     (sanitised), or the number of letters in a batch; never an existing file."""
-    folder = archive_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(archive_dir())
     if len(clients) == 1:
         cid, name = clients[0]
         stem = f"{as_of:%Y-%m-%d}_{kind}_{safe_file_name(name, 60)}_{cid}"
@@ -136,13 +135,16 @@ def archive_path(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> P
 def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
                     out: Path | None = None, *, progress: Progress | None = None,
                     is_cancelled: Callable[[], bool] | None = None, strict: bool = False,
-                    letter_date: dt.date | None = None) -> BatchResult:
+                    letter_date: dt.date | None = None, force: bool = False) -> BatchResult:
     """Letters of `kind` to these clients as of `as_of`, into one archived PDF.
 
     strict: a client who gets no letter (nothing overdue, consumer gate closed …) is an
     error (the single-client case); otherwise it is skipped and listed in the result.
+    out: a copy of the PDF; an existing file there is replaced only with `force`.
     """
     check_kind(kind)
+    if out is not None:
+        check_output_path(out, force=force)  # refuse before any letter is archived
     result = BatchResult(kind)
     profile, settings = load_profile(), load_letter_settings()
     template = get_template(kind)
@@ -180,14 +182,15 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     if not contents:
         raise NothingToSend(f"אין מכתבים להפיק ({LETTER_KINDS[kind]}) נכון ל-{as_of:%d/%m/%Y}.")
     path = archive_path(kind, as_of, [(c.client_id, c.client_name) for c in contents])
-    partial = path.with_name(path.name + ".part")
-    try:
+    records: list[LetterRecord] = []
+    pages = 0
+
+    def draw(partial: Path) -> None:
+        nonlocal pages
         pdf = LetterPdf(str(partial), profile, settings, title=LETTER_KINDS[kind])
-        records = []
         for done, content in enumerate(contents, start=1):
             if is_cancelled and is_cancelled():
-                result.cancelled = True
-                return result
+                raise _Cancelled
             first, count = pdf.add(content)
             records.append(LetterRecord(
                 content.client_id, kind, content.letter_date, as_of, content.subject,
@@ -196,37 +199,47 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
             if progress and (done % 25 == 0 or done == len(contents)):
                 progress(total + done * total // len(contents), total * 2)
         pdf.save()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        pages = pdf.page_count
+
+    try:
+        # The file is whole on disk before the rows naming it are committed: a crash in
+        # between leaves an unnamed file, which models.outputs.sweep_orphans removes.
+        write_output(path, draw)
+    except _Cancelled:
+        result.cancelled = True
+        return result
     record_letters(records)
-    result.written, result.pages, result.archive_path = len(records), pdf.page_count, path
+    result.written, result.pages, result.archive_path = len(records), pages, path
     if out is not None:
-        out = Path(out)
-        try:
-            shutil.copyfile(path, out)
-        except OSError as exc:
-            raise GviaError(f"המכתבים נשמרו בארכיון ({path}), אבל לא ניתן לכתוב אל {out}: "
-                            f"{exc.strerror}.") from exc
-        result.out = out
+        result.out = copy_out(path, out, force=force, what="המכתבים נשמרו")
     return result
 
 
+class _Cancelled(Exception):
+    """The user cancelled while the PDF was being drawn (its partial file is removed)."""
+
+
+def copy_out(archived: Path, out: str | Path, *, force: bool, what: str) -> Path:
+    """A copy of an archived file at `out` (the command line's --out, a save dialog)."""
+    try:
+        return write_output(out, lambda partial: shutil.copyfile(archived, partial),
+                            force=force)
+    except GviaError as exc:
+        raise GviaError(f"{what} בארכיון ({archived.name}), אבל העותק לא נכתב: {exc}") from exc
+
+
 def letters_command(*, kind: str, client: str | None, all_clients: bool, out: Path,
-                    as_of: dt.date) -> int:
+                    as_of: dt.date, force: bool = False) -> int:
     """`python main.py letters`: returns the number of letters written to `out`."""
     check_kind(kind)
-    if Path(out).is_dir():
-        raise ValidationError(f"{out} היא תיקייה; ציינו שם קובץ PDF (למשל letters.pdf).")
-    if not Path(out).resolve().parent.is_dir():
-        raise ValidationError(f"התיקייה של {out} לא קיימת.")
+    check_output_path(out, force=force)
     if all_clients:
         ids = select_clients(kind, as_of)
         if not ids:
             raise NothingToSend(f"אין לקוחות שמקבלים {LETTER_KINDS[kind]} נכון ל-{as_of:%d/%m/%Y}.")
     else:
         ids = [find_client(client).id]
-    result = produce_letters(kind, ids, as_of, Path(out), strict=not all_clients)
+    result = produce_letters(kind, ids, as_of, Path(out), strict=not all_clients, force=force)
     for cid, name, why in result.skipped:
         print(f"דילוג על לקוח {cid}: {why}", file=sys.stderr)
     return result.written

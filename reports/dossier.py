@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from models.contact_log import CHANNELS, DIRECTIONS, TACTICS
 from models.dates import format_date
-from models.errors import GviaError
 from models.letters import LETTER_KINDS, letters_for_client
+from models.outputs import check_output_path, write_output
 from models.payments import PAYMENT_METHODS
-from reports.batch import archive_path
+from reports.batch import archive_path, copy_out
 from reports.case_file_pdf import DocumentPdf, Heading, case_file_blocks
 from reports.letters import Paragraph, Table, format_money
 
@@ -163,14 +161,17 @@ def dossier_blocks(client_id: int, as_of: dt.date):
     return case, blocks, appended
 
 
-def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None) -> Path:
+def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None, *,
+                      force: bool = False) -> Path:
     """Write the dossier, archive it, log it on the client; returns the archived path
-    (`out`, when given, receives a copy)."""
+    (`out`, when given, receives a copy; an existing file there only with `force`)."""
     import pypdfium2 as pdfium
 
     from models.contact_log import log_contact
     from models.settings import load_profile
 
+    if out is not None:
+        check_output_path(out, force=force)  # refuse before anything is archived
     case, blocks, appended = dossier_blocks(client_id, as_of)
     profile = load_profile()
     buffer = io.BytesIO()
@@ -182,31 +183,31 @@ def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None) ->
          "וציר זמן, ואחריהם עותקי המכתבים."],
     ).render(blocks, buffer, author=profile.name)
     path = archive_path("dossier", as_of, [(client_id, case.client_name)])
-    partial = path.with_name(path.name + ".part")
-    try:
+    total = 0
+
+    def assemble(partial: Path) -> None:
+        nonlocal total
         doc = pdfium.PdfDocument(buffer.getvalue())
-        for letter in appended:
-            source = pdfium.PdfDocument(str(letter.path))
-            try:
-                last = min(len(source), letter.first_page - 1 + letter.page_count)
-                doc.import_pages(source, pages=list(range(letter.first_page - 1, last)))
-            finally:
-                source.close()
-        total = len(doc)
-        doc.save(str(partial))
-        doc.close()
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+        try:
+            for letter in appended:
+                source = pdfium.PdfDocument(str(letter.path))
+                try:
+                    last = min(len(source), letter.first_page - 1 + letter.page_count)
+                    doc.import_pages(source, pages=list(range(letter.first_page - 1, last)))
+                finally:
+                    source.close()
+            total = len(doc)
+            doc.save(str(partial))
+        finally:
+            doc.close()
+
+    # Whole on disk before the log entry naming it is committed (see sweep_orphans).
+    write_output(path, assemble)
     when = min(as_of, dt.date.today())
     log_contact(client_id, when, "other", summary=(
         f"הופק תיק העברה לטיפול (עורך דין או חברת גבייה) נכון ל-{format_date(as_of)}: "
         f"{total} עמודים, מתוכם {total - pages} עמודי מכתבים מצורפים. "
         f"הקובץ בארכיון המכתבים: {path.name}"))
     if out is not None:
-        try:
-            shutil.copyfile(path, out)
-        except OSError as exc:
-            raise GviaError(f"התיק נשמר בארכיון ({path}), אבל לא ניתן לכתוב אל {out}: "
-                            f"{exc.strerror}.") from exc
+        copy_out(path, out, force=force, what="התיק נשמר")
     return path

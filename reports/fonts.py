@@ -58,12 +58,13 @@ def _static_instance(weight: int) -> Path:
     from fontTools.ttLib import TTFont
     from fontTools.varLib.instancer import instantiateVariableFont
 
-    folder.mkdir(parents=True, exist_ok=True)
+    from models.outputs import private_dir, write_output
+
+    private_dir(folder)
     font = instantiateVariableFont(TTFont(str(source)), {"wght": weight}, updateFontNames=True)
-    # Write under a private name and rename: two processes may build the cache at once.
-    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
-    font.save(str(partial))
-    os.replace(partial, target)
+    # A private temporary name, then a rename: two processes may build the cache at once,
+    # and the same instance from either is fine to keep (hence force).
+    write_output(target, lambda partial: font.save(str(partial)), force=True)
     return target
 
 
