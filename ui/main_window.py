@@ -184,19 +184,24 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QFileDialog
 
         from models.contact_log import log_csv_text
+        from models.errors import GviaError
+        from models.outputs import write_output
         from ui.widgets import dialogs
+        from ui.widgets.save_dialog import output_target
 
         if path is None:
+            # The dialog asks before replacing a file (no DontConfirmOverwrite).
             path, _chosen = QFileDialog.getSaveFileName(
                 self, _("Export the contact log"), "contact-log.csv", _("CSV files (*.csv)"))
         if not path:
             return
         try:
-            with open(path, "w", encoding="utf-8", newline="") as out:
-                out.write(log_csv_text())
-        except OSError as exc:
-            dialogs.show_error(self, _("The file could not be written: {error}").format(
-                error=exc.strerror or exc))
+            target = output_target(self, path, ".csv")
+            if target is None:
+                return
+            write_output(target[0], log_csv_text(), force=target[1])
+        except GviaError as exc:
+            dialogs.show_error(self, str(exc))
             return
         self.statusBar().showMessage(_("The contact log was exported."), 4000)
 

@@ -8,7 +8,6 @@ or the whole database changed — at once when visible, otherwise when next show
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QTimer, QUrl, Qt, Signal
@@ -19,8 +18,10 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, Q
 
 from models.aging import AgingReport, aging_report, open_invoices_as_of
 from models.dates import format_date
-from models.export import write_csv, write_xlsx
+from models.errors import GviaError
+from models.export import csv_text, write_xlsx
 from models.money import plain
+from models.outputs import print_file, write_output
 from models.settings import DEFAULT_BUCKETS, load_profile
 from ui import events
 from ui.aging.aging_chart import AgingChart
@@ -30,6 +31,7 @@ from ui.background import run_in_background
 from ui.i18n import _, ngettext
 from ui.widgets import clock
 from ui.widgets.display import ltr
+from ui.widgets.save_dialog import output_target
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.DATABASE}
@@ -75,6 +77,7 @@ class AgingView(QWidget):
         return clock.today()
 
     def ask_save_path(self, title: str, suggested: str, file_filter: str) -> str | None:
+        # The dialog asks before replacing a file (no DontConfirmOverwrite).
         path, _chosen = QFileDialog.getSaveFileName(self, title, suggested, file_filter)
         return path or None
 
@@ -328,21 +331,31 @@ class AgingView(QWidget):
                                     file_filter)
         if not chosen:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != f".{suffix}":
-            path = path.with_name(path.name + f".{suffix}")
+        target = self._output_target(chosen, f".{suffix}")
+        if target is None:
+            return
+        path, replace = target
         columns, records, amounts = export_table(self._report)
         sheet_title = _("Debt aging")
 
         def write() -> str:
             if suffix == "csv":
-                with open(path, "w", encoding="utf-8", newline="") as out:
-                    write_csv(records, columns, out)
+                content = csv_text(records, columns)
             else:
-                write_xlsx(records, columns, path, numeric=amounts, sheet_title=sheet_title)
-            return str(path)
+                def content(partial: Path) -> None:
+                    write_xlsx(records, columns, partial, numeric=amounts,
+                               sheet_title=sheet_title)
+            return str(write_output(path, content, force=replace))
 
         self._run_file_task(write)
+
+    def _output_target(self, chosen: str, suffix: str) -> tuple[Path, bool] | None:
+        """The file to write, or None (declined, or refused with a message)."""
+        try:
+            return output_target(self, chosen, suffix)
+        except GviaError as exc:
+            self.show_error(str(exc))
+            return None
 
     def _run_file_task(self, work, then=None) -> None:
         self.busy.show()
@@ -360,14 +373,16 @@ class AgingView(QWidget):
 
         run_in_background(work, owner=self, on_done=done, on_error=failed)
 
-    def _pdf_writer(self, path: Path):
+    def _pdf_writer(self, path: Path, replace: bool):
         from reports.aging_pdf import write_aging_pdf
 
         report = self._report
 
         def write() -> str:
-            write_aging_pdf(report, path, business_name=load_profile().name)
-            return str(path)
+            name = load_profile().name
+            return str(write_output(
+                path, lambda partial: write_aging_pdf(report, partial, business_name=name),
+                force=replace))
         return write
 
     def save_pdf(self) -> None:
@@ -378,19 +393,20 @@ class AgingView(QWidget):
                                     _("PDF files (*.pdf)"))
         if not chosen:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        self._run_file_task(self._pdf_writer(path))
+        target = self._output_target(chosen, ".pdf")
+        if target is None:
+            return
+        self._run_file_task(self._pdf_writer(*target))
 
     def print_report(self) -> None:
         """Qt cannot print a PDF without the large QtPdf module: the report opens in the
-        system's PDF viewer, whose print dialog knows the user's printers."""
+        system's PDF viewer, whose print dialog knows the user's printers. The viewer
+        still reads the file after we hand it over, so it lives in the per-process print
+        folder, removed when the app exits."""
         if self._report is None:
             return
-        folder = Path(tempfile.mkdtemp(prefix="gvia-print-"))
-        path = folder / f"aging-{self._report.as_of.isoformat()}.pdf"
-        self._run_file_task(self._pdf_writer(path), then=self.open_file)
+        path = print_file(f"aging-{self._report.as_of.isoformat()}.pdf")
+        self._run_file_task(self._pdf_writer(path, False), then=self.open_file)
 
 
 def _qdate(day: dt.date) -> QDate:

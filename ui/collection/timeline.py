@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from models.contact_log import CHANNELS, TimelineItem, database_folder, log_csv_text, timeline
 from models.errors import GviaError
+from models.outputs import write_output
 from models.promises import PromiseStatus, evaluate_promises
 from ui import events
 from ui.collection.labels import (action_label, channel_label, direction_label,
@@ -26,6 +27,7 @@ from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock, dialogs
 from ui.widgets.display import auto_dir, date_text, ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
+from ui.widgets.save_dialog import output_target
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING_KINDS = {events.CONTACT_LOG, events.LETTERS, events.PAYMENTS, events.CLIENTS,
@@ -173,6 +175,7 @@ class ClientTimelineWidget(QWidget):
     # ---- hooks a test replaces ------------------------------------------------------
 
     def ask_save_path(self, suggested: str) -> str | None:
+        # The dialog asks before replacing a file (no DontConfirmOverwrite).
         path, _chosen = QFileDialog.getSaveFileName(self, _("Export the contact log"),
                                                     suggested, _("CSV files (*.csv)"))
         return path or None
@@ -366,9 +369,10 @@ class ClientTimelineWidget(QWidget):
         if not path:
             return None
         try:
-            Path(path).write_text(log_csv_text(self.client_id), encoding="utf-8", newline="")
-        except OSError as exc:
-            dialogs.show_error(self, _("The file could not be written: {error}").format(
-                error=exc.strerror or exc))
+            target = output_target(self, path, ".csv")
+            if target is None:
+                return None
+            return write_output(target[0], log_csv_text(self.client_id), force=target[1])
+        except GviaError as exc:
+            dialogs.show_error(self, str(exc))
             return None
-        return Path(path)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPro
 from models.client_list import client_choices
 from models.dunning import LETTER_LABELS as PLAN_LETTERS, clients_at_letter_stage
 from models.letters import load_letter_settings
+from models.outputs import write_output
 from reports.batch import BatchResult, produce_letters, select_clients
 from reports.mailing import label_addresses, render_labels
 from ui import events
@@ -355,7 +356,8 @@ class BatchPage(QWidget):
             skipped = {cid for cid, _name, _why in result.skipped}
             written = [cid for cid in ids if cid not in skipped]
             labels = result.archive_path.with_name(result.archive_path.stem + "_labels.pdf")
-            render_labels(label_addresses(written), labels, settings)
+            addresses = label_addresses(written)
+            write_output(labels, lambda partial: render_labels(addresses, partial, settings))
             return BatchOutcome(result, labels)
 
         run_in_background(work, owner=self, on_done=self._finished, on_error=self._failed,

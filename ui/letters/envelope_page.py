@@ -4,8 +4,6 @@ LetterSettings; their checks (and Hebrew messages) are the model's."""
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout, QLabel,
@@ -13,6 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout
 
 from models.errors import GviaError
 from models.letters import LetterSettings, load_letter_settings, save_letter_settings
+from models.outputs import scratch_file, write_output
 from reports.mailing import render_calibration_page
 from ui import events
 from ui.i18n import _
@@ -143,10 +142,10 @@ class EnvelopePage(QWidget):
         except GviaError as exc:
             self._show_error(exc)
             return
-        # reportlab's mailing module writes to a file name, not a stream.
-        with tempfile.TemporaryDirectory(prefix="gvia-calibration-") as folder:
-            path = Path(folder) / "envelope-calibration.pdf"
-            render_calibration_page(path, settings)
+        # reportlab's mailing module writes to a file name, not a stream: a moment's file
+        # in the private print folder, removed as soon as it is read.
+        with scratch_file("envelope-calibration.pdf") as path:
+            write_output(path, lambda partial: render_calibration_page(partial, settings))
             data = path.read_bytes()
         self.preview.show_pdf_bytes(data, "envelope-calibration.pdf")
         self.preview.set_note(_("Print at 100% (no “fit to page”)."))

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPro
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from models.errors import GviaError
+from models.outputs import write_output
 from ui.i18n import _
 from ui.letters import printing
 from ui.letters.pdf_pages import PdfPages
 from ui.widgets.display import ltr
+from ui.widgets.save_dialog import output_target
 
 FIT_WIDTH = 0   # zoom value meaning "as wide as the preview"
 FIT_PAGE = -1   # "the whole page in view"
@@ -42,6 +44,7 @@ class PdfPreview(QWidget):
     # ---- hooks a test replaces ------------------------------------------------------
 
     def ask_save_path(self, suggested: str) -> str | None:
+        # The dialog asks before replacing a file (no DontConfirmOverwrite).
         path, _chosen = QFileDialog.getSaveFileName(self, _("Save letter as PDF"), suggested,
                                                     _("PDF files (*.pdf)"))
         return path or None
@@ -253,25 +256,23 @@ class PdfPreview(QWidget):
         chosen = self.ask_save_path(self.suggested_name)
         if not chosen:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
         try:
-            self._write(path)
-        except OSError as exc:
-            message = _("Could not write {path}: {error}").format(
-                path=ltr(str(path)), error=exc.strerror or exc)
-            self.failed.emit(message)
+            target = output_target(self, chosen, ".pdf")
+            if target is None:
+                return None
+            path = write_output(target[0], self._content(), force=target[1])
+        except GviaError as exc:
+            self.failed.emit(str(exc))
             return None
         self.saved.emit(str(path))
         return path
 
-    def _write(self, path: Path) -> None:
+    def _content(self):
         # A draft or a whole archived file is copied byte for byte; a letter inside a
         # batch file gets its own pages only.
         if self._bytes is not None:
-            path.write_bytes(self._bytes)
-        elif self._file is not None and self._whole_file:
-            shutil.copyfile(self._file, path)
-        else:
-            self._pages.save(path)
+            return self._bytes
+        if self._file is not None and self._whole_file:
+            archived = self._file
+            return lambda partial: shutil.copyfile(archived, partial)
+        return self._pages.save

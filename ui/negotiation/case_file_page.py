@@ -286,15 +286,20 @@ class CaseFilePage(ErrorHook, QWidget):
                 pass  # the client is gone (a restore replaced the file): the card closes
 
     def pdf_path(self):
-        """Write the case file into the letters archive folder; the path, or None."""
-        from models.letters import archive_dir
+        """Write the case file for printing; the path, or None.
+
+        An internal working paper rebuilt on demand, not evidence: it goes to the private
+        print folder (removed when the app exits), not into the letters archive, whose
+        files are never replaced. The PDF window saves a copy wherever the user wants."""
+        from models.outputs import print_file, write_output
         from reports.case_file_pdf import write_case_file_pdf
 
-        path = archive_dir() / f"case-file-{self.client_id}-{clock.today():%Y-%m-%d}.pdf"
+        path = print_file(f"case-file-{self.client_id}-{clock.today():%Y-%m-%d}.pdf")
+        today = clock.today()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_case_file_pdf(self.client_id, clock.today(), path)
-        except (GviaError, OSError) as exc:
+            write_output(path, lambda partial: write_case_file_pdf(self.client_id, today,
+                                                                   partial))
+        except GviaError as exc:
             self.show_error(str(exc))
             return None
         return path
