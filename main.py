@@ -11,13 +11,51 @@ import sys
 from pathlib import Path
 
 EXIT_USER_ERROR = 2
+# Dates a ledger can mean: far dates would overflow the date arithmetic downstream.
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+MAX_DEMO_CLIENTS, MAX_DEMO_INVOICES = 1_000_000, 20_000_000  # as models.demo allows
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"תאריך לא תקין '{text}' (YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"התאריך {text} מחוץ לטווח: יש לציין תאריך בין {FIRST_DATE} ל-{LAST_DATE}")
+    return day
+
+
+def _count(highest: int):
+    """An argparse type: a whole number from 0 to `highest`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
+        if not 0 <= value <= highest:
+            raise argparse.ArgumentTypeError(f"{text} מחוץ לטווח: יש לציין מספר בין 0 ל-{highest:,}")
+        return value
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
+
+
+def _buckets(text: str) -> tuple[int, ...]:
+    """--buckets checked while parsing, so a bad value is a usage error like the others."""
+    from models.aging import parse_buckets
+    from models.errors import ValidationError
+
+    try:
+        return parse_buckets(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,9 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo", parents=[db], help="fill a database with realistic demo data")
-    p.add_argument("--clients", type=int, default=60)
-    p.add_argument("--invoices", type=int, default=400)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--clients", type=_count(MAX_DEMO_CLIENTS), default=60)
+    p.add_argument("--invoices", type=_count(MAX_DEMO_INVOICES), default=400)
+    p.add_argument("--seed", type=_seed, default=1)
     p.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (YYYY-MM-DD)")
 
     p = sub.add_parser("import", parents=[db], help="import clients, invoices, payments (CSV/XLSX)")
@@ -71,8 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("aging", parents=[db], help="debt aging report")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--format", choices=("csv", "json"), default="csv")
-    p.add_argument("--buckets", default=None, help="bucket boundaries in days, e.g. 30,60,90,120")
+    p.add_argument("--buckets", type=_buckets, default=None,
+                   help="bucket boundaries in days, e.g. 30,60,90,120")
     p.add_argument("--out", type=Path, default=None, help="write to a file instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
 
     p = sub.add_parser("letters", parents=[db], help="produce letters as one PDF",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -82,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--client", help="a client's exact name or id")
     who.add_argument("--all", action="store_true", help="every client the kind applies to")
     p.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     p.add_argument("--as-of", type=_date, default=None, help="amounts as of (YYYY-MM-DD)")
 
     p = sub.add_parser("today", parents=[db], help="what to do today: collection actions")
@@ -90,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", parents=[db], help="back up the database (verified copy)")
     p.add_argument("--out", type=Path, default=None, help="backup file (default: backups folder)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the --out file if it exists (never an existing backup)")
 
     p = sub.add_parser("restore", parents=[db], help="restore the database from a backup")
     p.add_argument("--from", dest="source", type=Path, required=True)
@@ -121,8 +164,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args) -> int:
+    from models.outputs import OutputExists
+
     handler = COMMANDS[args.command]
-    return handler(args)
+    try:
+        return handler(args)
+    except OutputExists as exc:
+        raise OutputExists(exc.path, "כדי להחליף אותו הוסיפו ‎--force.") from None
 
 
 def _open(args, *, create: bool = True):
@@ -131,7 +179,8 @@ def _open(args, *, create: bool = True):
     return open_database(args.db or default_db_path(), create=create)
 
 
-def _print(text: str, out: Path | None) -> None:
+def _print(text: str, out: Path | None, db_path: Path | None = None,
+           force: bool = False) -> None:
     if out is None:
         # Always UTF-8 (the CSV's BOM included), whatever the console's code page: a
         # Hebrew Windows pipe would otherwise be cp1255, which cannot even encode the BOM.
@@ -139,7 +188,11 @@ def _print(text: str, out: Path | None) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
     else:
-        out.write_text(text, encoding="utf-8", newline="")
+        from models.outputs import write_output
+
+        # Never over the ledger, its backups or another file unless --force; whole or not
+        # at all (a temporary file renamed into place).
+        write_output(out, text, db_path=db_path, force=force)
 
 
 def cmd_demo(args) -> int:
@@ -176,16 +229,21 @@ def cmd_import(args) -> int:
 def cmd_aging(args) -> int:
     from models.aging import aging_report, parse_buckets
     from models.export import aging_records, csv_text, json_text
+    from models.outputs import check_output_path
 
-    boundaries = parse_buckets(args.buckets)
-    with _open(args, create=False):
+    boundaries = args.buckets or parse_buckets(None)  # parsed and checked by argparse
+    with _open(args, create=False) as opened:
+        ledger = opened.path
+        if args.out is not None:
+            check_output_path(args.out, ledger, force=args.force)  # before the work
         report = aging_report(args.as_of or dt.date.today(), boundaries)
     records = aging_records(report)
     amount_columns = [*report.bucket_names, "total", "credit"]
     if args.format == "json":
-        _print(json_text(records, set(amount_columns)) + "\n", args.out)
+        text = json_text(records, set(amount_columns)) + "\n"
     else:
-        _print(csv_text(records, ["client_id", "client", "currency", *amount_columns]), args.out)
+        text = csv_text(records, ["client_id", "client", "currency", *amount_columns])
+    _print(text, args.out, ledger, args.force)
     return 0
 
 
@@ -194,7 +252,8 @@ def cmd_letters(args) -> int:
 
     with _open(args, create=False):
         count = letters_command(kind=args.kind, client=args.client, all_clients=args.all,
-                                out=args.out, as_of=args.as_of or dt.date.today())
+                                out=args.out, as_of=args.as_of or dt.date.today(),
+                                force=args.force)
     print(f"נכתבו {count} מכתבים אל {args.out}.", file=sys.stderr)
     return 0
 
@@ -215,9 +274,14 @@ def cmd_today(args) -> int:
 
 def cmd_backup(args) -> int:
     from models.backup import backup_database
+    from models.outputs import check_backup_path
 
     with _open(args, create=False) as opened:
-        path = backup_database(opened.db, opened.path, dest=args.out)
+        # Never over the ledger or an existing backup; another file only with --force.
+        dest = (check_backup_path(args.out, opened.path, force=args.force)
+                if args.out is not None else None)
+        path = backup_database(opened.db, opened.path, dest=dest,
+                               replace_existing=args.force)
     print(path)
     return 0
 

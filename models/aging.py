@@ -36,16 +36,28 @@ def bucket_names(boundaries: tuple[int, ...] = DEFAULT_BUCKETS) -> list[str]:
     return names
 
 
+# A boundary past a century, or a dozen of them, is a typing slip, and far dates overflow.
+MAX_BUCKET_DAYS = 36_500
+MAX_BUCKET_COUNT = 12
+
+
 def parse_buckets(text: str | None) -> tuple[int, ...]:
-    """`30,60,90,120` -> (30, 60, 90, 120); strictly increasing positive days."""
+    """`30,60,90,120` -> (30, 60, 90, 120); strictly increasing positive days, each at most
+    MAX_BUCKET_DAYS, at most MAX_BUCKET_COUNT boundaries."""
     if not text:
         return DEFAULT_BUCKETS
-    try:
-        values = tuple(int(part) for part in text.replace(" ", "").split(",") if part)
-    except ValueError:
-        raise ValidationError(f"גבולות הגיול '{text}' צריכים להיות מספרי ימים מופרדים בפסיקים.") from None
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if len(parts) > MAX_BUCKET_COUNT:
+        raise ValidationError(f"גבולות הגיול '{text[:80]}': אפשר עד {MAX_BUCKET_COUNT} גבולות.")
+    if any(not part.isascii() or not part.isdigit() or len(part) > 6 for part in parts):
+        raise ValidationError(f"גבולות הגיול '{text[:80]}' צריכים להיות מספרי ימים "
+                              f"(עד {MAX_BUCKET_DAYS:,}) מופרדים בפסיקים.")
+    values = tuple(int(part) for part in parts)
     if not values or values[0] < 1 or any(b <= a for a, b in zip(values, values[1:])):
         raise ValidationError(f"גבולות הגיול '{text}' צריכים להיות מספרים חיוביים בסדר עולה.")
+    if values[-1] > MAX_BUCKET_DAYS:
+        raise ValidationError(f"גבולות הגיול '{text}': כל גבול צריך להיות עד "
+                              f"{MAX_BUCKET_DAYS:,} ימים.")
     return values
 
 
