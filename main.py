@@ -47,6 +47,13 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
 
 
+def _client(text: str) -> str:
+    """A name, or an id small enough to be one (SQLite ids fit in 64 bits)."""
+    if text.strip().isdigit() and len(text.strip()) > 18:
+        raise argparse.ArgumentTypeError(f"מספר הלקוח '{text[:30]}' ארוך מדי")
+    return text
+
+
 def _buckets(text: str) -> tuple[int, ...]:
     """--buckets checked while parsing, so a bad value is a usage error like the others."""
     from models.aging import parse_buckets
@@ -119,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=LETTERS_EPILOG)
     p.add_argument("--kind", required=True, metavar="KIND", help="the letter kind (below)")
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--client", help="a client's exact name or id")
+    who.add_argument("--client", type=_client, help="a client's exact name or id")
     who.add_argument("--all", action="store_true", help="every client the kind applies to")
     p.add_argument("--out", type=Path, required=True, help="the PDF to write")
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")

@@ -106,12 +106,13 @@ def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    """Is `path` the folder or anything under it, however either is spelled?"""
-    if not os.path.isdir(folder):
-        return False
+    """Is `path` the folder or anything under it, however either is spelled? (Also
+    before the folder exists: a file by its name would keep it from being created.)"""
     key, top = _key(path), _key(folder)
     if key == top or key.startswith(top.rstrip(os.sep) + os.sep):
         return True
+    if not os.path.isdir(folder):
+        return False
     for ancestor in [path, *path.parents]:
         if os.path.exists(ancestor) and _same_file(ancestor, folder):
             return True
@@ -170,6 +171,9 @@ def _refuse_ledger(target: Path, db_path: Path) -> None:
 def _refuse_archive(target: Path, db_path: Path) -> None:
     folder = Path(os.path.realpath(db_path)).parent
     for name in ARCHIVE_FOLDERS:
+        if _key(target) == _key(folder / name):
+            raise GviaError(f"השם {target.name} שמור לתיקיית הארכיון של גבייה ליד מסד "
+                            "הנתונים. בחרו שם אחר לקובץ.")
         if os.path.lexists(target) and _inside(target, folder / name):
             raise GviaError(f"הקובץ {target.name} שמור בארכיון של גבייה ואינו מוחלף. "
                             "בחרו שם אחר או תיקייה אחרת.")
@@ -181,13 +185,29 @@ def _backups_folder(db_path: Path) -> Path:
     return backup_dir(Path(os.path.realpath(db_path)))
 
 
+def _refuse_special(target: Path) -> None:
+    """Only a regular file is ever replaced: renaming over /dev/null or a pipe would
+    replace the device itself (and as administrator, succeed)."""
+    try:
+        info = os.stat(target)
+    except OSError:
+        return  # nothing there yet (or a dangling link, replaced by the rename)
+    if not stat.S_ISREG(info.st_mode):
+        raise GviaError(f"{target} אינו קובץ רגיל (התקן, צינור או שקע); ציינו שם של קובץ. "
+                        "כדי לקבל את הפלט במסוף השמיטו את ‎--out.")
+
+
 def _check(path: str | os.PathLike, db_path, *, force: bool, backup: bool) -> Path:
     target = _target(path)
+    _refuse_special(target)
     ledger = Path(db_path) if db_path is not None else _live_database()
     if ledger is not None:
         _refuse_ledger(target, ledger)
         backups = _backups_folder(ledger)
         exists = os.path.lexists(target)
+        if _key(target) == _key(backups):
+            raise GviaError(f"השם {target.name} שמור לתיקיית הגיבויים ליד מסד הנתונים. "
+                            "בחרו שם אחר לקובץ.")
         if backup:
             if exists and (_inside(target, backups) or _links_into(target, backups)):
                 raise GviaError(f"הגיבוי {target.name} כבר קיים ואינו מוחלף לעולם. "
@@ -235,7 +255,7 @@ def _os_error(exc: OSError, path: Path, temp: Path | None = None) -> GviaError:
     where = path.parent
     code = exc.errno
     source = getattr(exc, "filename", None)
-    if source and Path(source) not in (path, temp, where):
+    if source and Path(source).parent != where and Path(source) not in (path, temp, where):
         return GviaError(f"לא ניתן לקרוא את הקובץ {Path(source).name}: {exc.strerror or exc}.")
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return GviaError(f"אין מספיק מקום פנוי בדיסק לכתיבת {path.name} (בתיקייה {where}). "
@@ -248,7 +268,7 @@ def _os_error(exc: OSError, path: Path, temp: Path | None = None) -> GviaError:
                          "בחרו תיקייה אחרת או בדקו את ההרשאות.")
     if code == errno.ENAMETOOLONG:
         return GviaError(f"שם הקובץ {path.name} ארוך מדי; בחרו שם קצר יותר.")
-    if code == errno.ENOENT:
+    if code == errno.ENOENT and not where.is_dir():
         return GviaError(f"התיקייה {where} לא קיימת; צרו אותה או בחרו תיקייה אחרת.")
     return GviaError(f"לא ניתן לכתוב את {path.name} בתיקייה {where}: {exc.strerror or exc}.")
 

@@ -189,6 +189,30 @@ def test_out_into_a_folder_or_a_missing_folder_is_one_line(ledger, tmp_path, cap
             assert "תיקייה" in line, line
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX pipes")
+def test_a_device_or_pipe_is_never_replaced(ledger, tmp_path, capsys):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    line = one_line_error(*cli(capsys, "aging", "--db", ledger, "--out", pipe, "--force"))
+    assert "אינו קובץ רגיל" in line
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)  # still the pipe, not a regular file
+
+
+def test_the_names_of_the_data_folders_are_refused(ledger, tmp_path, capsys):
+    """A file named like the backups or letters folder would keep it from being made."""
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    db = fresh / "gvia.db"
+    with open_database(db):
+        pass
+    for command, name in (("backup", "backups"), ("aging", "letters"),
+                          ("aging", "attachments")):
+        line = one_line_error(*cli(capsys, command, "--db", db, "--out", fresh / name,
+                                   "--force"))
+        assert "שמור" in line, line
+        assert not (fresh / name).exists()
+
+
 # ---- arguments --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args, words", [
@@ -212,6 +236,7 @@ def test_out_into_a_folder_or_a_missing_folder_is_one_line(ledger, tmp_path, cap
     (["backup", "--out"], "--out"),
     (["letters", "--kind", "reminder", "--all"], "--out"),
     (["restore"], "--from"),
+    (["letters", "--kind", "reminder", "--client", "9" * 30, "--out", "x.pdf"], "ארוך מדי"),
 ])
 def test_bad_arguments_are_one_line_and_exit_2(tmp_path, capsys, args, words):
     fresh = tmp_path / "fresh.db"
