@@ -490,24 +490,19 @@ def _connect_read_only(db_path: Path) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True)
 
 
-def _named_files(db_path: Path) -> tuple[set[str], set[str], list[str]] | None:
-    """Archive file names, attachment paths and log summaries the database names; None
-    when they cannot be read (then nothing named-or-not is removed)."""
+def _rows(db_path: Path, sql: str) -> set[str] | None:
+    """One column of the ledger, read on a separate read-only connection (the sweep runs
+    while the database is being opened); None when it cannot be read."""
     try:
         conn = _connect_read_only(db_path)
     except sqlite3.Error:
         return None
     try:
-        letters = {row[0] for row in conn.execute("SELECT file_path FROM letter")}
-        stored = {row[0] for row in conn.execute("SELECT stored_path FROM contact_attachment")}
-        # A dossier is named in the contact log entry written after it.
-        summaries = [row[0] for row in conn.execute(
-            "SELECT summary FROM contact_log WHERE summary LIKE '%dossier%'")]
+        return {row[0] for row in conn.execute(sql)}
     except sqlite3.Error:
         return None
     finally:
         conn.close()
-    return letters, stored, summaries
 
 
 def _letter_kind(name: str) -> str | None:
@@ -520,15 +515,41 @@ def _letter_kind(name: str) -> str | None:
     return None
 
 
-def _orphan_letters(folder: Path, letters: set[str], summaries: list[str]) -> list[Path]:
+def _archive_files(folder: Path) -> list[Path]:
+    """Files in the letters archive with our names (not the user's own, not case files)."""
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.glob("*.pdf") if _letter_kind(p.name) and p.is_file()]
+
+
+def _attachment_files(folder: Path) -> list[Path]:
+    """Stored attachments: `attachments/<client id>/<entry id>-<n>-<name>`."""
     found = []
-    for path in sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
-        kind = _letter_kind(path.name)
-        if kind is None or not path.is_file():
-            continue  # the user's own file, or a case file (rebuilt on demand)
+    if not folder.is_dir():
+        return found
+    for client in folder.iterdir():
+        if client.is_dir() and client.name.isdigit():
+            found += [p for p in client.iterdir() if p.is_file()
+                      and re.match(r"^\d+-\d+-", p.name) and not p.name.endswith(".part")]
+    return found
+
+
+def _unnamed_letters(db_path: Path, files: list[Path]) -> list[Path]:
+    """Archive files no Letter row names (labels: no row names their batch; a dossier:
+    no contact-log entry mentions it). Nothing when the rows cannot be read."""
+    if not files:
+        return []
+    letters = _rows(db_path, "SELECT file_path FROM letter")
+    dossiers = [p for p in files if _letter_kind(p.name) == "dossier"]
+    summaries = (_rows(db_path, "SELECT summary FROM contact_log WHERE summary LIKE "
+                                "'%dossier%'") if dossiers else set())
+    if letters is None or summaries is None:
+        return []
+    found = []
+    for path in files:
         if path.name.endswith("_labels.pdf"):
             named = path.name[:-len("_labels.pdf")] + ".pdf" in letters
-        elif kind == "dossier":
+        elif path in dossiers:
             named = any(path.name in text for text in summaries)
         else:
             named = path.name in letters
@@ -537,19 +558,14 @@ def _orphan_letters(folder: Path, letters: set[str], summaries: list[str]) -> li
     return found
 
 
-def _orphan_attachments(folder: Path, stored: set[str]) -> list[Path]:
-    found = []
-    if not folder.is_dir():
-        return found
-    for client in folder.iterdir():
-        if not (client.is_dir() and client.name.isdigit()):
-            continue
-        for path in client.iterdir():
-            relative = f"attachments/{client.name}/{path.name}"
-            if (path.is_file() and re.match(r"^\d+-\d+-", path.name)
-                    and not path.name.endswith(".part") and relative not in stored):
-                found.append(path)
-    return found
+def _unnamed_attachments(db_path: Path, files: list[Path]) -> list[Path]:
+    if not files:
+        return []
+    stored = _rows(db_path, "SELECT stored_path FROM contact_attachment")
+    if stored is None:
+        return []
+    return [p for p in files
+            if f"attachments/{p.parent.name}/{p.name}" not in stored]
 
 
 def _stale_print_folders() -> list[Path]:
@@ -602,11 +618,10 @@ def sweep_orphans(db_path: str | os.PathLike, *,
     if attachments_dir.is_dir():
         for sub in [attachments_dir, *[d for d in attachments_dir.iterdir() if d.is_dir()]]:
             candidates += [p for p in _parts(sub, None) if _stale_part(p, min_age)]
-    named = _named_files(db_path) if db_path.is_file() else None
-    if named is not None:
-        letters, stored, summaries = named
-        unnamed = (_orphan_letters(letters_dir, letters, summaries)
-                   + _orphan_attachments(attachments_dir, stored))
-        candidates += [p for p in unnamed if _old(p, min_age)]
+    if db_path.is_file():  # a file younger than min_age is not even looked up
+        letters = [p for p in _archive_files(letters_dir) if _old(p, min_age)]
+        attached = [p for p in _attachment_files(attachments_dir) if _old(p, min_age)]
+        candidates += _unnamed_letters(db_path, letters)
+        candidates += _unnamed_attachments(db_path, attached)
     candidates += _stale_print_folders()
     return [p for p in candidates if _remove(p)]

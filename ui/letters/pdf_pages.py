@@ -53,7 +53,10 @@ class PdfPages:
         return image.copy()  # the bitmap's memory goes away with `bitmap`
 
     def save(self, target: Path) -> None:
-        """Write these pages (a whole file, or one letter's pages out of a batch) to `target`."""
+        """Write these pages (a whole file, or one letter's pages out of a batch) to `target`.
+
+        Callers pass it to models.outputs.write_output, so `target` is that function's
+        private temporary file, renamed into place only once it is whole."""
         out = pdfium.PdfDocument.new()
         try:
             out.import_pages(self._doc, list(range(self._first, self._first + self._count)))
