@@ -143,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", parents=[db], help="restore the database from a backup")
     p.add_argument("--from", dest="source", type=Path, required=True)
+    p.add_argument("--force", action="store_true",
+                   help="restore even a backup that holds no clients and no invoices")
 
     sub.add_parser("check", parents=[db], help="check the database's integrity")
     return parser
@@ -161,9 +163,18 @@ def main(argv: list[str] | None = None) -> int:
     except GviaError as exc:
         print(f"שגיאה: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
-    except OSError as exc:  # e.g. --out into a folder that does not exist
-        print(f"שגיאה: לא ניתן לגשת לקובץ {exc.filename or ''}: {exc.strerror or exc}.",
-              file=sys.stderr)
+    except Exception as exc:
+        # A fault of the disk or the file (full, I/O error, locked, read-only, damaged)
+        # gets its true name; anything else is a bug and keeps its traceback.
+        from models.faults import as_fault
+
+        db_arg = getattr(args, "db", None)
+        fault = as_fault(exc, Path(db_arg).resolve().parent if db_arg else None)
+        if fault is None and not isinstance(exc, OSError):
+            raise
+        where = getattr(exc, "filename", None)
+        message = fault or f"לא ניתן לגשת לקובץ {where or ''}: {exc.strerror or exc}."
+        print(f"שגיאה: {message}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("בוטל.", file=sys.stderr)
@@ -180,10 +191,15 @@ def run_command(args) -> int:
         raise OutputExists(exc.path, "כדי להחליף אותו הוסיפו ‎--force.") from None
 
 
-def _open(args, *, create: bool = True):
+def _open(args, *, create: bool = True, read_only: bool = False):
+    """The ledger for a command; a reader runs beside a copy of Gvia that is writing."""
     from models.db import default_db_path, open_database
 
-    return open_database(args.db or default_db_path(), create=create)
+    opened = open_database(args.db or default_db_path(), create=create, read_only=read_only)
+    if opened.writer_elsewhere is not None:
+        print(f"שימו לב: גבייה פתוחה כעת לכתיבה ({opened.writer_elsewhere.describe()}); "
+              "הנתונים נכונים לרגע הקריאה.", file=sys.stderr)
+    return opened
 
 
 def _print(text: str, out: Path | None, db_path: Path | None = None,
@@ -239,7 +255,7 @@ def cmd_aging(args) -> int:
     from models.outputs import check_output_path
 
     boundaries = args.buckets or parse_buckets(None)  # parsed and checked by argparse
-    with _open(args, create=False) as opened:
+    with _open(args, create=False, read_only=True) as opened:
         ledger = opened.path
         if args.out is not None:
             check_output_path(args.out, ledger, force=args.force)  # before the work
@@ -270,7 +286,7 @@ def cmd_today(args) -> int:
 
     from models.today import format_today, today_list, today_records
 
-    with _open(args, create=False):
+    with _open(args, create=False, read_only=True):
         today = today_list(args.as_of or dt.date.today())
     if args.format == "json":
         _print(json.dumps(today_records(today), ensure_ascii=False, indent=2) + "\n", None)
@@ -283,7 +299,7 @@ def cmd_backup(args) -> int:
     from models.backup import backup_database
     from models.outputs import check_backup_path
 
-    with _open(args, create=False) as opened:
+    with _open(args, create=False, read_only=True) as opened:
         # Never over the ledger or an existing backup; another file only with --force.
         dest = (check_backup_path(args.out, opened.path, force=args.force)
                 if args.out is not None else None)
@@ -294,19 +310,35 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from models.backup import restore_database
+    from models.backup import restore_damaged, restore_database
+    from models.db import default_db_path, is_marked_damaged
+    from models.errors import DatabaseLockedError, DatabaseOpenError
 
-    with _open(args) as opened:
-        safety = restore_database(opened.db, opened.path, args.source)
+    try:
+        opened = _open(args)
+    except DatabaseLockedError:
+        raise
+    except DatabaseOpenError:
+        path = Path(args.db or default_db_path()).expanduser().resolve()
+        if not is_marked_damaged(path):
+            raise
+        # A damaged ledger cannot be opened to copy into: it is set aside, kept, and
+        # the checked backup takes its place.
+        kept = restore_damaged(path, args.source)
+        print(f"שוחזר מ-{args.source}. הקובץ הפגום נשמר ב-{kept}.", file=sys.stderr)
+        return 0
+    with opened:
+        safety = restore_database(opened.db, opened.path, args.source, allow_empty=args.force)
     print(f"שוחזר מ-{args.source}. המצב הקודם נשמר ב-{safety}.", file=sys.stderr)
     return 0
 
 
 def cmd_check(args) -> int:
-    from models.db import integrity_check
+    from models.db import database_path, sqlite_connection
+    from models.schema_check import check_database
 
-    with _open(args, create=False):
-        problems = integrity_check()
+    with _open(args, create=False, read_only=True):
+        problems = check_database(sqlite_connection(), database_path().parent)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USER_ERROR
