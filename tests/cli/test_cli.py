@@ -262,7 +262,7 @@ def test_user_errors(ledger, tmp_path):
             "db is a folder": ("aging", "--db", tmp_path),
             "damaged": ("aging", "--db", damaged),
             "damaged check": ("check", "--db", damaged),
-            "locked": ("aging", "--db", locked),
+            "locked": ("demo", "--db", locked),  # a second writer; readers may run beside
             "bad as-of": ("aging", "--db", copies["as-of"], "--as-of", "2026-02-30"),
             "as-of not a date": ("aging", "--db", copies["as-of2"], "--as-of", "22/11/2026x"),
             "bad buckets": ("aging", "--db", copies["buckets"], "--buckets", "60,30"),
