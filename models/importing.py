@@ -1,10 +1,15 @@
 """Import of clients, invoices and payments from CSV/XLSX files: all or nothing.
 
-The order of work: read the files (models/tabular.py); check every row against the rules
-and the database, collecting *every* problem; if there is any, raise ImportFailed listing
-them all; else plan the payments' allocations in memory with the one allocation rule
-(`allocation.plan_allocation`) and write everything in one transaction with bulk inserts
-(the invoices' derived paid columns set in one statement: _paid_columns_set_based).
+The order of work: open the files and read each once to its end (models/tabular.py:
+a broken file is refused before any row is checked; date columns are seen whole); check
+every row against the rules and the database, collecting *every* problem; if there is
+any, raise ImportFailed listing them all; else plan the payments' allocations with the
+one allocation rule (`allocation.plan_allocation`) and write everything in one
+transaction with bulk inserts (the invoices' derived paid columns set in one statement:
+_paid_columns_set_based).
+
+Memory does not grow with the files: rows are read a chunk at a time, and what is to be
+written waits in temporary tables (models/import_plan.py), not in Python objects.
 
 Keys: clients by external id (else by normalised name), invoices by document number
 (`0012` = `12`), payments by reference. A row whose key exists with the same data is
@@ -14,6 +19,7 @@ an import never overwrites what is in the database.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sqlite3
 from collections import defaultdict
 from contextlib import contextmanager
@@ -26,9 +32,12 @@ import peewee as pw
 from models import terms as terms_rules
 from models.allocation import OpenInvoice, allocation_order, plan_allocation
 from models.clients import Client
-from models.dates import could_be_day_first, could_be_month_first, format_date, parse_date
+from models.dates import (EXCEL_1904_OFFSET, EXCEL_EPOCH, could_be_day_first,
+                          could_be_month_first, format_date, parse_date)
 from models.db import database
 from models.errors import GviaError, ValidationError
+from models.import_fields import screen
+from models.import_plan import KeyLines, PlanStore, plan_table
 from models.invoices import Invoice
 from models.money import format_money, parse_amount, parse_currency
 from models.payments import Allocation, Payment
@@ -45,9 +54,15 @@ REQUIRED = {
     # A payment's client may be left to the invoice it names.
     "payments": (("reference",), ("date",), ("amount",), ("client", "invoice")),
 }
+DATE_FIELDS = {"clients": (), "invoices": ("issue_date", "due_date"),
+               "payments": ("date", "check_date")}
 INSERT_CHUNK = 2000
+CHECK_CHUNK = 2000  # rows checked between two lookups in the database and the plan
 PROGRESS_EVERY = 1000
-MAX_NUMBER_LENGTH = 40
+MEMO_LIMIT = 10_000  # distinct cells remembered per cache before it starts afresh
+# The years a ledger's dates may fall in (models/dates.py reads typed dates the same way).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_LAST_SERIAL = (dt.date(LAST_YEAR, 12, 31) - EXCEL_EPOCH).days
 
 INVOICE_KIND_WORDS = {
     "invoice": "invoice", "tax invoice": "invoice", "חשבונית": "invoice", "חשבונית מס": "invoice",
@@ -172,25 +187,31 @@ def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = 
     """
     paths = {"clients": clients, "invoices": invoices, "payments": payments}
     job = _ImportJob(month_first, progress, is_cancelled)
-    tables = job.read({k: Path(p) for k, p in paths.items() if p is not None})
-    result = ImportResult(dry_run, tuple(k for k in KINDS if paths[k] is not None))
-    # Validation reads and the writes share one transaction, so nothing can change in
-    # between; a real import takes the write lock up front (IMMEDIATE).
-    with database.atomic(**({} if dry_run else {"lock_type": "IMMEDIATE"})):
-        plan = job.check(tables)
-        if job.errors:
-            raise ImportFailed(job.errors)
-        job.plan_allocations(plan)
-        if not dry_run:
-            try:
-                job.write(plan)
-            except (pw.IntegrityError, sqlite3.IntegrityError) as exc:
-                # Every rule is checked before writing; this is the database's own net.
-                raise GviaError(f"הייבוא נעצר בשמירה ולא נכתב דבר ({exc}).") from exc
-        # The last progress call comes before the commit: a caller that cancels from
-        # its progress callback still finds nothing written.
-        job.finish()
-    result.added = {k: len(getattr(plan, k)) for k in KINDS}
+    try:
+        tables = job.read({k: Path(p) for k, p in paths.items() if p is not None})
+        result = ImportResult(dry_run, tuple(k for k in KINDS if paths[k] is not None))
+        # Validation reads and the writes share one transaction, so nothing can change in
+        # between; a real import takes the write lock up front (IMMEDIATE). The plan's
+        # temporary tables live in it too: a failure rolls them back with the rest.
+        with database.atomic(**({} if dry_run else {"lock_type": "IMMEDIATE"})):
+            plan = _Plan(PlanStore(database.connection()))
+            job.check(tables, plan)
+            if job.errors:
+                raise ImportFailed(job.errors)
+            job.plan_allocations(plan)
+            if not dry_run:
+                try:
+                    job.write(plan)
+                except (pw.IntegrityError, sqlite3.IntegrityError) as exc:
+                    # Every rule is checked before writing; this is the database's own net.
+                    raise GviaError(f"הייבוא נעצר בשמירה ולא נכתב דבר ({exc}).") from exc
+            # The last progress call comes before the commit: a caller that cancels from
+            # its progress callback still finds nothing written.
+            job.finish()
+            result.added = {k: plan.store.counts[_PLAN_TABLE[k]] for k in KINDS}
+            plan.store.drop()
+    finally:
+        job.close()
     result.skipped = plan.skipped
     result.credit_agorot = {c: a for c, a in plan.credit_agorot.items() if a}
     result.notes = job.notes
@@ -199,51 +220,13 @@ def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = 
 
 # ---- the plan: what would be written -------------------------------------------------
 
-@dataclass
-class _NewInvoice:
-    ref: int
-    client_ref: int
-    number: str
-    number_key: str
-    kind: str
-    issue_date: dt.date
-    due_date: dt.date
-    is_due_date_fixed: bool
-    amount_agorot: int
-    currency: str
-    description: str
-
-
-@dataclass
-class _NewPayment:
-    ref: int
-    order: int  # position in the file: the tie-break among payments of one date
-    client_ref: int
-    date: dt.date
-    amount_agorot: int
-    currency: str
-    method: str
-    reference: str
-    check_number: str
-    check_date: dt.date | None
-    invoice_ref: int | None
-    allocations: list[tuple[int, int]] = field(default_factory=list)
-
-    @property
-    def effective_date(self) -> dt.date:
-        """Same rule as Payment.effective_date: a post-dated check counts from its date."""
-        if self.check_date and self.check_date > self.date:
-            return self.check_date
-        return self.date
+_PLAN_TABLE = {"clients": "client", "invoices": "invoice", "payments": "payment"}
 
 
 @dataclass
 class _Plan:
-    """New rows refer to each other by provisional ids: existing rows by their positive
-    id, new ones by -1, -2, … (real ids are given when writing)."""
-    clients: list[dict] = field(default_factory=list)
-    invoices: list[_NewInvoice] = field(default_factory=list)
-    payments: list[_NewPayment] = field(default_factory=list)
+    """The rows to write are in `store`'s temporary tables (see models/import_plan.py)."""
+    store: PlanStore
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     credit_agorot: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -257,18 +240,50 @@ class _KnownInvoice:
     is_cancelled: bool
 
 
+def _remember(cache: dict, key, value):
+    """cache[key] = value, the cache emptied first when full: repeated cells (clients,
+    dates, amounts) stay cheap, a million unique ones do not pile up in memory."""
+    if len(cache) >= MEMO_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 # ---- one row's checks ----------------------------------------------------------------
 
 class _RowCheck:
-    """Reads the cells of one row and collects its problems, each named by its column."""
+    """Reads the cells of one row and collects its problems, each named by its column.
+
+    Every cell is screened first (length, control characters, digits; see
+    models/import_fields.py). A refused cell reads as empty afterwards and the later
+    checks of its column stay silent, so the row is reported once for it."""
+
+    __slots__ = ("table", "row", "clean", "reasons", "refused")
 
     def __init__(self, table: Table, row: TableRow, clean: Callable[[object], str]):
         self.table = table
         self.row = row
         self.clean = clean
         self.reasons: list[str] = []
+        self.refused: set[str] = set()
+        if row.missing_fields:
+            self.reasons.append(_missing_fields(row.missing_fields, table))
         for column in row.stray_columns:
             self.reasons.append(f"יש ערך בעמודה {column}, שאין לה כותרת.")
+        self._screen()
+
+    def _screen(self) -> None:
+        values = self.row.values
+        for name, value in values.items():
+            if value.__class__ is not str:
+                if not isinstance(value, (int, float)):
+                    continue  # dates and booleans of a workbook
+                value = cell_text(value)
+            reason = screen(name, value) if value else None
+            if reason:
+                self.fail(name, reason)
+                self.refused.add(name)
+                values[name] = ""
 
     def has(self, name: str) -> bool:
         return name in self.table.headers
@@ -280,6 +295,8 @@ class _RowCheck:
         return self.clean(self.row.values.get(name, ""))
 
     def fail(self, name: str | None, message: str) -> None:
+        if name in self.refused:
+            return
         header = self.table.headers.get(name, name)
         self.reasons.append(f"{header}: {message}" if header else message)
 
@@ -296,34 +313,54 @@ class _RowCheck:
         return not self.reasons
 
 
+def _missing_fields(missing: int, table: Table) -> str:
+    needed = table.header_fields
+    have = needed - missing
+    return (f"בשורה {_count(have, 'שדה אחד', 'שדות')}, ובשורת הכותרות {needed}: ייתכן "
+            "שחסר בה מפריד, או שמירכאות (\") בשורה קודמת לא נסגרו במקומן.")
+
+
 class _DateColumn:
     """Reads one date column, choosing dd/mm or mm/dd for the whole column (BAD_INPUT 11).
 
     A column where some a/b/y value can only be mm/dd (12/25/2025) and none only dd/mm is
     read month-first; values valid both ways are read the Israeli way; a column holding
-    both kinds is an error of the file, reported once with an example of each.
+    both kinds is an error of the file, reported once with an example of each. The
+    column is seen whole (`observe`, on the first pass over the file) before any row is
+    read (`decide`, then `parse`).
     """
 
-    def __init__(self, table: Table, name: str, forced_month_first: bool, job: "_ImportJob"):
+    def __init__(self, table: Table, name: str, forced_month_first: bool):
+        self.name = name
         self.header = table.headers[name]
         self.is_1904 = table.is_date1904
         self.forced = forced_month_first
+        self.month_first = forced_month_first
         self.is_conflicting = False
         self.cache: dict = {}
-        us_only = il_only = None
-        seen = set()
-        for row in table.rows:
-            value = row.values.get(name)
-            if not isinstance(value, str) or not value or value in seen:
-                continue
-            seen.add(value)
-            month_first, day_first = could_be_month_first(value), could_be_day_first(value)
-            if month_first and not day_first and us_only is None:
-                us_only = (row.line, value)
-            elif day_first and not month_first and il_only is None:
-                il_only = (row.line, value)
-        self.month_first = forced_month_first or (us_only is not None and il_only is None)
-        if forced_month_first:
+        self.us_only: tuple[int, str] | None = None
+        self.il_only: tuple[int, str] | None = None
+        self._seen: set[str] = set()
+
+    def observe(self, line: int, value) -> None:
+        if (not isinstance(value, str) or not value or value in self._seen
+                or (self.us_only and self.il_only)):
+            return
+        if len(self._seen) >= MEMO_LIMIT:
+            self._seen.clear()
+        self._seen.add(value)
+        if screen(self.name, value):
+            return  # refused with its row; it tells nothing about the column's order
+        month_first, day_first = could_be_month_first(value), could_be_day_first(value)
+        if month_first and not day_first and self.us_only is None:
+            self.us_only = (line, value)
+        elif day_first and not month_first and self.il_only is None:
+            self.il_only = (line, value)
+
+    def decide(self, table: Table, job: "_ImportJob") -> None:
+        us_only, il_only = self.us_only, self.il_only
+        self.month_first = self.forced or (us_only is not None and il_only is None)
+        if self.forced:
             return
         if us_only and il_only:
             self.is_conflicting = True
@@ -346,13 +383,30 @@ class _DateColumn:
             result = self._parse(value)
         except ValidationError as exc:
             if key is not None:
-                self.cache[key] = exc
+                _remember(self.cache, key, exc)
             raise
         if key is not None:
-            self.cache[key] = result
+            _remember(self.cache, key, result)
         return result
 
     def _parse(self, value) -> dt.date:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self._check_serial(value)
+        day = self._read(value)
+        # A workbook's own date cells can hold any year; the app's dates are these.
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(f"השנה בתאריך {day.isoformat()} אינה סבירה.")
+        return day
+
+    def _check_serial(self, value: int | float) -> None:
+        """A number in a date column is an Excel serial; 99999999 is no date (and would
+        overflow Python's dates)."""
+        last = _LAST_SERIAL - (EXCEL_1904_OFFSET if self.is_1904 else 0)
+        if not (math.isfinite(value) and 1 <= value < last + 1):
+            raise ValidationError(f"המספר {cell_text(value)} אינו תאריך: תאריך של Excel "
+                                  f"הוא מספר סידורי בין 1 ל-{last:,}.")
+
+    def _read(self, value) -> dt.date:
         if self.is_conflicting:  # already reported for the column; read what can be read
             try:
                 return parse_date(value, date1904=self.is_1904)
@@ -377,6 +431,9 @@ _INVOICES_BY_KEY_SQL = """
 SELECT id, number, number_key, client_id, kind, issue_date, due_date, amount_agorot, currency,
        description, cancelled_date
 FROM invoice WHERE number_key IN ({marks})"""
+_PLANNED_INVOICES_BY_KEY_SQL = f"""
+SELECT ref, client_ref, number, number_key, currency
+FROM {plan_table('invoice')} WHERE number_key IN ({{marks}})"""
 _PAYMENT_COLUMNS = ("id", "reference", "client", "date", "amount_agorot", "currency", "method")
 _PAYMENTS_BY_REFERENCE_SQL = """
 SELECT id, reference, client_id, date, amount_agorot, currency, method
@@ -413,7 +470,8 @@ def _open_invoices_of(client_ids) -> dict[tuple[int, str], list[OpenInvoice]]:
 
 
 class _ClientBook:
-    """Clients by external id and by name key, from the database and the clients file."""
+    """Clients by external id and by name key, from the database and the clients file.
+    Held in memory: a ledger has thousands of clients, not millions."""
 
     def __init__(self):
         self.rows: dict[int, dict] = {}
@@ -454,23 +512,35 @@ class _ClientBook:
 
 
 class _InvoiceBook:
-    """Invoices by number key: existing ones (loaded by key) and this import's new ones."""
+    """Invoices by number key, looked up a chunk of rows at a time: existing ones from
+    the database, new ones from the plan; keys of bad invoice rows are kept whole."""
 
-    def __init__(self):
+    def __init__(self, store: PlanStore):
+        self.store = store
         self.known: dict[str, _KnownInvoice] = {}
-        self.existing: dict[str, dict] = {}
         self.unusable: set[str] = set()
 
-    def load(self, keys) -> None:
-        missing = {k for k in keys if k not in self.known}
-        for row in _select_in(_INVOICES_BY_KEY_SQL, missing):
+    @staticmethod
+    def existing(keys) -> dict[str, dict]:
+        """Invoices in the database with these number keys, as dicts."""
+        found = {}
+        for row in _select_in(_INVOICES_BY_KEY_SQL, keys):
             invoice = dict(zip(_INVOICE_COLUMNS, row))
             for name in ("issue_date", "due_date"):
                 invoice[name] = dt.date.fromisoformat(invoice[name])
-            self.existing[invoice["number_key"]] = invoice
-            self.known[invoice["number_key"]] = _KnownInvoice(
-                invoice["id"], invoice["client"], invoice["number"], invoice["currency"],
-                invoice["cancelled_date"] is not None)
+            found[invoice["number_key"]] = invoice
+        return found
+
+    def load(self, keys) -> None:
+        """`known` becomes the invoices with these keys, in the database or planned."""
+        keys = set(keys)
+        self.known = {key: _KnownInvoice(inv["id"], inv["client"], inv["number"],
+                                         inv["currency"], inv["cancelled_date"] is not None)
+                      for key, inv in self.existing(keys).items()}
+        self.store.flush("invoice")
+        for ref, client_ref, number, key, currency in _select_in(
+                _PLANNED_INVOICES_BY_KEY_SQL, keys - set(self.known)):
+            self.known[key] = _KnownInvoice(-ref, client_ref, number, currency, False)
 
 
 # ---- the job -------------------------------------------------------------------------
@@ -485,6 +555,8 @@ class _ImportJob:
         self.done = 0
         self.total = 0
         self.profile = load_profile()
+        self.opened: list[Table] = []
+        self.date_columns: dict[str, dict[str, _DateColumn]] = {}
         self.memo: dict[str, str] = {}
         self.number_keys: dict[str, str] = {}
         self.currencies: dict[str, str] = {}
@@ -505,13 +577,13 @@ class _ImportJob:
             return clean_text(cell_text(value))
         cleaned = self.memo.get(value)
         if cleaned is None:
-            cleaned = self.memo[value] = clean_text(value)
+            cleaned = _remember(self.memo, value, clean_text(value))
         return cleaned
 
     def number_key(self, number: str) -> str:
         key = self.number_keys.get(number)
         if key is None:
-            key = self.number_keys[number] = document_number_key(number)
+            key = _remember(self.number_keys, number, document_number_key(number))
         return key
 
     def amount(self, value) -> int:
@@ -523,14 +595,14 @@ class _ImportJob:
                 found = parse_amount(value)
             except ValidationError as exc:
                 found = exc
-            self.amounts[key] = found
+            _remember(self.amounts, key, found)
         if isinstance(found, ValidationError):
             raise found
         return found
 
     def currency(self, text: str) -> str:
         if text not in self.currencies:
-            self.currencies[text] = parse_currency(text or None)
+            _remember(self.currencies, text, parse_currency(text or None))
         return self.currencies[text]
 
     def check_cancelled(self) -> None:
@@ -561,6 +633,7 @@ class _ImportJob:
             except TableError as exc:
                 self.file_error(path.name, exc.line, str(exc))
                 continue
+            self.opened.append(table)
             missing = [alternatives for alternatives in REQUIRED[kind]
                        if not any(name in table.headers for name in alternatives)]
             for alternatives in missing:
@@ -568,74 +641,116 @@ class _ImportJob:
                                 f"חסרה עמודה '{_column_names(kind, alternatives)}'.")
             if missing:
                 continue
+            try:
+                self.scan(table)
+            except TableError as exc:
+                self.file_error(table, exc.line, str(exc))
+                continue
             if table.ignored_headers:
                 self.notes.append(f"בקובץ {table.file_name} לא יובאו העמודות: "
                                   f"{', '.join(table.ignored_headers)}.")
             tables[kind] = table
-        rows = sum(len(t.rows) for t in tables.values())
+        rows = sum(t.row_count for t in tables.values())
         self.total = rows * 2  # checking, then writing
         return tables
 
+    def scan(self, table: Table) -> None:
+        """The first pass over a file: its rows counted (and the file read to its end,
+        so a broken one is refused before any row is checked), its date columns seen."""
+        columns = [_DateColumn(table, name, self.month_first)
+                   for name in DATE_FIELDS[table.kind] if name in table.headers]
+        for count, (line, values) in enumerate(table.columns([c.name for c in columns]),
+                                               start=1):
+            for column, value in zip(columns, values):
+                column.observe(line, value)
+            if count % PROGRESS_EVERY == 0:
+                self.check_cancelled()
+        self.date_columns[table.kind] = {column.name: column for column in columns}
+
+    def close(self) -> None:
+        for table in self.opened:
+            table.close()
+
+    def rows_of(self, table: Table):
+        """A table's rows a chunk at a time, each already screened: lookups in the
+        database and the plan are made per chunk, not per row."""
+        chunk = []
+        for row in table:
+            chunk.append(_RowCheck(table, row, self.clean))
+            if len(chunk) == CHECK_CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
     # -- checking --
 
-    def check(self, tables: dict[str, Table]) -> _Plan:
-        plan = _Plan()
+    def check(self, tables: dict[str, Table], plan: _Plan) -> None:
         self.clients = _ClientBook()
-        self.invoices = _InvoiceBook()
-        if "clients" in tables:
-            self.check_clients(tables["clients"], plan)
-        if "invoices" in tables:
-            self.check_invoices(tables["invoices"], plan)
-        if "payments" in tables:
-            self.check_payments(tables["payments"], plan)
-        return plan
+        self.invoices = _InvoiceBook(plan.store)
+        checks = {"clients": self.check_clients, "invoices": self.check_invoices,
+                  "payments": self.check_payments}
+        for kind, table in tables.items():
+            try:
+                checks[kind](table, plan)
+            except TableError as exc:  # the file changed, or broke, since its first pass
+                self.file_error(exc.file_name or table.file_name, exc.line, str(exc))
+                raise ImportFailed(self.errors) from None
 
     def check_clients(self, table: Table, plan: _Plan) -> None:
         book = self.clients
         seen_external: dict[str, int] = {}
         seen_names: dict[str, int] = {}
-        for row in table.rows:
-            self.tick()
-            check = _RowCheck(table, row, self.clean)
-            values = self.client_values(check)
-            external_id = check.text("external_id") or None
-            name = values.get("name") or check.text("name")
-            key = search_key(name)
-            existing = None
-            if external_id:
-                if external_id in seen_external:
-                    check.fail("external_id", f"מספר הלקוח {external_id} מופיע כבר בשורה "
-                                              f"{seen_external[external_id]}.")
-                seen_external.setdefault(external_id, row.line)
-                existing = book.db_by_external.get(external_id)
-            elif key:
-                if key in seen_names:
-                    check.fail("name", f"הלקוח '{name}' מופיע כבר בשורה {seen_names[key]}.")
-                seen_names.setdefault(key, row.line)
-                matches = book.db_by_name.get(key, [])
-                if len(matches) > 1:
-                    check.fail("name", f"במסד הנתונים יש כמה לקוחות בשם '{name}'; "
-                                       "הוסיפו עמודת מספר לקוח כדי להבחין ביניהם.")
-                elif matches:
-                    existing = matches[0]
-            if existing is not None and check.is_ok:
-                differences = _client_differences(book.rows[existing], values, table.headers)
-                if differences:
-                    check.fail(None, f"הלקוח '{name}' כבר קיים במסד הנתונים עם נתונים אחרים "
-                                     f"({'; '.join(differences)}). הייבוא אינו דורס נתונים "
-                                     "קיימים: תקנו את הקובץ או את כרטיס הלקוח.")
-            if not self.row_done(check):
-                book.unusable.update(k for k in (external_id, key, name) if k)
-            elif existing is not None:
-                plan.skipped["clients"] += 1
-            else:
-                if key in book.db_by_name and external_id:
-                    self.notes.append(f"הלקוח '{name}' (שורה {row.line} בקובץ {table.file_name}) "
-                                      "נוסף כלקוח חדש, אף שכבר יש לקוח בשם זהה. אם זה אותו "
-                                      "לקוח, מזגו ביניהם.")
-                ref = -(len(plan.clients) + 1)
-                plan.clients.append({**values, "external_id": external_id})
-                book.add(ref, external_id, name, values.get("terms"))
+        for checks in self.rows_of(table):
+            for check in checks:
+                self.tick()
+                self.check_client(check, book, seen_external, seen_names, plan)
+
+    def check_client(self, check: _RowCheck, book: _ClientBook, seen_external: dict,
+                     seen_names: dict, plan: _Plan) -> None:
+        row, table = check.row, check.table
+        values = self.client_values(check)
+        external_id = check.text("external_id") or None
+        name = values.get("name") or check.text("name")
+        key = search_key(name)
+        existing = None
+        if external_id:
+            if external_id in seen_external:
+                check.fail("external_id", f"מספר הלקוח {external_id} מופיע כבר בשורה "
+                                          f"{seen_external[external_id]}.")
+            seen_external.setdefault(external_id, row.line)
+            existing = book.db_by_external.get(external_id)
+        elif key:
+            if key in seen_names:
+                check.fail("name", f"הלקוח '{name}' מופיע כבר בשורה {seen_names[key]}.")
+            seen_names.setdefault(key, row.line)
+            matches = book.db_by_name.get(key, [])
+            if len(matches) > 1:
+                check.fail("name", f"במסד הנתונים יש כמה לקוחות בשם '{name}'; "
+                                   "הוסיפו עמודת מספר לקוח כדי להבחין ביניהם.")
+            elif matches:
+                existing = matches[0]
+        if existing is not None and check.is_ok:
+            differences = _client_differences(book.rows[existing], values, table.headers)
+            if differences:
+                check.fail(None, f"הלקוח '{name}' כבר קיים במסד הנתונים עם נתונים אחרים "
+                                 f"({'; '.join(differences)}). הייבוא אינו דורס נתונים "
+                                 "קיימים: תקנו את הקובץ או את כרטיס הלקוח.")
+        if not self.row_done(check):
+            book.unusable.update(k for k in (external_id, key, name) if k)
+        elif existing is not None:
+            plan.skipped["clients"] += 1
+        else:
+            if key in book.db_by_name and external_id:
+                self.notes.append(f"הלקוח '{name}' (שורה {row.line} בקובץ {table.file_name}) "
+                                  "נוסף כלקוח חדש, אף שכבר יש לקוח בשם זהה. אם זה אותו "
+                                  "לקוח, מזגו ביניהם.")
+            ref = -plan.store.add("client", (
+                external_id, values["name"], values["search_key"], values.get("kind", "company"),
+                values.get("tax_id", ""), values.get("email", ""), values.get("phone", ""),
+                values.get("address", ""), values.get("city", ""), values.get("zip", ""),
+                values.get("terms"), values.get("notes", "")))
+            book.add(ref, external_id, name, values.get("terms"))
 
     def client_values(self, check: _RowCheck) -> dict:
         values = {}
@@ -659,62 +774,66 @@ class _ImportJob:
         return values
 
     def check_invoices(self, table: Table, plan: _Plan) -> None:
-        book = self.invoices
-        numbers = {self.clean(r.values["number"]) for r in table.rows}
-        book.load(self.number_key(n) for n in numbers if n)
-        issue_column = _DateColumn(table, "issue_date", self.month_first, self)
-        due_column = (_DateColumn(table, "due_date", self.month_first, self)
-                      if "due_date" in table.headers else None)
-        seen: dict[str, int] = {}
-        for row in table.rows:
-            self.tick()
-            check = _RowCheck(table, row, self.clean)
-            number = check.text("number")
-            key = self.number_key(number) if number else ""
-            if not number:
-                check.fail("number", "חסר מספר חשבונית.")
-            elif len(number) > MAX_NUMBER_LENGTH:
-                check.fail("number", f"מספר החשבונית ארוך מדי (עד {MAX_NUMBER_LENGTH} תווים).")
-            elif key in seen:
-                check.fail("number", f"מספר החשבונית {number} מופיע כבר בשורה {seen[key]}.")
-            seen.setdefault(key, row.line)
-            client_ref = check.attempt("client", self.clients.resolve, check.text("client"))
-            issue = check.attempt("issue_date", issue_column.parse, check.raw("issue_date"))
-            due_given = None
-            if due_column and check.text("due_date"):
-                due_given = check.attempt("due_date", due_column.parse, check.raw("due_date"))
-            amount = self.invoice_amount(check)
-            currency = check.attempt("currency", self.currency, check.text("currency"))
-            kind = self.invoice_kind(check)
-            description = check.text("description")
-            due, fixed = due_given, False
-            if issue and client_ref is not None:
-                computed = terms_rules.due_date(
-                    issue, self.clients.terms.get(client_ref) or self.profile.default_terms,
-                    eom_reading=self.profile.eom_reading)
-                due, fixed = due_given or computed, due_given is not None and due_given != computed
-            if issue and due and due < issue:
-                check.fail("due_date", f"תאריך התשלום {format_date(due)} מוקדם מתאריך "
-                                       f"החשבונית {format_date(issue)}.")
-            existing = book.existing.get(key)
-            if existing is not None and check.is_ok and client_ref is not None:
-                differences = _differences(existing, table.headers, self.clients.names, {
-                    "client": client_ref, "issue_date": issue, "amount_agorot": amount,
-                    "currency": currency, "due_date": due_given,
-                    "kind": kind if check.text("kind") else None,
-                    "description": description or None})
-                if differences:
-                    check.fail(None, f"חשבונית {number} כבר קיימת במסד הנתונים עם נתונים אחרים "
-                                     f"({'; '.join(differences)}). הייבוא אינו דורס נתונים קיימים.")
-            if not self.row_done(check) or client_ref is None:
-                book.unusable.add(key)
-            elif existing is not None:
-                plan.skipped["invoices"] += 1
-            else:
-                ref = -(len(plan.invoices) + 1)
-                plan.invoices.append(_NewInvoice(ref, client_ref, number, key, kind, issue, due,
-                                                 fixed, amount, currency, description))
-                book.known[key] = _KnownInvoice(ref, client_ref, number, currency, False)
+        columns = self.date_columns["invoices"]
+        for column in columns.values():
+            column.decide(table, self)
+        seen = KeyLines(plan.store, "invoices")
+        for checks in self.rows_of(table):
+            numbers = [check.text("number") for check in checks]
+            keys = [self.number_key(number) if number else "" for number in numbers]
+            existing = self.invoices.existing(set(keys) - {""})
+            seen.prepare(keys)
+            for check, number, key in zip(checks, numbers, keys):
+                self.tick()
+                self.check_invoice(check, number, key, existing.get(key), seen, columns,
+                                   plan)
+        seen.flush()
+
+    def check_invoice(self, check: _RowCheck, number: str, key: str, existing: dict | None,
+                      seen: KeyLines, columns: dict[str, _DateColumn], plan: _Plan) -> None:
+        row = check.row
+        if not number:
+            check.fail("number", "חסר מספר חשבונית.")
+        elif seen.first_line(key) is not None:
+            check.fail("number", f"מספר החשבונית {number} מופיע כבר בשורה "
+                                 f"{seen.first_line(key)}.")
+        seen.note(key, row.line)
+        client_ref = check.attempt("client", self.clients.resolve, check.text("client"))
+        issue = check.attempt("issue_date", columns["issue_date"].parse, check.raw("issue_date"))
+        due_given = None
+        if "due_date" in columns and check.text("due_date"):
+            due_given = check.attempt("due_date", columns["due_date"].parse,
+                                      check.raw("due_date"))
+        amount = self.invoice_amount(check)
+        currency = check.attempt("currency", self.currency, check.text("currency"))
+        kind = self.invoice_kind(check)
+        description = check.text("description")
+        due, fixed = due_given, False
+        if issue and client_ref is not None:
+            computed = terms_rules.due_date(
+                issue, self.clients.terms.get(client_ref) or self.profile.default_terms,
+                eom_reading=self.profile.eom_reading)
+            due, fixed = due_given or computed, due_given is not None and due_given != computed
+        if issue and due and due < issue:
+            check.fail("due_date", f"תאריך התשלום {format_date(due)} מוקדם מתאריך "
+                                   f"החשבונית {format_date(issue)}.")
+        if existing is not None and check.is_ok and client_ref is not None:
+            differences = _differences(existing, check.table.headers, self.clients.names, {
+                "client": client_ref, "issue_date": issue, "amount_agorot": amount,
+                "currency": currency, "due_date": due_given,
+                "kind": kind if check.text("kind") else None,
+                "description": description or None})
+            if differences:
+                check.fail(None, f"חשבונית {number} כבר קיימת במסד הנתונים עם נתונים אחרים "
+                                 f"({'; '.join(differences)}). הייבוא אינו דורס נתונים קיימים.")
+        if not self.row_done(check) or client_ref is None:
+            self.invoices.unusable.add(key)
+        elif existing is not None:
+            plan.skipped["invoices"] += 1
+        else:
+            plan.store.add("invoice", (client_ref, number, key, kind, issue.isoformat(),
+                                       due.isoformat(), int(fixed), amount, currency,
+                                       description))
 
     @staticmethod
     def invoice_amount(check: _RowCheck) -> int | None:
@@ -744,74 +863,88 @@ class _ImportJob:
         return _INVOICE_KINDS.get(key, "invoice")
 
     def check_payments(self, table: Table, plan: _Plan) -> None:
-        references = {self.clean(r.values["reference"]) for r in table.rows}
-        existing = {}
-        for row in _select_in(_PAYMENTS_BY_REFERENCE_SQL, references - {""}):
+        columns = self.date_columns["payments"]
+        for column in columns.values():
+            column.decide(table, self)
+        names_invoices = "invoice" in table.headers
+        seen = KeyLines(plan.store, "payments")
+        methods: dict[str, str | None] = {}
+        for checks in self.rows_of(table):
+            references = [check.text("reference") for check in checks]
+            existing = self.existing_payments(set(references) - {""})
+            seen.prepare(references)
+            if names_invoices:
+                self.invoices.load({self.number_key(n) for n in
+                                    (check.text("invoice") for check in checks) if n})
+            for check, reference in zip(checks, references):
+                self.tick()
+                self.check_payment(check, reference, existing.get(reference), seen, columns,
+                                   methods, plan)
+        seen.flush()
+
+    @staticmethod
+    def existing_payments(references) -> dict[str, dict]:
+        found = {}
+        for row in _select_in(_PAYMENTS_BY_REFERENCE_SQL, references):
             payment = dict(zip(_PAYMENT_COLUMNS, row))
             payment["date"] = dt.date.fromisoformat(payment["date"])
-            existing[payment["reference"]] = payment
-        if "invoice" in table.headers:
-            numbers = {self.clean(r.values["invoice"]) for r in table.rows}
-            self.invoices.load(self.number_key(n) for n in numbers if n)
-        date_column = _DateColumn(table, "date", self.month_first, self)
-        check_date_column = (_DateColumn(table, "check_date", self.month_first, self)
-                             if "check_date" in table.headers else None)
-        methods: dict[str, str | None] = {}
-        seen: dict[str, int] = {}
-        for order, row in enumerate(table.rows):
-            self.tick()
-            check = _RowCheck(table, row, self.clean)
-            reference = check.text("reference")
-            if not reference:
-                check.fail("reference", "חסרה אסמכתא; לפיה מזהים תשלום שכבר יובא.")
-            elif reference in seen:
-                check.fail("reference", f"האסמכתא {reference} מופיעה כבר בשורה {seen[reference]}.")
-            seen.setdefault(reference, row.line)
-            invoice = self.named_invoice(check)
-            client_ref = None
-            if check.text("client") or invoice is None:
-                client_ref = check.attempt("client", self.clients.resolve, check.text("client"))
-            elif invoice is not False:
-                client_ref = invoice.client_ref
-            day = check.attempt("date", date_column.parse, check.raw("date"))
-            amount = check.attempt("amount", self.amount, check.raw("amount"))
-            currency_text = check.text("currency")
-            currency = check.attempt("currency", self.currency, currency_text)
-            if invoice and not currency_text:
-                currency = invoice.currency
-            method = self.payment_method(check, methods)
-            check_number = check.text("check_number") or (reference if method == "check" else "")
-            check_date = None
-            if check_date_column and check.text("check_date"):
-                check_date = check.attempt("check_date", check_date_column.parse,
-                                           check.raw("check_date"))
-            if invoice and client_ref is not None:
-                if invoice.client_ref != client_ref:
-                    check.fail("invoice", f"חשבונית {invoice.number} שייכת ללקוח אחר "
-                                          f"('{self.clients.names[invoice.client_ref]}').")
-                elif currency and invoice.currency != currency:
-                    check.fail("invoice", f"חשבונית {invoice.number} במטבע {invoice.currency} "
-                                          f"והתשלום ב-{currency}.")
-                elif invoice.is_cancelled:
-                    check.fail("invoice", f"חשבונית {invoice.number} מבוטלת.")
-            old = existing.get(reference)
-            if old is not None and check.is_ok and client_ref is not None:
-                differences = _differences(old, table.headers, self.clients.names, {
-                    "client": client_ref, "date": day, "amount_agorot": amount,
-                    "currency": currency, "method": method if check.text("method") else None})
-                if differences:
-                    check.fail(None, f"תשלום עם האסמכתא {reference} כבר קיים במסד הנתונים עם "
-                                     f"נתונים אחרים ({'; '.join(differences)}). הייבוא אינו "
-                                     "דורס נתונים קיימים.")
-            if not self.row_done(check) or client_ref is None or invoice is False:
-                continue
-            if old is not None:
-                plan.skipped["payments"] += 1
-                continue
-            plan.payments.append(_NewPayment(
-                -(len(plan.payments) + 1), order, client_ref, day, amount, currency, method,
-                reference, check_number, check_date if method == "check" else None,
-                invoice.ref if invoice else None))
+            found[payment["reference"]] = payment
+        return found
+
+    def check_payment(self, check: _RowCheck, reference: str, old: dict | None,
+                      seen: KeyLines, columns: dict[str, _DateColumn], methods: dict,
+                      plan: _Plan) -> None:
+        row = check.row
+        if not reference:
+            check.fail("reference", "חסרה אסמכתא; לפיה מזהים תשלום שכבר יובא.")
+        elif seen.first_line(reference) is not None:
+            check.fail("reference", f"האסמכתא {reference} מופיעה כבר בשורה "
+                                    f"{seen.first_line(reference)}.")
+        seen.note(reference, row.line)
+        invoice = self.named_invoice(check)
+        client_ref = None
+        if check.text("client") or invoice is None:
+            client_ref = check.attempt("client", self.clients.resolve, check.text("client"))
+        elif invoice is not False:
+            client_ref = invoice.client_ref
+        day = check.attempt("date", columns["date"].parse, check.raw("date"))
+        amount = check.attempt("amount", self.amount, check.raw("amount"))
+        currency_text = check.text("currency")
+        currency = check.attempt("currency", self.currency, currency_text)
+        if invoice and not currency_text:
+            currency = invoice.currency
+        method = self.payment_method(check, methods)
+        check_number = check.text("check_number") or (reference if method == "check" else "")
+        check_date = None
+        if "check_date" in columns and check.text("check_date"):
+            check_date = check.attempt("check_date", columns["check_date"].parse,
+                                       check.raw("check_date"))
+        if invoice and client_ref is not None:
+            if invoice.client_ref != client_ref:
+                check.fail("invoice", f"חשבונית {invoice.number} שייכת ללקוח אחר "
+                                      f"('{self.clients.names[invoice.client_ref]}').")
+            elif currency and invoice.currency != currency:
+                check.fail("invoice", f"חשבונית {invoice.number} במטבע {invoice.currency} "
+                                      f"והתשלום ב-{currency}.")
+            elif invoice.is_cancelled:
+                check.fail("invoice", f"חשבונית {invoice.number} מבוטלת.")
+        if old is not None and check.is_ok and client_ref is not None:
+            differences = _differences(old, check.table.headers, self.clients.names, {
+                "client": client_ref, "date": day, "amount_agorot": amount,
+                "currency": currency, "method": method if check.text("method") else None})
+            if differences:
+                check.fail(None, f"תשלום עם האסמכתא {reference} כבר קיים במסד הנתונים עם "
+                                 f"נתונים אחרים ({'; '.join(differences)}). הייבוא אינו "
+                                 "דורס נתונים קיימים.")
+        if not self.row_done(check) or client_ref is None or invoice is False:
+            return
+        if old is not None:
+            plan.skipped["payments"] += 1
+            return
+        check_date = check_date if method == "check" else None
+        plan.store.add("payment", (
+            client_ref, day.isoformat(), amount, currency, method, reference, check_number,
+            check_date.isoformat() if check_date else None, invoice.ref if invoice else None))
 
     def named_invoice(self, check: _RowCheck):
         """The invoice a payment names: _KnownInvoice, None (names none), or False (it
@@ -835,7 +968,7 @@ class _ImportJob:
         if not text:
             return "transfer"
         if text not in cache:
-            cache[text] = _METHODS.get(header_key(text))
+            _remember(cache, text, _METHODS.get(header_key(text)))
         method = cache[text]
         if method is None:
             check.fail("method", f"אמצעי התשלום '{text}' אינו מוכר; אפשר: העברה, שיק, אשראי, "
@@ -843,86 +976,110 @@ class _ImportJob:
             return "transfer"
         return method
 
-    # -- allocation: the one rule, applied in memory in date order --
+    # -- allocation: the one rule, applied in date order, a payment at a time --
 
     def plan_allocations(self, plan: _Plan) -> None:
+        store = plan.store
+        clients = [ref for (ref,) in store.query(
+            f"SELECT DISTINCT client_ref FROM {plan_table('payment')}")]
+        if not clients:
+            return
+        existing = _open_invoices_of([ref for ref in clients if ref > 0])
         new_by_pair: dict[tuple[int, str], list[OpenInvoice]] = defaultdict(list)
-        for inv in plan.invoices:
-            new_by_pair[inv.client_ref, inv.currency].append(
-                OpenInvoice(inv.ref, inv.number, inv.issue_date, inv.due_date,
-                            inv.amount_agorot))
-        existing = _open_invoices_of({p.client_ref for p in plan.payments if p.client_ref > 0})
+        for ref, client_ref, currency, number, issue, due, amount in store.query(
+                _PLANNED_OPEN_INVOICES_SQL).fetchall():
+            new_by_pair[client_ref, currency].append(OpenInvoice(
+                -ref, number, dt.date.fromisoformat(issue), dt.date.fromisoformat(due), amount))
         books: dict[tuple[int, str], _OpenBook] = {}
-        for payment in sorted(plan.payments, key=lambda p: (p.date, p.order)):
-            pair = payment.client_ref, payment.currency
+        for ref, client_ref, currency, day, amount, invoice_ref, check_date in store.query(
+                _PAYMENTS_IN_DATE_ORDER_SQL):
+            pair = client_ref, currency
             book = books.get(pair)
             if book is None:
                 book = books[pair] = _OpenBook(existing.get(pair, []) + new_by_pair.get(pair, []))
-            if payment.invoice_ref is not None:
-                named = book.get(payment.invoice_ref)
+            if invoice_ref is not None:
+                named = book.get(invoice_ref)
                 targets = [named] if named and named.open_agorot > 0 else []
             else:
                 targets = book.in_order()
             # `targets` is already in allocation order (the book sorted it once with
             # allocation_order); keep_order spares a re-sort for every payment.
-            payment.allocations = plan_allocation(payment.amount_agorot, targets,
-                                                  keep_order=True)
-            left = payment.amount_agorot - book.apply(payment.allocations)
+            allocations = plan_allocation(amount, targets, keep_order=True)
+            # Same rule as Payment.effective_date: a post-dated check counts from its date.
+            applied = check_date if check_date and check_date > day else day
+            for invoice, part in allocations:
+                store.add("allocation", (invoice, ref, part, applied))
+            left = amount - book.apply(allocations)
             if left:
-                plan.credit_agorot[payment.currency] += left
+                plan.credit_agorot[currency] += left
 
     # -- writing --
 
     def write(self, plan: _Plan) -> None:
-        # sqlite3's executemany on peewee's own connection, inside its transaction:
-        # peewee's insert_many spends ~0.1 ms per row building SQL text, most of the
-        # 10-second budget for 100,000 payments with their allocations.
+        # Straight from the plan's temporary tables with INSERT … SELECT, a chunk at a
+        # time: no Python object per row, and ids given explicitly (see `insert`).
         now = dt.datetime.now().isoformat(timespec="seconds")
-        client_id = self.insert(Client, (
-            "external_id", "name", "search_key", "kind", "tax_id", "email", "phone", "address",
-            "city", "zip", "terms", "notes", "created_at"), (
-            (c.get("external_id"), c["name"], c["search_key"], c.get("kind", "company"),
-             c.get("tax_id", ""), c.get("email", ""), c.get("phone", ""), c.get("address", ""),
-             c.get("city", ""), c.get("zip", ""), c.get("terms"), c.get("notes", ""), now)
-            for c in plan.clients))
-        invoice_id = self.insert(Invoice, (
-            "number", "number_key", "client_id", "kind", "issue_date", "due_date",
-            "is_due_date_fixed", "amount_agorot", "currency", "description", "created_at"), (
-            (i.number, i.number_key, client_id(i.client_ref), i.kind, i.issue_date.isoformat(),
-             i.due_date.isoformat(), int(i.is_due_date_fixed), i.amount_agorot, i.currency,
-             i.description, now)
-            for i in plan.invoices))
-        payment_id = self.insert(Payment, (
-            "client_id", "date", "amount_agorot", "currency", "method", "reference",
-            "check_number", "check_date", "created_at"), (
-            (client_id(p.client_ref), p.date.isoformat(), p.amount_agorot, p.currency, p.method,
-             p.reference, p.check_number, p.check_date.isoformat() if p.check_date else None,
-             now)
-            for p in plan.payments))
+        plan.store.flush()
+        client_base = self.insert(Client, _CLIENT_WRITE, plan.store, "client", now=now)
+        invoice_base = self.insert(Invoice, _INVOICE_WRITE, plan.store, "invoice", now=now,
+                                   client_base=client_base)
+        payment_base = self.insert(Payment, _PAYMENT_WRITE, plan.store, "payment", now=now,
+                                   client_base=client_base)
         with _paid_columns_set_based():
-            self.insert(Allocation, (
-                "invoice_id", "payment_id", "amount_agorot", "applied_date"), (
-                (invoice_id(inv_ref), payment_id(p.ref), amount, p.effective_date.isoformat())
-                for p in plan.payments for inv_ref, amount in p.allocations), count=False)
+            self.insert(Allocation, _ALLOCATION_WRITE, plan.store, "allocation",
+                        invoice_base=invoice_base, payment_base=payment_base, count=False)
 
-    def insert(self, model, columns: tuple[str, ...], rows, *, count: bool = True
-               ) -> Callable[[int], int]:
-        """Insert `rows` with explicit ids following the table's largest; returns the
-        function that turns a provisional id (negative: new) into the real one."""
+    def insert(self, model, write: tuple[str, str], store: PlanStore, name: str, *,
+               count: bool = True, **params) -> int:
+        """Insert plan table `name` into `model`'s table with ids following the table's
+        largest; returns that largest id (the base: a new row's id is base + its ref)."""
+        columns, select = write
         conn = database.connection()
         table = model._meta.table_name
         base = conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
-        sql = (f"INSERT INTO {table} (id, {', '.join(columns)}) "
-               f"VALUES ({', '.join('?' * (len(columns) + 1))})")
-        numbered = ((base + i, *row) for i, row in enumerate(rows, start=1))
-        for chunk in pw.chunked(numbered, INSERT_CHUNK):
-            conn.executemany(sql, chunk)
+        sql = (f"INSERT INTO {table} (id, {columns}) SELECT :base + ref, {select} "
+               f"FROM {plan_table(name)} WHERE ref > :low AND ref <= :high ORDER BY ref")
+        total = store.counts[name]
+        for low in range(0, total, INSERT_CHUNK):
+            conn.execute(sql, {**params, "base": base, "low": low, "high": low + INSERT_CHUNK})
             if count:
-                self.tick(len(chunk))
+                self.tick(min(INSERT_CHUNK, total - low))
+        return base
 
-        def real_id(ref: int) -> int:
-            return ref if ref > 0 else base - ref
-        return real_id
+
+# How each plan table becomes rows of the ledger: (columns, the SELECT list giving them).
+# A provisional id (negative: new in this import) becomes base - ref.
+def _real(column: str, base: str) -> str:
+    return f"CASE WHEN {column} > 0 THEN {column} ELSE :{base} - {column} END"
+
+
+_CLIENT_WRITE = (
+    "external_id, name, search_key, kind, tax_id, email, phone, address, city, zip, terms, "
+    "notes, created_at",
+    "external_id, name, search_key, kind, tax_id, email, phone, address, city, zip, terms, "
+    "notes, :now")
+_INVOICE_WRITE = (
+    "number, number_key, client_id, kind, issue_date, due_date, is_due_date_fixed, "
+    "amount_agorot, currency, description, created_at",
+    f"number, number_key, {_real('client_ref', 'client_base')}, kind, issue_date, due_date, "
+    "is_due_date_fixed, amount_agorot, currency, description, :now")
+_PAYMENT_WRITE = (
+    "client_id, date, amount_agorot, currency, method, reference, check_number, check_date, "
+    "created_at",
+    f"{_real('client_ref', 'client_base')}, date, amount_agorot, currency, method, reference, "
+    "check_number, check_date, :now")
+_ALLOCATION_WRITE = (
+    "invoice_id, payment_id, amount_agorot, applied_date",
+    f"{_real('invoice_ref', 'invoice_base')}, :payment_base + payment_ref, amount_agorot, "
+    "applied_date")
+_PLANNED_OPEN_INVOICES_SQL = f"""
+SELECT ref, client_ref, currency, number, issue_date, due_date, amount_agorot
+FROM {plan_table('invoice')}
+WHERE client_ref IN (SELECT client_ref FROM {plan_table('payment')})"""
+# Date order, file order among payments of one date: the order they were made in.
+_PAYMENTS_IN_DATE_ORDER_SQL = f"""
+SELECT ref, client_ref, currency, date, amount_agorot, invoice_ref, check_date
+FROM {plan_table('payment')} ORDER BY date, ref"""
 
 
 # Migration 0005's trigger `allocation_paid_new` keeps invoice.paid_agorot and

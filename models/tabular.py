@@ -1,9 +1,14 @@
 """Reading an import file (CSV or XLSX) into named columns and numbered rows.
 
-Owns everything about the *file*: its encoding (BOM -> UTF-8 / UTF-16, else strict UTF-8,
-else Windows-1255), its delimiter (`,` `;` TAB), quoted newlines, trailing empty columns,
-the sheet of a workbook, and which header means which field (English or Hebrew, matched
-case-, space- and mark-insensitively). What the values *mean* is models/importing.py's job.
+Owns everything about the *file*: that it is a regular file at all, its encoding (BOM ->
+UTF-8 / UTF-16, else strict UTF-8, else Windows-1255), its delimiter (`,` `;` TAB),
+quoted newlines and unbalanced quotes, trailing empty columns, the sheet of a workbook,
+and which header means which field (English or Hebrew, matched case-, space- and
+mark-insensitively). What the values *mean* is models/importing.py's job.
+
+A Table reads its header at once and its data rows afresh on every pass (`for row in
+table`), straight from the file: memory stays the same for ten rows or a million. The
+file is opened once; a pass that finds it changed since it was opened stops.
 
 Line numbers are the ones a person sees: the header is line 1 when it is the first line;
 a CSV row with a newline inside a quoted cell counts by the physical line it starts on;
@@ -11,14 +16,22 @@ an XLSX row is its row number in the sheet.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import os
 import re
+import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from models.errors import GviaError
+from models.import_fields import (MAX_DATA_ROWS, MAX_FILE_BYTES, MAX_LINE_CHARS,
+                                  MAX_SHARED_STRINGS_BYTES, MAX_UNPACKED_BYTES,
+                                  MAX_ZIP_DIRECTORY_BYTES)
 from models.text import search_key
 
 # field -> header names it accepts (DESIGN.md's import table, plus a few common extras).
@@ -71,36 +84,117 @@ _KEY_NOISE = re.compile(r"[\s_\-.'\"/]")
 _DELIMITERS = (",", ";", "\t")
 _SEP_HINT = re.compile(r"^sep=(.)\s*$")  # Excel's optional first line, e.g. `sep=;`
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Spaces trimmed from the edges of a cell: Python's whitespace minus the control
+# characters it counts as spaces (\x0b \x0c \x1c-\x1f \x85), which must stay visible to
+# the checks instead of vanishing.
+_EDGE_SPACE = (" \t\n\r\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+               "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 .xls
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_HEAD_BYTES = 4000
+_UTF16_ASCII_SHARE = 8  # at least one character in 8 of a UTF-16 table is ASCII
+_DECODE_BLOCK = 1 << 20
+# A text file holds hardly any control characters; at least this many, and more than
+# one character in BINARY_SHARE, means a binary file (a PDF, a picture, a program).
+_BINARY_CONTROLS = 4
+_BINARY_SHARE = 20
+_HEADER_SHOWN = 60  # characters of a header quoted back in a message
+_NOT_TEXT = "הקובץ אינו קובץ טקסט (CSV) ואינו קובץ Excel (xlsx)."
+_CHANGED = "הקובץ השתנה בזמן הייבוא; סגרו את התוכנה שכותבת אליו ונסו שוב."
+
+# openpyxl reports a date-formatted cell whose number is no date as "#VALUE!" (the row
+# check then names it); its warning about it would only clutter the console.
+warnings.filterwarnings("ignore", message=r"Cell .* is marked as a date", category=UserWarning)
 
 
 class TableError(GviaError):
-    """The file as a whole cannot be read; `line` is 1 for a header problem, else None."""
+    """The file as a whole cannot be read; `line` is where reading stopped, when known
+    (1 for a header problem). `file_name` is set when the error comes from a pass."""
 
     def __init__(self, message: str, line: int | None = None):
         super().__init__(message)
         self.line = line
+        self.file_name: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class TableRow:
     line: int
     values: dict[str, object]  # field -> raw value ("" when empty); XLSX keeps numbers/dates
     stray_columns: list[int] = field(default_factory=list)  # values under no header
+    missing_fields: int = 0  # CSV: fields the row lacks up to the header's last column
 
 
-@dataclass
 class Table:
-    file_name: str
-    kind: str
-    headers: dict[str, str]  # field -> the header as written in the file (for messages)
-    rows: list[TableRow]
-    header_line: int = 1
-    ignored_headers: list[str] = field(default_factory=list)
-    is_date1904: bool = False
-    encoding: str = ""
-    sheet: str = ""
+    """An import file, open: its header, and its data rows on every `for row in table`."""
+
+    def __init__(self, file_name: str, kind: str, source: "_CsvSource | _XlsxSource",
+                 header_line: int, header_cells: list):
+        self.file_name = file_name
+        self.kind = kind
+        self.header_line = header_line
+        self.encoding = getattr(source, "encoding", "")
+        self.is_date1904 = getattr(source, "is_date1904", False)
+        self.sheet = getattr(source, "sheet_title", "")
+        self.row_count: int | None = None  # known after the first full pass
+        self._source = source
+        columns, self.headers, self.ignored_headers = _read_header(kind, header_cells,
+                                                                   header_line)
+        # A CSV row must reach the header's last titled column (fewer fields mean a
+        # missing delimiter or a misplaced quote); a workbook row just ends earlier.
+        filled = [i for i, cell in enumerate(header_cells) if _is_filled(cell)]
+        self.header_fields = filled[-1] + 1 if isinstance(source, _CsvSource) else 0
+        self._make_row = _row_maker(columns, header_cells, self.header_fields)
+        self._index = {name: index for index, name in columns.items()}
+
+    def __iter__(self) -> Iterator[TableRow]:
+        make_row = self._make_row
+        for line, cells in self._records():
+            yield make_row(line, cells)
+
+    def columns(self, names) -> Iterator[tuple[int, tuple]]:
+        """(line, the trimmed cells of fields `names`) for every data row: a pass that
+        looks at a few columns of the whole file without building its rows."""
+        indexes = [self._index[name] for name in names]
+        for line, cells in self._records():
+            count = len(cells)
+            yield line, tuple(_trimmed(cells[i]) if i < count else "" for i in indexes)
+
+    def _records(self) -> Iterator[tuple[int, list]]:
+        header_line = self.header_line
+        count = 0
+        try:
+            for line, cells in self._source.records():
+                if line <= header_line:
+                    continue
+                count += 1
+                if count > MAX_DATA_ROWS:
+                    raise TableError(f"בקובץ יותר מ-{MAX_DATA_ROWS:,} שורות נתונים; "
+                                     "פצלו אותו לכמה קבצים.", line=line)
+                yield line, cells
+            self._source.file.check_unchanged()
+            if not count:
+                raise TableError("בקובץ יש רק שורת כותרות, בלי נתונים.")
+        except TableError as exc:
+            exc.file_name = self.file_name
+            raise
+        except OSError as exc:  # a disk or network error in the middle of a pass
+            error = TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror or exc}).")
+            error.file_name = self.file_name
+            raise error from None
+        self.row_count = count
+
+    def close(self) -> None:
+        self._source.close()
+
+    def __enter__(self) -> "Table":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def header_key(text) -> str:
@@ -125,61 +219,145 @@ def cell_text(value) -> str:
 
 
 def read_table(path: str | Path, kind: str) -> Table:
-    """Read `path` (CSV or XLSX, by content) as a `kind` file. Raises TableError."""
+    """Open `path` (CSV or XLSX, by content) as a `kind` file and read its header.
+    Raises TableError. The caller closes the Table."""
     path = Path(path)
+    source_file = _SourceFile(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise TableError("הקובץ לא נמצא.") from None
-    except IsADirectoryError:
-        raise TableError("זו תיקייה ולא קובץ.") from None
-    except OSError as exc:
-        raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror}).") from None
-    if data.startswith(_OLE_MAGIC):
-        raise TableError("זהו קובץ Excel בפורמט הישן (xls). שמרו אותו כ-xlsx או כ-CSV ונסו שוב.")
-    if data.startswith(_ZIP_MAGIC):
-        grid, extras = _read_xlsx(data, kind)
-    else:
-        grid, extras = _read_csv(data)
-    return _to_table(path.name, kind, grid, **extras)
+        head = source_file.head()
+        if head.startswith(_OLE_MAGIC):
+            raise TableError("זהו קובץ Excel בפורמט הישן (xls). שמרו אותו כ-xlsx או כ-CSV "
+                             "ונסו שוב.")
+        if head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+            source = _XlsxSource(source_file, kind)
+        else:
+            source = _CsvSource(source_file)
+        header_line, header_cells = source.header()
+        return Table(path.name, kind, source, header_line, header_cells)
+    except OSError as exc:  # a disk or network error while reading
+        source_file.close()
+        raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror or exc}).") from None
+    except BaseException:
+        source_file.close()
+        raise
+
+
+# ---- the file itself -----------------------------------------------------------------
+
+class _SourceFile:
+    """The file, checked to be a regular file before it is opened (a device, a FIFO or
+    a directory would block or never end), opened once, read from its start per pass."""
+
+    def __init__(self, path: Path):
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
+            raise TableError("הקובץ לא נמצא.") from None
+        except OSError as exc:
+            raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror}).") from None
+        _check_kind(info)
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check above,
+        # opening it still returns at once, and fstat below refuses it.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(path, flags)
+        except IsADirectoryError:
+            raise TableError("זו תיקייה ולא קובץ.") from None
+        except PermissionError:
+            raise TableError("אין הרשאה לקרוא את הקובץ.") from None
+        except OSError as exc:
+            raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror}).") from None
+        try:
+            info = os.fstat(fd)
+            _check_kind(info)
+            self.handle = os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+        self.size = info.st_size
+        self._identity = (info.st_size, info.st_mtime_ns)
+
+    def head(self) -> bytes:
+        return self.rewind().read(_HEAD_BYTES)
+
+    def rewind(self):
+        self.handle.seek(0)
+        return self.handle
+
+    def check_unchanged(self) -> None:
+        info = os.fstat(self.handle.fileno())
+        if (info.st_size, info.st_mtime_ns) != self._identity:
+            raise TableError(_CHANGED)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _check_kind(info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise TableError("זו תיקייה ולא קובץ.")
+    if not stat.S_ISREG(info.st_mode):
+        raise TableError("זה אינו קובץ רגיל (אלא התקן, צינור או שקע); בחרו קובץ CSV או xlsx.")
+    if info.st_size > MAX_FILE_BYTES:
+        raise TableError(f"הקובץ גדול מדי ({info.st_size / 2**20:,.0f} MB); המרב הוא "
+                         f"{MAX_FILE_BYTES / 2**20:,.0f} MB. פצלו אותו לכמה קבצים.")
 
 
 # ---- CSV -----------------------------------------------------------------------------
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes -> (text, encoding name). BOM first, then strict UTF-8, then Windows-1255."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(data[3:], "utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16"), "utf-16"
-    head = data[:4000]
-    if b"\x00" in head:
-        # UTF-16 without a BOM: ASCII characters (delimiters, newlines) leave a zero byte
-        # beside them, always on the same side; anything else with zero bytes is binary.
-        encoding = ("utf-16-le" if head[0::2].count(0) == 0 else
-                    "utf-16-be" if head[1::2].count(0) == 0 else None)
-        if encoding:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                text = ""
-            if text and not _CONTROL.search(text[:2000]):
-                return text, encoding
-        raise TableError("הקובץ אינו קובץ טקסט (CSV) ואינו קובץ Excel (xlsx).")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    return _decode(data, "cp1255"), "cp1255"
-
-
-def _decode(data: bytes, encoding: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
+def sniff_encoding(source_file: _SourceFile) -> str:
+    """BOM first, then strict UTF-8, then Windows-1255; the whole file must decode."""
+    head = source_file.head()
+    if head.startswith(_UTF8_BOM):
+        encoding = "utf-8-sig"
+    elif head.startswith(_UTF16_BOMS):
+        encoding = "utf-16"
+    elif b"\x00" in head and _utf16_without_bom(head):
+        encoding = _utf16_without_bom(head)
+        if not _decodes(source_file, encoding) or _CONTROL.search(
+                head.decode(encoding, "replace")[:2000]):
+            raise TableError(_NOT_TEXT)
+        return encoding
+    else:
+        encoding = "utf-8" if _decodes(source_file, "utf-8") else "cp1255"
+    if _looks_binary(head.decode(encoding, "replace")):
+        raise TableError(_NOT_TEXT)
+    if not _decodes(source_file, encoding):
         raise TableError(
             "לא ניתן לזהות את קידוד הקובץ (נבדקו UTF-8, UTF-16 ו-Windows-1255). "
-            "שמרו אותו ב-Excel כ-\"CSV UTF-8\" ונסו שוב.") from None
+            "שמרו אותו ב-Excel כ-\"CSV UTF-8\" ונסו שוב.")
+    return encoding
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    # ASCII characters (delimiters, newlines, digits, spaces) leave a zero byte beside
+    # them, always on the same side, and a table has many of them; a few zero bytes
+    # are a UTF-8 or Windows-1255 text with a NUL in it (refused by its row), or binary.
+    pairs = len(head) // 2
+    for encoding, zero_side, other_side in (("utf-16-le", head[1::2], head[0::2]),
+                                            ("utf-16-be", head[0::2], head[1::2])):
+        if (other_side.count(0) == 0 and zero_side.count(0) * _UTF16_ASCII_SHARE >= pairs
+                and re.search("[\r\n]", head.decode(encoding, "replace"))):
+            return encoding
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = len(_CONTROL.findall(text))
+    return controls >= _BINARY_CONTROLS and controls * _BINARY_SHARE > len(text)
+
+
+def _decodes(source_file: _SourceFile, encoding: str) -> bool:
+    """Whether the whole file decodes, read a block at a time (never all of it at once)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    handle = source_file.rewind()
+    try:
+        while block := handle.read(_DECODE_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def sniff_delimiter(first_line: str, encoding: str) -> str:
@@ -203,88 +381,226 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return count
 
 
-def _read_csv(data: bytes) -> tuple[list[tuple[int, list]], dict]:
-    """Rows of a CSV as (starting physical line, cells), blank lines left out."""
-    text, encoding = decode(data)
-    # Physical lines counted the way the csv module counts them (\r, \n, \r\n).
-    first = next(((i, line) for i, line in enumerate(io.StringIO(text, newline=""))
-                  if line.strip()), None)
-    if first is None:
+class _CsvSource:
+    """Records of a CSV as (starting physical line, cells), blank lines left out."""
+
+    def __init__(self, source_file: _SourceFile):
+        self.file = source_file
+        self.encoding = sniff_encoding(source_file)
+        first = self._first_line()
+        if first is None:
+            raise TableError("הקובץ ריק.")
+        # Lines up to `skip` hold nothing to read: blank ones, and Excel's `sep=` hint.
+        self.skip, first_line = first
+        hint = _SEP_HINT.match(first_line.rstrip("\r\n"))
+        if hint:
+            self.delimiter = hint.group(1)
+            self.skip += 1
+        else:
+            self.delimiter = sniff_delimiter(first_line, self.encoding)
+
+    def _first_line(self) -> tuple[int, str] | None:
+        with self._text() as text:
+            for index, line in enumerate(_lines(text)):
+                if line.strip():
+                    return index, line
+        return None
+
+    def _text(self):
+        return _TextPass(self.file.rewind(), self.encoding)
+
+    def header(self) -> tuple[int, list]:
+        for line, cells in self.records():
+            return line, cells
         raise TableError("הקובץ ריק.")
-    skip, first_line = first
-    hint = _SEP_HINT.match(first_line.rstrip("\r\n"))
-    if hint:
-        delimiter = hint.group(1)
-        skip += 1
-    else:
-        delimiter = sniff_delimiter(first_line, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    grid = []
-    try:
-        previous_end = 0
-        for cells in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if start <= skip or not any(c.strip() for c in cells):
-                continue
-            grid.append((start, cells))
-    except csv.Error as exc:
-        raise TableError(f"מבנה ה-CSV שבור סביב שורה {reader.line_num} ({exc}).") from None
-    return grid, {"encoding": encoding}
+
+    def records(self) -> Iterator[tuple[int, list]]:
+        with self._text() as text:
+            # strict: a quote closed in the wrong place is an error, not a silent merge.
+            reader = csv.reader(_lines(text), delimiter=self.delimiter, strict=True)
+            previous_end = 0
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    start = previous_end + 1
+                    raise TableError(_csv_problem(exc, start, reader.line_num),
+                                     line=start) from None
+                except UnicodeDecodeError:  # it decoded whole when opened
+                    raise TableError(_CHANGED) from None
+                start, previous_end = previous_end + 1, reader.line_num
+                if start > self.skip and any(map(_is_filled, cells)):
+                    yield start, cells
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _TextPass:
+    """The file as text for one pass; leaves the file open for the next pass."""
+
+    def __init__(self, handle, encoding: str):
+        self.wrapper = io.TextIOWrapper(handle, encoding=encoding, newline="")
+
+    def __enter__(self) -> io.TextIOWrapper:
+        return self.wrapper
+
+    def __exit__(self, *exc) -> None:
+        self.wrapper.detach()
+
+
+def _lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """Physical lines as the csv module counts them (\\r, \\n, \\r\\n), none longer than
+    MAX_LINE_CHARS: a file without line breaks is not read into memory whole."""
+    readline = text.readline
+    number = 0
+    while line := readline(MAX_LINE_CHARS):
+        number += 1
+        if len(line) == MAX_LINE_CHARS:
+            raise TableError(f"שורה {number:,} ארוכה מ-{MAX_LINE_CHARS - 1:,} תווים; "
+                             "זה אינו קובץ CSV של טבלה.", line=number)
+        yield line
+
+
+def _csv_problem(exc: csv.Error, start: int, stopped: int) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return (f"מירכאות (\") שנפתחו בשורה {start} לא נסגרו עד סוף הקובץ, כך שכל השורות "
+                "שאחריהן נקראו כתא אחד. תקנו את המירכאות ונסו שוב.")
+    if "expected after" in text:
+        where = f"בשורה {stopped}" if stopped == start else f"בשורות {start}-{stopped}"
+        return (f"מירכאות (\") לא מאוזנות {where}: אחרי מירכאות סוגרות צריך לבוא מפריד או "
+                "סוף שורה. תקנו את המירכאות ונסו שוב.")
+    if "field larger than field limit" in text:
+        return (f"בשורה {start} יש תא ארוך מ-{csv.field_size_limit():,} תווים; "
+                "ייתכן שחסרות בה מירכאות סוגרות.")
+    return f"מבנה ה-CSV שבור בשורה {start}."
 
 
 # ---- XLSX ----------------------------------------------------------------------------
 
-def _read_xlsx(data: bytes, kind: str) -> tuple[list[tuple[int, list]], dict]:
-    import zipfile
+class _XlsxSource:
+    """Rows of one sheet of a workbook, streamed (openpyxl's read-only mode) and read to
+    the sheet's real end, whatever its <dimension> element claims."""
 
-    import openpyxl
+    def __init__(self, source_file: _SourceFile, kind: str):
+        self.file = source_file
+        _check_archive(source_file)
+        import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TableError(f"קובץ ה-Excel פגום או שאינו xlsx ({exc}).") from None
-    try:
-        is_1904 = book.epoch.year == 1904
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # unsupported extensions, missing styles
+                self.book = openpyxl.load_workbook(source_file.rewind(), read_only=True,
+                                                   data_only=True)
+        except Exception:  # openpyxl meets a damaged archive with any error type
+            raise TableError(_damaged("לא ניתן לפתוח אותו")) from None
+        try:
+            self.is_date1904 = self.book.epoch.year == 1904
+            self.sheet, self._header = self._sheet_with_data(kind)
+            self.sheet_title = self.sheet.title
+        except BaseException:
+            self.book.close()
+            raise
+
+    def _sheet_with_data(self, kind: str):
+        """The sheet named for `kind` first, else the first with a filled row."""
         wanted = {header_key(n) for n in SHEET_NAMES[kind]}
-        sheets = book.worksheets
+        sheets = self.book.worksheets
         named = [s for s in sheets if header_key(s.title) in wanted]
         for sheet in named + [s for s in sheets if s not in named]:
-            grid = [(line, list(cells))
-                    for line, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True),
-                                                 start=1)
-                    if any(_is_filled(c) for c in cells)]
-            if grid:
-                return grid, {"is_date1904": is_1904, "sheet": sheet.title}
-    finally:
-        book.close()
-    raise TableError("בקובץ ה-Excel אין גיליון עם נתונים.")
+            # A stale <dimension> (A1:C3 on a sheet of 10 rows) would cut the sheet short;
+            # a huge one (A1:XFD1048576) would pad every row to 16,384 cells.
+            sheet.reset_dimensions()
+            for record in self._rows_of(sheet):
+                return sheet, record
+        raise TableError("בקובץ ה-Excel אין גיליון עם נתונים.")
+
+    def header(self) -> tuple[int, list]:
+        return self._header
+
+    def records(self) -> Iterator[tuple[int, list]]:
+        return self._rows_of(self.sheet)
+
+    @staticmethod
+    def _rows_of(sheet) -> Iterator[tuple[int, tuple]]:
+        line = 0
+        try:
+            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if any(map(_is_filled, cells)):
+                    yield line, cells
+        except Exception:  # the XML parser and zlib meet damage with any error type
+            where = f"אחרי שורה {line:,}" if line else "מתחילתו"
+            raise TableError(_damaged(f"לא ניתן לקרוא את הגיליון '{sheet.title}' {where}")
+                             ) from None
+
+    def close(self) -> None:
+        try:
+            self.book.close()
+        finally:
+            self.file.close()
+
+
+def _damaged(what: str) -> str:
+    return f"קובץ ה-Excel פגום או שאינו xlsx: {what}. פתחו ושמרו אותו מחדש ב-Excel ונסו שוב."
+
+
+def _check_archive(source_file: _SourceFile) -> None:
+    """Before anything is unpacked: the archive's directory and declared unpacked sizes
+    are within what a workbook needs (zipfile never unpacks past a declared size)."""
+    import zipfile
+
+    handle = source_file.rewind()
+    tail_size = min(source_file.size, 22 + 0xFFFF)  # end record and the longest comment
+    handle.seek(source_file.size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(_EMPTY_ZIP_MAGIC)
+    if at >= 0 and len(tail) >= at + 16:
+        if int.from_bytes(tail[at + 12:at + 16], "little") > MAX_ZIP_DIRECTORY_BYTES:
+            raise TableError(_damaged("יש בו יותר חלקים מכפי שיש בחוברת עבודה"))
+    try:
+        with zipfile.ZipFile(source_file.rewind()) as archive:
+            parts = archive.infolist()
+    except Exception:  # zipfile meets a damaged directory with several error types
+        raise TableError(_damaged("מבנה הארכיון שבור")) from None
+    if sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
+        raise TableError(_damaged(f"הוא נפרש ליותר מ-{MAX_UNPACKED_BYTES / 2**30:,.0f} GB"))
+    shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
+    if shared > MAX_SHARED_STRINGS_BYTES:
+        raise TableError(_damaged("טבלת המחרוזות שבו גדולה מכפי שאפשר לקרוא"))
+
+
+def _trimmed(cell):
+    """A cell's value: text without its edge spaces, "" for an empty cell, else as is."""
+    if cell.__class__ is str:
+        return cell.strip(_EDGE_SPACE)
+    return "" if cell is None else cell
 
 
 def _is_filled(value) -> bool:
-    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+    return value is not None and (not isinstance(value, str) or bool(value.strip(_EDGE_SPACE)))
 
 
 # ---- header and rows -----------------------------------------------------------------
 
-def _to_table(file_name: str, kind: str, grid: list[tuple[int, list]], *,
-              encoding: str = "", is_date1904: bool = False, sheet: str = "") -> Table:
-    if not grid:
-        raise TableError("הקובץ ריק.")
-    header_line, header_cells = grid[0]
+def _read_header(kind: str, header_cells, header_line: int):
+    """(column index -> field, field -> header as written, headers not imported)."""
     aliases = _alias_index(kind)
-    columns: dict[int, str] = {}  # column index -> field
+    columns: dict[int, str] = {}
     headers: dict[str, str] = {}
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     ignored = []
     for index, cell in enumerate(header_cells):
-        written = cell_text(cell).replace("\ufeff", "").strip()
-        key = header_key(written)
+        written = _shown_header(cell)
+        key = header_key(cell_text(cell).replace("\ufeff", ""))
         if not key:
             continue
         if key in seen:
             raise TableError(f"הכותרת '{written}' מופיעה פעמיים; לכל עמודה צריכה להיות כותרת אחרת.",
                              line=header_line)
-        seen[key] = written
+        seen.add(key)
         name = aliases.get(key)
         if name is None:
             ignored.append(written)
@@ -298,26 +614,33 @@ def _to_table(file_name: str, kind: str, grid: list[tuple[int, list]], *,
         expected = ", ".join(a[0] for a in FIELDS_BY_KIND[kind].values())
         raise TableError(f"שורת הכותרות אינה מתאימה לקובץ {FILE_LABELS[kind]}; "
                          f"ציפינו לכותרות כמו: {expected}.", line=header_line)
-    make_row = _row_maker(columns, header_cells)
-    rows = [make_row(line, cells) for line, cells in grid[1:]]
-    if not rows:
-        raise TableError("בקובץ יש רק שורת כותרות, בלי נתונים.")
-    return Table(file_name, kind, headers, rows, header_line, ignored, is_date1904, encoding, sheet)
+    return columns, headers, ignored
 
 
-def _row_maker(columns: dict[int, str], header_cells: list):
-    """A function (line, cells) -> TableRow; built once per file, called for every row."""
+def _shown_header(cell) -> str:
+    """A header as a message quotes it: no control characters, not endless."""
+    text = _CONTROL.sub("?", cell_text(cell).replace("\ufeff", "")).strip()
+    return text if len(text) <= _HEADER_SHOWN else text[:_HEADER_SHOWN] + "…"
+
+
+def _row_maker(columns: dict[int, str], header_cells, needed: int):
+    """A function (line, cells) -> TableRow; built once per file, called for every row.
+    `needed`: the fields a row must have (0: any number)."""
     named = sorted(columns.items())
     width = len(header_cells)
+    # Beyond the titled columns, empty fields are tolerated (spreadsheets write them)
+    # and values are reported as stray.
     unnamed = [i for i, cell in enumerate(header_cells) if not _is_filled(cell)]
 
-    def make_row(line: int, cells: list) -> TableRow:
+    def make_row(line: int, cells) -> TableRow:
         count = len(cells)
         values = {}
-        for index, name in named:
+        for index, name in named:  # _trimmed, inline: this runs for every cell
             cell = cells[index] if index < count else None
-            values[name] = cell.strip() if isinstance(cell, str) else ("" if cell is None else cell)
+            values[name] = (cell.strip(_EDGE_SPACE) if cell.__class__ is str
+                            else "" if cell is None else cell)
         stray = [i + 1 for i in unnamed if i < count and _is_filled(cells[i])]
-        stray += [i + 1 for i in range(width, count) if _is_filled(cells[i])]
-        return TableRow(line, values, stray)
+        if count > width:
+            stray += [i + 1 for i in range(width, count) if _is_filled(cells[i])]
+        return TableRow(line, values, stray, needed - count if count < needed else 0)
     return make_row

@@ -686,13 +686,15 @@ def test_progress_is_reported_and_cancelling_writes_nothing(db, ledger_files):
 def test_cancelling_midway_through_writing_leaves_the_database_unchanged(db, tmp_path):
     rows = [[f"לקוח {n}"] for n in range(3000)]
     path = write_csv(tmp_path, "c.csv", ["שם"], rows)
-    calls = []
+    seen = []
 
-    def cancel_late() -> bool:
-        calls.append(1)
-        return len(calls) > 4  # past the checking, inside the writing
+    def cancel_once_writing() -> bool:
+        # Progress counts the 3,000 rows checked, then the rows written.
+        return bool(seen) and seen[-1][0] > len(rows)
 
     with pytest.raises(ImportCancelled):
-        import_files(clients=path, is_cancelled=cancel_late)
+        import_files(clients=path, is_cancelled=cancel_once_writing,
+                     progress=lambda done, total: seen.append((done, total)))
 
+    assert seen[-1][0] > len(rows)  # it was cancelled while writing
     assert Client.select().count() == 0
