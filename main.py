@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         from models.faults import as_fault
 
         db_arg = getattr(args, "db", None)
-        fault = as_fault(exc, Path(db_arg).resolve().parent if db_arg else None)
+        fault = as_fault(exc, Path(db_arg).resolve() if db_arg else None)
         if fault is None and not isinstance(exc, OSError):
             raise
         where = getattr(exc, "filename", None)

@@ -93,13 +93,26 @@ class LedgerDatabase(peewee.SqliteDatabase):
         try:
             return super().execute_sql(sql, params)
         except peewee.DatabaseError as exc:
-            fault = as_fault(exc, _file_of(self.database).parent)
-            if fault is None:
-                raise
-            if isinstance(fault, DatabaseDamagedError):
-                self.damaged = True
-                mark_damaged(_file_of(self.database), str(exc))
-            raise fault from exc
+            raise self._named(exc) from exc
+
+    def commit(self):
+        # A COMMIT writes the journal and the pages: where a full disk or a failing one
+        # is met most often.
+        try:
+            return super().commit()
+        except peewee.DatabaseError as exc:
+            raise self._named(exc) from exc
+
+    def _named(self, exc: Exception) -> Exception:
+        """The StorageFault `exc` is, or `exc` itself when it is not a storage fault.
+        Known damage is remembered (and marked beside the file) so writes stop."""
+        fault = as_fault(exc, _file_of(self.database))
+        if fault is None:
+            return exc
+        if isinstance(fault, DatabaseDamagedError):
+            self.damaged = True
+            mark_damaged(_file_of(self.database), str(exc))
+        return fault
 
     def rollback(self):
         try:
@@ -273,6 +286,8 @@ def _check_file(path: Path, create: bool) -> bool:
         with open(path, "rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
+        if fault_kind(exc) == faults.IO_ERROR:
+            raise _open_fault(path, exc) from exc
         raise DatabaseOpenError(f"לא ניתן לקרוא את הקובץ {path}: {exc.strerror}.") from exc
     if header and header != SQLITE_HEADER:
         raise DatabaseOpenError(f"הקובץ {path} אינו מסד נתונים של גבייה (ולא של SQLite).")
@@ -347,7 +362,7 @@ def readonly_uri(path: Path) -> str:
 
 def _open_fault(path: Path, exc: BaseException) -> DatabaseOpenError:
     """A failure at open time, named for what it is."""
-    fault = as_fault(exc, path.parent)
+    fault = as_fault(exc, path)
     kind = fault.kind if fault else None
     if kind == faults.DAMAGED:
         return DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}). "
@@ -400,11 +415,14 @@ def _check_and_migrate(db: LedgerDatabase, path: Path, full_check: bool = True) 
     except (peewee.DatabaseError, sqlite3.DatabaseError, StorageFault) as exc:
         # sqlite3's own error too: a damaged page is often met in fetchone(), after
         # peewee's execute_sql (which translates errors) has returned.
-        error = _open_fault(path, exc)
-        if fault_kind(exc) == faults.DAMAGED:
+        fault = as_fault(exc, path)
+        if fault is not None and fault.kind == faults.DAMAGED:
             mark_damaged(path, str(exc))
-        raise error from exc
+        raise _open_fault(path, exc) from exc
     if result != "ok":
+        fault = faults.check_line_fault([result])
+        if fault is not None:  # the disk failed to read a page: not damage
+            raise _open_fault(path, fault)
         mark_damaged(path, result)
         raise DatabaseOpenError(
             f"בדיקת התקינות של {path.name} נכשלה ({result}). שחזרו מגיבוי (python main.py restore)."
@@ -471,9 +489,13 @@ def quick_check() -> list[str]:
         problems = [row[0] for row in sqlite_connection().execute("PRAGMA quick_check")
                     if row[0] != "ok"]
     except sqlite3.Error as exc:
-        if fault_kind(exc) != faults.DAMAGED:
-            raise as_fault(exc) or exc
+        fault = as_fault(exc, database_path())
+        if fault is None or fault.kind != faults.DAMAGED:
+            raise fault or exc
         problems = [str(exc)]
+    fault = faults.check_line_fault(problems)
+    if fault is not None:  # the disk failed to read a page: not damage
+        raise fault
     if problems:
         database.obj.damaged = True
         mark_damaged(database_path(), "; ".join(problems[:3]))
@@ -484,6 +506,9 @@ def integrity_check() -> list[str]:
     """Full `PRAGMA integrity_check` and foreign-key check; empty list when healthy."""
     conn = sqlite_connection()
     problems = [row[0] for row in conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    fault = faults.check_line_fault(problems)
+    if fault is not None:
+        raise fault
     problems += [f"foreign key: {row}" for row in conn.execute("PRAGMA foreign_key_check")]
     return problems
 

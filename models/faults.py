@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 
 import peewee
@@ -128,18 +129,60 @@ def _is_nearly_full(folder) -> bool:
     return info.f_bavail * info.f_frsize < _NEARLY_FULL_BYTES
 
 
-def as_fault(exc: BaseException, folder=None) -> StorageFault | None:
+def as_fault(exc: BaseException, database_file=None) -> StorageFault | None:
     """`exc` as a StorageFault with its true name, or None.
 
-    SQLite reports some failed writes on a full disk (creating its shared-memory file,
-    a write the system cut short) as I/O errors; with `folder`, an I/O error where the
-    disk has no room left is called what it is.
+    With `database_file` (the ledger the error came from), two causes SQLite blurs are
+    told apart. Some failed writes on a full disk (creating its shared-memory file, a
+    write the system cut short) come as I/O errors: where the disk has no room left, the
+    disk is full. A page the disk failed to read can come as "malformed": where the
+    system cannot read the file's bytes, it is an I/O error, and the file is not damaged.
     """
     kind = fault_kind(exc)
     if kind is None:
         return None
-    if kind == IO_ERROR and folder is not None and _is_nearly_full(folder):
-        return StorageFault(DISK_FULL)
+    if database_file is not None:
+        if kind == IO_ERROR and _is_nearly_full(os.path.dirname(os.fspath(database_file))):
+            return StorageFault(DISK_FULL)
+        if kind == DAMAGED and _disk_cannot_read(database_file):
+            return StorageFault(IO_ERROR)
     if isinstance(exc, StorageFault):
         return exc
     return DatabaseDamagedError() if kind == DAMAGED else StorageFault(kind)
+
+
+_READ_CHUNK = 1024 * 1024
+
+
+def _disk_cannot_read(database_file) -> bool:
+    """True when the system fails to read the bytes of the file or of its journal.
+    Read only when damage is suspected (rare), so reading it all is affordable."""
+    for name in (os.fspath(database_file), os.fspath(database_file) + "-wal"):
+        try:
+            with open(name, "rb", buffering=0) as fh:
+                while fh.read(_READ_CHUNK):
+                    pass
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            if exc.errno == errno.EIO:
+                return True
+    return False
+
+
+# integrity_check and quick_check report a page they could not read as a result line,
+# "... unable to get the page. error code=N", not as an error: N says why.
+_CHECK_ERROR_CODE = re.compile(r"error code=(\d+)")
+
+
+def check_line_fault(lines) -> StorageFault | None:
+    """The fault behind integrity_check / quick_check result lines, when a page could not
+    be read because the disk failed (I/O error, no memory) rather than because it is
+    damaged; None when the lines describe damage (or nothing)."""
+    for line in lines:
+        match = _CHECK_ERROR_CODE.search(line or "")
+        if match:
+            kind = _SQLITE_KINDS.get(int(match.group(1)) & 0xFF)
+            if kind not in (None, DAMAGED):
+                return StorageFault(kind)
+    return None

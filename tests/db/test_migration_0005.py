@@ -2,6 +2,7 @@
 open-invoice lists). A database of the previous schema gains the columns filled in, and
 every way money reaches or leaves an invoice keeps them equal to the allocations."""
 import datetime as dt
+import sqlite3
 
 import peewee
 import pytest
@@ -83,11 +84,14 @@ def test_every_money_movement_keeps_paid_columns_exact(db, client):
     assert paid_b == (20000, "2026-10-25")  # the bounced check no longer counts
     services.update_invoice(inv_b.id, amount="600")
     assert _drift(conn) == []
-    conn.execute("DELETE FROM allocation WHERE invoice_id = ? AND reversed_date IS NULL",
-                 (inv_b.id,))
+    paid_before = conn.execute("SELECT paid_agorot FROM invoice WHERE id = ?",
+                               (inv_b.id,)).fetchone()
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):  # 0009: money stays
+        conn.execute("DELETE FROM allocation WHERE invoice_id = ? AND reversed_date IS NULL",
+                     (inv_b.id,))
     assert _drift(conn) == []
     assert conn.execute("SELECT paid_agorot FROM invoice WHERE id = ?",
-                        (inv_b.id,)).fetchone() == (0,)
+                        (inv_b.id,)).fetchone() == paid_before
 
 
 def test_open_lists_agree_with_the_allocations_as_of_any_date(db, client):

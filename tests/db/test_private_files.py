@@ -97,16 +97,33 @@ def test_disk_faults_get_their_true_name(db, tmp_path, code, words):
     assert not out.exists() and not list(tmp_path.glob("*.part"))
 
 
-@pytest.mark.skipif(not POSIX or os.geteuid() == 0, reason="root writes anywhere")
-def test_a_read_only_folder_is_named(db, tmp_path):
+# Root writes into any folder; CI runs as root, so the write is made by a child whose
+# capability to override file permissions is dropped (util-linux's setpriv).
+AS_A_USER = (["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+             if POSIX and os.geteuid() == 0 else [])
+
+
+@pytest.mark.skipif(not POSIX, reason="Unix permissions")
+def test_a_read_only_folder_is_named(tmp_path):
     folder = tmp_path / "locked"
     folder.mkdir()
     folder.chmod(0o500)
+    code = ("import sys\n"
+            "from models.errors import GviaError\n"
+            "from models.outputs import write_output\n"
+            "try:\n"
+            f"    write_output({str(folder / 'a.csv')!r}, 'x')\n"
+            "except GviaError as exc:\n"
+            "    print(exc)\n"
+            "    sys.exit(2)\n")
     try:
-        with pytest.raises(GviaError, match="אין הרשאה"):
-            write_output(folder / "a.csv", "x")
+        result = subprocess.run([*AS_A_USER, sys.executable, "-c", code], capture_output=True,
+                                text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
     finally:
         folder.chmod(0o700)
+    assert result.returncode == 2, result.stderr
+    assert "אין הרשאה" in result.stdout
+    assert not list(folder.iterdir())
 
 
 def test_a_hard_link_of_the_ledger_is_refused(db_path, tmp_path):
