@@ -7,7 +7,7 @@ DESIGN rule). A deposit is money for a job that has not been invoiced yet; sweep
 into an old debt would leave the new job unpaid and the deposit silently spent. So the
 payment is kept whole as credit on account (aging shows it in the `credit` column) and
 `apply_deposit` later allocates it to the job's invoice — through the services' own
-allocation (`plan_allocation` with the invoice named), so there is still one rule.
+allocation (`allocation.plan_payment` with the invoice named), so there is still one rule.
 What exceeds the invoice's open amount stays as credit on account.
 
 Status: requested → received → applied, or requested → cancelled. A received deposit
@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, fields
 import peewee as pw
 
 from models import services
-from models.allocation import active_allocations
+from models.allocation import active_allocations, named_targets, plan_payment
 from models.clients import Client
 from models.db import BaseModel, database
 from models.errors import ValidationError
@@ -159,7 +159,7 @@ def apply_deposit(deposit_id: int, invoice_id: int, applied_date: dt.date | None
         if payment.bounced_date:
             raise ValidationError("השיק של המקדמה חזר; אין מה לקזז.")
         client = services.get_client(deposit.client_id)
-        targets = services._named_invoices(client, deposit.currency, [invoice_id])
+        targets = named_targets(client.id, deposit.currency, [invoice_id])
         invoice = services.get_invoice(invoice_id)
         day = applied_date or max(invoice.issue_date, payment.effective_date)
         if day < invoice.issue_date or day < payment.effective_date:
@@ -170,7 +170,9 @@ def apply_deposit(deposit_id: int, invoice_id: int, applied_date: dt.date | None
         available = unapplied_agorot(payment)
         if available <= 0:
             raise ValidationError("המקדמה כבר נוצלה במלואה.")
-        left = services._allocate(targets, available, day, keep_order=True, payment=payment)
+        plan = plan_payment(client.id, deposit.currency, available, day, [invoice_id])
+        services.write_allocations(plan, day, payment=payment)
+        left = available - sum(amount for _, amount in plan)
         deposit.status, deposit.invoice, deposit.applied_date = "applied", invoice, day
         deposit.save()
         return available - left

@@ -19,6 +19,13 @@ PAYMENT_METHODS = {
 }
 
 
+def money_counts_from(payment_date: dt.date, check_date: dt.date | None) -> dt.date:
+    """When money counts: a post-dated check only from its own date."""
+    if check_date and check_date > payment_date:
+        return check_date
+    return payment_date
+
+
 class Payment(BaseModel):
     client = pw.ForeignKeyField(Client, backref="payments")
     date = pw.DateField()
@@ -37,9 +44,7 @@ class Payment(BaseModel):
     @property
     def effective_date(self) -> dt.date:
         """When the money counts: a post-dated check only from its own date."""
-        if self.check_date and self.check_date > self.date:
-            return self.check_date
-        return self.date
+        return money_counts_from(self.date, self.check_date)
 
 
 class Allocation(BaseModel):

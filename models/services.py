@@ -7,7 +7,7 @@ from typing import Iterable
 import peewee as pw
 
 from models import terms as terms_rules
-from models.allocation import OpenInvoice, allocation_order, open_invoices, plan_allocation
+from models.allocation import plan_payment
 from models.clients import CLIENT_KINDS, CLIENT_STATUSES, Client, ContactPerson
 from models.db import database
 from models.errors import ValidationError
@@ -261,49 +261,15 @@ def cancel_invoice(invoice_id: int, cancelled_date: dt.date) -> Invoice:
 
 # ---- payments and credit notes -------------------------------------------------------
 
-def _allocate(invoices: list[OpenInvoice], amount_agorot: int, applied_date: dt.date, *,
-              keep_order: bool, payment: Payment | None = None,
-              credit_note: CreditNote | None = None) -> int:
-    """Write allocations; returns what was left over as credit on account."""
-    plan = plan_allocation(amount_agorot, invoices, keep_order=keep_order)
+def write_allocations(plan: list[tuple[int, int]], applied_date: dt.date, *,
+                       payment: Payment | None = None,
+                       credit_note: CreditNote | None = None) -> None:
+    """Write a plan of `allocation.plan_payment`: (invoice id, agorot) pairs."""
     if plan:
         Allocation.insert_many([
             {"invoice": inv_id, "payment": payment, "credit_note": credit_note,
              "amount_agorot": amount, "applied_date": applied_date}
             for inv_id, amount in plan]).execute()
-    return amount_agorot - sum(amount for _, amount in plan)
-
-
-def _named_invoices(client: Client, currency: str, invoice_ids: Iterable[int]) -> list[OpenInvoice]:
-    """The invoices a payment names, checked: same client, same currency, not cancelled."""
-    ids = list(dict.fromkeys(invoice_ids))
-    found = {inv.id: inv for inv in Invoice.select().where(Invoice.id.in_(ids))}
-    for inv_id in ids:
-        inv = found.get(inv_id)
-        if inv is None:
-            raise ValidationError(f"חשבונית {inv_id} לא נמצאה.", field="invoices")
-        if inv.client_id != client.id:
-            raise ValidationError(f"חשבונית {inv.number} שייכת ללקוח אחר.", field="invoices")
-        if inv.currency != currency:
-            raise ValidationError(
-                f"חשבונית {inv.number} במטבע {inv.currency} והתשלום ב-{currency}.", field="invoices")
-        if inv.cancelled_date:
-            raise ValidationError(f"חשבונית {inv.number} מבוטלת.", field="invoices")
-    open_by_id = {o.id: o for o in open_invoices(client.id, currency, ids)}
-    return [open_by_id[i] for i in ids if i in open_by_id]
-
-
-def _unnamed_targets(client_id: int, currency: str, day: dt.date) -> list[OpenInvoice]:
-    """Where money that names no invoice goes: DESIGN's rule, oldest due first — except
-    that invoices a signed settlement covers come last, because the client's ongoing
-    invoices stay due on their own terms (seed tip 11); an instalment names its invoices
-    (models.settlements.record_instalment_payment)."""
-    from models.settlements import covered_in_force
-
-    invoices = sorted(open_invoices(client_id, currency), key=allocation_order)
-    covered = covered_in_force(client_id, day)
-    return ([i for i in invoices if i.id not in covered]
-            + [i for i in invoices if i.id in covered])
 
 
 def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: str = "ILS",
@@ -335,10 +301,9 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
             created_at=_now())
         if not allocate:
             return payment
-        targets = (_named_invoices(client, currency, invoice_ids) if invoice_ids
-                   else _unnamed_targets(client.id, currency, payment.effective_date))
-        _allocate(targets, amount_agorot, payment.effective_date, keep_order=True,
-                  payment=payment)
+        write_allocations(plan_payment(client.id, currency, amount_agorot,
+                                        payment.effective_date, invoice_ids),
+                           payment.effective_date, payment=payment)
         return payment
 
 
@@ -353,13 +318,13 @@ def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
         number = _check_number_free(CreditNote, number)
         # Check the named invoice before the insert: a missing one would otherwise
         # surface as a bare foreign-key error instead of a Hebrew message.
-        targets = (_named_invoices(client, currency, [invoice_id]) if invoice_id
-                   else _unnamed_targets(client.id, currency, note_date))
+        plan = plan_payment(client.id, currency, amount_agorot, note_date,
+                            [invoice_id] if invoice_id else None)
         note = CreditNote.create(number=number, number_key=document_number_key(number),
                                  client=client, invoice=invoice_id, date=note_date,
                                  amount_agorot=amount_agorot, currency=currency,
                                  reason=clean_text(reason), created_at=_now())
-        _allocate(targets, amount_agorot, note_date, keep_order=True, credit_note=note)
+        write_allocations(plan, note_date, credit_note=note)
         return note
 
 

@@ -39,6 +39,7 @@ from typing import Iterable
 
 import peewee as pw
 
+from models import services
 from models.clients import Client
 from models.dates import format_date
 from models.db import BaseModel, database
@@ -518,8 +519,6 @@ def record_instalment_payment(settlement_id: int, payment_date: dt.date, amount,
                               check_number: str = "", check_bank: str = "",
                               check_date: dt.date | None = None):
     """A payment toward the settlement: allocated to its covered invoices, oldest first."""
-    from models import services
-
     settlement = get_settlement(settlement_id)
     if settlement.status != "signed":
         raise ValidationError("אפשר לרשום תשלום על הסדר רק אחרי שנחתם.")
@@ -545,8 +544,6 @@ def record_instalment_payment(settlement_id: int, payment_date: dt.date, amount,
 def record_waiver(settlement_id: int, note_date: dt.date) -> list:
     """The schedule was paid in full: forgive the discount with a credit note on each covered
     invoice still open, so the invoices close and the plan leaves them alone."""
-    from models import services
-
     with database.atomic():
         settlement = get_settlement(settlement_id)
         status = settlement_status(settlement.id, note_date)
@@ -692,16 +689,6 @@ def settlement_status(settlement_id: int, as_of: dt.date) -> SettlementStatus:
     tracking = track(schedule(settlement), [], as_of, grace_days())
     state = "cancelled" if settlement.status == "cancelled" else "draft"
     return SettlementStatus(settlement, settlement.client.name, state, tracking, 0)
-
-
-def covered_in_force(client_id: int, day: dt.date) -> set[int]:
-    """The client's invoices under a settlement signed by `day` and not cancelled by then."""
-    rows = database.obj.connection().execute(
-        "SELECT si.invoice_id FROM settlement_invoice si JOIN settlement s ON s.id = si.settlement_id"
-        " WHERE s.client_id = :c AND s.signed_date <= :d"
-        " AND (s.status = 'signed' OR (s.status = 'cancelled' AND s.cancelled_date > :d))",
-        {"c": client_id, "d": day.isoformat()})
-    return {inv_id for (inv_id,) in rows}
 
 
 def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict[int, str]:

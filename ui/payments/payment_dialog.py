@@ -1,7 +1,7 @@
 """Record a payment: method (checks with number, bank, branch and their own date), and
-where the money goes — automatically by the one allocation rule (oldest due first), or
-to the invoices the user ticks. A preview says what each invoice receives and what stays
-as credit on account, before anything is saved."""
+where the money goes — automatically by the one allocation rule, or to the invoices the
+user ticks. A preview says what each invoice receives and what stays as credit on account,
+before anything is saved: it asks `allocation.plan_payment`, as the save does."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialogButtonBox, QLabel
                                QWidget, QHBoxLayout)
 
 from models import services
-from models.allocation import OpenInvoice, open_invoices, plan_allocation
+from models.allocation import OpenInvoice, allocation_order, open_invoices, plan_payment
 from models.errors import GviaError, ValidationError
 from models.money import CURRENCIES, parse_amount
-from models.payments import PAYMENT_METHODS, Payment
+from models.payments import PAYMENT_METHODS, Payment, money_counts_from
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
@@ -92,6 +92,11 @@ class PaymentDialog(GviaDialog):
         self.client.client_changed.connect(lambda _cid: self.load_invoices())
         self.currency.currentIndexChanged.connect(lambda _i: self.load_invoices())
         self.method.currentIndexChanged.connect(lambda _i: self._show_check_fields())
+        self.method.currentIndexChanged.connect(lambda _i: self.update_preview())
+        # The day money counts decides which settlements are in force (their invoices
+        # are paid last), so the preview follows both dates.
+        self.date.dateChanged.connect(lambda _d: self.update_preview())
+        self.check_date.dateChanged.connect(lambda _d: self.update_preview())
         self.amount.textChanged.connect(lambda _t: self.update_preview())
         self.automatic.toggled.connect(lambda _on: self.update_preview())
         self.invoices.itemChanged.connect(lambda _item: self.update_preview())
@@ -111,7 +116,7 @@ class PaymentDialog(GviaDialog):
         client_id = self.client.client_id()
         self._open = (open_invoices(client_id, self.currency.currentData())
                       if client_id is not None else [])
-        self._open.sort(key=lambda inv: (inv.due_date, inv.issue_date))
+        self._open.sort(key=allocation_order)
         for inv in self._open:
             item = QListWidgetItem(_("{number} · due {due} · open {amount}").format(
                 number=ltr(inv.number), due=date_text(inv.due_date),
@@ -136,13 +141,23 @@ class PaymentDialog(GviaDialog):
         except GviaError:
             self.preview.setText("")
             return
+        client_id = self.client.client_id()
+        if client_id is None:
+            self.preview.setText("")
+            return
         currency = self.currency.currentData()
-        if self.chosen.isChecked():
-            chosen = set(self.chosen_invoice_ids())
-            targets = [inv for inv in self._open if inv.id in chosen]
-        else:
-            targets = self._open
-        plan = plan_allocation(amount, targets, keep_order=self.chosen.isChecked())
+        is_check = self.method.currentData() == "check"
+        counts_from = money_counts_from(pydate(self.date.date()),
+                                        pydate(self.check_date.date()) if is_check else None)
+        named = self.chosen_invoice_ids() if self.chosen.isChecked() else None
+        if self.chosen.isChecked() and not named:
+            self.preview.setText(_("No open invoice receives this payment."))
+            return
+        try:
+            plan = plan_payment(client_id, currency, amount, counts_from, named)
+        except GviaError as exc:
+            self.preview.setText(str(exc))
+            return
         numbers = {inv.id: inv.number for inv in self._open}
         lines = [_("{number}: {amount}").format(number=ltr(numbers[i]),
                                                  amount=money_text(a, currency))
