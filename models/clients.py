@@ -44,3 +44,8 @@ class ContactPerson(BaseModel):
     role = pw.TextField(default="")
     phone = pw.TextField(default="")
     email = pw.TextField(default="")
+
+
+def find_client_by_id(client_id: int) -> Client | None:
+    """The client with this id, or None (services.get_client raises instead)."""
+    return Client.get_or_none(Client.id == client_id)

@@ -195,6 +195,11 @@ def _contact(client: Client, person_id: int | None, name: str) -> tuple[int | No
     return person.id, clean_text(name) or person.name
 
 
+def find_entry(entry_id: int) -> ContactLogEntry | None:
+    """The saved log entry with this id, or None."""
+    return ContactLogEntry.get_or_none(ContactLogEntry.id == entry_id)
+
+
 def log_contact(client_id: int, occurred_at: dt.datetime | dt.date, channel: str, *,
                 direction: str = "out", contact_person_id: int | None = None,
                 contact_name: str = "", summary: str = "", open_questions: str = "",

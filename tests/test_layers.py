@@ -18,6 +18,11 @@ SQL_TEXT = re.compile(r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bDELETE\s+F
                       r"|\bUPDATE\s+\w+\s+SET\b|\bCREATE\s+(TABLE|INDEX)\b|\bPRAGMA\b")
 
 
+# Model-class methods that read or write the database (a peewee Model is a capitalised name).
+ORM_QUERIES = {"select", "get", "get_or_none", "get_by_id", "create", "insert", "insert_many",
+               "update", "delete", "delete_by_id", "replace", "raw"}
+
+
 def python_files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
@@ -62,6 +67,10 @@ def sql_in_ui(path: Path, source: str | None = None) -> list[str]:
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
                 and SQL_TEXT.search(node.value):
             problems.append(f"line {node.lineno}: SQL text {node.value[:40]!r}")
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in ORM_QUERIES and isinstance(node.func.value, ast.Name)
+              and node.func.value.id[:1].isupper() and not node.func.value.id.isupper()):
+            problems.append(f"line {node.lineno}: ORM query {node.func.value.id}.{node.func.attr}")
     if "sqlite3" in top_level(imported_modules(path, source)):
         problems.append("imports sqlite3")
     return problems
@@ -116,3 +125,6 @@ def test_detector_sees_sql_in_ui():
     assert sql_in_ui(fake, "Q = '''SELECT name\n  FROM client'''\n")
     assert sql_in_ui(fake, "import sqlite3\n")
     assert sql_in_ui(fake, "label = _('Select a client from the list')\n") == []
+    assert sql_in_ui(fake, "client = Client.get_or_none(Client.id == 3)\n")
+    assert sql_in_ui(fake, "rows = Invoice.select().where(Invoice.client == 3)\n")
+    assert sql_in_ui(fake, "name = CHANNELS.get(code, code)\n") == []  # a dict, not a model

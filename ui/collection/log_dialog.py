@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialogButto
 from models import services
 from models.client_list import contact_persons
 from models.contact_log import (ACTIONS, CHANNELS, DIRECTIONS, MAX_MINUTES, TACTICS,
-                                ContactLogEntry, correct_entry, log_contact)
+                                ContactLogEntry, correct_entry, find_entry, log_contact)
 from models.errors import GviaError, ValidationError
 from models.money import CURRENCIES
 from models.promises import log_contact_with_promise
@@ -77,8 +77,7 @@ class LogContactDialog(GviaDialog):
         super().__init__(parent)
         self.entry: ContactLogEntry | None = None
         self.promise = None
-        self.original = (ContactLogEntry.get_or_none(ContactLogEntry.id == corrects_id)
-                         if corrects_id is not None else None)
+        self.original = find_entry(corrects_id) if corrects_id is not None else None
         if corrects_id is not None and self.original is None:
             raise ValidationError(_("The log entry to correct was not found."))
         if self.original is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from models.clients import Client
+from models.clients import find_client_by_id
 from models.letters import debt_notice_gate
 from ui import events
 from ui.i18n import _
@@ -15,7 +15,7 @@ from ui.widgets.display import date_text
 
 def gate_text(client_id: int) -> str:
     """One sentence on the debt-notice gate for a private person; '' for a business."""
-    client = Client.get_or_none(Client.id == client_id)
+    client = find_client_by_id(client_id)
     if client is None or not client.is_person:
         return ""
     today = clock.today()
