@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from models.db import database
 from models.errors import ValidationError
-from models.open_as_of import (BY_CLIENT, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
-                                can_be_open_parts)
+from models.open_as_of import (BY_CLIENT, COUNTED_ALLOCATION, COUNTED_INVOICE, ONE_CLIENT,
+                                OPEN_AS_OF, RECEIVED_SUMS, can_be_open_parts)
 from models.settings import DEFAULT_BUCKETS
 
 
@@ -157,15 +157,7 @@ JOIN client c ON c.id = g.client_id
 # Each source is summed on its own covering index, in (client, currency) order; only the
 # few thousand sums meet in the outer GROUP BY.
 _SOURCES_SQL = """
-SELECT s.client_id, c.name, s.currency, SUM(s.amount) FROM (
-    SELECT client_id, currency, SUM(amount_agorot) AS amount FROM payment
-    WHERE (CASE WHEN check_date > date THEN check_date ELSE date END) <= :d
-      AND (bounced_date IS NULL OR bounced_date > :d) {client_filter}
-    GROUP BY client_id, currency
-    UNION ALL
-    SELECT client_id, currency, SUM(amount_agorot) FROM credit_note
-    WHERE date <= :d {client_filter}
-    GROUP BY client_id, currency
+SELECT s.client_id, c.name, s.currency, SUM(s.amount) FROM (""" + RECEIVED_SUMS + """
 ) s JOIN client c ON c.id = s.client_id
 GROUP BY s.client_id, s.currency
 """
@@ -217,14 +209,12 @@ _INVOICES_SQL = """
 WITH applied AS MATERIALIZED (
     SELECT a.invoice_id, SUM(a.amount_agorot) AS paid
     FROM allocation a JOIN invoice i ON i.id = a.invoice_id
-    WHERE i.client_id = :client AND a.applied_date <= :d
-      AND (a.reversed_date IS NULL OR a.reversed_date > :d)
+    WHERE i.client_id = :client AND """ + COUNTED_ALLOCATION + """
     GROUP BY a.invoice_id)
 SELECT i.id, i.number, i.issue_date, i.due_date, i.amount_agorot,
        i.amount_agorot - COALESCE(ap.paid, 0) AS open_agorot, i.is_disputed
 FROM invoice i LEFT JOIN applied ap ON ap.invoice_id = i.id
-WHERE i.client_id = :client AND i.currency = :currency AND i.issue_date <= :d
-  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+WHERE i.client_id = :client AND i.currency = :currency AND """ + COUNTED_INVOICE + """
   AND i.amount_agorot - COALESCE(ap.paid, 0) > 0
 ORDER BY i.due_date, i.issue_date, i.number
 """

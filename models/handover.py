@@ -39,6 +39,7 @@ from models.dates import format_date
 from models.db import database
 from models.errors import ValidationError
 from models.money import format_money
+from models.open_as_of import COUNTED_INVOICE, allocated
 from models.settings import get_setting, load_profile, set_setting
 from models.terms import add_months_end_exact
 
@@ -266,14 +267,9 @@ def handover_options(client_id: int, as_of: dt.date) -> list[HandoverOption]:
 
 # ---- limitation -------------------------------------------------------------------------
 
-_OLDEST_OPEN_SQL = """
+_OLDEST_OPEN_SQL = f"""
 SELECT MIN(i.due_date) FROM invoice i
-WHERE i.client_id = :c AND i.issue_date <= :d
-  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
-  AND i.amount_agorot > COALESCE((
-      SELECT SUM(a.amount_agorot) FROM allocation a
-      WHERE a.invoice_id = i.id AND a.applied_date <= :d
-        AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0)
+WHERE i.client_id = :c AND {COUNTED_INVOICE} AND i.amount_agorot > {allocated()}
 """
 
 

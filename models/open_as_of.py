@@ -1,8 +1,13 @@
-"""What was open on an invoice as of a date `:d`: the one SQL text shared by aging, the
-client list and dunning (the rule is DESIGN's; the speed comes from migration 0005).
+"""What was open on an invoice, and what money was received, as of a date `:d`: the one
+home of these rules in SQL. Every query that asks them — aging, the client list, dunning,
+hand-over, settlements, letters, the case file, Today — is built from the pieces here
+(see docs/domain.md, "Open amount"); the speed comes from migrations 0005 and 0008.
 
 An invoice counts as of D when it was issued by D and not cancelled by D; an allocation
 counts when applied by D and not reversed by D. Open = amount - counted allocations.
+Money counts from the day it can be used: a post-dated check from its own date, so its
+allocations are applied on that date; a bounced check stops counting on the day it came
+back (its allocations are reversed then).
 
 Each invoice carries `paid_agorot` (its allocations not reversed) and `paid_changed_date`
 (the latest applied or reversed date among them), kept by triggers. An invoice paid in
@@ -14,6 +19,38 @@ allocations summed as of D, from the covering index allocation_open.
 from __future__ import annotations
 
 COUNTED_INVOICE = "i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)"
+NOT_REVERSED = "(a.reversed_date IS NULL OR a.reversed_date > :d)"
+COUNTED_ALLOCATION = "a.applied_date <= :d AND " + NOT_REVERSED
+# Before :d began: the debt a settlement agreed on :d acknowledges (money applied on the
+# day itself is already toward the settlement).
+COUNTED_BEFORE_THE_DAY = "a.applied_date < :d AND " + NOT_REVERSED
+
+
+def allocated(counted: str = COUNTED_ALLOCATION) -> str:
+    """The counted allocations of invoice `i`, summed: for a handful of invoices (a
+    whole book reads the kept columns of OPEN_AS_OF instead)."""
+    return ("COALESCE((SELECT SUM(a.amount_agorot) FROM allocation a "
+            f"WHERE a.invoice_id = i.id AND {counted}), 0)")
+
+
+# The day a payment's money counts from (columns of table `payment`, unaliased).
+MONEY_COUNTS_FROM = "(CASE WHEN check_date > date THEN check_date ELSE date END)"
+RECEIVED_PAYMENT = MONEY_COUNTS_FROM + " <= :d AND (bounced_date IS NULL OR bounced_date > :d)"
+# A check received by :d that does not count yet (dated later) and has not bounced.
+HELD_CHECK = "p.check_date IS NOT NULL AND p.check_date > :d AND p.date <= :d"
+
+# Money received by :d (payments that count, credit notes), summed per client and
+# currency, each source on its own covering index, already in (client, currency) order,
+# so only the sums meet in the caller's outer GROUP BY. `{client_filter}` is left for
+# the caller (`AND client_id = :client`, or empty).
+RECEIVED_SUMS = f"""
+    SELECT client_id, currency, SUM(amount_agorot) AS amount FROM payment
+    WHERE {RECEIVED_PAYMENT} {{client_filter}}
+    GROUP BY client_id, currency
+    UNION ALL
+    SELECT client_id, currency, SUM(amount_agorot) FROM credit_note
+    WHERE date <= :d {{client_filter}}
+    GROUP BY client_id, currency"""
 
 OPEN_AS_OF = """CASE WHEN i.paid_changed_date > :d THEN i.amount_agorot - (
             SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a

@@ -47,6 +47,8 @@ from models.errors import ValidationError
 from models.invoices import Invoice
 from models.money import format_money, parse_amount, to_decimal
 from models.negotiation import Negotiation
+from models.open_as_of import (COUNTED_ALLOCATION, COUNTED_BEFORE_THE_DAY, COUNTED_INVOICE,
+                               allocated)
 from models.payments import PAYMENT_METHODS
 from models.settings import get_setting, set_setting
 from models.settlement_math import (LINE_STATES, ScheduleLine, Tracking, monthly_dates,
@@ -184,14 +186,10 @@ def schedule(settlement: Settlement, lines: Iterable[SettlementInstalment] | Non
 
 # ---- open amounts of the covered invoices ----------------------------------------------
 
-# `{counted}` is `<=` for "as of the end of :d" and `<` for "before :d began".
-_OPEN_SQL = """
-SELECT i.id, i.amount_agorot - COALESCE((
-    SELECT SUM(a.amount_agorot) FROM allocation a
-    WHERE a.invoice_id = i.id AND a.applied_date {counted} :d
-      AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0)
-FROM invoice i WHERE i.id IN ({ids})
-  AND i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+# `{open}` counts the allocations as of the end of :d, or before :d began.
+_OPEN_SQL = f"""
+SELECT i.id, i.amount_agorot - {{open}}
+FROM invoice i WHERE i.id IN ({{ids}}) AND {COUNTED_INVOICE}
 """
 
 
@@ -204,7 +202,8 @@ def open_amounts(invoice_ids: list[int], as_of: dt.date, *,
         return {}
     marks = ",".join(f":i{n}" for n in range(len(invoice_ids)))
     params = {"d": as_of.isoformat(), **{f"i{n}": v for n, v in enumerate(invoice_ids)}}
-    sql = _OPEN_SQL.format(ids=marks, counted="<" if before_the_day else "<=")
+    sql = _OPEN_SQL.format(ids=marks, open=allocated(COUNTED_BEFORE_THE_DAY if before_the_day
+                                                     else COUNTED_ALLOCATION))
     return dict(database.obj.connection().execute(sql, params).fetchall())
 
 
@@ -606,24 +605,19 @@ class SettlementStatus:
         return ""
 
 
-_PAID_SQL = """
+_PAID_SQL = f"""
 SELECT si.settlement_id, a.applied_date, a.amount_agorot
 FROM settlement_invoice si
 JOIN settlement s ON s.id = si.settlement_id
 JOIN allocation a ON a.invoice_id = si.invoice_id
-WHERE si.settlement_id IN ({ids})
-  AND a.applied_date >= s.agreement_date AND a.applied_date <= :d
-  AND (a.reversed_date IS NULL OR a.reversed_date > :d)
+WHERE si.settlement_id IN ({{ids}})
+  AND a.applied_date >= s.agreement_date AND {COUNTED_ALLOCATION}
 """
 
-_COVERED_OPEN_SQL = """
-SELECT si.settlement_id, SUM(i.amount_agorot - COALESCE((
-    SELECT SUM(a.amount_agorot) FROM allocation a
-    WHERE a.invoice_id = i.id AND a.applied_date <= :d
-      AND (a.reversed_date IS NULL OR a.reversed_date > :d)), 0))
+_COVERED_OPEN_SQL = f"""
+SELECT si.settlement_id, SUM(i.amount_agorot - {allocated()})
 FROM settlement_invoice si JOIN invoice i ON i.id = si.invoice_id
-WHERE si.settlement_id IN ({ids}) AND i.issue_date <= :d
-  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+WHERE si.settlement_id IN ({{ids}}) AND {COUNTED_INVOICE}
 GROUP BY si.settlement_id
 """
 

@@ -1,0 +1,80 @@
+"""One rule for "open as of D", asked of every query that answers it.
+
+A ledger with each case that moves the answer on some day — an invoice issued later, one
+cancelled later, money applied later, a post-dated check, a bounced check, a credit note —
+is read as of every day around those events. Each consumer (the aging report and its
+drill-down, the client list, settlements, hand-over) must give the open amount the rule
+gives, computed here in plain Python from the rows themselves.
+"""
+import datetime as dt
+
+import pytest
+
+from models import services
+from models import settlements as st
+from models.aging import aging_report, open_invoices_as_of
+from models.client_list import client_summaries
+from models.handover import oldest_open_due_date
+from models.invoices import Invoice
+from models.payments import Allocation
+
+D = dt.date
+EVENTS = [D(2026, 6, 1), D(2026, 7, 1), D(2026, 7, 15), D(2026, 8, 1), D(2026, 8, 10),
+          D(2026, 9, 1), D(2026, 9, 20), D(2026, 10, 5), D(2026, 11, 1)]
+DAYS = sorted({day + dt.timedelta(days=k) for day in EVENTS for k in (-1, 0, 1)})
+
+
+@pytest.fixture
+def ledger(db, client):
+    add = services.add_invoice
+    a = add(client.id, "A", D(2026, 6, 1), "1,000", terms="נטו 30")
+    b = add(client.id, "B", D(2026, 7, 1), "500", terms="נטו 30")
+    c = add(client.id, "C", D(2026, 8, 1), "700", terms="נטו 30")  # cancelled on 9/1
+    e = add(client.id, "E", D(2026, 9, 20), "300", terms="נטו 30")
+    services.record_payment(client.id, D(2026, 7, 15), "400", invoice_ids=[a.id])
+    check = services.record_payment(client.id, D(2026, 8, 1), "500", method="check",
+                                    check_number="17", check_date=D(2026, 8, 10),
+                                    invoice_ids=[b.id])
+    services.bounce_payment(check.id, D(2026, 10, 5))
+    services.record_payment(client.id, D(2026, 8, 1), "200", method="check", check_number="18",
+                            check_date=D(2026, 11, 1), invoice_ids=[e.id])  # post-dated
+    services.add_credit_note(client.id, "Z1", D(2026, 9, 20), "100", invoice_id=a.id)
+    services.cancel_invoice(c.id, D(2026, 9, 1))
+    return client
+
+
+def expected_open(as_of: dt.date) -> dict[int, int]:
+    """invoice id -> open agorot as of the date, from the rows, by the rule's words."""
+    found = {}
+    for inv in Invoice.select():
+        if inv.issue_date > as_of or (inv.cancelled_date and inv.cancelled_date <= as_of):
+            continue
+        counted = sum(a.amount_agorot for a in Allocation.select().where(
+            Allocation.invoice == inv.id)
+            if a.applied_date <= as_of and (a.reversed_date is None or a.reversed_date > as_of))
+        if inv.amount_agorot - counted > 0:
+            found[inv.id] = inv.amount_agorot - counted
+    return found
+
+
+@pytest.mark.parametrize("as_of", DAYS, ids=str)
+def test_every_consumer_gives_the_rules_open_amounts(ledger, as_of):
+    client = ledger
+    expected = expected_open(as_of)
+    ids = [inv.id for inv in Invoice.select()]
+
+    drill_down = {row.invoice_id: row.open_agorot
+                  for row in open_invoices_as_of(client.id, "ILS", as_of)}
+    settled = {k: v for k, v in st.open_amounts(ids, as_of).items() if v > 0}
+    report = aging_report(as_of)
+    aging_total = sum(row.total for row in report.rows if row.client_id == client.id)
+    summary = client_summaries(as_of, client.id).get(client.id)
+    credit = summary.credit_agorot.get("ILS", 0) if summary else 0
+    listed = (summary.open_agorot.get("ILS", 0) + credit) if summary else 0
+    due_dates = [inv.due_date for inv in Invoice.select().where(Invoice.id.in_(list(expected)))]
+
+    assert drill_down == expected
+    assert settled == expected
+    assert aging_total == sum(expected.values())
+    assert listed == sum(expected.values())  # the list nets credit on account off
+    assert oldest_open_due_date(client.id, as_of) == (min(due_dates) if due_dates else None)
