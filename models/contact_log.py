@@ -48,7 +48,8 @@ CHANNELS = {
     "other": "אחר",
 }
 DIRECTIONS = {"out": "יוצא (פנינו אליו)", "in": "נכנס (הוא פנה אלינו)"}
-# Debtor tactics worth recognising (seed tip 8); free text goes in `tactics_note`.
+# Debtor tactics worth recognising (docs/domain.md, "The contact log"); free text goes
+# in `tactics_note`.
 TACTICS = {
     "procrastination": "דחיינות",
     "other_creditors": "תיעדוף נושים אחרים",
@@ -274,8 +275,8 @@ def correct_entry(entry_id: int, *, recorded_at: dt.datetime | None = None,
 # ---- attachments ---------------------------------------------------------------------
 
 def attachment_file_name(name: str) -> str:
-    """The stored name: the letter archive's sanitiser (BAD_INPUT 22) on the stem, the
-    extension kept so the file still opens with the right program."""
+    """The stored name: the letter archive's sanitiser (letters.safe_file_name) on the
+    stem, the extension kept so the file still opens with the right program."""
     from models.letters import safe_file_name
 
     stem, ext = os.path.splitext(name)

@@ -1,4 +1,4 @@
-"""Dates as users and spreadsheets write them (BAD_INPUT 10-13)."""
+"""Dates as users and spreadsheets write them: dd/mm/yyyy, d/m/yy, ISO, Excel serials."""
 from __future__ import annotations
 
 import datetime as dt

@@ -3,11 +3,12 @@ a deposit, applying it to the job's invoice, and the Today list of deposits due.
 
 Why a received deposit is recorded with `record_payment(..., allocate=False)`: a payment
 that names no invoice is allocated at once to the client's OLDEST open invoices (the
-DESIGN rule). A deposit is money for a job that has not been invoiced yet; sweeping it
-into an old debt would leave the new job unpaid and the deposit silently spent. So the
-payment is kept whole as credit on account (aging shows it in the `credit` column) and
-`apply_deposit` later allocates it to the job's invoice — through the services' own
-allocation (`allocation.plan_payment` with the invoice named), so there is still one rule.
+allocation rule, models.allocation). A deposit is money for a job that has not been
+invoiced yet; sweeping it into an old debt would leave the new job unpaid and the deposit
+silently spent. So the payment is kept whole as credit on account (aging shows it in the
+`credit` column) and `apply_deposit` later allocates it to the job's invoice — through the
+services' own allocation (`allocation.plan_payment` with the invoice named), so there is
+still one rule.
 What exceeds the invoice's open amount stays as credit on account.
 
 Status: requested → received → applied, or requested → cancelled. A received deposit

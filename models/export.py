@@ -1,7 +1,7 @@
 """Data out: CSV that Excel opens with Hebrew intact (UTF-8 with BOM), JSON, XLSX.
 
-Text cells that a spreadsheet would run as a formula are neutralised (BAD_INPUT 20);
-numbers stay numbers.
+Text cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a
+line break) are neutralised with a leading apostrophe; numbers stay numbers.
 """
 from __future__ import annotations
 

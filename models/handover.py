@@ -1,7 +1,7 @@
 """Handing a debt over (העברה לטיפול): which routes are open for a client as of a date,
 what each needs, an estimated cost of each, and the limitation warning.
 
-Routes (DESIGN.md, "Israeli rules"; every figure is a field of `LegalRules`):
+Routes (docs/domain.md, "Hand-over and limitation"; every figure is a field of `LegalRules`):
 * small_claims     — small claims court: the debt ≤ the cap (37,700 ₪ as of 2024); not
                      open when the user's own business is a company (BusinessProfile
                      .business_type == "company").

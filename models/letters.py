@@ -174,7 +174,7 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
 
 
 def safe_file_name(text: str, max_length: int = 80) -> str:
-    """A file-name part built from user text, safe on Windows, macOS and Linux (BAD_INPUT 22).
+    """A file-name part built from user text, safe on Windows, macOS and Linux.
 
     Removes path separators, Windows-illegal characters (`"` of בע"מ included), control
     and direction characters (U+202E would display `fdp.exe` as `exe.pdf`), leading and
@@ -378,7 +378,7 @@ def sent_date(letter: Letter) -> dt.date:
     return registered.sent_date if registered else letter.letter_date
 
 
-# ---- consumer gate (DESIGN.md, Consumer Protection Law §13ב2) ------------------------
+# ---- consumer gate (Consumer Protection Law §13ב2; docs/domain.md, "The consumer-law gate")
 
 @dataclass(frozen=True)
 class GateStatus:

@@ -1,6 +1,6 @@
 """Money: integer agorot inside, `Decimal` at the edges, babel for display.
 
-Parsing accepts what Israeli spreadsheets hold (BAD_INPUT 14-15): `1,234.56`, `1.234,56`,
+Parsing accepts what Israeli spreadsheets hold: `1,234.56`, `1.234,56`,
 `1 234,56`, `12,5`, `₪`, `ש"ח`, `NIS`, `(1,234.00)`, `1234-`, `−5`. More than two decimal
 places is refused rather than rounded, because it usually means a misread column.
 """

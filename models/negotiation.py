@@ -1,6 +1,7 @@
-"""Preparing a negotiation with a debtor (seed tips 1, 2, 4, 10, 17, 21): the records the
-case file reads — disputes, complaints, claims and lawsuits; relationships; collection
-expenses — and the negotiation itself with the user's authority limits and checklist.
+"""Preparing a negotiation with a debtor (docs/domain.md, "Negotiation and the case
+file"): the records the case file reads — disputes, complaints, claims and lawsuits;
+relationships; collection expenses — and the negotiation itself with the user's
+authority limits and checklist.
 
 API:
     add_case_record / update_case_record / case_records(client_id)
@@ -41,7 +42,8 @@ RELATION_ROLES = {
     "knows": "מכיר את הלקוח",
     "other": "אחר",
 }
-# The steps a user may allow themself before a negotiation (seed tip 4).
+# The steps a user may allow themself before a negotiation; using one not allowed is warned
+# about (step_warnings).
 STEPS = {
     "allow_stop_service": "הפסקת השירות או האספקה",
     "allow_final_warning": "מכתב התראה לפני נקיטת הליכים",
@@ -220,7 +222,8 @@ def open_amount(client_id: int, currency: str, as_of: dt.date) -> int:
 
 
 def start_negotiation(client_id: int, opened_date: dt.date, currency: str = "ILS") -> Negotiation:
-    """A new negotiation whose opening position is the full amount, now (seed tip 10)."""
+    """A new negotiation whose opening position is the full amount, now: everything owed in
+    the currency, due or not, less credit on account."""
     if currency not in CURRENCIES:
         raise ValidationError(f"מטבע לא נתמך: {currency}.", field="currency")
     with database.atomic():
@@ -314,7 +317,7 @@ def minimum_for(negotiation: Negotiation, debt_agorot: int) -> int | None:
 
 
 def limit_warnings(negotiation: Negotiation, proposal: Proposal) -> list[str]:
-    """Where a proposal crosses the limits set before the negotiation (seed tip 4)."""
+    """Where a proposal crosses the limits set before the negotiation."""
     warnings = []
     currency = negotiation.currency
     debt = negotiation.opening_agorot if proposal.debt_agorot is None else proposal.debt_agorot

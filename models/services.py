@@ -278,7 +278,8 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
                    check_bank: str = "", check_branch: str = "",
                    check_date: dt.date | None = None, notes: str = "",
                    allocate: bool = True) -> Payment:
-    """Record a payment and allocate it: to the invoices it names, or by the DESIGN rule.
+    """Record a payment and allocate it: to the invoices it names, or by the allocation rule
+    (allocation.plan_payment; docs/domain.md, "Allocation").
 
     allocate=False keeps it all as credit on account (a deposit for a job not yet
     invoiced: models.deposits applies it to that job's invoice later)."""

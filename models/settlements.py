@@ -1,6 +1,6 @@
 """Debt settlements (הסדר חוב): the invoices a settlement covers, the fixed debt the debtor
 acknowledges, a discount, a down payment and instalments, a deadline with an acceleration
-clause, and the agreed and open points (seed tips 11, 12, 14, 18–20).
+clause, and the agreed and open points (docs/domain.md, "Settlements").
 
 Life: a settlement is written as a draft (everything editable); it is signed only when
 no point is open and the schedule adds up (debt − discount = down payment + instalments);
@@ -17,7 +17,7 @@ Money toward a settlement is what payments (not credit notes) allocated to its c
 invoices from the agreement date on, not reversed (a bounced check) by D — so recording
 an instalment means recording a payment that names those invoices
 (`record_instalment_payment`). Invoices the settlement does not cover stay due on their
-own terms (seed tip 11). The discount is forgiven only when the schedule is completed:
+own terms. The discount is forgiven only when the schedule is completed:
 `record_waiver` then writes it off with credit notes; until then it is still owed, so a
 breach leaves the full balance due.
 
@@ -195,7 +195,8 @@ FROM invoice i WHERE i.id IN ({{ids}}) AND {COUNTED_INVOICE}
 
 def open_amounts(invoice_ids: list[int], as_of: dt.date, *,
                  before_the_day: bool = False) -> dict[int, int]:
-    """invoice id -> open agorot as of the date (DESIGN's rule), for a handful of invoices.
+    """invoice id -> open agorot as of the date (the rule of models.open_as_of), for a handful
+    of invoices.
     before_the_day: money applied on the date itself not yet counted — the debt a
     settlement agreed that day acknowledges; what is paid from that day on is toward it."""
     if not invoice_ids:
@@ -455,7 +456,7 @@ def schedule_problems(settlement: Settlement) -> list[str]:
 
 def sign_settlement(settlement_id: int, signed_date: dt.date) -> Settlement:
     """Both sides signed: the settlement is final. Refused while a point is open or the
-    schedule does not add up (seed tip 14: nothing is left open)."""
+    schedule does not add up: nothing is left open."""
     from models.contact_log import log_contact
 
     with database.atomic():

@@ -1,4 +1,4 @@
-"""Payment terms and the due date they give (DESIGN.md, "Due date").
+"""Payment terms and the due date they give (docs/domain.md, "Payment terms and due dates").
 
 Terms are stored as their canonical Hebrew text: `מיידי`, `נטו 45`, `שוטף+30`.
 """

@@ -35,7 +35,7 @@ def clean_text(text: str | None) -> str:
 
 
 def search_key(text: str) -> str:
-    """Key for search and duplicate detection (BAD_INPUT 5-7).
+    """Key for search and duplicate detection: one name typed in different ways gets one key.
 
     NFKC, no direction marks, no niqqud, gershayim/geresh/maqaf mapped to ASCII,
     `בע''מ` read as `בע"מ`, spaces collapsed, case folded.

@@ -1,7 +1,7 @@
 """Right-to-left text for PDFs: THE one place where Hebrew lines are wrapped and reordered.
 
 reportlab draws glyphs left to right in the order it is given them, so every line must
-reach it in *visual* order. The recipe (measured in shared/STACK.md):
+reach it in *visual* order. The recipe:
 
 1. wrap the paragraph into lines in LOGICAL order, measuring with `stringWidth`
    (reordering first and wrapping after would reverse the order of the lines);
@@ -26,7 +26,7 @@ pure-Python one costs ~0.4 ms a line, too slow for hundreds of letters a second.
 tests compare this module with the Rust implementation on random mixed strings (order)
 and with the pure-Python one (mirroring). Explicit embedding, override and isolate
 controls (U+202A–202E, U+2066–2069) are dropped before reordering: they only ever reach
-us in user data, where an RLO would turn the rest of a line around (BAD_INPUT 5, 22).
+us in user data, where an RLO would turn the rest of a line around.
 """
 from __future__ import annotations
 

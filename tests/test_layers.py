@@ -1,4 +1,4 @@
-"""Dependencies point one way (DESIGN.md "Architecture"): ui -> reports -> models.
+"""Dependencies point one way: ui -> reports -> models.
 
 models/ and reports/ never import Qt; models/ imports neither reports nor ui; reports/ does
 not import ui; ui/ holds no SQL. Checked on the source with `ast`, so an import hidden

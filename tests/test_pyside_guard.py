@@ -1,5 +1,6 @@
-"""STACK.md's guard: PySide6 6.12 on Python <= 3.11 drops a reference from None on every
-call of a method returning nothing, and the interpreter dies after a few thousand calls."""
+"""Why setup.cfg holds PySide6 below 6.12 on Python < 3.12: PySide6 6.12 on Python <= 3.11
+drops a reference from None on every call of a method returning nothing, and the
+interpreter dies after a few thousand calls."""
 import sys
 
 CALLS = 3000

@@ -1,5 +1,6 @@
 """`python main.py ...` end to end on a temporary database built with the services:
-the aging contract of DESIGN.md, backup / restore / check, and user errors."""
+the aging contract (README "Command line"; docs/domain.md, "Aging"), backup / restore /
+check, and user errors."""
 from __future__ import annotations
 
 import csv

@@ -1,7 +1,8 @@
-"""Aging (DESIGN.md "Aging", "Open amount", "Allocation") against a reference model.
+"""Aging (docs/domain.md: "Aging", "Open amount of an invoice as of a date", "Allocation")
+against a reference model.
 
 Random ledgers are built through models.services; a small pure-Python model, written
-from DESIGN.md's definitions and knowing nothing of the SQL, replays the same operations
+from docs/domain.md's definitions and knowing nothing of the SQL, replays the same operations
 and says what the aging report must contain as of any date.
 """
 from __future__ import annotations
@@ -69,7 +70,7 @@ class Ledger:
     allocations: list[RefAllocation] = field(default_factory=list)
     sources: dict[tuple[str, int], RefSource] = field(default_factory=dict)
 
-    # -- allocation, as DESIGN.md states it (decided when a payment is recorded) --
+    # -- allocation, as docs/domain.md states it (decided when a payment is recorded) --
 
     def open_now(self, inv: RefInvoice) -> int:
         return inv.amount - sum(a.amount for a in self.allocations
@@ -316,7 +317,7 @@ def check_report(ref: Ledger, as_of: dt.date, boundaries, drill_down: bool = Tru
 
     for row in report.rows:
         buckets, credit, invoiced, allocated = expected[row.client_id, row.currency]
-        # DESIGN.md's invariants, stated on the report itself
+        # the aging invariants, stated on the report itself
         assert row.total + allocated == invoiced
         assert row.credit >= 0 and all(b >= 0 for b in row.buckets)
         assert len(row.buckets) == len(boundaries) + 2

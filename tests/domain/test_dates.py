@@ -1,4 +1,4 @@
-"""Dates as Israelis and spreadsheets write them (BAD_INPUT 10-13)."""
+"""Dates as Israelis and spreadsheets write them: dd/mm/yyyy, d/m/yy, ISO, Excel serials."""
 import datetime as dt
 
 import pytest

@@ -1,4 +1,4 @@
-"""Amounts as Israeli spreadsheets and users write them (BAD_INPUT 14-15), and back."""
+"""Amounts as Israeli spreadsheets and users write them, and back."""
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,4 @@
-"""Payment terms and due dates: every reading of DESIGN.md "Due date"."""
+"""Payment terms and due dates: every reading in docs/domain.md, "Payment terms and due dates"."""
 import datetime as dt
 
 import pytest
@@ -66,7 +66,7 @@ def test_nonsense_terms_get_a_clear_hebrew_message(text):
     (D(2026, 11, 5), "מיידי", D(2026, 11, 5)),
     (D(2026, 11, 5), "נטו 30", D(2026, 12, 5)),
     (D(2026, 11, 5), "נטו 45", D(2026, 12, 20)),
-    # DESIGN.md's own examples
+    # the examples of docs/domain.md and the terms guide
     (D(2026, 11, 5), "שוטף+30", D(2026, 12, 30)),
     (D(2026, 1, 31), "שוטף+30", D(2026, 3, 2)),
     (D(2026, 1, 1), "שוטף+30", D(2026, 3, 2)),

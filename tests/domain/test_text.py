@@ -1,4 +1,4 @@
-"""Hebrew text, search keys and identifiers (BAD_INPUT 5-7, 9, 17-18)."""
+"""Hebrew text, search keys and identifiers, as users and spreadsheets type them."""
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -155,7 +155,7 @@ def test_bad_phone_refused(typed):
     assert err.value.field == "phone"
 
 
-# ---- document numbers (BAD_INPUT 17) -------------------------------------------------
+# ---- document numbers ----------------------------------------------------------------
 
 @pytest.mark.parametrize("a, b", [("0012", "12"), ("INV-7", "inv-7"), ("00", "0"),
                                   ("\u200f2024/17", "2024/17"), (" 12 ", "12")])

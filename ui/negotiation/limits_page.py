@@ -1,7 +1,8 @@
-"""Authority limits and positions for the client's current negotiation (seed tips 4, 10,
-21): the opening position (everything owed, now — prefilled), the lowest amount or the
-largest discount the user will accept, the most instalments, the latest final date, the
-steps the user allows themself, and the preparation checklist."""
+"""Authority limits and positions for the client's current negotiation (docs/domain.md,
+"Negotiation and the case file"): the opening position (everything owed, now —
+prefilled), the lowest amount or the largest discount the user will accept, the most
+instalments, the latest final date, the steps the user allows themself, and the
+preparation checklist."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout,

@@ -1,6 +1,7 @@
 """Settings → Negotiation and hand-over: the grace before a missed instalment breaches a
 settlement, and every cap, period and estimated fee of the hand-over routes (Israeli
-rules change; DESIGN.md asks for each figure to be a setting)."""
+rules change, so each figure is a setting: docs/domain.md, "Figures and where they are
+set")."""
 from __future__ import annotations
 
 import dataclasses

@@ -2,7 +2,7 @@
 
 Numbers, dates, invoice numbers, e-mail and phone are left-to-right runs inside Hebrew:
 each is wrapped in a directional isolate so its characters keep their order and do not
-pull neighbouring punctuation across (BAD_INPUT 8). Isolating is for display only.
+pull neighbouring punctuation across. Isolating is for display only.
 """
 from __future__ import annotations
 
