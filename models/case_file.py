@@ -1,16 +1,16 @@
 """The case file (תיק הכנה למשא ומתן) of one client as of a date: everything to study before
-talking to a debtor (seed tips 1, 2, 4, 6, 8, 17, 21), as data — reports.case_file_pdf
-prints it, the app shows it.
+talking to a debtor, as data — reports.case_file_pdf prints it, the app shows it.
 
-What it holds: amounts open and their aging; lifetime invoiced and paid; payment
-behaviour (average days late, share paid late, last payment, promises kept and broken,
-bounced checks); disputes, complaints, claims and lawsuits (models.negotiation
-.CaseRecord) and disputed invoices; relationships; the contact log summary (entries per
-channel, last contact, minutes) and the tactics observed; the cost of collection so far;
-the negotiation's limits and checklist; and a keep-as-client / treat-as-debtor indicator
-with its reasons.
+What it holds: amounts open and their aging; lifetime invoiced and paid; payment behaviour
+(average days late, share paid late, last payment, promises kept, pending and broken — a
+partly kept promise is a broken one, as models.promises judges it — with the broken
+promises listed, bounced checks); disputes, complaints, claims and lawsuits
+(models.negotiation.CaseRecord) and disputed invoices; relationships; the contact log
+summary (entries per channel, last contact, minutes) and the tactics observed; the cost of
+collection so far; the negotiation's limits and checklist; and a keep-as-client /
+treat-as-debtor indicator with its reasons.
 
-Cost of collection (DESIGN): minutes logged × the business hourly rate
+Cost of collection: minutes logged × the business hourly rate
 (BusinessProfile.hourly_rate_agorot, agorot per hour) + collection expenses entered
 (models.negotiation.CollectionExpense), as of the date. A log entry that a later entry
 corrects is not counted (the correction replaces it). It is shown against the shekel
@@ -41,6 +41,7 @@ from models.dates import format_date
 from models.db import database
 from models.errors import ValidationError
 from models.money import format_money
+from models.promises import PromiseCounts, PromiseStatus
 from models.settings import DEFAULT_BUCKETS, get_setting, load_profile, set_setting
 
 INDICATOR_KEY = "case_file_rules"
@@ -235,7 +236,8 @@ class CaseFile:
     share_paid_late: float | None
     settled_invoices: int
     last_payment_date: dt.date | None
-    promises: dict[str, int]             # models.promises.PROMISE_STATES -> count
+    promises: PromiseCounts              # kept / pending / broken (partly kept included)
+    broken_promises: list[PromiseStatus]  # the broken ones, oldest promised date first
     bounced_checks: list[BouncedCheck]
     case_records: list[CaseRecordLine]
     disputed_invoices: list[OpenInvoice]
@@ -404,11 +406,11 @@ def _settlement_lines(client_id: int, as_of: dt.date) -> tuple[list[str], bool]:
 
 
 def indicator(*, relationship_years: float | None, lifetime_paid_agorot: int,
-              share_paid_late: float | None, settled_invoices: int, promises: dict[str, int],
+              share_paid_late: float | None, settled_invoices: int, promises: PromiseCounts,
               bounced_checks: int, oldest_overdue_days: int, tactics: dict[str, int],
               cost: CollectionCost, open_lawsuits: int, settlement_breached: bool,
               rules: IndicatorRules | None = None) -> Indicator:
-    """Keep as a client or treat as a debtor (seed tip 6), with the reasons each way."""
+    """Keep as a client or treat as a debtor, with the reasons each way."""
     rules = rules or IndicatorRules()
     keep, debtor = [], []
     if relationship_years is not None and relationship_years >= rules.long_relationship_years:
@@ -421,10 +423,12 @@ def indicator(*, relationship_years: float | None, lifetime_paid_agorot: int,
         else:
             debtor.append(f"משלם באיחור באופן קבוע: {share_paid_late:.0%} מהחשבוניות שולמו "
                           "באיחור.")
-    if promises.get("kept") and not promises.get("broken"):
-        keep.append(f"עמד בהבטחות התשלום שנתן (קוימו: {promises['kept']}).")
-    if promises.get("broken"):
-        debtor.append(f"הבטחות תשלום שהופרו: {promises['broken']}.")
+    if promises.kept and not promises.broken:
+        keep.append(f"עמד בהבטחות התשלום שנתן (קוימו: {promises.kept}).")
+    if promises.broken:
+        partly = (f" (מהן קוימו חלקית: {promises.partly_kept})"
+                  if promises.partly_kept else "")
+        debtor.append(f"הבטחות תשלום שהופרו: {promises.broken}{partly}.")
     if bounced_checks:
         debtor.append(f"שיקים שחזרו: {bounced_checks}.")
     if oldest_overdue_days >= rules.overdue_days:
@@ -455,7 +459,7 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
     from models.negotiation import CaseRecord, ClientRelation, CASE_RECORD_KINDS, \
         CASE_RECORD_STATUSES, RELATION_ROLES, RELATION_SIDES
     from models.handover import limitation_warning
-    from models.promises import PROMISE_STATES, promise_counts
+    from models.promises import evaluate_promises
 
     client = _client(client_id)
     conn = database.obj.connection()
@@ -497,7 +501,9 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
             late_days += late
     bounced = [BouncedCheck(dt.date.fromisoformat(d), dt.date.fromisoformat(b), a, c, n)
                for d, b, a, c, n in conn.execute(_BOUNCED_SQL, params)]
-    promises = promise_counts(as_of, client_id).get(client_id) or dict.fromkeys(PROMISE_STATES, 0)
+    judged = evaluate_promises(as_of, client_id=client_id)
+    promises = PromiseCounts.of(judged)
+    broken_promises = [p for p in judged if p.is_broken]
 
     records = [CaseRecordLine(r.kind, CASE_RECORD_KINDS.get(r.kind, r.kind), r.record_date,
                               r.status, CASE_RECORD_STATUSES.get(r.status, r.status),
@@ -538,7 +544,8 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
         first_invoice_date=first_issue, invoice_count=invoice_count,
         average_days_late=(late_days / settled) if settled else None,
         share_paid_late=share_late, settled_invoices=settled, last_payment_date=last_payment,
-        promises=promises, bounced_checks=bounced, case_records=records,
+        promises=promises, broken_promises=broken_promises, bounced_checks=bounced,
+        case_records=records,
         disputed_invoices=[i for i in invoices if i.is_disputed], relations=relations,
         contacts=contacts, cost=cost, negotiation=_negotiation(client_id),
         settlement_lines=settlement_lines, indicator=verdict,

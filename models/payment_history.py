@@ -1,18 +1,19 @@
 """A client's payment history as the prevention rules need it (models.prevention):
-settled and late invoices, average days late, broken promises, bounced checks — as of a date."""
+settled and late invoices, average days late, broken promises (partly kept ones included:
+models.promises decides), bounced checks — as of a date."""
 from __future__ import annotations
 
 import datetime as dt
 
 from models.payments import Payment
 from models.prevention import PaymentHistory
-from models.promises import promise_counts
+from models.promises import client_promise_counts
 from models.statistics import client_statistics
 
 
 def client_history(client_id: int, as_of: dt.date) -> PaymentHistory:
     stats = client_statistics(client_id, as_of)
-    broken = promise_counts(as_of, client_id).get(client_id, {}).get("broken", 0)
+    broken = client_promise_counts(as_of, client_id).broken
     bounced = (Payment.select().where((Payment.client == client_id)
                                       & (Payment.bounced_date <= as_of)).count())
     return PaymentHistory(settled_invoices=stats.settled_invoices,

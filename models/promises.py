@@ -1,7 +1,8 @@
 """Promises to pay (הבטחות תשלום): recorded from a contact-log entry, judged from payments.
 
 A promise made on M to pay A by P is judged as of a date D with a grace of G days
-(setting `promise_grace_days`, default 3). Its window is M … P + G.
+(the collection rule `promise_grace_days`, models.dunning.CollectionRules, default 3).
+Its window is M … P + G.
 
 * A payment of the client, in the promise's currency, counts toward it when its effective
   date (a post-dated check: the check's own date) lies in the window and by D, and it has
@@ -10,13 +11,23 @@ A promise made on M to pay A by P is judged as of a date D with a grace of G day
   fill the next promise.
 * kept        — the counted payments reach A (possibly before P).
 * pending     — not yet reached and D ≤ P + G: the debtor still has time.
-* partly_kept — D > P + G and something, but less than A, came in the window.
-* broken      — D > P + G and nothing came in the window (a late payment does not keep it).
+* broken      — D > P + G and the counted payments fall short of A: the debtor did not
+  keep his word. Two kinds, told apart only to show what came in:
+    partly_kept — something, but less than A, came in the window;
+    broken      — nothing came in the window (a late payment does not keep it).
+  A partly kept promise is a broken promise everywhere: counts, highlighting, the terms
+  advice, the case file, Today and the end of the dunning pause.
+
+This module is the only place that decides a promise's state (`promise_state`) and which
+states are broken (`BROKEN_STATES`). Whoever needs to know whether a promise is broken, or
+how many are, asks `PromiseStatus.is_broken` or `PromiseCounts`, never a list of state
+codes of its own.
 
 Promises are evidence like the log: rows are append-only. A new date agreed later is a
 new promise; the old one is judged on its own terms.
 
-API: record_promise, log_contact_with_promise, evaluate_promises, promise_counts.
+API: record_promise, log_contact_with_promise, evaluate_promises, promise_state,
+BROKEN_STATES, PromiseCounts, promise_counts, client_promise_counts.
 """
 from __future__ import annotations
 
@@ -38,7 +49,9 @@ PROMISE_STATES = {
     "partly_kept": "קוימה חלקית",
     "broken": "הופרה",
 }
-DEFAULT_GRACE_DAYS = 3
+# Broken: the window closed before the whole amount came in, whether part of it came
+# ("partly_kept") or none ("broken").
+BROKEN_STATES = frozenset({"partly_kept", "broken"})
 MAX_PROMISE_DAYS = 3 * 365
 
 
@@ -115,8 +128,8 @@ class PromiseStatus:
 
     @property
     def is_broken(self) -> bool:
-        """Broken or only partly kept: the plan resumes, the statistics count it."""
-        return self.state in ("broken", "partly_kept")
+        """Broken, partly kept included: the plan resumes, every count counts it."""
+        return self.state in BROKEN_STATES
 
     @property
     def broken_date(self) -> dt.date | None:
@@ -124,10 +137,10 @@ class PromiseStatus:
 
 
 def grace_days() -> int:
-    from models.settings import get_setting
+    """The collection rules' grace: the same figure the dunning plan and Today use."""
+    from models.dunning import load_rules
 
-    rules = get_setting("collection_rules", {}) or {}
-    return int(rules.get("promise_grace_days", DEFAULT_GRACE_DAYS))
+    return int(load_rules().promise_grace_days)
 
 
 _PROMISES_SQL = """
@@ -184,7 +197,7 @@ def evaluate_promises(as_of: dt.date, *, client_id: int | None = None,
         _apply_payment(by_key.get((cid, currency), ()), dt.date.fromisoformat(eff), amount)
     result = [p for promises in by_key.values() for p in promises]
     for p in result:
-        p.state = _state(p, as_of)
+        p.state = promise_state(p.amount_agorot, p.paid_agorot, p.window_end, as_of)
     result.sort(key=lambda p: (p.promised_date, p.promise_id))
     return result
 
@@ -201,18 +214,55 @@ def _apply_payment(promises, paid_on: dt.date, amount: int) -> None:
             left -= take
 
 
-def _state(p: PromiseStatus, as_of: dt.date) -> str:
-    if p.paid_agorot >= p.amount_agorot:
+def promise_state(amount_agorot: int, paid_agorot: int, window_end: dt.date,
+                  as_of: dt.date) -> str:
+    """The rule. Kept once what came in the window reaches the amount; pending while the
+    window is open; after it, broken — "partly_kept" if some of the money came in it."""
+    if paid_agorot >= amount_agorot:
         return "kept"
-    if as_of <= p.window_end:
+    if as_of <= window_end:
         return "pending"
-    return "partly_kept" if p.paid_agorot > 0 else "broken"
+    return "partly_kept" if paid_agorot > 0 else "broken"
 
 
-def promise_counts(as_of: dt.date, client_id: int | None = None) -> dict[int, dict[str, int]]:
-    """Per client: how many promises are in each state (client statistics)."""
-    counts: dict[int, dict[str, int]] = {}
+@dataclass(frozen=True)
+class PromiseCounts:
+    """How many promises are kept, pending and broken. `broken` counts every broken
+    promise, the partly kept included; `partly_kept` says how many of those brought part
+    of the money in time."""
+    kept: int = 0
+    pending: int = 0
+    broken: int = 0
+    partly_kept: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.kept + self.pending + self.broken
+
+    @classmethod
+    def of(cls, statuses) -> "PromiseCounts":
+        """Counts of judged promises (`evaluate_promises`), by `PromiseStatus.is_broken`."""
+        kept = pending = broken = partly = 0
+        for p in statuses:
+            if p.is_broken:
+                broken += 1
+                partly += p.state == "partly_kept"
+            elif p.state == "kept":
+                kept += 1
+            else:
+                pending += 1
+        return cls(kept, pending, broken, partly)
+
+
+def promise_counts(as_of: dt.date, client_id: int | None = None) -> dict[int, PromiseCounts]:
+    """Per client with promises: their counts as of the date. Every client's at once (the
+    same two statements as one client's) when `client_id` is None."""
+    by_client: dict[int, list[PromiseStatus]] = defaultdict(list)
     for p in evaluate_promises(as_of, client_id=client_id):
-        per = counts.setdefault(p.client_id, dict.fromkeys(PROMISE_STATES, 0))
-        per[p.state] += 1
-    return counts
+        by_client[p.client_id].append(p)
+    return {cid: PromiseCounts.of(statuses) for cid, statuses in by_client.items()}
+
+
+def client_promise_counts(as_of: dt.date, client_id: int) -> PromiseCounts:
+    """One client's counts (all zero for a client who never promised)."""
+    return PromiseCounts.of(evaluate_promises(as_of, client_id=client_id))

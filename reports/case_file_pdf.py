@@ -275,6 +275,16 @@ def _bucket_titles(boundaries: tuple[int, ...]) -> list[str]:
     return bucket_titles(boundaries)
 
 
+def _promises_text(counts) -> str:
+    """Kept, broken (with how many of them were partly kept) and pending promises."""
+    if not counts.total:
+        return "לא ניתנו הבטחות תשלום"
+    broken = f"הופרו: {counts.broken}"
+    if counts.partly_kept:
+        broken += f" (מהן קוימו חלקית: {counts.partly_kept})"
+    return f"קוימו: {counts.kept}, {broken}, ממתינות: {counts.pending}"
+
+
 def _yes(value: bool) -> str:
     return "כן" if value else "לא"
 
@@ -283,7 +293,6 @@ def case_file_blocks(case, options=None) -> list:
     """The sections of the case file (models.case_file.CaseFile), in reading order;
     `options` (models.handover.handover_options) adds the hand-over section."""
     from models.negotiation import CHECKLIST, STEPS
-    from models.promises import PROMISE_STATES
 
     blocks: list = []
     ind = case.indicator
@@ -331,7 +340,7 @@ def case_file_blocks(case, options=None) -> list:
              for i in case.open_invoices], heading="החשבוניות הפתוחות"))
 
     blocks.append(Heading("היקף הקשר והתנהגות תשלום"))
-    promises = ", ".join(f"{PROMISE_STATES[k]}: {v}" for k, v in case.promises.items()) or "—"
+    promises = _promises_text(case.promises)
     blocks.append(Facts([
         ("סך הרכישות (חשבוניות)", f"{_money_list(case.invoiced_agorot)} ב-{case.invoice_count} חשבוניות"),
         ("סך התשלומים שהתקבלו", _money_list(case.paid_agorot)),
@@ -347,6 +356,15 @@ def case_file_blocks(case, options=None) -> list:
                             [[b.check_number or "—", format_date(b.date), format_date(b.bounced_date),
                               format_money(b.amount_agorot, b.currency)] for b in case.bounced_checks],
                             heading="שיקים שחזרו"))
+    if case.broken_promises:
+        blocks.append(Table(["ניתנה ביום", "לתשלום עד", "סכום", "התקבל בזמן", "לא התקבל"],
+                            [1, 1, 1.2, 1.2, 1.2],
+                            [[format_date(p.made_date), format_date(p.promised_date),
+                              format_money(p.amount_agorot, p.currency),
+                              format_money(min(p.paid_agorot, p.amount_agorot), p.currency),
+                              format_money(p.outstanding_agorot, p.currency)]
+                             for p in case.broken_promises],
+                            heading="הבטחות תשלום שהופרו"))
 
     blocks.append(Heading("מחלוקות, תלונות ותביעות"))
     if case.case_records:

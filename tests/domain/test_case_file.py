@@ -11,6 +11,7 @@ from models.contact_log import correct_entry, log_contact
 from models.db import database
 from models.negotiation import (add_case_record, add_expense, add_relation,
                                 start_negotiation, update_negotiation)
+from models.promises import PromiseCounts
 from models.settings import load_profile, save_profile
 
 AS_OF = dt.date(2026, 11, 22)
@@ -124,7 +125,8 @@ def _cost(total_agorot=0, debt=100000, paid=0):
 
 def _indicator(**kw):
     args = dict(relationship_years=None, lifetime_paid_agorot=0, share_paid_late=None,
-                settled_invoices=0, promises={}, bounced_checks=0, oldest_overdue_days=0,
+                settled_invoices=0, promises=PromiseCounts(), bounced_checks=0,
+                oldest_overdue_days=0,
                 tactics={}, cost=_cost(), open_lawsuits=0, settlement_breached=False)
     args.update(kw)
     return indicator(**args)
@@ -132,7 +134,7 @@ def _indicator(**kw):
 
 def test_indicator_keeps_a_long_valuable_client_with_no_red_flags():
     result = _indicator(relationship_years=5.2, lifetime_paid_agorot=9_000_000,
-                        share_paid_late=0.2, settled_invoices=10, promises={"kept": 2})
+                        share_paid_late=0.2, settled_invoices=10, promises=PromiseCounts(kept=2))
     assert result.verdict == "keep" and result.debtor_reasons == []
     assert len(result.keep_reasons) == 4
     assert "5.2 שנים" in result.keep_reasons[0]
@@ -145,8 +147,8 @@ def test_indicator_reasons_against_at_their_thresholds():
     assert _indicator(cost=_cost(25000), rules=rules).debtor_reasons == []   # exactly 25%
     over = _indicator(cost=_cost(25100), rules=rules)
     assert over.verdict == "debtor" and "25.1%" in over.debtor_reasons[0]
-    broken = _indicator(promises={"broken": 2, "kept": 1})
-    assert "הבטחות תשלום שהופרו: 2" in broken.debtor_reasons[0]
+    broken = _indicator(promises=PromiseCounts(kept=1, broken=2, partly_kept=1))
+    assert broken.debtor_reasons[0] == "הבטחות תשלום שהופרו: 2 (מהן קוימו חלקית: 1)."
     assert broken.keep_reasons == []   # kept promises do not outweigh broken ones
 
 

@@ -15,7 +15,7 @@ from models import services
 from models.client_list import (InvoiceLine, PaymentLine, client_invoices, client_payments,
                                 contact_persons, get_payment)
 from models.errors import GviaError
-from models.promises import promise_counts
+from models.promises import PromiseCounts, client_promise_counts
 from models.statistics import ClientStatistics, client_statistics
 from ui import events
 from ui.clients.client_form import ClientForm, ltr_line_edit
@@ -138,14 +138,11 @@ class SummaryStrip(QFrame):
         self.values["late_share"].setText(ltr(f"{share:.0%}") if share is not None else "—")
         self.values["last_payment"].setText(date_text(stats.last_payment_date) or "—")
 
-    def show_promises(self, counts: dict[str, int]) -> None:
-        """Kept / broken (partly kept counts as broken: the debtor did not keep his word),
-        with the pending ones after them."""
-        kept = counts.get("kept", 0)
-        broken = counts.get("broken", 0) + counts.get("partly_kept", 0)
-        text = ltr(f"{kept} / {broken}")
-        if counts.get("pending"):
-            text += " " + _("({count} pending)").format(count=counts["pending"])
+    def show_promises(self, counts: PromiseCounts) -> None:
+        """Kept / broken as models.promises counts them, with the pending ones after them."""
+        text = ltr(f"{counts.kept} / {counts.broken}")
+        if counts.pending:
+            text += " " + _("({count} pending)").format(count=counts.pending)
         self.values["promises"].setText(text)
 
 
@@ -302,7 +299,7 @@ class ClientCard(GviaDialog):
         self.form.status.setToolTip(_("Use \"Change status…\": every change is logged "
                                       "with its reason."))
         self.summary.show_statistics(client_statistics(self.client_id, as_of))
-        self.summary.show_promises(promise_counts(as_of, self.client_id).get(self.client_id, {}))
+        self.summary.show_promises(client_promise_counts(as_of, self.client_id))
         self.contacts_model.set_items(contact_persons(self.client_id))
         self.invoices_model.set_items(client_invoices(self.client_id, as_of))
         self.payments_model.set_items(client_payments(self.client_id))
@@ -317,8 +314,7 @@ class ClientCard(GviaDialog):
         if kinds == {events.CONTACT_LOG}:
             # A log entry or a promise: only the promise counts change here (the timeline
             # reloads itself), and a half-edited details form is left alone.
-            self.summary.show_promises(promise_counts(clock.today(), self.client_id)
-                                       .get(self.client_id, {}))
+            self.summary.show_promises(client_promise_counts(clock.today(), self.client_id))
         elif kinds & REFRESHING_KINDS:
             self.refresh()
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 from models.contact_log import CHANNELS, TimelineItem, database_folder, log_csv_text, timeline
 from models.errors import GviaError
 from models.outputs import write_output
-from models.promises import PromiseStatus, evaluate_promises
+from models.promises import PromiseCounts, PromiseStatus, evaluate_promises
 from ui import events
 from ui.collection.labels import (action_label, channel_label, direction_label,
                                   promise_state_label, tactic_label)
@@ -308,7 +308,7 @@ class ClientTimelineWidget(QWidget):
                                              reverse=True))
         self.table.resizeColumnsToContents()
         self.promises.resizeColumnsToContents()
-        broken = sum(p.is_broken for p in promises)
+        broken = PromiseCounts.of(promises).broken
         text = _("{count} entries shown").format(count=len(items))
         if broken:
             text += " · " + _("{count} broken promises").format(count=broken)

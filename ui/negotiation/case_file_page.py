@@ -61,8 +61,7 @@ def summary_rows(case: CaseFile) -> list[tuple[str, list[tuple[str, str]]]]:
             (_("Paid late"), "—" if case.share_paid_late is None
              else ltr(f"{case.share_paid_late:.0%}")),
             (_("Last payment"), date_text(case.last_payment_date) or "—"),
-            (_("Promises kept / broken"), ltr(f"{promises.get('kept', 0)} / "
-                                              f"{promises.get('broken', 0)}")),
+            (_("Promises kept / broken"), ltr(f"{promises.kept} / {promises.broken}")),
             (_("Bounced checks"), str(len(case.bounced_checks))),
         ]),
         (_("Contact log"), [
