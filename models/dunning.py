@@ -24,8 +24,7 @@ a candidate at all, so it never gets a reminder. For one invoice the walk is:
   `notice_deadline_months` (4); later than that it is flagged late.
 * Paused: disputed invoices; invoices covered by a post-dated check already received
   (a check bounced by then no longer covers: its allocations are reversed); clients with a pending promise to pay in that currency; invoices
-  covered by a signed settlement that is not breached (models.settlements); clients
-  reported by `PAUSE_SOURCES`.
+  covered by a signed settlement that is not breached (models.settlements).
   A broken promise ends the pause: the step that was due is due again at once.
 * Clients handed over, in the Execution Office, written off or closed are out of the plan.
 
@@ -42,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields
-from typing import Callable, Iterable
+from typing import Iterable
 
 from models.client_status import STATUSES_WITHOUT_DUNNING
 from models.contact_log import LETTER_KINDS
@@ -115,7 +114,7 @@ DEFAULT_PLANS = {
 
 @dataclass
 class CollectionRules:
-    """Figures of the collection workflow; every one is a setting (DESIGN: Israeli rules).
+    """Figures of the collection workflow; every one is a setting, its default the Israeli practice.
 
     The consumer gate's 14 days are the letter settings' `debt_notice_wait_days`
     (models.letters), one figure for the letter engine and the plan alike."""
@@ -321,10 +320,6 @@ WHERE l.kind IN ('debt-notice', 'reminder', 'second-reminder', 'final-warning')
   AND COALESCE(rm.sent_date, l.letter_date) < :next {letter_filter}
 """
 
-# Reasons to pause a whole client: functions (as_of) -> {client_id: Hebrew reason}.
-PAUSE_SOURCES: list[Callable[[dt.date], dict[int, str]]] = []
-
-
 def actions_done(as_of: dt.date, client_id: int | None = None
                  ) -> dict[int, dict[str, list[dt.date]]]:
     """client -> action code -> sorted dates it was done, up to `as_of`."""
@@ -472,8 +467,7 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
         reason = ("החשבונית במחלוקת" if inv.is_disputed
                   else "שולמה בשיק דחוי שמועדו טרם הגיע" if inv.held_agorot >= inv.open_agorot
                   else paused_invoices.get(inv.invoice_id)
-                  or paused_clients.get((inv.client_id, inv.currency))
-                  or paused_clients.get((inv.client_id, None)))
+                  or paused_clients.get((inv.client_id, inv.currency)))
         if reason:
             step.state, step.pause_reason = "paused", reason
         result.append(step)
@@ -492,20 +486,16 @@ def clients_at_letter_stage(kind: str, as_of: dt.date) -> list[int]:
 
 
 def _paused_clients(as_of: dt.date, client_id: int | None,
-                    rules: CollectionRules) -> dict[tuple[int, str | None], str]:
-    """(client, currency or None for all) -> why the plan waits."""
+                    rules: CollectionRules) -> dict[tuple[int, str], str]:
+    """(client, currency) -> why the plan waits: a pending promise to pay in that currency."""
     from models.money import format_money
     from models.promises import evaluate_promises
 
-    paused: dict[tuple[int, str | None], str] = {}
+    paused: dict[tuple[int, str], str] = {}
     for p in evaluate_promises(as_of, client_id=client_id, window_ends_after=as_of,
                                grace=rules.promise_grace_days):
         if p.state == "pending":
             paused.setdefault((p.client_id, p.currency),
                               f"הבטחת תשלום של {format_money(p.amount_agorot, p.currency)} "
                               f"עד {p.promised_date:%d/%m/%Y}")
-    for source in PAUSE_SOURCES:
-        for cid, reason in source(as_of).items():
-            if client_id is None or cid == client_id:
-                paused.setdefault((cid, None), reason)
     return paused

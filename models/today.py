@@ -1,12 +1,18 @@
 """The "Today" list (היום): what to do on a given date, grouped, with totals and a trend.
 
+One builder for every front end: the Today screen and `python main.py today` (text and
+JSON) both call today_list and only format what it returns.
+
     today_list(as_of) -> TodayList
-        .due_soon    invoices falling due within `due_soon_days` (start early, seed tip 3)
+        .due_soon    invoices falling due within `due_soon_days` (start early)
         .actions     overdue invoices whose next dunning step is due, one item per client
                      and step (one letter or one call covers all the client's invoices)
-        .promises    promises due (waiting for the money, in grace) or broken lately
+        .paused      invoices whose step waits (dispute, post-dated check, promise, settlement)
+        .promises_due / .promises_broken
+                     promises due (waiting for the money, in grace) or broken lately
         .follow_ups  follow-up dates reached with nothing logged since
         .checks      post-dated checks whose date arrived (deposit them)
+        .deposits    deposits asked for and not (validly) received: the work waits for them
         .instalments settlement instalments due within `due_soon_days`, or due and unpaid
         .breaches    settlements breached: the acceleration clause is the next step
         .overdue_totals / .expected_week   per currency, never added across currencies
@@ -19,21 +25,20 @@ disputed) + what is still outstanding of pending promises dated in those days.
 Speed on 1M invoices: one statement reads the open invoices due by as_of + N days (shared
 by the due-soon list, the dunning walk, the totals and the trend) and one pass over them
 makes the lists and sums; the trend adds only what changed in the last 12 weeks, as a
-signed prefix sum over the week ends (see overdue_trend).
+signed prefix sum over the week ends (see overdue_trend). Everything runs in the caller's
+thread, one statement after the other, on the caller's connection.
 """
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from bisect import bisect_right
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from itertools import accumulate
 from dataclasses import dataclass, field
 
-from models.db import database, worker_connection
+from models.db import database
 from models.dates import format_date
+from models.deposits import DepositDue, deposits_due
 from models.dunning import (InvoiceDunning, OpenDue, dunning_steps, load_rules,
                             open_invoices_due_by)
 from models.money import format_money, plain
@@ -110,43 +115,22 @@ class TodayList:
     trend: list[tuple[dt.date, dict[str, int]]]
     instalments: list[InstalmentDue] = field(default_factory=list)
     breaches: list[SettlementStatus] = field(default_factory=list)
+    deposits: list[DepositDue] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
+        """Nothing to do (paused invoices are for reference, not tasks)."""
         return not (self.due_soon or self.actions or self.promises_due or self.promises_broken
-                    or self.follow_ups or self.checks or self.instalments or self.breaches)
-
-
-@contextmanager
-def _bulk_objects():
-    """Pause the cyclic garbage collector while a few hundred thousand small objects are
-    built (none of them in a cycle): its repeated passes over the growing heap cost ~30%
-    of the Today list on a million invoices. On the way out the objects still alive (the
-    list the screen keeps) go straight to the oldest generation (freeze + unfreeze moves
-    them there without a pass): otherwise the first young collection afterwards walks
-    them all, ~0.15 s. Nothing is lost: the oldest generation is still collected."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
+                    or self.follow_ups or self.checks or self.deposits or self.instalments
+                    or self.breaches)
 
 
 def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
-    with _bulk_objects():
-        return _today_list(as_of, with_trend)
-
-
-def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
+    """Every section of the Today list for `as_of` (`with_trend=False` skips the trend)."""
     rules = load_rules()
     week_end = as_of + dt.timedelta(days=6)
     soon_end = as_of + dt.timedelta(days=rules.due_soon_days)
     horizon = as_of + dt.timedelta(days=max(rules.due_soon_days, 6, 3))
-    trend_rows = _read_aside(_trend_rows, as_of, TREND_WEEKS) if with_trend else None
     candidates = open_invoices_due_by(as_of, horizon)
     # One pass over the candidates (100,000+ on a big book) for the lists and the sums;
     # the overdue ones are summed by currency and due date, which is all the trend needs.
@@ -187,10 +171,10 @@ def _today_list(as_of: dt.date, with_trend: bool) -> TodayList:
         promises_due=promises_due, promises_broken=promises_broken,
         follow_ups=follow_ups_due(as_of),
         checks=checks_to_deposit(as_of, rules.check_window_days),
+        deposits=deposits_due(as_of),
         overdue_totals=dict(sorted(overdue_totals.items())),
         expected_week=dict(sorted(expected.items())),
-        trend=(_trend(as_of, TREND_WEEKS, overdue_by_due, trend_rows.result())
-               if with_trend else []),
+        trend=_trend(as_of, TREND_WEEKS, overdue_by_due) if with_trend else [],
         instalments=instalments, breaches=breaches)
 
 
@@ -349,32 +333,16 @@ def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
     return database.obj.connection().execute(_TREND_SQL, params).fetchall()
 
 
-def _read_aside(read, *args) -> Future:
-    """Run a read-only query on a thread of its own, with its own connection: SQLite works
-    without the GIL, so on a second core it overlaps the Python work of the caller. (It
-    reads its own snapshot of the file: a payment committed in the same instant may show
-    in one part of the Today list and not yet in the other — the next refresh agrees.)"""
-    def run():
-        with worker_connection():
-            return read(*args)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gvia-read")
-    try:
-        return pool.submit(run)
-    finally:
-        pool.shutdown(wait=False)
-
-
-def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int],
-           rows: list[tuple] | None = None) -> list[tuple[dt.date, dict[str, int]]]:
-    """overdue_trend from what is overdue now, by (currency, due date); `rows`: the
-    _trend_rows already read."""
+def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int]
+           ) -> list[tuple[dt.date, dict[str, int]]]:
+    """overdue_trend from what is overdue now, by (currency, due date)."""
     points = trend_points(as_of, weeks)
     # changes[currency][k]: what the total gains from week end k on; its running sum is
     # the trend. An invoice overdue now counts from the first week end after its due date.
     changes: dict[str, list[int]] = defaultdict(lambda: [0] * (len(points) + 1))
     for (currency, due), amount in overdue_by_due.items():
         changes[currency][bisect_right(points, due)] += amount
-    for currency, first, stop, amount in (_trend_rows(as_of, weeks) if rows is None else rows):
+    for currency, first, stop, amount in _trend_rows(as_of, weeks):
         row = changes[currency]
         row[first] += amount
         row[stop] -= amount
@@ -415,6 +383,8 @@ def today_records(today: TodayList) -> dict:
                     for a in today.actions],
         "paused": [{"invoice_id": s.invoice.invoice_id, "number": s.invoice.number,
                     "client_id": s.invoice.client_id, "client": s.invoice.client_name,
+                    "due_date": s.invoice.due_date.isoformat(), "currency": s.invoice.currency,
+                    "open": float(plain(s.invoice.open_agorot)),
                     "reason": s.pause_reason} for s in today.paused],
         "promises": ([_promise_record(p, "due") for p in today.promises_due]
                      + [_promise_record(p, "broken") for p in today.promises_broken]),
@@ -425,6 +395,12 @@ def today_records(today: TodayList) -> dict:
                     "check_number": c.check_number, "bank": c.check_bank,
                     "check_date": c.check_date.isoformat(), "currency": c.currency,
                     "amount": float(plain(c.amount_agorot))} for c in today.checks],
+        "deposits": [{"deposit_id": d.id, "client_id": d.client_id, "client": d.client_name,
+                      "description": d.description, "currency": d.currency,
+                      "amount": float(plain(d.amount_agorot)),
+                      "requested_date": d.requested_date.isoformat() if d.requested_date else None,
+                      "due_date": d.due_date.isoformat(), "days_late": d.days_late,
+                      "check_bounced": d.is_bounced} for d in today.deposits],
         "trend": [{"date": p.isoformat(), "overdue": _money_map(v)} for p, v in today.trend],
         "instalments": [{"settlement_id": i.settlement_id, "client_id": i.client_id,
                          "client": i.client_name, "number": i.seq,
@@ -450,6 +426,29 @@ def _money_text(amounts: dict[str, int]) -> str:
     return " + ".join(format_money(v, c) for c, v in amounts.items()) or format_money(0)
 
 
+def _days_text(days: int) -> str:
+    return "יום אחד" if days == 1 else "יומיים" if days == 2 else f"{days} ימים"
+
+
+def _overdue_text(days: int) -> str:
+    """A courtesy step comes before the due date: its days are still to run."""
+    if days < 0:
+        return "לתשלום מחר" if days == -1 else f"לתשלום בעוד {_days_text(-days)}"
+    if days == 0:
+        return "לתשלום היום"
+    return "יום פיגור אחד" if days == 1 else f"{days} ימי פיגור"
+
+
+def _deposit_state(d: DepositDue) -> str:
+    if d.is_bounced:
+        return "השיק של המקדמה חזר"
+    if d.days_late > 0:
+        return f"באיחור של {_days_text(d.days_late)}"
+    if d.days_late == 0:
+        return "לתשלום היום"
+    return "לתשלום מחר" if d.days_late == -1 else f"לתשלום בעוד {_days_text(-d.days_late)}"
+
+
 def format_today(today: TodayList) -> str:
     """The Today list in Hebrew, for the command line."""
     lines = [f"היום — {format_date(today.as_of)}",
@@ -461,7 +460,7 @@ def format_today(today: TodayList) -> str:
             late = " — הודעת החוב באיחור!" if a.is_notice_late else ""
             numbers = ", ".join(s.invoice.number for s in a.steps)
             lines.append(f"  • {a.client_name}: {a.label} — {_money_text(a.open_by_currency)}, "
-                         f"{a.max_days_overdue} ימי פיגור (חשבוניות {numbers}){late}")
+                         f"{_overdue_text(a.max_days_overdue)} (חשבוניות {numbers}){late}")
         lines.append("")
     if today.due_soon:
         lines.append(f"חשבוניות שמועד תשלומן מתקרב ({len(today.due_soon)}):")
@@ -490,6 +489,13 @@ def format_today(today: TodayList) -> str:
         for c in today.checks:
             lines.append(f"  • {c.client_name}: שיק {c.check_number} על סך "
                          f"{format_money(c.amount_agorot, c.currency)} מתאריך {format_date(c.check_date)}")
+        lines.append("")
+    if today.deposits:
+        lines.append("מקדמות לתשלום — לא להתחיל בעבודה לפני שהמקדמה מגיעה:")
+        for d in today.deposits:
+            work = d.description.split("\n", 1)[0][:80]
+            lines.append(f"  • {d.client_name}: מקדמה בסך {format_money(d.amount_agorot, d.currency)} "
+                         f"עד {format_date(d.due_date)} ({work}) — {_deposit_state(d)}")
         lines.append("")
     if today.instalments:
         lines.append("תשלומים לפי הסדרי חוב:")

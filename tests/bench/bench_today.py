@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from models.db import open_database
+    from models.deposits import deposits_due
     from models.dunning import dunning_steps, load_rules, open_invoices_due_by
     from models.promises import evaluate_promises
     from models.today import (checks_to_deposit, follow_ups_due, overdue_trend, today_list)
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             ("promises", lambda: evaluate_promises(as_of, window_ends_after=as_of)),
             ("follow-ups", lambda: follow_ups_due(as_of)),
             ("checks to deposit", lambda: checks_to_deposit(as_of)),
+            ("deposits due", lambda: deposits_due(as_of)),
             ("overdue trend (12 weeks)", lambda: overdue_trend(as_of)),
             ("Today without trend", lambda: today_list(as_of, with_trend=False)),
             ("Today, complete", lambda: today_list(as_of)),
@@ -72,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         today = today_list(as_of)
         print(f"actions {len(today.actions):,}, due soon {len(today.due_soon):,}, "
               f"paused {len(today.paused):,}, promises {len(today.promises_due) + len(today.promises_broken):,}, "
-              f"follow-ups {len(today.follow_ups):,}, checks {len(today.checks):,}")
+              f"follow-ups {len(today.follow_ups):,}, checks {len(today.checks):,}, "
+              f"deposits {len(today.deposits):,}, instalments {len(today.instalments):,}, "
+              f"breaches {len(today.breaches):,}")
     return 0
 
 

@@ -10,6 +10,7 @@ import pytest
 import main
 from models import services
 from models.contact_log import log_contact
+from models.deposits import request_deposit
 from models.db import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,8 @@ def book(tmp_path):
                              due_date=dt.date(2026, 11, 26))
         log_contact(acme.id, dt.datetime(2026, 11, 2, 9, 0), "phone", summary="יחזרו אליי",
                     follow_up_date=dt.date(2026, 11, 9), recorded_at=dt.datetime(2026, 11, 2, 9, 5))
+        request_deposit(acme.id, "אתר חדש", "2,000", requested_date=dt.date(2026, 11, 15),
+                        due_date=dt.date(2026, 11, 20))
     return path
 
 
@@ -39,6 +42,8 @@ def test_json_lists_the_actions_with_stable_keys(book, capsys):
     assert [i["number"] for i in action["invoices"]] == ["INV-7"]
     assert [d["number"] for d in data["due_soon"]] == ["INV-8"]
     assert [f["follow_up_date"] for f in data["follow_ups"]] == ["2026-11-09"]
+    assert [(d["client"], d["amount"], d["days_late"]) for d in data["deposits"]] == [
+        ("אקמי בע\"מ", 2000.0, 2)]
     assert len(data["trend"]) == 12
 
 
@@ -50,6 +55,7 @@ def test_text_output_is_hebrew_in_a_real_process(book):
     assert "היום — 22/11/2026" in out.stdout
     assert "מכתב תזכורת" in out.stdout and "INV-7" in out.stdout
     assert "מעקבים שהגיע מועדם" in out.stdout
+    assert "מקדמות לתשלום" in out.stdout and "(אתר חדש) — באיחור של יומיים" in out.stdout
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -139,13 +139,18 @@ def test_kept_promise_pays_the_invoice_and_ends_the_plan(client):
     assert dunning_steps(day(20)) == []
 
 
-def test_settlement_hook_pauses_a_client(client, monkeypatch):
-    from models import dunning
+def test_a_signed_settlement_pauses_the_invoices_it_covers_not_the_client(client):
+    from models import settlements as st
 
-    _invoice(client)
-    monkeypatch.setattr(dunning, "PAUSE_SOURCES", [lambda as_of: {client.id: "הסדר חוב פעיל"}])
-    step = _step(day(10))
-    assert step.state == "paused" and step.pause_reason == "הסדר חוב פעיל"
+    covered = _invoice(client)
+    _invoice(client, "2", 500)
+    settlement = st.create_settlement(client.id, [covered.id], day(5), instalment_count=2,
+                                      first_date=day(20))
+    st.sign_settlement(settlement.id, day(5))
+    steps = {s.invoice.number: s for s in dunning_steps(day(10))}
+    assert steps["1"].state == "paused"
+    assert steps["1"].pause_reason == f"בהסדר חוב מיום {day(5):%d/%m/%Y}"
+    assert (steps["2"].state, steps["2"].level.code) == ("due", "reminder")  # not covered
 
 
 def test_clients_handed_over_are_out_of_the_plan(client):

@@ -118,7 +118,11 @@ def test_json_and_text_forms(book):
     assert {a["code"] for a in data["actions"]} == {"email", "reminder", "debt-notice"}
     assert data["promises"][0]["group"] == "broken"
     assert set(data) == {"as_of", "totals", "due_soon", "actions", "paused", "promises",
-                         "follow_ups", "checks", "trend", "instalments", "breached_settlements"}
+                         "follow_ups", "checks", "deposits", "trend", "instalments",
+                         "breached_settlements"}
+    paused = today_records(today_list(dt.date(2026, 11, 20)))["paused"]
+    assert sorted((p["number"], p["currency"], p["open"], p["due_date"]) for p in paused) == [
+        ("A1", "ILS", 1000.0, "2026-10-01"), ("B1", "ILS", 800.0, "2026-10-01")]
     text = format_today(today)
     assert "היום — 24/11/2026" in text and "הודעת חוב" in text and "שיק 5001" in text
 
@@ -127,3 +131,52 @@ def test_an_empty_database_says_there_is_nothing_to_do(db):
     today = today_list(dt.date(2026, 11, 22))
     assert today.is_empty and today.overdue_totals == {}
     assert "אין משימות להיום" in format_today(today)
+
+
+def test_deposits_awaited_are_a_section_of_today_with_nothing_else_to_do(db):
+    from models.deposits import request_deposit
+
+    client = services.add_client(name="סטודיו אור", kind="company")
+    request_deposit(client.id, "צילומי מוצר", "1,500", requested_date=dt.date(2026, 11, 10),
+                    due_date=dt.date(2026, 11, 21))
+    request_deposit(client.id, "עיצוב אריזה", "600", requested_date=dt.date(2026, 11, 10),
+                    due_date=dt.date(2026, 11, 24))
+    today = today_list(dt.date(2026, 11, 22))
+    assert [(d.amount_agorot, d.days_late) for d in today.deposits] == [(150000, 1), (60000, -2)]
+    assert not today.is_empty  # a deposit awaited is a task even with no debt at all
+    [late, soon] = today_records(today)["deposits"]
+    assert late == {"deposit_id": late["deposit_id"], "client_id": client.id,
+                    "client": "סטודיו אור", "description": "צילומי מוצר", "currency": "ILS",
+                    "amount": 1500.0, "requested_date": "2026-11-10", "due_date": "2026-11-21",
+                    "days_late": 1, "check_bounced": False}
+    assert soon["days_late"] == -2
+    text = format_today(today)
+    assert "מקדמות לתשלום — לא להתחיל בעבודה לפני שהמקדמה מגיעה:" in text
+    assert "עד 21/11/2026 (צילומי מוצר) — באיחור של יום אחד" in text
+    assert "עד 24/11/2026 (עיצוב אריזה) — לתשלום בעוד יומיים" in text
+    assert "אין משימות להיום" not in text
+
+
+def test_built_in_the_callers_thread_leaving_the_collector_alone(book, monkeypatch):
+    import gc
+    import threading
+
+    from models import today as today_module
+
+    def no_threads(self):
+        raise AssertionError("Today starts no thread")
+
+    seen = []
+    real_deposits = today_module.deposits_due
+
+    def deposits_due(as_of):
+        seen.append((threading.current_thread(), gc.isenabled()))
+        return real_deposits(as_of)
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    monkeypatch.setattr(today_module, "deposits_due", deposits_due)
+    frozen = gc.get_freeze_count()
+    today = today_list(dt.date(2026, 11, 24))
+    assert today.trend and today.actions
+    assert seen == [(threading.current_thread(), True)]
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

@@ -1,4 +1,4 @@
-"""The Today screen over a real SQLite file: the issue's flow (log a call with a promise,
+"""The Today screen over a real SQLite file: a day's flow (log a call with a promise,
 see it on Today, record the payment, see the promise kept), the list computed off the UI
 thread behind a busy indicator, the groups and totals, one-click actions (produce the
 letter, log the call), the trend chart's direction, and the tree model's consistency."""

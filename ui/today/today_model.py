@@ -2,7 +2,8 @@
 tasks in them. Each task carries the one action that deals with it (produce the letter,
 log the call, record the payment, …); the view runs it on one click of the action cell.
 
-`build_groups(today)` turns models.today.TodayList into tasks (words from the interface);
+`build_groups(today)` turns models.today.TodayList — the one Today builder, which the
+command line formats too — into tasks (words from the interface);
 a task formats its amounts and dates the first time a view asks for them — a big book
 lists thousands of tasks, of which a screen shows thirty.
 """
@@ -128,9 +129,9 @@ def _deposit_details(d: DepositDue) -> str:
     return f"{state}; {auto_dir(d.description)}"
 
 
-def build_groups(today: TodayList, deposits: list[DepositDue] = ()) -> list[Group]:
-    """The non-empty groups in the order of a working day (the issue's order); paused last.
-    `deposits`: models.deposits.deposits_due for the same day (computed in the same job)."""
+def build_groups(today: TodayList) -> list[Group]:
+    """The non-empty groups in the order of a working day; paused last. Only words and
+    layout: every item and amount comes from models.today.today_list."""
     as_of = today.as_of
     groups: dict[str, list[Task]] = {key: [] for key in group_titles()}
     cap = MAX_TASKS_SHOWN  # only the tasks listed are built: thousands on a big book
@@ -186,7 +187,7 @@ def build_groups(today: TodayList, deposits: list[DepositDue] = ()) -> list[Grou
             else _("Post-dated check"),
             {c.currency: c.amount_agorot}, c.check_date, auto_dir(c.check_bank),
             "card", source=c))
-    for d in deposits[:cap]:
+    for d in today.deposits[:cap]:
         groups["deposits"].append(Task(
             "deposits", d.client_id, d.client_name, _("Deposit awaited"),
             {d.currency: d.amount_agorot}, d.due_date, _deposit_details(d), "card",
@@ -215,7 +216,7 @@ def build_groups(today: TodayList, deposits: list[DepositDue] = ()) -> list[Grou
     totals = {"due_soon": len(today.due_soon), "actions": len(today.actions),
               "promises": len(today.promises_due) + len(today.promises_broken),
               "follow_ups": len(today.follow_ups), "checks": len(today.checks),
-              "deposits": len(deposits), "instalments": len(today.instalments),
+              "deposits": len(today.deposits), "instalments": len(today.instalments),
               "breaches": len(today.breaches), "paused": len(today.paused)}
     titles = group_titles()
     return [Group(key, titles[key], tasks[:cap], totals[key])

@@ -1,12 +1,14 @@
 """Today (היום), the home screen: what to do today. Totals at the top (overdue per currency,
 expected this week), a small chart of the overdue trend, and the grouped list — invoices
-falling due soon, collection steps due, promises due or broken, follow-ups, checks to
-deposit — each task with its action one click away (the underlined cell): produce the
-letter, log the call, record the payment, hand the debt over.
+falling due soon, collection steps due, settlements breached, promises due or broken,
+settlement instalments, follow-ups, checks to deposit, deposits awaited — each task with its
+action one click away (the underlined cell): produce the letter, log the call, record the
+payment, hand the debt over.
 
-The list is computed by models.today.today_list, which takes seconds on a very large
-book: it runs on a pool thread (ui.background) behind a busy indicator, so the screen
-paints at once. It is recomputed when a service reports a change (ui.events).
+The list is computed by models.today.today_list (the same builder `python main.py today`
+prints), which takes seconds on a very large book: it runs on a pool thread
+(ui.background) behind a busy indicator, so the screen paints at once. It is recomputed
+when a service reports a change (ui.events).
 """
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayo
                                QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
                                QTreeView, QVBoxLayout, QWidget)
 
-from models.deposits import deposits_due
 from models.today import TodayList, today_list
 from reports.batch import BatchResult, produce_letters
 from ui import events
@@ -223,11 +224,10 @@ class TodayView(QWidget):
             if generation != self._generation:
                 return None  # a newer request is already queued: skip the work
             today = today_list(as_of)
-            deposits = deposits_due(as_of)
             # babel reads its Hebrew locale data (~0.5 s) the first time money is formatted;
             # let that happen here rather than when the rows are painted.
             money_text(0)
-            return today, build_groups(today, deposits)
+            return today, build_groups(today)
 
         run_in_background(compute, owner=self,
                           on_done=lambda result: self._apply(generation, result),
@@ -252,9 +252,8 @@ class TodayView(QWidget):
         for row in range(self.model.rowCount()):  # a group's title spans the row
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self._fit_columns(groups)
-        is_empty = today.is_empty and not any(g.key == "deposits" for g in groups)
-        self.tree.setVisible(not is_empty)
-        self.empty.setVisible(is_empty)
+        self.tree.setVisible(not today.is_empty)
+        self.empty.setVisible(today.is_empty)
         self._update_buttons()
         self.loaded.emit()
 
@@ -268,8 +267,8 @@ class TodayView(QWidget):
         for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE):
             widest = max((metrics.horizontalAdvance(t.texts()[column]) for t in sample),
                          default=0)
-            if column == Columns.TASK:  # the group titles span the row; the indent counts
-                widest += self.tree.indentation()
+            if column == Columns.TASK:  # tasks sit one level in, below the group's arrow
+                widest += self.tree.indentation() * (2 if self.tree.rootIsDecorated() else 1)
             header = metrics.horizontalAdvance(str(self.model.headerData(column, Qt.Horizontal)))
             self.tree.setColumnWidth(column, min(max(widest, header) + padding, MAX_COLUMN))
         self.tree.setColumnWidth(Columns.ACTION, padding + max(
