@@ -49,3 +49,13 @@ class ContactPerson(BaseModel):
 def find_client_by_id(client_id: int) -> Client | None:
     """The client with this id, or None (services.get_client raises instead)."""
     return Client.get_or_none(Client.id == client_id)
+
+
+def clients_by_id(client_ids: list[int]) -> dict[int, Client]:
+    """The clients with these ids (those that exist), a few hundred ids per statement."""
+    ids = list(dict.fromkeys(client_ids))
+    found: dict[int, Client] = {}
+    for start in range(0, len(ids), 500):
+        found.update((c.id, c) for c in Client.select().where(
+            Client.id.in_(ids[start:start + 500])))
+    return found

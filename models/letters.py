@@ -14,6 +14,7 @@ Public API:
     archive_dir() -> Path; safe_file_name(text, max_length=80) -> str
     record_letters(records) -> int; letters_for_client(client_id) -> list[Letter]
         (joined: `letter.registeredmail` is the register row, or None)
+    latest_letters(kind, as_of) -> {client_id: date of the latest letter of that kind}
     archive_letter_ids(client_id=None, kind=None, text="", sort="date", descending=True)
         -> list[int]; archive_rows(ids) -> dict[id, ArchiveRow]    (the app's archive list)
     record_registered_mail(letter_id, registered_number, sent_date) -> RegisteredMail
@@ -221,6 +222,14 @@ def record_letters(records: list[LetterRecord]) -> int:
         for start in range(0, len(rows), 500):
             Letter.insert_many(rows[start:start + 500]).execute()
     return len(rows)
+
+
+def latest_letters(kind: str, as_of: dt.date) -> dict[int, dt.date]:
+    """Client -> the date of its latest letter of `kind` dated by `as_of` (one statement)."""
+    query = (Letter.select(Letter.client, pw.fn.MAX(Letter.letter_date))
+             .where((Letter.kind == kind) & (Letter.letter_date <= as_of))
+             .group_by(Letter.client))
+    return {cid: dt.date.fromisoformat(str(day)) for cid, day in query.tuples()}
 
 
 def letters_for_client(client_id: int) -> list[Letter]:

@@ -37,19 +37,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from models.clients import Client
+from models import letter_queries
+from models.clients import clients_by_id
 from models.deposits import deposits_due
 from models.errors import GviaError, ValidationError
+from models.letter_templates import get_template
 from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archive_dir,
-                            debt_notice_gate, load_letter_settings, record_letters,
-                            safe_file_name)
+                            debt_notice_gate, latest_letters, load_letter_settings,
+                            record_letters, safe_file_name)
+from models.settlement_info import load_settlement_info, settlement_letter_clients
 from models.outputs import check_output_path, private_dir, write_output
 from models.services import find_client
 from models.settings import load_profile
 from reports import letter_data, settlement_letters
 from reports.letters import INTEREST_KINDS, NothingToSend, compose
 from reports.pdf import LetterPdf
-from reports.templates import get_template
 
 Progress = Callable[[int, int], None]
 
@@ -77,26 +79,26 @@ def select_clients(kind: str, as_of: dt.date) -> list[int]:
     """The clients an `--all` run writes to (see the module docstring)."""
     check_kind(kind)
     if kind in settlement_letters.KINDS:
-        return settlement_letters.select_settlement_clients(kind, as_of)
+        return settlement_letter_clients(kind, as_of)
     if kind in ("deposit-request", "terms-confirmation"):
         return _deposit_clients(kind, as_of)
     if kind in ("statement", "paid-in-full"):
-        balances = letter_data.balances(as_of)
+        balances = letter_queries.balances(as_of)
         if kind == "statement":
             return sorted(cid for cid, by in balances.items() if any(by.values()))
         settings = load_letter_settings()
         since = as_of - dt.timedelta(days=settings.paid_in_full_days)
-        confirmed = letter_data.latest_letters("paid-in-full", as_of)
+        confirmed = latest_letters("paid-in-full", as_of)
         data = letter_data.load_letter_data(
-            [cid for cid in letter_data.recent_payers(since, as_of)
+            [cid for cid in letter_queries.recent_payers(since, as_of)
              if cid in balances and not any(balances[cid].values())], as_of)
         return sorted(cid for cid, d in data.items()
                       if not d.invoices and d.last_payment_date
                       and confirmed.get(cid, dt.date.min) < d.last_payment_date)
-    overdue = letter_data.overdue_clients(as_of)
+    overdue = letter_queries.overdue_clients(as_of)
     if kind == "debt-notice":
-        kinds = letter_data.client_kinds()
-        notified = letter_data.latest_letters("debt-notice", as_of)
+        kinds = letter_queries.client_kinds()
+        notified = latest_letters("debt-notice", as_of)
         return sorted(cid for cid, latest_due in overdue.items()
                       if kinds.get(cid) == "person"
                       and notified.get(cid, dt.date.min) < latest_due)
@@ -110,7 +112,7 @@ def _deposit_clients(kind: str, as_of: dt.date) -> list[int]:
                                            due.requested_date)
     if kind == "deposit-request":
         return sorted(first_request)
-    confirmed = letter_data.latest_letters("terms-confirmation", as_of)
+    confirmed = latest_letters("terms-confirmation", as_of)
     return sorted(cid for cid, first in first_request.items()
                   if confirmed.get(cid, dt.date.min) < first)
 
@@ -149,11 +151,10 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     profile, settings = load_profile(), load_letter_settings()
     template = get_template(kind)
     data = letter_data.load_letter_data(client_ids, as_of, with_interest=kind in INTEREST_KINDS)
-    settled = (settlement_letters.load_settlement_info(kind, client_ids, as_of)
+    settled = (load_settlement_info(kind, client_ids, as_of)
                if kind in settlement_letters.KINDS else None)
     gated = kind in COLLECTION_KINDS
-    people = {c.id: c for c in Client.select().where(Client.id.in_(
-        [cid for cid, d in data.items() if d.is_person]))} if gated else {}
+    people = clients_by_id([cid for cid, d in data.items() if d.is_person]) if gated else {}
     total = len(client_ids)
     contents = []
     for done, cid in enumerate(client_ids, start=1):

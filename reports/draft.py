@@ -14,16 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from models.clients import Client
 from models.errors import ValidationError
+from models.letter_templates import get_template
 from models.letters import COLLECTION_KINDS, debt_notice_gate, load_letter_settings
+from models.services import get_client
 from models.settings import load_profile
+from models.settlement_info import load_settlement_info
 from reports.batch import check_kind
 from reports.letter_data import ClientLetterData, InvoiceLine, StatementEntry, load_letter_data
 from reports import settlement_letters
 from reports.letters import NothingToSend, compose
 from reports.pdf import render_letters
-from reports.templates import get_template
 
 
 def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | None,
@@ -32,7 +33,7 @@ def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | N
     wording = template if template is not None else get_template(kind)
     if kind in settlement_letters.KINDS:
         if settled is None:
-            settled = settlement_letters.load_settlement_info(kind, [data.client_id], as_of)
+            settled = load_settlement_info(kind, [data.client_id], as_of)
             settled = settled.get(data.client_id)
         content = settlement_letters.compose_settlement(kind, data, settled, profile, settings,
                                                         wording, as_of, letter_date)
@@ -51,7 +52,7 @@ def draft_letter(kind: str, client_id: int, as_of: dt.date, *, template: str | N
     if data is None:
         raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
     if kind in COLLECTION_KINDS and data.is_person:
-        gate = debt_notice_gate(Client.get_by_id(client_id), as_of,
+        gate = debt_notice_gate(get_client(client_id), as_of,
                                 load_letter_settings().debt_notice_wait_days)
         if not gate.is_open:
             raise NothingToSend(gate.message)

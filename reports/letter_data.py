@@ -1,26 +1,23 @@
-"""What a letter needs from the database, loaded for many clients in a few statements.
+"""What a letter needs, for many clients at once: the rows models.letter_queries reads (a
+few statements per chunk of clients, none per client) made into one ClientLetterData each.
 
-Figures are as of a date D, with the same rules as models.aging: an invoice counts when
+Figures are as of a date D by the rules of models.open_as_of: an invoice counts when
 issued by D and not cancelled by D; a payment when its effective date (a post-dated
-check's own date) is by D and it had not bounced by D; allocations likewise.
+check's own date) is by D and it had not bounced by D; allocations likewise. Who gets a
+letter in an `--all` run is models.letter_queries' too (reports.batch.select_clients).
 
 Public API:
     load_letter_data(client_ids, as_of, with_interest=True) -> dict[client_id, ClientLetterData]
-    overdue_clients(as_of), balances(as_of), recent_payers(since, as_of), client_kinds(),
-    latest_letters(kind, as_of)                     the set queries behind `--all`
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from models.db import database
+from models import letter_queries
 from models.deposits import DepositLine, open_deposit_lines
 from models.interest import InterestStatement, amounts_due_with_interest, load_late_payment_terms
 from models.payments import PAYMENT_METHODS
-
-_CHUNK = 500  # SQLite host-parameter limit is far above; keeps statements small
 
 
 @dataclass(frozen=True)
@@ -70,50 +67,6 @@ class ClientLetterData:
         return sum(e.debit_agorot - e.credit_agorot for e in self.movements.get(currency, []))
 
 
-_OPEN_SQL = """
-WITH applied AS MATERIALIZED (
-    SELECT a.invoice_id, SUM(a.amount_agorot) AS paid
-    FROM allocation a JOIN invoice i ON i.id = a.invoice_id
-    WHERE i.client_id IN ({ids}) AND a.applied_date <= ?
-      AND (a.reversed_date IS NULL OR a.reversed_date > ?)
-    GROUP BY a.invoice_id)
-SELECT i.client_id, i.number, i.issue_date, i.due_date, i.amount_agorot,
-       i.amount_agorot - COALESCE(ap.paid, 0), i.currency, i.is_disputed
-FROM invoice i LEFT JOIN applied ap ON ap.invoice_id = i.id
-WHERE i.client_id IN ({ids}) AND i.issue_date <= ?
-  AND (i.cancelled_date IS NULL OR i.cancelled_date > ?)
-  AND i.amount_agorot - COALESCE(ap.paid, 0) > 0
-ORDER BY i.client_id, i.due_date, i.issue_date, i.number
-"""
-
-_MOVEMENTS_SQL = """
-SELECT client_id, currency, d, kind, label, extra, amount FROM (
-    SELECT client_id, currency, issue_date AS d, 'invoice' AS kind, number AS label,
-           '' AS extra, amount_agorot AS amount
-    FROM invoice
-    WHERE client_id IN ({ids}) AND issue_date <= ?
-      AND (cancelled_date IS NULL OR cancelled_date > ?)
-    UNION ALL
-    SELECT client_id, currency, CASE WHEN check_date > date THEN check_date ELSE date END,
-           'payment', method, COALESCE(NULLIF(check_number, ''), reference, ''), amount_agorot
-    FROM payment WHERE client_id IN ({ids})
-    UNION ALL
-    SELECT client_id, currency, bounced_date, 'bounced', method,
-           COALESCE(NULLIF(check_number, ''), reference, ''), amount_agorot
-    FROM payment WHERE client_id IN ({ids}) AND bounced_date IS NOT NULL
-    UNION ALL
-    SELECT client_id, currency, date, 'credit', number, '', amount_agorot
-    FROM credit_note WHERE client_id IN ({ids}) AND date <= ?)
-WHERE d <= ?
-ORDER BY client_id, currency, d, CASE kind WHEN 'invoice' THEN 0 ELSE 1 END, label
-"""
-
-
-def _chunks(ids: list[int]):
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
-
-
 def _entry(kind: str, date: dt.date, label: str, extra: str, amount: int) -> StatementEntry:
     if kind == "invoice":
         return StatementEntry(date, f"חשבונית {label}", amount, 0)
@@ -132,32 +85,21 @@ def load_letter_data(client_ids: list[int], as_of: dt.date, *,
 
     with_interest=False skips the contractual interest (a fifth of the loading time) for
     letters that do not show it."""
-    conn = database.obj.connection()
     result: dict[int, ClientLetterData] = {}
-    d = as_of.isoformat()
+    iso_date = dt.date.fromisoformat
     late_terms = load_late_payment_terms()
-    for ids in _chunks(list(dict.fromkeys(client_ids))):
-        marks = ",".join("?" * len(ids))
-        for cid, name, kind, address, city, zip_, terms in conn.execute(
-                f"SELECT id, name, kind, address, city, zip, terms FROM client "
-                f"WHERE id IN ({marks})", ids):
-            result[cid] = ClientLetterData(cid, name, kind == "person", address, city, zip_,
-                                           terms=terms or "")
-        for cid, name in conn.execute(
-                f"SELECT client_id, name FROM contact_person WHERE client_id IN ({marks}) "
-                "ORDER BY id DESC", ids):
-            result[cid].contact_name = name  # the first one entered wins
-        sql = _OPEN_SQL.format(ids=marks)
-        for cid, number, issue, due, amount, open_agorot, currency, disputed in conn.execute(
-                sql, [*ids, d, d, *ids, d, d]):
-            due_date = dt.date.fromisoformat(due)
+    for ids in letter_queries.chunks(client_ids):
+        for cid, c in letter_queries.letter_clients(ids).items():
+            result[cid] = ClientLetterData(cid, c.name, c.is_person, c.address, c.city, c.zip,
+                                           c.contact_name, terms=c.terms)
+        for cid, number, issue, due, amount, open_agorot, currency, disputed in \
+                letter_queries.open_invoices(ids, as_of):
+            due_date = iso_date(due)
             result[cid].invoices.append(InvoiceLine(
-                number, dt.date.fromisoformat(issue), due_date, amount, open_agorot, currency,
+                number, iso_date(issue), due_date, amount, open_agorot, currency,
                 (as_of - due_date).days, bool(disputed)))
-        sql = _MOVEMENTS_SQL.format(ids=marks)
-        for cid, currency, day, kind, label, extra, amount in conn.execute(
-                sql, [*ids, d, d, *ids, *ids, *ids, d, d]):
-            date = dt.date.fromisoformat(day)
+        for cid, currency, day, kind, label, extra, amount in letter_queries.movements(ids, as_of):
+            date = iso_date(day)
             data = result[cid]
             data.movements.setdefault(currency, []).append(_entry(kind, date, label, extra, amount))
             if kind == "payment":
@@ -170,68 +112,3 @@ def load_letter_data(client_ids: list[int], as_of: dt.date, *,
                 if cid in result:
                     result[cid].interest = statement
     return result
-
-
-# ---- who gets a letter in an --all run ----------------------------------------------
-
-_OVERDUE_CLIENTS_SQL = """
-WITH applied AS MATERIALIZED (
-    SELECT invoice_id, SUM(amount_agorot) AS paid FROM allocation
-    WHERE applied_date <= :d AND (reversed_date IS NULL OR reversed_date > :d)
-    GROUP BY invoice_id)
-SELECT i.client_id, MAX(i.due_date)
-FROM invoice i LEFT JOIN applied ap ON ap.invoice_id = i.id
-WHERE i.issue_date <= :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
-  AND i.amount_agorot - COALESCE(ap.paid, 0) > 0
-  AND i.due_date < :d AND i.is_disputed = 0
-GROUP BY i.client_id
-"""
-
-_BALANCE_SQL = """
-SELECT client_id, currency, SUM(amount) FROM (
-    SELECT client_id, currency, amount_agorot AS amount FROM invoice
-    WHERE issue_date <= :d AND (cancelled_date IS NULL OR cancelled_date > :d)
-    UNION ALL
-    SELECT client_id, currency, -amount_agorot FROM payment
-    WHERE (CASE WHEN check_date > date THEN check_date ELSE date END) <= :d
-      AND (bounced_date IS NULL OR bounced_date > :d)
-    UNION ALL
-    SELECT client_id, currency, -amount_agorot FROM credit_note WHERE date <= :d)
-GROUP BY client_id, currency
-"""
-
-
-def overdue_clients(as_of: dt.date) -> dict[int, dt.date]:
-    """Clients with an undisputed open invoice past due -> their latest such due date."""
-    conn = database.obj.connection()
-    return {cid: dt.date.fromisoformat(due)
-            for cid, due in conn.execute(_OVERDUE_CLIENTS_SQL, {"d": as_of.isoformat()})}
-
-
-def balances(as_of: dt.date) -> dict[int, dict[str, int]]:
-    """Client -> currency -> balance (invoices - payments - credit notes) as of the date."""
-    out: dict[int, dict[str, int]] = defaultdict(dict)
-    for cid, currency, amount in database.obj.connection().execute(
-            _BALANCE_SQL, {"d": as_of.isoformat()}):
-        out[cid][currency] = int(amount)
-    return dict(out)
-
-
-def recent_payers(since: dt.date, as_of: dt.date) -> set[int]:
-    rows = database.obj.connection().execute(
-        "SELECT DISTINCT client_id FROM payment WHERE date > ? AND date <= ? "
-        "AND (bounced_date IS NULL OR bounced_date > ?)",
-        (since.isoformat(), as_of.isoformat(), as_of.isoformat()))
-    return {cid for (cid,) in rows}
-
-
-def client_kinds() -> dict[int, str]:
-    return dict(database.obj.connection().execute("SELECT id, kind FROM client"))
-
-
-def latest_letters(kind: str, as_of: dt.date) -> dict[int, dt.date]:
-    """Client -> the date of its latest letter of `kind` dated by `as_of`."""
-    rows = database.obj.connection().execute(
-        "SELECT client_id, MAX(letter_date) FROM letter WHERE kind = ? AND letter_date <= ? "
-        "GROUP BY client_id", (kind, as_of.isoformat()))
-    return {cid: dt.date.fromisoformat(day) for cid, day in rows}

@@ -12,28 +12,26 @@
   signed settlement) and what is still open (its open points), the latest meeting or
   phone entry's summary from the contact log, and signature lines.
 
-The wording is the user's template (reports.templates); the figures, tables and
-signature blocks come from here. `SettlementInfo` is plain data: `load_settlement_info`
-reads it (a fixed number of statements per batch), `compose_settlement` is pure.
+The wording is the user's template (models.letter_templates); the figures, tables and
+signature blocks come from here. `SettlementInfo` is plain data that
+models.settlement_info reads (a fixed number of statements per batch; it also answers
+who gets these letters in an `--all` run); `compose_settlement` is pure.
 
 Public API:
-    KINDS; SettlementInfo; load_settlement_info(kind, client_ids, as_of) -> {id: info}
+    KINDS
     compose_settlement(kind, data, info, profile, settings, template, as_of, letter_date=None)
-    select_settlement_clients(kind, as_of) -> list[int]
     sample_info(kind, as_of) -> SettlementInfo   (the template editor's preview)
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
 
 from models.contact_log import CHANNELS
 from models.dates import format_date
-from models.db import database
 from models.letters import LetterSettings
 from models.payments import PAYMENT_METHODS
 from models.settings import BUSINESS_TYPES, BusinessProfile
+from models.settlement_info import CoveredLine, InstalmentLine, MeetingNote, SettlementInfo
 from reports.letter_data import ClientLetterData
 from reports.letters import (InfoBox, LetterContent, NothingToSend, Paragraph, SignatureForm,
                              Table, common_values, format_money, recipient_lines)
@@ -47,157 +45,6 @@ INSTALMENT_COLUMNS = ["מס'", "מועד", "סכום", "אמצעי תשלום", 
 INSTALMENT_WIDTHS = [0.5, 1.0, 1.3, 1.3, 1.3]
 SIGNER_FIELDS = ["שם החותם", "תפקיד", "תאריך", "חתימה"]
 DEBTOR_FIELDS = ["שם מלא", "ת.ז. / ח.פ.", "תפקיד", "תאריך", "חתימה"]
-
-
-@dataclass(frozen=True)
-class CoveredLine:
-    number: str
-    issue_date: dt.date
-    due_date: dt.date
-    amount_agorot: int
-    open_agorot: int   # as of the agreement date
-
-
-@dataclass(frozen=True)
-class InstalmentLine:
-    seq: int           # 0: the down payment
-    due_date: dt.date
-    amount_agorot: int
-    method: str
-    check_number: str = ""
-    check_bank: str = ""
-
-
-@dataclass(frozen=True)
-class MeetingNote:
-    occurred_at: dt.datetime
-    channel: str
-    contact_name: str
-    summary: str
-    open_questions: str
-
-
-@dataclass
-class SettlementInfo:
-    settlement_id: int
-    status: str                       # "draft" or "signed"
-    currency: str
-    agreement_date: dt.date
-    signed_date: dt.date | None
-    debt_agorot: int
-    discount_agorot: int
-    down_payment_agorot: int
-    down_payment_date: dt.date | None
-    final_date: dt.date
-    grace_days: int
-    client_tax_id: str = ""
-    covered: list[CoveredLine] = field(default_factory=list)
-    instalments: list[InstalmentLine] = field(default_factory=list)
-    agreed_points: list[str] = field(default_factory=list)
-    open_points: list[str] = field(default_factory=list)
-    meeting: MeetingNote | None = None
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
-
-    @property
-    def settled_agorot(self) -> int:
-        return self.debt_agorot - self.discount_agorot
-
-
-# ---- reading ---------------------------------------------------------------------------
-
-def _latest_settlements(client_ids: list[int], as_of: dt.date, signed_only: bool) -> dict:
-    from models.settlements import Settlement
-
-    query = Settlement.select().where(Settlement.client.in_(client_ids))
-    signed = (Settlement.status == "signed") & (Settlement.signed_date <= as_of)
-    query = query.where(signed if signed_only else signed | (Settlement.status == "draft"))
-    latest = {}
-    for s in query.order_by(Settlement.agreement_date, Settlement.id):
-        latest[s.client_id] = s  # the last one wins
-    return latest
-
-
-def select_settlement_clients(kind: str, as_of: dt.date) -> list[int]:
-    """`--all`: clients with a signed settlement (settlement) or a draft or signed one
-    (meeting-summary)."""
-    from models.settlements import Settlement
-
-    query = Settlement.select(Settlement.client).distinct()
-    signed = (Settlement.status == "signed") & (Settlement.signed_date <= as_of)
-    query = query.where(signed if kind == "settlement"
-                        else signed | ((Settlement.status == "draft")
-                                       & (Settlement.agreement_date <= as_of)))
-    return sorted(row.client_id for row in query)
-
-
-_MEETING_SQL = """
-SELECT e.client_id, e.occurred_at, e.channel, e.contact_name, e.summary, e.open_questions
-FROM contact_log e
-WHERE e.client_id IN ({ids}) AND e.channel IN ('meeting', 'phone') AND e.occurred_at < ?
-  AND NOT EXISTS (SELECT 1 FROM contact_log x WHERE x.corrects_id = e.id)
-ORDER BY e.occurred_at, e.id
-"""
-
-
-def load_settlement_info(kind: str, client_ids: list[int], as_of: dt.date
-                         ) -> dict[int, SettlementInfo]:
-    """The latest settlement of each client that has one (kind decides which count)."""
-    from models.invoices import Invoice
-    from models.settlements import (SettlementInstalment, SettlementInvoice, SettlementPoint,
-                                    grace_days, open_amounts)
-
-    ids = list(dict.fromkeys(client_ids))
-    if not ids:
-        return {}
-    latest = _latest_settlements(ids, as_of, signed_only=False)
-    if not latest:
-        return {}
-    by_id = {s.id: s for s in latest.values()}
-    grace = grace_days()
-    conn = database.obj.connection()
-    marks = ",".join("?" * len(ids))
-    tax_ids = dict(conn.execute(f"SELECT id, tax_id FROM client WHERE id IN ({marks})", ids))
-    info = {s.id: SettlementInfo(
-        s.id, s.status, s.currency, s.agreement_date, s.signed_date, s.debt_agorot,
-        s.discount_agorot, s.down_payment_agorot, s.down_payment_date, s.final_date, grace,
-        tax_ids.get(s.client_id) or "") for s in by_id.values()}
-    covered = defaultdict(list)
-    for row in (SettlementInvoice.select(SettlementInvoice.settlement, Invoice)
-                .join(Invoice).where(SettlementInvoice.settlement.in_(list(by_id)))
-                .order_by(Invoice.due_date, Invoice.issue_date, Invoice.number)):
-        covered[row.settlement_id].append(row.invoice)
-    for sid, invoices in covered.items():
-        amounts = open_amounts([inv.id for inv in invoices], by_id[sid].agreement_date)
-        info[sid].covered = [CoveredLine(inv.number, inv.issue_date, inv.due_date,
-                                         inv.amount_agorot, amounts.get(inv.id, 0))
-                             for inv in invoices]
-    for line in (SettlementInstalment.select()
-                 .where(SettlementInstalment.settlement.in_(list(by_id)))
-                 .order_by(SettlementInstalment.seq)):
-        info[line.settlement_id].instalments.append(InstalmentLine(
-            line.seq, line.due_date, line.amount_agorot, line.method, line.check_number,
-            line.check_bank))
-    for point in (SettlementPoint.select().where(SettlementPoint.settlement.in_(list(by_id)))
-                  .order_by(SettlementPoint.position, SettlementPoint.id)):
-        target = info[point.settlement_id]
-        (target.agreed_points if point.is_agreed else target.open_points).append(point.text)
-    meetings = {}
-    next_day = (as_of + dt.timedelta(days=1)).isoformat()
-    for cid, occurred, channel, contact, summary, questions in conn.execute(
-            _MEETING_SQL.format(ids=marks), [*ids, next_day]):
-        meetings[cid] = MeetingNote(dt.datetime.fromisoformat(occurred), channel, contact or "",
-                                    summary or "", questions or "")
-    result = {}
-    for cid, s in latest.items():
-        item = info[s.id]
-        item.meeting = meetings.get(cid)
-        if kind == "settlement" and s.status == "signed" and s.signed_date > as_of:
-            continue
-        result[cid] = item
-    return result
 
 
 # ---- composing --------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Dependencies point one way: ui -> reports -> models.
 
 models/ and reports/ never import Qt; models/ imports neither reports nor ui; reports/ does
-not import ui; ui/ holds no SQL. Checked on the source with `ast`, so an import hidden
-inside a function counts too.
+not import ui; neither ui/ nor reports/ holds SQL or ORM queries (models/ answers them).
+Checked on the source with `ast`, so an import hidden inside a function counts too.
 """
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ def top_level(modules: set[str]) -> set[str]:
 
 
 def sql_in_ui(path: Path, source: str | None = None) -> list[str]:
-    """SQL in a ui/ file: execute_sql calls, sqlite3 imports, SQL statements in strings."""
+    """SQL in a ui/ (or reports/) file: execute_sql calls, sqlite3 imports, SQL statements
+    in strings, ORM queries on a model class."""
     source = path.read_text(encoding="utf-8") if source is None else source
     tree = ast.parse(source, filename=str(path))
     problems = []
@@ -103,6 +104,12 @@ def test_reports_do_not_import_ui():
 
 def test_ui_holds_no_sql():
     offenders = {str(p.relative_to(ROOT)): sql_in_ui(p) for p in python_files("ui")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_reports_hold_no_sql():
+    """reports/ turns data into PDFs: every query it needs is a models/ function."""
+    offenders = {str(p.relative_to(ROOT)): sql_in_ui(p) for p in python_files("reports")}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 

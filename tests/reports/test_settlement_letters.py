@@ -17,7 +17,7 @@ from pdfcheck import fonts, has_phrase, links_and_images, page_count, pdf_text, 
 from reports.batch import produce_letters, select_clients
 from reports.draft import draft_letter, sample_letter
 from reports.letters import NothingToSend
-from reports.templates import BLOCKS, PLACEHOLDERS, default_template, placeholder_names
+from models.letter_templates import BLOCKS, PLACEHOLDERS, default_template, placeholder_names
 
 AS_OF = dt.date(2026, 11, 22)
 AGREED = dt.date(2026, 11, 1)

@@ -3,8 +3,9 @@ import pytest
 
 from models.errors import ValidationError
 from models.letters import LETTER_KINDS
-from reports.templates import (default_template, fill, get_template, is_customised,
-                               restore_default, save_template, validate_template)
+from models.letter_templates import (default_template, get_template, is_customised,
+                                     restore_default, save_template, validate_template)
+from reports.templates import fill
 
 
 @pytest.mark.parametrize("kind", list(LETTER_KINDS))

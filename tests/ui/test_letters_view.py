@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from models import services
+from models.letter_templates import default_template, get_template, is_customised
 from models.letters import (Letter, RegisteredMail, archive_dir, load_letter_settings)
 from reports.batch import produce_letters
-from reports.templates import default_template, get_template, is_customised
 from ui.background import wait_for_all
 from ui.letters import batch_page as batch_module
 from ui.letters.archive_widget import LetterArchiveWidget

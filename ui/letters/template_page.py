@@ -1,6 +1,6 @@
 """The wording of each letter kind, edited in plain text with named placeholders.
 
-Saving checks every placeholder (reports.templates.save_template): an unknown one is the
+Saving checks every placeholder (models.letter_templates.save_template): an unknown one is the
 engine's Hebrew ValidationError, shown here, and nothing is saved. The preview redraws
 the real letter for a made-up client as the user types (reports.draft.sample_letter), so
 the wording can be judged without touching real data or the archive.
@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 
 from models.errors import GviaError
 from reports.draft import sample_letter
-from reports.templates import (BLOCKS, PLACEHOLDERS, get_template, is_customised,
-                               restore_default, save_template, validate_template)
+from models.letter_templates import (BLOCKS, PLACEHOLDERS, get_template, is_customised,
+                                     restore_default, save_template, validate_template)
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _
