@@ -47,8 +47,8 @@ from models.client_status import STATUSES_WITHOUT_DUNNING
 from models.contact_log import LETTER_KINDS
 from models.db import database
 from models.errors import ValidationError
-from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, ONE_CLIENT, OPEN_AS_OF,
-                                can_be_open)
+from models.open_as_of import (ALL_CLIENTS, COUNTED_INVOICE, HELD_CHECK, ONE_CLIENT,
+                                OPEN_AS_OF, can_be_open)
 from models.settings import get_setting, set_setting
 from models.settlements import settled_invoice_pauses
 from models.terms import add_months_end_exact
@@ -252,11 +252,11 @@ WHERE o.open_agorot > 0
 """
 # Checks in hand, per invoice: found from the few post-dated payments (CROSS JOIN starts
 # there) and matched in Python; joined in SQL against 100,000+ open rows they cost more.
-_HELD_SQL = """
+_HELD_SQL = f"""
 SELECT a.invoice_id, SUM(a.amount_agorot)
 FROM payment p CROSS JOIN allocation a ON a.payment_id = p.id
-WHERE p.check_date IS NOT NULL AND p.check_date > :d AND p.date <= :d
-  AND a.reversed_date IS NULL {held_filter}
+WHERE {HELD_CHECK}
+  AND a.reversed_date IS NULL {{held_filter}}
 GROUP BY a.invoice_id
 """
 # The clients' own columns are read once and shared by their invoices' rows: on a big
