@@ -340,7 +340,7 @@ def actions_done(as_of: dt.date, client_id: int | None = None
 
 # ---- the walk ------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class InvoiceDunning:
     """Where one open invoice stands in its plan as of a date."""
     invoice: OpenDue
@@ -363,7 +363,8 @@ class InvoiceDunning:
         """The same walk for another invoice with the same due date and log: a copy made
         without dataclasses.replace, which costs ~15 µs a call (90,000 calls on Today)."""
         copy = object.__new__(InvoiceDunning)
-        copy.__dict__.update(self.__dict__)
+        for name in _WALK_FIELDS:
+            setattr(copy, name, getattr(self, name))
         copy.invoice, copy.done = invoice, list(self.done)
         return copy
 
@@ -372,6 +373,9 @@ class InvoiceDunning:
         return (self.notice_sent is None and self.notice_deadline is not None
                 and self.level is not None and self.level.letter_kind == "debt-notice"
                 and self.as_of > self.notice_deadline)
+
+
+_WALK_FIELDS = tuple(f.name for f in fields(InvoiceDunning))
 
 
 def _first_done(dates: list[dt.date], since: dt.date, until: dt.date, used: set
