@@ -107,4 +107,11 @@ def _screen_closely(name: str, value: str) -> str | None:
 def _excel_error(name: str, value: str) -> str | None:
     if name in FREE_TEXT_FIELDS or value not in EXCEL_ERROR_VALUES:
         return None
+    return excel_error(value)
+
+
+def excel_error(value: str) -> str:
+    """Why a cell holding Excel's error value `value` (#DIV/0!, #REF!, …) is refused. A
+    workbook marks such a cell as an error, so it is refused in any column; in a CSV the
+    same text is refused where no one would write it (a name may be `#1 Pizza`)."""
     return f"בתא יש ערך שגיאה של Excel ({value}) ולא נתון."

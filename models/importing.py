@@ -1,7 +1,8 @@
 """Import of clients, invoices and payments from CSV/XLSX files: all or nothing.
 
 The order of work: open the files and read each once to its end (models/tabular.py:
-a broken file is refused before any row is checked; date columns are seen whole); check
+a file that cannot be read as a table is refused, ImportRefused, before any row is
+checked; date columns are seen whole); check
 every row against the rules and the database, collecting *every* problem; if there is
 any, raise ImportFailed listing them all; else plan the payments' allocations with the
 one allocation rule (`allocation.plan_allocation`) and write everything in one
@@ -36,15 +37,15 @@ from models.dates import (EXCEL_1904_OFFSET, EXCEL_EPOCH, could_be_day_first,
                           could_be_month_first, format_date, parse_date)
 from models.db import database
 from models.errors import GviaError, ValidationError
-from models.import_fields import screen
+from models.import_fields import excel_error, screen
 from models.import_plan import KeyLines, PlanStore, plan_table
 from models.invoices import Invoice
 from models.money import format_money, parse_amount, parse_currency
 from models.payments import Allocation, Payment
 from models.services import validate_client_fields
 from models.settings import load_profile
-from models.tabular import (FIELDS_BY_KIND, Table, TableError, TableRow, cell_text, header_key,
-                            read_table)
+from models.tabular import (FIELDS_BY_KIND, ExcelErrorValue, Table, TableError, TableRow,
+                            cell_text, header_key, read_table)
 from models.text import clean_text, document_number_key, search_key
 
 KINDS = ("clients", "invoices", "payments")
@@ -122,6 +123,16 @@ class ImportFailed(GviaError):
         return "\n".join([str(self), *(str(e) for e in self.errors)])
 
 
+class ImportRefused(GviaError):
+    """A file cannot be read as a table at all (missing, not a regular file, not CSV or
+    xlsx, damaged, an unbalanced quote, a wrong header); no row was checked and nothing
+    was written. `errors` names each such file, one line each."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = list(errors)
+        super().__init__("הייבוא נכשל ולא נכתב דבר. " + "\n".join(map(str, self.errors)))
+
+
 class ImportCancelled(GviaError):
     def __init__(self):
         super().__init__("הייבוא בוטל; לא נכתב דבר.")
@@ -181,7 +192,9 @@ def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = 
                  is_cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Import the given files (paths; any may be None) all or nothing.
 
-    Raises ImportFailed (every bad row), ImportCancelled, or returns the ImportResult.
+    Raises ImportRefused (a file that cannot be read as a table at all, before any row
+    is checked), ImportFailed (every bad row), ImportCancelled, or returns the
+    ImportResult.
     `dry_run` checks everything, duplicates against the database included, and writes
     nothing. `month_first` forces a/b/yyyy dates to be read as mm/dd.
     """
@@ -276,6 +289,11 @@ class _RowCheck:
         values = self.row.values
         for name, value in values.items():
             if value.__class__ is not str:
+                if isinstance(value, ExcelErrorValue):  # a workbook's #DIV/0!, #REF!, …
+                    self.fail(name, excel_error(value))
+                    self.refused.add(name)
+                    values[name] = ""
+                    continue
                 if not isinstance(value, (int, float)):
                     continue  # dates and booleans of a workbook
                 value = cell_text(value)
@@ -551,6 +569,7 @@ class _ImportJob:
         self.progress = progress
         self.is_cancelled = is_cancelled
         self.errors: list[RowError] = []
+        self.refusals: list[RowError] = []  # files that cannot be read at all
         self.notes: list[str] = []
         self.done = 0
         self.total = 0
@@ -625,31 +644,36 @@ class _ImportJob:
     # -- reading --
 
     def read(self, paths: dict[str, Path]) -> dict[str, Table]:
+        """Every file opened and read once to its end; raises ImportRefused naming each
+        file that cannot be read as a table."""
         tables = {}
+        refuse = self.refusals.append
         for kind, path in paths.items():
             self.check_cancelled()
             try:
                 table = read_table(path, kind)
             except TableError as exc:
-                self.file_error(path.name, exc.line, str(exc))
+                refuse(RowError(path.name, exc.line, str(exc)))
                 continue
             self.opened.append(table)
             missing = [alternatives for alternatives in REQUIRED[kind]
                        if not any(name in table.headers for name in alternatives)]
-            for alternatives in missing:
-                self.file_error(table, table.header_line,
-                                f"חסרה עמודה '{_column_names(kind, alternatives)}'.")
             if missing:
+                refuse(RowError(table.file_name, table.header_line, " ".join(
+                    f"חסרה עמודה '{_column_names(kind, alternatives)}'."
+                    for alternatives in missing)))
                 continue
             try:
                 self.scan(table)
             except TableError as exc:
-                self.file_error(table, exc.line, str(exc))
+                refuse(RowError(table.file_name, exc.line, str(exc)))
                 continue
             if table.ignored_headers:
                 self.notes.append(f"בקובץ {table.file_name} לא יובאו העמודות: "
                                   f"{', '.join(table.ignored_headers)}.")
             tables[kind] = table
+        if self.refusals:
+            raise ImportRefused(self.refusals)
         rows = sum(t.row_count for t in tables.values())
         self.total = rows * 2  # checking, then writing
         return tables
@@ -694,8 +718,8 @@ class _ImportJob:
             try:
                 checks[kind](table, plan)
             except TableError as exc:  # the file changed, or broke, since its first pass
-                self.file_error(exc.file_name or table.file_name, exc.line, str(exc))
-                raise ImportFailed(self.errors) from None
+                raise ImportRefused([RowError(exc.file_name or table.file_name, exc.line,
+                                              str(exc))]) from None
 
     def check_clients(self, table: Table, plan: _Plan) -> None:
         book = self.clients

@@ -20,6 +20,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import os
 import re
 import stat
@@ -102,13 +103,9 @@ _DECODE_BLOCK = 1 << 20
 _BINARY_CONTROLS = 4
 _BINARY_SHARE = 20
 _HEADER_SHOWN = 60  # characters of a header quoted back in a message
+_EXACT_FLOAT_INTS = 2 ** 53  # a double holds every integer below this exactly
 _NOT_TEXT = "הקובץ אינו קובץ טקסט (CSV) ואינו קובץ Excel (xlsx)."
 _CHANGED = "הקובץ השתנה בזמן הייבוא; סגרו את התוכנה שכותבת אליו ונסו שוב."
-
-# openpyxl reports a date-formatted cell whose number is no date as "#VALUE!" (the row
-# check then names it); its warning about it would only clutter the console.
-warnings.filterwarnings("ignore", message=r"Cell .* is marked as a date", category=UserWarning)
-
 
 class TableError(GviaError):
     """The file as a whole cannot be read; `line` is where reading stopped, when known
@@ -118,6 +115,13 @@ class TableError(GviaError):
         super().__init__(message)
         self.line = line
         self.file_name: str | None = None
+
+
+class ExcelErrorValue(str):
+    """A workbook cell Excel marks as an error (#DIV/0!, #REF!, #N/A, …): its text, known
+    to be no data, whatever column it is in."""
+
+    __slots__ = ()
 
 
 @dataclass(slots=True)
@@ -208,10 +212,12 @@ def _alias_index(kind: str) -> dict[str, str]:
 
 
 def cell_text(value) -> str:
-    """A cell as text: an XLSX number 12.0 is `12` (invoice numbers, ID numbers, phones)."""
+    """A cell as text: an XLSX number 12.0 is `12` (invoice numbers, ID numbers, phones);
+    a float past the integers a double holds exactly is written as Excel shows it
+    (`1e+20`), not as the 21 digits it stands for."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_FLOAT_INTS:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
@@ -482,8 +488,8 @@ def _csv_problem(exc: csv.Error, start: int, stopped: int) -> str:
 # ---- XLSX ----------------------------------------------------------------------------
 
 class _XlsxSource:
-    """Rows of one sheet of a workbook, streamed (openpyxl's read-only mode) and read to
-    the sheet's real end, whatever its <dimension> element claims."""
+    """Rows of one sheet of a workbook, streamed straight from the sheet's XML (see
+    `_sheet_rows`) and read to the sheet's real end, whatever its <dimension> claims."""
 
     def __init__(self, source_file: _SourceFile, kind: str):
         self.file = source_file
@@ -511,9 +517,6 @@ class _XlsxSource:
         sheets = self.book.worksheets
         named = [s for s in sheets if header_key(s.title) in wanted]
         for sheet in named + [s for s in sheets if s not in named]:
-            # A stale <dimension> (A1:C3 on a sheet of 10 rows) would cut the sheet short;
-            # a huge one (A1:XFD1048576) would pad every row to 16,384 cells.
-            sheet.reset_dimensions()
             for record in self._rows_of(sheet):
                 return sheet, record
         raise TableError("בקובץ ה-Excel אין גיליון עם נתונים.")
@@ -524,13 +527,14 @@ class _XlsxSource:
     def records(self) -> Iterator[tuple[int, list]]:
         return self._rows_of(self.sheet)
 
-    @staticmethod
-    def _rows_of(sheet) -> Iterator[tuple[int, tuple]]:
+    def _rows_of(self, sheet) -> Iterator[tuple[int, list]]:
         line = 0
         try:
-            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for line, cells in _sheet_rows(self.book, sheet):
                 if any(map(_is_filled, cells)):
                     yield line, cells
+        except TableError:
+            raise
         except Exception:  # the XML parser and zlib meet damage with any error type
             where = f"אחרי שורה {line:,}" if line else "מתחילתו"
             raise TableError(_damaged(f"לא ניתן לקרוא את הגיליון '{sheet.title}' {where}")
@@ -541,6 +545,178 @@ class _XlsxSource:
             self.book.close()
         finally:
             self.file.close()
+
+
+# What a sheet of Excel can hold: a row or column beyond these is a damaged file.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLUMNS = 16_384
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DATA_TAG, _ROW_TAG, _CELL_TAG = _NS + "sheetData", _NS + "row", _NS + "c"
+_VALUE_TAG, _INLINE_TAG, _TEXT_TAG, _RUN_TAG = _NS + "v", _NS + "is", _NS + "t", _NS + "r"
+# What the format lets a row, a cell and an inline string hold. Anything else in them
+# is damage, and skipping it would lose a value without a word.
+_ROW_PARTS = frozenset({_CELL_TAG, _NS + "extLst"})
+_CELL_PARTS = frozenset({_VALUE_TAG, _INLINE_TAG, _NS + "f", _NS + "extLst"})
+_INLINE_PARTS = frozenset({_TEXT_TAG, _RUN_TAG, _NS + "rPh", _NS + "phoneticPr"})
+_CELL_TYPES = frozenset({"n", "s", "b", "d", "e", "str", "inlineStr"})
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A number cell written out longer than this (a double needs at most 24 characters) is
+# kept as its text, so the row check names it as over-long instead of Python choking on
+# a 5,000-digit int or turning it into infinity.
+_LONGEST_NUMBER = 40
+_SHOWN_VALUE = 30
+
+
+def _sheet_rows(book, sheet) -> Iterator[tuple[int, list]]:
+    """(row number, the row's values from column A) for every <row> of `sheet`'s XML.
+
+    openpyxl's own row reader is not used: it believes a damaged sheet without a word.
+    It stops at a stale <dimension>, drops a row numbered lower than the one before it,
+    lets a later cell overwrite an earlier one at the same address, reads a 5,000-digit
+    number as an error and a date-formatted huge number as "#VALUE!", and pads out
+    every row before one numbered 2,000,000,000. Here each of those is refused with its
+    row named, or kept as written for the row check to name. Values are decoded as
+    openpyxl decodes them (its shared strings, date styles and epoch); each row is
+    dropped from memory once read, so memory stays flat for any number of rows.
+    """
+    from openpyxl.utils.cell import column_index_from_string, get_column_letter
+    from openpyxl.utils.datetime import from_ISO8601, from_excel
+    from openpyxl.xml.functions import iterparse
+
+    strings = sheet._shared_strings
+    date_styles = book._date_formats
+    timedelta_styles = book._timedelta_formats
+    epoch = book.epoch
+    title = sheet.title
+
+    def damaged(what: str, line: int | None = None) -> TableError:
+        return TableError(_damaged(f"בגיליון '{title}', {what}"), line=line)
+
+    def value_of(cell, kind: str, ref: str, line: int):
+        if kind == "inlineStr":
+            inline = cell.find(_INLINE_TAG)
+            if inline is None:  # openpyxl reads an inline string written as <v> as empty
+                return cell.findtext(_VALUE_TAG) or None
+            return _inline_text(inline, damaged, ref, line)
+        value = cell.findtext(_VALUE_TAG) or None
+        if value is None or kind == "str":  # "str": the text a formula gave
+            return value
+        if kind == "e":
+            return ExcelErrorValue(value)
+        if kind == "n":
+            number = _number_cell(value)
+            if number is None:
+                raise damaged(f"בתא {ref} רשום '{_shown_value(value)}', שאינו מספר, אף "
+                              "שהתא מסומן כמספר", line)
+            style = cell.get("s")
+            if style and number.__class__ is not str and int(style) in date_styles:
+                try:
+                    return from_excel(number, epoch, timedelta=int(style) in timedelta_styles)
+                except (OverflowError, ValueError):
+                    pass  # no date: the number stays, and the date check names it
+            return number
+        if kind == "s":
+            index = int(value)
+            if index < 0:
+                raise IndexError(index)
+            return strings[index]
+        if kind == "b":
+            return bool(int(value))
+        return from_ISO8601(value)  # "d"
+
+    previous = 0
+    with sheet._get_source() as source:
+        rows_parent = None
+        for event, element in iterparse(source, events=("start", "end")):
+            if event == "start":
+                if element.tag == _DATA_TAG:
+                    rows_parent = element
+                continue
+            if element.tag != _ROW_TAG:
+                continue
+            line = previous = _row_number(element.get("r"), previous, damaged)
+            values: list = []
+            column = 0
+            for cell in element:
+                if cell.tag not in _ROW_PARTS:
+                    raise damaged(f"בשורה {line:,} יש רכיב שאינו תא", line)
+                if cell.tag != _CELL_TAG:
+                    continue
+                ref = cell.get("r")
+                if ref is None:
+                    at = column + 1
+                else:
+                    match = _CELL_REF.fullmatch(ref)
+                    if match is None or int(match[2]) != line:
+                        raise damaged(f"התא '{_shown_value(ref)}' רשום בשורה {line:,}", line)
+                    at = column_index_from_string(match[1].upper())
+                if at <= column or at > XLSX_MAX_COLUMNS:
+                    raise damaged(f"בשורה {line:,} יש תא שמופיע פעמיים, שלא במקומו או אחרי "
+                                  "העמודה האחרונה של Excel", line)
+                column = at
+                kind = cell.get("t", "n")
+                if kind not in _CELL_TYPES or any(p.tag not in _CELL_PARTS for p in cell):
+                    raise damaged(f"בתא {get_column_letter(at)}{line} יש מבנה שאינו של תא",
+                                  line)
+                value = value_of(cell, kind, f"{get_column_letter(at)}{line}", line)
+                if value is None:
+                    continue
+                if len(values) < at - 1:
+                    values.extend([None] * (at - 1 - len(values)))
+                values.append(value)
+            yield line, values
+            (rows_parent if rows_parent is not None else element).clear()
+
+
+def _row_number(text: str | None, previous: int, damaged) -> int:
+    if text is None:
+        number = previous + 1
+    else:
+        try:
+            number = int(text)
+        except ValueError:
+            value = float(text)  # ValueError: the sheet is damaged
+            if not value.is_integer():
+                raise
+            number = int(value)
+    if not 1 <= number <= XLSX_MAX_ROWS:
+        raise damaged(f"רשומה שורה {number:,}, ובגיליון של Excel יש רק שורות 1 עד "
+                      f"{XLSX_MAX_ROWS:,}")
+    if number <= previous:
+        raise damaged(f"שורה {number:,} רשומה אחרי שורה {previous:,}")
+    return number
+
+
+def _number_cell(text: str):
+    """The number a number cell holds: int or float as openpyxl reads it, its text when
+    it is too long to be a real one (or past a float's range), None when no number."""
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    if len(text) > _LONGEST_NUMBER:
+        return text
+    if "." in text or "e" in text or "E" in text:
+        value = float(text)
+        return value if math.isfinite(value) else text
+    return int(text)
+
+
+def _inline_text(inline, damaged, ref: str, line: int) -> str:
+    """An inline string's text: its plain part and its formatted runs, as openpyxl's
+    Text.content reads it (phonetic runs left out)."""
+    parts = [inline.findtext(_TEXT_TAG) or ""]
+    for part in inline:
+        if part.tag == _RUN_TAG:
+            parts.append(part.findtext(_TEXT_TAG) or "")
+        elif part.tag not in _INLINE_PARTS:
+            raise damaged(f"בתא {ref} יש מבנה שאינו של טקסט", line)
+    return "".join(parts)
+
+
+def _shown_value(text: str) -> str:
+    text = _CONTROL.sub("?", text)
+    return text if len(text) <= _SHOWN_VALUE else text[:_SHOWN_VALUE] + "…"
 
 
 def _damaged(what: str) -> str:

@@ -7,9 +7,11 @@ their invoice, the rest allocated by the rule, in shuffled date order. The files
 written row by row, so the benchmark itself holds next to nothing in memory and the
 peak figures are the import's own.
 
-    python tests/bench/bench_import.py [--payments N] [--invoices N] [--clients N]
+    python tests/bench/bench_import.py [--payments N] [--invoices N] [--clients N] [--xlsx]
 
-Figures only; nothing here is asserted.
+--xlsx writes the payments as a workbook instead of a CSV (openpyxl's write-only mode,
+also row by row), to measure the workbook reader. Figures only; nothing here is
+asserted.
 """
 from __future__ import annotations
 
@@ -41,7 +43,20 @@ def write_csv(path: Path, header: list[str], rows) -> Path:
     return path
 
 
-def make_files(folder: Path, clients: int, invoices: int, payments: int, seed: int = 1):
+def write_xlsx(path: Path, header: list[str], rows) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("payments")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def make_files(folder: Path, clients: int, invoices: int, payments: int, seed: int = 1,
+               xlsx: bool = False):
     rng = random.Random(seed)
     client_rows = ((f"C{i}", f"לקוח מספר {i} בע\"מ", rng.choice(["שוטף+30", "נטו 45", "מיידי"]))
                    for i in range(1, clients + 1))
@@ -69,9 +84,10 @@ def make_files(folder: Path, clients: int, invoices: int, payments: int, seed: i
         write_csv(folder / "clients.csv", ["מספר לקוח", "שם", "תנאי תשלום"], client_rows),
         write_csv(folder / "invoices.csv", ["מספר חשבונית", "לקוח", "תאריך", "סכום"],
                   invoice_rows()),
-        write_csv(folder / "payments.csv",
-                  ["אסמכתא", "לקוח", "תאריך", "סכום", "אמצעי תשלום", "מספר חשבונית"],
-                  payment_rows()),
+        (write_xlsx if xlsx else write_csv)(
+            folder / ("payments.xlsx" if xlsx else "payments.csv"),
+            ["אסמכתא", "לקוח", "תאריך", "סכום", "אמצעי תשלום", "מספר חשבונית"],
+            payment_rows()),
     )
 
 
@@ -80,11 +96,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--invoices", type=int, default=20000)
     parser.add_argument("--payments", type=int, default=100_000)
+    parser.add_argument("--xlsx", action="store_true", help="payments as a workbook")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         clients, invoices, payments = make_files(folder, args.clients, args.invoices,
-                                                 args.payments)
+                                                 args.payments, xlsx=args.xlsx)
         before = f"{peak_mb():,.0f} MB"
         with open_database(folder / "bench.db"):
             setup = timed(import_files, clients=clients, invoices=invoices)
@@ -92,7 +109,7 @@ def main() -> None:
             real = timed(import_files, payments=payments)
             again = timed(import_files, payments=payments)
             counts = (Payment.select().count(), Allocation.select().count())
-    n = f"{args.payments:,}"
+    n = f"{args.payments:,}" + (" (xlsx)" if args.xlsx else "")
     print(f"machine speed now: {machine_speed_ns():.0f} ns per dict.get (about 25-35 ns when "
           "idle; a higher figure means the figures below are inflated by other load)")
     print(f"peak memory (RSS) before importing: {before}")

@@ -16,7 +16,7 @@ from models import services
 from models.aging import aging_report
 from models.clients import Client
 from models.db import open_database
-from models.importing import ImportCancelled, ImportFailed, import_files
+from models.importing import ImportCancelled, ImportFailed, ImportRefused, import_files
 from models.invoices import Invoice
 from models.payments import Allocation, Payment
 from models.settings import load_profile, save_profile
@@ -55,6 +55,18 @@ def failures(**files) -> list[str]:
         import_files(**files)
     assert table_counts() == before
     return [str(error) for error in info.value.errors]
+
+
+def refusal(**files) -> list[str]:
+    """The lines of an import refused before any row was read (a file that is no table),
+    after checking nothing was written."""
+    before = table_counts()
+    with pytest.raises(ImportRefused) as info:
+        import_files(**files)
+    assert table_counts() == before
+    lines = [str(error) for error in info.value.errors]
+    assert str(info.value).splitlines() == [f"הייבוא נכשל ולא נכתב דבר. {lines[0]}", *lines[1:]]
+    return lines
 
 
 def table_counts():
@@ -233,7 +245,7 @@ def test_unknown_columns_are_named_in_the_summary(db, tmp_path):
 def test_bad_file_shapes_are_explained(db, tmp_path, text, reason):
     path = write_text(tmp_path, "clients.csv", text)
 
-    errors = failures(clients=path)
+    errors = refusal(clients=path)
 
     assert len(errors) == 1 and errors[0].startswith(reason)
 
@@ -259,12 +271,12 @@ def test_files_that_are_not_csv_or_xlsx(db, tmp_path, content, fragment):
         import_files(clients=path)
         assert Client.get().name == "כהן"
     else:
-        errors = failures(clients=path)
+        errors = refusal(clients=path)
         assert len(errors) == 1 and fragment in errors[0]
 
 
 def test_missing_file_is_reported_not_raised(db, tmp_path):
-    assert failures(clients=tmp_path / "nope.csv") == ["בקובץ nope.csv: הקובץ לא נמצא."]
+    assert refusal(clients=tmp_path / "nope.csv") == ["בקובץ nope.csv: הקובץ לא נמצא."]
 
 
 def test_english_headers_in_any_case_and_spacing(db, tmp_path):
