@@ -13,7 +13,7 @@ from pathlib import Path
 EXIT_USER_ERROR = 2
 # Dates a ledger can mean: far dates would overflow the date arithmetic downstream.
 FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-MAX_DEMO_CLIENTS, MAX_DEMO_INVOICES = 1_000_000, 20_000_000  # as models.demo allows
+MAX_DEMO_CLIENTS, MAX_DEMO_INVOICES = 1_000_000, 20_000_000  # as models.demo.generator allows
 
 
 def _date(text: str) -> dt.date:
@@ -56,8 +56,8 @@ def _client(text: str) -> str:
 
 def _buckets(text: str) -> tuple[int, ...]:
     """--buckets checked while parsing, so a bad value is a usage error like the others."""
-    from models.aging import parse_buckets
-    from models.errors import ValidationError
+    from models.common.errors import ValidationError
+    from models.queries.aging import parse_buckets
 
     try:
         return parse_buckets(text)
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run_app
 
         return run_app(args.db, lang=args.lang)
-    from models.errors import GviaError
+    from models.common.errors import GviaError
 
     try:
         return run_command(args)
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         # A fault of the disk or the file (full, I/O error, locked, read-only, damaged)
         # gets its true name; anything else is a bug and keeps its traceback.
-        from models.faults import as_fault
+        from models.db.faults import as_fault
 
         db_arg = getattr(args, "db", None)
         fault = as_fault(exc, Path(db_arg).resolve() if db_arg else None)
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args) -> int:
-    from models.outputs import OutputExists
+    from models.db.outputs import OutputExists
 
     handler = COMMANDS[args.command]
     try:
@@ -193,7 +193,8 @@ def run_command(args) -> int:
 
 def _open(args, *, create: bool = True, read_only: bool = False):
     """The ledger for a command; a reader runs beside a copy of Gvia that is writing."""
-    from models.db import default_db_path, open_database
+    from models.db.connection import default_db_path
+    from models.db.opening import open_database
 
     opened = open_database(args.db or default_db_path(), create=create, read_only=read_only)
     if opened.writer_elsewhere is not None:
@@ -211,7 +212,7 @@ def _print(text: str, out: Path | None, db_path: Path | None = None,
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
     else:
-        from models.outputs import write_output
+        from models.db.outputs import write_output
 
         # Never over the ledger, its backups or another file unless --force; whole or not
         # at all (a temporary file renamed into place).
@@ -219,7 +220,7 @@ def _print(text: str, out: Path | None, db_path: Path | None = None,
 
 
 def cmd_demo(args) -> int:
-    from models.demo import make_demo
+    from models.demo.generator import make_demo
 
     with _open(args):
         counts = make_demo(clients=args.clients, invoices=args.invoices, seed=args.seed,
@@ -231,7 +232,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from models.importing import ImportFailed, import_files
+    from models.exchange.importing import ImportFailed, import_files
 
     if not (args.clients or args.invoices or args.payments):
         print("שגיאה: יש לציין לפחות קובץ אחד: --clients, --invoices או --payments.",
@@ -250,9 +251,9 @@ def cmd_import(args) -> int:
 
 
 def cmd_aging(args) -> int:
-    from models.aging import aging_report, parse_buckets
-    from models.export import aging_records, csv_text, json_text
-    from models.outputs import check_output_path
+    from models.db.outputs import check_output_path
+    from models.queries.aging import aging_report, parse_buckets
+    from models.queries.export import aging_records, csv_text, json_text
 
     boundaries = args.buckets or parse_buckets(None)  # parsed and checked by argparse
     with _open(args, create=False, read_only=True) as opened:
@@ -284,7 +285,7 @@ def cmd_letters(args) -> int:
 def cmd_today(args) -> int:
     import json
 
-    from models.today import format_today, today_list, today_records
+    from models.collection.today import format_today, today_list, today_records
 
     with _open(args, create=False, read_only=True):
         today = today_list(args.as_of or dt.date.today())
@@ -296,8 +297,8 @@ def cmd_today(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from models.backup import backup_database
-    from models.outputs import check_backup_path
+    from models.db.backup import backup_database
+    from models.db.outputs import check_backup_path
 
     with _open(args, create=False, read_only=True) as opened:
         # Never over the ledger or an existing backup; another file only with --force.
@@ -310,9 +311,9 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from models.backup import restore_damaged, restore_database
-    from models.db import default_db_path, is_marked_damaged
-    from models.errors import DatabaseLockedError, DatabaseOpenError
+    from models.common.errors import DatabaseLockedError, DatabaseOpenError
+    from models.db.backup import restore_damaged, restore_database
+    from models.db.connection import default_db_path, is_marked_damaged
 
     try:
         opened = _open(args)
@@ -334,8 +335,8 @@ def cmd_restore(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from models.db import database_path, sqlite_connection
-    from models.schema_check import check_database
+    from models.db.connection import database_path, sqlite_connection
+    from models.db.schema_check import check_database
 
     with _open(args, create=False, read_only=True):
         problems = check_database(sqlite_connection(), database_path().parent)

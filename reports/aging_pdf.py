@@ -21,9 +21,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from models.aging import AgingReport, AgingRow
-from models.dates import format_date
-from models.money import format_amount
+from models.common.dates import format_date
+from models.common.money import format_amount
+from models.queries.aging import AgingReport, AgingRow
 from reports.fonts import printable, register_fonts
 from reports.hebrew import strip_marks, text_width, visual, wrap
 

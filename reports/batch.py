@@ -2,7 +2,7 @@
 
 Used by the command line (`letters_command`) and by the app's background worker
 (`produce_letters` with `progress(done, total)` and `is_cancelled()`; call it inside
-`models.db.worker_connection()` on a worker thread).
+`models.db.connection.worker_connection()` on a worker thread).
 
 Who gets a letter in an `--all` run (`select_clients`):
 - debt-notice: private persons with an undisputed invoice past due that no debt notice
@@ -37,18 +37,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from models import letter_queries
-from models.clients import clients_by_id
-from models.deposits import deposits_due
-from models.errors import GviaError, ValidationError
-from models.letter_templates import get_template
-from models.letters import (COLLECTION_KINDS, LETTER_KINDS, LetterRecord, archive_dir,
-                            debt_notice_gate, latest_letters, load_letter_settings,
-                            record_letters, safe_file_name)
-from models.settlement_info import load_settlement_info, settlement_letter_clients
-from models.outputs import check_output_path, private_dir, write_output
-from models.services import find_client
-from models.settings import load_profile
+from models.common.errors import GviaError, ValidationError
+from models.db.outputs import check_output_path, private_dir, write_output
+from models.db.settings import load_profile
+from models.ledger.clients import clients_by_id
+from models.ledger.services import find_client
+from models.letters.archive import (
+    COLLECTION_KINDS,
+    LETTER_KINDS,
+    LetterRecord,
+    archive_dir,
+    debt_notice_gate,
+    latest_letters,
+    load_letter_settings,
+    record_letters,
+    safe_file_name,
+)
+from models.letters.templates import get_template
+from models.negotiation.settlement_info import (
+    load_settlement_info,
+    settlement_letter_clients,
+)
+from models.prevention.deposits import deposits_due
+from models.queries import letter_data as letter_queries
 from reports import letter_data, settlement_letters
 from reports.letters import INTEREST_KINDS, NothingToSend, compose
 from reports.pdf import LetterPdf
@@ -204,7 +215,7 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
 
     try:
         # The file is whole on disk before the rows naming it are committed: a crash in
-        # between leaves an unnamed file, which models.outputs.sweep_orphans removes.
+        # between leaves an unnamed file, which models.db.outputs.sweep_orphans removes.
         write_output(path, draw)
     except _Cancelled:
         result.cancelled = True

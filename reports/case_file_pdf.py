@@ -25,7 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from models.dates import format_date
+from models.common.dates import format_date
 from reports.fonts import printable, register_fonts
 from reports.hebrew import shape, visual
 from reports.letters import InfoBox, Paragraph, Table, format_money
@@ -290,9 +290,9 @@ def _yes(value: bool) -> str:
 
 
 def case_file_blocks(case, options=None) -> list:
-    """The sections of the case file (models.case_file.CaseFile), in reading order;
-    `options` (models.handover.handover_options) adds the hand-over section."""
-    from models.negotiation import CHECKLIST, STEPS
+    """The sections of the case file (models.collection.case_file.CaseFile), in reading order;
+    `options` (models.collection.handover.handover_options) adds the hand-over section."""
+    from models.negotiation.negotiations import CHECKLIST, STEPS
 
     blocks: list = []
     ind = case.indicator
@@ -453,9 +453,9 @@ def case_file_blocks(case, options=None) -> list:
 
 def write_case_file_pdf(client_id: int, as_of: dt.date, out: str | Path | BinaryIO) -> int:
     """Write the client's case file as of the date to `out`; returns the page count."""
-    from models.case_file import build_case_file
-    from models.handover import handover_options
-    from models.settings import load_profile
+    from models.collection.case_file import build_case_file
+    from models.collection.handover import handover_options
+    from models.db.settings import load_profile
 
     case = build_case_file(client_id, as_of)
     profile = load_profile()

@@ -3,7 +3,7 @@ case file, every invoice, every payment, the letters sent and the whole contact 
 one chronological table of all of it, followed by the archived PDFs of the letters
 themselves (their own pages, appended with pypdfium2).
 
-The file is archived in the letters archive folder (models.letters.archive_dir, named
+The file is archived in the letters archive folder (models.letters.archive.archive_dir, named
 with safe_file_name) and the contact log records that it was produced; `out` receives a
 copy. A letter whose archived file is missing is listed as missing, not skipped.
 
@@ -18,11 +18,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.contact_log import CHANNELS, DIRECTIONS, TACTICS
-from models.dates import format_date
-from models.letters import LETTER_KINDS, letters_for_client
-from models.outputs import check_output_path, write_output
-from models.payments import PAYMENT_METHODS
+from models.common.dates import format_date
+from models.contact.contact_log import CHANNELS, DIRECTIONS, TACTICS
+from models.db.outputs import check_output_path, write_output
+from models.ledger.payments import PAYMENT_METHODS
+from models.letters.archive import LETTER_KINDS, letters_for_client
 from reports.batch import archive_path, copy_out
 from reports.case_file_pdf import DocumentPdf, Heading, case_file_blocks
 from reports.letters import Paragraph, Table, format_money
@@ -51,10 +51,10 @@ class AppendedLetter:
 
 def dossier_blocks(client_id: int, as_of: dt.date):
     """The dossier's sections and the archived letters whose pages follow them."""
-    from models.case_file import build_case_file
-    from models.client_list import client_invoices, client_payments
-    from models.contact_log import timeline
-    from models.handover import handover_options
+    from models.collection.case_file import build_case_file
+    from models.collection.handover import handover_options
+    from models.contact.contact_log import timeline
+    from models.queries.client_list import client_invoices, client_payments
 
     case = build_case_file(client_id, as_of)
     blocks = [Heading("תיק ההכנה"), *case_file_blocks(case, handover_options(client_id, as_of))]
@@ -167,8 +167,8 @@ def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None, *,
     (`out`, when given, receives a copy; an existing file there only with `force`)."""
     import pypdfium2 as pdfium
 
-    from models.contact_log import log_contact
-    from models.settings import load_profile
+    from models.contact.contact_log import log_contact
+    from models.db.settings import load_profile
 
     if out is not None:
         check_output_path(out, force=force)  # refuse before anything is archived

@@ -14,15 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from models.errors import ValidationError
-from models.letter_templates import get_template
-from models.letters import COLLECTION_KINDS, debt_notice_gate, load_letter_settings
-from models.services import get_client
-from models.settings import load_profile
-from models.settlement_info import load_settlement_info
-from reports.batch import check_kind
-from reports.letter_data import ClientLetterData, InvoiceLine, StatementEntry, load_letter_data
+from models.common.errors import ValidationError
+from models.db.settings import load_profile
+from models.ledger.services import get_client
+from models.letters.archive import (
+    COLLECTION_KINDS,
+    debt_notice_gate,
+    load_letter_settings,
+)
+from models.letters.templates import get_template
+from models.negotiation.settlement_info import load_settlement_info
 from reports import settlement_letters
+from reports.batch import check_kind
+from reports.letter_data import (
+    ClientLetterData,
+    InvoiceLine,
+    StatementEntry,
+    load_letter_data,
+)
 from reports.letters import NothingToSend, compose
 from reports.pdf import render_letters
 

@@ -58,7 +58,7 @@ def _static_instance(weight: int) -> Path:
     from fontTools.ttLib import TTFont
     from fontTools.varLib.instancer import instantiateVariableFont
 
-    from models.outputs import private_dir, write_output
+    from models.db.outputs import private_dir, write_output
 
     private_dir(folder)
     font = instantiateVariableFont(TTFont(str(source)), {"wght": weight}, updateFontNames=True)

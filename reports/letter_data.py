@@ -1,10 +1,10 @@
-"""What a letter needs, for many clients at once: the rows models.letter_queries reads (a
+"""What a letter needs, for many clients at once: the rows models.queries.letter_data reads (a
 few statements per chunk of clients, none per client) made into one ClientLetterData each.
 
-Figures are as of a date D by the rules of models.open_as_of: an invoice counts when
+Figures are as of a date D by the rules of models.queries.open_as_of: an invoice counts when
 issued by D and not cancelled by D; a payment when its effective date (a post-dated
 check's own date) is by D and it had not bounced by D; allocations likewise. Who gets a
-letter in an `--all` run is models.letter_queries' too (reports.batch.select_clients).
+letter in an `--all` run is models.queries.letter_data' too (reports.batch.select_clients).
 
 Public API:
     load_letter_data(client_ids, as_of, with_interest=True) -> dict[client_id, ClientLetterData]
@@ -14,10 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from models import letter_queries
-from models.deposits import DepositLine, open_deposit_lines
-from models.interest import InterestStatement, amounts_due_with_interest, load_late_payment_terms
-from models.payments import PAYMENT_METHODS
+from models.collection.interest import (
+    InterestStatement,
+    amounts_due_with_interest,
+    load_late_payment_terms,
+)
+from models.ledger.payments import PAYMENT_METHODS
+from models.prevention.deposits import DepositLine, open_deposit_lines
+from models.queries import letter_data as letter_queries
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from models.dates import format_date
-from models.errors import ValidationError
-from models.holidays import deadline_date as compute_deadline, hebrew_date
-from models.letters import LETTER_KINDS, LetterSettings
-from models.money import format_money as babel_money
-from models.prevention import explain_terms
-from models.terms import due_date as terms_due_date
-from models.settings import BUSINESS_TYPES, BusinessProfile
+from models.common.dates import format_date
+from models.common.errors import ValidationError
+from models.common.holidays import deadline_date as compute_deadline
+from models.common.holidays import hebrew_date
+from models.common.money import format_money as babel_money
+from models.common.terms import due_date as terms_due_date
+from models.db.settings import BUSINESS_TYPES, BusinessProfile
+from models.letters.archive import LETTER_KINDS, LetterSettings
+from models.prevention.policy import explain_terms
 from reports.letter_data import ClientLetterData, InvoiceLine
 from reports.templates import fill
-
 
 _SAMPLE_AGOROT = 123456789  # 1,234,567.89
 _SAMPLE_TEXT = "1,234,567.89"
@@ -38,7 +38,7 @@ def _money_pattern(currency: str) -> str | None:
 
 
 def format_money(agorot: int, currency: str = "ILS") -> str:
-    """Exactly models.money.format_money (babel, he_IL), without babel's cost per call.
+    """Exactly models.common.money.format_money (babel, he_IL), without babel's cost per call.
 
     babel takes ~0.4 ms an amount; a batch formats tens of thousands. Positive amounts
     use the pattern babel produced once; anything else goes to babel itself.
@@ -221,7 +221,7 @@ def _rate_text(rate) -> str:
 def interest_tables(data: ClientLetterData, settings: LetterSettings,
                     as_of: dt.date) -> list[Table]:
     """Principal, contractual interest to `as_of`, collection fee and totals, one table per
-    currency — figures from models.interest. Nothing when no rate is set or nothing is late."""
+    currency — figures from models.collection.interest. Nothing when no rate is set or nothing is late."""
     statement = data.interest
     if not settings.interest_rate or statement is None or not statement.lines:
         return []

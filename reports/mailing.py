@@ -1,7 +1,7 @@
 """Mailing aids: a calibration page for the envelope window, and A4 address-label sheets.
 
 The calibration page prints the address-window frame exactly where letters put the
-address (offsets from models.letters.LetterSettings), with a millimetre ruler and the
+address (offsets from models.letters.archive.LetterSettings), with a millimetre ruler and the
 fold marks: fold it, slide it into an envelope, and adjust the settings until the frame
 sits in the window.
 
@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from models.letters import LetterSettings
+from models.letters.archive import LetterSettings
 from reports.fonts import printable, register_fonts
 from reports.hebrew import visual, wrap
 

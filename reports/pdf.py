@@ -39,10 +39,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from models.letters import LetterSettings
-from models.settings import BUSINESS_TYPES, BusinessProfile
-from reports.fonts import printable, register_fonts
+from models.db.settings import BUSINESS_TYPES, BusinessProfile
+from models.letters.archive import LetterSettings
 from reports import hebrew
+from reports.fonts import printable, register_fonts
 from reports.hebrew import text_width, visual, wrap
 from reports.letters import InfoBox, LetterContent, Paragraph, SignatureForm, Table
 

@@ -12,9 +12,9 @@
   signed settlement) and what is still open (its open points), the latest meeting or
   phone entry's summary from the contact log, and signature lines.
 
-The wording is the user's template (models.letter_templates); the figures, tables and
+The wording is the user's template (models.letters.templates); the figures, tables and
 signature blocks come from here. `SettlementInfo` is plain data that
-models.settlement_info reads (a fixed number of statements per batch; it also answers
+models.negotiation.settlement_info reads (a fixed number of statements per batch; it also answers
 who gets these letters in an `--all` run); `compose_settlement` is pure.
 
 Public API:
@@ -26,15 +26,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.contact_log import CHANNELS
-from models.dates import format_date
-from models.letters import LetterSettings
-from models.payments import PAYMENT_METHODS
-from models.settings import BUSINESS_TYPES, BusinessProfile
-from models.settlement_info import CoveredLine, InstalmentLine, MeetingNote, SettlementInfo
+from models.common.dates import format_date
+from models.contact.contact_log import CHANNELS
+from models.db.settings import BUSINESS_TYPES, BusinessProfile
+from models.ledger.payments import PAYMENT_METHODS
+from models.letters.archive import LetterSettings
+from models.negotiation.settlement_info import (
+    CoveredLine,
+    InstalmentLine,
+    MeetingNote,
+    SettlementInfo,
+)
 from reports.letter_data import ClientLetterData
-from reports.letters import (InfoBox, LetterContent, NothingToSend, Paragraph, SignatureForm,
-                             Table, common_values, format_money, recipient_lines)
+from reports.letters import (
+    InfoBox,
+    LetterContent,
+    NothingToSend,
+    Paragraph,
+    SignatureForm,
+    Table,
+    common_values,
+    format_money,
+    recipient_lines,
+)
 from reports.templates import fill
 
 KINDS = ("settlement", "meeting-summary")
@@ -195,7 +209,7 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
         subject = f"{DRAFT_MARK} — {subject}"
     date_lines = [f"תאריך: {format_date(letter_date)}"]
     if settings.show_hebrew_date:
-        from models.holidays import hebrew_date
+        from models.common.holidays import hebrew_date
 
         date_lines.append(hebrew_date(letter_date))
     signer = [settings.signer_name, settings.signer_title, profile.name]
@@ -210,7 +224,7 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
 
 def sample_info(kind: str, as_of: dt.date) -> SettlementInfo:
     """A made-up draft settlement for the template editor's preview."""
-    from models.settlement_math import monthly_dates
+    from models.negotiation.settlement_math import monthly_dates
 
     day = dt.timedelta(days=1)
     first, second = as_of - 95 * day, as_of - 50 * day

@@ -1,4 +1,4 @@
-"""Filling a letter template: the user's wording (models.letter_templates keeps it, with
+"""Filling a letter template: the user's wording (models.letters.templates keeps it, with
 its placeholders and their checks) with the values of one letter.
 
 Filling is plain string substitution: no expressions, no attribute access, no format
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from models.letter_templates import BLOCKS, TOKEN, validate_template
+from models.letters.templates import BLOCKS, TOKEN, validate_template
 
 
 @dataclass(frozen=True)

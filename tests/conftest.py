@@ -22,7 +22,7 @@ def db_path(tmp_path):
 @pytest.fixture
 def db(db_path):
     """An open, migrated, empty Gvia database in a temporary file."""
-    from models.db import open_database
+    from models.db.opening import open_database
 
     opened = open_database(db_path)
     yield opened
@@ -31,7 +31,7 @@ def db(db_path):
 
 @pytest.fixture
 def client(db):
-    from models import services
+    from models.ledger import services
 
     return services.add_client(name="כהן ובניו בע\"מ", kind="company", terms="שוטף+30")
 

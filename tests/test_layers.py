@@ -1,4 +1,5 @@
-"""Dependencies point one way: ui -> reports -> models.
+"""Dependencies point one way: ui -> reports -> models, and inside models/ from each
+subpackage only to those before it in MODEL_LAYERS (docs/architecture.md).
 
 models/ and reports/ never import Qt; models/ imports neither reports nor ui; reports/ does
 not import ui; neither ui/ nor reports/ holds SQL or ORM queries (models/ answers them).
@@ -77,6 +78,77 @@ def sql_in_ui(path: Path, source: str | None = None) -> list[str]:
     return problems
 
 
+# models/ subpackages, lowest first: each imports only those before it (and itself).
+MODEL_LAYERS = ("common", "db", "ledger", "queries", "letters", "contact", "prevention",
+                "negotiation", "collection", "exchange", "demo")
+
+
+def model_layer(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "models" else None
+
+
+def layer_violations(path: Path, source: str | None = None) -> list[str]:
+    """Imports from a models/ file that reach a later layer, or that are unknown."""
+    own = path.relative_to(ROOT).parts[1]
+    rank = MODEL_LAYERS.index(own)
+    found = []
+    for module in sorted(imported_modules(path, source)):
+        layer = model_layer(module)
+        if layer is None or layer == own:
+            continue
+        if layer not in MODEL_LAYERS:
+            if (ROOT / "models" / layer).is_dir():
+                found.append(f"{module}: package {layer} is not in MODEL_LAYERS")
+        elif MODEL_LAYERS.index(layer) > rank:
+            found.append(f"{module} ({layer} comes after {own})")
+    return found
+
+
+def test_models_is_made_of_the_layers():
+    packages = {p.name for p in (ROOT / "models").iterdir()
+                if p.is_dir() and p.name != "__pycache__"}
+    assert packages == set(MODEL_LAYERS)
+    assert [p.name for p in (ROOT / "models").glob("*.py")] == ["__init__.py"]
+
+
+def test_each_model_layer_imports_only_the_ones_before_it():
+    offenders = {str(p.relative_to(ROOT)): layer_violations(p)
+                 for p in python_files("models")
+                 if "migrations" not in p.parts and len(p.relative_to(ROOT).parts) > 2}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_import_cycle_between_model_modules():
+    """Not even one hidden inside a function: a cycle means two modules hold one rule."""
+    graph = {}
+    for path in python_files("models"):
+        if "migrations" in path.parts or path.name == "__init__.py":
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        graph[name] = set()
+    for name in graph:
+        path = ROOT / (name.replace(".", "/") + ".py")
+        for module in imported_modules(path):
+            if module in graph and module != name:
+                graph[name].add(module)
+    cycles, state = [], {}
+
+    def visit(node, trail):
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(" -> ".join(trail[trail.index(nxt):] + [nxt]))
+            elif nxt not in state:
+                visit(nxt, trail + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycles == []
+
+
 def test_the_packages_are_there():
     assert len(python_files("models")) >= 10
     assert python_files("reports") and python_files("ui")
@@ -124,6 +196,12 @@ def test_detector_sees_hidden_and_relative_imports():
     found = top_level(imported_modules(fake, source))
     assert {"PySide6", "ui", "shiboken6"} <= found
     assert "models" in top_level(imported_modules(fake, "from . import money\n"))
+
+
+def test_detector_sees_a_later_layer():
+    fake = ROOT / "models" / "ledger" / "fake.py"
+    assert layer_violations(fake, "def f():\n    from models.collection.dunning import x\n")
+    assert layer_violations(fake, "from models.db.connection import database\n") == []
 
 
 def test_detector_sees_sql_in_ui():

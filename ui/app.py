@@ -40,7 +40,7 @@ def create_application(argv: list[str] | None = None, lang: str | None = None) -
 
 def check_database_in_background(window) -> None:
     """A large database is scanned for damage after the window is up, not before."""
-    from models.db import quick_check
+    from models.db.connection import quick_check
     from ui.background import run_in_background
     from ui.i18n import _
 
@@ -55,7 +55,7 @@ def check_database_in_background(window) -> None:
 
 def back_up_daily_in_background(window, opened) -> None:
     """The automatic daily backup, made after the window is up so start-up stays quick."""
-    from models.backup import backup_if_due
+    from models.db.backup import backup_if_due
     from ui.background import run_in_background
 
     def failed(message: str) -> None:
@@ -67,8 +67,9 @@ def back_up_daily_in_background(window, opened) -> None:
 
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
-    from models.db import default_db_path, open_database
-    from models.errors import DatabaseOpenError, DatabaseReadOnlyError
+    from models.common.errors import DatabaseOpenError, DatabaseReadOnlyError
+    from models.db.connection import default_db_path
+    from models.db.opening import open_database
     from ui.i18n import _
     from ui.main_window import MainWindow
     from ui.welcome import WelcomeDialog, needs_welcome

@@ -1,7 +1,7 @@
 """Run database work off the UI thread and hand the result back to it.
 
 The window never freezes on a slow query, a backup or an export: the work runs on a
-pool thread inside `models.db.worker_connection()` (peewee connections are per thread),
+pool thread inside `models.db.connection.worker_connection()` (peewee connections are per thread),
 and the result, an error or progress arrives back on the UI thread through a queued
 signal. Callbacks of a widget that was closed in the meantime are dropped.
 """
@@ -88,8 +88,8 @@ class _Runnable(QRunnable):
         self._wants_progress = wants_progress
 
     def run(self) -> None:
-        from models.db import worker_connection
-        from models.errors import GviaError
+        from models.common.errors import GviaError
+        from models.db.connection import worker_connection
 
         result, error = None, None
         try:

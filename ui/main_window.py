@@ -15,9 +15,16 @@ from typing import Callable
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from ui import events
 from ui.i18n import _
@@ -183,9 +190,9 @@ class MainWindow(QMainWindow):
         """Every client's log in one CSV (UTF-8 with BOM, formulas neutralised)."""
         from PySide6.QtWidgets import QFileDialog
 
-        from models.contact_log import log_csv_text
-        from models.errors import GviaError
-        from models.outputs import write_output
+        from models.common.errors import GviaError
+        from models.contact.contact_log import log_csv_text
+        from models.db.outputs import write_output
         from ui.widgets import dialogs
         from ui.widgets.save_dialog import output_target
 

@@ -10,13 +10,23 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QFileDialog, QGridLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
 
-from models.errors import GviaError
-from models.profile_rules import validate_profile
-from models.settings import BUSINESS_TYPES, load_profile, save_profile
+from models.common.errors import GviaError
+from models.db.settings import BUSINESS_TYPES, load_profile, save_profile
+from models.prevention.profile_rules import validate_profile
 from ui import events
 from ui.background import run_in_background
 from ui.clients.client_form import ltr_line_edit
@@ -132,7 +142,7 @@ class WelcomeDialog(GviaDialog):
     def load_demo(self) -> None:
         if not self.save_profile():
             return
-        from models.demo import make_demo
+        from models.demo.generator import make_demo
 
         as_of = clock.today()
         self._run(lambda progress: make_demo(clients=DEMO_CLIENTS, invoices=DEMO_INVOICES,
@@ -158,7 +168,7 @@ class WelcomeDialog(GviaDialog):
         files = self.choose_import_files()
         if not files:
             return
-        from models.importing import ImportFailed, import_files
+        from models.exchange.importing import ImportFailed, import_files
 
         def work(progress):
             try:

@@ -22,11 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from models.aging import aging_report  # noqa: E402
-from models.allocation import open_invoices  # noqa: E402
-from models.db import database, open_database  # noqa: E402
-from models.demo import make_demo  # noqa: E402
-from models.settings import DEFAULT_BUCKETS  # noqa: E402
+from models.db.connection import database
+from models.db.opening import open_database  # noqa: E402
+from models.db.settings import DEFAULT_BUCKETS  # noqa: E402
+from models.demo.generator import make_demo  # noqa: E402
+from models.ledger.allocation import open_invoices  # noqa: E402
+from models.queries.aging import aging_report  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 22)
 BACKDATED = AS_OF - dt.timedelta(days=365)

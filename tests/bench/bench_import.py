@@ -28,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from models.db import open_database  # noqa: E402
-from models.importing import import_files  # noqa: E402
-from models.payments import Allocation, Payment  # noqa: E402
+from models.db.opening import open_database  # noqa: E402
+from models.exchange.importing import import_files  # noqa: E402
+from models.ledger.payments import Allocation, Payment  # noqa: E402
 
 START = dt.date(2024, 1, 1)
 

@@ -28,7 +28,8 @@ AS_OF = dt.date(2026, 11, 22)
 
 def main(count: int = 1000, runs: int = 3) -> None:
     from factory import HOSTILE_NAMES, add_clients, setup_business
-    from models.db import open_database
+
+    from models.db.opening import open_database
     from reports.batch import produce_letters, select_clients
     from reports.fonts import register_fonts
     from reports.pdf import clear_text_caches

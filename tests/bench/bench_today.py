@@ -40,11 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
 
-    from models.db import open_database
-    from models.deposits import deposits_due
-    from models.dunning import dunning_steps, load_rules, open_invoices_due_by
-    from models.promises import evaluate_promises
-    from models.today import (checks_to_deposit, follow_ups_due, overdue_trend, today_list)
+    from models.collection.dunning import dunning_steps, open_invoices_due_by
+    from models.collection.today import (
+        checks_to_deposit,
+        follow_ups_due,
+        overdue_trend,
+        today_list,
+    )
+    from models.contact.promises import evaluate_promises
+    from models.contact.rules import load_rules
+    from models.db.opening import open_database
+    from models.prevention.deposits import deposits_due
 
     with open_database(args.db, create=False) as opened:
         conn = opened.db.connection()

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from models.db import open_database
+    from models.db.opening import open_database
     from ui.app import create_application
     from ui.background import wait_for_all
     from ui.today.today_view import TodayView

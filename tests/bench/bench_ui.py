@@ -29,7 +29,7 @@ sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
 from ui.app import create_application
 app = create_application()
-from models.db import open_database
+from models.db.opening import open_database
 from ui.main_window import MainWindow
 before_open = time.perf_counter()
 opened = open_database({db!r})
@@ -79,9 +79,9 @@ def measure_in_process(db: Path) -> dict:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from models.client_list import client_summaries
-    from models.db import open_database
-    from models.invoice_list import invoice_ids
+    from models.db.opening import open_database
+    from models.queries.client_list import client_summaries
+    from models.queries.invoice_list import invoice_ids
     from ui.app import create_application
     from ui.background import wait_for_all
     from ui.clients.client_table_model import Columns

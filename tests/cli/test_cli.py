@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from models import services
-from models.db import database, open_database
+from models.db.connection import database
+from models.db.opening import open_database
+from models.ledger import services
 
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date

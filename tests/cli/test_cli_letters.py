@@ -16,8 +16,8 @@ def run(*args):
 
 @pytest.fixture
 def ledger_path(tmp_path):
-    from models import services
-    from models.db import open_database
+    from models.db.opening import open_database
+    from models.ledger import services
 
     path = tmp_path / "gvia.db"
     with open_database(path):

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import main
-from models import services
-from models.contact_log import log_contact
-from models.deposits import request_deposit
-from models.db import open_database
+from models.contact.contact_log import log_contact
+from models.db.opening import open_database
+from models.ledger import services
+from models.prevention.deposits import request_deposit
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 import main
-from models import services
-from models.backup import backup_dir
-from models.db import open_database
-from models.letters import Letter
+from models.db.backup import backup_dir
+from models.db.opening import open_database
+from models.ledger import services
+from models.letters.archive import Letter
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2026-11-22"
@@ -34,7 +34,7 @@ def ledger(tmp_path):
         services.add_invoice(acme.id, "100", dt.date(2026, 8, 1), "1500")
         other = services.add_client(name="לוי שירותים", kind="company")
         services.add_invoice(other.id, "101", dt.date(2026, 9, 1), "800")
-        from models.backup import backup_database
+        from models.db.backup import backup_database
 
         backup_database(opened.db, opened.path)
     return path

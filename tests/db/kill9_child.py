@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from models import services  # noqa: E402
-from models.db import open_database  # noqa: E402
+from models.db.opening import open_database  # noqa: E402
+from models.ledger import services  # noqa: E402
 
 
 def main(db_path: str, prefix: str) -> None:

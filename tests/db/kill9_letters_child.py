@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from models.contact_log import log_contact  # noqa: E402
-from models.db import open_database  # noqa: E402
+from models.contact.contact_log import log_contact  # noqa: E402
+from models.db.opening import open_database  # noqa: E402
 from reports.batch import letters_command  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 22)

@@ -1,7 +1,7 @@
 """Aging (docs/domain.md: "Aging", "Open amount of an invoice as of a date", "Allocation")
 against a reference model.
 
-Random ledgers are built through models.services; a small pure-Python model, written
+Random ledgers are built through models.ledger.services; a small pure-Python model, written
 from docs/domain.md's definitions and knowing nothing of the SQL, replays the same operations
 and says what the aging report must contain as of any date.
 """
@@ -15,14 +15,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models import services
-from models.aging import (aging_report, bucket_index, bucket_names, open_invoices_as_of,
-                          parse_buckets)
-from models.db import database, open_database
-from models.errors import ValidationError
-from models.money import plain
-from models.payments import Allocation
-from models.terms import due_date as terms_due_date
+from models.common.errors import ValidationError
+from models.common.money import plain
+from models.common.terms import due_date as terms_due_date
+from models.db.connection import database
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.payments import Allocation
+from models.queries.aging import (
+    aging_report,
+    bucket_index,
+    bucket_names,
+    open_invoices_as_of,
+    parse_buckets,
+)
 
 D = dt.date
 START = D(2026, 1, 1)

@@ -5,13 +5,20 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.aging import aging_report
-from models.client_list import (client_choices, client_ids, client_invoices, client_payments,
-                                client_rows, client_summaries, sort_by_summary)
-from models.db import database
-from models.invoice_list import invoice_ids, invoice_rows
-from models.statistics import client_statistics
+from models.db.connection import database
+from models.ledger import services
+from models.queries.aging import aging_report
+from models.queries.client_list import (
+    client_choices,
+    client_ids,
+    client_invoices,
+    client_payments,
+    client_rows,
+    client_summaries,
+    sort_by_summary,
+)
+from models.queries.invoice_list import invoice_ids, invoice_rows
+from models.queries.statistics import client_statistics
 
 AS_OF = dt.date(2026, 11, 22)
 D = dt.date

@@ -7,12 +7,19 @@ import sqlite3
 import peewee
 import pytest
 
-from models import services
-from models.client_status import change_status, status_history
-from models.clients import Client
-from models.contact_log import (ContactAttachment, ContactLogEntry, correct_entry,
-                                log_contact, log_csv_text, attachment_file_name, timeline)
-from models.errors import GviaError, ValidationError
+from models.common.errors import GviaError, ValidationError
+from models.contact.client_status import change_status, status_history
+from models.contact.contact_log import (
+    ContactAttachment,
+    ContactLogEntry,
+    attachment_file_name,
+    correct_entry,
+    log_contact,
+    log_csv_text,
+    timeline,
+)
+from models.ledger import services
+from models.ledger.clients import Client
 
 WRITTEN = dt.datetime(2026, 12, 31, 12, 0)  # when the tests type their entries in
 
@@ -54,7 +61,7 @@ def test_raw_sql_update_and_delete_are_refused_by_triggers(db, call, sql):
                                    "client_status_change"])
 def test_every_evidence_table_refuses_change_from_another_program(db, db_path, client, tmp_path,
                                                                    table):
-    from models.promises import record_promise
+    from models.contact.promises import record_promise
 
     source = tmp_path / "note.txt"
     source.write_text("x")
@@ -101,7 +108,11 @@ def test_timeline_filters_by_channel_dates_and_text(client, call):
 
 
 def test_letters_from_the_archive_appear_in_the_timeline(client, call):
-    from models.letters import LetterRecord, record_letters, record_registered_mail
+    from models.letters.archive import (
+        LetterRecord,
+        record_letters,
+        record_registered_mail,
+    )
 
     record_letters([LetterRecord(client.id, "reminder", dt.date(2026, 11, 21), dt.date(2026, 11, 21),
                                  "תזכורת לתשלום", 100000, "ILS", None, "a.pdf", 1, 1)])

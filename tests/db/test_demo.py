@@ -14,8 +14,8 @@ CLIENTS, INVOICES, SEED = 40, 400, 7
 
 
 def _make(path, clients=CLIENTS, invoices=INVOICES, seed=SEED):
-    from models.db import open_database
-    from models.demo import make_demo
+    from models.db.opening import open_database
+    from models.demo.generator import make_demo
 
     with open_database(path):
         return make_demo(clients=clients, invoices=invoices, seed=seed, as_of=AS_OF)
@@ -30,21 +30,21 @@ def demo_file(tmp_path_factory):
 
 @pytest.fixture
 def demo(demo_file):
-    from models.db import open_database
+    from models.db.opening import open_database
 
     with open_database(demo_file[0]) as opened:
         yield opened
 
 
 def _rows(sql, *params):
-    from models.db import database
+    from models.db.connection import database
 
     return database.obj.connection().execute(sql, params).fetchall()
 
 
 def _dump(path) -> dict:
     """Every row of every ledger table, for comparing two databases."""
-    from models.db import open_database
+    from models.db.opening import open_database
 
     with open_database(path):
         return {table: _rows(f"SELECT * FROM {table} ORDER BY 1")
@@ -70,9 +70,9 @@ def test_same_seed_same_data_other_seed_other_data(demo_file, tmp_path):
 
 
 def test_refuses_a_database_that_already_has_clients(db):
-    from models import services
-    from models.demo import make_demo
-    from models.errors import GviaError
+    from models.common.errors import GviaError
+    from models.demo.generator import make_demo
+    from models.ledger import services
 
     services.add_client(name="לקוח אמיתי בע\"מ")
     with pytest.raises(GviaError, match="כבר יש לקוחות"):
@@ -83,23 +83,27 @@ def test_refuses_a_database_that_already_has_clients(db):
 
 @pytest.mark.parametrize("clients, invoices", [(-1, 10), (5, -3), (0, 10)])
 def test_impossible_sizes_are_refused_in_hebrew(db, clients, invoices):
-    from models.demo import make_demo
-    from models.errors import ValidationError
+    from models.common.errors import ValidationError
+    from models.demo.generator import make_demo
 
     with pytest.raises(ValidationError, match="[א-ת]"):
         make_demo(clients=clients, invoices=invoices, seed=1, as_of=AS_OF)
 
 
 def test_sets_a_business_profile_when_there_is_none(demo):
-    from models.settings import load_profile
+    from models.db.settings import load_profile
 
     profile = load_profile()
     assert profile.is_set_up and profile.name and profile.tax_id
 
 
 def test_clients_are_people_and_businesses_with_valid_details(demo):
-    from models.text import (israeli_id_is_valid, normalise_email, normalise_phone,
-                             normalise_zip)
+    from models.common.text import (
+        israeli_id_is_valid,
+        normalise_email,
+        normalise_phone,
+        normalise_zip,
+    )
 
     clients = _rows("SELECT name, kind, tax_id, email, phone, zip, city, terms FROM client")
     kinds = Counter(kind for _, kind, *_ in clients)
@@ -146,7 +150,7 @@ def test_the_ledger_holds_the_hard_cases(demo):
 
 
 def test_aging_has_money_in_every_bucket_and_some_credit(demo):
-    from models.aging import aging_report
+    from models.queries.aging import aging_report
 
     report = aging_report(AS_OF)
     ils = next(t for t in report.totals() if t.currency == "ILS")
@@ -169,8 +173,8 @@ def test_nothing_is_allocated_beyond_an_invoice_or_a_payment(demo):
 
 def _replay(ledger) -> None:
     """Enter the planned ledger through the services, day by day, as a user would have."""
-    from models import services
-    from models.demo import BOUNCED, CANCELLED, CREDITED, ISSUED, PAID, day
+    from models.demo.generator import BOUNCED, CANCELLED, CREDITED, ISSUED, PAID, day
+    from models.ledger import services
 
     for c in ledger.clients:
         made = services.add_client(**{k: v for k, v in c.row.items()
@@ -229,9 +233,9 @@ LEDGER_BY_KEY = {
 
 
 def test_allocations_equal_those_record_payment_makes(tmp_path):
-    from models.db import open_database
-    from models.demo import make_demo, plan_demo
-    from models.settings import load_profile, save_profile
+    from models.db.opening import open_database
+    from models.db.settings import load_profile, save_profile
+    from models.demo.generator import make_demo, plan_demo
 
     clients, invoices, seed = 25, 260, 11
     with open_database(tmp_path / "demo.db"):
@@ -271,8 +275,8 @@ def test_cli_demo_exits_zero(tmp_path):
 
 def test_settlement_payments_of_the_demo_are_reproducible(tmp_path):
     """The instalments paid in the demo's settlement scenarios carry no clock time."""
-    from models.db import open_database
-    from models.demo import make_demo
+    from models.db.opening import open_database
+    from models.demo.generator import make_demo
 
     with open_database(tmp_path / "s.db"):
         counts = make_demo(clients=60, invoices=400, seed=1, as_of=dt.date(2026, 11, 22))

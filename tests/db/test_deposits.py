@@ -6,17 +6,25 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models import services
-from models.aging import aging_report
-from models.allocation import open_invoices
-from models.db import open_database
-from models.deposits import (DepositRequest, apply_deposit, cancel_deposit, deposits_due,
-                             load_policy, receive_deposit, request_deposit, save_policy,
-                             unapplied_agorot)
-from models.errors import ValidationError
-from models.payment_history import client_history
-from models.prevention import PreventionPolicy
+from models.common.errors import ValidationError
+from models.db import connection as dbmod
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.allocation import open_invoices
+from models.prevention.deposits import (
+    DepositRequest,
+    apply_deposit,
+    cancel_deposit,
+    deposits_due,
+    load_policy,
+    receive_deposit,
+    request_deposit,
+    save_policy,
+    unapplied_agorot,
+)
+from models.prevention.payment_history import client_history
+from models.prevention.policy import PreventionPolicy
+from models.queries.aging import aging_report
 
 D = dt.date
 

@@ -4,14 +4,20 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.client_status import change_status
-from models.contact_log import correct_entry, log_contact
-from models.dunning import (DunningLevel, default_plan, dunning_steps, load_plan, save_plan,
-                            validate_plan)
-from models.errors import ValidationError
-from models.letters import LetterRecord, record_letters, record_registered_mail
-from models.promises import record_promise
+from models.collection.dunning import (
+    DunningLevel,
+    default_plan,
+    dunning_steps,
+    load_plan,
+    save_plan,
+    validate_plan,
+)
+from models.common.errors import ValidationError
+from models.contact.client_status import change_status
+from models.contact.contact_log import correct_entry, log_contact
+from models.contact.promises import record_promise
+from models.ledger import services
+from models.letters.archive import LetterRecord, record_letters, record_registered_mail
 
 DUE = dt.date(2026, 10, 1)
 WRITTEN = dt.datetime(2027, 6, 30)
@@ -140,7 +146,7 @@ def test_kept_promise_pays_the_invoice_and_ends_the_plan(client):
 
 
 def test_a_signed_settlement_pauses_the_invoices_it_covers_not_the_client(client):
-    from models import settlements as st
+    from models.negotiation import settlements as st
 
     covered = _invoice(client)
     _invoice(client, "2", 500)

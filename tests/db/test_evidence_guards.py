@@ -16,16 +16,24 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models import services, settlements as st
-from models.client_status import StatusChange, change_status
-from models.contact_log import ContactAttachment, ContactLogEntry, log_contact
-from models.db import open_database, schema_version
-from models.invoices import CreditNote, Invoice
-from models.letters import (Letter, LetterRecord, RegisteredMail, record_letters,
-                            record_registered_mail, record_return_receipt)
-from models.payments import Allocation, Payment
-from models.promises import Promise, record_promise
+from models.contact.client_status import StatusChange, change_status
+from models.contact.contact_log import ContactAttachment, ContactLogEntry, log_contact
+from models.contact.promises import Promise, record_promise
+from models.db import connection as dbmod
+from models.db.connection import schema_version
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.invoices import CreditNote, Invoice
+from models.ledger.payments import Allocation, Payment
+from models.letters.archive import (
+    Letter,
+    LetterRecord,
+    RegisteredMail,
+    record_letters,
+    record_registered_mail,
+    record_return_receipt,
+)
+from models.negotiation import settlements as st
 
 AGREED = dt.date(2026, 11, 1)
 # The texts the guards raise (0004, 0007, 0009): an error for any other reason (a CHECK
@@ -378,7 +386,7 @@ def test_a_draft_settlement_stays_free(ledger, db_path):
 def test_the_import_still_writes_allocations_and_keeps_the_guards(db, client, tmp_path):
     """The import drops and recreates 0005's paid trigger inside its transaction; the
     guards are other triggers and must be there, unchanged, afterwards."""
-    from models.importing import import_files
+    from models.exchange.importing import import_files
 
     guards = lambda: db.db.execute_sql(  # noqa: E731
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
@@ -428,7 +436,7 @@ def _contents(conn):
 
 
 def test_a_schema_8_database_keeps_its_data_and_gains_the_guards(tmp_path):
-    from models.schema_check import expected_schema, schema_differences
+    from models.db.schema_check import expected_schema, schema_differences
 
     path = tmp_path / "old.db"
     _schema_8_database(path)

@@ -15,12 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from models import db as dbmod
-from models import services
-from models.clients import Client
-from models.db import database, open_database
-from models.errors import DatabaseLockedError, DatabaseOpenError, DatabaseReadOnlyError
-from models.faults import DISK_FULL, LOCKED, READ_ONLY, StorageFault
+from models.common.errors import (
+    DatabaseLockedError,
+    DatabaseOpenError,
+    DatabaseReadOnlyError,
+)
+from models.db import connection as dbmod
+from models.db import opening as dbopen
+from models.db.connection import database
+from models.db.faults import LOCKED, READ_ONLY, StorageFault
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.clients import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
@@ -164,7 +170,7 @@ def test_a_write_while_a_foreign_program_holds_the_lock_is_named(db, quick_busy,
 HOLD_OPEN = """
     import sys, time
     sys.path.insert(0, {root!r})
-    from models.db import open_database
+    from models.db.opening import open_database
     opened = open_database(sys.argv[1])
     print("ready", flush=True)
     time.sleep(60)
@@ -298,10 +304,10 @@ def test_damage_met_while_working_refuses_writes_until_a_restore(tmp_path, monke
     path = tmp_path / "gvia.db"
     ledger_with_clients(path, names=[f"לקוח {n} " + "נ" * 150 for n in range(1200)])
     with open_database(path) as opened:
-        from models.backup import backup_database
+        from models.db.backup import backup_database
         good = backup_database(opened.db, opened.path)
     _garble_pages(path, start_fraction=0.5, count=6)
-    monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", 0)  # a big file: no scan at open
+    monkeypatch.setattr(dbopen, "QUICK_CHECK_MAX_BYTES", 0)  # a big file: no scan at open
     with open_database(path):
         with pytest.raises(StorageFault) as err:
             list(Client.select().order_by(Client.name))

@@ -5,13 +5,24 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models import settlements as st
-from models.errors import ValidationError
-from models.handover import (LegalRules, handover_options, limitation_date,
-                             limitation_warning, load_legal_rules, save_legal_rules)
-from models.letters import LetterRecord, Letter, record_letters, record_registered_mail
-from models.settings import load_profile, save_profile
+from models.collection.handover import (
+    LegalRules,
+    handover_options,
+    limitation_date,
+    limitation_warning,
+    load_legal_rules,
+    save_legal_rules,
+)
+from models.common.errors import ValidationError
+from models.db.settings import load_profile, save_profile
+from models.ledger import services
+from models.letters.archive import (
+    Letter,
+    LetterRecord,
+    record_letters,
+    record_registered_mail,
+)
+from models.negotiation import settlements as st
 
 AS_OF = dt.date(2026, 11, 22)
 ISSUED = dt.date(2026, 5, 1)   # due 30/06/2026 under שוטף+30

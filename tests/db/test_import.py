@@ -12,14 +12,19 @@ import openpyxl
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from models import services
-from models.aging import aging_report
-from models.clients import Client
-from models.db import open_database
-from models.importing import ImportCancelled, ImportFailed, ImportRefused, import_files
-from models.invoices import Invoice
-from models.payments import Allocation, Payment
-from models.settings import load_profile, save_profile
+from models.db.opening import open_database
+from models.db.settings import load_profile, save_profile
+from models.exchange.importing import (
+    ImportCancelled,
+    ImportFailed,
+    ImportRefused,
+    import_files,
+)
+from models.ledger import services
+from models.ledger.clients import Client
+from models.ledger.invoices import Invoice
+from models.ledger.payments import Allocation, Payment
+from models.queries.aging import aging_report
 
 AS_OF = dt.date(2026, 11, 22)
 

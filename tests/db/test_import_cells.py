@@ -1,4 +1,4 @@
-"""What one cell may hold (models/import_fields.py): digits other than 0-9 in numbers,
+"""What one cell may hold (models/exchange/import_fields.py): digits other than 0-9 in numbers,
 dates, amounts and identifiers, control characters anywhere, over-long values. Each is
 refused with its line and its column named, and nothing is written."""
 import csv
@@ -7,11 +7,11 @@ import io
 import openpyxl
 import pytest
 
-from models.clients import Client
-from models.import_fields import MAX_FIELD_LENGTH
-from models.importing import ImportFailed, import_files
-from models.invoices import Invoice
-from models.payments import Payment
+from models.exchange.import_fields import MAX_FIELD_LENGTH
+from models.exchange.importing import ImportFailed, import_files
+from models.ledger.clients import Client
+from models.ledger.invoices import Invoice
+from models.ledger.payments import Payment
 
 CLIENTS = "מספר לקוח,שם\r\nC1,כהן\r\n"
 

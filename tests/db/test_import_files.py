@@ -2,7 +2,7 @@
 refused"): a workbook is read to its last row whatever its <dimension> says; a CSV with
 an unbalanced quote or rows of the wrong width is refused with the lines named; every
 malformed file (a broken zip, broken XML, a bad deflate stream or CRC, bad encodings, a
-truncated workbook) is one Hebrew line, through models.importing and through
+truncated workbook) is one Hebrew line, through models.exchange.importing and through
 `python main.py import`, and nothing is written; a device, a FIFO or a folder is refused
 at once. Every file is written by the test itself; the ledger is a real temporary file.
 """
@@ -21,10 +21,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from models.clients import Client
-from models.importing import ImportFailed, ImportRefused, import_files
-from models.invoices import Invoice
-from models.payments import Payment
+from models.exchange.importing import ImportFailed, ImportRefused, import_files
+from models.ledger.clients import Client
+from models.ledger.invoices import Invoice
+from models.ledger.payments import Payment
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET = "xl/worksheets/sheet1.xml"

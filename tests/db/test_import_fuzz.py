@@ -25,15 +25,15 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from models.clients import Client
-from models.errors import GviaError
-from models.importing import ImportFailed, ImportRefused, import_files
-from models.text import clean_text, search_key
+from models.common.errors import GviaError
+from models.common.text import clean_text, search_key
+from models.exchange.importing import ImportFailed, ImportRefused, import_files
+from models.ledger.clients import Client
 
 SHEET = "xl/worksheets/sheet1.xml"
 HEADER = ["name", "city", "notes"]
 LIMITS = (200, 200, 2000)
-# Spaces the reader trims from a cell's edges (models/tabular.py keeps control
+# Spaces the reader trims from a cell's edges (models/exchange/tabular.py keeps control
 # characters that Python calls spaces, so that they are refused instead of vanishing).
 EDGE_SPACE = " \t\n\r\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
              "\u200a\u2028\u2029\u202f\u205f\u3000"

@@ -9,11 +9,12 @@ import sqlite3
 
 import pytest
 
-from models import importing, services
-from models.errors import GviaError
-from models.importing import import_files
+from models.common.errors import GviaError
+from models.exchange import importing
+from models.exchange.importing import import_files
+from models.ledger import services
 
-MIGRATION_0005 = importlib.import_module("models.migrations.0005_speed_indexes")
+MIGRATION_0005 = importlib.import_module("models.db.migrations.0005_speed_indexes")
 PAYMENT_HEADER = ["אסמכתא", "לקוח", "תאריך", "סכום", "אמצעי תשלום", "מספר חשבונית"]
 CHECK_SQL = """
 SELECT i.id, i.paid_agorot, i.paid_changed_date,

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from models import db as dbmod
-from models import services
-from models.clients import Client
-from models.db import database, open_database
-from models.aging import aging_report, parse_buckets
-from models.faults import IO_ERROR, StorageFault, as_fault, fault_kind
+from models.db import connection as dbmod
+from models.db.connection import database
+from models.db.faults import IO_ERROR, StorageFault, as_fault, fault_kind
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.clients import Client
+from models.queries.aging import aging_report, parse_buckets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from faulty_fs import MountFailed, faulty_mount  # noqa: E402

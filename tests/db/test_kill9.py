@@ -10,10 +10,11 @@ from pathlib import Path
 
 import peewee as pw
 
-from models import services
-from models.db import database, integrity_check, open_database
-from models.invoices import Invoice
-from models.payments import Allocation, Payment
+from models.db.connection import database, integrity_check
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.invoices import Invoice
+from models.ledger.payments import Allocation, Payment
 
 CHILD = Path(__file__).with_name("kill9_child.py")
 ROUNDS = 20

@@ -10,11 +10,12 @@ import sys
 import time
 from pathlib import Path
 
-from models import services
-from models.contact_log import ContactAttachment
-from models.db import database, integrity_check, open_database
-from models.letters import Letter
-from models.outputs import sweep_orphans
+from models.contact.contact_log import ContactAttachment
+from models.db.connection import database, integrity_check
+from models.db.opening import open_database
+from models.db.outputs import sweep_orphans
+from models.ledger import services
+from models.letters.archive import Letter
 from reports.batch import letters_command
 
 CHILD = Path(__file__).with_name("kill9_letters_child.py")

@@ -13,10 +13,16 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Runner
 
-from models import services
-from models.backup import backup_database, list_backups
-from models.clients import Client
-from models.db import APPLICATION_ID, MIGRATIONS_DIR, database, open_database, schema_version
+from models.db.backup import backup_database, list_backups
+from models.db.connection import (
+    APPLICATION_ID,
+    MIGRATIONS_DIR,
+    database,
+    schema_version,
+)
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.clients import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 6

@@ -1,4 +1,4 @@
-"""The letters' queries (models.letter_queries) give the rule's answers on every day.
+"""The letters' queries (models.queries.letter_data) give the rule's answers on every day.
 
 The same kind of ledger as test_open_as_of_one_rule — an invoice issued later, one
 cancelled later, money applied later, a post-dated check, a bounced check, a credit note —
@@ -11,10 +11,11 @@ import datetime as dt
 
 import pytest
 
-from models import letter_queries, services
-from models.invoices import CreditNote, Invoice
-from models.letters import LetterRecord, latest_letters, record_letters
-from models.payments import Allocation, Payment
+from models.ledger import services
+from models.ledger.invoices import CreditNote, Invoice
+from models.ledger.payments import Allocation, Payment
+from models.letters.archive import LetterRecord, latest_letters, record_letters
+from models.queries import letter_data as letter_queries
 from reports.letter_data import load_letter_data
 
 D = dt.date

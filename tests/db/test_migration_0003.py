@@ -6,8 +6,9 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models.db import open_database, schema_version
+from models.db import connection as dbmod
+from models.db.connection import schema_version
+from models.db.opening import open_database
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -46,7 +47,7 @@ def _columns(conn, index: str) -> list[str]:
 
 
 def test_schema2_with_data_gains_the_aging_indexes(schema2_database):
-    from models.aging import aging_report
+    from models.queries.aging import aging_report
 
     with open_database(schema2_database) as opened:
         conn = opened.db.connection()
@@ -61,8 +62,8 @@ def test_schema2_with_data_gains_the_aging_indexes(schema2_database):
 
 
 def test_aging_reads_covering_indexes_without_a_big_sort(db):
-    from models import aging
-    from models.settings import DEFAULT_BUCKETS
+    from models.db.settings import DEFAULT_BUCKETS
+    from models.queries import aging
 
     params = {"d": AS_OF.isoformat(), **{f"b{i}": AS_OF.isoformat() for i in range(4)}}
     conn = db.db.connection()

@@ -6,8 +6,9 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models.db import open_database, schema_version
+from models.db import connection as dbmod
+from models.db.connection import schema_version
+from models.db.opening import open_database
 
 
 def _previous_migration() -> str:
@@ -43,8 +44,8 @@ def test_previous_version_with_data_migrates_to_the_collection_schema(old_databa
         triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
         assert {"contact_log_no_update", "contact_log_no_delete", "promise_no_delete"} <= triggers
 
-        from models.contact_log import log_contact
-        from models.dunning import dunning_steps
+        from models.collection.dunning import dunning_steps
+        from models.contact.contact_log import log_contact
 
         [step] = dunning_steps(dt.date(2026, 11, 22))
         assert (step.invoice.client_id, step.invoice.open_agorot) == (7, 99900)
@@ -52,6 +53,6 @@ def test_previous_version_with_data_migrates_to_the_collection_schema(old_databa
                             recorded_at=dt.datetime(2026, 11, 22, 9, 0))
         with pytest.raises(peewee.IntegrityError):
             opened.db.execute_sql("DELETE FROM contact_log WHERE id = ?", (entry.id,))
-    from models.backup import list_backups
+    from models.db.backup import list_backups
 
     assert list_backups(old_database), "a backup is taken before migrating"

@@ -8,9 +8,9 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models import services
-from models.db import open_database
+from models.db import connection as dbmod
+from models.db.opening import open_database
+from models.ledger import services
 
 CHECK_SQL = """
 SELECT i.id, i.paid_agorot, i.paid_changed_date,
@@ -97,9 +97,9 @@ def test_every_money_movement_keeps_paid_columns_exact(db, client):
 def test_open_lists_agree_with_the_allocations_as_of_any_date(db, client):
     """The fast lists read the kept columns; as of a past date they must still count only
     the money received by then (here: a payment made after that date)."""
-    from models.client_list import client_summaries
-    from models.dunning import open_invoices_due_by
-    from models.invoice_list import invoice_ids
+    from models.collection.dunning import open_invoices_due_by
+    from models.queries.client_list import client_summaries
+    from models.queries.invoice_list import invoice_ids
 
     inv = services.add_invoice(client.id, "200", dt.date(2026, 8, 1), "1,000", terms="נטו 30")
     services.record_payment(client.id, dt.date(2026, 10, 1), "1,000")

@@ -7,9 +7,10 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models.aging import aging_report
-from models.db import open_database, schema_version
+from models.db import connection as dbmod
+from models.db.connection import schema_version
+from models.db.opening import open_database
+from models.queries.aging import aging_report
 
 
 def _previous_migration() -> str:

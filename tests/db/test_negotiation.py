@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from models import negotiation as ng, services
-from models.errors import ValidationError
+from models.common.errors import ValidationError
+from models.ledger import services
+from models.negotiation import negotiations as ng
 
 DAY = dt.date(2026, 11, 22)
 

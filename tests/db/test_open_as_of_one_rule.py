@@ -10,13 +10,13 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models import settlements as st
-from models.aging import aging_report, open_invoices_as_of
-from models.client_list import client_summaries
-from models.handover import oldest_open_due_date
-from models.invoices import Invoice
-from models.payments import Allocation
+from models.collection.handover import oldest_open_due_date
+from models.ledger import services
+from models.ledger.invoices import Invoice
+from models.ledger.payments import Allocation
+from models.negotiation import settlements as st
+from models.queries.aging import aging_report, open_invoices_as_of
+from models.queries.client_list import client_summaries
 
 D = dt.date
 EVENTS = [D(2026, 6, 1), D(2026, 7, 1), D(2026, 7, 15), D(2026, 8, 1), D(2026, 8, 10),

@@ -13,12 +13,24 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import services
-from models.backup import backup_database, backup_dir, backup_if_due, list_backups, restore_database
-from models.clients import Client
-from models.db import (APPLICATION_ID, MIGRATIONS_DIR, database, integrity_check,
-                       open_database, schema_version)
-from models.errors import DatabaseLockedError, DatabaseOpenError, GviaError
+from models.common.errors import DatabaseLockedError, DatabaseOpenError, GviaError
+from models.db.backup import (
+    backup_database,
+    backup_dir,
+    backup_if_due,
+    list_backups,
+    restore_database,
+)
+from models.db.connection import (
+    APPLICATION_ID,
+    MIGRATIONS_DIR,
+    database,
+    integrity_check,
+    schema_version,
+)
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.clients import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +69,7 @@ def python(code: str, *args, **popen) -> subprocess.Popen:
 
 HOLD_OPEN = """
     import time
-    from models.db import open_database
+    from models.db.opening import open_database
     opened = open_database(sys.argv[1])
     print("ready", flush=True)
     time.sleep(60)
@@ -122,8 +134,8 @@ def test_second_open_in_the_same_process_is_refused(db, db_path):
 
 def test_second_open_from_another_process_is_refused(db, db_path):
     child = python("""
-        from models.db import open_database
-        from models.errors import DatabaseLockedError
+        from models.db.opening import open_database
+        from models.common.errors import DatabaseLockedError
         try:
             open_database(sys.argv[1])
         except DatabaseLockedError as exc:
@@ -228,7 +240,7 @@ MIGRATIONS = sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def build_at(path: Path, migration: Path) -> None:
-    """A database at `migration`'s version, stamped like models.db.migrate stamps it."""
+    """A database at `migration`'s version, stamped like models.db.connection.migrate stamps it."""
     db = peewee.SqliteDatabase(str(path))
     db.connect()
     Runner(db, directory=str(MIGRATIONS_DIR)).up(target=migration.stem)

@@ -1,5 +1,5 @@
 """Files Gvia writes are owner-only, written whole or not at all, never over the ledger,
-and what a crash leaves behind is swept at the next start (models.outputs)."""
+and what a crash leaves behind is swept at the next start (models.db.outputs)."""
 import datetime as dt
 import errno
 import os
@@ -11,13 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from models import services
-from models.backup import backup_dir
-from models.contact_log import ContactAttachment, log_contact
-from models.errors import GviaError
-from models.letters import Letter
-from models.outputs import (OutputExists, check_output_path, print_folder, remove_print_folder,
-                            scratch_file, sweep_orphans, write_output)
+from models.common.errors import GviaError
+from models.contact.contact_log import ContactAttachment, log_contact
+from models.db.backup import backup_dir
+from models.db.outputs import (
+    OutputExists,
+    check_output_path,
+    print_folder,
+    remove_print_folder,
+    scratch_file,
+    sweep_orphans,
+    write_output,
+)
+from models.ledger import services
+from models.letters.archive import Letter
 from reports.batch import produce_letters
 
 AS_OF = dt.date(2026, 11, 22)
@@ -109,8 +116,8 @@ def test_a_read_only_folder_is_named(tmp_path):
     folder.mkdir()
     folder.chmod(0o500)
     code = ("import sys\n"
-            "from models.errors import GviaError\n"
-            "from models.outputs import write_output\n"
+            "from models.common.errors import GviaError\n"
+            "from models.db.outputs import write_output\n"
             "try:\n"
             f"    write_output({str(folder / 'a.csv')!r}, 'x')\n"
             "except GviaError as exc:\n"
@@ -127,7 +134,7 @@ def test_a_read_only_folder_is_named(tmp_path):
 
 
 def test_a_hard_link_of_the_ledger_is_refused(db_path, tmp_path):
-    from models.db import open_database
+    from models.db.opening import open_database
 
     open_database(db_path).close()
     twin = tmp_path / "elsewhere.csv"
@@ -182,7 +189,7 @@ def test_a_crash_leftover_at_the_next_attachment_name_does_not_block(db, debtors
 # ---- print files ------------------------------------------------------------------------
 
 def test_print_files_live_in_a_private_folder_removed_at_exit(tmp_path):
-    code = ("from models.outputs import print_file, write_output\n"
+    code = ("from models.db.outputs import print_file, write_output\n"
             "path = write_output(print_file('aging.pdf'), b'%PDF')\n"
             "print(path, flush=True)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -14,9 +14,9 @@ import re
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from models import services
-from models.contact_log import log_contact
-from models.promises import evaluate_promises, record_promise
+from models.contact.contact_log import log_contact
+from models.contact.promises import evaluate_promises, record_promise
+from models.ledger import services
 from ui.background import wait_for_all
 from ui.widgets import clock
 
@@ -96,7 +96,7 @@ def _timeline(qtbot, client_id):
 
 
 def _terms_guide(qtbot, client_id):
-    from models.payment_history import client_history
+    from models.prevention.payment_history import client_history
     from ui.prevention.terms_guide import TermsGuideDialog
 
     guide = TermsGuideDialog(client_id)
@@ -111,7 +111,7 @@ def _terms_guide(qtbot, client_id):
 
 
 def _case_file(client_id):
-    from models.case_file import build_case_file
+    from models.collection.case_file import build_case_file
     from reports.case_file_pdf import Facts, case_file_blocks
     from reports.letters import Table
     from ui.negotiation.case_file_page import summary_rows
@@ -140,7 +140,7 @@ def _case_file(client_id):
 
 
 def _today(client_id):
-    from models.today import format_today, today_list
+    from models.collection.today import format_today, today_list
 
     today = today_list(AS_OF, with_trend=False)
     broken = {p.promise_id for p in today.promises_broken if p.client_id == client_id}
@@ -190,7 +190,7 @@ def test_every_consumer_counts_the_same_broken_promises(qtbot, ledger):
 
 
 def test_pending_promises_agree_and_pause_the_plan(qtbot, ledger):
-    from models.dunning import dunning_steps
+    from models.collection.dunning import dunning_steps
 
     client, ids = ledger
     judged = evaluate_promises(AS_OF, client_id=client.id)

@@ -3,11 +3,16 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.contact_log import log_contact
-from models.errors import GviaError, ValidationError
-from models.promises import (Promise, PromiseCounts, evaluate_promises, promise_counts,
-                             record_promise)
+from models.common.errors import GviaError, ValidationError
+from models.contact.contact_log import log_contact
+from models.contact.promises import (
+    Promise,
+    PromiseCounts,
+    evaluate_promises,
+    promise_counts,
+    record_promise,
+)
+from models.ledger import services
 
 MADE = dt.date(2026, 11, 10)
 PROMISED = dt.date(2026, 11, 20)  # grace 3 days: the window closes on 23/11

@@ -3,11 +3,11 @@ import datetime as dt
 
 import pytest
 
-from models.aging import aging_report
-from models.clients import Client
-from models.db import database
-from models.invoices import CreditNote, Invoice
-from models.payments import Allocation, Payment
+from models.db.connection import database
+from models.ledger.clients import Client
+from models.ledger.invoices import CreditNote, Invoice
+from models.ledger.payments import Allocation, Payment
+from models.queries.aging import aging_report
 
 D = dt.date
 AS_OF = D(2026, 11, 22)

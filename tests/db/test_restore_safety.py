@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from models import services
-from models.backup import backup_database, list_backups, restore_database
-from models.clients import Client
-from models.db import database, open_database
-from models.errors import GviaError
+from models.common.errors import GviaError
+from models.db.backup import backup_database, list_backups, restore_database
+from models.db.connection import database
+from models.db.opening import open_database
+from models.ledger import services
+from models.ledger.clients import Client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,7 +140,7 @@ def test_restored_ledger_is_still_claimed_by_this_copy(ledger, db_path, tmp_path
     copy = backup_database(ledger.db, db_path, dest=tmp_path / "copy.db")
     assert sqlite3.connect(copy).execute("SELECT count(*) FROM gvia_writer").fetchone() == (0,)
     restore_database(ledger.db, db_path, copy)
-    from models.errors import DatabaseLockedError
+    from models.common.errors import DatabaseLockedError
     with pytest.raises(DatabaseLockedError):
         open_database(db_path)
     assert database.obj is ledger.db

@@ -1,4 +1,4 @@
-"""models.schema_check on real database files: a fresh ledger is clean; every change a
+"""models.db.schema_check on real database files: a fresh ledger is clean; every change a
 foreign tool could make to its schema, its references or its files is named."""
 import dataclasses
 import datetime as dt
@@ -8,10 +8,10 @@ import peewee
 import pytest
 from playhouse.migrations import Runner
 
-from models import db as dbmod
-from models import schema_check as sc
-from models.contact_log import log_contact
-from models.letters import LetterRecord, record_letters
+from models.contact.contact_log import log_contact
+from models.db import connection as dbmod
+from models.db import schema_check as sc
+from models.letters.archive import LetterRecord, record_letters
 
 
 def _raw(db):

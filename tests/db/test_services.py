@@ -1,14 +1,14 @@
-"""Use cases in models.services on a real database: validation, allocation, cancel, bounce."""
+"""Use cases in models.ledger.services on a real database: validation, allocation, cancel, bounce."""
 import datetime as dt
 
 import pytest
 
-from models import services
-from models.aging import aging_report
-from models.allocation import open_invoices
-from models.errors import ValidationError
-from models.invoices import CreditNote, Invoice
-from models.payments import Allocation, Payment
+from models.common.errors import ValidationError
+from models.ledger import services
+from models.ledger.allocation import open_invoices
+from models.ledger.invoices import CreditNote, Invoice
+from models.ledger.payments import Allocation, Payment
+from models.queries.aging import aging_report
 
 D = dt.date
 

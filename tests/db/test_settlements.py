@@ -6,9 +6,10 @@ import sqlite3
 import peewee
 import pytest
 
-from models import services, settlements as st
-from models.dunning import dunning_steps
-from models.errors import ValidationError
+from models.collection.dunning import dunning_steps
+from models.common.errors import ValidationError
+from models.ledger import services
+from models.negotiation import settlements as st
 
 AGREED = dt.date(2026, 11, 1)
 
@@ -159,7 +160,7 @@ def test_today_agenda_lists_instalments_due_soon_and_breaches(debt):
 
 
 def test_today_list_and_its_json_show_the_instalment_then_the_breach(debt):
-    from models.today import format_today, today_list, today_records
+    from models.collection.today import format_today, today_list, today_records
 
     client, old1, old2, _ = debt
     s = _signed(client, [old1, old2])
@@ -178,7 +179,7 @@ def test_today_list_and_its_json_show_the_instalment_then_the_breach(debt):
 
 
 def test_demo_has_a_settlement_being_paid_a_breached_one_and_a_draft(db):
-    from models.demo import make_demo
+    from models.demo.generator import make_demo
 
     counts = make_demo(clients=60, invoices=600, seed=1, as_of=dt.date(2026, 11, 22))
     assert counts["settlements"] == 3
@@ -260,7 +261,7 @@ def test_a_signed_settlement_cannot_go_back_to_draft_or_change_its_dates(debt, d
 
 
 def test_an_invoice_not_yet_due_under_a_settlement_is_expected_only_through_it(debt):
-    from models.today import today_list
+    from models.collection.today import today_list
 
     client, old1, _, ongoing = debt  # the ongoing invoice falls due on 30/11
     s = _signed(client, [old1, ongoing], instalment_count=2)

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.contact_log import log_contact
-from models.dunning import clients_at_letter_stage
+from models.collection.dunning import clients_at_letter_stage
+from models.contact.contact_log import log_contact
+from models.ledger import services
 
 AS_OF = dt.date(2026, 11, 22)
 EIGHT_DAYS_AGO = AS_OF - dt.timedelta(days=8)

@@ -3,8 +3,9 @@ import sqlite3
 
 import pytest
 
-from models import db as dbmod
-from models.errors import DatabaseOpenError
+from models.common.errors import DatabaseOpenError
+from models.db import connection as dbmod
+from models.db import opening as dbopen
 
 
 def _corrupt_a_data_page(path):
@@ -19,8 +20,8 @@ def _corrupt_a_data_page(path):
 
 
 def _make_db_with_rows(path):
-    from models import services
-    opened = dbmod.open_database(path)
+    from models.ledger import services
+    opened = dbopen.open_database(path)
     client = services.add_client(name="לקוח לבדיקה")
     for n in range(400):
         services.add_client(name=f"לקוח {n} " + "x" * 150)
@@ -38,7 +39,7 @@ def _writer_rows(path):
 
 def test_clean_close_gives_the_claim_back(db_path):
     import os
-    opened = dbmod.open_database(db_path)
+    opened = dbopen.open_database(db_path)
     assert [pid for _host, pid in _writer_rows(db_path)] == [os.getpid()]
     opened.close()
     assert _writer_rows(db_path) == []
@@ -47,8 +48,8 @@ def test_clean_close_gives_the_claim_back(db_path):
 def test_big_file_opens_without_full_scan_and_is_checked_later(db_path, monkeypatch):
     _make_db_with_rows(db_path)
     _corrupt_a_data_page(db_path)
-    monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", 0)  # every file counts as big
-    opened = dbmod.open_database(db_path)
+    monkeypatch.setattr(dbopen, "QUICK_CHECK_MAX_BYTES", 0)  # every file counts as big
+    opened = dbopen.open_database(db_path)
     try:
         assert opened.checked_fully is False
         assert dbmod.quick_check(), "the deferred check must still find the damage"
@@ -63,13 +64,13 @@ def test_after_a_crash_even_a_big_file_is_fully_checked(db_path, monkeypatch):
     conn.execute("INSERT INTO gvia_writer VALUES (1, 'vm', 999999999, 0, '2026-01-01T00:00:00', 'x')")
     conn.commit()
     conn.close()
-    monkeypatch.setattr(dbmod, "QUICK_CHECK_MAX_BYTES", 0)
+    monkeypatch.setattr(dbopen, "QUICK_CHECK_MAX_BYTES", 0)
     with pytest.raises(DatabaseOpenError, match="בדיקת התקינות"):
-        dbmod.open_database(db_path)
+        dbopen.open_database(db_path)
 
 
 def test_small_damaged_file_is_refused_at_open(db_path):
     _make_db_with_rows(db_path)
     _corrupt_a_data_page(db_path)
     with pytest.raises(DatabaseOpenError):
-        dbmod.open_database(db_path)
+        dbopen.open_database(db_path)

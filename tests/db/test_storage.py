@@ -2,8 +2,17 @@
 cloud-synced folders. Tested with paths and mount tables, so it holds on every OS."""
 import pytest
 
-from models.storage import (CLOUD, NETWORK, Mount, StorageRisk, classify_path,
-                            parse_bsd_mount, parse_proc_mounts, storage_risk, warning_text)
+from models.db.storage import (
+    CLOUD,
+    NETWORK,
+    Mount,
+    StorageRisk,
+    classify_path,
+    parse_bsd_mount,
+    parse_proc_mounts,
+    storage_risk,
+    warning_text,
+)
 
 LINUX_MOUNTS = parse_proc_mounts(
     "/dev/sda1 / ext4 rw,relatime 0 0\n"

@@ -3,10 +3,15 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.contact_log import log_contact
-from models.promises import record_promise
-from models.today import format_today, overdue_trend, today_list, today_records
+from models.collection.today import (
+    format_today,
+    overdue_trend,
+    today_list,
+    today_records,
+)
+from models.contact.contact_log import log_contact
+from models.contact.promises import record_promise
+from models.ledger import services
 
 WRITTEN = dt.datetime(2027, 6, 30)
 
@@ -87,7 +92,7 @@ def test_the_usd_invoice_gets_its_reminder_in_its_own_currency(book):
 
 
 def test_overdue_trend_matches_aging_at_each_week_end(book):
-    from models.aging import aging_report
+    from models.queries.aging import aging_report
 
     acme = book["acme"]
     gone = services.add_invoice(acme.id, "X9", dt.date(2026, 8, 1), 650,
@@ -134,7 +139,7 @@ def test_an_empty_database_says_there_is_nothing_to_do(db):
 
 
 def test_deposits_awaited_are_a_section_of_today_with_nothing_else_to_do(db):
-    from models.deposits import request_deposit
+    from models.prevention.deposits import request_deposit
 
     client = services.add_client(name="סטודיו אור", kind="company")
     request_deposit(client.id, "צילומי מוצר", "1,500", requested_date=dt.date(2026, 11, 10),
@@ -161,7 +166,7 @@ def test_built_in_the_callers_thread_leaving_the_collector_alone(book, monkeypat
     import gc
     import threading
 
-    from models import today as today_module
+    from models.collection import today as today_module
 
     def no_threads(self):
         raise AssertionError("Today starts no thread")

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.aging import aging_report
-from models.today import overdue_trend, today_list, trend_points
+from models.collection.today import overdue_trend, today_list, trend_points
+from models.ledger import services
+from models.queries.aging import aging_report
 
 AS_OF = dt.date(2026, 11, 26)
 

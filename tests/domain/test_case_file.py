@@ -4,15 +4,25 @@ import datetime as dt
 
 import pytest
 
-from models import services
-from models.case_file import (CollectionCost, IndicatorRules, build_case_file,
-                              collection_cost, indicator)
-from models.contact_log import correct_entry, log_contact
-from models.db import database
-from models.negotiation import (add_case_record, add_expense, add_relation,
-                                start_negotiation, update_negotiation)
-from models.promises import PromiseCounts
-from models.settings import load_profile, save_profile
+from models.collection.case_file import (
+    CollectionCost,
+    IndicatorRules,
+    build_case_file,
+    collection_cost,
+    indicator,
+)
+from models.contact.contact_log import correct_entry, log_contact
+from models.contact.promises import PromiseCounts
+from models.db.connection import database
+from models.db.settings import load_profile, save_profile
+from models.ledger import services
+from models.negotiation.negotiations import (
+    add_case_record,
+    add_expense,
+    add_relation,
+    start_negotiation,
+    update_negotiation,
+)
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -180,7 +190,7 @@ def test_case_file_runs_a_bounded_number_of_statements(client):
 
 
 def test_unknown_client_is_a_hebrew_validation_error(db):
-    from models.errors import ValidationError
+    from models.common.errors import ValidationError
 
     with pytest.raises(ValidationError, match="לא נמצא"):
         build_case_file(999, AS_OF)

@@ -5,9 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.dates import (could_be_day_first, could_be_month_first, format_date,
-                          from_excel_serial, parse_date)
-from models.errors import ValidationError
+from models.common.dates import (
+    could_be_day_first,
+    could_be_month_first,
+    format_date,
+    from_excel_serial,
+    parse_date,
+)
+from models.common.errors import ValidationError
 
 D = dt.date
 

@@ -3,10 +3,14 @@ partial payments lowering the principal, rounding to agorot, and the settings it
 import datetime as dt
 from decimal import Decimal
 
-from models import services
-from models.interest import (amount_due_with_interest, invoice_interest_agorot,
-                             load_late_payment_terms, simple_interest_agorot)
-from models.letters import LetterSettings, save_letter_settings
+from models.collection.interest import (
+    amount_due_with_interest,
+    invoice_interest_agorot,
+    load_late_payment_terms,
+    simple_interest_agorot,
+)
+from models.ledger import services
+from models.letters.archive import LetterSettings, save_letter_settings
 
 
 def test_one_ordinary_year_earns_exactly_the_annual_rate():

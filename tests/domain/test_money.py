@@ -5,9 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.errors import ValidationError
-from models.money import (MAX_AGOROT, format_amount, format_money, parse_amount,
-                          parse_currency, plain)
+from models.common.errors import ValidationError
+from models.common.money import (
+    MAX_AGOROT,
+    format_amount,
+    format_money,
+    parse_amount,
+    parse_currency,
+    plain,
+)
 
 
 @pytest.mark.parametrize("text, agorot", [

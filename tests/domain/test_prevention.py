@@ -4,11 +4,17 @@ import datetime as dt
 
 import pytest
 
-from models.errors import ValidationError
-from models.prevention import (PaymentHistory, PreventionPolicy, deposit_for,
-                               exceeds_legal_limit, explain_terms, legal_note,
-                               recommend_terms)
-from models.terms import EOM_MONTHS, due_date
+from models.common.errors import ValidationError
+from models.common.terms import EOM_MONTHS, due_date
+from models.prevention.policy import (
+    PaymentHistory,
+    PreventionPolicy,
+    deposit_for,
+    exceeds_legal_limit,
+    explain_terms,
+    legal_note,
+    recommend_terms,
+)
 
 POLICY = PreventionPolicy()
 GOOD = PaymentHistory(settled_invoices=8, average_days_late=0.0)

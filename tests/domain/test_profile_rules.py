@@ -1,9 +1,13 @@
 """The business-profile rules behind the settings form (pure: no database, no Qt)."""
 import pytest
 
-from models.errors import ValidationError
-from models.profile_rules import profile_texts, validate_field, validate_profile
-from models.settings import BusinessProfile
+from models.common.errors import ValidationError
+from models.db.settings import BusinessProfile
+from models.prevention.profile_rules import (
+    profile_texts,
+    validate_field,
+    validate_profile,
+)
 
 
 def test_a_profile_round_trips_through_the_form_texts():

@@ -2,10 +2,16 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from models.errors import ValidationError
-from models.settlement_math import ScheduleLine, monthly_dates, split_amount, track
+from models.common.errors import ValidationError
+from models.negotiation.settlement_math import (
+    ScheduleLine,
+    monthly_dates,
+    split_amount,
+    track,
+)
 
 
 @given(total=st.integers(min_value=1, max_value=10**11), count=st.integers(1, 120))

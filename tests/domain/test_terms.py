@@ -5,9 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.errors import ValidationError
-from models.terms import (EOM_DAYS, EOM_MONTHS, Terms, canonical_terms, due_date,
-                          end_of_month, parse_terms)
+from models.common.errors import ValidationError
+from models.common.terms import (
+    EOM_DAYS,
+    EOM_MONTHS,
+    Terms,
+    canonical_terms,
+    due_date,
+    end_of_month,
+    parse_terms,
+)
 
 D = dt.date
 

@@ -3,10 +3,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.errors import ValidationError
-from models.text import (MAX_NAME_LENGTH, clean_name, clean_text, document_number_key,
-                         israeli_id_is_valid, normalise_email, normalise_phone,
-                         normalise_tax_id, normalise_zip, search_key)
+from models.common.errors import ValidationError
+from models.common.text import (
+    MAX_NAME_LENGTH,
+    clean_name,
+    clean_text,
+    document_number_key,
+    israeli_id_is_valid,
+    normalise_email,
+    normalise_phone,
+    normalise_tax_id,
+    normalise_zip,
+    search_key,
+)
 
 KOHEN = 'כהן בע"מ'
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.clients import Client
-from models.db import database
-from models.invoices import Invoice
-from models.letters import LetterSettings, save_letter_settings
-from models.settings import BusinessProfile, save_profile
-from models.text import search_key
+from models.common.text import search_key
+from models.db.connection import database
+from models.db.settings import BusinessProfile, save_profile
+from models.ledger.clients import Client
+from models.ledger.invoices import Invoice
+from models.letters.archive import LetterSettings, save_letter_settings
 
 HOSTILE_NAMES = [
     "A<B Ltd", "<a href=x>click</a>", "<img src=/etc/passwd>", "\u202eevil\u202c fdp.exe",

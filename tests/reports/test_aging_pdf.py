@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from models import services
-from models.aging import aging_report
+from models.ledger import services
+from models.queries.aging import aging_report
 from reports.aging_pdf import write_aging_pdf
 
 AS_OF = dt.date(2026, 11, 22)

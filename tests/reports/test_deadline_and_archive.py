@@ -3,11 +3,24 @@ import datetime as dt
 
 import pytest
 
-from models.errors import ValidationError
-from models.holidays import deadline_date, hebrew_date, holiday_name, is_business_day
-from models.letters import (Letter, LetterRecord, debt_notice_gate, letters_for_client,
-                            record_letters, record_refusal, record_registered_mail,
-                            record_return_receipt, safe_file_name)
+from models.common.errors import ValidationError
+from models.common.holidays import (
+    deadline_date,
+    hebrew_date,
+    holiday_name,
+    is_business_day,
+)
+from models.letters.archive import (
+    Letter,
+    LetterRecord,
+    debt_notice_gate,
+    letters_for_client,
+    record_letters,
+    record_refusal,
+    record_registered_mail,
+    record_return_receipt,
+    safe_file_name,
+)
 
 
 def test_deadline_is_n_days_ahead_on_a_business_day():
@@ -75,7 +88,7 @@ def test_registered_mail_register(client):
 
 
 def test_consumer_gate_opens_14_days_after_the_notice_was_sent(db):
-    from models import services
+    from models.ledger import services
 
     person = services.add_client(name="ישראל ישראלי", kind="person")
     company = services.add_client(name="חברה בע\"מ", kind="company")

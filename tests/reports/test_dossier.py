@@ -4,14 +4,19 @@ letter pages, archive and log, hostile names printed literally."""
 import datetime as dt
 
 import pytest
-
 from factory import setup_business
-from models import services
-from models.contact_log import log_contact, timeline
-from models.letters import Letter, archive_dir, record_registered_mail
-from models.negotiation import add_case_record, add_expense, add_relation, start_negotiation
-from models.settings import load_profile, save_profile
 from pdfcheck import fonts, has_phrase, links_and_images, page_count, pdf_text, words
+
+from models.contact.contact_log import log_contact, timeline
+from models.db.settings import load_profile, save_profile
+from models.ledger import services
+from models.letters.archive import Letter, archive_dir, record_registered_mail
+from models.negotiation.negotiations import (
+    add_case_record,
+    add_expense,
+    add_relation,
+    start_negotiation,
+)
 from reports.batch import produce_letters
 from reports.case_file_pdf import write_case_file_pdf
 from reports.dossier import write_dossier_pdf

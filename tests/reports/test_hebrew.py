@@ -1,9 +1,11 @@
 import unicodedata
+
 """Right-to-left shaping: order against the reference algorithm, brackets, wrapping."""
 import random
 
 from bidi import get_display as reference_order
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports.fonts import register_fonts
 from reports.hebrew import shape, visual, wrap

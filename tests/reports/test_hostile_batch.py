@@ -3,8 +3,9 @@ names print literally, archive file names stay safe, progress and cancel work.""
 import datetime as dt
 
 from factory import HOSTILE_NAMES, add_clients, setup_business
-from models.letters import Letter, archive_dir
 from pdfcheck import links_and_images, page_count, pdf_text, words
+
+from models.letters.archive import Letter, archive_dir
 from reports.batch import produce_letters, select_clients
 
 AS_OF = dt.date(2026, 11, 22)

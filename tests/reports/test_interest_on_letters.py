@@ -4,12 +4,15 @@ totals — and nothing of it when no rate is set."""
 import datetime as dt
 
 import pytest
-
 from factory import add_clients, setup_business
-from models import services
-from models.db import database
-from models.interest import amount_due_with_interest, amounts_due_with_interest
 from pdfcheck import has_phrase, pdf_text
+
+from models.collection.interest import (
+    amount_due_with_interest,
+    amounts_due_with_interest,
+)
+from models.db.connection import database
+from models.ledger import services
 from reports.batch import produce_letters
 
 

@@ -4,14 +4,14 @@ import datetime as dt
 import subprocess
 
 import pytest
-
 from factory import add_clients, setup_business
-from models import services
-from models.errors import ValidationError
-from models.letters import Letter, archive_dir, letters_for_client
-from models.money import format_money
-from models.text import strip_marks
 from pdfcheck import fonts, has_phrase, page_count, pdf_text, words
+
+from models.common.errors import ValidationError
+from models.common.money import format_money
+from models.common.text import strip_marks
+from models.ledger import services
+from models.letters.archive import Letter, archive_dir, letters_for_client
 from reports.batch import produce_letters, select_clients
 from reports.fonts import font_covers, printable
 
@@ -150,7 +150,7 @@ def test_rendered_page_has_the_address_inside_the_window(ledger, tmp_path):
 
 
 def test_calibration_page_and_address_labels(ledger, tmp_path):
-    from models.letters import LetterSettings
+    from models.letters.archive import LetterSettings
     from reports.mailing import label_addresses, render_calibration_page, render_labels
 
     acme, person = ledger

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from factory import setup_business
-from models import services
-from models.deposits import receive_deposit, request_deposit
-from models.letters import letters_for_client
 from pdfcheck import page_count, pdf_text, words
+
+from models.ledger import services
+from models.letters.archive import letters_for_client
+from models.prevention.deposits import receive_deposit, request_deposit
 from reports.batch import produce_letters, select_clients
 from reports.draft import draft_letter
 from reports.letters import NothingToSend

@@ -7,17 +7,22 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from factory import setup_business
-from models import services
-from models import settlements as st
-from models.contact_log import timeline
-from models.letters import LETTER_KINDS, Letter
 from pdfcheck import fonts, has_phrase, links_and_images, page_count, pdf_text, words
+
+from models.contact.contact_log import timeline
+from models.ledger import services
+from models.letters.archive import LETTER_KINDS, Letter
+from models.letters.templates import (
+    BLOCKS,
+    PLACEHOLDERS,
+    default_template,
+    placeholder_names,
+)
+from models.negotiation import settlements as st
 from reports.batch import produce_letters, select_clients
 from reports.draft import draft_letter, sample_letter
 from reports.letters import NothingToSend
-from models.letter_templates import BLOCKS, PLACEHOLDERS, default_template, placeholder_names
 
 AS_OF = dt.date(2026, 11, 22)
 AGREED = dt.date(2026, 11, 1)
@@ -30,7 +35,7 @@ def _ledger(name='כהן ובניו בע"מ', prefix="S"):
     a = services.add_invoice(client.id, f"{prefix}-101", dt.date(2026, 3, 1), "6000")
     b = services.add_invoice(client.id, f"{prefix}-102", dt.date(2026, 6, 1), "4000")
     services.add_invoice(client.id, f"{prefix}-103", dt.date(2026, 10, 1), "700")  # ongoing
-    from models.contact_log import log_contact
+    from models.contact.contact_log import log_contact
     log_contact(client.id, dt.datetime(2026, 10, 28, 10, 0), "meeting", contact_name="משה לוי",
                 summary="הלקוח הסכים לפרוס את החוב", open_questions="האם לשלם בשיקים דחויים")
     s = st.create_settlement(client.id, [a.id, b.id], AGREED, discount_agorot=50000,
@@ -165,7 +170,7 @@ def test_hostile_names_print_literally(db, name):
 
 
 def test_command_line_settlement_and_meeting_summary(tmp_path):
-    from models.db import open_database
+    from models.db.opening import open_database
 
     path = tmp_path / "gvia.db"
     with open_database(path):

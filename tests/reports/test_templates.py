@@ -1,10 +1,16 @@
 """Editable letter wording: safe placeholders, clear errors, restoring the default."""
 import pytest
 
-from models.errors import ValidationError
-from models.letters import LETTER_KINDS
-from models.letter_templates import (default_template, get_template, is_customised,
-                                     restore_default, save_template, validate_template)
+from models.common.errors import ValidationError
+from models.letters.archive import LETTER_KINDS
+from models.letters.templates import (
+    default_template,
+    get_template,
+    is_customised,
+    restore_default,
+    save_template,
+    validate_template,
+)
 from reports.templates import fill
 
 

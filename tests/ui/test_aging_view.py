@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from models import services
-from models.settings import load_profile, save_profile
+from models.db.settings import load_profile, save_profile
+from models.ledger import services
 from ui import events
 from ui.aging.aging_table_model import CLIENT_ID_ROLE, RAW_VALUE_ROLE, Columns
 from ui.aging.aging_view import AgingView

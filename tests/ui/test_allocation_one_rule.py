@@ -11,8 +11,9 @@ import re
 import pytest
 from PySide6.QtCore import QSettings
 
-from models import services, settlements as st
-from models.payments import Allocation
+from models.ledger import services
+from models.ledger.payments import Allocation
+from models.negotiation import settlements as st
 from ui.background import wait_for_all
 from ui.invoices.invoice_dialog import qdate
 from ui.payments.payment_dialog import PaymentDialog

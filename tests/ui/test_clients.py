@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from models import services
+from models.ledger import services
 from ui import events
 from ui.background import wait_for_all
 from ui.clients import client_dialog

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 
-from models import services
-from models.client_status import status_history
-from models.clients import Client
-from models.contact_log import ContactAttachment, ContactLogEntry, log_contact
-from models.dunning import DunningLevel, default_plan, load_plan
-from models.promises import Promise
+from models.collection.dunning import DunningLevel, default_plan, load_plan
+from models.contact.client_status import status_history
+from models.contact.contact_log import ContactAttachment, ContactLogEntry, log_contact
+from models.contact.promises import Promise
+from models.ledger import services
+from models.ledger.clients import Client
 from ui.background import wait_for_all
 from ui.clients.client_card import ClientCard
 from ui.collection.dunning_editor import DunningPlanPage
@@ -169,7 +169,7 @@ def test_the_log_is_append_only_and_a_correction_shows_both(qtbot, client, monke
 
 
 def test_letters_are_listed_and_cannot_be_corrected(qtbot, client):
-    from models.letters import LetterRecord, record_letters
+    from models.letters.archive import LetterRecord, record_letters
 
     record_letters([LetterRecord(client.id, "reminder", D(2026, 11, 10), D(2026, 11, 10),
                                  "תזכורת", 100000, "ILS", None, "x.pdf", 1, 1)])
@@ -255,7 +255,7 @@ def test_plan_editor_explains_what_is_wrong_and_saves_what_is_right(qtbot, db):
 
 
 def test_item_models_pass_the_model_tester(qtmodeltester, qtbot, client):
-    from models.promises import record_promise
+    from models.contact.promises import record_promise
 
     first = log_contact(client.id, dt.datetime(2026, 11, 1, 9, 0), "phone", summary="א")
     log_contact(client.id, dt.datetime(2026, 11, 2, 9, 0), "sms", summary="ב",
@@ -271,7 +271,7 @@ def test_item_models_pass_the_model_tester(qtmodeltester, qtbot, client):
 
 
 def test_client_card_has_the_log_letters_and_promise_counts(qtbot, client):
-    from models.promises import record_promise
+    from models.contact.promises import record_promise
 
     call = log_contact(client.id, dt.datetime(2026, 11, 1, 9, 0), "phone", summary="הבטיח")
     record_promise(call.id, "100", D(2026, 11, 5))    # nothing came: broken

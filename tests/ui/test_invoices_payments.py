@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from models import services
-from models.client_list import client_summaries
+from models.ledger import services
+from models.queries.client_list import client_summaries
 from ui.background import wait_for_all
 from ui.clients.client_dialog import NewClientDialog
 from ui.clients.client_table_model import Columns as ClientColumns

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from models import services
-from models.contact_log import log_contact
+from models.contact.contact_log import log_contact
+from models.ledger import services
 from ui.background import wait_for_all
 from ui.letters.batch_page import BatchPage
 

@@ -10,9 +10,14 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
-from models import services
-from models.letter_templates import default_template, get_template, is_customised
-from models.letters import (Letter, RegisteredMail, archive_dir, load_letter_settings)
+from models.ledger import services
+from models.letters.archive import (
+    Letter,
+    RegisteredMail,
+    archive_dir,
+    load_letter_settings,
+)
+from models.letters.templates import default_template, get_template, is_customised
 from reports.batch import produce_letters
 from ui.background import wait_for_all
 from ui.letters import batch_page as batch_module

@@ -8,8 +8,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from models.clients import Client
-from models.settings import load_profile
+from models.db.settings import load_profile
+from models.ledger.clients import Client
 from ui import welcome as welcome_module
 from ui.background import wait_for_all
 from ui.main_window import MainWindow

@@ -6,14 +6,19 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from models import negotiation as ng, services, settlements
-from models.letters import Letter
+from models.ledger import services
+from models.letters.archive import Letter
+from models.negotiation import negotiations as ng
+from models.negotiation import settlements
 from ui.background import wait_for_all
 from ui.clients.client_card import ClientCard
-from ui.negotiation.settlement_dialogs import (InstalmentPaymentDialog, NewSettlementDialog,
-                                               SignDialog)
-from ui.negotiation.settlement_page import SettlementPage
 from ui.negotiation.limits_page import LimitsPage
+from ui.negotiation.settlement_dialogs import (
+    InstalmentPaymentDialog,
+    NewSettlementDialog,
+    SignDialog,
+)
+from ui.negotiation.settlement_page import SettlementPage
 from ui.widgets import clock
 
 AS_OF = dt.date(2026, 11, 22)
@@ -122,7 +127,11 @@ def test_settle_in_three_print_pay_one_miss_one_see_the_breach(qtbot, debtor, mo
 
 
 def test_case_file_page_shows_the_figures_and_keeps_its_records(qtbot, debtor):
-    from ui.negotiation.case_file_page import CaseFilePage, CaseRecordDialog, ExpenseDialog
+    from ui.negotiation.case_file_page import (
+        CaseFilePage,
+        CaseRecordDialog,
+        ExpenseDialog,
+    )
 
     page = CaseFilePage(debtor.id)
     qtbot.addWidget(page)
@@ -159,7 +168,7 @@ def test_handover_page_lists_the_routes_and_builds_the_dossier(qtbot, debtor):
 
 
 def test_rules_page_checks_and_keeps_the_caps(qtbot, db):
-    from models.handover import load_legal_rules
+    from models.collection.handover import load_legal_rules
     from ui.negotiation.rules_page import NegotiationRulesPage
 
     page = NegotiationRulesPage()

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QSettings
 
-from models import services
-from models.deposits import deposits_for_client, load_policy
-from models.interest import load_late_payment_terms
-from models.statistics import client_statistics
+from models.collection.interest import load_late_payment_terms
+from models.ledger import services
+from models.prevention.deposits import deposits_for_client, load_policy
+from models.queries.statistics import client_statistics
 from ui.background import wait_for_all
 from ui.clients.client_card import ClientCard
 from ui.clients.client_dialog import NewClientDialog
@@ -137,7 +137,7 @@ def test_request_receive_and_apply_a_deposit_on_the_card(qtbot, client, monkeypa
 
 
 def test_apply_without_an_open_invoice_says_what_to_do(qtbot, client, monkeypatch):
-    from models.deposits import receive_deposit, request_deposit
+    from models.prevention.deposits import receive_deposit, request_deposit
 
     deposit = request_deposit(client.id, "ייעוץ", "500", requested_date=AS_OF, due_date=AS_OF)
     receive_deposit(deposit.id, AS_OF)
@@ -149,7 +149,7 @@ def test_apply_without_an_open_invoice_says_what_to_do(qtbot, client, monkeypatc
 
 
 def test_today_lists_deposits_due_with_a_click_to_the_card(qtbot, client, monkeypatch):
-    from models.deposits import request_deposit
+    from models.prevention.deposits import request_deposit
 
     request_deposit(client.id, "צילומי מוצר", "1,500", requested_date=dt.date(2026, 11, 10),
                     due_date=dt.date(2026, 11, 15))

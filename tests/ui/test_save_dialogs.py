@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from models import services
-from models.backup import backup_dir
-from models.outputs import print_folder, remove_print_folder
+from models.db.backup import backup_dir
+from models.db.outputs import print_folder, remove_print_folder
+from models.ledger import services
 from ui.aging.aging_view import AgingView
 from ui.background import wait_for_all
 from ui.letters.pdf_preview import PdfPreview

@@ -3,10 +3,10 @@ itself, backups made and restored off the UI thread, the storage warning."""
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from models import services
-from models.clients import Client
-from models.db import open_database
-from models.settings import load_profile
+from models.db.opening import open_database
+from models.db.settings import load_profile
+from models.ledger import services
+from models.ledger.clients import Client
 from ui import events
 from ui.background import wait_for_all
 from ui.settings.backups_page import Columns as BackupColumns
@@ -54,7 +54,7 @@ def test_profile_is_saved_cleaned_and_announced(qtbot, view):
 
 
 def test_profile_is_loaded_into_the_form(qtbot, db):
-    from models.settings import BusinessProfile, save_profile
+    from models.db.settings import BusinessProfile, save_profile
 
     save_profile(BusinessProfile(name="אקמי", business_type="company", tax_id="510000003",
                                  hourly_rate_agorot=18050, aging_buckets=[15, 45]))

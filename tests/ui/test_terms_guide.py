@@ -4,12 +4,12 @@ payers, the terms stored on the client, the letter printed and archived."""
 import datetime as dt
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
-from pypdf import PdfReader
 
-from models import services
-from models.letters import Letter
+from models.ledger import services
+from models.letters.archive import Letter
 from ui.prevention.terms_guide import TermsGuideDialog
 from ui.widgets import clock
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from models import services
-from models.contact_log import log_contact
-from models.deposits import cancel_deposit, receive_deposit, request_deposit
-from models.promises import record_promise
+from models.contact.contact_log import log_contact
+from models.contact.promises import record_promise
+from models.ledger import services
+from models.prevention.deposits import cancel_deposit, receive_deposit, request_deposit
 from ui.background import wait_for_all
 from ui.today.today_view import TodayView
 from ui.widgets import clock
@@ -46,7 +46,7 @@ def isolated(tmp_path, monkeypatch, qapp):
 
 @pytest.fixture
 def ledger(db, db_path):
-    from models.demo import make_demo
+    from models.demo.generator import make_demo
 
     counts = make_demo(clients=60, invoices=600, seed=1, as_of=DEMO_AS_OF)
     assert counts["settlements"] == 3

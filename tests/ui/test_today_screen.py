@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QPalette
 
-from models import services
-from models.contact_log import log_contact
-from models.letters import Letter
-from models.promises import evaluate_promises, record_promise
+from models.contact.contact_log import log_contact
+from models.contact.promises import evaluate_promises, record_promise
+from models.ledger import services
+from models.letters.archive import Letter
 from ui import events
 from ui.background import wait_for_all
 from ui.collection.log_dialog import LogContactDialog
@@ -264,7 +264,7 @@ def test_trend_runs_right_to_left(qtbot, book):
 
 
 def test_the_tree_model_passes_the_model_tester(qtmodeltester, qtbot, book):
-    from models.today import today_list
+    from models.collection.today import today_list
 
     model = TodayTreeModel()
     model.set_groups(build_groups(today_list(AS_OF)))

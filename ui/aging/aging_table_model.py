@@ -11,9 +11,9 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from models.aging import AgingReport, AgingRow
-from models.money import format_amount
-from models.text import search_key
+from models.common.money import format_amount
+from models.common.text import search_key
+from models.queries.aging import AgingReport, AgingRow
 from ui.i18n import _
 from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, tabular_font
 

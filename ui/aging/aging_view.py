@@ -10,19 +10,31 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QTimer, QUrl, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
-                               QLabel, QMessageBox, QProgressBar, QPushButton, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.aging import AgingReport, aging_report, open_invoices_as_of
-from models.dates import format_date
-from models.errors import GviaError
-from models.export import csv_text, write_xlsx
-from models.money import plain
-from models.outputs import print_file, write_output
-from models.settings import DEFAULT_BUCKETS, load_profile
+from models.common.dates import format_date
+from models.common.errors import GviaError
+from models.common.money import plain
+from models.db.outputs import print_file, write_output
+from models.db.settings import DEFAULT_BUCKETS, load_profile
+from models.queries.aging import AgingReport, aging_report, open_invoices_as_of
+from models.queries.export import csv_text, write_xlsx
 from ui import events
 from ui.aging.aging_chart import AgingChart
 from ui.aging.aging_table_model import AgingTableModel, Columns, bucket_headers

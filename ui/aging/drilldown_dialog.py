@@ -7,12 +7,19 @@ from enum import IntEnum
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar,
-                               QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+)
 
-from models.aging import AgingInvoice
-from models.money import format_money
-from models.text import document_number_key, search_key
+from models.common.money import format_money
+from models.common.text import document_number_key, search_key
+from models.queries.aging import AgingInvoice
 from ui.aging.aging_table_model import RAW_VALUE_ROLE
 from ui.background import run_in_background
 from ui.i18n import _, ngettext

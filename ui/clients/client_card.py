@@ -3,20 +3,36 @@ invoices and payments with open amounts, days overdue and where each payment wen
 contact log (timeline, promises) and the letters sent, and a strip with their payment
 behaviour and promises kept and broken. Everything a call or a letter needs, on one window.
 
-The status is changed only through the status dialog (models.client_status), which
+The status is changed only through the status dialog (models.contact.client_status), which
 leaves a trail in the log; the details form shows it read-only."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QDialogButtonBox, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import services
-from models.client_list import (InvoiceLine, PaymentLine, client_invoices, client_payments,
-                                contact_persons, get_payment)
-from models.errors import GviaError
-from models.promises import PromiseCounts, client_promise_counts
-from models.statistics import ClientStatistics, client_statistics
+from models.common.errors import GviaError
+from models.contact.promises import PromiseCounts, client_promise_counts
+from models.ledger import services
+from models.queries.client_list import (
+    InvoiceLine,
+    PaymentLine,
+    client_invoices,
+    client_payments,
+    contact_persons,
+    get_payment,
+)
+from models.queries.statistics import ClientStatistics, client_statistics
 from ui import events
 from ui.clients.client_form import ClientForm, ltr_line_edit
 from ui.collection.log_dialog import LogContactDialog
@@ -35,8 +51,12 @@ from ui.widgets import clock, dialogs
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
-from ui.widgets.labels import (client_kind_label, client_status_label, invoice_state_label,
-                               payment_method_label)
+from ui.widgets.labels import (
+    client_kind_label,
+    client_status_label,
+    invoice_state_label,
+    payment_method_label,
+)
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
 
@@ -139,7 +159,7 @@ class SummaryStrip(QFrame):
         self.values["last_payment"].setText(date_text(stats.last_payment_date) or "—")
 
     def show_promises(self, counts: PromiseCounts) -> None:
-        """Kept / broken as models.promises counts them, with the pending ones after them."""
+        """Kept / broken as models.contact.promises counts them, with the pending ones after them."""
         text = ltr(f"{counts.kept} / {counts.broken}")
         if counts.pending:
             text += " " + _("({count} pending)").format(count=counts.pending)

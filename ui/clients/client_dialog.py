@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QVBoxLayout
 
-from models import services
-from models.clients import Client
-from models.errors import GviaError
+from models.common.errors import GviaError
+from models.ledger import services
+from models.ledger.clients import Client
 from ui import events
+from ui.clients.client_form import ClientForm
 from ui.i18n import _
 from ui.widgets import dialogs
 from ui.widgets.dialogs import GviaDialog
-from ui.clients.client_form import ClientForm
 
 
 class NewClientDialog(GviaDialog):
@@ -44,7 +44,9 @@ class NewClientDialog(GviaDialog):
         column.insertLayout(0, row)
 
     def open_terms_guide(self):
-        from ui.prevention.terms_guide import TermsGuideDialog  # the guide loads the letters
+        from ui.prevention.terms_guide import (
+            TermsGuideDialog,  # the guide loads the letters
+        )
 
         guide = TermsGuideDialog(None, self)
         guide.exec()

@@ -1,12 +1,12 @@
 """The client's details as a validated form: used to add a client and, in the client
-card, to edit one. Validation is the service's (models.services); the form only shows
+card, to edit one. Validation is the service's (models.ledger.services); the form only shows
 its Hebrew message next to the field."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
-from models.clients import CLIENT_KINDS, CLIENT_STATUSES, Client
+from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES, Client
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import client_kind_label, client_status_label
@@ -56,7 +56,7 @@ class ClientForm(ValidatedForm):
         return self.terms.itemData(index) if index >= 0 else text
 
     def values(self) -> dict:
-        """Field values as typed, for models.services.add_client / update_client."""
+        """Field values as typed, for models.ledger.services.add_client / update_client."""
         return {"name": self.name.text(), "kind": self.kind.currentData(),
                 "tax_id": self.tax_id.text(), "phone": self.phone.text(),
                 "email": self.email.text(), "address": self.address.text(),

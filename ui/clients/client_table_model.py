@@ -6,11 +6,23 @@ from enum import IntEnum
 
 from PySide6.QtCore import Qt
 
-from models.client_list import (SUMMARY_SORTS, ClientRow, ClientSummary, client_ids,
-                                client_rows, sort_by_summary)
+from models.queries.client_list import (
+    SUMMARY_SORTS,
+    ClientRow,
+    ClientSummary,
+    client_ids,
+    client_rows,
+    sort_by_summary,
+)
 from ui.i18n import _
-from ui.widgets.display import (AMOUNT_ALIGNMENT, SORT_ROLE, amounts_text, auto_dir, ltr,
-                                tabular_font)
+from ui.widgets.display import (
+    AMOUNT_ALIGNMENT,
+    SORT_ROLE,
+    amounts_text,
+    auto_dir,
+    ltr,
+    tabular_font,
+)
 from ui.widgets.id_table import IdTableModel
 from ui.widgets.labels import client_status_label
 

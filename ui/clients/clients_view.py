@@ -8,11 +8,18 @@ changed decides what to reload: client details → the id list; money → the su
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.client_list import client_summaries
-from models.clients import CLIENT_STATUSES
+from models.ledger.clients import CLIENT_STATUSES
+from models.queries.client_list import client_summaries
 from ui import events
 from ui.background import run_in_background
 from ui.clients.client_card import ClientCard

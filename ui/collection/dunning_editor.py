@@ -3,18 +3,36 @@ business clients and one for private persons, each an ordered list of levels —
 the due date and an action (a letter of a kind, a call, an e-mail, a hand-over).
 
 The rules (the consumer plan opens with the debt notice, only a step before the due date
-may be optional, …) are models.dunning.validate_plan's; its Hebrew message is shown here.
+may be optional, …) are models.collection.dunning.validate_plan's; its Hebrew message is shown here.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSpinBox, QTabBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.contact_log import LETTER_KINDS
-from models.dunning import (ACTION_KINDS, MAX_DAYS, MIN_DAYS, PLAN_KINDS, DunningLevel,
-                            default_plan, load_plan, save_plan, validate_plan)
-from models.errors import GviaError, ValidationError
+from models.collection.dunning import (
+    ACTION_KINDS,
+    MAX_DAYS,
+    MIN_DAYS,
+    PLAN_KINDS,
+    DunningLevel,
+    default_plan,
+    load_plan,
+    save_plan,
+    validate_plan,
+)
+from models.common.errors import GviaError, ValidationError
+from models.contact.contact_log import LETTER_KINDS
 from ui import events
 from ui.collection.labels import dunning_action_label, dunning_letter_label, step_label
 from ui.i18n import _, ngettext

@@ -32,7 +32,7 @@ def tactic_label(code: str) -> str:
 
 
 def action_label(code: str | None) -> str:
-    """What a log entry records for the dunning plan (models.contact_log.ACTIONS)."""
+    """What a log entry records for the dunning plan (models.contact.contact_log.ACTIONS)."""
     if not code:
         return ""
     return {
@@ -53,7 +53,7 @@ def promise_state_label(code: str) -> str:
 
 
 def dunning_action_label(code: str) -> str:
-    """A plan level's kind of action (models.dunning.ACTION_KINDS)."""
+    """A plan level's kind of action (models.collection.dunning.ACTION_KINDS)."""
     return {"letter": _("Letter"), "call": _("Phone call"), "email": _("E-mail"),
             "handover": _("Hand over (lawyer, agency, Execution Office)")}.get(code, code)
 

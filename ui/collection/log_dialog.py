@@ -4,7 +4,7 @@ spent, attachments, a follow-up date and — optionally — a promise to pay.
 
 The same dialog writes a CORRECTION: a saved entry is evidence and never changes, so
 "correct" opens this form filled from the original (shown read-only on top) and saves a
-new entry that points at it (models.contact_log.correct_entry). Every rule is the
+new entry that points at it (models.contact.contact_log.correct_entry). Every rule is the
 domain's; its Hebrew message is shown next to the field it names.
 """
 from __future__ import annotations
@@ -12,22 +12,49 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialogButtonBox,
-                               QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QPlainTextEdit, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import services
-from models.client_list import contact_persons
-from models.contact_log import (ACTIONS, CHANNELS, DIRECTIONS, MAX_MINUTES, TACTICS,
-                                ContactLogEntry, correct_entry, find_entry, log_contact)
-from models.errors import GviaError, ValidationError
-from models.money import CURRENCIES
-from models.promises import log_contact_with_promise
+from models.common.errors import GviaError, ValidationError
+from models.common.money import CURRENCIES
+from models.contact.contact_log import (
+    ACTIONS,
+    CHANNELS,
+    DIRECTIONS,
+    MAX_MINUTES,
+    TACTICS,
+    ContactLogEntry,
+    correct_entry,
+    find_entry,
+    log_contact,
+)
+from models.contact.promises import log_contact_with_promise
+from models.ledger import services
+from models.queries.client_list import contact_persons
 from ui import events
-from ui.collection.labels import (action_label, channel_label, direction_label,
-                                  tactic_label)
+from ui.collection.labels import (
+    action_label,
+    channel_label,
+    direction_label,
+    tactic_label,
+)
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock
@@ -298,7 +325,7 @@ class LogContactDialog(GviaDialog):
             self.follow_up.setDate(qdate(entry.follow_up_date))
 
     def values(self) -> dict:
-        """The entry's fields, named as models.contact_log.log_contact takes them."""
+        """The entry's fields, named as models.contact.contact_log.log_contact takes them."""
         person_id, name = self.contact_choice()
         return dict(
             occurred_at=pydatetime(self.occurred), channel=self.channel.currentData(),

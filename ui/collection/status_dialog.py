@@ -1,15 +1,21 @@
 """Change a client's status (active, on hold, in collection, handed over, Execution Office,
-written off, closed) with a reason and a date. models.client_status.change_status keeps
+written off, closed) with a reason and a date. models.contact.client_status.change_status keeps
 the trail: the change is written to the contact log and to the status history shown here."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QLabel, QLineEdit, QListWidget,
-                               QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QVBoxLayout,
+)
 
-from models import services
-from models.client_status import StatusChange, change_status, status_history
-from models.clients import CLIENT_STATUSES
-from models.errors import GviaError, ValidationError
+from models.common.errors import GviaError, ValidationError
+from models.contact.client_status import StatusChange, change_status, status_history
+from models.ledger import services
+from models.ledger.clients import CLIENT_STATUSES
 from ui import events
 from ui.collection.log_dialog import datetime_edit, now_on_clock, pydatetime
 from ui.i18n import _

@@ -8,19 +8,40 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QPalette
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSplitter, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.contact_log import CHANNELS, TimelineItem, database_folder, log_csv_text, timeline
-from models.errors import GviaError
-from models.outputs import write_output
-from models.promises import PromiseCounts, PromiseStatus, evaluate_promises
+from models.common.errors import GviaError
+from models.contact.contact_log import (
+    CHANNELS,
+    TimelineItem,
+    database_folder,
+    log_csv_text,
+    timeline,
+)
+from models.contact.promises import PromiseCounts, PromiseStatus, evaluate_promises
+from models.db.outputs import write_output
 from ui import events
-from ui.collection.labels import (action_label, channel_label, direction_label,
-                                  promise_state_label, tactic_label)
+from ui.collection.labels import (
+    action_label,
+    channel_label,
+    direction_label,
+    promise_state_label,
+    tactic_label,
+)
 from ui.collection.log_dialog import LogContactDialog
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate

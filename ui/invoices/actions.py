@@ -2,8 +2,8 @@
 selected line (anything with id, number, is_disputed, cancelled_date) and its parent."""
 from __future__ import annotations
 
-from models import services
-from models.errors import GviaError
+from models.common.errors import GviaError
+from models.ledger import services
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import InvoiceDialog

@@ -6,13 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialogButtonBox, QLabel,
-                               QLineEdit, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
 
-from models import services
-from models.errors import GviaError, ValidationError
-from models.invoices import INVOICE_KINDS, Invoice
-from models.money import CURRENCIES, plain
+from models.common.errors import GviaError, ValidationError
+from models.common.money import CURRENCIES, plain
+from models.ledger import services
+from models.ledger.invoices import INVOICE_KINDS, Invoice
 from ui import events
 from ui.i18n import _
 from ui.widgets import clock

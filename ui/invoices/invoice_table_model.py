@@ -7,10 +7,16 @@ from enum import IntEnum
 
 from PySide6.QtCore import Qt
 
-from models.invoice_list import invoice_rows
+from models.queries.invoice_list import invoice_rows
 from ui.i18n import _
-from ui.widgets.display import (AMOUNT_ALIGNMENT, SORT_ROLE, auto_dir, date_text, ltr,
-                                money_text)
+from ui.widgets.display import (
+    AMOUNT_ALIGNMENT,
+    SORT_ROLE,
+    auto_dir,
+    date_text,
+    ltr,
+    money_text,
+)
 from ui.widgets.id_table import IdTableModel
 from ui.widgets.labels import invoice_state_label
 

@@ -1,13 +1,21 @@
 """חשבוניות: every invoice of every client, filtered by state, client name or number,
 sorted in SQL off the UI thread with a busy indicator; the actions on an invoice (edit,
-dispute, cancel with confirmation, record a payment) call models.services."""
+dispute, cancel with confirmation, record a payment) call models.ledger.services."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.invoice_list import INVOICE_STATES, invoice_ids
+from models.queries.invoice_list import INVOICE_STATES, invoice_ids
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _, ngettext

@@ -1,15 +1,22 @@
 """The letter archive as a lazy table: ids sorted and filtered in SQL
-(models.letters.archive_letter_ids), rows fetched a page at a time (archive_rows)."""
+(models.letters.archive.archive_letter_ids), rows fetched a page at a time (archive_rows)."""
 from __future__ import annotations
 
 from enum import IntEnum
 
 from PySide6.QtCore import Qt
 
-from models.letters import ArchiveRow, archive_rows
+from models.letters.archive import ArchiveRow, archive_rows
 from ui.i18n import _
 from ui.letters.common import kind_label, mail_status_label
-from ui.widgets.display import AMOUNT_ALIGNMENT, SORT_ROLE, auto_dir, date_text, ltr, money_text
+from ui.widgets.display import (
+    AMOUNT_ALIGNMENT,
+    SORT_ROLE,
+    auto_dir,
+    date_text,
+    ltr,
+    money_text,
+)
 from ui.widgets.id_table import IdTableModel
 
 
@@ -23,7 +30,7 @@ class Columns(IntEnum):
     STATUS = 6
 
 
-# The SQL order behind each column (models.letters.ARCHIVE_SORTS).
+# The SQL order behind each column (models.letters.archive.ARCHIVE_SORTS).
 SQL_SORTS = {Columns.DATE: "date", Columns.CLIENT: "client", Columns.KIND: "kind",
              Columns.AMOUNT: "amount", Columns.DEADLINE: "date",
              Columns.REGISTERED: "registered", Columns.STATUS: "registered"}

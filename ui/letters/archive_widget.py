@@ -8,11 +8,18 @@ for one client on the client card (ui/letters/client_letters.py).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.errors import GviaError
-from models.letters import ArchiveRow, archive_letter_ids
+from models.common.errors import GviaError
+from models.letters.archive import ArchiveRow, archive_letter_ids
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _, ngettext

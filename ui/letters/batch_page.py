@@ -2,7 +2,7 @@
 
 The candidates are the clients an `--all` run would write to (reports.batch.select_clients)
 or, when asked, the clients whose due dunning step is this letter
-(models.dunning.clients_at_letter_stage); the user unticks some or adds others.
+(models.collection.dunning.clients_at_letter_stage); the user unticks some or adds others.
 Production runs on a pool thread with a progress bar and Cancel (a cancelled run leaves no
 file and no archive row); the summary lists who was skipped and why.
 """
@@ -14,14 +14,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
-                               QPushButton,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.client_list import client_choices
-from models.dunning import LETTER_LABELS as PLAN_LETTERS, clients_at_letter_stage
-from models.letters import load_letter_settings
-from models.outputs import write_output
+from models.collection.dunning import LETTER_LABELS as PLAN_LETTERS
+from models.collection.dunning import clients_at_letter_stage
+from models.db.outputs import write_output
+from models.letters.archive import load_letter_settings
+from models.queries.client_list import client_choices
 from reports.batch import BatchResult, produce_letters, select_clients
 from reports.mailing import label_addresses, render_labels
 from ui import events

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from models.clients import find_client_by_id
-from models.letters import debt_notice_gate
+from models.ledger.clients import find_client_by_id
+from models.letters.archive import debt_notice_gate
 from ui import events
 from ui.i18n import _
 from ui.letters.archive_widget import LetterArchiveWidget

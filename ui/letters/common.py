@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit
 
-from models.letters import LETTER_KINDS
+from models.letters.archive import LETTER_KINDS
 from ui import events
 from ui.i18n import _
 from ui.widgets.display import date_text
@@ -33,7 +33,7 @@ def kind_label(code: str) -> str:
 
 
 def mail_status_label(row) -> str:
-    """Registered-mail state of an archive row (models.letters.ArchiveRow)."""
+    """Registered-mail state of an archive row (models.letters.archive.ArchiveRow)."""
     status = row.mail_status
     if status == "refused":
         return _("Refused on {date}").format(date=date_text(row.refused_date))

@@ -1,17 +1,30 @@
 """Where the address prints (the envelope window) and the label sheet, with a calibration
-page to print and hold against a real envelope. The values are models.letters
+page to print and hold against a real envelope. The values are models.letters.archive
 LetterSettings; their checks (and Hebrew messages) are the model's."""
 from __future__ import annotations
 
 import dataclasses
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.errors import GviaError
-from models.letters import LetterSettings, load_letter_settings, save_letter_settings
-from models.outputs import scratch_file, write_output
+from models.common.errors import GviaError
+from models.db.outputs import scratch_file, write_output
+from models.letters.archive import (
+    LetterSettings,
+    load_letter_settings,
+    save_letter_settings,
+)
 from reports.mailing import render_calibration_page
 from ui import events
 from ui.i18n import _

@@ -1,14 +1,24 @@
 """The registered-mail register (דואר רשום) from the app: record the registered number and
 the date a letter was sent, then the return receipt (אישור מסירה) or the refusal.
-Each dialog calls one models.letters service; its Hebrew error shows next to the field."""
+Each dialog calls one models.letters.archive service; its Hebrew error shows next to the field."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
 
-from models.errors import GviaError
-from models.letters import (ArchiveRow, record_refusal, record_registered_mail,
-                            record_return_receipt)
+from models.common.errors import GviaError
+from models.letters.archive import (
+    ArchiveRow,
+    record_refusal,
+    record_registered_mail,
+    record_return_receipt,
+)
 from ui import events
 from ui.i18n import _
 from ui.letters.common import date_edit, kind_label, pydate

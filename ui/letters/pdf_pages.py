@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PySide6.QtGui import QImage
 
-from models.errors import GviaError
+from models.common.errors import GviaError
 from ui.i18n import _
 
 POINTS_PER_INCH = 72.0
@@ -55,7 +55,7 @@ class PdfPages:
     def save(self, target: Path) -> None:
         """Write these pages (a whole file, or one letter's pages out of a batch) to `target`.
 
-        Callers pass it to models.outputs.write_output, so `target` is that function's
+        Callers pass it to models.db.outputs.write_output, so `target` is that function's
         private temporary file, renamed into place only once it is whole."""
         out = pdfium.PdfDocument.new()
         try:

@@ -13,14 +13,21 @@ from typing import Callable
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models.dates import format_date
+from models.common.dates import format_date
 from reports.batch import BatchResult, produce_letters
 from reports.draft import draft_letter
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _
-from ui.letters.common import (LETTER_DATA_KINDS, date_edit, kind_box, kind_label, pydate,
-                               qdate, set_kind)
+from ui.letters.common import (
+    LETTER_DATA_KINDS,
+    date_edit,
+    kind_box,
+    kind_label,
+    pydate,
+    qdate,
+    set_kind,
+)
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock
 from ui.widgets.client_picker import ClientPicker

@@ -1,6 +1,6 @@
 """The wording of each letter kind, edited in plain text with named placeholders.
 
-Saving checks every placeholder (models.letter_templates.save_template): an unknown one is the
+Saving checks every placeholder (models.letters.templates.save_template): an unknown one is the
 engine's Hebrew ValidationError, shown here, and nothing is saved. The preview redraws
 the real letter for a made-up client as the user types (reports.draft.sample_letter), so
 the wording can be judged without touching real data or the archive.
@@ -9,13 +9,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.errors import GviaError
+from models.common.errors import GviaError
+from models.letters.templates import (
+    BLOCKS,
+    PLACEHOLDERS,
+    get_template,
+    is_customised,
+    restore_default,
+    save_template,
+    validate_template,
+)
 from reports.draft import sample_letter
-from models.letter_templates import (BLOCKS, PLACEHOLDERS, get_template, is_customised,
-                                     restore_default, save_template, validate_template)
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _

@@ -7,14 +7,23 @@ file keeps: disputes and claims, relationships, collection expenses. Printable a
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import negotiation as ng
-from models.case_file import CaseFile, build_case_file
-from models.contact_log import TACTICS
-from models.errors import GviaError
+from models.collection.case_file import CaseFile, build_case_file
+from models.common.errors import GviaError
+from models.contact.contact_log import TACTICS
+from models.negotiation import negotiations as ng
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
@@ -290,7 +299,7 @@ class CaseFilePage(ErrorHook, QWidget):
         An internal working paper rebuilt on demand, not evidence: it goes to the private
         print folder (removed when the app exits), not into the letters archive, whose
         files are never replaced. The PDF window saves a copy wherever the user wants."""
-        from models.outputs import print_file, write_output
+        from models.db.outputs import print_file, write_output
         from reports.case_file_pdf import write_case_file_pdf
 
         path = print_file(f"case-file-{self.client_id}-{clock.today():%Y-%m-%d}.pdf")

@@ -8,9 +8,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models.errors import GviaError
-from models.handover import HandoverOption, handover_options, limitation_warning
-from models.negotiation import latest_negotiation, step_warnings
+from models.collection.handover import (
+    HandoverOption,
+    handover_options,
+    limitation_warning,
+)
+from models.common.errors import GviaError
+from models.negotiation.negotiations import latest_negotiation, step_warnings
 from ui import events
 from ui.i18n import _
 from ui.widgets import clock

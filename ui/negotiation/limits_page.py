@@ -5,12 +5,20 @@ instalments, the latest final date, the steps the user allows themself, and the
 preparation checklist."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QGroupBox, QHBoxLayout,
-                               QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import negotiation as ng
-from models.errors import GviaError
-from models.money import parse_amount
+from models.common.errors import GviaError
+from models.common.money import parse_amount
+from models.negotiation import negotiations as ng
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import settlements
-from models.errors import GviaError
-from models.handover import LegalRules, load_legal_rules, save_legal_rules
-from models.money import plain
+from models.collection.handover import LegalRules, load_legal_rules, save_legal_rules
+from models.common.errors import GviaError
+from models.common.money import plain
+from models.negotiation import settlements
 from ui import events
 from ui.i18n import _
 from ui.negotiation.settlement_dialogs import ltr_edit

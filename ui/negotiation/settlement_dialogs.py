@@ -1,17 +1,24 @@
 """Dialogs of the settlement page: a new settlement over chosen invoices, an instalment
-payment, signing and cancelling. Every rule is in models.settlements; these collect the
+payment, signing and cancelling. Every rule is in models.negotiation.settlements; these collect the
 fields and show the models' Hebrew errors next to the field they name."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QListWidgetItem, QSpinBox
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+)
 
-from models import settlements
-from models.client_list import client_invoices
-from models.errors import ValidationError
-from models.negotiation import latest_negotiation
-from models.payments import PAYMENT_METHODS
-from models.settlement_math import monthly_dates
+from models.common.errors import ValidationError
+from models.ledger.payments import PAYMENT_METHODS
+from models.negotiation import settlements
+from models.negotiation.negotiations import latest_negotiation
+from models.negotiation.settlement_math import monthly_dates
+from models.queries.client_list import client_invoices
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
@@ -201,7 +208,7 @@ class InstalmentDialog(FormDialog):
         self.resize(440, 300)
 
     def _save(self) -> None:
-        from models.money import parse_amount
+        from models.common.money import parse_amount
 
         try:
             amount = parse_amount(self.amount.text())

@@ -5,15 +5,26 @@ and the meeting summary, record the instalments as they arrive, and see a breach
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import settlements
-from models.errors import GviaError
-from models.money import parse_amount
-from models.negotiation import Proposal, latest_negotiation, limit_warnings
-from models.settlement_math import LINE_STATES, monthly_dates
+from models.common.errors import GviaError
+from models.common.money import parse_amount
+from models.negotiation import settlements
+from models.negotiation.negotiations import Proposal, latest_negotiation, limit_warnings
+from models.negotiation.settlement_math import LINE_STATES, monthly_dates
 from ui import events
 from ui.i18n import _, ngettext
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate

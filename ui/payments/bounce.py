@@ -1,14 +1,14 @@
 """Record that a check came back (bounced): asks the date, confirms, and reopens the
-debt through models.services.bounce_payment. Nothing is deleted: the payment stays, marked."""
+debt through models.ledger.services.bounce_payment. Nothing is deleted: the payment stays, marked."""
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout
 
-from models import services
-from models.errors import GviaError
-from models.payments import Payment
+from models.common.errors import GviaError
+from models.ledger import services
+from models.ledger.payments import Payment
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate

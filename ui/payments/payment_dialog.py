@@ -5,15 +5,30 @@ before anything is saved: it asks `allocation.plan_payment`, as the save does.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialogButtonBox, QLabel, QLineEdit,
-                               QListWidget, QListWidgetItem, QRadioButton, QVBoxLayout,
-                               QWidget, QHBoxLayout)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import services
-from models.allocation import OpenInvoice, allocation_order, open_invoices, plan_payment
-from models.errors import GviaError, ValidationError
-from models.money import CURRENCIES, parse_amount
-from models.payments import PAYMENT_METHODS, Payment, money_counts_from
+from models.common.errors import GviaError, ValidationError
+from models.common.money import CURRENCIES, parse_amount
+from models.ledger import services
+from models.ledger.allocation import (
+    OpenInvoice,
+    allocation_order,
+    open_invoices,
+    plan_payment,
+)
+from models.ledger.payments import PAYMENT_METHODS, Payment, money_counts_from
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate

@@ -2,19 +2,26 @@
 three steps of a deposit — request it, record that it arrived (a payment kept whole as
 credit on account), apply it to the job's invoice once that is issued.
 
-Every rule is in models.deposits; the dialogs only collect the fields and show the
+Every rule is in models.prevention.deposits; the dialogs only collect the fields and show the
 models' Hebrew errors next to the field they name.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import deposits
-from models.client_list import client_invoices
-from models.errors import GviaError
-from models.payments import PAYMENT_METHODS
+from models.common.errors import GviaError
+from models.ledger.payments import PAYMENT_METHODS
+from models.prevention import deposits
+from models.queries.client_list import client_invoices
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock, dialogs

@@ -1,18 +1,25 @@
-"""Settings → Prevention: the deposit policy (models.deposits) and the late-payment terms —
+"""Settings → Prevention: the deposit policy (models.prevention.deposits) and the late-payment terms —
 the contractual interest rate on arrears and the fixed collection fee — which live in the
-letter settings so the letters, the terms confirmation and models.interest agree."""
+letter settings so the letters, the terms confirmation and models.collection.interest agree."""
 from __future__ import annotations
 
 import dataclasses
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.deposits import load_policy, save_policy
-from models.errors import GviaError
-from models.letters import load_letter_settings, save_letter_settings
-from models.money import plain
+from models.common.errors import GviaError
+from models.common.money import plain
+from models.letters.archive import load_letter_settings, save_letter_settings
+from models.prevention.deposits import load_policy, save_policy
 from ui import events
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm, field_amount

@@ -1,6 +1,6 @@
 """The payment-terms guide: a step-by-step dialog that explains the kinds of terms in plain
 Hebrew, shows on a calendar when an invoice issued today would be due, recommends terms and
-a deposit from the client's history (models.prevention) with the reasons and the legal
+a deposit from the client's history (models.prevention.policy) with the reasons and the legal
 note, and ends with the terms confirmation for the client to sign (reports).
 
 Steps: 1 the payer and the job → 2 the recommendation → 3 the terms on a calendar →
@@ -16,20 +16,40 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QTextCharFormat
-from PySide6.QtWidgets import (QButtonGroup, QCalendarWidget, QComboBox, QDateEdit,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QPushButton, QRadioButton, QSpinBox, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCalendarWidget,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models import services
-from models.deposits import load_policy
-from models.errors import GviaError
-from models.money import parse_amount
-from models.payment_history import client_history
-from models.prevention import (PAYER_KINDS, PaymentHistory, Recommendation, explain_terms,
-                               exceeds_legal_limit, legal_note, recommend_terms)
-from models.settings import load_profile
-from models.terms import Terms, due_date, parse_terms
+from models.common.errors import GviaError
+from models.common.money import parse_amount
+from models.common.terms import Terms, due_date, parse_terms
+from models.db.settings import load_profile
+from models.ledger import services
+from models.prevention.deposits import load_policy
+from models.prevention.payment_history import client_history
+from models.prevention.policy import (
+    PAYER_KINDS,
+    PaymentHistory,
+    Recommendation,
+    exceeds_legal_limit,
+    explain_terms,
+    legal_note,
+    recommend_terms,
+)
 from reports.batch import produce_letters
 from reports.draft import draft_letter
 from ui import events

@@ -1,7 +1,7 @@
 """Settings page: the backups of this database — list, back up now, restore.
 
 Backup and restore run on a pool thread with a progress bar (SQLite's online backup API
-reports pages). A restore asks first, and models.backup saves the current state before
+reports pages). A restore asks first, and models.db.backup saves the current state before
 overwriting it; afterwards every open view is told that the whole database changed.
 """
 from __future__ import annotations
@@ -9,12 +9,34 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-                               QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.backup import (BackupInfo, backup_database, backup_dir, list_backups,
-                           replaces_data_with_nothing, restore_database)
+from models.db.backup import (
+    BackupInfo,
+    backup_database,
+    backup_dir,
+    list_backups,
+    replaces_data_with_nothing,
+    restore_database,
+)
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _

@@ -1,20 +1,39 @@
 """Settings page: the business profile, default terms and the aging buckets.
 
 Every field is checked when the user leaves it and again on save, by the rules in
-models.profile_rules; the Hebrew message appears under the form and the cursor goes
+models.prevention.profile_rules; the Hebrew message appears under the form and the cursor goes
 to the field at fault.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.errors import ValidationError
-from models.profile_rules import profile_texts, validate_field, validate_profile
-from models.settings import BUSINESS_TYPES, BusinessProfile, load_profile, save_profile
-from models.terms import EOM_DAYS, EOM_MONTHS
+from models.common.errors import ValidationError
+from models.common.terms import EOM_DAYS, EOM_MONTHS
+from models.db.settings import (
+    BUSINESS_TYPES,
+    BusinessProfile,
+    load_profile,
+    save_profile,
+)
+from models.prevention.profile_rules import (
+    profile_texts,
+    validate_field,
+    validate_profile,
+)
 from ui import events
 from ui.i18n import _
 from ui.widgets.labels import business_type_label

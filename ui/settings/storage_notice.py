@@ -1,11 +1,11 @@
 """The warning shown when the database sits on a network share or in a cloud-synced
-folder (the rule is models.storage). The settings screen shows it; the main window's
+folder (the rule is models.db.storage). The settings screen shows it; the main window's
 status bar may call `storage_warning(opened_db.path)` too."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from models.storage import CLOUD, StorageRisk, storage_risk
+from models.db.storage import CLOUD, StorageRisk, storage_risk
 from ui.i18n import _
 
 

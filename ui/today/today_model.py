@@ -2,7 +2,7 @@
 tasks in them. Each task carries the one action that deals with it (produce the letter,
 log the call, record the payment, …); the view runs it on one click of the action cell.
 
-`build_groups(today)` turns models.today.TodayList — the one Today builder, which the
+`build_groups(today)` turns models.collection.today.TodayList — the one Today builder, which the
 command line formats too — into tasks (words from the interface);
 a task formats its amounts and dates the first time a view asks for them — a big book
 lists thousands of tasks, of which a screen shows thirty.
@@ -16,12 +16,20 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
 
-from models.deposits import DepositDue
-from models.today import TodayList
+from models.collection.today import TodayList
+from models.prevention.deposits import DepositDue
 from ui.collection.labels import promise_state_label, step_label
 from ui.i18n import _
-from ui.widgets.display import (AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, amounts_text, auto_dir,
-                                date_text, ltr, money_text)
+from ui.widgets.display import (
+    AMOUNT_ALIGNMENT,
+    ID_ROLE,
+    SORT_ROLE,
+    amounts_text,
+    auto_dir,
+    date_text,
+    ltr,
+    money_text,
+)
 
 TASK_ROLE = Qt.UserRole + 2  # the Task behind a row (None on a group row)
 
@@ -131,7 +139,7 @@ def _deposit_details(d: DepositDue) -> str:
 
 def build_groups(today: TodayList) -> list[Group]:
     """The non-empty groups in the order of a working day; paused last. Only words and
-    layout: every item and amount comes from models.today.today_list."""
+    layout: every item and amount comes from models.collection.today.today_list."""
     as_of = today.as_of
     groups: dict[str, list[Task]] = {key: [] for key in group_titles()}
     cap = MAX_TASKS_SHOWN  # only the tasks listed are built: thousands on a big book

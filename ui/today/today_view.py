@@ -5,7 +5,7 @@ settlement instalments, follow-ups, checks to deposit, deposits awaited — each
 action one click away (the underlined cell): produce the letter, log the call, record the
 payment, hand the debt over.
 
-The list is computed by models.today.today_list (the same builder `python main.py today`
+The list is computed by models.collection.today.today_list (the same builder `python main.py today`
 prints), which takes seconds on a very large book: it runs on a pool thread
 (ui.background) behind a busy indicator, so the screen paints at once. It is recomputed
 when a service reports a change (ui.events).
@@ -14,20 +14,37 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QModelIndex, QTimer, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
-                               QTreeView, QVBoxLayout, QWidget)
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.today import TodayList, today_list
+from models.collection.today import TodayList, today_list
 from reports.batch import BatchResult, produce_letters
 from ui import events
 from ui.background import run_in_background
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.status_dialog import StatusDialog
 from ui.i18n import _
-from ui.today.today_model import (ACTION_TEXTS, TASK_ROLE, Columns, Task, TodayTreeModel,
-                                  build_groups)
+from ui.today.today_model import (
+    ACTION_TEXTS,
+    TASK_ROLE,
+    Columns,
+    Task,
+    TodayTreeModel,
+    build_groups,
+)
 from ui.today.trend_chart import TrendChart
 from ui.widgets import clock, dialogs
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
@@ -96,7 +113,7 @@ class TodayView(QWidget):
 
     def show_letter(self, task: Task, result: BatchResult) -> None:
         """Show the letter just produced, from the archive (print or save it there)."""
-        from models.letters import archive_letter_ids, archive_rows
+        from models.letters.archive import archive_letter_ids, archive_rows
         from ui.letters.archive_widget import LetterPreviewDialog
 
         ids = archive_letter_ids(client_id=task.client_id, kind=task.letter_kind)

@@ -10,8 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from models.dates import format_date
-from models.money import format_money
+from models.common.dates import format_date
+from models.common.money import format_money
 from ui.i18n import _
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
-from models.client_list import client_choices
-from models.text import search_key
+from models.common.text import search_key
+from models.queries.client_list import client_choices
 from ui.i18n import _
 
 

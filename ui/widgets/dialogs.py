@@ -3,11 +3,16 @@
 replace with monkeypatch instead of clicking through modal loops."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from models.errors import GviaError
+from models.common.errors import GviaError
 from ui import events
-
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.persist import app_settings

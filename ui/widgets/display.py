@@ -11,8 +11,8 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 
-from models.dates import format_date
-from models.money import format_money
+from models.common.dates import format_date
+from models.common.money import format_money
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 # Amounts line up by their last digit: visually right, whatever the layout direction.

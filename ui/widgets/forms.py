@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from models.errors import GviaError, ValidationError
-from models.money import parse_amount
+from models.common.errors import GviaError, ValidationError
+from models.common.money import parse_amount
 
 
 def alert_label() -> QLabel:

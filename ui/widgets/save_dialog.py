@@ -3,7 +3,7 @@
 QFileDialog.getSaveFileName asks before replacing the exact name the user picked (we never
 pass DontConfirmOverwrite). When we add the file type's suffix ourselves, the dialog never
 saw that name, so we ask here. The refusal of the ledger, its backups and the archive is
-models.outputs' rule and applies after the dialog, whatever was confirmed.
+models.db.outputs' rule and applies after the dialog, whatever was confirmed.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from models.outputs import check_output_path, chosen_path
+from models.db.outputs import check_output_path, chosen_path
 from ui.i18n import _
 from ui.widgets import dialogs
 from ui.widgets.display import ltr

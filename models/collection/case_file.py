@@ -1,0 +1,564 @@
+"""The case file (תיק הכנה למשא ומתן) of one client as of a date: everything to study before
+talking to a debtor, as data — reports.case_file_pdf prints it, the app shows it.
+
+What it holds: amounts open and their aging; lifetime invoiced and paid; payment behaviour
+(average days late, share paid late, last payment, promises kept, pending and broken — a
+partly kept promise is a broken one, as models.contact.promises judges it — with the broken
+promises listed, bounced checks); disputes, complaints, claims and lawsuits
+(models.negotiation.negotiations.CaseRecord) and disputed invoices; relationships; the contact log
+summary (entries per channel, last contact, minutes) and the tactics observed; the cost of
+collection so far; the negotiation's limits and checklist; and a keep-as-client /
+treat-as-debtor indicator with its reasons.
+
+Cost of collection: minutes logged × the business hourly rate
+(BusinessProfile.hourly_rate_agorot, agorot per hour) + collection expenses entered
+(models.negotiation.negotiations.CollectionExpense), as of the date. A log entry that a later entry
+corrects is not counted (the correction replaces it). It is shown against the shekel
+debt and against the client's value (lifetime paid, shekels).
+
+Indicator thresholds are settings (key "case_file_rules", `IndicatorRules`).
+
+Statements: a fixed number per case file, whatever the number of invoices, payments or
+log entries (tests/domain/test_case_file.py counts them).
+
+API:
+    build_case_file(client_id, as_of) -> CaseFile
+    collection_cost(client_id, as_of) -> CollectionCost
+    IndicatorRules, load_indicator_rules(), save_indicator_rules(rules)
+    indicator(facts...) -> Indicator   (pure; build_case_file calls it)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal
+
+from models.common.dates import format_date
+from models.common.errors import ValidationError
+from models.common.money import format_money
+from models.contact.contact_log import CHANNELS, TACTICS
+from models.contact.promises import PromiseCounts, PromiseStatus
+from models.db.connection import database
+from models.db.settings import DEFAULT_BUCKETS, get_setting, load_profile, set_setting
+from models.ledger.clients import Client
+from models.queries.aging import bucket_index, open_invoices_as_of
+
+INDICATOR_KEY = "case_file_rules"
+VERDICTS = {
+    "keep": "להמשיך לעבוד איתו כלקוח",
+    "debtor": "לטפל בו כחייב",
+    "balanced": "שיקולים לשני הכיוונים: החליטו לפני השיחה",
+}
+
+
+@dataclass
+class IndicatorRules:
+    long_relationship_years: int = 3
+    large_value_agorot: int = 5_000_000   # lifetime paid (₪50,000)
+    overdue_days: int = 90
+    cost_share_percent: int = 25          # cost of collection above this share of the debt
+    late_share_percent: int = 50          # more invoices paid late than this share
+
+    def validate(self) -> "IndicatorRules":
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValidationError(f"ההגדרה {f.name} צריכה להיות מספר שלם לא שלילי.",
+                                      field=f.name)
+        for name in ("cost_share_percent", "late_share_percent"):
+            if getattr(self, name) > 100:
+                raise ValidationError("אחוז צריך להיות בין 0 ל-100.", field=name)
+        return self
+
+
+def load_indicator_rules() -> IndicatorRules:
+    stored = get_setting(INDICATOR_KEY, {}) or {}
+    known = {f.name for f in fields(IndicatorRules)}
+    return IndicatorRules(**{k: v for k, v in stored.items() if k in known})
+
+
+def save_indicator_rules(rules: IndicatorRules) -> None:
+    set_setting(INDICATOR_KEY, asdict(rules.validate()))
+
+
+# ---- the parts ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CollectionCost:
+    minutes: int
+    hourly_rate_agorot: int
+    time_agorot: int                      # minutes × rate / 60, rounded to the agora
+    expenses_agorot: dict[str, int]       # per currency, as entered
+    expense_count: int
+    debt_agorot: int                      # shekels open (less credit on account)
+    lifetime_paid_agorot: int             # shekels received, not bounced
+
+    @property
+    def total_agorot(self) -> int:
+        """Shekels: the time plus the shekel expenses (other currencies stay apart)."""
+        return self.time_agorot + self.expenses_agorot.get("ILS", 0)
+
+    @staticmethod
+    def _share(part: int, whole: int) -> Decimal | None:
+        if whole <= 0:
+            return None
+        return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def share_of_debt_percent(self) -> Decimal | None:
+        return self._share(self.total_agorot, self.debt_agorot)
+
+    @property
+    def share_of_value_percent(self) -> Decimal | None:
+        return self._share(self.total_agorot, self.lifetime_paid_agorot)
+
+
+@dataclass(frozen=True)
+class AgingLine:
+    currency: str
+    buckets: list[int]          # not due, 1–30, … (DEFAULT_BUCKETS or the profile's)
+    boundaries: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets)
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    number: str
+    currency: str
+    issue_date: dt.date
+    due_date: dt.date
+    amount_agorot: int
+    open_agorot: int
+    days_overdue: int
+    is_disputed: bool
+
+
+@dataclass(frozen=True)
+class BouncedCheck:
+    date: dt.date
+    bounced_date: dt.date
+    amount_agorot: int
+    currency: str
+    check_number: str
+
+
+@dataclass(frozen=True)
+class CaseRecordLine:
+    kind: str
+    kind_name: str
+    record_date: dt.date
+    status: str
+    status_name: str
+    subject: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class RelationLine:
+    side: str
+    side_name: str
+    name: str
+    role: str
+    role_name: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class ContactSummary:
+    entries: int
+    by_channel: dict[str, int]           # CHANNELS code -> entries
+    last_contact: dt.datetime | None
+    minutes: int
+    tactics: dict[str, int]              # TACTICS code -> entries that observed it
+    letters: int                          # letters in the archive by the date
+
+    def channel_names(self) -> dict[str, int]:
+        return {CHANNELS.get(k, k): v for k, v in self.by_channel.items()}
+
+    def tactic_names(self) -> dict[str, int]:
+        return {TACTICS.get(k, k): v for k, v in self.tactics.items()}
+
+
+@dataclass(frozen=True)
+class NegotiationSummary:
+    opened_date: dt.date
+    currency: str
+    opening_agorot: int
+    min_amount_agorot: int | None
+    max_instalments: int | None
+    latest_final_date: dt.date | None
+    steps: dict[str, bool]               # models.negotiation.negotiations.STEPS -> allowed
+    checklist: dict[str, bool]           # models.negotiation.negotiations.CHECKLIST -> done
+    discount_agorot: int | None          # the largest discount the limits allow
+    discount_percent: Decimal | None
+    notes: str
+
+    @property
+    def is_prepared(self) -> bool:
+        return all(self.checklist.values())
+
+
+@dataclass(frozen=True)
+class Indicator:
+    verdict: str                          # VERDICTS
+    keep_reasons: list[str]
+    debtor_reasons: list[str]
+
+    @property
+    def verdict_name(self) -> str:
+        return VERDICTS[self.verdict]
+
+
+@dataclass
+class CaseFile:
+    client_id: int
+    client_name: str
+    is_person: bool
+    tax_id: str
+    phone: str
+    email: str
+    address: str
+    as_of: dt.date
+    open_agorot: dict[str, int]          # open invoices less credit on account
+    overdue_agorot: dict[str, int]
+    credit_agorot: dict[str, int]
+    aging: list[AgingLine]
+    open_invoices: list[OpenInvoice]     # oldest due first
+    invoiced_agorot: dict[str, int]      # lifetime, not cancelled
+    paid_agorot: dict[str, int]          # lifetime received, not bounced
+    first_invoice_date: dt.date | None
+    invoice_count: int
+    average_days_late: float | None
+    share_paid_late: float | None
+    settled_invoices: int
+    last_payment_date: dt.date | None
+    promises: PromiseCounts              # kept / pending / broken (partly kept included)
+    broken_promises: list[PromiseStatus]  # the broken ones, oldest promised date first
+    bounced_checks: list[BouncedCheck]
+    case_records: list[CaseRecordLine]
+    disputed_invoices: list[OpenInvoice]
+    relations: list[RelationLine]
+    contacts: ContactSummary
+    cost: CollectionCost
+    negotiation: NegotiationSummary | None
+    settlement_lines: list[str]          # the client's settlements, one sentence each
+    indicator: Indicator
+    limitation_warning: str | None
+    oldest_overdue_days: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def relationship_years(self) -> float | None:
+        if self.first_invoice_date is None:
+            return None
+        return (self.as_of - self.first_invoice_date).days / 365.25
+
+
+# ---- queries ----------------------------------------------------------------------------
+
+_LOG_SQL = """
+SELECT e.channel, e.occurred_at, e.minutes, e.tactics FROM contact_log e
+WHERE e.client_id = :c AND e.occurred_at < :next
+  AND NOT EXISTS (SELECT 1 FROM contact_log x WHERE x.corrects_id = e.id
+                  AND x.occurred_at < :next)
+"""
+_EXPENSES_SQL = """
+SELECT currency, COALESCE(SUM(amount_agorot), 0), COUNT(*) FROM collection_expense
+WHERE client_id = :c AND expense_date <= :d GROUP BY currency
+"""
+_PAID_SQL = """
+SELECT currency, COALESCE(SUM(amount_agorot), 0), MAX(date) FROM payment
+WHERE client_id = :c AND date <= :d AND (bounced_date IS NULL OR bounced_date > :d)
+GROUP BY currency
+"""
+_INVOICED_SQL = """
+SELECT currency, SUM(amount_agorot), COUNT(*), MIN(issue_date) FROM invoice
+WHERE client_id = :c AND issue_date <= :d AND (cancelled_date IS NULL OR cancelled_date > :d)
+GROUP BY currency
+"""
+# Settled invoices (open 0 as of D): the day the latest counted allocation closed them.
+_BEHAVIOUR_SQL = """
+SELECT i.due_date, MAX(a.applied_date) FROM invoice i
+JOIN allocation a ON a.invoice_id = i.id AND a.applied_date <= :d
+     AND (a.reversed_date IS NULL OR a.reversed_date > :d)
+WHERE i.client_id = :c AND i.issue_date <= :d
+  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+GROUP BY i.id HAVING SUM(a.amount_agorot) >= i.amount_agorot
+"""
+_BOUNCED_SQL = """
+SELECT date, bounced_date, amount_agorot, currency, check_number FROM payment
+WHERE client_id = :c AND method = 'check' AND bounced_date IS NOT NULL AND bounced_date <= :d
+ORDER BY bounced_date, id
+"""
+
+
+def _client(client_id: int) -> Client:
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+    return client
+
+
+def _params(client_id: int, as_of: dt.date) -> dict:
+    return {"c": client_id, "d": as_of.isoformat(),
+            "next": (as_of + dt.timedelta(days=1)).isoformat()}
+
+
+def _lifetime_paid(client_id: int, as_of: dt.date) -> tuple[dict[str, int], dt.date | None]:
+    paid, last = {}, None
+    for currency, amount, day in database.obj.connection().execute(
+            _PAID_SQL, _params(client_id, as_of)):
+        paid[currency] = amount
+        day = dt.date.fromisoformat(day)
+        last = day if last is None or day > last else last
+    return paid, last
+
+
+def _log_rows(client_id: int, as_of: dt.date) -> list[tuple]:
+    return list(database.obj.connection().execute(_LOG_SQL, _params(client_id, as_of)))
+
+
+def _cost(client_id: int, as_of: dt.date, log_rows: list[tuple], debt: int,
+          lifetime_paid: int) -> CollectionCost:
+    minutes = sum(row[2] or 0 for row in log_rows)
+    rate = int(load_profile().hourly_rate_agorot or 0)
+    time_agorot = int((Decimal(minutes) * rate / 60).quantize(Decimal(1), ROUND_HALF_UP))
+    expenses, count = {}, 0
+    for currency, amount, n in database.obj.connection().execute(
+            _EXPENSES_SQL, _params(client_id, as_of)):
+        expenses[currency] = amount
+        count += n
+    return CollectionCost(minutes, rate, time_agorot, expenses, count, max(0, debt),
+                          lifetime_paid)
+
+
+def _open_ils(client_id: int, as_of: dt.date) -> int:
+    from models.queries.client_list import client_summaries
+
+    summary = client_summaries(as_of, client_id).get(client_id)
+    return summary.open_agorot.get("ILS", 0) if summary else 0
+
+
+def collection_cost(client_id: int, as_of: dt.date) -> CollectionCost:
+    """Minutes logged × hourly rate + expenses, as of the date, against debt and value."""
+    _client(client_id)
+    paid, _ = _lifetime_paid(client_id, as_of)
+    return _cost(client_id, as_of, _log_rows(client_id, as_of), _open_ils(client_id, as_of),
+                 paid.get("ILS", 0))
+
+
+def _contacts(client_id: int, as_of: dt.date, rows: list[tuple]) -> ContactSummary:
+    by_channel: Counter = Counter()
+    tactics: Counter = Counter()
+    last = None
+    for channel, occurred, _minutes, codes in rows:
+        by_channel[channel] += 1
+        when = dt.datetime.fromisoformat(occurred)
+        last = when if last is None or when > last else last
+        for code in {t for t in (codes or "").split(",") if t}:
+            tactics[code] += 1
+    letters = database.obj.connection().execute(
+        "SELECT COUNT(*) FROM letter WHERE client_id = ? AND letter_date <= ?",
+        (client_id, as_of.isoformat())).fetchone()[0]
+    return ContactSummary(len(rows), dict(by_channel.most_common()),
+                          last, sum(r[2] or 0 for r in rows), dict(tactics.most_common()),
+                          letters)
+
+
+def _negotiation(client_id: int) -> NegotiationSummary | None:
+    from models.negotiation.negotiations import (
+        CHECKLIST,
+        STEPS,
+        discount_limit,
+        latest_negotiation,
+    )
+
+    n = latest_negotiation(client_id)
+    if n is None:
+        return None
+    limit = discount_limit(n)
+    return NegotiationSummary(
+        n.opened_date, n.currency, n.opening_agorot, n.min_amount_agorot, n.max_instalments,
+        n.latest_final_date, {k: bool(getattr(n, k)) for k in STEPS},
+        {k: bool(getattr(n, k)) for k in CHECKLIST},
+        limit[0] if limit else None, limit[1] if limit else None, n.notes)
+
+
+def _settlement_lines(client_id: int, as_of: dt.date) -> tuple[list[str], bool]:
+    """A sentence per settlement of the client; and whether one is breached."""
+    from models.negotiation.settlements import Settlement, statuses
+
+    judged = {s.settlement.id: s for s in statuses(as_of, client_id=client_id,
+                                                   include_drafts=True)}
+    lines, breached = [], False
+    for s in (Settlement.select().where(Settlement.client == client_id)
+              .order_by(Settlement.agreement_date, Settlement.id)):
+        status = judged.get(s.id)
+        state = status.state_name if status else ("בוטל" if s.status == "cancelled" else "טיוטה")
+        breached = breached or (status is not None and status.state == "breached")
+        text = (f"הסדר מיום {format_date(s.agreement_date)} על "
+                f"{format_money(s.settled_agorot, s.currency)} "
+                f"(חוב {format_money(s.debt_agorot, s.currency)}), עד {format_date(s.final_date)}: "
+                f"{state}.")
+        if status and status.next_step:
+            text += " " + status.next_step
+        lines.append(text)
+    return lines, breached
+
+
+def indicator(*, relationship_years: float | None, lifetime_paid_agorot: int,
+              share_paid_late: float | None, settled_invoices: int, promises: PromiseCounts,
+              bounced_checks: int, oldest_overdue_days: int, tactics: dict[str, int],
+              cost: CollectionCost, open_lawsuits: int, settlement_breached: bool,
+              rules: IndicatorRules | None = None) -> Indicator:
+    """Keep as a client or treat as a debtor, with the reasons each way."""
+    rules = rules or IndicatorRules()
+    keep, debtor = [], []
+    if relationship_years is not None and relationship_years >= rules.long_relationship_years:
+        keep.append(f"קשר עסקי ארוך: {relationship_years:.1f} שנים מהחשבונית הראשונה.")
+    if lifetime_paid_agorot >= rules.large_value_agorot and lifetime_paid_agorot > 0:
+        keep.append(f"לקוח בעל ערך: שילם עד היום {format_money(lifetime_paid_agorot)}.")
+    if share_paid_late is not None and settled_invoices >= 3:
+        if share_paid_late * 100 <= rules.late_share_percent:
+            keep.append(f"בדרך כלל משלם בזמן: {share_paid_late:.0%} מהחשבוניות שולמו באיחור.")
+        else:
+            debtor.append(f"משלם באיחור באופן קבוע: {share_paid_late:.0%} מהחשבוניות שולמו "
+                          "באיחור.")
+    if promises.kept and not promises.broken:
+        keep.append(f"עמד בהבטחות התשלום שנתן (קוימו: {promises.kept}).")
+    if promises.broken:
+        partly = (f" (מהן קוימו חלקית: {promises.partly_kept})"
+                  if promises.partly_kept else "")
+        debtor.append(f"הבטחות תשלום שהופרו: {promises.broken}{partly}.")
+    if bounced_checks:
+        debtor.append(f"שיקים שחזרו: {bounced_checks}.")
+    if oldest_overdue_days >= rules.overdue_days:
+        debtor.append(f"חוב בפיגור של {oldest_overdue_days} ימים (מעל {rules.overdue_days}).")
+    if tactics.get("threats"):
+        debtor.append(f"שיחות שבהן נרשמו איומים: {tactics['threats']}.")
+    share = cost.share_of_debt_percent
+    if share is not None and share > rules.cost_share_percent:
+        debtor.append(f"עלות הגבייה עד כה ({format_money(cost.total_agorot)}) היא {share}% "
+                      f"מהחוב, מעל {rules.cost_share_percent}%.")
+    if open_lawsuits:
+        debtor.append(f"תביעות או תביעות נגדיות פתוחות: {open_lawsuits}.")
+    if settlement_breached:
+        debtor.append("הפר הסדר חוב שנחתם.")
+    if not debtor:
+        verdict = "keep"
+    elif not keep:
+        verdict = "debtor"
+    else:
+        verdict = ("debtor" if len(debtor) > len(keep) else
+                   "keep" if len(keep) > len(debtor) else "balanced")
+    return Indicator(verdict, keep, debtor)
+
+
+def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
+    """The whole case file of one client as of the date."""
+    from models.collection.handover import limitation_warning
+    from models.contact.promises import evaluate_promises
+    from models.negotiation.negotiations import (
+        CASE_RECORD_KINDS,
+        CASE_RECORD_STATUSES,
+        RELATION_ROLES,
+        RELATION_SIDES,
+        CaseRecord,
+        ClientRelation,
+    )
+    from models.queries.client_list import client_summaries
+
+    client = _client(client_id)
+    conn = database.obj.connection()
+    params = _params(client_id, as_of)
+    profile = load_profile()
+    boundaries = tuple(profile.aging_buckets or DEFAULT_BUCKETS)
+    summary = client_summaries(as_of, client_id).get(client_id)
+    open_agorot = dict(summary.open_agorot) if summary else {}
+    overdue = dict(summary.overdue_agorot) if summary else {}
+    credit = dict(summary.credit_agorot) if summary else {}
+
+    invoiced, invoice_count, first_issue = {}, 0, None
+    for currency, amount, count, first in conn.execute(_INVOICED_SQL, params):
+        invoiced[currency] = amount
+        invoice_count += count
+        first = dt.date.fromisoformat(first)
+        first_issue = first if first_issue is None or first < first_issue else first_issue
+    paid, last_payment = _lifetime_paid(client_id, as_of)
+
+    invoices: list[OpenInvoice] = []
+    aging = []
+    for currency in sorted(invoiced, key=lambda c: (c != "ILS", c)):
+        buckets = [0] * (len(boundaries) + 2)
+        for inv in open_invoices_as_of(client_id, currency, as_of, boundaries):
+            invoices.append(OpenInvoice(inv.number, currency, inv.issue_date, inv.due_date,
+                                        inv.amount_agorot, inv.open_agorot, inv.days_overdue,
+                                        inv.is_disputed))
+            buckets[bucket_index(inv.days_overdue, boundaries)] += inv.open_agorot
+        if any(buckets):
+            aging.append(AgingLine(currency, buckets, boundaries))
+    invoices.sort(key=lambda i: (i.due_date, i.issue_date, i.number))
+
+    late_days, late_count, settled = 0, 0, 0
+    for due, closed in conn.execute(_BEHAVIOUR_SQL, params):
+        settled += 1
+        late = (dt.date.fromisoformat(closed) - dt.date.fromisoformat(due)).days
+        if late > 0:
+            late_count += 1
+            late_days += late
+    bounced = [BouncedCheck(dt.date.fromisoformat(d), dt.date.fromisoformat(b), a, c, n)
+               for d, b, a, c, n in conn.execute(_BOUNCED_SQL, params)]
+    judged = evaluate_promises(as_of, client_id=client_id)
+    promises = PromiseCounts.of(judged)
+    broken_promises = [p for p in judged if p.is_broken]
+
+    records = [CaseRecordLine(r.kind, CASE_RECORD_KINDS.get(r.kind, r.kind), r.record_date,
+                              r.status, CASE_RECORD_STATUSES.get(r.status, r.status),
+                              r.subject, r.notes)
+               for r in CaseRecord.select().where((CaseRecord.client == client_id)
+                                                  & (CaseRecord.record_date <= as_of))
+               .order_by(CaseRecord.record_date, CaseRecord.id)]
+    relations = [RelationLine(r.side, RELATION_SIDES.get(r.side, r.side), r.name, r.role,
+                              RELATION_ROLES.get(r.role, r.role), r.notes)
+                 for r in ClientRelation.select().where(ClientRelation.client == client_id)
+                 .order_by(ClientRelation.side, ClientRelation.id)]
+
+    log_rows = _log_rows(client_id, as_of)
+    contacts = _contacts(client_id, as_of, log_rows)
+    cost = _cost(client_id, as_of, log_rows, open_agorot.get("ILS", 0), paid.get("ILS", 0))
+    settlement_lines, breached = _settlement_lines(client_id, as_of)
+    years = (as_of - first_issue).days / 365.25 if first_issue else None
+    share_late = late_count / settled if settled else None
+    oldest_days = summary.oldest_overdue_days if summary else 0
+    open_suits = sum(1 for r in records
+                     if r.kind in ("lawsuit", "counter_claim") and r.status == "open")
+    verdict = indicator(
+        relationship_years=years, lifetime_paid_agorot=paid.get("ILS", 0),
+        share_paid_late=share_late, settled_invoices=settled, promises=promises,
+        bounced_checks=len(bounced), oldest_overdue_days=oldest_days,
+        tactics=contacts.tactics, cost=cost, open_lawsuits=open_suits,
+        settlement_breached=breached, rules=load_indicator_rules())
+    notes = []
+    if cost.hourly_rate_agorot <= 0:
+        notes.append("לא הוגדר תעריף שעתי בפרטי העסק: זמן הטיפול לא נכלל בעלות הגבייה.")
+    return CaseFile(
+        client_id=client.id, client_name=client.name, is_person=client.is_person,
+        tax_id=client.tax_id, phone=client.phone, email=client.email,
+        address=", ".join(x for x in (client.address, " ".join(
+            y for y in (client.city, client.zip) if y)) if x),
+        as_of=as_of, open_agorot=open_agorot, overdue_agorot=overdue, credit_agorot=credit,
+        aging=aging, open_invoices=invoices, invoiced_agorot=invoiced, paid_agorot=paid,
+        first_invoice_date=first_issue, invoice_count=invoice_count,
+        average_days_late=(late_days / settled) if settled else None,
+        share_paid_late=share_late, settled_invoices=settled, last_payment_date=last_payment,
+        promises=promises, broken_promises=broken_promises, bounced_checks=bounced,
+        case_records=records,
+        disputed_invoices=[i for i in invoices if i.is_disputed], relations=relations,
+        contacts=contacts, cost=cost, negotiation=_negotiation(client_id),
+        settlement_lines=settlement_lines, indicator=verdict,
+        limitation_warning=limitation_warning(client_id, as_of),
+        oldest_overdue_days=oldest_days, notes=notes)

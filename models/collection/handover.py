@@ -1,0 +1,308 @@
+"""Handing a debt over (העברה לטיפול): which routes are open for a client as of a date,
+what each needs, an estimated cost of each, and the limitation warning.
+
+Routes (docs/domain.md, "Hand-over and limitation"; every figure is a field of `LegalRules`):
+* small_claims     — small claims court: the debt ≤ the cap (37,700 ₪ as of 2024); not
+                     open when the user's own business is a company (BusinessProfile
+                     .business_type == "company").
+* execution_claim  — a liquidated-amount claim at the Execution Office (§81א1): the debt
+                     ≤ 75,000 ₪; written evidence of the debt (a signed settlement, or a
+                     meeting summary from the letter archive — the user confirms it came
+                     back signed); a final warning sent by registered mail at least 30
+                     days before (RegisteredMail rows of final-warning letters).
+* execution_check  — executing a bounced check or promissory note: a bounced check in the
+                     ledger (payment.bounced_date by the date); the debtor then has 30
+                     days to oppose.
+* lawyer, agency   — a lawyer or a collection agency: always possible.
+For a private person every route waits for the consumer debt-notice gate
+(models.letters.archive.debt_notice_gate). Only shekel debts are counted (courts and the
+Execution Office work in shekels); debts in other currencies are mentioned.
+
+Costs are ESTIMATES: percent of the debt with a minimum, both settings.
+
+Limitation: 7 years from the due date of the oldest open invoice; a warning from
+`limitation_warn_months` (default 12) before it.
+
+API:
+    LegalRules, load_legal_rules(), save_legal_rules(rules)      settings key "legal_rules"
+    handover_options(client_id, as_of) -> list[HandoverOption]
+    limitation_date(client_id, as_of) -> date | None; limitation_warning(client_id, as_of) -> str | None
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, fields
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from models.common.dates import format_date
+from models.common.errors import ValidationError
+from models.common.money import format_money
+from models.common.terms import add_months_end_exact
+from models.db.connection import database
+from models.db.settings import get_setting, load_profile, set_setting
+from models.ledger.clients import Client
+from models.queries.open_as_of import COUNTED_INVOICE, allocated
+
+SETTINGS_KEY = "legal_rules"
+ROUTE_NAMES = {
+    "small_claims": "תביעה בבית משפט לתביעות קטנות",
+    "execution_claim": "תביעה על סכום קצוב בלשכת ההוצאה לפועל",
+    "execution_check": "ביצוע שיק חוזר או שטר בלשכת ההוצאה לפועל",
+    "lawyer": "העברה לעורך דין",
+    "agency": "העברה לחברת גבייה",
+}
+_PERCENT_FIELDS = ("small_claims_fee_percent", "execution_claim_fee_percent",
+                   "execution_check_fee_percent", "lawyer_fee_percent", "agency_fee_percent")
+
+
+@dataclass
+class LegalRules:
+    """Caps, periods and estimated fees of the hand-over routes (all settings)."""
+    small_claims_cap_agorot: int = 3_770_000       # 37,700 ₪ (2024; updated periodically)
+    execution_claim_cap_agorot: int = 7_500_000    # 75,000 ₪, §81א1
+    warning_wait_days: int = 30                    # registered warning → filing
+    check_opposition_days: int = 30                # bounced check: time to oppose
+    limitation_years: int = 7
+    limitation_warn_months: int = 12
+    # Estimated cost: percent of the debt, at least the minimum (agorot). Estimates only.
+    small_claims_fee_percent: str = "1"
+    small_claims_fee_min_agorot: int = 5_000
+    execution_claim_fee_percent: str = "2"
+    execution_claim_fee_min_agorot: int = 10_000
+    execution_check_fee_percent: str = "2"
+    execution_check_fee_min_agorot: int = 10_000
+    lawyer_fee_percent: str = "15"
+    lawyer_fee_min_agorot: int = 150_000
+    agency_fee_percent: str = "20"
+    agency_fee_min_agorot: int = 50_000
+
+    def percent(self, name: str) -> Decimal:
+        return Decimal(str(getattr(self, name)).strip() or "0")
+
+    def validate(self) -> "LegalRules":
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _PERCENT_FIELDS:
+                try:
+                    rate = self.percent(f.name)
+                except InvalidOperation:
+                    raise ValidationError(f"האחוז '{value}' אינו מספר.", field=f.name) from None
+                if not Decimal(0) <= rate <= Decimal(100):
+                    raise ValidationError("אחוז שכר הטרחה או האגרה צריך להיות בין 0 ל-100.",
+                                          field=f.name)
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValidationError(f"ההגדרה {f.name} צריכה להיות מספר שלם לא שלילי.",
+                                      field=f.name)
+        if not 1 <= self.limitation_years <= 30:
+            raise ValidationError("תקופת ההתיישנות צריכה להיות בין 1 ל-30 שנים.",
+                                  field="limitation_years")
+        if self.limitation_warn_months > 60:
+            raise ValidationError("ההתרעה על התיישנות: עד 60 חודשים מראש.",
+                                  field="limitation_warn_months")
+        for name in ("warning_wait_days", "check_opposition_days"):
+            if getattr(self, name) > 365:
+                raise ValidationError("מספר הימים צריך להיות בין 0 ל-365.", field=name)
+        return self
+
+
+def load_legal_rules() -> LegalRules:
+    stored = get_setting(SETTINGS_KEY, {}) or {}
+    known = {f.name for f in fields(LegalRules)}
+    return LegalRules(**{k: v for k, v in stored.items() if k in known})
+
+
+def save_legal_rules(rules: LegalRules) -> None:
+    set_setting(SETTINGS_KEY, asdict(rules.validate()))
+
+
+# ---- what the routes read ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Requirement:
+    text: str
+    is_met: bool
+
+
+@dataclass(frozen=True)
+class HandoverOption:
+    code: str                        # ROUTE_NAMES
+    name: str
+    is_available: bool
+    requirements: list[Requirement]  # what the route needs, each met or not
+    amount_agorot: int               # the shekel amount the route would pursue
+    estimated_cost_agorot: int
+    cost_note: str                   # how the estimate was made ("הערכה בלבד …")
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return [r.text for r in self.requirements if not r.is_met]
+
+    @property
+    def cost_share_percent(self) -> Decimal | None:
+        if not self.amount_agorot:
+            return None
+        return (Decimal(self.estimated_cost_agorot) * 100 / self.amount_agorot).quantize(
+            Decimal("0.1"))
+
+
+def _client(client_id: int) -> Client:
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+    return client
+
+
+def estimated_cost(amount_agorot: int, percent: Decimal, minimum_agorot: int) -> int:
+    fee = (Decimal(amount_agorot) * percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
+    return max(int(fee), minimum_agorot) if amount_agorot > 0 else 0
+
+
+def _cost_note(percent: Decimal, minimum: int) -> str:
+    rate = f"{percent.normalize():f}"
+    return (f"הערכה בלבד: {rate}% מהסכום, ולא פחות מ-{format_money(minimum)}. "
+            "העלות בפועל תלויה באגרות ובהסכם שכר הטרחה.")
+
+
+_FACTS_SQL = """
+SELECT
+  (SELECT COUNT(*) FROM settlement WHERE client_id = :c AND signed_date IS NOT NULL
+          AND signed_date <= :d),
+  (SELECT COUNT(*) FROM letter WHERE client_id = :c AND kind = 'meeting-summary'
+          AND letter_date <= :d),
+  (SELECT MAX(rm.sent_date) FROM registered_mail rm JOIN letter l ON l.id = rm.letter_id
+          WHERE l.client_id = :c AND l.kind = 'final-warning' AND rm.sent_date <= :d),
+  (SELECT COUNT(*) FROM letter WHERE client_id = :c AND kind = 'final-warning'
+          AND letter_date <= :d),
+  (SELECT COALESCE(SUM(amount_agorot), 0) FROM payment WHERE client_id = :c
+          AND method = 'check' AND bounced_date IS NOT NULL AND bounced_date <= :d
+          AND currency = 'ILS'),
+  (SELECT COUNT(*) FROM payment WHERE client_id = :c AND method = 'check'
+          AND bounced_date IS NOT NULL AND bounced_date <= :d),
+  (SELECT MIN(bounced_date) FROM payment WHERE client_id = :c AND method = 'check'
+          AND bounced_date IS NOT NULL AND bounced_date <= :d)
+"""
+
+
+def shekel_debt(client_id: int, as_of: dt.date) -> tuple[int, dict[str, int]]:
+    """(overdue shekels less credit on account, other currencies' overdue amounts)."""
+    from models.queries.client_list import client_summaries
+
+    summary = client_summaries(as_of, client_id).get(client_id)
+    if summary is None:
+        return 0, {}
+    ils = summary.overdue_agorot.get("ILS", 0) - summary.credit_agorot.get("ILS", 0)
+    ils = max(0, min(ils, summary.open_agorot.get("ILS", 0)))
+    others = {c: v for c, v in summary.overdue_agorot.items() if c != "ILS" and v > 0}
+    return ils, others
+
+
+def handover_options(client_id: int, as_of: dt.date) -> list[HandoverOption]:
+    """Every route, available or not, with its requirements and an estimated cost."""
+    from models.letters.archive import debt_notice_gate
+
+    client = _client(client_id)
+    rules, profile = load_legal_rules(), load_profile()
+    debt, others = shekel_debt(client_id, as_of)
+    (signed_settlements, summaries, warning_sent, warnings_printed, bounced_agorot,
+     bounced_count, first_bounce) = database.obj.connection().execute(
+        _FACTS_SQL, {"c": client_id, "d": as_of.isoformat()}).fetchone()
+    common = [Requirement(f"חוב בשקלים שמועד תשלומו עבר: {format_money(debt)}", debt > 0)]
+    if client.is_person:
+        gate = debt_notice_gate(client, as_of)
+        common.append(Requirement(
+            "ללקוח פרטי: הודעת חוב לפי חוק הגנת הצרכן נשלחה, ועברו מאז ימי ההמתנה"
+            + ("" if gate.is_open else f" — {gate.message}"), gate.is_open))
+    notes = []
+    if others:
+        notes.append("חובות במטבע חוץ אינם כלולים בסכום: "
+                     + ", ".join(format_money(v, c) for c, v in sorted(others.items())) + ".")
+
+    def option(code: str, needs: list[Requirement], amount: int, fee: str,
+               extra: list[str] = ()) -> HandoverOption:
+        percent, minimum = rules.percent(f"{fee}_fee_percent"), getattr(rules, f"{fee}_fee_min_agorot")
+        requirements = common + needs
+        return HandoverOption(code, ROUTE_NAMES[code], all(r.is_met for r in requirements),
+                              requirements, amount, estimated_cost(amount, percent, minimum),
+                              _cost_note(percent, minimum), [*notes, *extra])
+
+    cap = rules.small_claims_cap_agorot
+    options = [option("small_claims", [
+        Requirement(f"החוב אינו עולה על תקרת התביעות הקטנות ({format_money(cap)})", debt <= cap),
+        Requirement("העסק שלך אינו חברה (חברה אינה רשאית לתבוע בתביעות קטנות)",
+                    profile.business_type != "company"),
+    ], debt, "small_claims")]
+
+    cap = rules.execution_claim_cap_agorot
+    wait = rules.warning_wait_days
+    warned = (dt.date.fromisoformat(warning_sent) if warning_sent else None)
+    warn_text = f"התראה לפני נקיטת הליכים נשלחה בדואר רשום לפחות {wait} ימים לפני ההגשה"
+    if warned:
+        ready = warned + dt.timedelta(days=wait)
+        warn_text += (f" (נשלחה ב-{format_date(warned)}; אפשר להגיש מ-{format_date(ready)})")
+    elif warnings_printed:
+        warn_text += " (הופק מכתב התראה אך לא נרשם משלוחו בדואר רשום)"
+    evidence_text = "ראיה בכתב לחוב: הסדר חוב חתום או סיכום שיחה חתום בידי הלקוח"
+    if not signed_settlements and summaries:
+        evidence_text += " (בארכיון יש סיכום שיחה: ודאו שחזר אליכם חתום)"
+    options.append(option("execution_claim", [
+        Requirement(f"החוב אינו עולה על {format_money(cap)}", debt <= cap),
+        Requirement(evidence_text, bool(signed_settlements or summaries)),
+        Requirement(warn_text, bool(warned and warned + dt.timedelta(days=wait) <= as_of)),
+    ], debt, "execution_claim"))
+
+    check_amount = min(bounced_agorot, debt) if bounced_agorot else 0
+    check_text = "שיק חוזר (או שטר) של הלקוח"
+    if bounced_count:
+        check_text += (f": {bounced_count} שיקים שחזרו, הראשון ב-"
+                       f"{format_date(dt.date.fromisoformat(first_bounce))}")
+    options.append(option("execution_check", [Requirement(check_text, bool(bounced_count))],
+                          check_amount, "execution_check",
+                          [f"לחייב יש {rules.check_opposition_days} ימים להגיש התנגדות."]))
+    options.append(option("lawyer", [], debt, "lawyer"))
+    options.append(option("agency", [], debt, "agency"))
+    return options
+
+
+# ---- limitation -------------------------------------------------------------------------
+
+_OLDEST_OPEN_SQL = f"""
+SELECT MIN(i.due_date) FROM invoice i
+WHERE i.client_id = :c AND {COUNTED_INVOICE} AND i.amount_agorot > {allocated()}
+"""
+
+
+def oldest_open_due_date(client_id: int, as_of: dt.date) -> dt.date | None:
+    value = database.obj.connection().execute(
+        _OLDEST_OPEN_SQL, {"c": client_id, "d": as_of.isoformat()}).fetchone()[0]
+    return dt.date.fromisoformat(value) if value else None
+
+
+def limitation_date(client_id: int, as_of: dt.date) -> dt.date | None:
+    """When the oldest open invoice becomes time-barred (its due date + the years)."""
+    oldest = oldest_open_due_date(client_id, as_of)
+    if oldest is None:
+        return None
+    return add_months_end_exact(oldest, 12 * load_legal_rules().limitation_years)
+
+
+def limitation_warning(client_id: int, as_of: dt.date) -> str | None:
+    """A Hebrew warning when the limitation date is within the warning months, or past."""
+    _client(client_id)
+    rules = load_legal_rules()
+    oldest = oldest_open_due_date(client_id, as_of)
+    if oldest is None:
+        return None
+    barred = add_months_end_exact(oldest, 12 * rules.limitation_years)
+    warn_from = add_months_end_exact(barred, -rules.limitation_warn_months)
+    if as_of < warn_from:
+        return None
+    if as_of >= barred:
+        return (f"החשבונית הפתוחה הוותיקה (לתשלום עד {format_date(oldest)}) עברה את תקופת "
+                f"ההתיישנות ({rules.limitation_years} שנים) ב-{format_date(barred)}. "
+                "התייעצו עם עורך דין לפני כל צעד משפטי.")
+    days = (barred - as_of).days
+    return (f"שימו לב: החוב הוותיק ביותר (לתשלום עד {format_date(oldest)}) יתיישן ב-"
+            f"{format_date(barred)}, בעוד {days} ימים. כדי לשמור על הזכות לתבוע יש לפעול "
+            "לפני מועד זה (הסדר חתום או הגשת תביעה).")

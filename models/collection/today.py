@@ -1,0 +1,528 @@
+"""The "Today" list (היום): what to do on a given date, grouped, with totals and a trend.
+
+One builder for every front end: the Today screen and `python main.py today` (text and
+JSON) both call today_list and only format what it returns.
+
+    today_list(as_of) -> TodayList
+        .due_soon    invoices falling due within `due_soon_days` (start early)
+        .actions     overdue invoices whose next dunning step is due, one item per client
+                     and step (one letter or one call covers all the client's invoices)
+        .paused      invoices whose step waits (dispute, post-dated check, promise, settlement)
+        .promises_due / .promises_broken
+                     promises due (waiting for the money, in grace) or broken lately
+        .follow_ups  follow-up dates reached with nothing logged since
+        .checks      post-dated checks whose date arrived (deposit them)
+        .deposits    deposits asked for and not (validly) received: the work waits for them
+        .instalments settlement instalments due within `due_soon_days`, or due and unpaid
+        .breaches    settlements breached: the acceleration clause is the next step
+        .overdue_totals / .expected_week   per currency, never added across currencies
+        .trend       overdue total at the end of each of the last 12 weeks, per currency
+    today_records(today) -> dict with stable English keys (JSON); format_today(today) -> Hebrew text
+
+"Expected this week" = open amounts of invoices due in the seven days from `as_of` (not
+disputed) + what is still outstanding of pending promises dated in those days.
+
+Speed on 1M invoices: one statement reads the open invoices due by as_of + N days (shared
+by the due-soon list, the dunning walk, the totals and the trend) and one pass over them
+makes the lists and sums; the trend adds only what changed in the last 12 weeks, as a
+signed prefix sum over the week ends (see overdue_trend). Everything runs in the caller's
+thread, one statement after the other, on the caller's connection.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from models.collection.dunning import (
+    InvoiceDunning,
+    OpenDue,
+    dunning_steps,
+    open_invoices_due_by,
+)
+from models.common.dates import format_date
+from models.common.money import format_money, plain
+from models.contact.promises import PROMISE_STATES, PromiseStatus, evaluate_promises
+from models.contact.rules import load_rules
+from models.db.connection import database
+from models.negotiation.settlements import (
+    InstalmentDue,
+    SettlementStatus,
+    settled_invoice_pauses,
+    settlement_agenda,
+)
+from models.prevention.deposits import DepositDue, deposits_due
+
+TREND_WEEKS = 12
+TREND_STEP_DAYS = 7  # the trend's points are week ends
+
+
+@dataclass
+class ActionItem:
+    """One step to take with one client: the invoices it covers and what they add up to."""
+    client_id: int
+    client_name: str
+    client_kind: str
+    code: str                 # the action code the log records (ACTIONS)
+    action: str               # letter / call / email / handover
+    letter_kind: str | None
+    label: str
+    step_date: dt.date        # the earliest date it fell due
+    steps: list[InvoiceDunning] = field(default_factory=list)
+
+    @property
+    def open_by_currency(self) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for s in self.steps:
+            totals[s.invoice.currency] += s.invoice.open_agorot
+        return dict(sorted(totals.items()))
+
+    @property
+    def max_days_overdue(self) -> int:
+        return max(s.days_overdue for s in self.steps) if self.steps else 0
+
+    @property
+    def is_notice_late(self) -> bool:
+        return any(s.is_notice_late for s in self.steps)
+
+
+@dataclass
+class FollowUp:
+    entry_id: int
+    client_id: int
+    client_name: str
+    follow_up_date: dt.date
+    summary: str
+
+
+@dataclass
+class CheckToDeposit:
+    payment_id: int
+    client_id: int
+    client_name: str
+    check_number: str
+    check_bank: str
+    check_date: dt.date
+    amount_agorot: int
+    currency: str
+
+
+@dataclass
+class TodayList:
+    as_of: dt.date
+    due_soon: list[OpenDue]
+    actions: list[ActionItem]
+    paused: list[InvoiceDunning]
+    promises_due: list[PromiseStatus]
+    promises_broken: list[PromiseStatus]
+    follow_ups: list[FollowUp]
+    checks: list[CheckToDeposit]
+    overdue_totals: dict[str, int]
+    expected_week: dict[str, int]
+    trend: list[tuple[dt.date, dict[str, int]]]
+    instalments: list[InstalmentDue] = field(default_factory=list)
+    breaches: list[SettlementStatus] = field(default_factory=list)
+    deposits: list[DepositDue] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to do (paused invoices are for reference, not tasks)."""
+        return not (self.due_soon or self.actions or self.promises_due or self.promises_broken
+                    or self.follow_ups or self.checks or self.deposits or self.instalments
+                    or self.breaches)
+
+
+def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
+    """Every section of the Today list for `as_of` (`with_trend=False` skips the trend)."""
+    rules = load_rules()
+    week_end = as_of + dt.timedelta(days=6)
+    soon_end = as_of + dt.timedelta(days=rules.due_soon_days)
+    horizon = as_of + dt.timedelta(days=max(rules.due_soon_days, 6, 3))
+    candidates = open_invoices_due_by(as_of, horizon)
+    # One pass over the candidates (100,000+ on a big book) for the lists and the sums;
+    # the overdue ones are summed by currency and due date, which is all the trend needs.
+    due_soon: list[OpenDue] = []
+    overdue_by_due: dict[tuple[str, dt.date], int] = defaultdict(int)
+    expected: dict[str, int] = defaultdict(int)
+    # Invoices under a settlement are expected through its instalments, not on their own.
+    settled = settled_invoice_pauses(as_of)
+    for c in candidates:
+        due = c.due_date
+        if due < as_of:
+            overdue_by_due[c.currency, due] += c.open_agorot
+            continue
+        if c.invoice_id in settled:
+            continue
+        if due <= soon_end:
+            due_soon.append(c)
+        if due <= week_end and not c.is_disputed:
+            expected[c.currency] += c.open_agorot
+    due_soon.sort(key=lambda c: (c.due_date, c.client_name, c.invoice_id))
+    overdue_totals: dict[str, int] = defaultdict(int)
+    for (currency, _due), amount in overdue_by_due.items():
+        overdue_totals[currency] += amount
+    steps = dunning_steps(as_of, rules=rules, candidates=candidates)
+    actions = _group_actions([s for s in steps if s.state == "due"])
+    paused = [s for s in steps if s.state == "paused"]
+    promises_due, promises_broken = _promises(as_of, rules.broken_promise_days,
+                                              rules.promise_grace_days)
+    for p in evaluate_promises(as_of, window_ends_after=as_of, grace=rules.promise_grace_days):
+        if p.state == "pending" and as_of <= p.promised_date <= week_end:
+            expected[p.currency] += p.outstanding_agorot
+    instalments, breaches = settlement_agenda(as_of, rules.due_soon_days)
+    for due in instalments:
+        if as_of <= due.due_date <= week_end:
+            expected[due.currency] += due.owed_agorot
+    return TodayList(
+        as_of=as_of, due_soon=due_soon, actions=actions, paused=paused,
+        promises_due=promises_due, promises_broken=promises_broken,
+        follow_ups=follow_ups_due(as_of),
+        checks=checks_to_deposit(as_of, rules.check_window_days),
+        deposits=deposits_due(as_of),
+        overdue_totals=dict(sorted(overdue_totals.items())),
+        expected_week=dict(sorted(expected.items())),
+        trend=_trend(as_of, TREND_WEEKS, overdue_by_due) if with_trend else [],
+        instalments=instalments, breaches=breaches)
+
+
+def _group_actions(steps: list[InvoiceDunning]) -> list[ActionItem]:
+    groups: dict[tuple[int, str], ActionItem] = {}
+    for s in steps:
+        inv, level = s.invoice, s.level
+        key = (inv.client_id, level.code)
+        item = groups.get(key)
+        if item is None:
+            item = groups[key] = ActionItem(
+                inv.client_id, inv.client_name, inv.client_kind, key[1], level.action,
+                level.letter_kind, level.label, s.step_date)
+        elif s.step_date < item.step_date:
+            item.step_date = s.step_date
+        item.steps.append(s)
+    return sorted(groups.values(), key=lambda a: (a.step_date, a.client_name, a.code))
+
+
+def _promises(as_of: dt.date, broken_days: int, grace: int
+              ) -> tuple[list[PromiseStatus], list[PromiseStatus]]:
+    since = as_of - dt.timedelta(days=broken_days)
+    due, broken = [], []
+    for p in evaluate_promises(as_of, window_ends_after=since, grace=grace):
+        if p.state == "pending" and p.promised_date <= as_of:
+            due.append(p)
+        elif p.is_broken and since <= p.broken_date <= as_of:
+            broken.append(p)
+    return due, broken
+
+
+# The latest follow-up a client was given supersedes earlier ones; it is done once
+# anything is logged for the client on or after its date.
+_FOLLOW_UPS_SQL = """
+WITH live AS (
+    SELECT id, client_id, occurred_at, follow_up_date, summary FROM contact_log
+    WHERE occurred_at < :next
+      AND id NOT IN (SELECT corrects_id FROM contact_log WHERE corrects_id IS NOT NULL)),
+latest AS (
+    SELECT id, client_id, occurred_at, follow_up_date, summary,
+           ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY occurred_at DESC, id DESC) AS rn
+    FROM live WHERE follow_up_date IS NOT NULL)
+SELECT f.id, f.client_id, c.name, f.follow_up_date, f.summary
+FROM latest f JOIN client c ON c.id = f.client_id
+WHERE f.rn = 1 AND f.follow_up_date <= :d
+  AND NOT EXISTS (SELECT 1 FROM live l WHERE l.client_id = f.client_id AND l.id <> f.id
+                  AND l.occurred_at >= f.follow_up_date AND l.occurred_at >= f.occurred_at)
+ORDER BY f.follow_up_date, c.name
+"""
+
+
+def follow_ups_due(as_of: dt.date) -> list[FollowUp]:
+    params = {"d": as_of.isoformat(), "next": (as_of + dt.timedelta(days=1)).isoformat()}
+    return [FollowUp(eid, cid, name, dt.date.fromisoformat(day), summary)
+            for eid, cid, name, day, summary in database.obj.connection().execute(
+                _FOLLOW_UPS_SQL, params)]
+
+
+_CHECKS_SQL = """
+SELECT p.id, p.client_id, c.name, p.check_number, p.check_bank, p.check_date,
+       p.amount_agorot, p.currency
+FROM payment p JOIN client c ON c.id = p.client_id
+WHERE p.check_date IS NOT NULL AND p.check_date > :since AND p.check_date <= :d
+  AND p.check_date > p.date AND p.method = 'check'
+  AND (p.bounced_date IS NULL OR p.bounced_date > :d)
+ORDER BY p.check_date, c.name
+"""
+
+
+def checks_to_deposit(as_of: dt.date, window_days: int = 7) -> list[CheckToDeposit]:
+    """Post-dated checks whose own date arrived in the last `window_days` days (there is no
+    deposit record yet, so the window keeps the list short)."""
+    params = {"d": as_of.isoformat(),
+              "since": (as_of - dt.timedelta(days=max(window_days, 1))).isoformat()}
+    return [CheckToDeposit(pid, cid, name, number, bank, dt.date.fromisoformat(day), amount, cur)
+            for pid, cid, name, number, bank, day, amount, cur in
+            database.obj.connection().execute(_CHECKS_SQL, params)]
+
+
+# ---- trend ---------------------------------------------------------------------------
+
+def trend_points(as_of: dt.date, weeks: int = TREND_WEEKS) -> list[dt.date]:
+    """Week ends, oldest first, the last one being `as_of`."""
+    return [as_of - dt.timedelta(days=TREND_STEP_DAYS * k) for k in range(weeks - 1, -1, -1)]
+
+
+# First week end (index k of p0 + 7k) on or after / strictly after a date column, 0 when
+# the date is before p0; integer day counts from julianday (exact for midnight dates).
+def _point_from(column: str) -> str:
+    return (f"MAX(0, (CAST(julianday({column}) - julianday(:p0) AS INTEGER) + :step - 1)"
+            f" / :step)")
+
+
+def _point_after(column: str) -> str:
+    return (f"CASE WHEN {column} < :p0 THEN 0 ELSE "
+            f"CAST(julianday({column}) - julianday(:p0) AS INTEGER) / :step + 1 END")
+
+
+# What changed between each week end p and as_of D, as signed amounts over runs of week
+# ends [first, stop): an allocation counted now but applied after p adds its amount at
+# the points between the due date and its applied date; one counted at p but reversed
+# since (a check that bounced) takes it off between its applied and reversed dates; an
+# invoice cancelled since adds its amount between its due and cancelled dates. The
+# allocations are found from the invoices whose payments changed since the first point
+# and after their due date — none other can change a point — (index invoice_paid_changed,
+# migration 0005), the cancellations by invoice_cancelled.
+_REVERSED = "a.reversed_date <= :d"
+_TREND_SQL = f"""
+SELECT currency, first, stop, SUM(amount) FROM (
+    SELECT i.currency,
+           CASE WHEN {_REVERSED} THEN MAX({_point_after("i.due_date")},
+                                          {_point_from("a.applied_date")})
+                ELSE {_point_after("i.due_date")} END AS first,
+           CASE WHEN {_REVERSED} THEN {_point_from("a.reversed_date")}
+                ELSE {_point_from("a.applied_date")} END AS stop,
+           CASE WHEN {_REVERSED} THEN -a.amount_agorot ELSE a.amount_agorot END AS amount
+    FROM invoice i INDEXED BY invoice_paid_changed
+    CROSS JOIN allocation a ON a.invoice_id = i.id
+    WHERE i.paid_changed_date > :p0 AND i.paid_changed_date > i.due_date
+      AND (a.applied_date > :p0 OR a.reversed_date > :p0) AND a.applied_date <= :d
+      AND i.due_date < :d AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+    UNION ALL
+    SELECT currency, {_point_after("due_date")}, {_point_from("cancelled_date")},
+           amount_agorot
+    FROM invoice
+    WHERE cancelled_date IS NOT NULL AND cancelled_date > :p0 AND cancelled_date <= :d)
+WHERE first < stop
+GROUP BY currency, first, stop
+"""
+
+
+def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
+                  open_now: list[OpenDue] | None = None) -> list[tuple[dt.date, dict[str, int]]]:
+    """Overdue total (aging's "overdue" = open and past due) at each week end.
+
+    At a past point p an invoice is overdue when due < p (so issued by p too). Its open
+    amount then = its open amount now + allocations counted now but not at p (money that
+    came after p) − allocations counted at p but reversed since (checks that bounced after
+    p); invoices cancelled after p add their amount. So the trend is the open invoices now
+    (`open_now`, e.g. Today's candidates) plus a small correction from recent activity,
+    summed as a signed prefix sum over the week ends.
+    """
+    if open_now is None:
+        open_now = open_invoices_due_by(as_of, as_of)
+    overdue_by_due: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for inv in open_now:
+        if inv.due_date < as_of:
+            overdue_by_due[inv.currency, inv.due_date] += inv.open_agorot
+    return _trend(as_of, weeks, overdue_by_due)
+
+
+def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
+    """What changed since the first week end, as signed runs (_TREND_SQL)."""
+    params = {"p0": trend_points(as_of, weeks)[0].isoformat(), "d": as_of.isoformat(),
+              "step": TREND_STEP_DAYS}
+    return database.obj.connection().execute(_TREND_SQL, params).fetchall()
+
+
+def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int]
+           ) -> list[tuple[dt.date, dict[str, int]]]:
+    """overdue_trend from what is overdue now, by (currency, due date)."""
+    points = trend_points(as_of, weeks)
+    # changes[currency][k]: what the total gains from week end k on; its running sum is
+    # the trend. An invoice overdue now counts from the first week end after its due date.
+    changes: dict[str, list[int]] = defaultdict(lambda: [0] * (len(points) + 1))
+    for (currency, due), amount in overdue_by_due.items():
+        changes[currency][bisect_right(points, due)] += amount
+    for currency, first, stop, amount in _trend_rows(as_of, weeks):
+        row = changes[currency]
+        row[first] += amount
+        row[stop] -= amount
+    totals = {c: list(accumulate(changes[c])) for c in sorted(changes)}
+    return [(p, {c: totals[c][k] for c in totals if totals[c][k]})
+            for k, p in enumerate(points)]
+
+
+# ---- output --------------------------------------------------------------------------
+
+def _money_map(amounts: dict[str, int]) -> dict[str, float]:
+    return {currency: float(plain(v)) for currency, v in amounts.items()}
+
+
+def today_records(today: TodayList) -> dict:
+    """The Today list as plain data with stable English keys (the CLI's JSON)."""
+    return {
+        "as_of": today.as_of.isoformat(),
+        "totals": {"overdue": _money_map(today.overdue_totals),
+                   "expected_this_week": _money_map(today.expected_week)},
+        "due_soon": [{"invoice_id": c.invoice_id, "number": c.number, "client_id": c.client_id,
+                      "client": c.client_name, "currency": c.currency,
+                      "due_date": c.due_date.isoformat(), "open": float(plain(c.open_agorot)),
+                      "days_to_due": (c.due_date - today.as_of).days}
+                     for c in today.due_soon],
+        "actions": [{"client_id": a.client_id, "client": a.client_name,
+                     "client_kind": a.client_kind, "action": a.action, "code": a.code,
+                     "letter_kind": a.letter_kind, "label": a.label,
+                     "due_since": a.step_date.isoformat(),
+                     "days_overdue": a.max_days_overdue,
+                     "open": _money_map(a.open_by_currency),
+                     "notice_late": a.is_notice_late,
+                     "invoices": [{"invoice_id": s.invoice.invoice_id, "number": s.invoice.number,
+                                   "due_date": s.invoice.due_date.isoformat(),
+                                   "currency": s.invoice.currency,
+                                   "open": float(plain(s.invoice.open_agorot))}
+                                  for s in a.steps]}
+                    for a in today.actions],
+        "paused": [{"invoice_id": s.invoice.invoice_id, "number": s.invoice.number,
+                    "client_id": s.invoice.client_id, "client": s.invoice.client_name,
+                    "due_date": s.invoice.due_date.isoformat(), "currency": s.invoice.currency,
+                    "open": float(plain(s.invoice.open_agorot)),
+                    "reason": s.pause_reason} for s in today.paused],
+        "promises": ([_promise_record(p, "due") for p in today.promises_due]
+                     + [_promise_record(p, "broken") for p in today.promises_broken]),
+        "follow_ups": [{"entry_id": f.entry_id, "client_id": f.client_id, "client": f.client_name,
+                        "follow_up_date": f.follow_up_date.isoformat(), "summary": f.summary}
+                       for f in today.follow_ups],
+        "checks": [{"payment_id": c.payment_id, "client_id": c.client_id, "client": c.client_name,
+                    "check_number": c.check_number, "bank": c.check_bank,
+                    "check_date": c.check_date.isoformat(), "currency": c.currency,
+                    "amount": float(plain(c.amount_agorot))} for c in today.checks],
+        "deposits": [{"deposit_id": d.id, "client_id": d.client_id, "client": d.client_name,
+                      "description": d.description, "currency": d.currency,
+                      "amount": float(plain(d.amount_agorot)),
+                      "requested_date": d.requested_date.isoformat() if d.requested_date else None,
+                      "due_date": d.due_date.isoformat(), "days_late": d.days_late,
+                      "check_bounced": d.is_bounced} for d in today.deposits],
+        "trend": [{"date": p.isoformat(), "overdue": _money_map(v)} for p, v in today.trend],
+        "instalments": [{"settlement_id": i.settlement_id, "client_id": i.client_id,
+                         "client": i.client_name, "number": i.seq,
+                         "due_date": i.due_date.isoformat(), "currency": i.currency,
+                         "owed": float(plain(i.owed_agorot))} for i in today.instalments],
+        "breached_settlements": [
+            {"settlement_id": b.settlement.id, "client_id": b.settlement.client_id,
+             "client": b.client_name, "currency": b.settlement.currency,
+             "missed_due_date": b.tracking.breached_line.line.due_date.isoformat(),
+             "balance_due": float(plain(b.covered_open_agorot)), "next_step": b.next_step}
+            for b in today.breaches],
+    }
+
+
+def _promise_record(p: PromiseStatus, group: str) -> dict:
+    return {"group": group, "promise_id": p.promise_id, "client_id": p.client_id,
+            "client": p.client_name, "state": p.state, "promised_date": p.promised_date.isoformat(),
+            "currency": p.currency, "amount": float(plain(p.amount_agorot)),
+            "paid": float(plain(min(p.paid_agorot, p.amount_agorot)))}
+
+
+def _money_text(amounts: dict[str, int]) -> str:
+    return " + ".join(format_money(v, c) for c, v in amounts.items()) or format_money(0)
+
+
+def _days_text(days: int) -> str:
+    return "יום אחד" if days == 1 else "יומיים" if days == 2 else f"{days} ימים"
+
+
+def _overdue_text(days: int) -> str:
+    """A courtesy step comes before the due date: its days are still to run."""
+    if days < 0:
+        return "לתשלום מחר" if days == -1 else f"לתשלום בעוד {_days_text(-days)}"
+    if days == 0:
+        return "לתשלום היום"
+    return "יום פיגור אחד" if days == 1 else f"{days} ימי פיגור"
+
+
+def _deposit_state(d: DepositDue) -> str:
+    if d.is_bounced:
+        return "השיק של המקדמה חזר"
+    if d.days_late > 0:
+        return f"באיחור של {_days_text(d.days_late)}"
+    if d.days_late == 0:
+        return "לתשלום היום"
+    return "לתשלום מחר" if d.days_late == -1 else f"לתשלום בעוד {_days_text(-d.days_late)}"
+
+
+def format_today(today: TodayList) -> str:
+    """The Today list in Hebrew, for the command line."""
+    lines = [f"היום — {format_date(today.as_of)}",
+             f"בפיגור: {_money_text(today.overdue_totals)}",
+             f"צפוי להתקבל השבוע: {_money_text(today.expected_week)}", ""]
+    if today.actions:
+        lines.append(f"פעולות גבייה לביצוע ({len(today.actions)}):")
+        for a in today.actions:
+            late = " — הודעת החוב באיחור!" if a.is_notice_late else ""
+            numbers = ", ".join(s.invoice.number for s in a.steps)
+            lines.append(f"  • {a.client_name}: {a.label} — {_money_text(a.open_by_currency)}, "
+                         f"{_overdue_text(a.max_days_overdue)} (חשבוניות {numbers}){late}")
+        lines.append("")
+    if today.due_soon:
+        lines.append(f"חשבוניות שמועד תשלומן מתקרב ({len(today.due_soon)}):")
+        for c in today.due_soon:
+            lines.append(f"  • {c.client_name}: חשבונית {c.number}, {format_money(c.open_agorot, c.currency)}, "
+                         f"לתשלום עד {format_date(c.due_date)}")
+        lines.append("")
+    if today.promises_due or today.promises_broken:
+        lines.append("הבטחות תשלום:")
+        for p in today.promises_due:
+            lines.append(f"  • {p.client_name}: הבטיח {format_money(p.amount_agorot, p.currency)} "
+                         f"עד {format_date(p.promised_date)} — לבדוק אם התקבל")
+        for p in today.promises_broken:
+            lines.append(f"  • {p.client_name}: הבטחה ל-{format_date(p.promised_date)} "
+                         f"{PROMISE_STATES[p.state]} (התקבלו {format_money(min(p.paid_agorot, p.amount_agorot), p.currency)} "
+                         f"מתוך {format_money(p.amount_agorot, p.currency)})")
+        lines.append("")
+    if today.follow_ups:
+        lines.append("מעקבים שהגיע מועדם:")
+        for f in today.follow_ups:
+            first_line = f.summary.split("\n", 1)[0][:80]
+            lines.append(f"  • {f.client_name}: מעקב מ-{format_date(f.follow_up_date)} — {first_line}")
+        lines.append("")
+    if today.checks:
+        lines.append("שיקים דחויים להפקדה:")
+        for c in today.checks:
+            lines.append(f"  • {c.client_name}: שיק {c.check_number} על סך "
+                         f"{format_money(c.amount_agorot, c.currency)} מתאריך {format_date(c.check_date)}")
+        lines.append("")
+    if today.deposits:
+        lines.append("מקדמות לתשלום — לא להתחיל בעבודה לפני שהמקדמה מגיעה:")
+        for d in today.deposits:
+            work = d.description.split("\n", 1)[0][:80]
+            lines.append(f"  • {d.client_name}: מקדמה בסך {format_money(d.amount_agorot, d.currency)} "
+                         f"עד {format_date(d.due_date)} ({work}) — {_deposit_state(d)}")
+        lines.append("")
+    if today.instalments:
+        lines.append("תשלומים לפי הסדרי חוב:")
+        for i in today.instalments:
+            late = " — טרם התקבל" if i.due_date < today.as_of else ""
+            lines.append(f"  • {i.client_name}: תשלום {i.seq} בסך "
+                         f"{format_money(i.owed_agorot, i.currency)} עד {format_date(i.due_date)}{late}")
+        lines.append("")
+    if today.breaches:
+        lines.append("הסדרי חוב שהופרו:")
+        for b in today.breaches:
+            lines.append(f"  • {b.client_name}: {b.next_step}")
+        lines.append("")
+    if today.paused:
+        lines.append(f"מושהות ({len(today.paused)}): "
+                     + ", ".join(sorted({s.pause_reason for s in today.paused}))[:300])
+        lines.append("")
+    if today.is_empty:
+        lines.append("אין משימות להיום.")
+    return "\n".join(lines).rstrip() + "\n"
+

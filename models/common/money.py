@@ -1,0 +1,127 @@
+"""Money: integer agorot inside, `Decimal` at the edges, babel for display.
+
+Parsing accepts what Israeli spreadsheets hold: `1,234.56`, `1.234,56`,
+`1 234,56`, `12,5`, `₪`, `ש"ח`, `NIS`, `(1,234.00)`, `1234-`, `−5`. More than two decimal
+places is refused rather than rounded, because it usually means a misread column.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency, format_decimal
+
+from models.common.errors import ValidationError
+from models.common.text import strip_marks
+
+CURRENCIES = ("ILS", "USD", "EUR")
+CURRENCY_ALIASES = {
+    "ILS": "ILS", "NIS": "ILS", "₪": "ILS", 'ש"ח': "ILS", "ש״ח": "ILS", "שח": "ILS",
+    "שקל": "ILS", "שקלים": "ILS", "USD": "USD", "$": "USD", "דולר": "USD",
+    "EUR": "EUR", "€": "EUR", "אירו": "EUR", "יורו": "EUR",
+}
+MAX_AGOROT = 10**12  # 10 billion: anything larger is a typo, not an invoice
+_SYMBOLS = re.compile(r"₪|ש[\"״']?ח|NIS|ILS|USD|EUR|\$|€", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f']")
+
+
+def parse_currency(text: str | None) -> str:
+    key = strip_marks(text or "").strip().upper() or "ILS"
+    try:
+        return CURRENCY_ALIASES[key]
+    except KeyError:
+        raise ValidationError(f"המטבע '{text}' אינו מוכר; אפשר ILS, USD או EUR.",
+                              field="currency") from None
+
+
+def parse_amount(value, *, allow_negative: bool = False) -> int:
+    """A typed or imported amount -> agorot. Raises ValidationError in Hebrew."""
+    if isinstance(value, bool):
+        raise ValidationError("סכום לא תקין.", field="amount")
+    if isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    else:
+        amount = _parse_amount_text(str(value or ""))
+    if not amount.is_finite():
+        raise ValidationError("סכום לא תקין.", field="amount")
+    # Size first: quantizing a huge value overflows Decimal's precision.
+    if abs(amount) * 100 >= MAX_AGOROT:
+        raise ValidationError(f"הסכום {value} גדול באופן חריג; בדקו שאין טעות הקלדה.",
+                              field="amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(f"הסכום {value} כולל יותר משתי ספרות אחרי הנקודה.", field="amount")
+    agorot = int(amount * 100)
+    if agorot == 0:
+        raise ValidationError("הסכום חייב להיות גדול מאפס.", field="amount")
+    if agorot < 0 and not allow_negative:
+        raise ValidationError(f"הסכום חייב להיות חיובי (התקבל {value}).", field="amount")
+    return agorot
+
+
+def _parse_amount_text(raw: str) -> Decimal:
+    text = _SYMBOLS.sub("", strip_marks(raw)).strip()
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1]
+    text = text.replace("\u2212", "-").strip()
+    if text.endswith("-"):
+        negative, text = True, text[:-1]
+    if text.startswith("-"):
+        negative, text = not negative, text[1:]
+    text = _SPACES.sub("", text.lstrip("+"))
+    if not text:
+        raise ValidationError("חסר סכום.", field="amount")
+    text = _normalise_separators(text, raw)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount") from None
+    if not amount.is_finite():
+        raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+    return -amount if negative else amount
+
+
+def _normalise_separators(text: str, raw: str) -> str:
+    """Decide which of ',' and '.' is the decimal separator."""
+    if not re.fullmatch(r"[\d.,]+", text):
+        raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+    if "," in text and "." in text:
+        decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
+        thousands = "." if decimal_sep == "," else ","
+        text = text.replace(thousands, "").replace(decimal_sep, ".")
+    elif "," in text:
+        # `1,234` and `1,234,567` are thousands; `12,5` and `1234,56` are decimals.
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+            text = text.replace(",", "")
+        elif text.count(",") == 1:
+            text = text.replace(",", ".")
+        else:
+            raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+    elif text.count(".") > 1:
+        if not re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+        text = text.replace(".", "")
+    return text
+
+
+def to_decimal(agorot: int) -> Decimal:
+    return (Decimal(agorot) / 100).quantize(Decimal("0.01"))
+
+
+def plain(agorot: int) -> str:
+    """`1234.50`: the export form (CSV, JSON)."""
+    return f"{to_decimal(agorot):.2f}"
+
+
+def format_money(agorot: int, currency: str = "ILS", locale: str = "he_IL") -> str:
+    """Display form, as babel writes it for the locale (he_IL: `‏1,234.50 ‏₪`)."""
+    return format_currency(to_decimal(agorot), currency, locale=locale)
+
+
+def format_amount(agorot: int, locale: str = "he_IL") -> str:
+    """Grouped number without a currency sign (for table cells)."""
+    return format_decimal(to_decimal(agorot), format="#,##0.00", locale=locale)

@@ -1,0 +1,123 @@
+"""Hebrew-aware text cleaning, search keys and the checks on identifiers users type.
+
+Originals are stored as typed (minus invisible direction marks); comparisons and
+duplicate detection go through `search_key`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from models.common.errors import ValidationError
+
+MAX_NAME_LENGTH = 200
+
+# Direction controls: LRM, RLM, ALM, embeddings/overrides, isolates, BOM, zero widths.
+_DIRECTION_MARKS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
+_NIQQUD = re.compile("[\u0591-\u05c7]")
+_SPACES = re.compile(r"\s+")
+_HEBREW_PUNCT = str.maketrans({"\u05f4": '"', "\u05f3": "'", "\u05be": "-", "\u2212": "-",
+                               "\u2013": "-", "\u2014": "-", "\u201c": '"', "\u201d": '"',
+                               "\u2018": "'", "\u2019": "'"})
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+
+
+def strip_marks(text: str) -> str:
+    """Remove invisible direction marks and zero-width characters."""
+    return _DIRECTION_MARKS.sub("", text)
+
+
+def clean_text(text: str | None) -> str:
+    """What we store for free text: marks removed, spaces collapsed, trimmed."""
+    if text is None:
+        return ""
+    return _SPACES.sub(" ", strip_marks(unicodedata.normalize("NFC", str(text)))).strip()
+
+
+def search_key(text: str) -> str:
+    """Key for search and duplicate detection: one name typed in different ways gets one key.
+
+    NFKC, no direction marks, no niqqud, gershayim/geresh/maqaf mapped to ASCII,
+    `בע''מ` read as `בע"מ`, spaces collapsed, case folded.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    # Map punctuation before dropping niqqud: the maqaf (U+05BE) sits inside the
+    # niqqud range and would otherwise vanish instead of becoming '-'.
+    text = _NIQQUD.sub("", strip_marks(text).translate(_HEBREW_PUNCT))
+    text = text.replace("''", '"')
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def clean_name(name: str | None, what: str = "השם") -> str:
+    """A client or person name: required, at most MAX_NAME_LENGTH characters."""
+    cleaned = clean_text(name)
+    if not _NIQQUD.sub("", cleaned).strip(" .,-'\"״׳"):
+        raise ValidationError(f"{what} ריק; יש להזין {what} עם אותיות.", field="name")
+    if len(cleaned) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            f"{what} ארוך מדי ({len(cleaned)} תווים); המרב הוא {MAX_NAME_LENGTH}.", field="name")
+    return cleaned
+
+
+def israeli_id_is_valid(digits: str) -> bool:
+    """Check digit of an Israeli ID / company number (9 digits, Luhn-style weights 1,2)."""
+    if len(digits) != 9 or not digits.isdigit():
+        return False
+    total = 0
+    for i, ch in enumerate(digits):
+        n = int(ch) * (1 + i % 2)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def normalise_tax_id(value: str | None) -> str:
+    """ID / company number: digits only, re-padded to 9 (Excel drops leading zeros),
+    check digit verified. Empty stays empty."""
+    text = clean_text(value).replace("-", "").replace(" ", "")
+    if not text:
+        return ""
+    if not text.isdigit() or len(text) > 9:
+        raise ValidationError(f"מספר הזהות או מספר החברה '{text}' צריך להכיל עד 9 ספרות.",
+                              field="tax_id")
+    digits = text.zfill(9)
+    if not israeli_id_is_valid(digits):
+        raise ValidationError(
+            f"מספר הזהות או מספר החברה {digits} אינו תקין (ספרת הביקורת לא מתאימה).",
+            field="tax_id")
+    return digits
+
+
+def normalise_zip(value: str | None) -> str:
+    """Israeli postal code: 7 digits (a 6-digit code that lost its leading zero is padded)."""
+    text = clean_text(value).replace(" ", "").replace("-", "")
+    if not text:
+        return ""
+    if not text.isdigit() or len(text) not in (6, 7):
+        raise ValidationError(f"המיקוד '{text}' צריך להכיל 7 ספרות.", field="zip")
+    return text.zfill(7)
+
+
+def normalise_email(value: str | None) -> str:
+    text = clean_text(value).replace(" ", "")
+    if text and not _EMAIL.match(text):
+        raise ValidationError(f"כתובת הדוא\"ל '{text}' אינה תקינה.", field="email")
+    return text
+
+
+def normalise_phone(value: str | None) -> str:
+    """Phone: digits, '+', '-' kept as typed; a 8-9 digit number that lost its 0 gets it back."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    digits = re.sub(r"[^\d+]", "", text)
+    if not re.fullmatch(r"\+?\d{7,15}", digits):
+        raise ValidationError(f"מספר הטלפון '{text}' אינו תקין.", field="phone")
+    if text.isdigit() and len(text) in (8, 9) and not text.startswith("0"):
+        return "0" + text
+    return text
+
+
+def document_number_key(number: str) -> str:
+    """Key that makes `0012` and `12` (and `inv-7` / `INV-7`) the same document number."""
+    key = search_key(number).replace(" ", "")
+    return str(int(key)) if key.isdigit() else key

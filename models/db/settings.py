@@ -1,0 +1,59 @@
+"""Settings stored in the database (they travel with the data): JSON values by key."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+
+import peewee as pw
+
+from models.common.terms import DEFAULT_TERMS, EOM_DAYS
+from models.db.connection import BaseModel
+
+BUSINESS_TYPES = {"exempt": "עוסק פטור", "licensed": "עוסק מורשה", "company": "חברה בע\"מ"}
+DEFAULT_BUCKETS = (30, 60, 90, 120)
+
+
+class Setting(BaseModel):
+    key = pw.TextField(primary_key=True)
+    value = pw.TextField()
+
+
+def get_setting(key: str, default=None):
+    row = Setting.get_or_none(Setting.key == key)
+    return default if row is None else json.loads(row.value)
+
+
+def set_setting(key: str, value) -> None:
+    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+
+
+@dataclass
+class BusinessProfile:
+    name: str = ""
+    business_type: str = "licensed"
+    tax_id: str = ""
+    address: str = ""
+    city: str = ""
+    zip: str = ""
+    phone: str = ""
+    email: str = ""
+    bank_details: str = ""
+    bit_phone: str = ""
+    hourly_rate_agorot: int = 0
+    default_terms: str = DEFAULT_TERMS
+    eom_reading: str = EOM_DAYS
+    aging_buckets: list[int] = field(default_factory=lambda: list(DEFAULT_BUCKETS))
+
+    @property
+    def is_set_up(self) -> bool:
+        return bool(self.name)
+
+
+def load_profile() -> BusinessProfile:
+    stored = get_setting("business", {}) or {}
+    known = {f.name for f in fields(BusinessProfile)}
+    return BusinessProfile(**{k: v for k, v in stored.items() if k in known})
+
+
+def save_profile(profile: BusinessProfile) -> None:
+    set_setting("business", asdict(profile))

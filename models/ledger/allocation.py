@@ -1,0 +1,134 @@
+"""Allocation of a payment to open invoices: the one rule, and open amounts.
+
+Money that names invoices goes to them in the order named. Money that names none goes to
+the oldest due date first (ties: issue date, then invoice number), except that invoices a
+signed settlement covers come last: the client's ongoing invoices stay due on their own
+terms, and a settlement instalment names its invoices itself. Whatever is left stays as
+credit on account.
+
+`plan_payment` is the rule as a question ("where would this money go?"): the payment
+dialog's preview, `services.record_payment`, credit notes and deposits all ask it, so
+the preview and the saved payment cannot differ.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+import peewee as pw
+
+from models.common.errors import ValidationError
+from models.common.text import document_number_key
+from models.db.connection import database
+from models.ledger.invoices import Invoice
+from models.ledger.payments import Allocation
+
+
+@dataclass(frozen=True)
+class OpenInvoice:
+    id: int
+    number: str
+    issue_date: dt.date
+    due_date: dt.date
+    open_agorot: int
+
+
+def allocation_order(inv: OpenInvoice) -> tuple:
+    """Oldest due date first; ties by issue date, then invoice number."""
+    key = document_number_key(inv.number)
+    return inv.due_date, inv.issue_date, (0, int(key), "") if key.isdigit() else (1, 0, key)
+
+
+def plan_allocation(amount_agorot: int, invoices: list[OpenInvoice], *,
+                    keep_order: bool = False) -> list[tuple[int, int]]:
+    """Split `amount_agorot` over `invoices`, in allocation order unless `keep_order`
+    (the order a user named them in).
+
+    Returns (invoice id, agorot) pairs; what is not returned stays as credit on account.
+    """
+    plan = []
+    left = amount_agorot
+    for inv in (invoices if keep_order else sorted(invoices, key=allocation_order)):
+        if left <= 0:
+            break
+        take = min(left, inv.open_agorot)
+        if take > 0:
+            plan.append((inv.id, take))
+            left -= take
+    return plan
+
+
+def covered_in_force(client_id: int, day: dt.date) -> set[int]:
+    """The client's invoices under a settlement signed by `day` and not cancelled by then.
+    Read from the settlement tables by SQL: the allocation rule needs only this fact,
+    not the settlement records (models.negotiation.settlements)."""
+    rows = database.execute_sql(
+        "SELECT si.invoice_id FROM settlement_invoice si JOIN settlement s ON s.id = si.settlement_id"
+        " WHERE s.client_id = ? AND s.signed_date <= ?"
+        " AND (s.status = 'signed' OR (s.status = 'cancelled' AND s.cancelled_date > ?))",
+        (client_id, day.isoformat(), day.isoformat()))
+    return {inv_id for (inv_id,) in rows}
+
+
+def named_targets(client_id: int, currency: str, invoice_ids: Iterable[int]) -> list[OpenInvoice]:
+    """The invoices money names, checked (same client, same currency, not cancelled), in
+    the order named; those already paid in full drop out."""
+    ids = list(dict.fromkeys(invoice_ids))
+    found = {inv.id: inv for inv in Invoice.select().where(Invoice.id.in_(ids))}
+    for inv_id in ids:
+        inv = found.get(inv_id)
+        if inv is None:
+            raise ValidationError(f"חשבונית {inv_id} לא נמצאה.", field="invoices")
+        if inv.client_id != client_id:
+            raise ValidationError(f"חשבונית {inv.number} שייכת ללקוח אחר.", field="invoices")
+        if inv.currency != currency:
+            raise ValidationError(
+                f"חשבונית {inv.number} במטבע {inv.currency} והתשלום ב-{currency}.", field="invoices")
+        if inv.cancelled_date:
+            raise ValidationError(f"חשבונית {inv.number} מבוטלת.", field="invoices")
+    open_by_id = {o.id: o for o in open_invoices(client_id, currency, ids)}
+    return [open_by_id[i] for i in ids if i in open_by_id]
+
+
+def unnamed_targets(client_id: int, currency: str, day: dt.date) -> list[OpenInvoice]:
+    """Where money that names no invoice goes, in order: oldest due first, invoices a
+    settlement in force on `day` covers last."""
+    invoices = sorted(open_invoices(client_id, currency), key=allocation_order)
+    covered = covered_in_force(client_id, day)
+    return ([i for i in invoices if i.id not in covered]
+            + [i for i in invoices if i.id in covered])
+
+
+def plan_payment(client_id: int, currency: str, amount_agorot: int, day: dt.date,
+                 invoice_ids: Iterable[int] | None = None) -> list[tuple[int, int]]:
+    """Where `amount_agorot` received on `day` (the day the money counts: a post-dated
+    check's own date) goes: (invoice id, agorot) pairs; the rest is credit on account."""
+    targets = (named_targets(client_id, currency, invoice_ids) if invoice_ids
+               else unnamed_targets(client_id, currency, day))
+    return plan_allocation(amount_agorot, targets, keep_order=True)
+
+
+def active_allocations():
+    """Allocations that still count (not reversed by a bounced check)."""
+    return Allocation.reversed_date.is_null()
+
+
+def open_invoices(client_id: int, currency: str, invoice_ids=None) -> list[OpenInvoice]:
+    """The client's invoices in `currency` with something still open, now."""
+    applied = (Allocation
+               .select(Allocation.invoice, pw.fn.SUM(Allocation.amount_agorot).alias("paid"))
+               .join(Invoice)
+               .where(active_allocations() & (Invoice.client == client_id)
+                      & (Invoice.currency == currency))
+               .group_by(Allocation.invoice))
+    query = (Invoice
+             .select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
+                     (Invoice.amount_agorot - pw.fn.COALESCE(applied.c.paid, 0)).alias("open"))
+             .join(applied, pw.JOIN.LEFT_OUTER, on=(applied.c.invoice_id == Invoice.id))
+             .where((Invoice.client == client_id) & (Invoice.currency == currency)
+                    & Invoice.cancelled_date.is_null()))
+    if invoice_ids is not None:
+        query = query.where(Invoice.id.in_(list(invoice_ids)))
+    return [OpenInvoice(r.id, r.number, r.issue_date, r.due_date, r.open)
+            for r in query.objects() if r.open > 0]

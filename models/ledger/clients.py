@@ -1,0 +1,61 @@
+"""Clients and their contact persons."""
+from __future__ import annotations
+
+import peewee as pw
+
+from models.db.connection import BaseModel
+
+CLIENT_KINDS = {"person": "אדם פרטי", "company": "עסק"}
+CLIENT_STATUSES = {
+    "active": "פעיל",
+    "on_hold": "בהמתנה לתשלום",
+    "in_collection": "בגבייה",
+    "handed_over": "הועבר לעו\"ד / גבייה",
+    "execution": "בהוצאה לפועל",
+    "written_off": "נמחק כחוב אבוד",
+    "closed": "סגור",
+}
+
+
+class Client(BaseModel):
+    external_id = pw.TextField(null=True, unique=True)
+    name = pw.TextField()
+    search_key = pw.TextField(index=True)
+    kind = pw.TextField(default="company")
+    tax_id = pw.TextField(default="")
+    email = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    address = pw.TextField(default="")
+    city = pw.TextField(default="")
+    zip = pw.TextField(default="")
+    terms = pw.TextField(null=True)  # None: the business's default terms
+    status = pw.TextField(default="active")
+    notes = pw.TextField(default="")
+    created_at = pw.TextField()
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
+
+
+class ContactPerson(BaseModel):
+    client = pw.ForeignKeyField(Client, backref="contacts", on_delete="CASCADE")
+    name = pw.TextField()
+    role = pw.TextField(default="")
+    phone = pw.TextField(default="")
+    email = pw.TextField(default="")
+
+
+def find_client_by_id(client_id: int) -> Client | None:
+    """The client with this id, or None (services.get_client raises instead)."""
+    return Client.get_or_none(Client.id == client_id)
+
+
+def clients_by_id(client_ids: list[int]) -> dict[int, Client]:
+    """The clients with these ids (those that exist), a few hundred ids per statement."""
+    ids = list(dict.fromkeys(client_ids))
+    found: dict[int, Client] = {}
+    for start in range(0, len(ids), 500):
+        found.update((c.id, c) for c in Client.select().where(
+            Client.id.in_(ids[start:start + 500])))
+    return found

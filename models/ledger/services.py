@@ -1,0 +1,357 @@
+"""Use cases: each one validates, then writes atomically. The UI and the CLI both call these."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+import peewee as pw
+
+from models.common import terms as terms_rules
+from models.common.errors import ValidationError
+from models.common.money import CURRENCIES, parse_amount, parse_currency
+from models.common.text import (
+    clean_name,
+    clean_text,
+    document_number_key,
+    normalise_email,
+    normalise_phone,
+    normalise_tax_id,
+    normalise_zip,
+    search_key,
+)
+from models.db.connection import database
+from models.db.settings import load_profile
+from models.ledger.allocation import plan_payment
+from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES, Client, ContactPerson
+from models.ledger.invoices import INVOICE_KINDS, CreditNote, Invoice
+from models.ledger.payments import PAYMENT_METHODS, Allocation, Payment
+
+CLIENT_FIELDS = ("name", "kind", "tax_id", "email", "phone", "address", "city", "zip", "terms",
+                 "status", "notes", "external_id")
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+# ---- clients -------------------------------------------------------------------------
+
+def validate_client_fields(data: dict) -> dict:
+    """Clean and check client fields; returns what to store. Raises ValidationError."""
+    out = {}
+    if "name" in data:
+        out["name"] = clean_name(data["name"], "שם הלקוח")
+        out["search_key"] = search_key(out["name"])
+    if "kind" in data:
+        if data["kind"] not in CLIENT_KINDS:
+            raise ValidationError("סוג הלקוח צריך להיות אדם פרטי או עסק.", field="kind")
+        out["kind"] = data["kind"]
+    if "status" in data:
+        if data["status"] not in CLIENT_STATUSES:
+            raise ValidationError(f"סטטוס לא מוכר: {data['status']}.", field="status")
+        out["status"] = data["status"]
+    if "tax_id" in data:
+        out["tax_id"] = normalise_tax_id(data["tax_id"])
+    if "email" in data:
+        out["email"] = normalise_email(data["email"])
+    if "phone" in data:
+        out["phone"] = normalise_phone(data["phone"])
+    if "zip" in data:
+        out["zip"] = normalise_zip(data["zip"])
+    if "terms" in data:
+        out["terms"] = terms_rules.canonical_terms(data["terms"]) if clean_text(data["terms"]) else None
+    for name in ("address", "city", "notes"):
+        if name in data:
+            out[name] = clean_text(data[name])
+    if "external_id" in data:
+        out["external_id"] = clean_text(data["external_id"]) or None
+    return out
+
+
+def add_client(**data) -> Client:
+    if "name" not in data:
+        raise ValidationError("חסר שם לקוח.", field="name")
+    unknown = set(data) - set(CLIENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown client fields: {sorted(unknown)}")
+    values = validate_client_fields(data)
+    with database.atomic():
+        _check_external_id_free(values.get("external_id"), None)
+        return Client.create(created_at=_now(), **values)
+
+
+def update_client(client_id: int, **data) -> Client:
+    values = validate_client_fields(data)
+    with database.atomic():
+        client = get_client(client_id)
+        _check_external_id_free(values.get("external_id"), client_id)
+        for key, value in values.items():
+            setattr(client, key, value)
+        client.save()
+        return client
+
+
+def _check_external_id_free(external_id, client_id) -> None:
+    if not external_id:
+        return
+    other = Client.get_or_none(Client.external_id == external_id)
+    if other is not None and other.id != client_id:
+        raise ValidationError(f"מספר הלקוח {external_id} כבר שייך ללקוח '{other.name}'.",
+                              field="external_id")
+
+
+def get_client(client_id: int) -> Client:
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+    return client
+
+
+def find_client(name_or_id: str) -> Client:
+    """A client by exact name (as typed or by search key) or by id / external id."""
+    text = clean_text(name_or_id)
+    matches = list(Client.select().where(Client.name == text).limit(2))
+    if not matches:
+        matches = list(Client.select().where(Client.search_key == search_key(text)).limit(2))
+    if not matches:
+        matches = list(Client.select().where(Client.external_id == text).limit(2))
+    if not matches and text.isdigit():
+        matches = list(Client.select().where(Client.id == int(text)))
+    if not matches:
+        raise ValidationError(f"לא נמצא לקוח בשם או במספר '{text}'.")
+    if len(matches) > 1:
+        raise ValidationError(f"יש יותר מלקוח אחד בשם '{text}'; ציינו את מספר הלקוח.")
+    return matches[0]
+
+
+def similar_clients(name: str, exclude_id: int | None = None, limit: int = 5) -> list[Client]:
+    """Clients whose search key equals this name's: likely the same client typed twice."""
+    query = Client.select().where(Client.search_key == search_key(name))
+    if exclude_id is not None:
+        query = query.where(Client.id != exclude_id)
+    return list(query.limit(limit))
+
+
+def add_contact_person(client_id: int, name: str, role: str = "", phone: str = "",
+                       email: str = "") -> ContactPerson:
+    get_client(client_id)
+    return ContactPerson.create(client=client_id, name=clean_name(name, "שם איש הקשר"),
+                                role=clean_text(role), phone=normalise_phone(phone),
+                                email=normalise_email(email))
+
+
+# ---- invoices ------------------------------------------------------------------------
+
+def client_terms(client: Client) -> str:
+    return client.terms or load_profile().default_terms
+
+
+def compute_due_date(client: Client, issue_date: dt.date, terms: str | None = None) -> dt.date:
+    profile = load_profile()
+    return terms_rules.due_date(issue_date, terms or client.terms or profile.default_terms,
+                                eom_reading=profile.eom_reading)
+
+
+def _check_number_free(model, number: str, exclude_id: int | None = None) -> str:
+    number = clean_text(number)
+    if not number:
+        raise ValidationError("חסר מספר מסמך.", field="number")
+    if len(number) > 40:
+        raise ValidationError("מספר המסמך ארוך מדי (עד 40 תווים).", field="number")
+    key = document_number_key(number)
+    other = model.get_or_none(model.number_key == key)
+    if other is not None and other.id != exclude_id:
+        raise ValidationError(f"מספר המסמך {number} כבר קיים (מסמך {other.number}).",
+                              field="number")
+    return number
+
+
+def _check_currency(currency: str | None) -> str:
+    currency = parse_currency(currency)
+    if currency not in CURRENCIES:
+        raise ValidationError(f"מטבע לא נתמך: {currency}.", field="currency")
+    return currency
+
+
+def add_invoice(client_id: int, number: str, issue_date: dt.date, amount, *,
+                currency: str = "ILS", due_date: dt.date | None = None,
+                terms: str | None = None, description: str = "", kind: str = "invoice",
+                is_disputed: bool = False) -> Invoice:
+    """Record an invoice or payment demand; the due date comes from terms unless typed."""
+    if kind not in INVOICE_KINDS:
+        raise ValidationError(f"סוג מסמך לא מוכר: {kind}.", field="kind")
+    amount_agorot = parse_amount(amount)
+    currency = _check_currency(currency)
+    with database.atomic():
+        client = get_client(client_id)
+        number = _check_number_free(Invoice, number)
+        computed = compute_due_date(client, issue_date, terms)
+        fixed = due_date is not None and due_date != computed
+        due = due_date or computed
+        if due < issue_date:
+            raise ValidationError("תאריך התשלום מוקדם מתאריך החשבונית.", field="due_date")
+        return Invoice.create(number=number, number_key=document_number_key(number),
+                              client=client, kind=kind, issue_date=issue_date, due_date=due,
+                              is_due_date_fixed=fixed, amount_agorot=amount_agorot,
+                              currency=currency, description=clean_text(description),
+                              is_disputed=is_disputed, created_at=_now())
+
+
+def get_invoice(invoice_id: int) -> Invoice:
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    if invoice is None:
+        raise ValidationError(f"חשבונית {invoice_id} לא נמצאה.")
+    return invoice
+
+
+def allocated_agorot(invoice_id: int) -> int:
+    return (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_agorot), 0))
+            .where((Allocation.invoice == invoice_id) & Allocation.reversed_date.is_null())
+            .scalar())
+
+
+def update_invoice(invoice_id: int, *, number=None, issue_date=None, due_date=None,
+                   amount=None, description=None, kind=None) -> Invoice:
+    """Edit an invoice; its amount may not fall below what was already paid on it."""
+    with database.atomic():
+        invoice = get_invoice(invoice_id)
+        if invoice.cancelled_date:
+            raise ValidationError("לא ניתן לערוך חשבונית מבוטלת.")
+        if number is not None:
+            invoice.number = _check_number_free(Invoice, number, exclude_id=invoice.id)
+            invoice.number_key = document_number_key(invoice.number)
+        if amount is not None:
+            agorot = parse_amount(amount)
+            paid = allocated_agorot(invoice.id)
+            if agorot < paid:
+                raise ValidationError("הסכום החדש נמוך ממה שכבר שולם על החשבונית.", field="amount")
+            invoice.amount_agorot = agorot
+        if kind is not None:
+            if kind not in INVOICE_KINDS:
+                raise ValidationError(f"סוג מסמך לא מוכר: {kind}.", field="kind")
+            invoice.kind = kind
+        if description is not None:
+            invoice.description = clean_text(description)
+        if issue_date is not None:
+            invoice.issue_date = issue_date
+            if due_date is None and not invoice.is_due_date_fixed:
+                invoice.due_date = compute_due_date(invoice.client, issue_date)
+        if due_date is not None:
+            invoice.is_due_date_fixed = due_date != compute_due_date(invoice.client,
+                                                                     invoice.issue_date)
+            invoice.due_date = due_date
+        if invoice.due_date < invoice.issue_date:
+            raise ValidationError("תאריך התשלום מוקדם מתאריך החשבונית.", field="due_date")
+        invoice.save()
+        return invoice
+
+
+def set_disputed(invoice_id: int, is_disputed: bool) -> Invoice:
+    invoice = get_invoice(invoice_id)
+    invoice.is_disputed = bool(is_disputed)
+    invoice.save()
+    return invoice
+
+
+def cancel_invoice(invoice_id: int, cancelled_date: dt.date) -> Invoice:
+    """Cancel (never delete) an invoice. One with payments on it must be credited instead."""
+    with database.atomic():
+        invoice = get_invoice(invoice_id)
+        if invoice.cancelled_date:
+            raise ValidationError(f"חשבונית {invoice.number} כבר בוטלה.")
+        if allocated_agorot(invoice.id):
+            raise ValidationError(
+                f"על חשבונית {invoice.number} כבר נרשמו תשלומים; במקום לבטל אותה הפיקו חשבונית זיכוי.")
+        invoice.cancelled_date = cancelled_date
+        invoice.save()
+        return invoice
+
+
+# ---- payments and credit notes -------------------------------------------------------
+
+def write_allocations(plan: list[tuple[int, int]], applied_date: dt.date, *,
+                       payment: Payment | None = None,
+                       credit_note: CreditNote | None = None) -> None:
+    """Write a plan of `allocation.plan_payment`: (invoice id, agorot) pairs."""
+    if plan:
+        Allocation.insert_many([
+            {"invoice": inv_id, "payment": payment, "credit_note": credit_note,
+             "amount_agorot": amount, "applied_date": applied_date}
+            for inv_id, amount in plan]).execute()
+
+
+def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: str = "ILS",
+                   method: str = "transfer", reference: str | None = None,
+                   invoice_ids: Iterable[int] | None = None, check_number: str = "",
+                   check_bank: str = "", check_branch: str = "",
+                   check_date: dt.date | None = None, notes: str = "",
+                   allocate: bool = True) -> Payment:
+    """Record a payment and allocate it: to the invoices it names, or by the allocation rule
+    (allocation.plan_payment; docs/domain.md, "Allocation").
+
+    allocate=False keeps it all as credit on account (a deposit for a job not yet
+    invoiced: models.prevention.deposits applies it to that job's invoice later)."""
+    if method not in PAYMENT_METHODS:
+        raise ValidationError(f"אמצעי תשלום לא מוכר: {method}.", field="method")
+    amount_agorot = parse_amount(amount)
+    currency = _check_currency(currency)
+    reference = clean_text(reference) or None
+    if method == "check" and not clean_text(check_number):
+        raise ValidationError("בתשלום בשיק יש להזין את מספר השיק.", field="check_number")
+    with database.atomic():
+        client = get_client(client_id)
+        if reference and Payment.get_or_none(Payment.reference == reference):
+            raise ValidationError(f"תשלום עם האסמכתא {reference} כבר נרשם.", field="reference")
+        payment = Payment.create(
+            client=client, date=payment_date, amount_agorot=amount_agorot, currency=currency,
+            method=method, reference=reference, check_number=clean_text(check_number),
+            check_bank=clean_text(check_bank), check_branch=clean_text(check_branch),
+            check_date=check_date if method == "check" else None, notes=clean_text(notes),
+            created_at=_now())
+        if not allocate:
+            return payment
+        write_allocations(plan_payment(client.id, currency, amount_agorot,
+                                        payment.effective_date, invoice_ids),
+                           payment.effective_date, payment=payment)
+        return payment
+
+
+def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
+                    currency: str = "ILS", invoice_id: int | None = None,
+                    reason: str = "") -> CreditNote:
+    """A credit note lowers the invoice it names (or, naming none, follows the payment rule)."""
+    amount_agorot = parse_amount(amount)
+    currency = _check_currency(currency)
+    with database.atomic():
+        client = get_client(client_id)
+        number = _check_number_free(CreditNote, number)
+        # Check the named invoice before the insert: a missing one would otherwise
+        # surface as a bare foreign-key error instead of a Hebrew message.
+        plan = plan_payment(client.id, currency, amount_agorot, note_date,
+                            [invoice_id] if invoice_id else None)
+        note = CreditNote.create(number=number, number_key=document_number_key(number),
+                                 client=client, invoice=invoice_id, date=note_date,
+                                 amount_agorot=amount_agorot, currency=currency,
+                                 reason=clean_text(reason), created_at=_now())
+        write_allocations(plan, note_date, credit_note=note)
+        return note
+
+
+def bounce_payment(payment_id: int, bounced_date: dt.date) -> Payment:
+    """A check came back: its allocations stop counting from `bounced_date`; the debt reopens."""
+    with database.atomic():
+        payment = Payment.get_or_none(Payment.id == payment_id)
+        if payment is None:
+            raise ValidationError(f"תשלום {payment_id} לא נמצא.")
+        if payment.method != "check":
+            raise ValidationError("רק שיק יכול לחזור.")
+        if payment.bounced_date:
+            raise ValidationError("השיק כבר סומן כחוזר.")
+        if bounced_date < payment.date:
+            raise ValidationError("תאריך החזרת השיק מוקדם מתאריך קבלתו.")
+        payment.bounced_date = bounced_date
+        payment.save()
+        (Allocation.update(reversed_date=bounced_date)
+         .where((Allocation.payment == payment) & Allocation.reversed_date.is_null())
+         .execute())
+        return payment

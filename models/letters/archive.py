@@ -1,0 +1,424 @@
+"""The letter archive, the registered-mail register, letter settings and the consumer gate.
+
+Every letter produced (command line or app) gets one `Letter` row: client, kind, the date
+printed on it, the as-of date of its figures, the amount demanded, the deadline, and the
+archived PDF — a file in `<database folder>/letters/` (path stored relative to that
+folder) plus the page range the letter occupies in it (a batch shares one file). Rows are
+never edited: the archive is evidence. The contact log reads them as outgoing letters.
+
+A letter sent by registered mail gets one `RegisteredMail` row: registered number, date
+sent, and later either the date of the return receipt or the date it was refused.
+
+Public API:
+    LetterSettings, load_letter_settings(), save_letter_settings(s)
+    archive_dir() -> Path; safe_file_name(text, max_length=80) -> str
+    record_letters(records) -> int; letters_for_client(client_id) -> list[Letter]
+        (joined: `letter.registeredmail` is the register row, or None)
+    latest_letters(kind, as_of) -> {client_id: date of the latest letter of that kind}
+    archive_letter_ids(client_id=None, kind=None, text="", sort="date", descending=True)
+        -> list[int]; archive_rows(ids) -> dict[id, ArchiveRow]    (the app's archive list)
+    record_registered_mail(letter_id, registered_number, sent_date) -> RegisteredMail
+    record_return_receipt(letter_id, receipt_date); record_refusal(letter_id, refused_date)
+    sent_date(letter) -> date; debt_notice_gate(client, as_of) -> GateStatus
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import peewee as pw
+
+from models.common.errors import ValidationError
+from models.common.holidays import DEFAULT_DEADLINE_DAYS
+from models.common.text import clean_text, search_key
+from models.db.connection import BaseModel, database, database_path
+from models.db.settings import get_setting, set_setting
+from models.ledger.clients import Client
+
+LETTER_KINDS = {
+    "debt-notice": "הודעת חוב",
+    "reminder": "תזכורת",
+    "second-reminder": "תזכורת שנייה",
+    "final-warning": "התראה לפני נקיטת הליכים",
+    "statement": "דף חשבון",
+    "paid-in-full": "אישור על סילוק החוב",
+    "deposit-request": "בקשת מקדמה",
+    "terms-confirmation": "אישור תנאי תשלום",
+    "settlement": "הסדר חוב (כתב התחייבות)",
+    "meeting-summary": "סיכום שיחה",
+}
+# Kinds that are a collection step: toward a private person they wait for the debt notice.
+COLLECTION_KINDS = ("reminder", "second-reminder", "final-warning")
+SETTINGS_KEY = "letters"
+
+
+class Letter(BaseModel):
+    client = pw.ForeignKeyField(Client, backref="letters")
+    kind = pw.TextField()
+    letter_date = pw.DateField()
+    as_of = pw.DateField()
+    subject = pw.TextField(default="")
+    amount_agorot = pw.IntegerField(default=0)
+    currency = pw.TextField(default="ILS")
+    deadline_date = pw.DateField(null=True)
+    file_path = pw.TextField()  # relative to archive_dir()
+    first_page = pw.IntegerField(default=1)
+    page_count = pw.IntegerField(default=1)
+    created_at = pw.TextField()
+
+    @property
+    def kind_name(self) -> str:
+        return LETTER_KINDS.get(self.kind, self.kind)
+
+    @property
+    def path(self) -> Path:
+        return archive_dir() / self.file_path
+
+
+class RegisteredMail(BaseModel):
+    letter = pw.ForeignKeyField(Letter, unique=True, backref="registered")
+    registered_number = pw.TextField()
+    sent_date = pw.DateField()
+    receipt_date = pw.DateField(null=True)
+    refused_date = pw.DateField(null=True)
+    notes = pw.TextField(default="")
+
+
+# ---- settings ------------------------------------------------------------------------
+
+@dataclass
+class LetterSettings:
+    """What the user can set for letters (stored in the database with models.db.settings).
+
+    Window offsets follow DIN 5008 (45 mm from the top, 20 mm from the side, 85 x 45 mm);
+    Israeli envelopes vary, so all four are settings, checked with the calibration page.
+    """
+    deadline_days: int = DEFAULT_DEADLINE_DAYS
+    debt_notice_wait_days: int = 14  # consumer law: no collection step before this
+    interest_rate_percent: str = ""  # contractual annual rate; empty: not mentioned
+    collection_costs_agorot: int = 0
+    show_hebrew_date: bool = False
+    window_side: str = "left"  # 'left' (DIN) or 'right'
+    window_top_mm: float = 45.0
+    window_side_mm: float = 20.0
+    window_width_mm: float = 85.0
+    window_height_mm: float = 45.0
+    signer_name: str = ""
+    signer_title: str = ""
+    logo_path: str = ""
+    signature_path: str = ""
+    statement_months: int = 12
+    paid_in_full_days: int = 30  # --all paid-in-full: clients who settled in these days
+    label_columns: int = 3
+    label_rows: int = 8
+    label_width_mm: float = 70.0
+    label_height_mm: float = 37.0
+    label_top_mm: float = 0.5
+    label_left_mm: float = 0.0
+
+    @property
+    def interest_rate(self) -> Decimal | None:
+        if not str(self.interest_rate_percent).strip():
+            return None
+        return Decimal(str(self.interest_rate_percent))
+
+    def validate(self) -> "LetterSettings":
+        if not 1 <= int(self.deadline_days) <= 90:
+            raise ValidationError("מספר הימים למועד האחרון צריך להיות בין 1 ל-90.",
+                                  field="deadline_days")
+        if self.window_side not in ("left", "right"):
+            raise ValidationError("צד החלון במעטפה צריך להיות ימין או שמאל.", field="window_side")
+        try:
+            rate = self.interest_rate
+        except InvalidOperation:
+            raise ValidationError(f"שיעור הריבית '{self.interest_rate_percent}' אינו מספר.",
+                                  field="interest_rate_percent") from None
+        if rate is not None and not Decimal(0) <= rate <= Decimal(100):
+            raise ValidationError("שיעור הריבית השנתי צריך להיות בין 0 ל-100 אחוזים.",
+                                  field="interest_rate_percent")
+        if self.collection_costs_agorot < 0:
+            raise ValidationError("דמי הגבייה אינם יכולים להיות שליליים.",
+                                  field="collection_costs_agorot")
+        for name in ("window_top_mm", "window_side_mm", "window_width_mm", "window_height_mm"):
+            if not 0 <= float(getattr(self, name)) <= 200:
+                raise ValidationError("מידות חלון המעטפה צריכות להיות בין 0 ל-200 מ\"מ.",
+                                      field=name)
+        if not (1 <= self.label_columns <= 6 and 1 <= self.label_rows <= 20):
+            raise ValidationError("גיליון המדבקות: 1–6 עמודות ו-1–20 שורות.", field="label_rows")
+        return self
+
+
+def load_letter_settings() -> LetterSettings:
+    stored = get_setting(SETTINGS_KEY, {}) or {}
+    known = {f.name for f in fields(LetterSettings)}
+    return LetterSettings(**{k: v for k, v in stored.items() if k in known})
+
+
+def save_letter_settings(settings: LetterSettings) -> None:
+    set_setting(SETTINGS_KEY, asdict(settings.validate()))
+
+
+# ---- archive -------------------------------------------------------------------------
+
+def archive_dir() -> Path:
+    """`<database folder>/letters`: the archived PDFs travel with the data."""
+    return database_path().parent / "letters"
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(text: str, max_length: int = 80) -> str:
+    """A file-name part built from user text, safe on Windows, macOS and Linux.
+
+    Removes path separators, Windows-illegal characters (`"` of בע"מ included), control
+    and direction characters (U+202E would display `fdp.exe` as `exe.pdf`), leading and
+    trailing dots and spaces; avoids reserved device names; caps the length.
+    """
+    text = unicodedata.normalize("NFC", str(text or ""))
+    text = _UNSAFE.sub("_", text)
+    text = re.sub(r"\s+", " ", text).strip(" ._")
+    text = re.sub(r"\.{2,}", ".", text)
+    text = text[:max_length].rstrip(" .")
+    if not text:
+        text = "letter"
+    if text.split(".")[0].upper() in _RESERVED:
+        text = "_" + text
+    return text
+
+
+@dataclass(frozen=True)
+class LetterRecord:
+    """One letter to archive (built by reports.batch after the PDF is written)."""
+    client_id: int
+    kind: str
+    letter_date: dt.date
+    as_of: dt.date
+    subject: str
+    amount_agorot: int
+    currency: str
+    deadline_date: dt.date | None
+    file_path: str
+    first_page: int
+    page_count: int
+
+
+def record_letters(records: list[LetterRecord]) -> int:
+    """Archive rows for letters whose PDF was written; one transaction. Returns the count."""
+    now = dt.datetime.now().isoformat(timespec="seconds")
+    rows = []
+    for rec in records:
+        if rec.kind not in LETTER_KINDS:
+            raise ValidationError(f"סוג מכתב לא מוכר: {rec.kind}.", field="kind")
+        rows.append({**asdict(rec), "client": rec.client_id, "created_at": now})
+        del rows[-1]["client_id"]
+    with database.atomic():
+        for start in range(0, len(rows), 500):
+            Letter.insert_many(rows[start:start + 500]).execute()
+    return len(rows)
+
+
+def latest_letters(kind: str, as_of: dt.date) -> dict[int, dt.date]:
+    """Client -> the date of its latest letter of `kind` dated by `as_of` (one statement)."""
+    query = (Letter.select(Letter.client, pw.fn.MAX(Letter.letter_date))
+             .where((Letter.kind == kind) & (Letter.letter_date <= as_of))
+             .group_by(Letter.client))
+    return {cid: dt.date.fromisoformat(str(day)) for cid, day in query.tuples()}
+
+
+def letters_for_client(client_id: int) -> list[Letter]:
+    """The client's letters, newest first, with their registered-mail rows."""
+    query = (Letter.select(Letter, RegisteredMail)
+             .join(RegisteredMail, pw.JOIN.LEFT_OUTER)
+             .where(Letter.client == client_id)
+             .order_by(Letter.letter_date.desc(), Letter.id.desc()))
+    return list(query)
+
+
+ARCHIVE_SORTS = {
+    "date": (Letter.letter_date, Letter.id),
+    "client": (Client.search_key, Letter.letter_date, Letter.id),
+    "kind": (Letter.kind, Letter.letter_date, Letter.id),
+    "amount": (Letter.amount_agorot, Letter.id),
+    "registered": (RegisteredMail.sent_date, Letter.letter_date, Letter.id),
+}
+
+
+def archive_letter_ids(*, client_id: int | None = None, kind: str | None = None,
+                       text: str = "", sort: str = "date", descending: bool = True) -> list[int]:
+    """The archive's letter ids, filtered and ordered in SQL (the list fetches rows lazily).
+
+    text: part of the client's name (search key) or of a registered-mail number.
+    """
+    query = (Letter.select(Letter.id).join(Client)
+             .switch(Letter).join(RegisteredMail, pw.JOIN.LEFT_OUTER))
+    if client_id is not None:
+        query = query.where(Letter.client == client_id)
+    if kind:
+        query = query.where(Letter.kind == kind)
+    needle = clean_text(text or "")
+    if needle:
+        key = search_key(needle)
+        query = query.where(Client.search_key.contains(key)
+                            | RegisteredMail.registered_number.contains(needle.replace(" ", "")))
+    keys = ARCHIVE_SORTS.get(sort, ARCHIVE_SORTS["date"])
+    query = query.order_by(*[k.desc() if descending else k.asc() for k in keys])
+    return [row[0] for row in query.tuples()]
+
+
+@dataclass(frozen=True)
+class ArchiveRow:
+    """One archived letter as the archive list shows it, with its registered-mail state."""
+    id: int
+    client_id: int
+    client_name: str
+    kind: str
+    letter_date: dt.date
+    as_of: dt.date
+    amount_agorot: int
+    currency: str
+    deadline_date: dt.date | None
+    file_path: str
+    first_page: int
+    page_count: int
+    registered_number: str = ""
+    sent_date: dt.date | None = None
+    receipt_date: dt.date | None = None
+    refused_date: dt.date | None = None
+
+    @property
+    def path(self) -> Path:
+        return archive_dir() / self.file_path
+
+    @property
+    def mail_status(self) -> str:
+        """'none', 'sent', 'delivered' or 'refused' (the interface names them)."""
+        if self.refused_date:
+            return "refused"
+        if self.receipt_date:
+            return "delivered"
+        return "sent" if self.registered_number else "none"
+
+
+def archive_rows(ids: list[int]) -> dict[int, ArchiveRow]:
+    """Rows for a page of letter ids: two statements at most per 500 ids."""
+    rows: dict[int, ArchiveRow] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        query = (Letter.select(Letter, Client.id, Client.name, RegisteredMail)
+                 .join(Client).switch(Letter).join(RegisteredMail, pw.JOIN.LEFT_OUTER)
+                 .where(Letter.id.in_(chunk)))
+        for letter in query:
+            mail = getattr(letter, "registeredmail", None)
+            rows[letter.id] = ArchiveRow(
+                letter.id, letter.client_id, letter.client.name, letter.kind,
+                letter.letter_date, letter.as_of, letter.amount_agorot, letter.currency,
+                letter.deadline_date, letter.file_path, letter.first_page, letter.page_count,
+                mail.registered_number if mail else "", mail.sent_date if mail else None,
+                mail.receipt_date if mail else None, mail.refused_date if mail else None)
+    return rows
+
+
+def get_letter(letter_id: int) -> Letter:
+    letter = Letter.get_or_none(Letter.id == letter_id)
+    if letter is None:
+        raise ValidationError(f"מכתב {letter_id} לא נמצא בארכיון.")
+    return letter
+
+
+def record_registered_mail(letter_id: int, registered_number: str, sent_date: dt.date,
+                           notes: str = "") -> RegisteredMail:
+    number = clean_text(registered_number).replace(" ", "")
+    if not number:
+        raise ValidationError("חסר מספר הדואר הרשום.", field="registered_number")
+    if len(number) > 30:
+        raise ValidationError("מספר הדואר הרשום ארוך מדי.", field="registered_number")
+    with database.atomic():
+        letter = get_letter(letter_id)
+        if sent_date < letter.letter_date:
+            raise ValidationError("תאריך המשלוח מוקדם מתאריך המכתב.", field="sent_date")
+        if RegisteredMail.get_or_none(RegisteredMail.letter == letter):
+            raise ValidationError("המכתב הזה כבר נרשם כנשלח בדואר רשום.")
+        return RegisteredMail.create(letter=letter, registered_number=number,
+                                     sent_date=sent_date, notes=clean_text(notes))
+
+
+def _registered(letter_id: int) -> RegisteredMail:
+    row = RegisteredMail.get_or_none(RegisteredMail.letter == letter_id)
+    if row is None:
+        raise ValidationError("המכתב לא נרשם כנשלח בדואר רשום; רשמו קודם את מספר המשלוח.")
+    return row
+
+
+def record_return_receipt(letter_id: int, receipt_date: dt.date) -> RegisteredMail:
+    with database.atomic():
+        row = _registered(letter_id)
+        if row.refused_date:
+            raise ValidationError("המכתב כבר סומן כמסורב.")
+        if receipt_date < row.sent_date:
+            raise ValidationError("תאריך אישור המסירה מוקדם מתאריך המשלוח.", field="receipt_date")
+        row.receipt_date = receipt_date
+        row.save()
+        return row
+
+
+def record_refusal(letter_id: int, refused_date: dt.date) -> RegisteredMail:
+    with database.atomic():
+        row = _registered(letter_id)
+        if row.receipt_date:
+            raise ValidationError("למכתב כבר נרשם אישור מסירה.")
+        if refused_date < row.sent_date:
+            raise ValidationError("תאריך הסירוב מוקדם מתאריך המשלוח.", field="refused_date")
+        row.refused_date = refused_date
+        row.save()
+        return row
+
+
+def sent_date(letter: Letter) -> dt.date:
+    """When the letter went out: the registered-mail date if recorded, else its own date."""
+    registered = RegisteredMail.get_or_none(RegisteredMail.letter == letter.id)
+    return registered.sent_date if registered else letter.letter_date
+
+
+# ---- consumer gate (Consumer Protection Law §13ב2; docs/domain.md, "The consumer-law gate")
+
+@dataclass(frozen=True)
+class GateStatus:
+    is_open: bool
+    notice_sent: dt.date | None
+    opens_on: dt.date | None
+    message: str
+
+
+def debt_notice_gate(client: Client, as_of: dt.date, wait_days: int | None = None) -> GateStatus:
+    """May a collection letter go to this client as of `as_of`?
+
+    Businesses: always. A private person: only `wait_days` (default 14) after a debt notice
+    was sent (the registered-mail date when recorded, else the letter's date).
+    """
+    if not client.is_person:
+        return GateStatus(True, None, None, "")
+    if wait_days is None:
+        wait_days = load_letter_settings().debt_notice_wait_days
+    notices = (Letter.select().where((Letter.client == client.id)
+                                     & (Letter.kind == "debt-notice")
+                                     & (Letter.letter_date <= as_of)))
+    dates = [sent_date(n) for n in notices]
+    if not dates:
+        return GateStatus(False, None, None,
+                          f"ללקוח '{client.name}' (אדם פרטי) טרם נשלחה הודעת חוב; "
+                          "לפי חוק הגנת הצרכן יש לשלוח אותה לפני כל מכתב גבייה אחר.")
+    first = min(dates)
+    opens_on = first + dt.timedelta(days=wait_days)
+    if as_of < opens_on:
+        return GateStatus(False, first, opens_on,
+                          f"הודעת החוב ללקוח '{client.name}' נשלחה ב-{first:%d/%m/%Y}; "
+                          f"מכתב גבייה נוסף אפשר לשלוח רק מ-{opens_on:%d/%m/%Y}.")
+    return GateStatus(True, first, opens_on, "")

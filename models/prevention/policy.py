@@ -1,0 +1,206 @@
+"""Preventing debts before the work starts: which payment terms and how much deposit
+(מקדמה) to ask of a client, with the reasons in plain Hebrew — pure rules, no database.
+
+What the recommendation weighs, in this order:
+1. Who pays. A public body or a local authority is bound by the Payment Ethics to
+   Suppliers law (חוק מוסר תשלומים לספקים, 2017): it must pay within a maximum term
+   (by default שוטף+30 for public bodies, שוטף+45 for local authorities — settings, since
+   the rule has exceptions and may change), a later date cannot be agreed, and late payment
+   earns linkage differentials and interest. We recommend that maximum and no deposit.
+2. The client's own history: a bounced check, a broken promise, or an average delay above
+   the policy's threshold is a "late history" → payment in advance (the late-history
+   deposit, 100% by default) and immediate terms. A small average delay shortens the terms.
+3. A new client (nothing settled yet) → the new-client deposit (30%).
+4. A private person → immediate terms: collecting from a person later is slow (the
+   consumer-law debt notice and its waiting period come first).
+5. A large job (from the policy's amount) → at least the large-job deposit (50%).
+The deposit is the highest percentage any rule asks for; every rule that applied adds
+its sentence to the reasons.
+
+Public API:
+    PAYER_KINDS, PaymentHistory, PreventionPolicy, Recommendation
+    recommend_terms(history, kind, job_amount_agorot, policy) -> Recommendation
+    deposit_for(job_amount_agorot, percent) -> int
+    legal_max_terms(kind, policy) -> str | None; exceeds_legal_limit(terms, kind, policy, issue_date)
+    legal_note(kind, policy) -> str; explain_terms(terms) -> str
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from models.common.errors import ValidationError
+from models.common.money import format_amount
+from models.common.terms import DEFAULT_TERMS, EOM_DAYS, Terms, due_date, parse_terms
+
+PAYER_KINDS = {
+    "person": "אדם פרטי",
+    "company": "עסק",
+    "public_body": "גוף ציבורי (משרד ממשלתי, תאגיד סטטוטורי)",
+    "local_authority": "רשות מקומית",
+}
+PUBLIC_KINDS = ("public_body", "local_authority")
+
+
+@dataclass(frozen=True)
+class PaymentHistory:
+    """What is known about how a client paid (models.prevention.payment_history builds it)."""
+    settled_invoices: int = 0
+    average_days_late: float | None = None
+    late_invoices: int = 0
+    broken_promises: int = 0
+    bounced_checks: int = 0
+
+    @property
+    def is_new(self) -> bool:
+        return self.settled_invoices == 0
+
+
+@dataclass
+class PreventionPolicy:
+    """The user's policy (stored by models.prevention.deposits.save_policy). Percentages are whole."""
+    new_client_deposit_percent: int = 30
+    large_job_agorot: int = 2_000_000  # 20,000 ₪
+    large_job_deposit_percent: int = 50
+    late_history_deposit_percent: int = 100
+    late_days_threshold: int = 30  # average days late above this is a "late history"
+    business_terms: str = DEFAULT_TERMS
+    careful_terms: str = "נטו 14"  # for a client who pays a little late
+    person_terms: str = "מיידי"
+    late_history_terms: str = "מיידי"
+    public_body_max_terms: str = "שוטף+30"
+    local_authority_max_terms: str = "שוטף+45"
+
+    def validate(self) -> "PreventionPolicy":
+        for name in ("new_client_deposit_percent", "large_job_deposit_percent",
+                     "late_history_deposit_percent"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or not 0 <= value <= 100:
+                raise ValidationError("אחוז המקדמה צריך להיות מספר שלם בין 0 ל-100.", field=name)
+        if not isinstance(self.large_job_agorot, int) or self.large_job_agorot < 0:
+            raise ValidationError("סכום העבודה הגדולה אינו יכול להיות שלילי.",
+                                  field="large_job_agorot")
+        if not isinstance(self.late_days_threshold, int) or not 0 <= self.late_days_threshold <= 365:
+            raise ValidationError("סף ימי האיחור צריך להיות בין 0 ל-365.",
+                                  field="late_days_threshold")
+        for name in ("business_terms", "careful_terms", "person_terms", "late_history_terms",
+                     "public_body_max_terms", "local_authority_max_terms"):
+            setattr(self, name, str(parse_terms(getattr(self, name))))
+        return self
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    terms: str
+    deposit_percent: int
+    deposit_agorot: int
+    reasons: list[str] = field(default_factory=list)
+    legal_note: str = ""
+    max_terms: str | None = None
+
+
+def deposit_for(job_amount_agorot: int, percent: int) -> int:
+    """`percent` of the job, rounded half up to whole agorot (integers only)."""
+    return (job_amount_agorot * percent + 50) // 100
+
+
+def legal_max_terms(kind: str, policy: PreventionPolicy) -> str | None:
+    if kind == "public_body":
+        return policy.public_body_max_terms
+    if kind == "local_authority":
+        return policy.local_authority_max_terms
+    return None
+
+
+def legal_note(kind: str, policy: PreventionPolicy) -> str:
+    limit = legal_max_terms(kind, policy)
+    if limit is None:
+        return ""
+    return (f"לפי חוק מוסר תשלומים לספקים (2017), {PAYER_KINDS[kind]} חייב לשלם לספק "
+            f"בתוך {limit} לכל המאוחר. מועד מאוחר יותר אי אפשר להסכים עליו, ועל תשלום "
+            "באיחור מגיעים לך הפרשי הצמדה וריבית. המגבלה נשמרת בהגדרות: כדאי לוודא אותה "
+            "מול החוק ומול מסמכי המכרז או ההזמנה.")
+
+
+def exceeds_legal_limit(terms: str | Terms, kind: str, policy: PreventionPolicy,
+                        issue_date: dt.date, *, eom_reading: str = EOM_DAYS) -> bool:
+    """Would `terms` make an invoice issued on `issue_date` due later than the law allows?"""
+    limit = legal_max_terms(kind, policy)
+    if limit is None:
+        return False
+    return (due_date(issue_date, terms, eom_reading=eom_reading)
+            > due_date(issue_date, limit, eom_reading=eom_reading))
+
+
+def explain_terms(terms: str | Terms) -> str:
+    """The terms in one plain Hebrew sentence."""
+    t = terms if isinstance(terms, Terms) else parse_terms(terms)
+    if t.kind == "immediate":
+        return "מיידי: התשלום מגיע ביום הוצאת החשבון, למשל במסירת העבודה."
+    if t.kind == "net":
+        return (f"נטו {t.days}: התשלום מגיע {t.days} ימים אחרי תאריך החשבון, "
+                "בלי קשר לתאריך שבו נגמר החודש.")
+    return (f"שוטף+{t.days}: סופרים {t.days} ימים מסוף החודש שבו הוצא החשבון; "
+            "חשבון מתחילת החודש ממתין כך יותר זמן מחשבון מסופו.")
+
+
+def _is_late_history(history: PaymentHistory, policy: PreventionPolicy) -> list[str]:
+    reasons = []
+    if history.bounced_checks:
+        reasons.append(f"ללקוח חזרו בעבר {history.bounced_checks} שיקים; "
+                       "ביטחון בתשלום מראש עדיף על פני רדיפה אחרי החוב.")
+    if history.broken_promises:
+        reasons.append(f"הלקוח הפר {history.broken_promises} הבטחות תשלום.")
+    late = history.average_days_late
+    if late is not None and late > policy.late_days_threshold:
+        reasons.append(f"הלקוח שילם בממוצע {late:.0f} ימים אחרי מועד התשלום, "
+                       f"מעל הסף שקבעת ({policy.late_days_threshold} ימים).")
+    return reasons
+
+
+def recommend_terms(history: PaymentHistory, kind: str, job_amount_agorot: int,
+                    policy: PreventionPolicy) -> Recommendation:
+    """Terms and deposit for the next job of a client, with the reasons (module docstring)."""
+    if kind not in PAYER_KINDS:
+        raise ValidationError(f"סוג משלם לא מוכר: {kind}.", field="kind")
+    if job_amount_agorot < 0:
+        raise ValidationError("סכום העבודה אינו יכול להיות שלילי.", field="job_amount")
+    limit = legal_max_terms(kind, policy)
+    if limit is not None:
+        reasons = [f"{PAYER_KINDS[kind]} מחויב בחוק לשלם בתוך {limit}; אלה התנאים המומלצים.",
+                   "גופים ציבוריים אינם נוהגים לשלם מקדמה; החוק עצמו מגן על מועד התשלום."]
+        return Recommendation(limit, 0, 0, reasons, legal_note(kind, policy), limit)
+
+    reasons: list[str] = []
+    percents = [0]
+    terms = policy.person_terms if kind == "person" else policy.business_terms
+    late_reasons = _is_late_history(history, policy)
+    if late_reasons:
+        reasons += late_reasons
+        reasons.append(f"לכן מומלץ לבקש {policy.late_history_deposit_percent}% מראש "
+                       f"ולקבוע תנאי {policy.late_history_terms}.")
+        percents.append(policy.late_history_deposit_percent)
+        terms = policy.late_history_terms
+    elif history.is_new:
+        reasons.append(f"לקוח חדש, בלי היסטוריית תשלומים: מקדמה של "
+                       f"{policy.new_client_deposit_percent}% לפי המדיניות שלך.")
+        percents.append(policy.new_client_deposit_percent)
+    elif history.average_days_late:
+        reasons.append(f"הלקוח מאחר מעט (בממוצע {history.average_days_late:.0f} ימים): "
+                       f"תנאים קצרים יותר, {policy.careful_terms}, ותזכורת לפני המועד.")
+        if kind != "person":
+            terms = policy.careful_terms
+    else:
+        reasons.append(f"הלקוח שילם בזמן את כל {history.settled_invoices} החשבונות שנסגרו; "
+                       "אין צורך במקדמה.")
+    if kind == "person" and not late_reasons:
+        reasons.append(f"אדם פרטי: מומלץ תשלום {policy.person_terms}. גבייה מאוחרת מאדם "
+                       "פרטי מחייבת קודם הודעת חוב והמתנה לפי חוק הגנת הצרכן.")
+    if policy.large_job_agorot and job_amount_agorot >= policy.large_job_agorot:
+        reasons.append(f"עבודה גדולה ({format_amount(job_amount_agorot)} ₪, מעל "
+                       f"{format_amount(policy.large_job_agorot)} ₪): מקדמה של לפחות "
+                       f"{policy.large_job_deposit_percent}%.")
+        percents.append(policy.large_job_deposit_percent)
+    percent = max(percents)
+    return Recommendation(str(parse_terms(terms)), percent,
+                          deposit_for(job_amount_agorot, percent), reasons)

@@ -1,0 +1,133 @@
+"""Checking the business profile as the user typed it (the settings form).
+
+Each field is cleaned by the same rules as client data (models.common.text, models.common.terms,
+models.queries.aging.parse_buckets); a problem raises ValidationError in Hebrew naming the field.
+"""
+from __future__ import annotations
+
+from models.common.errors import ValidationError
+from models.common.money import parse_amount, plain
+from models.common.terms import EOM_DAYS, EOM_MONTHS, canonical_terms
+from models.common.text import (
+    clean_name,
+    clean_text,
+    normalise_email,
+    normalise_phone,
+    normalise_tax_id,
+    normalise_zip,
+)
+from models.db.settings import BUSINESS_TYPES, BusinessProfile
+
+PROFILE_FIELDS = ("name", "business_type", "tax_id", "address", "city", "zip", "phone",
+                  "email", "bank_details", "bit_phone", "hourly_rate", "default_terms",
+                  "eom_reading", "aging_buckets")
+MAX_BUCKETS = 8  # more columns than this no longer fit a screen or a printed page
+
+
+def _tax_id(value: str, business_type: str) -> str:
+    digits = normalise_tax_id(value)
+    # Israeli company numbers (ח.פ.) start with 5; an ID number there is a typical mix-up.
+    if digits and business_type == "company" and not digits.startswith("5"):
+        raise ValidationError(
+            f"מספר חברה (ח.פ.) מתחיל בספרה 5; {digits} נראה כמו מספר זהות. "
+            "בדקו את המספר או את סוג העסק.", field="tax_id")
+    return digits
+
+
+def _bit_phone(value: str) -> str:
+    phone = normalise_phone(value)
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if phone and not (digits.startswith("05") and len(digits) == 10
+                      or digits.startswith("9725") and len(digits) == 12):
+        raise ValidationError(f"ל-Bit צריך מספר טלפון נייד (05X-XXXXXXX); '{value}' אינו כזה.",
+                              field="bit_phone")
+    return phone
+
+
+def _hourly_rate(value: str) -> int:
+    if not clean_text(value):
+        return 0
+    try:
+        return parse_amount(value)
+    except ValidationError as exc:
+        raise ValidationError(f"התעריף לשעה: {exc}", field="hourly_rate") from None
+
+
+def _buckets(value: str) -> list[int]:
+    from models.queries.aging import (
+        parse_buckets,  # models.queries.aging imports models.db.settings
+    )
+
+    text = clean_text(value)
+    if not text:
+        raise ValidationError("יש להזין גבולות גיול, למשל 30,60,90,120.", field="aging_buckets")
+    boundaries = parse_buckets(text)
+    if len(boundaries) > MAX_BUCKETS:
+        raise ValidationError(f"אפשר עד {MAX_BUCKETS} גבולות גיול.", field="aging_buckets")
+    return list(boundaries)
+
+
+def _with_field(name: str, check, *args):
+    """Run a check; its ValidationError names our field (normalise_phone says 'phone'
+    also for the Bit phone)."""
+    try:
+        return check(*args)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field=name) from None
+
+
+def validate_field(name: str, value: str, business_type: str = "licensed"):
+    """The stored value of one profile field typed as `value`; raises ValidationError."""
+    value = value or ""
+    if name == "name":
+        return _with_field(name, clean_name, value, "שם העסק")
+    if name == "business_type":
+        if value not in BUSINESS_TYPES:
+            raise ValidationError("יש לבחור סוג עסק: עוסק פטור, עוסק מורשה או חברה.", field=name)
+        return value
+    if name == "tax_id":
+        return _with_field(name, _tax_id, value, business_type)
+    if name == "zip":
+        return _with_field(name, normalise_zip, value)
+    if name == "phone":
+        return _with_field(name, normalise_phone, value)
+    if name == "bit_phone":
+        return _with_field(name, _bit_phone, value)
+    if name == "email":
+        return _with_field(name, normalise_email, value)
+    if name == "hourly_rate":
+        return _with_field(name, _hourly_rate, value)
+    if name == "default_terms":
+        return _with_field(name, canonical_terms, value)
+    if name == "eom_reading":
+        if value not in (EOM_DAYS, EOM_MONTHS):
+            raise ValidationError("יש לבחור איך לקרוא שוטף+N.", field=name)
+        return value
+    if name == "aging_buckets":
+        return _with_field(name, _buckets, value)
+    if name == "bank_details":
+        # Several lines (bank, branch, account) are kept as lines.
+        return "\n".join(line for line in (clean_text(part) for part in value.splitlines())
+                         if line)
+    if name in ("address", "city"):
+        return clean_text(value)
+    raise KeyError(name)
+
+
+def validate_profile(values: dict[str, str]) -> BusinessProfile:
+    """A BusinessProfile from the form's texts (a missing field takes its default); the
+    first problem raises ValidationError."""
+    texts = {**profile_texts(BusinessProfile()), **values}
+    business_type = validate_field("business_type", texts["business_type"])
+    cleaned = {name: validate_field(name, texts[name], business_type) for name in PROFILE_FIELDS}
+    cleaned["hourly_rate_agorot"] = cleaned.pop("hourly_rate")
+    return BusinessProfile(**cleaned)
+
+
+def profile_texts(profile: BusinessProfile) -> dict[str, str]:
+    """The profile as the form shows it (the inverse of validate_profile)."""
+    texts = {name: str(getattr(profile, name, "") or "") for name in PROFILE_FIELDS
+             if name not in ("hourly_rate", "aging_buckets")}
+    texts["hourly_rate"] = plain(profile.hourly_rate_agorot) if profile.hourly_rate_agorot else ""
+    texts["aging_buckets"] = ",".join(str(b) for b in profile.aging_buckets)
+    return texts
