@@ -9,15 +9,12 @@ import datetime as dt
 import re
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from models.ledger import services
 from models.ledger.payments import Allocation
 from models.negotiation import settlements as st
-from ui.background import wait_for_all
 from ui.invoices.invoice_dialog import qdate
 from ui.payments.payment_dialog import PaymentDialog
-from ui.widgets import clock
 from ui.widgets.display import money_text
 
 D = dt.date
@@ -25,12 +22,7 @@ AS_OF = D(2026, 11, 22)
 SIGNED = D(2026, 10, 1)
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, qapp, monkeypatch):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture

@@ -4,29 +4,21 @@ the client card (summary strip, edit, contact persons) and model checks."""
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from models.ledger import services
 from ui import events
-from ui.background import wait_for_all
 from ui.clients import client_dialog
 from ui.clients.client_card import ClientCard
 from ui.clients.client_dialog import NewClientDialog
 from ui.clients.client_table_model import ClientTableModel, Columns
 from ui.clients.clients_view import ClientsView
-from ui.widgets import clock
 from ui.widgets.display import ID_ROLE
 
 AS_OF = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    """Window sizes go to a temporary folder; 'today' is 22/11/2026."""
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()  # no background query may outlive the database file
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture

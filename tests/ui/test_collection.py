@@ -6,7 +6,7 @@ dunning-plan editor's validation, and the client card and main window wiring."""
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from models.collection.dunning import DunningLevel, default_plan, load_plan
@@ -23,18 +23,12 @@ from ui.collection.status_dialog import StatusDialog
 from ui.collection.timeline import ITEM_ROLE, ClientTimelineWidget
 from ui.invoices.invoice_dialog import qdate
 from ui.main_window import MainWindow
-from ui.widgets import clock
 
 AS_OF = dt.date(2026, 11, 22)
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def log_dialog(qtbot, **kwargs) -> LogContactDialog:

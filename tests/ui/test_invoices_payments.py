@@ -6,11 +6,10 @@ invoice, a payment, and watch the client's balance in the list change."""
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from models.ledger import services
 from models.queries.client_list import client_summaries
-from ui.background import wait_for_all
 from ui.clients.client_dialog import NewClientDialog
 from ui.clients.client_table_model import Columns as ClientColumns
 from ui.clients.clients_view import ClientsView
@@ -20,18 +19,12 @@ from ui.invoices.invoice_table_model import Columns
 from ui.invoices.invoices_view import InvoicesView
 from ui.payments.bounce import BounceDialog
 from ui.payments.payment_dialog import PaymentDialog
-from ui.widgets import clock
 
 AS_OF = dt.date(2026, 11, 22)
 D = dt.date
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def invoice_dialog(qtbot, **kwargs) -> InvoiceDialog:

@@ -4,27 +4,20 @@ remembered, the welcome's profile validation, demo data in the background, cance
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from models.db.settings import load_profile
 from models.ledger.clients import Client
 from ui import welcome as welcome_module
-from ui.background import wait_for_all
 from ui.main_window import MainWindow
 from ui.welcome import WelcomeDialog, needs_welcome
-from ui.widgets import clock
 
 AS_OF = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture

@@ -4,13 +4,12 @@ miss the second and see the breach."""
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from models.ledger import services
 from models.letters.archive import Letter
 from models.negotiation import negotiations as ng
 from models.negotiation import settlements
-from ui.background import wait_for_all
 from ui.clients.client_card import ClientCard
 from ui.negotiation.limits_page import LimitsPage
 from ui.negotiation.settlement_dialogs import (
@@ -24,12 +23,7 @@ from ui.widgets import clock
 AS_OF = dt.date(2026, 11, 22)
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture

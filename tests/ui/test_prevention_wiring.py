@@ -5,13 +5,11 @@ Prevention settings page with its validation."""
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from models.collection.interest import load_late_payment_terms
 from models.ledger import services
 from models.prevention.deposits import deposits_for_client, load_policy
 from models.queries.statistics import client_statistics
-from ui.background import wait_for_all
 from ui.clients.client_card import ClientCard
 from ui.clients.client_dialog import NewClientDialog
 from ui.invoices.invoice_dialog import qdate
@@ -19,18 +17,12 @@ from ui.prevention import deposits_tab
 from ui.prevention.prevention_page import PreventionPage
 from ui.prevention.terms_guide import TermsGuideDialog
 from ui.today.today_view import TodayView
-from ui.widgets import clock
 
 AS_OF = dt.date(2026, 11, 22)
 TIMEOUT = 10000
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def run_modal(monkeypatch, cls, drive):

@@ -11,15 +11,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from models.contact.contact_log import log_contact
 from models.contact.promises import record_promise
 from models.ledger import services
 from models.prevention.deposits import cancel_deposit, receive_deposit, request_deposit
-from ui.background import wait_for_all
 from ui.today.today_view import TodayView
-from ui.widgets import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_AS_OF = dt.date(2026, 11, 22)  # the demo's "today": its settlements are dated from it
@@ -36,12 +33,12 @@ SECTIONS = {"due_soon": ("due_soon", "open"), "actions": ("actions", "open"),
             "paused": ("paused", "open")}
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
-    yield
-    wait_for_all()
+pytestmark = pytest.mark.usefixtures("isolated")
+
+
+@pytest.fixture
+def today():
+    return TODAY
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 
 from models.contact.contact_log import log_contact
@@ -14,7 +14,6 @@ from models.contact.promises import evaluate_promises, record_promise
 from models.ledger import services
 from models.letters.archive import Letter
 from ui import events
-from ui.background import wait_for_all
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.timeline import ClientTimelineWidget
 from ui.invoices.invoice_dialog import qdate
@@ -23,19 +22,13 @@ from ui.today import today_view as today_module
 from ui.today.today_model import TASK_ROLE, Columns, TodayTreeModel, build_groups
 from ui.today.today_view import TodayView
 from ui.today.trend_chart import TrendChart
-from ui.widgets import clock
 
 AS_OF = dt.date(2026, 11, 22)
 D = dt.date
 TIMEOUT = 10000
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch, qapp):
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "qsettings"))
-    monkeypatch.setattr(clock, "today", lambda: AS_OF)
-    yield
-    wait_for_all()  # no worker may outlive the database file
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture
