@@ -88,7 +88,7 @@ def test_hebrew_is_the_default(qapp, db):
 
 
 def test_lang_en_shows_english(qapp, db, english):
-    from main import build_parser
+    from cli.arguments import build_parser
     from ui.aging.aging_table_model import bucket_headers
     from ui.settings.settings_view import SettingsView
 

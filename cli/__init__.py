@@ -1,0 +1,1 @@
+"""The command line: its arguments (arguments.py) and its subcommands (commands.py)."""

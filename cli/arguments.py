@@ -1,0 +1,146 @@
+"""The command line's arguments: each subcommand, its options and their checks (a bad
+value gets one line and exit 2 from argparse, before anything is opened)."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+EXIT_USER_ERROR = 2  # a user mistake: one line on stderr, this exit code
+# Dates a ledger can mean: far dates would overflow the date arithmetic downstream.
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+MAX_DEMO_CLIENTS, MAX_DEMO_INVOICES = 1_000_000, 20_000_000  # as models.demo.generator allows
+
+
+def _date(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"תאריך לא תקין '{text}' (YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"התאריך {text} מחוץ לטווח: יש לציין תאריך בין {FIRST_DATE} ל-{LAST_DATE}")
+    return day
+
+
+def _count(highest: int):
+    """An argparse type: a whole number from 0 to `highest`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
+        if not 0 <= value <= highest:
+            raise argparse.ArgumentTypeError(f"{text} מחוץ לטווח: יש לציין מספר בין 0 ל-{highest:,}")
+        return value
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
+
+
+def _client(text: str) -> str:
+    """A name, or an id small enough to be one (SQLite ids fit in 64 bits)."""
+    if text.strip().isdigit() and len(text.strip()) > 18:
+        raise argparse.ArgumentTypeError(f"מספר הלקוח '{text[:30]}' ארוך מדי")
+    return text
+
+
+def _buckets(text: str) -> tuple[int, ...]:
+    """--buckets checked while parsing, so a bad value is a usage error like the others."""
+    from models.common.errors import ValidationError
+    from models.queries.aging import parse_buckets
+
+    try:
+        return parse_buckets(text)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line and exit 2, like every other user error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USER_ERROR, f"שגיאה: {self.prog}: {message}\n")
+
+
+LETTERS_EPILOG = """kinds and who gets one with --all:
+  debt-notice      private persons with an undisputed overdue invoice not yet covered
+                   by a debt notice (the consumer-law notice, before any other step)
+  reminder, second-reminder, final-warning
+                   clients with an undisputed overdue invoice; a private person only
+                   14 days after the debt notice was sent (others are listed as skipped)
+  statement        clients whose balance is not zero (debt or credit), last 12 months
+  paid-in-full     clients who owe nothing, paid in the last 30 days, not yet thanked
+  deposit-request  clients with a deposit requested and not yet received
+  terms-confirmation
+                   clients with a deposit awaited who have no terms confirmation since
+Every letter is archived next to the database (letters/) and logged on the client."""
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--db", type=Path, help="database file (default: the per-user data folder)")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db = _db_parent()
+    parser = _Parser(prog="gvia", parents=[db],
+                                     description="Gvia (גבייה) — getting paid, in Hebrew.")
+    parser.add_argument("--lang", choices=("he", "en"), default=None, help="interface language")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[db], help="fill a database with realistic demo data")
+    p.add_argument("--clients", type=_count(MAX_DEMO_CLIENTS), default=60)
+    p.add_argument("--invoices", type=_count(MAX_DEMO_INVOICES), default=400)
+    p.add_argument("--seed", type=_seed, default=1)
+    p.add_argument("--as-of", type=_date, default=None, help="the demo's 'today' (YYYY-MM-DD)")
+
+    p = sub.add_parser("import", parents=[db], help="import clients, invoices, payments (CSV/XLSX)")
+    p.add_argument("--clients", type=Path)
+    p.add_argument("--invoices", type=Path)
+    p.add_argument("--payments", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    p.add_argument("--month-first", action="store_true",
+                   help="read ambiguous a/b/yyyy dates as mm/dd (US Excel)")
+
+    p = sub.add_parser("aging", parents=[db], help="debt aging report")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--buckets", type=_buckets, default=None,
+                   help="bucket boundaries in days, e.g. 30,60,90,120")
+    p.add_argument("--out", type=Path, default=None, help="write to a file instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
+
+    p = sub.add_parser("letters", parents=[db], help="produce letters as one PDF",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog=LETTERS_EPILOG)
+    p.add_argument("--kind", required=True, metavar="KIND", help="the letter kind (below)")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client", type=_client, help="a client's exact name or id")
+    who.add_argument("--all", action="store_true", help="every client the kind applies to")
+    p.add_argument("--out", type=Path, required=True, help="the PDF to write")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
+    p.add_argument("--as-of", type=_date, default=None, help="amounts as of (YYYY-MM-DD)")
+
+    p = sub.add_parser("today", parents=[db], help="what to do today: collection actions")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("backup", parents=[db], help="back up the database (verified copy)")
+    p.add_argument("--out", type=Path, default=None, help="backup file (default: backups folder)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the --out file if it exists (never an existing backup)")
+
+    p = sub.add_parser("restore", parents=[db], help="restore the database from a backup")
+    p.add_argument("--from", dest="source", type=Path, required=True)
+    p.add_argument("--force", action="store_true",
+                   help="restore even a backup that holds no clients and no invoices")
+
+    sub.add_parser("check", parents=[db], help="check the database's integrity")
+    return parser

@@ -1,0 +1,192 @@
+"""The subcommands: each opens the ledger (a reader or the writer), asks models/ and
+reports/, and prints what they return."""
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from cli.arguments import EXIT_USER_ERROR
+
+
+def run_command(args) -> int:
+    from models.db.outputs import OutputExists
+
+    handler = COMMANDS[args.command]
+    try:
+        return handler(args)
+    except OutputExists as exc:
+        raise OutputExists(exc.path, "כדי להחליף אותו הוסיפו ‎--force.") from None
+
+
+def _open(args, *, create: bool = True, read_only: bool = False):
+    """The ledger for a command; a reader runs beside a copy of Gvia that is writing."""
+    from models.db.connection import default_db_path
+    from models.db.opening import open_database
+
+    opened = open_database(args.db or default_db_path(), create=create, read_only=read_only)
+    if opened.writer_elsewhere is not None:
+        print(f"שימו לב: גבייה פתוחה כעת לכתיבה ({opened.writer_elsewhere.describe()}); "
+              "הנתונים נכונים לרגע הקריאה.", file=sys.stderr)
+    return opened
+
+
+def _print(text: str, out: Path | None, db_path: Path | None = None,
+           force: bool = False) -> None:
+    if out is None:
+        # Always UTF-8 (the CSV's BOM included), whatever the console's code page: a
+        # Hebrew Windows pipe would otherwise be cp1255, which cannot even encode the BOM.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    else:
+        from models.db.outputs import write_output
+
+        # Never over the ledger, its backups or another file unless --force; whole or not
+        # at all (a temporary file renamed into place).
+        write_output(out, text, db_path=db_path, force=force)
+
+
+def cmd_demo(args) -> int:
+    from models.demo.generator import make_demo
+
+    with _open(args):
+        counts = make_demo(clients=args.clients, invoices=args.invoices, seed=args.seed,
+                           as_of=args.as_of or dt.date.today(),
+                           progress=_progress_printer("demo"))
+    print(f"נוצרו {counts['clients']} לקוחות, {counts['invoices']} חשבוניות, "
+          f"{counts['payments']} תשלומים.", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from models.exchange.importing import ImportFailed, import_files
+
+    if not (args.clients or args.invoices or args.payments):
+        print("שגיאה: יש לציין לפחות קובץ אחד: --clients, --invoices או --payments.",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
+    with _open(args):
+        try:
+            result = import_files(clients=args.clients, invoices=args.invoices,
+                                  payments=args.payments, dry_run=args.dry_run,
+                                  month_first=args.month_first)
+        except ImportFailed as failed:
+            print(failed.report(), file=sys.stderr)
+            return EXIT_USER_ERROR
+    print(result.summary())
+    return 0
+
+
+def cmd_aging(args) -> int:
+    from models.db.outputs import check_output_path
+    from models.queries.aging import aging_report, parse_buckets
+    from models.queries.export import aging_records, csv_text, json_text
+
+    boundaries = args.buckets or parse_buckets(None)  # parsed and checked by argparse
+    with _open(args, create=False, read_only=True) as opened:
+        ledger = opened.path
+        if args.out is not None:
+            check_output_path(args.out, ledger, force=args.force)  # before the work
+        report = aging_report(args.as_of or dt.date.today(), boundaries)
+    records = aging_records(report)
+    amount_columns = [*report.bucket_names, "total", "credit"]
+    if args.format == "json":
+        text = json_text(records, set(amount_columns)) + "\n"
+    else:
+        text = csv_text(records, ["client_id", "client", "currency", *amount_columns])
+    _print(text, args.out, ledger, args.force)
+    return 0
+
+
+def cmd_letters(args) -> int:
+    from reports.batch import letters_command
+
+    with _open(args, create=False):
+        count = letters_command(kind=args.kind, client=args.client, all_clients=args.all,
+                                out=args.out, as_of=args.as_of or dt.date.today(),
+                                force=args.force)
+    print(f"נכתבו {count} מכתבים אל {args.out}.", file=sys.stderr)
+    return 0
+
+
+def cmd_today(args) -> int:
+    import json
+
+    from models.collection.today import format_today, today_list, today_records
+
+    with _open(args, create=False, read_only=True):
+        today = today_list(args.as_of or dt.date.today())
+    if args.format == "json":
+        _print(json.dumps(today_records(today), ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        _print(format_today(today), None)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from models.db.backup import backup_database
+    from models.db.outputs import check_backup_path
+
+    with _open(args, create=False, read_only=True) as opened:
+        # Never over the ledger or an existing backup; another file only with --force.
+        dest = (check_backup_path(args.out, opened.path, force=args.force)
+                if args.out is not None else None)
+        path = backup_database(opened.db, opened.path, dest=dest,
+                               replace_existing=args.force)
+    print(path)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from models.common.errors import DatabaseLockedError, DatabaseOpenError
+    from models.db.backup import restore_damaged, restore_database
+    from models.db.connection import default_db_path, is_marked_damaged
+
+    try:
+        opened = _open(args)
+    except DatabaseLockedError:
+        raise
+    except DatabaseOpenError:
+        path = Path(args.db or default_db_path()).expanduser().resolve()
+        if not is_marked_damaged(path):
+            raise
+        # A damaged ledger cannot be opened to copy into: it is set aside, kept, and
+        # the checked backup takes its place.
+        kept = restore_damaged(path, args.source)
+        print(f"שוחזר מ-{args.source}. הקובץ הפגום נשמר ב-{kept}.", file=sys.stderr)
+        return 0
+    with opened:
+        safety = restore_database(opened.db, opened.path, args.source, allow_empty=args.force)
+    print(f"שוחזר מ-{args.source}. המצב הקודם נשמר ב-{safety}.", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from models.db.connection import database_path, sqlite_connection
+    from models.db.schema_check import check_database
+
+    with _open(args, create=False, read_only=True):
+        problems = check_database(sqlite_connection(), database_path().parent)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_USER_ERROR
+    print("מסד הנתונים תקין.")
+    return 0
+
+
+def _progress_printer(label: str):
+    """Progress on stderr for long commands, only when a person is watching."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{label}: {done}/{total}", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+    return show
+
+
+COMMANDS = {"demo": cmd_demo, "import": cmd_import, "aging": cmd_aging, "letters": cmd_letters,
+            "today": cmd_today,
+            "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}
