@@ -353,7 +353,8 @@ def _missing_fields(missing: int, table: Table) -> str:
 
 
 class _DateColumn:
-    """Reads one date column, choosing dd/mm or mm/dd for the whole column (BAD_INPUT 11).
+    """Reads one date column, choosing dd/mm or mm/dd for the whole column: a spreadsheet
+    exported on an American system writes 12/25/2025, an Israeli one 25/12/2025.
 
     A column where some a/b/y value can only be mm/dd (12/25/2025) and none only dd/mm is
     read month-first; values valid both ways are read the Israeli way; a column holding

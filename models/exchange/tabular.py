@@ -40,7 +40,8 @@ from models.exchange.import_fields import (
     MAX_ZIP_DIRECTORY_BYTES,
 )
 
-# field -> header names it accepts (DESIGN.md's import table, plus a few common extras).
+# field -> header names it accepts, English and Hebrew, plus a few common extras (the
+# README's "Command line" section lists the import columns).
 FIELDS_BY_KIND: dict[str, dict[str, tuple[str, ...]]] = {
     "clients": {
         "external_id": ("external_id", "מספר לקוח"),

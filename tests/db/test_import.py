@@ -1,4 +1,5 @@
-"""Import of clients, invoices and payments (DESIGN.md's import contract, BAD_INPUT 1-4, 10-18).
+"""Import of clients, invoices and payments: the README's import contract (encodings,
+delimiters, Hebrew headers, Israeli dates and amounts, all or nothing, idempotent).
 
 Every file is written by the test itself, in the encoding and shape under test, and
 imported into a real temporary database.
