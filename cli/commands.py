@@ -113,7 +113,8 @@ def cmd_letters(args) -> int:
 def cmd_today(args) -> int:
     import json
 
-    from models.collection.today import format_today, today_list, today_records
+    from cli.today_text import format_today
+    from models.collection.today import today_list, today_records
 
     with _open(args, create=False, read_only=True):
         today = today_list(args.as_of or dt.date.today())

@@ -17,7 +17,8 @@ JSON) both call today_list and only format what it returns.
         .breaches    settlements breached: the acceleration clause is the next step
         .overdue_totals / .expected_week   per currency, never added across currencies
         .trend       overdue total at the end of each of the last 12 weeks, per currency
-    today_records(today) -> dict with stable English keys (JSON); format_today(today) -> Hebrew text
+    today_records(today) -> dict with stable English keys (JSON)
+    (the command line's Hebrew text is cli/today_text.py)
 
 "Expected this week" = open amounts of invoices due in the seven days from `as_of` (not
 disputed) + what is still outstanding of pending promises dated in those days.
@@ -42,9 +43,8 @@ from models.collection.dunning import (
     dunning_steps,
     open_invoices_due_by,
 )
-from models.common.dates import format_date
-from models.common.money import format_money, plain
-from models.contact.promises import PROMISE_STATES, PromiseStatus, evaluate_promises
+from models.common.money import plain
+from models.contact.promises import PromiseStatus, evaluate_promises
 from models.contact.rules import load_rules
 from models.db.connection import database
 from models.negotiation.settlements import (
@@ -429,100 +429,4 @@ def _promise_record(p: PromiseStatus, group: str) -> dict:
             "client": p.client_name, "state": p.state, "promised_date": p.promised_date.isoformat(),
             "currency": p.currency, "amount": float(plain(p.amount_agorot)),
             "paid": float(plain(min(p.paid_agorot, p.amount_agorot)))}
-
-
-def _money_text(amounts: dict[str, int]) -> str:
-    return " + ".join(format_money(v, c) for c, v in amounts.items()) or format_money(0)
-
-
-def _days_text(days: int) -> str:
-    return "יום אחד" if days == 1 else "יומיים" if days == 2 else f"{days} ימים"
-
-
-def _overdue_text(days: int) -> str:
-    """A courtesy step comes before the due date: its days are still to run."""
-    if days < 0:
-        return "לתשלום מחר" if days == -1 else f"לתשלום בעוד {_days_text(-days)}"
-    if days == 0:
-        return "לתשלום היום"
-    return "יום פיגור אחד" if days == 1 else f"{days} ימי פיגור"
-
-
-def _deposit_state(d: DepositDue) -> str:
-    if d.is_bounced:
-        return "השיק של המקדמה חזר"
-    if d.days_late > 0:
-        return f"באיחור של {_days_text(d.days_late)}"
-    if d.days_late == 0:
-        return "לתשלום היום"
-    return "לתשלום מחר" if d.days_late == -1 else f"לתשלום בעוד {_days_text(-d.days_late)}"
-
-
-def format_today(today: TodayList) -> str:
-    """The Today list in Hebrew, for the command line."""
-    lines = [f"היום — {format_date(today.as_of)}",
-             f"בפיגור: {_money_text(today.overdue_totals)}",
-             f"צפוי להתקבל השבוע: {_money_text(today.expected_week)}", ""]
-    if today.actions:
-        lines.append(f"פעולות גבייה לביצוע ({len(today.actions)}):")
-        for a in today.actions:
-            late = " — הודעת החוב באיחור!" if a.is_notice_late else ""
-            numbers = ", ".join(s.invoice.number for s in a.steps)
-            lines.append(f"  • {a.client_name}: {a.label} — {_money_text(a.open_by_currency)}, "
-                         f"{_overdue_text(a.max_days_overdue)} (חשבוניות {numbers}){late}")
-        lines.append("")
-    if today.due_soon:
-        lines.append(f"חשבוניות שמועד תשלומן מתקרב ({len(today.due_soon)}):")
-        for c in today.due_soon:
-            lines.append(f"  • {c.client_name}: חשבונית {c.number}, {format_money(c.open_agorot, c.currency)}, "
-                         f"לתשלום עד {format_date(c.due_date)}")
-        lines.append("")
-    if today.promises_due or today.promises_broken:
-        lines.append("הבטחות תשלום:")
-        for p in today.promises_due:
-            lines.append(f"  • {p.client_name}: הבטיח {format_money(p.amount_agorot, p.currency)} "
-                         f"עד {format_date(p.promised_date)} — לבדוק אם התקבל")
-        for p in today.promises_broken:
-            lines.append(f"  • {p.client_name}: הבטחה ל-{format_date(p.promised_date)} "
-                         f"{PROMISE_STATES[p.state]} (התקבלו {format_money(min(p.paid_agorot, p.amount_agorot), p.currency)} "
-                         f"מתוך {format_money(p.amount_agorot, p.currency)})")
-        lines.append("")
-    if today.follow_ups:
-        lines.append("מעקבים שהגיע מועדם:")
-        for f in today.follow_ups:
-            first_line = f.summary.split("\n", 1)[0][:80]
-            lines.append(f"  • {f.client_name}: מעקב מ-{format_date(f.follow_up_date)} — {first_line}")
-        lines.append("")
-    if today.checks:
-        lines.append("שיקים דחויים להפקדה:")
-        for c in today.checks:
-            lines.append(f"  • {c.client_name}: שיק {c.check_number} על סך "
-                         f"{format_money(c.amount_agorot, c.currency)} מתאריך {format_date(c.check_date)}")
-        lines.append("")
-    if today.deposits:
-        lines.append("מקדמות לתשלום — לא להתחיל בעבודה לפני שהמקדמה מגיעה:")
-        for d in today.deposits:
-            work = d.description.split("\n", 1)[0][:80]
-            lines.append(f"  • {d.client_name}: מקדמה בסך {format_money(d.amount_agorot, d.currency)} "
-                         f"עד {format_date(d.due_date)} ({work}) — {_deposit_state(d)}")
-        lines.append("")
-    if today.instalments:
-        lines.append("תשלומים לפי הסדרי חוב:")
-        for i in today.instalments:
-            late = " — טרם התקבל" if i.due_date < today.as_of else ""
-            lines.append(f"  • {i.client_name}: תשלום {i.seq} בסך "
-                         f"{format_money(i.owed_agorot, i.currency)} עד {format_date(i.due_date)}{late}")
-        lines.append("")
-    if today.breaches:
-        lines.append("הסדרי חוב שהופרו:")
-        for b in today.breaches:
-            lines.append(f"  • {b.client_name}: {b.next_step}")
-        lines.append("")
-    if today.paused:
-        lines.append(f"מושהות ({len(today.paused)}): "
-                     + ", ".join(sorted({s.pause_reason for s in today.paused}))[:300])
-        lines.append("")
-    if today.is_empty:
-        lines.append("אין משימות להיום.")
-    return "\n".join(lines).rstrip() + "\n"
 

@@ -140,7 +140,8 @@ def _case_file(client_id):
 
 
 def _today(client_id):
-    from models.collection.today import format_today, today_list
+    from cli.today_text import format_today
+    from models.collection.today import today_list
 
     today = today_list(AS_OF, with_trend=False)
     broken = {p.promise_id for p in today.promises_broken if p.client_id == client_id}

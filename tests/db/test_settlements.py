@@ -160,7 +160,8 @@ def test_today_agenda_lists_instalments_due_soon_and_breaches(debt):
 
 
 def test_today_list_and_its_json_show_the_instalment_then_the_breach(debt):
-    from models.collection.today import format_today, today_list, today_records
+    from cli.today_text import format_today
+    from models.collection.today import today_list, today_records
 
     client, old1, old2, _ = debt
     s = _signed(client, [old1, old2])

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
+from cli.today_text import format_today
 from models.collection.today import (
-    format_today,
     overdue_trend,
     today_list,
     today_records,
