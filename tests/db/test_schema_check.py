@@ -5,7 +5,6 @@ import datetime as dt
 import sqlite3
 
 import peewee
-import pytest
 from playhouse.migrations import Runner
 
 from models.contact.contact_log import log_contact
