@@ -8,11 +8,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.arguments import EXIT_USER_ERROR, build_parser
+from cli.arguments import EXIT_USER_ERROR, build_parser, language_from
 from cli.commands import run_command
+from models.common.i18n import _, set_language
 
 
 def main(argv: list[str] | None = None) -> int:
+    set_language(language_from(argv))
     args = build_parser().parse_args(argv)
     if args.command is None:
         from ui.app import run_app
@@ -23,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run_command(args)
     except GviaError as exc:
-        print(f"שגיאה: {exc}", file=sys.stderr)
+        print(_("Error: {message}").format(message=exc), file=sys.stderr)
         return EXIT_USER_ERROR
     except Exception as exc:
         # A fault of the disk or the file (full, I/O error, locked, read-only, damaged)
@@ -35,11 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         if fault is None and not isinstance(exc, OSError):
             raise
         where = getattr(exc, "filename", None)
-        message = fault or f"לא ניתן לגשת לקובץ {where or ''}: {exc.strerror or exc}."
-        print(f"שגיאה: {message}", file=sys.stderr)
+        message = fault or _("Cannot access the file {file}: {reason}.").format(
+            file=where or "", reason=exc.strerror or exc)
+        print(_("Error: {message}").format(message=message), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("בוטל.", file=sys.stderr)
+        print(_("Cancelled."), file=sys.stderr)
         return 130
 
 

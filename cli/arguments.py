@@ -144,3 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", parents=[db], help="check the database's integrity")
     return parser
+
+
+def language_from(argv: list[str] | None) -> str | None:
+    """The --lang asked for, read before the full parse so its own messages are in it."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=("he", "en"), default=None)
+    known, _rest = early.parse_known_args(argv)
+    return known.lang

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.common.errors import GviaError
+from models.common.terms import COMMON_TERMS
 from models.db.settings import BUSINESS_TYPES, load_profile, save_profile
 from models.prevention.profile_rules import validate_profile
 from ui import events
@@ -77,7 +78,7 @@ class WelcomeDialog(GviaDialog):
         self.default_terms = self.form.add_field("default_terms", _("Usual payment terms"),
                                                  QComboBox())
         self.default_terms.setEditable(True)
-        for terms in ("שוטף+30", "שוטף+60", "נטו 30", "מיידי"):
+        for terms in COMMON_TERMS:
             self.default_terms.addItem(terms)
         layout.addWidget(self.form)
 

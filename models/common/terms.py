@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from models.common.errors import ValidationError
 from models.common.text import strip_marks
 
-DEFAULT_TERMS = "שוטף+30"
+DEFAULT_TERMS = "שוטף+30"  # hebrew: terms are stored and printed in Hebrew
+# The choices a terms field offers, most usual first (the user may type any other).
+COMMON_TERMS = ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוטף+60", "שוטף+90")  # hebrew: terms
 
 # How `שוטף+N` is read: N days after the month's end (the rule), or the end of the
 # (N/30)th following month (a common business reading; a setting).

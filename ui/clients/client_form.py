@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
+from models.common.terms import COMMON_TERMS
 from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES, Client
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm
@@ -40,9 +41,9 @@ class ClientForm(ValidatedForm):
         self.terms = self.add_field("terms", _("Payment terms"), QComboBox())
         self.terms.setEditable(True)
         self.terms.addItem(_("Business default"), "")
-        for terms in ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוטף+60", "שוטף+90"):
+        for terms in COMMON_TERMS:
             self.terms.addItem(terms, terms)
-        self.terms.setToolTip(_("For example: immediate (מיידי), net 30 (נטו 30), "
+        self.terms.setToolTip(_("For example: immediate (מיידי), net 30 (נטו 30), "  # hebrew: terms
                                 "current + 30 (שוטף+30)"))
         self.status = self.add_field("status", _("Status"), QComboBox())
         for code in CLIENT_STATUSES:

@@ -187,8 +187,8 @@ class TermsGuideDialog(GviaDialog):
         page = QWidget()
         self.kind_group = QButtonGroup(page)
         self.kind_buttons = {}
-        labels = {"immediate": _("Immediate (מיידי)"), "net": _("Net N days (נטו N)"),
-                  "eom": _("End of month + N (שוטף + N)"), "fixed": _("A fixed date")}
+        labels = {"immediate": _("Immediate (מיידי)"), "net": _("Net N days (נטו N)"),  # hebrew: terms
+                  "eom": _("End of month + N (שוטף + N)"), "fixed": _("A fixed date")}  # hebrew: terms
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 120)
         self.days_spin.setValue(30)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.common.errors import ValidationError
-from models.common.terms import EOM_DAYS, EOM_MONTHS
+from models.common.terms import COMMON_TERMS, EOM_DAYS, EOM_MONTHS
 from models.db.settings import (
     BUSINESS_TYPES,
     BusinessProfile,
@@ -38,7 +38,6 @@ from ui import events
 from ui.i18n import _
 from ui.widgets.labels import business_type_label
 
-COMMON_TERMS = ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוטף+60", "שוטף+90")
 LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "hourly_rate",
                         "aging_buckets")
 

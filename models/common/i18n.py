@@ -1,0 +1,98 @@
+"""The one translation entry point, for every layer: gettext catalogs over English source
+strings, Hebrew by default.
+
+    from models.common.i18n import _, N_, ngettext
+
+`_("...")` translates now (messages, errors, reasons built at run time). `N_("...")` only
+marks a string that is stored before the language is known (a module-level table); it is
+translated where it is shown, with `_(value)`. The catalogs are every .po file under
+resources/locale/<lang>/LC_MESSAGES (ui_*.po for the screens, domain_*.po for models/,
+reports/ and cli/), merged and read with babel when first needed (a few milliseconds), so
+there is no compile step to forget. Until `set_language` is called the language is Hebrew,
+so a library caller or a test sees what a user sees.
+
+Letters are not translated here: a letter is a Hebrew document whatever the interface
+language (see docs/architecture.md).
+"""
+from __future__ import annotations
+
+import gettext
+import io
+from importlib import resources
+from pathlib import Path
+
+DOMAIN = "gvia"
+DEFAULT_LANG = "he"
+LANGUAGES = ("he", "en")
+
+_translations: gettext.NullTranslations | None = None  # loaded on first use
+_lang = DEFAULT_LANG
+
+
+def locale_dir() -> Path:
+    return Path(str(resources.files("resources") / "locale"))
+
+
+def po_paths(lang: str) -> list[Path]:
+    return sorted((locale_dir() / lang / "LC_MESSAGES").glob("*.po"))
+
+
+def read_catalog(path: Path, lang: str):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as fh:
+        return read_po(fh, locale=lang, domain=DOMAIN)
+
+
+def load_catalog(lang: str) -> gettext.NullTranslations:
+    """All of the language's .po files merged into one translations object."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+
+    merged = None
+    for path in po_paths(lang):
+        catalog = read_catalog(path, lang)
+        if merged is None:
+            merged = catalog
+        else:
+            for message in catalog:
+                if message.id and message.string:
+                    merged[message.id] = message
+    if merged is None:
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, merged)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def set_language(lang: str | None) -> str:
+    """Select the catalog for `lang` (default Hebrew). Returns the language in force."""
+    global _translations, _lang
+    _lang = lang if lang in LANGUAGES else DEFAULT_LANG
+    _translations = load_catalog(_lang)
+    return _lang
+
+
+def language() -> str:
+    return _lang
+
+
+def _current() -> gettext.NullTranslations:
+    if _translations is None:
+        set_language(_lang)
+    return _translations
+
+
+def _(message: str) -> str:
+    return _current().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark `message` for the catalogs without translating it yet."""
+    return message
