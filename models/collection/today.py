@@ -163,7 +163,7 @@ def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
     overdue_totals: dict[str, int] = defaultdict(int)
     for (currency, _due), amount in overdue_by_due.items():
         overdue_totals[currency] += amount
-    steps = dunning_steps(as_of, rules=rules, candidates=candidates)
+    steps = dunning_steps(as_of, rules=rules, candidates=candidates, states=("due", "paused"))
     actions = _group_actions([s for s in steps if s.state == "due"])
     paused = [s for s in steps if s.state == "paused"]
     promises_due, promises_broken = _promises(as_of, rules.broken_promise_days,
