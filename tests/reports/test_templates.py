@@ -16,7 +16,14 @@ from reports.templates import fill
 
 @pytest.mark.parametrize("kind", list(LETTER_KINDS))
 def test_every_default_template_is_valid(kind):
-    validate_template(default_template(kind))
+    """Each default letter passes the checks a user's edit must pass and names its reader;
+    a demand letter also says how much, which invoices and how to pay."""
+    text = default_template(kind)
+    validate_template(text)  # raises on a bad placeholder, a lone brace or no subject
+    assert "{client_name}" in text or "{settlement_parties}" in text
+    if kind in ("debt-notice", "reminder", "second-reminder", "final-warning"):
+        needed = ("{total_overdue}", "{invoice_table}", "{payment_instructions}")
+        assert [n for n in needed if n not in text] == [], kind
 
 
 def test_unknown_placeholder_is_named_in_the_error(db):

@@ -80,7 +80,9 @@ def test_request_receive_and_apply_a_deposit_on_the_card(qtbot, client, monkeypa
         dialog.description.setText("אתר חדש — שלב א")
         dialog.amount.setText("abc")
         assert not dialog.save()
-        assert dialog.form.errors["amount"].isVisible() or dialog.form.errors["amount"].text()
+        # the message is shown next to the amount field and names what was typed
+        assert not dialog.form.errors["amount"].isHidden()
+        assert "'abc'" in dialog.form.error_text("amount")
         dialog.amount.setText("3,000")
         dialog.requested_date.setDate(qdate(dt.date(2026, 11, 1)))
         dialog.due_date.setDate(qdate(dt.date(2026, 11, 8)))
