@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import gc
 import itertools
 import random
 from dataclasses import dataclass
@@ -592,15 +591,7 @@ def plan_demo(*, clients: int, invoices: int, seed: int, as_of: dt.date,
               profile: BusinessProfile | None = None,
               progress: Callable[[int], None] | None = None) -> DemoLedger:
     """The whole demo ledger in memory, deterministic for (sizes, seed, as_of, profile)."""
-    # Millions of small objects that all live to the end: the cyclic garbage collector
-    # would walk them again and again for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _plan(clients, invoices, seed, as_of, profile or BusinessProfile(), progress)
-    finally:
-        if was_enabled:
-            gc.enable()
+    return _plan(clients, invoices, seed, as_of, profile or BusinessProfile(), progress)
 
 
 def _plan(clients: int, invoices: int, seed: int, as_of: dt.date, profile: BusinessProfile,
