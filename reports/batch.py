@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Callable
 
 from models.common.errors import GviaError, ValidationError
+from models.common.i18n import _
 from models.db.outputs import check_output_path, private_dir, write_output
 from models.db.settings import load_profile
 from models.ledger.clients import clients_by_id
@@ -61,6 +62,7 @@ from models.negotiation.settlement_info import (
 from models.prevention.deposits import deposits_due
 from models.queries import letter_data as letter_queries
 from reports import letter_data, settlement_letters
+from reports.hebrew import in_hebrew
 from reports.letters import INTEREST_KINDS, NothingToSend, compose
 from reports.pdf import LetterPdf
 
@@ -81,9 +83,18 @@ class BatchResult:
 def check_kind(kind: str) -> str:
     if kind not in LETTER_KINDS:
         names = ", ".join(LETTER_KINDS)
-        raise ValidationError(f"סוג מכתב לא מוכר: '{kind}'. הסוגים האפשריים: {names}.",
-                              field="kind")
+        raise ValidationError(_("Unknown letter kind: '{kind}'. The possible kinds: {names}.")
+                              .format(kind=kind, names=names), field="kind")
     return kind
+
+
+def kind_name(kind: str) -> str:
+    """The letter kind's name for a message on the screen, in the interface language."""
+    return _(LETTER_KINDS[kind])
+
+
+def client_not_found(client_id: int) -> ValidationError:
+    return ValidationError(_("Client number {id} was not found.").format(id=client_id))
 
 
 def select_clients(kind: str, as_of: dt.date) -> list[int]:
@@ -174,7 +185,7 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
             return result
         item = data.get(cid)
         if item is None:
-            raise ValidationError(f"לקוח מספר {cid} לא נמצא.")
+            raise client_not_found(cid)
         try:
             if cid in people:
                 gate = debt_notice_gate(people[cid], as_of, settings.debt_notice_wait_days)
@@ -192,14 +203,15 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
         if progress and (done % 25 == 0 or done == total):
             progress(done, total * 2)  # composing is the first half, drawing the second
     if not contents:
-        raise NothingToSend(f"אין מכתבים להפיק ({LETTER_KINDS[kind]}) נכון ל-{as_of:%d/%m/%Y}.")
+        raise NothingToSend(_("There are no letters to produce ({kind}) as of {date}.").format(
+            kind=kind_name(kind), date=f"{as_of:%d/%m/%Y}"))
     path = archive_path(kind, as_of, [(c.client_id, c.client_name) for c in contents])
     records: list[LetterRecord] = []
     pages = 0
 
     def draw(partial: Path) -> None:
         nonlocal pages
-        pdf = LetterPdf(str(partial), profile, settings, title=LETTER_KINDS[kind])
+        pdf = LetterPdf(str(partial), profile, settings, title=in_hebrew(LETTER_KINDS[kind]))
         for done, content in enumerate(contents, start=1):
             if is_cancelled and is_cancelled():
                 raise _Cancelled
@@ -223,7 +235,7 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     record_letters(records)
     result.written, result.pages, result.archive_path = len(records), pages, path
     if out is not None:
-        result.out = copy_out(path, out, force=force, what="המכתבים נשמרו")
+        result.out = copy_out(path, out, force=force, what=_("The letters were saved"))
     return result
 
 
@@ -232,12 +244,15 @@ class _Cancelled(Exception):
 
 
 def copy_out(archived: Path, out: str | Path, *, force: bool, what: str) -> Path:
-    """A copy of an archived file at `out` (the command line's --out, a save dialog)."""
+    """A copy of an archived file at `out` (the command line's --out, a save dialog).
+
+    what: the translated start of the message if the copy fails ("The letters were saved")."""
     try:
         return write_output(out, lambda partial: shutil.copyfile(archived, partial),
                             force=force)
     except GviaError as exc:
-        raise GviaError(f"{what} בארכיון ({archived.name}), אבל העותק לא נכתב: {exc}") from exc
+        raise GviaError(_("{what} in the archive ({file}), but the copy was not written: "
+                          "{error}").format(what=what, file=archived.name, error=exc)) from exc
 
 
 def letters_command(*, kind: str, client: str | None, all_clients: bool, out: Path,
@@ -248,10 +263,11 @@ def letters_command(*, kind: str, client: str | None, all_clients: bool, out: Pa
     if all_clients:
         ids = select_clients(kind, as_of)
         if not ids:
-            raise NothingToSend(f"אין לקוחות שמקבלים {LETTER_KINDS[kind]} נכון ל-{as_of:%d/%m/%Y}.")
+            raise NothingToSend(_('No clients get the letter "{kind}" as of {date}.').format(
+                kind=kind_name(kind), date=f"{as_of:%d/%m/%Y}"))
     else:
         ids = [find_client(client).id]
     result = produce_letters(kind, ids, as_of, Path(out), strict=not all_clients, force=force)
     for cid, name, why in result.skipped:
-        print(f"דילוג על לקוח {cid}: {why}", file=sys.stderr)
+        print(_("Skipped client {id}: {reason}").format(id=cid, reason=why), file=sys.stderr)
     return result.written

@@ -27,7 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from models.common.dates import format_date
 from reports.fonts import printable, register_fonts
-from reports.hebrew import shape, visual
+from reports.hebrew import in_hebrew, shape, visual
 from reports.letters import InfoBox, Paragraph, Table, format_money
 
 PAGE_W, PAGE_H = A4
@@ -289,6 +289,15 @@ def _yes(value: bool) -> str:
     return "כן" if value else "לא"
 
 
+def _count(n: int, one: str, many: str) -> str:
+    """`n` things in Hebrew, whose singular reads on its own: "יום אחד", not "1 ימים"."""
+    return one if n == 1 else f"{n} {many}"
+
+
+def _names(counts: dict[str, int]) -> str:
+    return ", ".join(f"{in_hebrew(k)}: {v}" for k, v in counts.items())
+
+
 def case_file_blocks(case, options=None) -> list:
     """The sections of the case file (models.collection.case_file.CaseFile), in reading order;
     `options` (models.collection.handover.handover_options) adds the hand-over section."""
@@ -296,7 +305,7 @@ def case_file_blocks(case, options=None) -> list:
 
     blocks: list = []
     ind = case.indicator
-    box = [f"המלצה: {ind.verdict_name}."]
+    box = [f"המלצה: {in_hebrew(ind.verdict_name)}."]
     box += [f"בעד המשך הקשר: {r}" for r in ind.keep_reasons]
     box += [f"בעד טיפול כחייב: {r}" for r in ind.debtor_reasons]
     if not ind.keep_reasons and not ind.debtor_reasons:
@@ -322,7 +331,8 @@ def case_file_blocks(case, options=None) -> list:
         ("יתרה פתוחה", _money_list(case.open_agorot)),
         ("מתוכה בפיגור", _money_list(case.overdue_agorot)),
         ("זיכוי בחשבון", _money_list(case.credit_agorot) if case.credit_agorot else "—"),
-        ("הפיגור הוותיק ביותר", f"{case.oldest_overdue_days} ימים" if case.oldest_overdue_days else "—"),
+        ("הפיגור הוותיק ביותר", _count(case.oldest_overdue_days, "יום אחד", "ימים")
+         if case.oldest_overdue_days else "—"),
     ]))
     for line in case.aging:
         titles = _bucket_titles(line.boundaries)
@@ -342,7 +352,8 @@ def case_file_blocks(case, options=None) -> list:
     blocks.append(Heading("היקף הקשר והתנהגות תשלום"))
     promises = _promises_text(case.promises)
     blocks.append(Facts([
-        ("סך הרכישות (חשבוניות)", f"{_money_list(case.invoiced_agorot)} ב-{case.invoice_count} חשבוניות"),
+        ("סך הרכישות (חשבוניות)", f"{_money_list(case.invoiced_agorot)} "
+         + ("בחשבונית אחת" if case.invoice_count == 1 else f"ב-{case.invoice_count} חשבוניות")),
         ("סך התשלומים שהתקבלו", _money_list(case.paid_agorot)),
         ("ממוצע ימי איחור", f"{case.average_days_late:.1f}" if case.average_days_late is not None else "—"),
         ("חשבוניות ששולמו באיחור", f"{case.share_paid_late:.0%} מתוך {case.settled_invoices}"
@@ -369,7 +380,8 @@ def case_file_blocks(case, options=None) -> list:
     blocks.append(Heading("מחלוקות, תלונות ותביעות"))
     if case.case_records:
         blocks.append(Table(["תאריך", "סוג", "נושא", "מצב", "הערות"], [0.9, 1.0, 2.2, 0.7, 2.0],
-                            [[format_date(r.record_date), r.kind_name, r.subject, r.status_name,
+                            [[format_date(r.record_date), in_hebrew(r.kind_name), r.subject,
+                              in_hebrew(r.status_name),
                               r.notes] for r in case.case_records]))
     else:
         blocks.append(Paragraph("לא נרשמו מחלוקות, תלונות או תביעות."))
@@ -380,7 +392,8 @@ def case_file_blocks(case, options=None) -> list:
     blocks.append(Heading("מערכות יחסים"))
     if case.relations:
         blocks.append(Table(["צד", "שם", "תפקיד", "הערות"], [1.0, 1.5, 1.4, 2.4],
-                            [[r.side_name, r.name, r.role_name, r.notes] for r in case.relations]))
+                            [[in_hebrew(r.side_name), r.name, in_hebrew(r.role_name), r.notes]
+                             for r in case.relations]))
     else:
         blocks.append(Paragraph("לא נרשמו אנשי מפתח: מי מחליט אצל הלקוח, מי משלם ומי אצלנו מכיר אותו."))
 
@@ -389,11 +402,11 @@ def case_file_blocks(case, options=None) -> list:
     hours = f"{c.minutes // 60}:{c.minutes % 60:02d}"
     blocks.append(Facts([
         ("רשומות תיעוד", str(c.entries)),
-        ("לפי ערוץ", ", ".join(f"{k}: {v}" for k, v in c.channel_names().items()) or "—"),
+        ("לפי ערוץ", _names(c.channel_names()) or "—"),
         ("הפנייה האחרונה", format_date(c.last_contact.date()) if c.last_contact else "—"),
-        ("זמן טיפול מתועד", f"{c.minutes} דקות ({hours} שעות)"),
+        ("זמן טיפול מתועד", f"{_count(c.minutes, 'דקה אחת', 'דקות')} ({hours} שעות)"),
         ("מכתבים שהופקו", str(c.letters)),
-        ("טקטיקות שנצפו", ", ".join(f"{k}: {v}" for k, v in c.tactic_names().items()) or "לא נרשמו"),
+        ("טקטיקות שנצפו", _names(c.tactic_names()) or "לא נרשמו"),
     ]))
 
     blocks.append(Heading("עלות הגבייה עד כה"))
@@ -401,8 +414,10 @@ def case_file_blocks(case, options=None) -> list:
     rate = format_money(cost.hourly_rate_agorot) if cost.hourly_rate_agorot else "לא הוגדר"
     other = {k: v for k, v in cost.expenses_agorot.items() if k != "ILS"}
     rows = [
-        ("זמן", f"{cost.minutes} דקות × {rate} לשעה = {format_money(cost.time_agorot)}"),
-        ("הוצאות שנרשמו", f"{format_money(cost.expenses_agorot.get('ILS', 0))} ({cost.expense_count} הוצאות)"
+        ("זמן", (f"{_count(cost.minutes, 'דקה אחת', 'דקות')} × {rate} לשעה = "
+                 f"{format_money(cost.time_agorot)}")),
+        ("הוצאות שנרשמו", (f"{format_money(cost.expenses_agorot.get('ILS', 0))} "
+                           f"({_count(cost.expense_count, 'הוצאה אחת', 'הוצאות')})")
          + (f", וגם {_money_list(other)}" if other else "")),
         ("סה\"כ עלות הגבייה", format_money(cost.total_agorot)),
         ("ביחס לחוב", f"{cost.share_of_debt_percent}% מ-{format_money(cost.debt_agorot)}"
@@ -429,8 +444,8 @@ def case_file_blocks(case, options=None) -> list:
             ("ההנחה המרבית", discount),
             ("מספר תשלומים מרבי", str(n.max_instalments) if n.max_instalments is not None else "לא נקבע"),
             ("מועד סיום אחרון", _date(n.latest_final_date)),
-            *[(f"מותר: {STEPS[k]}", _yes(v)) for k, v in n.steps.items()],
-            *[(f"רשימת הכנה: {CHECKLIST[k]}", _yes(v)) for k, v in n.checklist.items()],
+            *[(f"מותר: {in_hebrew(STEPS[k])}", _yes(v)) for k, v in n.steps.items()],
+            *[(f"רשימת הכנה: {in_hebrew(CHECKLIST[k])}", _yes(v)) for k, v in n.checklist.items()],
         ], label_share=0.5))
         if n.notes:
             blocks.append(Paragraph(f"הערות: {n.notes}"))
@@ -442,7 +457,7 @@ def case_file_blocks(case, options=None) -> list:
         rows = []
         for o in options:
             needs = "; ".join(r.text + ("" if r.is_met else " (חסר)") for r in o.requirements)
-            rows.append([o.name, "פתוחה" if o.is_available else "לא פתוחה כעת", needs,
+            rows.append([in_hebrew(o.name), "פתוחה" if o.is_available else "לא פתוחה כעת", needs,
                          format_money(o.estimated_cost_agorot) if o.amount_agorot else "—"])
         blocks.append(Table(["אפשרות", "מצב", "מה נדרש", "עלות משוערת"], [1.6, 0.9, 3.4, 1.0], rows))
         notes = sorted({note for o in options for note in o.notes})

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from models.common.errors import ValidationError
 from models.db.settings import load_profile
 from models.ledger.services import get_client
 from models.letters.archive import (
@@ -25,7 +24,7 @@ from models.letters.archive import (
 from models.letters.templates import get_template
 from models.negotiation.settlement_info import load_settlement_info
 from reports import settlement_letters
-from reports.batch import check_kind
+from reports.batch import check_kind, client_not_found
 from reports.letter_data import (
     ClientLetterData,
     InvoiceLine,
@@ -59,7 +58,7 @@ def draft_letter(kind: str, client_id: int, as_of: dt.date, *, template: str | N
     check_kind(kind)
     data = load_letter_data([client_id], as_of).get(client_id)
     if data is None:
-        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+        raise client_not_found(client_id)
     if kind in COLLECTION_KINDS and data.is_person:
         gate = debt_notice_gate(get_client(client_id), as_of,
                                 load_letter_settings().debt_notice_wait_days)
@@ -71,14 +70,14 @@ def draft_letter(kind: str, client_id: int, as_of: dt.date, *, template: str | N
 def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
     """A made-up business client with two overdue invoices (or, for paid-in-full, none)."""
     day = dt.timedelta(days=1)
-    data = ClientLetterData(client_id=123, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,
-                            address="רחוב הדוגמה 1", city="תל אביב-יפו", zip="6100000",
-                            contact_name="ישראלה ישראלי")
+    data = ClientLetterData(client_id=123, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,  # hebrew: sample letter
+                            address="רחוב הדוגמה 1", city="תל אביב-יפו", zip="6100000",  # hebrew: sample letter
+                            contact_name="ישראלה ישראלי")  # hebrew: sample letter
     first_issue, second_issue = as_of - 95 * day, as_of - 50 * day
     if kind == "paid-in-full":
         data.movements = {"ILS": [
-            StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),
-            StatementEntry(as_of - 10 * day, "תשלום – העברה בנקאית", 0, 1_170_000)]}
+            StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),  # hebrew: sample letter
+            StatementEntry(as_of - 10 * day, "תשלום – העברה בנקאית", 0, 1_170_000)]}  # hebrew: sample letter
         data.last_payment_date = as_of - 10 * day
         return data
     data.invoices = [
@@ -87,9 +86,9 @@ def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
         InvoiceLine("1002", second_issue, second_issue + 30 * day, 351_000, 351_000, "ILS",
                     20, False)]
     data.movements = {"ILS": [
-        StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),
-        StatementEntry(second_issue, "חשבונית 1002", 351_000, 0),
-        StatementEntry(as_of - 40 * day, "תשלום – העברה בנקאית", 0, 500_000)]}
+        StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),  # hebrew: sample letter
+        StatementEntry(second_issue, "חשבונית 1002", 351_000, 0),  # hebrew: sample letter
+        StatementEntry(as_of - 40 * day, "תשלום – העברה בנקאית", 0, 500_000)]}  # hebrew: sample letter
     data.last_payment_date = as_of - 40 * day
     return data
 

@@ -16,6 +16,7 @@ Public API:
     shape(text, font, size, width) -> [str] wrap + visual: lines ready to draw
     strip_controls(text) -> str            drop embedding/override/isolate controls
     clear_caches()                         forget reordered lines and widths (a cold start)
+    in_hebrew(label) -> str                a label as a Hebrew document prints it
 
 Step 2 is our own compact implementation of UAX #9 for a single paragraph without
 explicit embeddings (W1–W7, N0 bracket pairs, N1–N2, I1–I2, L1, L2, L4). Why not
@@ -340,3 +341,21 @@ def _fitting_prefix(word: str, font: str, size: float, width: float) -> int:
 def shape(text: str, font: str, size: float, width: float, base: str = "R") -> list[str]:
     """Wrap, then reorder each line: the lines of a paragraph ready for drawing."""
     return [visual(line, base) for line in wrap(text, font, size, width)]
+
+
+@lru_cache(maxsize=1)
+def _hebrew_catalog():
+    from models.common.i18n import load_catalog
+
+    return load_catalog("he")
+
+
+def in_hebrew(label: str) -> str:
+    """`label` (a payment method, a letter kind, a channel …) as a document prints it:
+    Hebrew whatever the interface language.
+
+    A document is Hebrew, but its labels come from tables in models/ that may hold English
+    msgids (N_) or a label already translated for the screen; the Hebrew catalog turns
+    either back into Hebrew, and Hebrew text comes back unchanged.
+    """
+    return _hebrew_catalog().gettext(label) if label else label

@@ -22,6 +22,7 @@ from models.collection.interest import (
 from models.ledger.payments import PAYMENT_METHODS
 from models.prevention.deposits import DepositLine, open_deposit_lines
 from models.queries import letter_data as letter_queries
+from reports.hebrew import in_hebrew
 
 
 @dataclass(frozen=True)
@@ -72,15 +73,16 @@ class ClientLetterData:
 
 
 def _entry(kind: str, date: dt.date, label: str, extra: str, amount: int) -> StatementEntry:
+    """One line of a statement of account: its description is printed in the letter."""
     if kind == "invoice":
-        return StatementEntry(date, f"חשבונית {label}", amount, 0)
+        return StatementEntry(date, f"חשבונית {label}", amount, 0)  # hebrew: letter text
     if kind == "credit":
-        return StatementEntry(date, f"זיכוי {label}", 0, amount)
-    method = PAYMENT_METHODS.get(label, label)
+        return StatementEntry(date, f"זיכוי {label}", 0, amount)  # hebrew: letter text
+    method = in_hebrew(PAYMENT_METHODS.get(label, label))
     suffix = f" {extra}" if extra else ""
     if kind == "bounced":
-        return StatementEntry(date, f"{method}{suffix} חזר", amount, 0)
-    return StatementEntry(date, f"תשלום – {method}{suffix}", 0, amount)
+        return StatementEntry(date, f"{method}{suffix} חזר", amount, 0)  # hebrew: letter text
+    return StatementEntry(date, f"תשלום – {method}{suffix}", 0, amount)  # hebrew: letter text
 
 
 def load_letter_data(client_ids: list[int], as_of: dt.date, *,

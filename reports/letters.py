@@ -18,11 +18,13 @@ from models.common.dates import format_date
 from models.common.errors import ValidationError
 from models.common.holidays import deadline_date as compute_deadline
 from models.common.holidays import hebrew_date
+from models.common.i18n import _
 from models.common.money import format_money as babel_money
 from models.common.terms import due_date as terms_due_date
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.letters.archive import LETTER_KINDS, LetterSettings
 from models.prevention.policy import explain_terms
+from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData, InvoiceLine
 from reports.templates import fill
 
@@ -103,9 +105,9 @@ class LetterContent:
     signature_lines: list[str] = field(default_factory=list)
 
 
-INVOICE_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד", "סכום", "יתרה לתשלום", "ימי פיגור"]
+INVOICE_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד", "סכום", "יתרה לתשלום", "ימי פיגור"]  # hebrew: letter text
 INVOICE_WIDTHS = [1.3, 1.0, 1.0, 1.25, 1.25, 0.8]
-STATEMENT_COLUMNS = ["תאריך", "פרטים", "חובה", "זכות", "יתרה"]
+STATEMENT_COLUMNS = ["תאריך", "פרטים", "חובה", "זכות", "יתרה"]  # hebrew: letter text
 STATEMENT_WIDTHS = [0.9, 2.2, 1.1, 1.1, 1.2]
 
 
@@ -116,12 +118,24 @@ def _money_total(lines: list[InvoiceLine], attr: str = "open_agorot") -> dict[st
     return totals
 
 
-def _join_money(totals: dict[str, int]) -> str:
-    """Amounts in several currencies are never added: `1,000.00 ₪ ו-200.00 $`."""
+def _money_parts(totals: dict[str, int]) -> list[str]:
+    """Amounts in several currencies are never added: one amount each, shekels first."""
     parts = [format_money(totals[c], c) for c in sorted(totals, key=lambda c: (c != "ILS", c))]
-    if not parts:
-        return format_money(0)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " וגם " + parts[-1]
+    return parts or [format_money(0)]
+
+
+def _join_money(totals: dict[str, int]) -> str:
+    """The amounts as the letter says them: `1,000.00 ₪ וגם 200.00 $`."""
+    parts = _money_parts(totals)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " וגם " + parts[-1]  # hebrew: letter text
+
+
+def _money_for_message(totals: dict[str, int]) -> str:
+    """The amounts in a message on the screen, in the interface language."""
+    parts = _money_parts(totals)
+    if len(parts) == 1:
+        return parts[0]
+    return _("{amounts} and {last}").format(amounts=", ".join(parts[:-1]), last=parts[-1])
 
 
 def invoice_table(lines: list[InvoiceLine]) -> list[Table]:
@@ -134,7 +148,7 @@ def invoice_table(lines: list[InvoiceLine]) -> list[Table]:
                 for l in lines if l.currency == currency]
         total = sum(l.open_agorot for l in lines if l.currency == currency)
         tables.append(Table(INVOICE_COLUMNS, INVOICE_WIDTHS, rows,
-                            ["סה\"כ", "", "", "", format_money(total, currency), ""]))
+                            ["סה\"כ", "", "", "", format_money(total, currency), ""]))  # hebrew: letter text
     return tables
 
 
@@ -144,7 +158,7 @@ def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> li
         entries = data.movements[currency]
         opening = sum(e.debit_agorot - e.credit_agorot for e in entries if e.date < start)
         balance = opening
-        rows = [[format_date(start), "יתרת פתיחה", "", "", format_money(opening, currency)]]
+        rows = [[format_date(start), "יתרת פתיחה", "", "", format_money(opening, currency)]]  # hebrew: letter text
         for e in entries:
             if not start <= e.date <= end:
                 continue
@@ -153,9 +167,9 @@ def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> li
                          format_money(e.debit_agorot, currency) if e.debit_agorot else "",
                          format_money(e.credit_agorot, currency) if e.credit_agorot else "",
                          format_money(balance, currency)])
-        heading = "" if currency == "ILS" and len(data.movements) == 1 else f"מטבע: {currency}"
+        heading = "" if currency == "ILS" and len(data.movements) == 1 else f"מטבע: {currency}"  # hebrew: letter text
         tables.append(Table(STATEMENT_COLUMNS, STATEMENT_WIDTHS, rows,
-                            [format_date(end), "יתרת סגירה", "", "", format_money(balance, currency)],
+                            [format_date(end), "יתרת סגירה", "", "", format_money(balance, currency)],  # hebrew: letter text
                             heading))
     return tables
 
@@ -163,13 +177,13 @@ def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> li
 def payment_box(profile: BusinessProfile) -> InfoBox | None:
     lines = []
     if profile.bank_details.strip():
-        lines.append(f"העברה בנקאית: {profile.bank_details.strip()}")
+        lines.append(f"העברה בנקאית: {profile.bank_details.strip()}")  # hebrew: letter text
     if profile.bit_phone.strip():
-        lines.append(f"ביט: {profile.bit_phone.strip()}")
+        lines.append(f"ביט: {profile.bit_phone.strip()}")  # hebrew: letter text
     if not lines:
         return None
-    lines.append("נא לציין את מספרי החשבוניות באסמכתת התשלום.")
-    return InfoBox("פרטים לתשלום", lines)
+    lines.append("נא לציין את מספרי החשבוניות באסמכתת התשלום.")  # hebrew: letter text
+    return InfoBox("פרטים לתשלום", lines)  # hebrew: letter text
 
 
 def statement_period(as_of: dt.date, months: int) -> dt.date:
@@ -183,7 +197,7 @@ def statement_period(as_of: dt.date, months: int) -> dt.date:
 def recipient_lines(data: ClientLetterData) -> list[str]:
     lines = [data.name]
     if data.contact_name and not data.is_person:
-        lines.append(f"לידי {data.contact_name}")
+        lines.append(f"לידי {data.contact_name}")  # hebrew: letter text
     if data.address:
         lines.append(data.address)
     city = " ".join(p for p in (data.city, data.zip) if p)
@@ -197,7 +211,7 @@ def _interest_sentence(settings: LetterSettings) -> str:
     if not rate:
         return ""
     text = f"{rate.normalize():f}".rstrip(".")
-    return (f"על החוב תחול ריבית חוזית בשיעור {text}% לשנה, כפי שהוסכם בינינו, "
+    return (f"על החוב תחול ריבית חוזית בשיעור {text}% לשנה, כפי שהוסכם בינינו, "  # hebrew: letter text
             "מיום שבו היה על כל חשבון להיות משולם ועד התשלום בפועל. זוהי ריבית לפי ההסכם "
             "בינינו ולא ריבית פסוקה.")
 
@@ -205,11 +219,11 @@ def _interest_sentence(settings: LetterSettings) -> str:
 def _costs_sentence(settings: LetterSettings) -> str:
     if settings.collection_costs_agorot <= 0:
         return ""
-    return (f"אם החוב לא ישולם עד למועד שנקבע, יתווספו אליו הוצאות גבייה בסך "
+    return (f"אם החוב לא ישולם עד למועד שנקבע, יתווספו אליו הוצאות גבייה בסך "  # hebrew: letter text
             f"{format_money(settings.collection_costs_agorot)}.")
 
 
-INTEREST_COLUMNS = ["פירוט", "סכום"]
+INTEREST_COLUMNS = ["פירוט", "סכום"]  # hebrew: letter text
 INTEREST_WIDTHS = [3.6, 1.4]
 INTEREST_KINDS = ("final-warning", "statement")
 
@@ -231,23 +245,23 @@ def interest_tables(data: ClientLetterData, settings: LetterSettings,
     tables = []
     for currency in sorted(totals, key=lambda c: (c != "ILS", c)):
         t = totals[currency]
-        rows = [["קרן: יתרת החשבונות שמועד תשלומם עבר", format_money(t["open"], currency)],
-                [f"ריבית חוזית בשיעור {rate}% לשנה עד {format_date(as_of)}",
+        rows = [["קרן: יתרת החשבונות שמועד תשלומם עבר", format_money(t["open"], currency)],  # hebrew: letter text
+                [f"ריבית חוזית בשיעור {rate}% לשנה עד {format_date(as_of)}",  # hebrew: letter text
                  format_money(t["interest"], currency)]]
-        total_label, total = "סה\"כ כולל ריבית", t["total"]
+        total_label, total = "סה\"כ כולל ריבית", t["total"]  # hebrew: letter text
         if fee > 0 and currency == "ILS":
-            rows += [["סה\"כ קרן וריבית", format_money(t["total"], currency)],
-                     ["הוצאות גבייה (סכום קבוע שהוסכם)", format_money(fee, currency)]]
-            total_label, total = "סה\"כ כולל ריבית והוצאות גבייה", t["total"] + fee
-        heading = "החוב כולל ריבית חוזית" + ("" if currency == "ILS" else f" (מטבע: {currency})")
+            rows += [["סה\"כ קרן וריבית", format_money(t["total"], currency)],  # hebrew: letter text
+                     ["הוצאות גבייה (סכום קבוע שהוסכם)", format_money(fee, currency)]]  # hebrew: letter text
+            total_label, total = "סה\"כ כולל ריבית והוצאות גבייה", t["total"] + fee  # hebrew: letter text
+        heading = "החוב כולל ריבית חוזית" + ("" if currency == "ILS" else f" (מטבע: {currency})")  # hebrew: letter text
         tables.append(Table(INTEREST_COLUMNS, INTEREST_WIDTHS, rows,
                             [total_label, format_money(total, currency)], heading))
     return tables
 
 
-DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]
+DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]  # hebrew: letter text
 DEPOSIT_WIDTHS = [2.4, 1.0, 1.0, 1.2, 1.2]
-CLIENT_SIGNATURE_FIELDS = ["שם מלא", "תפקיד", "מספר ח.פ. / ת.ז.", "תאריך", "חתימה"]
+CLIENT_SIGNATURE_FIELDS = ["שם מלא", "תפקיד", "מספר ח.פ. / ת.ז.", "תאריך", "חתימה"]  # hebrew: letter text
 
 
 def deposit_tables(data: ClientLetterData) -> list[Table]:
@@ -260,7 +274,7 @@ def deposit_tables(data: ClientLetterData) -> list[Table]:
                  format_money(d.amount_agorot, currency)] for d in lines]
         total = sum(d.amount_agorot for d in lines)
         tables.append(Table(DEPOSIT_COLUMNS, DEPOSIT_WIDTHS, rows,
-                            ["סה\"כ", "", "", "", format_money(total, currency)]))
+                            ["סה\"כ", "", "", "", format_money(total, currency)]))  # hebrew: letter text
     return tables
 
 
@@ -279,11 +293,11 @@ def _late_payment_sentence(settings: LetterSettings) -> str:
     parts = []
     rate = settings.interest_rate
     if rate:
-        parts.append(f"על סכום שלא ישולם במועד תחול ריבית חוזית בשיעור "
+        parts.append(f"על סכום שלא ישולם במועד תחול ריבית חוזית בשיעור "  # hebrew: letter text
                      f"{rate.normalize():f}% לשנה (ריבית פשוטה, לפי מספר הימים בפועל חלקי 365), "
                      "מהיום שאחרי מועד התשלום ועד התשלום בפועל")
     if settings.collection_costs_agorot > 0:
-        parts.append(f"בגבייה של חוב שפיגר ייגבו גם דמי גבייה קבועים בסך "
+        parts.append(f"בגבייה של חוב שפיגר ייגבו גם דמי גבייה קבועים בסך "  # hebrew: letter text
                      f"{format_money(settings.collection_costs_agorot)}")
     return "; ".join(parts) + "." if parts else ""
 
@@ -293,31 +307,36 @@ def terms_box(data: ClientLetterData, profile: BusinessProfile, settings: Letter
     terms = client_terms(data, profile)
     example = terms_due_date(letter_date, terms, eom_reading=profile.eom_reading)
     lines = [explain_terms(terms),
-             f"לדוגמה: חשבון שיוצא ב-{format_date(letter_date)} ישולם עד {format_date(example)}."]
+             f"לדוגמה: חשבון שיוצא ב-{format_date(letter_date)} ישולם עד {format_date(example)}."]  # hebrew: letter text
     if data.deposits:
-        lines.append(f"מקדמה לפני תחילת העבודה: {_join_money(_deposit_totals(data))}, "
+        lines.append(f"מקדמה לפני תחילת העבודה: {_join_money(_deposit_totals(data))}, "  # hebrew: letter text
                      f"עד {format_date(min(d.due_date for d in data.deposits))}.")
     late = _late_payment_sentence(settings)
     if late:
         lines.append(late)
-    return InfoBox("תנאי התשלום המוסכמים", lines)
+    return InfoBox("תנאי התשלום המוסכמים", lines)  # hebrew: letter text
 
 
 def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
+    """Why this client gets no such letter (a message on the screen), if so."""
+    date = format_date(as_of)
     if kind == "deposit-request" and not data.deposits:
-        raise NothingToSend(f"ללקוח '{data.name}' אין נכון ל-{format_date(as_of)} מקדמה "
-                            "שהתבקשה וטרם התקבלה; לא הופק מכתב.")
+        raise NothingToSend(_("As of {date}, client '{name}' has no deposit that was requested "
+                              "and not yet received; no letter was produced.")
+                            .format(name=data.name, date=date))
     if kind in ("debt-notice", "reminder", "second-reminder", "final-warning") and not data.overdue:
-        raise NothingToSend(f"ללקוח '{data.name}' אין נכון ל-{format_date(as_of)} חשבונות "
-                            "שמועד תשלומם עבר (שאינם במחלוקת); לא הופק מכתב.")
+        raise NothingToSend(_("As of {date}, client '{name}' has no invoices past their due "
+                              "date (other than disputed ones); no letter was produced.")
+                            .format(name=data.name, date=date))
     if kind == "paid-in-full":
         owed = {c: data.balance(c) for c in data.movements if data.balance(c) > 0}
         if owed or data.invoices:
-            raise NothingToSend(f"ללקוח '{data.name}' יש עדיין יתרה פתוחה "
-                                f"({_join_money(owed or _money_total(data.invoices))}); "
-                                "אי אפשר לאשר סילוק מלא.")
+            raise NothingToSend(_("Client '{name}' still has an open balance ({amounts}); "
+                                  "payment in full cannot be confirmed.").format(
+                name=data.name, amounts=_money_for_message(owed or _money_total(data.invoices))))
         if not data.movements:
-            raise NothingToSend(f"ללקוח '{data.name}' אין חשבונות; אין מה לאשר.")
+            raise NothingToSend(_("Client '{name}' has no invoices; there is nothing to "
+                                  "confirm.").format(name=data.name))
 
 
 def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date: dt.date,
@@ -326,7 +345,7 @@ def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date:
     return {
         "client_name": data.name,
         "contact_name": data.contact_name,
-        "business_name": profile.name or "העסק",
+        "business_name": profile.name or "העסק",  # hebrew: letter text
         "business_phone": profile.phone or "—",
         "business_email": profile.email or "—",
         "letter_date": format_date(letter_date),
@@ -339,7 +358,7 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
             letter_date: dt.date | None = None) -> LetterContent:
     """One letter's content. Raises NothingToSend when the client gets no such letter."""
     if kind not in LETTER_KINDS:
-        raise ValidationError(f"סוג מכתב לא מוכר: '{kind}'.", field="kind")
+        raise ValidationError(_("Unknown letter kind: '{kind}'.").format(kind=kind), field="kind")
     letter_date = letter_date or as_of
     _check_sendable(kind, data, as_of)
     overdue = data.overdue
@@ -394,9 +413,9 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
             blocks.append(terms_box(data, profile, settings, letter_date))
         elif text == "client_signature":
             blocks.append(SignatureForm(
-                "אישור הלקוח", "קראתי את תנאי התשלום שבמכתב זה ואני מסכים/ה להם.",
+                "אישור הלקוח", "קראתי את תנאי התשלום שבמכתב זה ואני מסכים/ה להם.",  # hebrew: letter text
                 CLIENT_SIGNATURE_FIELDS))
-    date_lines = [f"תאריך: {format_date(letter_date)}"]
+    date_lines = [f"תאריך: {format_date(letter_date)}"]  # hebrew: letter text
     if settings.show_hebrew_date:
         date_lines.append(hebrew_date(letter_date))
     if kind in ("deposit-request", "terms-confirmation"):
@@ -415,5 +434,5 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
 
 
 def business_type_name(profile: BusinessProfile) -> str:
-    return BUSINESS_TYPES.get(profile.business_type, "")
+    return in_hebrew(BUSINESS_TYPES.get(profile.business_type, ""))
 

@@ -43,7 +43,7 @@ from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.letters.archive import LetterSettings
 from reports import hebrew
 from reports.fonts import printable, register_fonts
-from reports.hebrew import text_width, visual, wrap
+from reports.hebrew import in_hebrew, text_width, visual, wrap
 from reports.letters import InfoBox, LetterContent, Paragraph, SignatureForm, Table
 
 PAGE_W, PAGE_H = A4
@@ -145,7 +145,7 @@ class _Layout:
         for line in _shape(p.name or " ", self.bold, 16, CONTENT_W * 0.7, 1):
             self.text(line, right, y, self.bold, 16)
         details = []
-        kind = BUSINESS_TYPES.get(p.business_type, "")
+        kind = in_hebrew(BUSINESS_TYPES.get(p.business_type, ""))
         if kind or p.tax_id:
             details.append(" ".join(x for x in (kind, p.tax_id) if x))
         address = ", ".join(x for x in (p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.common.dates import format_date
+from models.common.i18n import _
 from models.contact.contact_log import CHANNELS
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.ledger.payments import PAYMENT_METHODS
@@ -37,6 +38,7 @@ from models.negotiation.settlement_info import (
     MeetingNote,
     SettlementInfo,
 )
+from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData
 from reports.letters import (
     InfoBox,
@@ -52,13 +54,13 @@ from reports.letters import (
 from reports.templates import fill
 
 KINDS = ("settlement", "meeting-summary")
-DRAFT_MARK = "טיוטה"
-COVERED_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד", "סכום החשבונית", "יתרה בהסדר"]
+DRAFT_MARK = "טיוטה"  # hebrew: letter text
+COVERED_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד", "סכום החשבונית", "יתרה בהסדר"]  # hebrew: letter text
 COVERED_WIDTHS = [1.3, 1.0, 1.0, 1.3, 1.3]
-INSTALMENT_COLUMNS = ["מס'", "מועד", "סכום", "אמצעי תשלום", "מספר שיק"]
+INSTALMENT_COLUMNS = ["מס'", "מועד", "סכום", "אמצעי תשלום", "מספר שיק"]  # hebrew: letter text
 INSTALMENT_WIDTHS = [0.5, 1.0, 1.3, 1.3, 1.3]
-SIGNER_FIELDS = ["שם החותם", "תפקיד", "תאריך", "חתימה"]
-DEBTOR_FIELDS = ["שם מלא", "ת.ז. / ח.פ.", "תפקיד", "תאריך", "חתימה"]
+SIGNER_FIELDS = ["שם החותם", "תפקיד", "תאריך", "חתימה"]  # hebrew: letter text
+DEBTOR_FIELDS = ["שם מלא", "ת.ז. / ח.פ.", "תפקיד", "תאריך", "חתימה"]  # hebrew: letter text
 
 
 # ---- composing --------------------------------------------------------------------------
@@ -71,22 +73,22 @@ def covered_table(info: SettlementInfo) -> Table:
     rows = [[c.number, format_date(c.issue_date), format_date(c.due_date),
              _money(c.amount_agorot, info), _money(c.open_agorot, info)] for c in info.covered]
     return Table(COVERED_COLUMNS, COVERED_WIDTHS, rows,
-                 ["סה\"כ החוב", "", "", "", _money(info.debt_agorot, info)],
-                 heading="החשבוניות שההסדר חל עליהן")
+                 ["סה\"כ החוב", "", "", "", _money(info.debt_agorot, info)],  # hebrew: letter text
+                 heading="החשבוניות שההסדר חל עליהן")  # hebrew: letter text
 
 
 def instalments_table(info: SettlementInfo) -> Table:
     rows = []
     if info.down_payment_agorot:
-        rows.append(["מקדמה", format_date(info.down_payment_date or info.agreement_date),
+        rows.append(["מקדמה", format_date(info.down_payment_date or info.agreement_date),  # hebrew: letter text
                      _money(info.down_payment_agorot, info), "", ""])
     for line in info.instalments:
         check = " ".join(x for x in (line.check_number, line.check_bank) if x)
         rows.append([str(line.seq), format_date(line.due_date), _money(line.amount_agorot, info),
-                     PAYMENT_METHODS.get(line.method, line.method), check])
+                     in_hebrew(PAYMENT_METHODS.get(line.method, line.method)), check])
     total = info.down_payment_agorot + sum(l.amount_agorot for l in info.instalments)
     return Table(INSTALMENT_COLUMNS, INSTALMENT_WIDTHS, rows,
-                 ["סה\"כ", "", _money(total, info), "", ""], heading="לוח התשלומים")
+                 ["סה\"כ", "", _money(total, info), "", ""], heading="לוח התשלומים")  # hebrew: letter text
 
 
 def _points_box(title: str, points: list[str], empty: str) -> InfoBox:
@@ -94,16 +96,16 @@ def _points_box(title: str, points: list[str], empty: str) -> InfoBox:
 
 
 def parties_box(data: ClientLetterData, info: SettlementInfo, profile: BusinessProfile) -> InfoBox:
-    kind = BUSINESS_TYPES.get(profile.business_type, "")
-    ours = ", ".join(x for x in (profile.name or "העסק", " ".join(
+    kind = in_hebrew(BUSINESS_TYPES.get(profile.business_type, ""))
+    ours = ", ".join(x for x in (profile.name or "העסק", " ".join(  # hebrew: letter text
         y for y in (kind, profile.tax_id) if y), profile.address, profile.city) if x)
     theirs = ", ".join(x for x in (data.name, info.client_tax_id, data.address, data.city) if x)
-    return InfoBox("הצדדים", [f"הנושה: {ours}", f"החייב: {theirs}"])
+    return InfoBox("הצדדים", [f"הנושה: {ours}", f"החייב: {theirs}"])  # hebrew: letter text
 
 
 def _participants(data: ClientLetterData, info: SettlementInfo, profile: BusinessProfile,
                   settings: LetterSettings) -> str:
-    ours = settings.signer_name.strip() or profile.name or "העסק"
+    ours = settings.signer_name.strip() or profile.name or "העסק"  # hebrew: letter text
     if settings.signer_name.strip() and profile.name:
         ours = f"{ours} ({profile.name})"
     contact = (info.meeting.contact_name if info.meeting and info.meeting.contact_name
@@ -119,13 +121,13 @@ def _values(kind: str, data: ClientLetterData, info: SettlementInfo, profile: Bu
     meeting = info.meeting
     discount = ""
     if info.discount_agorot:
-        discount = (f"מתוך החוב מוותר הנושה על {money(info.discount_agorot)}, כך שהחייב ישלם "
+        discount = (f"מתוך החוב מוותר הנושה על {money(info.discount_agorot)}, כך שהחייב ישלם "  # hebrew: letter text
                     f"{money(info.settled_agorot)}. הוויתור מותנה: הוא ייכנס לתוקף רק לאחר "
                     "שכל התשלומים לפי הסדר זה ישולמו במלואם ובמועדם. אם ההסדר יופר, "
                     "יעמוד לפירעון מלוא החוב, בלא הנחה, בניכוי מה ששולם בפועל.")
     down = ""
     if info.down_payment_agorot:
-        down = (f"ביום {format_date(info.down_payment_date or info.agreement_date)} ישלם החייב "
+        down = (f"ביום {format_date(info.down_payment_date or info.agreement_date)} ישלם החייב "  # hebrew: letter text
                 f"מקדמה בסך {money(info.down_payment_agorot)}.")
     return {
         **common_values(data, profile, letter_date, as_of),
@@ -138,28 +140,28 @@ def _values(kind: str, data: ClientLetterData, info: SettlementInfo, profile: Bu
         "instalment_count": str(count),
         "final_date": format_date(info.final_date),
         "grace_days": str(info.grace_days),
-        "draft_notice": ("טיוטה לעיון: מסמך זה אינו חתום ואינו מחייב עד שיחתמו עליו שני "
+        "draft_notice": ("טיוטה לעיון: מסמך זה אינו חתום ואינו מחייב עד שיחתמו עליו שני "  # hebrew: letter text
                          "הצדדים." if info.is_draft and kind == "settlement" else ""),
         "meeting_date": format_date(meeting.occurred_at.date()) if meeting else format_date(letter_date),
-        "meeting_channel": CHANNELS.get(meeting.channel, "") if meeting else "",
+        "meeting_channel": in_hebrew(CHANNELS.get(meeting.channel, "")) if meeting else "",
         "participants": _participants(data, info, profile, settings),
-        "meeting_notes": f"עיקרי הדברים: {meeting.summary}" if meeting and meeting.summary else "",
-        "meeting_questions": (f"שאלות שעלו ועוד נבדקות: {meeting.open_questions}"
+        "meeting_notes": f"עיקרי הדברים: {meeting.summary}" if meeting and meeting.summary else "",  # hebrew: letter text
+        "meeting_questions": (f"שאלות שעלו ועוד נבדקות: {meeting.open_questions}"  # hebrew: letter text
                               if meeting and meeting.open_questions else ""),
     }
 
 
 def _signature_forms(kind: str, data: ClientLetterData, profile: BusinessProfile) -> list:
-    ours = profile.name or "העסק"
+    ours = profile.name or "העסק"  # hebrew: letter text
     if kind == "settlement":
-        return [SignatureForm(f"חתימת הנושה: {ours}",
-                              "אנו מאשרים את הסדר החוב בתנאים שלמעלה.", SIGNER_FIELDS),
-                SignatureForm(f"חתימת החייב: {data.name}",
-                              "קראתי והבנתי. אני מודה בחוב כמפורט ומתחייב/ת לשלמו לפי לוח "
+        return [SignatureForm(f"חתימת הנושה: {ours}",  # hebrew: letter text
+                              "אנו מאשרים את הסדר החוב בתנאים שלמעלה.", SIGNER_FIELDS),  # hebrew: letter text
+                SignatureForm(f"חתימת החייב: {data.name}",  # hebrew: letter text
+                              "קראתי והבנתי. אני מודה בחוב כמפורט ומתחייב/ת לשלמו לפי לוח "  # hebrew: letter text
                               "התשלומים ולפי התנאים שלמעלה.", DEBTOR_FIELDS)]
-    return [SignatureForm(f"אישור: {ours}", "הסיכום משקף את מה שנאמר והוסכם.", SIGNER_FIELDS),
-            SignatureForm(f"אישור: {data.name}",
-                          "קראתי את הסיכום ואני מאשר/ת שהוא משקף את מה שהוסכם בינינו.",
+    return [SignatureForm(f"אישור: {ours}", "הסיכום משקף את מה שנאמר והוסכם.", SIGNER_FIELDS),  # hebrew: letter text
+            SignatureForm(f"אישור: {data.name}",  # hebrew: letter text
+                          "קראתי את הסיכום ואני מאשר/ת שהוא משקף את מה שהוסכם בינינו.",  # hebrew: letter text
                           DEBTOR_FIELDS)]
 
 
@@ -168,9 +170,13 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
                        as_of: dt.date, letter_date: dt.date | None = None) -> LetterContent:
     """One settlement or meeting-summary letter. NothingToSend without a settlement."""
     if info is None:
-        what = "הסדר חוב חתום או טיוטת הסדר" if kind == "settlement" else "טיוטת הסדר או הסדר חתום"
-        raise NothingToSend(f"ללקוח '{data.name}' אין נכון ל-{format_date(as_of)} {what}; "
-                            "לא הופק מכתב.")
+        if kind == "settlement":
+            why = _("As of {date}, client '{name}' has no signed settlement or draft "
+                    "settlement; no letter was produced.")
+        else:
+            why = _("As of {date}, client '{name}' has no draft or signed settlement; "
+                    "no letter was produced.")
+        raise NothingToSend(why.format(name=data.name, date=format_date(as_of)))
     letter_date = letter_date or as_of
     filled = fill(template, _values(kind, data, info, profile, settings, letter_date, as_of))
     draft = info.is_draft and kind == "settlement"
@@ -186,14 +192,14 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
         elif text == "instalments_table":
             blocks.append(instalments_table(info))
         elif text == "agreed_points":
-            blocks.append(_points_box("הנקודות שהוסכמו", info.agreed_points,
-                                      "לא נרשמו נקודות נוספות."))
+            blocks.append(_points_box("הנקודות שהוסכמו", info.agreed_points,  # hebrew: letter text
+                                      "לא נרשמו נקודות נוספות."))  # hebrew: letter text
             if draft and info.open_points:
-                blocks.append(_points_box("נקודות שעדיין פתוחות (ייסגרו לפני החתימה)",
+                blocks.append(_points_box("נקודות שעדיין פתוחות (ייסגרו לפני החתימה)",  # hebrew: letter text
                                           info.open_points, ""))
         elif text == "open_points":
-            blocks.append(_points_box("נקודות שעדיין פתוחות", info.open_points,
-                                      "אין נקודות פתוחות."))
+            blocks.append(_points_box("נקודות שעדיין פתוחות", info.open_points,  # hebrew: letter text
+                                      "אין נקודות פתוחות."))  # hebrew: letter text
         elif text == "payment_instructions":
             from reports.letters import payment_box
 
@@ -207,7 +213,7 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
     subject = filled.subject
     if draft and not subject.startswith(DRAFT_MARK):
         subject = f"{DRAFT_MARK} — {subject}"
-    date_lines = [f"תאריך: {format_date(letter_date)}"]
+    date_lines = [f"תאריך: {format_date(letter_date)}"]  # hebrew: letter text
     if settings.show_hebrew_date:
         from models.common.holidays import hebrew_date
 
@@ -233,12 +239,12 @@ def sample_info(kind: str, as_of: dt.date) -> SettlementInfo:
         monthly_dates(as_of, 5)[-1], 3, "512345678",
         covered=[CoveredLine("1001", first, first + 30 * day, 1_170_000, 670_000),
                  CoveredLine("1002", second, second + 30 * day, 351_000, 351_000)],
-        agreed_points=["התשלומים יועברו בהעברה בנקאית עד ה-10 בכל חודש.",
-                       "חשבוניות חדשות ישולמו בתנאי שוטף + 30, בנפרד מההסדר."],
-        open_points=["מי נושא בעמלות ההעברה."])
-    info.instalments = [InstalmentLine(n, d, 200_000, "check", f"00012{n}", "לאומי")
+        agreed_points=["התשלומים יועברו בהעברה בנקאית עד ה-10 בכל חודש.",  # hebrew: sample letter
+                       "חשבוניות חדשות ישולמו בתנאי שוטף + 30, בנפרד מההסדר."],  # hebrew: sample letter
+        open_points=["מי נושא בעמלות ההעברה."])  # hebrew: sample letter
+    info.instalments = [InstalmentLine(n, d, 200_000, "check", f"00012{n}", "לאומי")  # hebrew: sample letter
                         for n, d in enumerate(monthly_dates(as_of, 5)[1:], start=1)]
     info.meeting = MeetingNote(dt.datetime.combine(as_of, dt.time(10, 0)), "meeting",
-                               "ישראלה ישראלי", "סוכם על פריסת היתרה לארבעה תשלומים חודשיים "
+                               "ישראלה ישראלי", "סוכם על פריסת היתרה לארבעה תשלומים חודשיים "  # hebrew: sample letter
                                "ומקדמה מיידית.", "")
     return info
