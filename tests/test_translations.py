@@ -29,6 +29,10 @@ HEBREW_CONTENT = {
     "models/demo/generator.py": "demo data",
     "models/demo/people.py": "demo data",
     "models/demo/settlements.py": "demo data",
+    "reports/pdf.py": "the letter layout: letterhead, addressee, subject, signature",
+    "reports/aging_pdf.py": "the printed aging report",
+    "reports/case_file_pdf.py": "the printed case file",
+    "reports/mailing.py": "address labels and their calibration page",
 }
 
 
