@@ -9,12 +9,13 @@ API:
     add_expense / expenses(client_id)
     start_negotiation(client_id, opened_date, currency) -> Negotiation (opening = all open, now)
     update_negotiation(negotiation_id, **fields); latest_negotiation(client_id)
-    Proposal, limit_warnings(negotiation, proposal) -> list[str]   (Hebrew, empty = within limits)
+    Proposal, limit_warnings(negotiation, proposal) -> list[str]   (empty = within limits)
     discount_limit(negotiation) -> (largest discount in agorot, in percent) or None
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,38 +23,61 @@ import peewee as pw
 
 from models.common.dates import format_date
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _, ngettext
 from models.common.money import CURRENCIES, format_money, parse_amount
 from models.common.text import clean_text
 from models.db.connection import BaseModel, database
+from models.ledger import services
 from models.ledger.clients import Client
+from models.negotiation.settlement_math import MAX_INSTALMENTS
 
-CASE_RECORD_KINDS = {
-    "dispute": "מחלוקת",
-    "complaint": "תלונה",
-    "claim": "דרישה או טענה",
-    "lawsuit": "תביעה משפטית",
-    "counter_claim": "תביעה נגדית",
-}
-CASE_RECORD_STATUSES = {"open": "פתוח", "resolved": "הוסדר", "closed": "נסגר"}
-RELATION_SIDES = {"client": "אצל הלקוח", "ours": "אצלנו"}
-RELATION_ROLES = {
-    "decides": "מקבל ההחלטות",
-    "pays": "אחראי על התשלומים",
-    "knows": "מכיר את הלקוח",
-    "other": "אחר",
-}
+
+class Labels(Mapping):
+    """Code -> display name, stored as English msgids (N_) and translated when looked up,
+    so every reader (screens, the case file) gets the interface language with a plain
+    `TABLE[code]`, `.get(code)` or `.items()`."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = names
+
+    def __getitem__(self, code: str) -> str:
+        return _(self._names[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+CASE_RECORD_KINDS = Labels({
+    "dispute": N_("Dispute"),
+    "complaint": N_("Complaint"),
+    "claim": N_("Claim or demand"),
+    "lawsuit": N_("Lawsuit"),
+    "counter_claim": N_("Counterclaim"),
+})
+CASE_RECORD_STATUSES = Labels({"open": N_("Still open"), "resolved": N_("Resolved"),
+                               "closed": N_("Record closed")})
+RELATION_SIDES = Labels({"client": N_("At the client"), "ours": N_("On our side")})
+RELATION_ROLES = Labels({
+    "decides": N_("Makes the decisions"),
+    "pays": N_("Handles the payments"),
+    "knows": N_("Knows the client"),
+    "other": N_("Other"),
+})
 # The steps a user may allow themself before a negotiation; using one not allowed is warned
 # about (step_warnings).
-STEPS = {
-    "allow_stop_service": "הפסקת השירות או האספקה",
-    "allow_final_warning": "מכתב התראה לפני נקיטת הליכים",
-    "allow_legal": "העברה לטיפול משפטי",
-}
-CHECKLIST = {
-    "is_file_studied": "למדתי את התיק: סכומים, גיול, היסטוריית תשלומים ותלונות",
-    "is_limits_set": "קבעתי מראש את גבולות הסמכות שלי",
-    "is_calm_and_fed": "אני רגוע/ה, לא כועס/ת ולא רעב/ה",
-}
+STEPS = Labels({
+    "allow_stop_service": N_("Stop service or deliveries"),
+    "allow_final_warning": N_("Final warning letter before proceedings"),
+    "allow_legal": N_("Hand over for legal action"),
+})
+CHECKLIST = Labels({
+    "is_file_studied": N_("I studied the file: amounts, aging, payment and complaint history"),
+    "is_limits_set": N_("I set my limits in advance"),
+    "is_calm_and_fed": N_("I am calm, not angry and not hungry"),
+})
 MAX_TEXT = 5000
 
 
@@ -64,23 +88,21 @@ def _now() -> str:
 def _text(value: str | None, what: str, *, required: bool = False) -> str:
     text = clean_text(value)
     if required and not text:
-        raise ValidationError(f"יש למלא את השדה '{what}'.")
+        raise ValidationError(_("Please fill in the field '{field}'.").format(field=what))
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"השדה '{what}' ארוך מדי (עד {MAX_TEXT} תווים).")
+        raise ValidationError(_("The field '{field}' is too long (up to {max} characters).")
+                              .format(field=what, max=MAX_TEXT))
     return text
 
 
 def _choice(value: str, choices: dict, what: str) -> str:
     if value not in choices:
-        raise ValidationError(f"{what} לא מוכר: {value}.")
+        raise ValidationError(_("Unknown {what}: {value}.").format(what=what, value=value))
     return value
 
 
 def _client(client_id: int) -> Client:
-    client = Client.get_or_none(Client.id == client_id)
-    if client is None:
-        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
-    return client
+    return services.get_client(client_id)
 
 
 class CaseRecord(BaseModel):
@@ -146,9 +168,10 @@ class Negotiation(BaseModel):
 
 def add_case_record(client_id: int, kind: str, record_date: dt.date, subject: str, *,
                     status: str = "open", notes: str = "") -> CaseRecord:
-    _choice(kind, CASE_RECORD_KINDS, "סוג הרשומה")
-    _choice(status, CASE_RECORD_STATUSES, "מצב הרשומה")
-    values = dict(subject=_text(subject, "נושא", required=True), notes=_text(notes, "הערות"))
+    _choice(kind, CASE_RECORD_KINDS, _("record kind"))
+    _choice(status, CASE_RECORD_STATUSES, _("record status"))
+    values = dict(subject=_text(subject, _("Subject"), required=True),
+                  notes=_text(notes, _("Notes")))
     with database.atomic():
         return CaseRecord.create(client=_client(client_id), kind=kind, record_date=record_date,
                                  status=status, created_at=_now(), **values)
@@ -160,11 +183,11 @@ def update_case_record(record_id: int, *, status: str | None = None,
     with database.atomic():
         record = CaseRecord.get_or_none(CaseRecord.id == record_id)
         if record is None:
-            raise ValidationError(f"רשומה {record_id} לא נמצאה.")
+            raise ValidationError(_("Record {id} was not found.").format(id=record_id))
         if status is not None:
-            record.status = _choice(status, CASE_RECORD_STATUSES, "מצב הרשומה")
+            record.status = _choice(status, CASE_RECORD_STATUSES, _("record status"))
         if notes is not None:
-            record.notes = _text(notes, "הערות")
+            record.notes = _text(notes, _("Notes"))
         record.save()
         return record
 
@@ -175,9 +198,9 @@ def case_records(client_id: int) -> list[CaseRecord]:
 
 
 def add_relation(client_id: int, side: str, name: str, role: str, notes: str = "") -> ClientRelation:
-    _choice(side, RELATION_SIDES, "צד")
-    _choice(role, RELATION_ROLES, "תפקיד")
-    values = dict(name=_text(name, "שם", required=True), notes=_text(notes, "הערות"))
+    _choice(side, RELATION_SIDES, _("side"))
+    _choice(role, RELATION_ROLES, _("role"))
+    values = dict(name=_text(name, _("Name"), required=True), notes=_text(notes, _("Notes")))
     with database.atomic():
         return ClientRelation.create(client=_client(client_id), side=side, role=role,
                                      created_at=_now(), **values)
@@ -196,12 +219,16 @@ def add_expense(client_id: int, expense_date: dt.date, amount, description: str,
                 currency: str = "ILS") -> CollectionExpense:
     amount_agorot = parse_amount(amount)
     if currency not in CURRENCIES:
-        raise ValidationError(f"מטבע לא נתמך: {currency}.", field="currency")
-    text = _text(description, "תיאור ההוצאה", required=True)
+        raise ValidationError(_unsupported(currency), field="currency")
+    text = _text(description, _("Expense description"), required=True)
     with database.atomic():
         return CollectionExpense.create(client=_client(client_id), expense_date=expense_date,
                                         amount_agorot=amount_agorot, currency=currency,
                                         description=text, created_at=_now())
+
+
+def _unsupported(currency: str) -> str:
+    return _("Unsupported currency: {currency}.").format(currency=currency)
 
 
 def expenses(client_id: int) -> list[CollectionExpense]:
@@ -225,7 +252,7 @@ def start_negotiation(client_id: int, opened_date: dt.date, currency: str = "ILS
     """A new negotiation whose opening position is the full amount, now: everything owed in
     the currency, due or not, less credit on account."""
     if currency not in CURRENCIES:
-        raise ValidationError(f"מטבע לא נתמך: {currency}.", field="currency")
+        raise ValidationError(_unsupported(currency), field="currency")
     with database.atomic():
         client = _client(client_id)
         return Negotiation.create(client=client, opened_date=opened_date, currency=currency,
@@ -244,16 +271,17 @@ def update_negotiation(negotiation_id: int, **changes) -> Negotiation:
     with database.atomic():
         negotiation = Negotiation.get_or_none(Negotiation.id == negotiation_id)
         if negotiation is None:
-            raise ValidationError(f"משא ומתן {negotiation_id} לא נמצא.")
+            raise ValidationError(_("Negotiation {id} was not found.").format(id=negotiation_id))
         for name, value in changes.items():
             setattr(negotiation, name, _negotiation_value(name, value))
         minimum = negotiation.min_amount_agorot
         if minimum is not None and minimum > negotiation.opening_agorot:
-            raise ValidationError("הסכום המינימלי שתסכים לקבל גבוה מעמדת הפתיחה.",
+            raise ValidationError(_("The lowest amount you would accept is higher than the "
+                                    "opening position."),
                                   field="min_amount_agorot")
         if (negotiation.latest_final_date is not None
                 and negotiation.latest_final_date < negotiation.opened_date):
-            raise ValidationError("המועד האחרון לסיום מוקדם מפתיחת המשא ומתן.",
+            raise ValidationError(_("The latest final date is before the negotiation opened."),
                                   field="latest_final_date")
         negotiation.save()
         return negotiation
@@ -263,18 +291,20 @@ def _negotiation_value(name: str, value):
     if name in STEPS or name in CHECKLIST:
         return bool(value)
     if name == "notes":
-        return _text(value, "הערות")
+        return _text(value, _("Notes"))
     if value is None:
         if name == "opening_agorot":
-            raise ValidationError("יש להזין את עמדת הפתיחה.", field=name)
+            raise ValidationError(_("Please enter the opening position."), field=name)
         return None
     if name.endswith("_agorot"):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValidationError("סכום לא תקין.", field=name)
+            raise ValidationError(_("The amount is not valid."), field=name)
         return value
     if name == "max_instalments":
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 120:
-            raise ValidationError("מספר התשלומים המרבי צריך להיות בין 0 ל-120.", field=name)
+        if (not isinstance(value, int) or isinstance(value, bool)
+                or not 0 <= value <= MAX_INSTALMENTS):
+            raise ValidationError(_("The maximum number of payments must be between 0 and "
+                                    "{max}.").format(max=MAX_INSTALMENTS), field=name)
         return value
     return value  # latest_final_date: a date
 
@@ -323,17 +353,24 @@ def limit_warnings(negotiation: Negotiation, proposal: Proposal) -> list[str]:
     debt = negotiation.opening_agorot if proposal.debt_agorot is None else proposal.debt_agorot
     minimum = minimum_for(negotiation, debt)
     if minimum is not None and proposal.amount_agorot < minimum:
-        part = "" if debt == negotiation.opening_agorot else " לחלק החוב שבהסדר"
-        warnings.append(
-            f"הסכום המוצע ({format_money(proposal.amount_agorot, currency)}) נמוך מהסכום "
-            f"המינימלי שקבעת{part} ({format_money(minimum, currency)}).")
+        message = (_("The proposed amount ({amount}) is below the minimum you set ({minimum}).")
+                   if debt == negotiation.opening_agorot else
+                   _("The proposed amount ({amount}) is below the minimum you set for the part "
+                     "of the debt in the settlement ({minimum})."))
+        warnings.append(message.format(amount=format_money(proposal.amount_agorot, currency),
+                                       minimum=format_money(minimum, currency)))
     if negotiation.max_instalments is not None and proposal.instalments > negotiation.max_instalments:
-        warnings.append(f"{proposal.instalments} תשלומים הם יותר מהמספר המרבי שקבעת "
-                        f"({negotiation.max_instalments}).")
+        warnings.append(ngettext(
+            "{count} payment is more than the maximum you set ({max}).",
+            "{count} payments are more than the maximum you set ({max}).",
+            proposal.instalments).format(count=proposal.instalments,
+                                         max=negotiation.max_instalments))
     if (negotiation.latest_final_date is not None and proposal.final_date is not None
             and proposal.final_date > negotiation.latest_final_date):
-        warnings.append(f"מועד הסיום המוצע ({format_date(proposal.final_date)}) מאוחר מהמועד "
-                        f"האחרון שקבעת ({format_date(negotiation.latest_final_date)}).")
+        warnings.append(_("The proposed final date ({date}) is later than the latest date you "
+                          "set ({latest}).").format(
+            date=format_date(proposal.final_date),
+            latest=format_date(negotiation.latest_final_date)))
     return warnings + step_warnings(negotiation, proposal.steps)
 
 
@@ -341,5 +378,6 @@ def step_warnings(negotiation: Negotiation | None, steps) -> list[str]:
     """The steps among `steps` the user did not allow themself before the negotiation."""
     if negotiation is None:
         return []
-    return [f"לא הרשית לעצמך את הצעד '{STEPS[step]}'; קבל/י אישור לפני שתשתמש/י בו."
+    return [_("You did not allow yourself the step '{step}'; please get approval before "
+              "using it.").format(step=STEPS[step])
             for step in steps if step in STEPS and not getattr(negotiation, step)]

@@ -16,26 +16,28 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.terms import add_months_end, add_months_end_exact, end_of_month
 
 MAX_INSTALMENTS = 120
+# Translated where shown (models.negotiation.settlement_status.line_state_name).
 LINE_STATES = {
-    "paid": "שולם",
-    "paid_late": "שולם באיחור",
-    "partly_paid": "שולם חלקית",
-    "due": "לתשלום",
-    "missed": "לא שולם במועד",
-    "upcoming": "עתידי",
+    "paid": N_("Paid"),
+    "paid_late": N_("Paid after the due date"),
+    "partly_paid": N_("Partly paid"),
+    "due": N_("Due now"),
+    "missed": N_("Not paid on time"),
+    "upcoming": N_("Upcoming"),
 }
 
 
 def split_amount(total_agorot: int, count: int) -> list[int]:
     """`total` in `count` instalments of whole agorot; the first takes the remainder."""
     if not 1 <= count <= MAX_INSTALMENTS:
-        raise ValidationError(f"מספר התשלומים צריך להיות בין 1 ל-{MAX_INSTALMENTS}.",
-                              field="instalments")
+        raise ValidationError(_("The number of payments must be between 1 and {max}.").format(
+            max=MAX_INSTALMENTS), field="instalments")
     if total_agorot < count:
-        raise ValidationError("הסכום קטן מכדי לחלק אותו למספר התשלומים הזה.",
+        raise ValidationError(_("The amount is too small to split into this many payments."),
                               field="instalments")
     base, remainder = divmod(total_agorot, count)
     return [base + remainder] + [base] * (count - 1)

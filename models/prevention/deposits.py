@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, fields
 import peewee as pw
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.money import format_money, parse_amount, plain
 from models.common.text import clean_text
 from models.db.connection import BaseModel, database
@@ -43,11 +44,11 @@ from models.ledger.invoices import Invoice
 from models.ledger.payments import Allocation, Payment
 from models.prevention.policy import PreventionPolicy
 
-DEPOSIT_STATUSES = {
-    "requested": "התבקשה",
-    "received": "התקבלה",
-    "applied": "קוזזה מחשבון",
-    "cancelled": "בוטלה",
+DEPOSIT_STATUSES = {  # translated where shown: DepositRequest.status_name
+    "requested": N_("Requested"),
+    "received": N_("Paid in"),
+    "applied": N_("Applied to an invoice"),
+    "cancelled": N_("Withdrawn"),
 }
 POLICY_KEY = "prevention_policy"
 
@@ -70,7 +71,7 @@ class DepositRequest(BaseModel):
 
     @property
     def status_name(self) -> str:
-        return DEPOSIT_STATUSES.get(self.status, self.status)
+        return _(DEPOSIT_STATUSES[self.status]) if self.status in DEPOSIT_STATUSES else self.status
 
 
 # ---- policy --------------------------------------------------------------------------
@@ -90,7 +91,7 @@ def save_policy(policy: PreventionPolicy) -> None:
 def get_deposit(deposit_id: int) -> DepositRequest:
     deposit = DepositRequest.get_or_none(DepositRequest.id == deposit_id)
     if deposit is None:
-        raise ValidationError(f"בקשת מקדמה {deposit_id} לא נמצאה.")
+        raise ValidationError(_("Deposit request {id} was not found.").format(id=deposit_id))
     return deposit
 
 
@@ -100,15 +101,17 @@ def request_deposit(client_id: int, description: str, amount, *, requested_date:
     """A deposit asked of a client for a job or quote, due by `due_date`."""
     description = clean_text(description)
     if not description:
-        raise ValidationError("תארו את העבודה או ההצעה שהמקדמה שייכת לה.", field="description")
+        raise ValidationError(_("Please describe the job or quote the deposit is for."),
+                              field="description")
     if len(description) > 300:
-        raise ValidationError("תיאור העבודה ארוך מדי (עד 300 תווים).", field="description")
+        raise ValidationError(_("The job description is too long (up to {max} characters).")
+                              .format(max=300), field="description")
     amount_agorot = parse_amount(amount)
     job_agorot = parse_amount(job_amount) if job_amount not in (None, "") else None
     if job_agorot is not None and amount_agorot > job_agorot:
-        raise ValidationError("המקדמה גדולה מסכום העבודה כולה.", field="amount")
+        raise ValidationError(_("The deposit is larger than the whole job."), field="amount")
     if due_date < requested_date:
-        raise ValidationError("מועד תשלום המקדמה מוקדם מתאריך הבקשה.", field="due_date")
+        raise ValidationError(_("The deposit is due before the request date."), field="due_date")
     currency = services._check_currency(currency)
     with database.atomic():
         client = services.get_client(client_id)
@@ -126,14 +129,17 @@ def receive_deposit(deposit_id: int, payment_date: dt.date, *, method: str = "tr
     with database.atomic():
         deposit = get_deposit(deposit_id)
         if deposit.status != "requested":
-            raise ValidationError(f"המקדמה כבר {deposit.status_name}; אין לרשום אותה שוב.")
+            raise ValidationError(_("This deposit is already marked '{status}'; it cannot be "
+                                    "recorded again.").format(status=deposit.status_name))
         if payment_date < deposit.requested_date:
-            raise ValidationError("תאריך קבלת המקדמה מוקדם מתאריך הבקשה.", field="payment_date")
+            raise ValidationError(_("The deposit was received before the request date."),
+                                  field="payment_date")
         payment = services.record_payment(
             deposit.client_id, payment_date, plain(deposit.amount_agorot),
             currency=deposit.currency, method=method, reference=reference,
             check_number=check_number, check_bank=check_bank, check_branch=check_branch,
-            check_date=check_date, notes=f"מקדמה: {deposit.description}", allocate=False)
+            check_date=check_date, notes=f"מקדמה: {deposit.description}",  # hebrew: stored payment note
+            allocate=False)
         deposit.status, deposit.payment, deposit.received_date = "received", payment, payment_date
         deposit.save()
         return payment
@@ -155,22 +161,25 @@ def apply_deposit(deposit_id: int, invoice_id: int, applied_date: dt.date | None
     with database.atomic():
         deposit = get_deposit(deposit_id)
         if deposit.status != "received":
-            raise ValidationError(f"אפשר לקזז רק מקדמה שהתקבלה; המקדמה הזאת {deposit.status_name}.")
+            raise ValidationError(_("Only a deposit that was received can be applied; this one "
+                                    "is marked '{status}'.").format(status=deposit.status_name))
         payment = deposit.payment
         if payment.bounced_date:
-            raise ValidationError("השיק של המקדמה חזר; אין מה לקזז.")
+            raise ValidationError(_("The deposit's check bounced; there is nothing to apply."))
         client = services.get_client(deposit.client_id)
         targets = named_targets(client.id, deposit.currency, [invoice_id])
         invoice = services.get_invoice(invoice_id)
         day = applied_date or max(invoice.issue_date, payment.effective_date)
         if day < invoice.issue_date or day < payment.effective_date:
-            raise ValidationError("הקיזוז לא יכול להיות מוקדם מתאריך החשבונית או מקבלת המקדמה.",
+            raise ValidationError(_("The deposit cannot be applied before the invoice date or "
+                                    "before it was received."),
                                   field="applied_date")
         if not targets:
-            raise ValidationError(f"חשבונית {invoice.number} כבר שולמה במלואה.", field="invoice")
+            raise ValidationError(_("Invoice {number} is already paid in full.").format(
+                number=invoice.number), field="invoice")
         available = unapplied_agorot(payment)
         if available <= 0:
-            raise ValidationError("המקדמה כבר נוצלה במלואה.")
+            raise ValidationError(_("The deposit has already been used in full."))
         plan = plan_payment(client.id, deposit.currency, available, day, [invoice_id])
         services.write_allocations(plan, day, payment=payment)
         left = available - sum(amount for _, amount in plan)
@@ -184,8 +193,9 @@ def cancel_deposit(deposit_id: int, cancelled_date: dt.date) -> DepositRequest:
         deposit = get_deposit(deposit_id)
         if deposit.status != "requested":
             raise ValidationError(
-                f"אפשר לבטל רק מקדמה שעוד לא התקבלה; המקדמה הזאת {deposit.status_name}. "
-                "מקדמה שהתקבלה מקזזים מחשבון או מחזירים ללקוח.")
+                _("Only a deposit not yet received can be cancelled; this one is marked "
+                  "'{status}'. A received deposit is applied to an invoice or refunded to the "
+                  "client.").format(status=deposit.status_name))
         deposit.status, deposit.cancelled_date = "cancelled", cancelled_date
         deposit.save()
         return deposit

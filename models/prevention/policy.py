@@ -30,14 +30,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _, ngettext
 from models.common.money import format_amount
 from models.common.terms import DEFAULT_TERMS, EOM_DAYS, Terms, due_date, parse_terms
 
-PAYER_KINDS = {
-    "person": "אדם פרטי",
-    "company": "עסק",
-    "public_body": "גוף ציבורי (משרד ממשלתי, תאגיד סטטוטורי)",
-    "local_authority": "רשות מקומית",
+PAYER_KINDS = {  # translated where shown: payer_name
+    "person": N_("Private person"),
+    "company": N_("Business (company or self-employed)"),
+    "public_body": N_("Public body (ministry, statutory corporation)"),
+    "local_authority": N_("Local authority"),
 }
 PUBLIC_KINDS = ("public_body", "local_authority")
 
@@ -65,23 +66,24 @@ class PreventionPolicy:
     late_history_deposit_percent: int = 100
     late_days_threshold: int = 30  # average days late above this is a "late history"
     business_terms: str = DEFAULT_TERMS
-    careful_terms: str = "נטו 14"  # for a client who pays a little late
-    person_terms: str = "מיידי"
-    late_history_terms: str = "מיידי"
-    public_body_max_terms: str = "שוטף+30"
-    local_authority_max_terms: str = "שוטף+45"
+    careful_terms: str = "נטו 14"  # hebrew: terms; for a client who pays a little late
+    person_terms: str = "מיידי"  # hebrew: terms
+    late_history_terms: str = "מיידי"  # hebrew: terms
+    public_body_max_terms: str = "שוטף+30"  # hebrew: terms
+    local_authority_max_terms: str = "שוטף+45"  # hebrew: terms
 
     def validate(self) -> "PreventionPolicy":
         for name in ("new_client_deposit_percent", "large_job_deposit_percent",
                      "late_history_deposit_percent"):
             value = getattr(self, name)
             if not isinstance(value, int) or not 0 <= value <= 100:
-                raise ValidationError("אחוז המקדמה צריך להיות מספר שלם בין 0 ל-100.", field=name)
+                raise ValidationError(_("A deposit percentage must be a whole number between "
+                                        "0 and 100."), field=name)
         if not isinstance(self.large_job_agorot, int) or self.large_job_agorot < 0:
-            raise ValidationError("סכום העבודה הגדולה אינו יכול להיות שלילי.",
+            raise ValidationError(_("The large-job amount cannot be negative."),
                                   field="large_job_agorot")
         if not isinstance(self.late_days_threshold, int) or not 0 <= self.late_days_threshold <= 365:
-            raise ValidationError("סף ימי האיחור צריך להיות בין 0 ל-365.",
+            raise ValidationError(_("The late-days threshold must be between 0 and 365."),
                                   field="late_days_threshold")
         for name in ("business_terms", "careful_terms", "person_terms", "late_history_terms",
                      "public_body_max_terms", "local_authority_max_terms"):
@@ -97,6 +99,14 @@ class Recommendation:
     reasons: list[str] = field(default_factory=list)
     legal_note: str = ""
     max_terms: str | None = None
+
+
+def payer_name(kind: str) -> str:
+    return _(PAYER_KINDS[kind])
+
+
+def days_text(days: int) -> str:
+    return ngettext("{count} day", "{count} days", days).format(count=days)
 
 
 def deposit_for(job_amount_agorot: int, percent: int) -> int:
@@ -116,10 +126,16 @@ def legal_note(kind: str, policy: PreventionPolicy) -> str:
     limit = legal_max_terms(kind, policy)
     if limit is None:
         return ""
-    return (f"לפי חוק מוסר תשלומים לספקים (2017), {PAYER_KINDS[kind]} חייב לשלם לספק "
-            f"בתוך {limit} לכל המאוחר. מועד מאוחר יותר אי אפשר להסכים עליו, ועל תשלום "
-            "באיחור מגיעים לך הפרשי הצמדה וריבית. המגבלה נשמרת בהגדרות: כדאי לוודא אותה "
-            "מול החוק ומול מסמכי המכרז או ההזמנה.")
+    # a whole sentence per kind: the Hebrew verb agrees with the payer (רשות is feminine)
+    who = (_("Under the Suppliers Payment Law (2017), a public body (a ministry or statutory "
+             "corporation) must pay a supplier within {limit} at the latest.")
+           if kind == "public_body" else
+           _("Under the Suppliers Payment Law (2017), a local authority must pay a supplier "
+             "within {limit} at the latest."))
+    return " ".join((who.format(limit=limit), _(
+        "A later date cannot be agreed, and late payment entitles you to linkage differences "
+        "and interest. The limit is kept in the settings: check it against the law and the "
+        "tender or order documents.")))
 
 
 def exceeds_legal_limit(terms: str | Terms, kind: str, policy: PreventionPolicy,
@@ -133,28 +149,36 @@ def exceeds_legal_limit(terms: str | Terms, kind: str, policy: PreventionPolicy,
 
 
 def explain_terms(terms: str | Terms) -> str:
-    """The terms in one plain Hebrew sentence."""
+    """The terms in one plain Hebrew sentence. Letter text (reports.letters prints it), so
+    Hebrew whatever the interface language."""
     t = terms if isinstance(terms, Terms) else parse_terms(terms)
     if t.kind == "immediate":
-        return "מיידי: התשלום מגיע ביום הוצאת החשבון, למשל במסירת העבודה."
+        return "מיידי: התשלום מגיע ביום הוצאת החשבון, למשל במסירת העבודה."  # hebrew: letter text
     if t.kind == "net":
-        return (f"נטו {t.days}: התשלום מגיע {t.days} ימים אחרי תאריך החשבון, "
-                "בלי קשר לתאריך שבו נגמר החודש.")
-    return (f"שוטף+{t.days}: סופרים {t.days} ימים מסוף החודש שבו הוצא החשבון; "
-            "חשבון מתחילת החודש ממתין כך יותר זמן מחשבון מסופו.")
+        return (f"נטו {t.days}: התשלום מגיע {t.days} ימים אחרי תאריך החשבון, "  # hebrew: letter text
+                "בלי קשר לתאריך שבו נגמר החודש.")  # hebrew: letter text
+    return (f"שוטף+{t.days}: סופרים {t.days} ימים מסוף החודש שבו הוצא החשבון; "  # hebrew: letter text
+            "חשבון מתחילת החודש ממתין כך יותר זמן מחשבון מסופו.")  # hebrew: letter text
 
 
 def _is_late_history(history: PaymentHistory, policy: PreventionPolicy) -> list[str]:
     reasons = []
     if history.bounced_checks:
-        reasons.append(f"ללקוח חזרו בעבר {history.bounced_checks} שיקים; "
-                       "ביטחון בתשלום מראש עדיף על פני רדיפה אחרי החוב.")
+        reasons.append(ngettext(
+            "The client has had a bounced check; payment in advance is safer than chasing "
+            "the debt.",
+            "The client has had {count} bounced checks; payment in advance is safer than "
+            "chasing the debt.", history.bounced_checks).format(count=history.bounced_checks))
     if history.broken_promises:
-        reasons.append(f"הלקוח הפר {history.broken_promises} הבטחות תשלום.")
+        reasons.append(ngettext(
+            "The client broke a payment promise.",
+            "The client broke {count} payment promises.",
+            history.broken_promises).format(count=history.broken_promises))
     late = history.average_days_late
     if late is not None and late > policy.late_days_threshold:
-        reasons.append(f"הלקוח שילם בממוצע {late:.0f} ימים אחרי מועד התשלום, "
-                       f"מעל הסף שקבעת ({policy.late_days_threshold} ימים).")
+        reasons.append(_("On average the client paid {days} after the due date, above the "
+                         "threshold you set ({threshold}).").format(
+            days=days_text(round(late)), threshold=days_text(policy.late_days_threshold)))
     return reasons
 
 
@@ -162,13 +186,19 @@ def recommend_terms(history: PaymentHistory, kind: str, job_amount_agorot: int,
                     policy: PreventionPolicy) -> Recommendation:
     """Terms and deposit for the next job of a client, with the reasons (module docstring)."""
     if kind not in PAYER_KINDS:
-        raise ValidationError(f"סוג משלם לא מוכר: {kind}.", field="kind")
+        raise ValidationError(_("Unknown payer kind: {kind}.").format(kind=kind), field="kind")
     if job_amount_agorot < 0:
-        raise ValidationError("סכום העבודה אינו יכול להיות שלילי.", field="job_amount")
+        raise ValidationError(_("The job amount cannot be negative."), field="job_amount")
     limit = legal_max_terms(kind, policy)
     if limit is not None:
-        reasons = [f"{PAYER_KINDS[kind]} מחויב בחוק לשלם בתוך {limit}; אלה התנאים המומלצים.",
-                   "גופים ציבוריים אינם נוהגים לשלם מקדמה; החוק עצמו מגן על מועד התשלום."]
+        bound = (_("A public body (a ministry or statutory corporation) is required by law to "
+                   "pay within {limit}; these are the recommended terms.")
+                 if kind == "public_body" else
+                 _("A local authority is required by law to pay within {limit}; these are the "
+                   "recommended terms."))
+        reasons = [bound.format(limit=limit),
+                   _("Public bodies do not usually pay deposits; the law itself protects the "
+                     "payment date.")]
         return Recommendation(limit, 0, 0, reasons, legal_note(kind, policy), limit)
 
     reasons: list[str] = []
@@ -177,29 +207,36 @@ def recommend_terms(history: PaymentHistory, kind: str, job_amount_agorot: int,
     late_reasons = _is_late_history(history, policy)
     if late_reasons:
         reasons += late_reasons
-        reasons.append(f"לכן מומלץ לבקש {policy.late_history_deposit_percent}% מראש "
-                       f"ולקבוע תנאי {policy.late_history_terms}.")
+        reasons.append(_("So it is best to ask for {percent}% in advance and to set the terms "
+                         "to {terms}.").format(percent=policy.late_history_deposit_percent,
+                                               terms=policy.late_history_terms))
         percents.append(policy.late_history_deposit_percent)
         terms = policy.late_history_terms
     elif history.is_new:
-        reasons.append(f"לקוח חדש, בלי היסטוריית תשלומים: מקדמה של "
-                       f"{policy.new_client_deposit_percent}% לפי המדיניות שלך.")
+        reasons.append(_("A new client with no payment history: a deposit of {percent}% under "
+                         "your policy.").format(percent=policy.new_client_deposit_percent))
         percents.append(policy.new_client_deposit_percent)
     elif history.average_days_late:
-        reasons.append(f"הלקוח מאחר מעט (בממוצע {history.average_days_late:.0f} ימים): "
-                       f"תנאים קצרים יותר, {policy.careful_terms}, ותזכורת לפני המועד.")
+        reasons.append(_("The client pays a little late (on average {days}): shorter terms, "
+                         "{terms}, and a reminder before the due date.").format(
+            days=days_text(round(history.average_days_late)), terms=policy.careful_terms))
         if kind != "person":
             terms = policy.careful_terms
     else:
-        reasons.append(f"הלקוח שילם בזמן את כל {history.settled_invoices} החשבונות שנסגרו; "
-                       "אין צורך במקדמה.")
+        reasons.append(ngettext(
+            "The client paid their one settled invoice on time; no deposit is needed.",
+            "The client paid all {count} settled invoices on time; no deposit is needed.",
+            history.settled_invoices).format(count=history.settled_invoices))
     if kind == "person" and not late_reasons:
-        reasons.append(f"אדם פרטי: מומלץ תשלום {policy.person_terms}. גבייה מאוחרת מאדם "
-                       "פרטי מחייבת קודם הודעת חוב והמתנה לפי חוק הגנת הצרכן.")
+        reasons.append(_("A private person: payment {terms} is recommended. Collecting late "
+                         "from a private person first requires a debt notice and a waiting "
+                         "period under the Consumer Protection Law.").format(
+            terms=policy.person_terms))
     if policy.large_job_agorot and job_amount_agorot >= policy.large_job_agorot:
-        reasons.append(f"עבודה גדולה ({format_amount(job_amount_agorot)} ₪, מעל "
-                       f"{format_amount(policy.large_job_agorot)} ₪): מקדמה של לפחות "
-                       f"{policy.large_job_deposit_percent}%.")
+        reasons.append(_("A large job ({amount} ₪, above {threshold} ₪): a deposit of at least "
+                         "{percent}%.").format(amount=format_amount(job_amount_agorot),
+                                               threshold=format_amount(policy.large_job_agorot),
+                                               percent=policy.large_job_deposit_percent))
         percents.append(policy.large_job_deposit_percent)
     percent = max(percents)
     return Recommendation(str(parse_terms(terms)), percent,

@@ -6,6 +6,7 @@ models.queries.aging.parse_buckets); a problem raises ValidationError in Hebrew 
 from __future__ import annotations
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.money import parse_amount, plain
 from models.common.terms import EOM_DAYS, EOM_MONTHS, canonical_terms
 from models.common.text import (
@@ -28,9 +29,10 @@ def _tax_id(value: str, business_type: str) -> str:
     digits = normalise_tax_id(value)
     # Israeli company numbers (ח.פ.) start with 5; an ID number there is a typical mix-up.
     if digits and business_type == "company" and not digits.startswith("5"):
-        raise ValidationError(
-            f"מספר חברה (ח.פ.) מתחיל בספרה 5; {digits} נראה כמו מספר זהות. "
-            "בדקו את המספר או את סוג העסק.", field="tax_id")
+        raise ValidationError(_(
+            "A company number (ח.פ.) starts with 5; {digits} looks like an ID number. "  # hebrew: the official abbreviation
+            "Please check the number or the business type.").format(digits=digits),
+            field="tax_id")
     return digits
 
 
@@ -39,8 +41,8 @@ def _bit_phone(value: str) -> str:
     digits = "".join(ch for ch in phone if ch.isdigit())
     if phone and not (digits.startswith("05") and len(digits) == 10
                       or digits.startswith("9725") and len(digits) == 12):
-        raise ValidationError(f"ל-Bit צריך מספר טלפון נייד (05X-XXXXXXX); '{value}' אינו כזה.",
-                              field="bit_phone")
+        raise ValidationError(_("Bit needs a mobile phone number (05X-XXXXXXX); '{value}' is "
+                                "not one.").format(value=value), field="bit_phone")
     return phone
 
 
@@ -50,7 +52,8 @@ def _hourly_rate(value: str) -> int:
     try:
         return parse_amount(value)
     except ValidationError as exc:
-        raise ValidationError(f"התעריף לשעה: {exc}", field="hourly_rate") from None
+        raise ValidationError(_("{what}: {error}").format(what=_("The hourly rate"), error=exc),
+                              field="hourly_rate") from None
 
 
 def _buckets(value: str) -> list[int]:
@@ -60,10 +63,12 @@ def _buckets(value: str) -> list[int]:
 
     text = clean_text(value)
     if not text:
-        raise ValidationError("יש להזין גבולות גיול, למשל 30,60,90,120.", field="aging_buckets")
+        raise ValidationError(_("Please enter the aging boundaries, for example 30,60,90,120."),
+                              field="aging_buckets")
     boundaries = parse_buckets(text)
     if len(boundaries) > MAX_BUCKETS:
-        raise ValidationError(f"אפשר עד {MAX_BUCKETS} גבולות גיול.", field="aging_buckets")
+        raise ValidationError(_("Up to {max} aging boundaries are allowed.").format(
+            max=MAX_BUCKETS), field="aging_buckets")
     return list(boundaries)
 
 
@@ -80,10 +85,11 @@ def validate_field(name: str, value: str, business_type: str = "licensed"):
     """The stored value of one profile field typed as `value`; raises ValidationError."""
     value = value or ""
     if name == "name":
-        return _with_field(name, clean_name, value, "שם העסק")
+        return _with_field(name, clean_name, value, _("Business name"))
     if name == "business_type":
         if value not in BUSINESS_TYPES:
-            raise ValidationError("יש לבחור סוג עסק: עוסק פטור, עוסק מורשה או חברה.", field=name)
+            raise ValidationError(_("Please choose a business type: exempt dealer, licensed "
+                                    "dealer or company."), field=name)
         return value
     if name == "tax_id":
         return _with_field(name, _tax_id, value, business_type)
@@ -101,7 +107,8 @@ def validate_field(name: str, value: str, business_type: str = "licensed"):
         return _with_field(name, canonical_terms, value)
     if name == "eom_reading":
         if value not in (EOM_DAYS, EOM_MONTHS):
-            raise ValidationError("יש לבחור איך לקרוא שוטף+N.", field=name)
+            raise ValidationError(_("Please choose how to read end of month + N (שוטף+N)."),  # hebrew: terms
+                                  field=name)
         return value
     if name == "aging_buckets":
         return _with_field(name, _buckets, value)

@@ -9,6 +9,7 @@ import pytest
 from models.collection.dunning import dunning_steps
 from models.common.errors import ValidationError
 from models.ledger import services
+from models.negotiation import settlement_status as ss
 from models.negotiation import settlements as st
 
 AGREED = dt.date(2026, 11, 1)
@@ -56,7 +57,7 @@ def test_invoices_in_two_currencies_or_two_settlements_are_refused(debt):
 def test_an_open_point_blocks_signing_until_it_is_agreed(debt):
     client, old1, _, _ = debt
     s = st.create_settlement(client.id, [old1.id], AGREED, point_texts=["מי משלם את עמלת ההעברה"])
-    with pytest.raises(ValidationError, match="נקודות פתוחות"):
+    with pytest.raises(ValidationError, match="נקודה פתוחה"):
         st.sign_settlement(s.id, AGREED)
     st.set_point_agreed(st.points(s.id)[0].id, True)
     assert st.sign_settlement(s.id, AGREED).status == "signed"
@@ -96,7 +97,7 @@ def test_instalment_payments_go_to_the_covered_invoices_not_the_ongoing_one(debt
     opens = st.open_amounts([old1.id, old2.id, ongoing.id], dt.date(2026, 12, 2))
     assert opens[ongoing.id] == 50000
     assert opens[old1.id] + opens[old2.id] == 1000000 - 333334
-    status = st.settlement_status(s.id, dt.date(2026, 12, 2))
+    status = ss.settlement_status(s.id, dt.date(2026, 12, 2))
     assert status.state == "active" and status.tracking.paid_agorot == 333334
 
 
@@ -104,8 +105,8 @@ def test_first_paid_second_missed_is_a_breach_with_the_whole_balance_due(debt):
     client, old1, old2, ongoing = debt
     s = _signed(client, [old1, old2])
     st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
-    assert st.settlement_status(s.id, dt.date(2027, 1, 4)).state == "active"  # grace 3 days
-    breached = st.settlement_status(s.id, dt.date(2027, 1, 5))
+    assert ss.settlement_status(s.id, dt.date(2027, 1, 4)).state == "active"  # grace 3 days
+    breached = ss.settlement_status(s.id, dt.date(2027, 1, 5))
     assert breached.state == "breached"
     assert breached.tracking.breached_line.line.seq == 2
     assert breached.covered_open_agorot == 1000000 - 333334
@@ -127,14 +128,14 @@ def test_completed_settlement_forgives_the_discount_with_credit_notes(debt):
     client, old1, old2, _ = debt
     s = _signed(client, [old1, old2], discount_agorot=100000, instalment_count=1)
     with pytest.raises(ValidationError, match="רק אחרי"):
-        st.record_waiver(s.id, dt.date(2026, 12, 1))
+        ss.record_waiver(s.id, dt.date(2026, 12, 1))
     st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "9000")
-    assert st.settlement_status(s.id, dt.date(2026, 12, 1)).state == "completed"
-    notes = st.record_waiver(s.id, dt.date(2026, 12, 1))
+    assert ss.settlement_status(s.id, dt.date(2026, 12, 1)).state == "completed"
+    notes = ss.record_waiver(s.id, dt.date(2026, 12, 1))
     assert sum(n.amount_agorot for n in notes) == 100000
     assert sum(st.open_amounts([old1.id, old2.id], dt.date(2026, 12, 2)).values()) == 0
     with pytest.raises(ValidationError, match="כבר נרשמה"):
-        st.record_waiver(s.id, dt.date(2026, 12, 2))
+        ss.record_waiver(s.id, dt.date(2026, 12, 2))
 
 
 def test_a_bounced_post_dated_check_breaks_the_settlement(debt):
@@ -142,20 +143,20 @@ def test_a_bounced_post_dated_check_breaks_the_settlement(debt):
     s = _signed(client, [old1], instalment_count=1)
     pay = st.record_instalment_payment(s.id, AGREED, "6000", method="check", check_number="77",
                                        check_date=dt.date(2026, 12, 1))
-    assert st.settlement_status(s.id, dt.date(2026, 12, 2)).state == "completed"
+    assert ss.settlement_status(s.id, dt.date(2026, 12, 2)).state == "completed"
     services.bounce_payment(pay.id, dt.date(2026, 12, 3))
-    assert st.settlement_status(s.id, dt.date(2026, 12, 10)).state == "breached"
+    assert ss.settlement_status(s.id, dt.date(2026, 12, 10)).state == "breached"
 
 
 def test_today_agenda_lists_instalments_due_soon_and_breaches(debt):
     client, old1, old2, _ = debt
     s = _signed(client, [old1, old2])
-    due, breached = st.settlement_agenda(dt.date(2026, 11, 26), window_days=7)
+    due, breached = ss.settlement_agenda(dt.date(2026, 11, 26), window_days=7)
     assert [(d.seq, d.due_date, d.owed_agorot) for d in due] == [(1, dt.date(2026, 12, 1), 333334)]
     assert breached == []
     st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
-    assert st.settlement_agenda(dt.date(2026, 12, 2), window_days=7) == ([], [])
-    due, breached = st.settlement_agenda(dt.date(2027, 1, 10), window_days=7)
+    assert ss.settlement_agenda(dt.date(2026, 12, 2), window_days=7) == ([], [])
+    due, breached = ss.settlement_agenda(dt.date(2027, 1, 10), window_days=7)
     assert due == [] and [b.settlement.id for b in breached] == [s.id]
 
 
@@ -184,7 +185,7 @@ def test_demo_has_a_settlement_being_paid_a_breached_one_and_a_draft(db):
 
     counts = make_demo(clients=60, invoices=600, seed=1, as_of=dt.date(2026, 11, 22))
     assert counts["settlements"] == 3
-    states = sorted(st.settlement_status(s.id, dt.date(2026, 11, 22)).state
+    states = sorted(ss.settlement_status(s.id, dt.date(2026, 11, 22)).state
                     for s in st.Settlement.select())
     assert states == ["active", "breached", "draft"]
 
@@ -195,14 +196,14 @@ def test_money_paid_on_the_agreement_day_counts_toward_the_settlement_not_the_de
     s = st.create_settlement(client.id, [old1.id], AGREED, instalment_count=1)
     assert s.debt_agorot == 600000  # the debt as it stood when the day began
     st.sign_settlement(s.id, AGREED)
-    assert st.settlement_status(s.id, AGREED).tracking.paid_agorot == 20000
+    assert ss.settlement_status(s.id, AGREED).tracking.paid_agorot == 20000
 
 
 def test_invoices_closed_by_a_credit_note_complete_the_settlement(debt):
     client, old1, _, _ = debt
     s = _signed(client, [old1])
     services.add_credit_note(client.id, "CN-1", dt.date(2026, 11, 15), "6000", invoice_id=old1.id)
-    status = st.settlement_status(s.id, dt.date(2027, 1, 10))
+    status = ss.settlement_status(s.id, dt.date(2027, 1, 10))
     assert status.state == "completed" and status.covered_open_agorot == 0
     assert "זיכוי" not in status.next_step  # nothing left to forgive
 
@@ -270,3 +271,18 @@ def test_an_invoice_not_yet_due_under_a_settlement_is_expected_only_through_it(d
     first = st.instalments(s.id)[0].amount_agorot
     assert today.expected_week == {"ILS": first}
     assert ongoing.id not in [c.invoice_id for c in today.due_soon]
+
+
+def test_messages_follow_the_interface_language(debt):
+    from models.common.i18n import set_language
+
+    client, old1, _, _ = debt
+    s = st.create_settlement(client.id, [old1.id], AGREED, point_texts=["עמלת ההעברה"])
+    set_language("en")
+    try:
+        with pytest.raises(ValidationError, match="A point is still open"):
+            st.sign_settlement(s.id, AGREED)
+        assert ss.settlement_status(s.id, AGREED).state_name == "Draft"
+    finally:
+        set_language("he")
+    assert ss.settlement_status(s.id, AGREED).state_name == "טיוטה"

@@ -1,0 +1,260 @@
+"""A settlement's state as of a date, computed and never stored, and what follows from it:
+the reason the dunning plan pauses a covered invoice, the instalments and breaches the
+Today list shows, and forgiving the discount once the schedule is completed (docs/domain.md,
+"Settlements"; the records are in models.negotiation.settlements).
+
+API:
+    settlement_status(settlement_id, as_of) -> SettlementStatus
+    statuses(as_of, client_id=None, settlement_ids=None) -> list[SettlementStatus]
+    settled_invoice_pauses(as_of, client_id) (dunning); settlement_agenda(as_of) (Today)
+    record_waiver(settlement_id, note_date); state_name(state); line_state_name(state)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from models.common.dates import format_date
+from models.common.errors import ValidationError
+from models.common.i18n import N_, _
+from models.common.money import format_money, to_decimal
+from models.db.connection import database
+from models.ledger import services
+from models.ledger.clients import Client
+from models.negotiation.settlement_math import LINE_STATES, Tracking, track
+from models.negotiation.settlements import (
+    Settlement,
+    SettlementInstalment,
+    SettlementInvoice,
+    covered_invoices,
+    get_settlement,
+    grace_days,
+    open_amounts,
+    schedule,
+)
+from models.queries.open_as_of import COUNTED_ALLOCATION, COUNTED_INVOICE, allocated
+
+# Translated where shown (state_name).
+SETTLEMENT_STATES = {
+    "draft": N_("Draft"),
+    "signed": N_("Signed"),
+    "active": N_("Active"),
+    "completed": N_("Completed"),
+    "breached": N_("Breached"),
+    "cancelled": N_("Settlement cancelled"),
+}
+
+
+def state_name(state: str) -> str:
+    return _(SETTLEMENT_STATES[state])
+
+
+def line_state_name(state: str) -> str:
+    """A schedule line's state (models.negotiation.settlement_math.LINE_STATES), translated."""
+    return _(LINE_STATES[state])
+
+
+@dataclass(frozen=True)
+class SettlementStatus:
+    settlement: Settlement
+    client_name: str
+    state: str                 # SETTLEMENT_STATES
+    tracking: Tracking
+    covered_open_agorot: int   # what the covered invoices still owe (due at once on breach)
+
+    @property
+    def state_name(self) -> str:
+        return state_name(self.state)
+
+    @property
+    def next_step(self) -> str:
+        """What to do now, in a sentence (Today and the settlement screen show it)."""
+        s = self.settlement
+        money = lambda agorot: format_money(agorot, s.currency)  # noqa: E731
+        if self.state == "breached":
+            line = self.tracking.breached_line.line
+            return _("The payment of {amount} due on {date} was not received: the settlement "
+                     "is breached and, under the acceleration clause, the whole balance "
+                     "({balance}) is due at once. Next step: a warning letter before legal "
+                     "action, or handing the case over to legal.").format(
+                amount=money(line.amount_agorot), date=format_date(line.due_date),
+                balance=money(self.covered_open_agorot))
+        if self.state == "completed":
+            if s.discount_agorot and not s.waiver_credit_note_id and self.covered_open_agorot:
+                return _("The settlement is paid in full: please record the discount "
+                         "({discount}) as a credit.").format(discount=money(s.discount_agorot))
+            return _("The settlement is paid in full. You can issue a confirmation that the "
+                     "debt is settled.")
+        nxt = self.tracking.next_line
+        if nxt is not None and self.state in ("signed", "active"):
+            owed = nxt.line.amount_agorot - nxt.paid_agorot
+            return _("Next payment: {amount} by {date}.").format(
+                amount=money(owed), date=format_date(nxt.line.due_date))
+        return ""
+
+
+_PAID_SQL = f"""
+SELECT si.settlement_id, a.applied_date, a.amount_agorot
+FROM settlement_invoice si
+JOIN settlement s ON s.id = si.settlement_id
+JOIN allocation a ON a.invoice_id = si.invoice_id
+WHERE si.settlement_id IN ({{ids}})
+  AND a.applied_date >= s.agreement_date AND {COUNTED_ALLOCATION}
+"""
+
+_COVERED_OPEN_SQL = f"""
+SELECT si.settlement_id, SUM(i.amount_agorot - {allocated()})
+FROM settlement_invoice si JOIN invoice i ON i.id = si.invoice_id
+WHERE si.settlement_id IN ({{ids}}) AND {COUNTED_INVOICE}
+GROUP BY si.settlement_id
+"""
+
+
+def statuses(as_of: dt.date, *, client_id: int | None = None,
+             settlement_ids: Iterable[int] | None = None,
+             include_drafts: bool = False) -> list[SettlementStatus]:
+    """Every settlement in force as of `as_of` (signed by then, not cancelled by then),
+    judged as of that date, in four statements whatever their number."""
+    query = (Settlement.select(Settlement, Client.name).join(Client)
+             .where(Settlement.agreement_date <= as_of))
+    in_force = ((Settlement.status == "signed") & (Settlement.signed_date <= as_of)) | (
+        (Settlement.status == "cancelled") & Settlement.signed_date.is_null(False)
+        & (Settlement.signed_date <= as_of) & (Settlement.cancelled_date > as_of))
+    query = query.where(in_force | (Settlement.status == "draft") if include_drafts else in_force)
+    if client_id is not None:
+        query = query.where(Settlement.client == client_id)
+    if settlement_ids is not None:
+        query = query.where(Settlement.id.in_(list(settlement_ids)))
+    found = list(query)
+    if not found:
+        return []
+    ids = [s.id for s in found]
+    marks = ",".join(str(int(i)) for i in ids)  # ids are our own integers
+    conn = database.obj.connection()
+    params = {"d": as_of.isoformat()}
+    receipts: dict[int, list] = defaultdict(list)
+    for sid, day, amount in conn.execute(_PAID_SQL.format(ids=marks), params):
+        receipts[sid].append((dt.date.fromisoformat(day), amount))
+    still_open = dict(conn.execute(_COVERED_OPEN_SQL.format(ids=marks), params).fetchall())
+    lines: dict[int, list] = defaultdict(list)
+    for line in (SettlementInstalment.select().where(SettlementInstalment.settlement.in_(ids))
+                 .order_by(SettlementInstalment.seq)):
+        lines[line.settlement_id].append(line)
+    grace = grace_days()
+    out = []
+    for s in found:
+        tracking = track(schedule(s, lines[s.id]), receipts[s.id], as_of, grace)
+        covered_open = max(0, still_open.get(s.id, 0))
+        out.append(SettlementStatus(s, s.client.name, _state(s, tracking, covered_open, as_of),
+                                    tracking, covered_open))
+    return out
+
+
+def _state(s: Settlement, tracking: Tracking, covered_open: int, as_of: dt.date) -> str:
+    if s.status == "draft":
+        return "draft"
+    if tracking.is_complete or covered_open == 0:  # paid, or closed some other way
+        return "completed"
+    if tracking.breached_line is not None:
+        return "breached"
+    first_due = min((l.line.due_date for l in tracking.lines), default=s.agreement_date)
+    return "active" if tracking.paid_agorot or first_due <= as_of else "signed"
+
+
+def settlement_status(settlement_id: int, as_of: dt.date) -> SettlementStatus:
+    """One settlement as of a date; a cancelled one (or one not yet signed then) is shown
+    as cancelled (or draft) with its schedule."""
+    settlement = get_settlement(settlement_id)
+    found = statuses(as_of, settlement_ids=[settlement_id], include_drafts=True)
+    if found:
+        return found[0]
+    tracking = track(schedule(settlement), [], as_of, grace_days())
+    state = "cancelled" if settlement.status == "cancelled" else "draft"
+    return SettlementStatus(settlement, settlement.client.name, state, tracking, 0)
+
+
+def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict[int, str]:
+    """Invoices the dunning plan leaves alone: those of a settlement in force and not
+    breached as of the date -> the reason shown."""
+    paused = {}
+    in_force = [s for s in statuses(as_of, client_id=client_id) if s.state != "breached"]
+    if not in_force:
+        return paused
+    by_id = {s.settlement.id: s for s in in_force}
+    for row in SettlementInvoice.select().where(SettlementInvoice.settlement.in_(list(by_id))):
+        status = by_id[row.settlement_id]
+        day = format_date(status.settlement.agreement_date)
+        reason = (_("The settlement of {date} is paid; please record the discount as a credit")
+                  if status.state == "completed" else _("In the settlement of {date}"))
+        paused[row.invoice_id] = reason.format(date=day)
+    return paused
+
+
+# ---- the Today list ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InstalmentDue:
+    """An instalment the Today list shows: due within the window, or due and still owed."""
+    settlement_id: int
+    client_id: int
+    client_name: str
+    seq: int
+    due_date: dt.date
+    owed_agorot: int
+    currency: str
+
+
+def settlement_agenda(as_of: dt.date, window_days: int = 7
+                      ) -> tuple[list[InstalmentDue], list[SettlementStatus]]:
+    """Instalments due by as_of + window and not yet covered (earliest first), and the
+    settlements breached as of the date — the acceleration clause is the next step."""
+    last = as_of + dt.timedelta(days=window_days)
+    due, breached = [], []
+    for status in statuses(as_of):
+        if status.state == "breached":
+            breached.append(status)
+            continue
+        s = status.settlement
+        for line in status.tracking.lines:
+            owed = line.line.amount_agorot - line.paid_agorot
+            if owed > 0 and line.line.due_date <= last:
+                due.append(InstalmentDue(s.id, s.client_id, status.client_name, line.line.seq,
+                                         line.line.due_date, owed, s.currency))
+    due.sort(key=lambda d: (d.due_date, d.client_name))
+    breached.sort(key=lambda b: b.tracking.breached_line.line.due_date)
+    return due, breached
+
+
+# ---- forgiving the discount -------------------------------------------------------------
+
+def record_waiver(settlement_id: int, note_date: dt.date) -> list:
+    """The schedule was paid in full: forgive the discount with a credit note on each covered
+    invoice still open, so the invoices close and the plan leaves them alone. (Here, not with
+    the records: it needs the state, and the state reads the records.)"""
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        status = settlement_status(settlement.id, note_date)
+        if status.state != "completed":
+            raise ValidationError(_("The discount is forgiven only after every settlement "
+                                    "payment has been received."))
+        if settlement.waiver_credit_note_id:
+            raise ValidationError(_("The discount is already recorded as a credit."))
+        left = settlement.discount_agorot
+        notes = []
+        ids = [inv.id for inv in covered_invoices(settlement.id)]
+        for inv_id, open_agorot in open_amounts(ids, dt.date.max).items():
+            take = min(left, open_agorot)
+            if take <= 0:
+                continue
+            notes.append(services.add_credit_note(
+                settlement.client_id, f"הסדר-{settlement.id}-{len(notes) + 1}", note_date,  # hebrew: credit-note number
+                to_decimal(take), currency=settlement.currency, invoice_id=inv_id,
+                reason=f"הנחה לפי הסדר חוב מיום {format_date(settlement.agreement_date)}"))  # hebrew: printed on the credit note
+            left -= take
+        if not notes:
+            raise ValidationError(_("The settlement's invoices have no open balance to write off."))
+        settlement.waiver_credit_note_id = notes[0].id
+        settlement.save()
+        return notes
