@@ -12,6 +12,7 @@ from typing import Callable
 import peewee
 
 from models.common.errors import GviaError
+from models.common.i18n import _
 from models.db import writer_lock
 from models.db.faults import as_fault
 
@@ -47,9 +48,11 @@ def backup_database(db: peewee.SqliteDatabase, db_path: Path, *, reason: str = "
     dest = Path(dest)
     if dest.exists():
         if _same_file(dest, Path(db_path)):
-            raise GviaError(f"{dest} הוא מסד הנתונים הפעיל עצמו; בחרו קובץ אחר לגיבוי.")
+            raise GviaError(_("{path} is the live database itself; choose another file for the "
+                              "backup.").format(path=dest))
         if not replace_existing:
-            raise GviaError(f"הקובץ {dest} כבר קיים; בחרו שם אחר (או --force כדי להחליף אותו).")
+            raise GviaError(_("The file {path} already exists; choose another name (or --force "
+                              "to replace it).").format(path=dest))
     _copy(db.connection(), dest, progress)
     return dest
 
@@ -84,14 +87,15 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
     if dest.is_dir() or not dest.parent.is_dir():
-        raise GviaError(f"לא ניתן לכתוב את הגיבוי אל {dest}: התיקייה לא קיימת או שזו תיקייה.")
+        raise GviaError(_("Cannot write the backup to {path}: the folder does not exist, or "
+                          "it is a folder.").format(path=dest))
     tmp = part_file(dest, "backup")
     try:
         _create_private(tmp)
         target = sqlite3.connect(tmp)
     except (OSError, sqlite3.Error) as exc:
         tmp.unlink(missing_ok=True)
-        raise _named(exc, f"לא ניתן ליצור את קובץ הגיבוי {dest}") from exc
+        raise _named(exc, _("Cannot create the backup file {path}").format(path=dest)) from exc
     try:
         def step(status, remaining, total):
             if progress:
@@ -103,16 +107,17 @@ def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> 
     except sqlite3.Error as exc:
         target.close()
         tmp.unlink(missing_ok=True)
-        raise _named(exc, "הגיבוי נכשל; הקובץ המקורי לא שונה") from exc
+        raise _named(exc, _("The backup failed; the original file was not changed")) from exc
     target.close()
     if result != "ok":
         tmp.unlink(missing_ok=True)
-        raise GviaError(f"הגיבוי נכשל באימות ({result}); הקובץ המקורי לא שונה.")
+        raise GviaError(_("The backup failed verification ({result}); the original file was "
+                          "not changed.").format(result=result))
     try:
         os.replace(tmp, dest)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise _named(exc, f"לא ניתן לשמור את הגיבוי בשם {dest}") from exc
+        raise _named(exc, _("Cannot save the backup as {path}").format(path=dest)) from exc
 
 
 def part_file(target: Path, what: str) -> Path:
@@ -173,9 +178,10 @@ def restore_database(db: peewee.SqliteDatabase, db_path: Path, source: Path,
     try:
         if not allow_empty and _is_empty(staged) and not _is_empty_connection(db.connection()):
             raise EmptyBackupError(
-                f"הגיבוי {Path(source).name} אינו מכיל אף לקוח ואף חשבונית, ומסד הנתונים "
-                "הפעיל מכיל נתונים. שחזור ממנו ימחק את כולם; אם זו אכן הכוונה, אשרו "
-                "(בשורת הפקודה: --force).")
+                _("The backup {name} contains no client and no invoice, and the live "
+                  "database has data. Restoring from it would delete all of it; if that is "
+                  "really what you mean, confirm (on the command line: --force).").format(
+                    name=Path(source).name))
         safety = backup_database(db, db_path, reason="before-restore")
         conn = db.connection()
         holder = writer_lock.read_holder(conn)
@@ -187,7 +193,7 @@ def restore_database(db: peewee.SqliteDatabase, db_path: Path, source: Path,
 
             src.backup(conn, pages=256, progress=step)
         except sqlite3.Error as exc:
-            raise _named(exc, "השחזור נכשל; מסד הנתונים נשאר כפי שהיה") from exc
+            raise _named(exc, _("The restore failed; the database stayed as it was")) from exc
         finally:
             src.close()
         if holder is not None:
@@ -228,7 +234,7 @@ def restore_damaged(db_path: Path, source: Path) -> Path:
         Path(str(db_path) + "-shm").unlink(missing_ok=True)
         os.replace(staged, db_path)
     except OSError as exc:
-        raise _named(exc, "השחזור נכשל") from exc
+        raise _named(exc, _("The restore failed")) from exc
     finally:
         staged.unlink(missing_ok=True)
     clear_damage_mark(db_path)
@@ -265,7 +271,7 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
     )
 
     if not source.is_file():
-        raise GviaError(f"קובץ הגיבוי {source} לא נמצא.")
+        raise GviaError(_("The backup file {path} was not found.").format(path=source))
     staged = part_file(db_path, "restore")
     _create_private(staged)
     try:
@@ -276,10 +282,11 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
                 app_id = src.execute("PRAGMA application_id").fetchone()[0]
                 version = src.execute("PRAGMA user_version").fetchone()[0]
                 if app_id != APPLICATION_ID:
-                    raise GviaError(f"הקובץ {source.name} אינו גיבוי של גבייה; לא שוחזר דבר.")
+                    raise GviaError(_("The file {name} is not a Gvia backup; nothing was "
+                                      "restored.").format(name=source.name))
                 if version > schema_version():
-                    raise GviaError(f"הגיבוי {source.name} נוצר בגרסה חדשה יותר של גבייה; "
-                                    "עדכנו את התוכנה.")
+                    raise GviaError(_("The backup {name} was created by a newer version of "
+                                      "Gvia; update the program.").format(name=source.name))
                 src.backup(target)
                 if page_size and target.execute("PRAGMA page_size").fetchone()[0] != page_size:
                     # A live ledger in WAL mode cannot take another page size from a copy,
@@ -292,19 +299,22 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
                 src.close()
                 target.close()
         except sqlite3.Error as exc:
-            raise _named(exc, f"הקובץ {source.name} אינו גיבוי תקין") from exc
+            raise _named(exc, _("The file {name} is not a valid backup").format(
+                name=source.name)) from exc
         staged_db = peewee.SqliteDatabase(str(staged))
         try:
             if version < schema_version():
                 migrate(staged_db)
             problems = backup_problems(staged_db.connection())
         except (peewee.DatabaseError, sqlite3.Error) as exc:
-            raise _named(exc, f"הגיבוי {source.name} אינו ניתן לעדכון לגרסה זו") from exc
+            raise _named(exc, _("The backup {name} cannot be updated to this version").format(
+                name=source.name)) from exc
         finally:
             staged_db.close()
         if problems:
-            raise GviaError(f"הגיבוי {source.name} נכשל בבדיקה ולא שוחזר דבר: "
-                            + "; ".join(problems[:5]))
+            raise GviaError(_("The backup {name} failed the check and nothing was restored: "
+                              "{problems}").format(name=source.name,
+                                                   problems="; ".join(problems[:5])))
     except BaseException:
         staged.unlink(missing_ok=True)
         raise

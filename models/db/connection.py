@@ -15,6 +15,7 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Runner
 
+from models.common.i18n import _
 from models.db import faults
 from models.db.faults import DatabaseDamagedError, as_fault
 
@@ -83,7 +84,7 @@ class LedgerDatabase(peewee.SqliteDatabase):
 
     def execute_sql(self, sql, params=None):
         if self.damaged and not sql.lstrip()[:6].upper().startswith(_READING):
-            raise DatabaseDamagedError("השינוי לא נשמר")
+            raise DatabaseDamagedError(_("The change was not saved"))
         try:
             return super().execute_sql(sql, params)
         except peewee.DatabaseError as exc:

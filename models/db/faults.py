@@ -2,8 +2,9 @@
 
 SQLite reports a full disk, an I/O error, a lock held by another program, a read-only
 file and a damaged file with distinct result codes; Python's OSError does the same with
-errno. `describe_fault` turns either into one Hebrew line, so no command and no screen
-ever shows a traceback or calls a healthy file "damaged" because the disk was full.
+errno. `as_fault` turns either into a StorageFault whose message is one line in the
+interface language, so no command and no screen ever shows a traceback or calls a healthy
+file "damaged" because the disk was full.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sqlite3
 import peewee
 
 from models.common.errors import GviaError
+from models.common.i18n import N_, _
 
 # SQLite primary result codes (the low byte of an extended code).
 SQLITE_PERM = 3
@@ -36,17 +38,31 @@ DAMAGED = "damaged"
 CANNOT_OPEN = "cannot-open"
 NO_MEMORY = "no-memory"
 
+# Marked here, translated when a fault is raised or shown (message()).
 MESSAGES = {
-    DISK_FULL: "הדיסק מלא: לא נשאר מקום לכתוב. פנו מקום בדיסק ונסו שוב; דבר לא נשמר חלקית.",
-    IO_ERROR: "שגיאת קלט/פלט בדיסק: מערכת ההפעלה לא הצליחה לקרוא או לכתוב. ייתכן שהדיסק "
-              "או הכונן החיצוני תקול או נותק; דבר לא נשמר חלקית.",
-    LOCKED: "מסד הנתונים נעול כרגע בידי תוכנה אחרת (לא גבייה) שכותבת אליו. סגרו אותה ונסו שוב.",
-    READ_ONLY: "הקובץ או התיקייה שלו מוגדרים לקריאה בלבד, ולכן לא ניתן לשמור בהם שינויים.",
-    DAMAGED: "קובץ מסד הנתונים פגום. אל תמשיכו לעבוד בו: שחזרו מגיבוי (python main.py restore).",
-    CANNOT_OPEN: "לא ניתן לפתוח את קובץ מסד הנתונים או את קובצי העזר שלו (-wal, -shm). "
-                 "בדקו שהתיקייה קיימת ושיש הרשאת כתיבה בה.",
-    NO_MEMORY: "אין די זיכרון פנוי להשלמת הפעולה. סגרו תוכנות אחרות ונסו שוב.",
+    DISK_FULL: N_("The disk is full: there is no room left to write. Free up some disk space "
+                  "and try again; nothing was partly saved."),
+    IO_ERROR: N_("Disk input/output error: the operating system could not read or write. "
+                 "The disk or the external drive may be faulty or disconnected; nothing was "
+                 "partly saved."),
+    LOCKED: N_("The database is currently locked by another program (not Gvia) that is "
+               "writing to it. Close that program and try again."),
+    READ_ONLY: N_("The file or its folder is set to read-only, so changes cannot be saved "
+                  "there."),
+    DAMAGED: N_("The database file is damaged. Do not keep working in it: restore it from a "
+                "backup (python main.py restore)."),
+    CANNOT_OPEN: N_("The database file or its helper files (-wal, -shm) cannot be opened. "
+                    "Check that the folder exists and that you have permission to write "
+                    "in it."),
+    NO_MEMORY: N_("There is not enough free memory to complete the operation. Close other "
+                  "programs and try again."),
 }
+
+
+def message(kind: str) -> str:
+    """The fault's one line, in the interface language."""
+    return _(MESSAGES[kind])
+
 
 _SQLITE_KINDS = {
     SQLITE_FULL: DISK_FULL, SQLITE_IOERR: IO_ERROR, SQLITE_BUSY: LOCKED, SQLITE_LOCKED: LOCKED,
@@ -74,7 +90,7 @@ class StorageFault(GviaError):
     """The disk or the database file failed; `kind` is one of the names above."""
 
     def __init__(self, kind: str, detail: str = ""):
-        super().__init__(MESSAGES[kind] + (f" ({detail})" if detail else ""))
+        super().__init__(message(kind) + (f" ({detail})" if detail else ""))
         self.kind = kind
 
 

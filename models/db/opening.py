@@ -12,11 +12,8 @@ from pathlib import Path
 
 import peewee
 
-from models.common.errors import (
-    DatabaseLockedError,
-    DatabaseOpenError,
-    DatabaseReadOnlyError,
-)
+from models.common.errors import DatabaseOpenError, DatabaseReadOnlyError
+from models.common.i18n import _, ngettext
 from models.db import faults, writer_lock
 from models.db.backup import backup_before_migration
 from models.db.connection import (
@@ -88,7 +85,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
 
     A writer claims the ledger (one at a time, however the file is reached) and migrates
     it; a reader (`read_only=True`) changes nothing and may run beside the writer.
-    Raises DatabaseOpenError with a Hebrew message for every problem a user can meet:
+    Raises DatabaseOpenError with a message in the interface language for every problem
+    a user can meet:
     missing folder, a file that is not SQLite or not ours, damage, a newer schema, a
     writer already at work, a read-only file, a full disk.
     """
@@ -96,14 +94,12 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
     exists = _check_file(path, create)
     if read_only:
         if not exists:
-            raise DatabaseOpenError(f"קובץ מסד הנתונים {path} לא נמצא.")
+            raise _not_found(path)
         return _open_reader(path)
     _check_writable(path, exists)
     probe = _probe(path) if exists else Probe()
     if probe.holder is not None and writer_lock.is_alive(probe.holder):
-        raise DatabaseLockedError(
-            f"מסד הנתונים {path.name} פתוח כבר לכתיבה ({probe.holder.describe()}). "
-            "סגרו את העותק הזה ונסו שוב.")
+        raise writer_lock.already_open(path.name, probe.holder)
     db = _connect(path, read_only=False)
     try:
         claim = _claim(db, path)
@@ -141,8 +137,9 @@ def _open_reader(path: Path) -> OpenDatabase:
         probe = _probe(path)
     if probe.version != schema_version():
         raise DatabaseOpenError(
-            f"מסד הנתונים {path.name} עדיין בגרסה קודמת (סכֵמה {probe.version}) ואינו "
-            "ניתן לעדכון כעת. פתחו אותו פעם אחת בגבייה כדי לעדכן אותו.")
+            _("The database {name} is still at an earlier version (schema {version}) and "
+              "cannot be updated now. Open it once in Gvia to update it.").format(
+                name=path.name, version=probe.version))
     db = _connect(path, read_only=True)
     database.initialize(db)
     return OpenDatabase(path, db, claim=None, checked_fully=True, writer_elsewhere=holder)
@@ -161,47 +158,60 @@ def _release_quietly(db: LedgerDatabase, claim: writer_lock.Claim) -> None:
     except (sqlite3.Error, peewee.DatabaseError):
         pass
 
+def _not_found(path: Path) -> DatabaseOpenError:
+    return DatabaseOpenError(_("The database file {path} was not found.").format(path=path))
+
 def _check_file(path: Path, create: bool) -> bool:
     """Whether the file exists; refuses what cannot be a database at all."""
     if path.is_dir():
-        raise DatabaseOpenError(f"הנתיב {path} הוא תיקייה ולא קובץ מסד נתונים.")
+        raise DatabaseOpenError(
+            _("The path {path} is a folder, not a database file.").format(path=path))
     if not path.exists():
         if not create:
-            raise DatabaseOpenError(f"קובץ מסד הנתונים {path} לא נמצא.")
+            raise _not_found(path)
         if not path.parent.is_dir():
-            raise DatabaseOpenError(f"התיקייה {path.parent} לא קיימת; לא ניתן ליצור בה מסד נתונים.")
+            raise DatabaseOpenError(
+                _("The folder {folder} does not exist; a database cannot be created "
+                  "in it.").format(folder=path.parent))
         return False
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
-        raise DatabaseOpenError(f"הנתיב {path} אינו קובץ רגיל (התקן, צינור או שקע).")
+        raise DatabaseOpenError(
+            _("The path {path} is not a regular file (it is a device, a pipe or a "
+              "socket).").format(path=path))
     if info.st_nlink > 1:
         # SQLite keeps the journal (-wal) beside the name it was opened by: two names of
         # one file mean two journals, and the file is damaged as soon as both are used.
+        # Always two names or more here, so no singular form is needed.
         raise DatabaseOpenError(
-            f"לקובץ {path.name} יש {info.st_nlink} שמות (קישורים קשיחים, hard links). "
-            "עבודה בו דרך שני שמות עלולה להשחית אותו; מחקו את הקישורים הנוספים "
-            "והשאירו לו שם אחד.")
+            _("The file {name} has {count} names (hard links). Working in it through two "
+              "names may damage it; delete the extra links and leave it a single "
+              "name.").format(name=path.name, count=info.st_nlink))
     try:
         with open(path, "rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         if fault_kind(exc) == faults.IO_ERROR:
             raise _open_fault(path, exc) from exc
-        raise DatabaseOpenError(f"לא ניתן לקרוא את הקובץ {path}: {exc.strerror}.") from exc
+        raise DatabaseOpenError(_("Cannot read the file {path}: {reason}.").format(
+            path=path, reason=exc.strerror)) from exc
     if header and header != SQLITE_HEADER:
-        raise DatabaseOpenError(f"הקובץ {path} אינו מסד נתונים של גבייה (ולא של SQLite).")
+        raise DatabaseOpenError(
+            _("The file {path} is not a Gvia database (nor an SQLite one).").format(path=path))
     return True
 
 def _check_writable(path: Path, exists: bool) -> None:
     """A read-only file or folder stays as it is: writing needs both, WAL needs the folder."""
     if exists and is_read_only(path):
         raise DatabaseReadOnlyError(
-            f"הקובץ {path.name} מוגדר לקריאה בלבד. אפשר לעיין בו (aging, today, check), "
-            "אבל לא לשנות אותו; כדי לעבוד בו, אפשרו בו כתיבה.")
+            _("The file {name} is set to read-only. You can look through it (aging, today, "
+              "check), but not change it; to work in it, allow writing to it.").format(
+                name=path.name))
     if is_read_only(path.parent):
         raise DatabaseReadOnlyError(
-            f"התיקייה {path.parent} מוגדרת לקריאה בלבד, ולכן לא ניתן לכתוב בה את "
-            f"{path.name} וקובצי העזר שלו. העבירו את הקובץ לתיקייה שמותר לכתוב בה.")
+            _("The folder {folder} is set to read-only, so {name} and its helper files "
+              "cannot be written there. Move the file to a folder that allows "
+              "writing.").format(folder=path.parent, name=path.name))
 
 class Probe:
     """What a first, read-only look at an existing file found (nothing written to it)."""
@@ -224,7 +234,9 @@ def _probe(path: Path) -> Probe:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         if has_tables and app_id != APPLICATION_ID:
-            raise DatabaseOpenError(f"הקובץ {path} הוא מסד נתונים של תוכנה אחרת, לא של גבייה.")
+            raise DatabaseOpenError(
+                _("The file {path} is a database of another program, not of "
+                  "Gvia.").format(path=path))
         holder = writer_lock.read_holder(conn)
     except sqlite3.Error as exc:
         raise _open_fault(path, exc) from exc
@@ -237,15 +249,21 @@ def _open_fault(path: Path, exc: BaseException) -> DatabaseOpenError:
     fault = as_fault(exc, path)
     kind = fault.kind if fault else None
     if kind == faults.DAMAGED:
-        return DatabaseOpenError(f"הקובץ {path} פגום ולא ניתן לקרוא אותו ({exc}). "
-                                 "שחזרו מגיבוי (python main.py restore).")
-    if kind == faults.LOCKED:
         return DatabaseOpenError(
-            f"מסד הנתונים {path.name} נעול בידי תוכנה אחרת (לא גבייה) שכותבת אליו; "
-            f"המתנו {BUSY_TIMEOUT_MS // 1000} שניות. סגרו אותה ונסו שוב.")
+            _("The file {path} is damaged and cannot be read ({error}). Restore it from a "
+              "backup (python main.py restore).").format(path=path, error=exc))
+    if kind == faults.LOCKED:
+        seconds = BUSY_TIMEOUT_MS // 1000
+        return DatabaseOpenError(ngettext(
+            "The database {name} is locked by another program (not Gvia) that is writing "
+            "to it; Gvia waited {count} second. Close that program and try again.",
+            "The database {name} is locked by another program (not Gvia) that is writing "
+            "to it; Gvia waited {count} seconds. Close that program and try again.",
+            seconds).format(name=path.name, count=seconds))
     if kind is not None:
-        return DatabaseOpenError(f"{path.name}: {faults.MESSAGES[kind]}")
-    return DatabaseOpenError(f"לא ניתן לפתוח את {path}: {exc}.")
+        return DatabaseOpenError(f"{path.name}: {faults.message(kind)}")
+    return DatabaseOpenError(
+        _("Cannot open {path}: {error}.").format(path=path, error=exc))
 
 def _connect(path: Path, *, read_only: bool) -> LedgerDatabase:
     if read_only:
@@ -279,14 +297,14 @@ def _check_and_migrate(db: LedgerDatabase, path: Path, full_check: bool = True) 
             raise _open_fault(path, fault)
         mark_damaged(path, result)
         raise DatabaseOpenError(
-            f"בדיקת התקינות של {path.name} נכשלה ({result}). שחזרו מגיבוי (python main.py restore)."
-        )
+            _("The integrity check of {name} failed ({result}). Restore it from a backup "
+              "(python main.py restore).").format(name=path.name, result=result))
     latest = schema_version()
     if version > latest:
         raise DatabaseOpenError(
-            f"מסד הנתונים {path.name} נוצר בגרסה חדשה יותר של גבייה (סכֵמה {version}, "
-            f"גרסה זו מכירה עד {latest}). עדכנו את התוכנה."
-        )
+            _("The database {name} was created by a newer version of Gvia (schema {version}; "
+              "this version knows up to {latest}). Update the program.").format(
+                name=path.name, version=version, latest=latest))
     if version == latest and not _pending_migrations(db):
         return
     if has_tables:

@@ -42,6 +42,7 @@ from typing import Callable, Iterator, Union
 from urllib.request import pathname2url
 
 from models.common.errors import GviaError
+from models.common.i18n import _
 
 Content = Union[bytes, str, Callable[[Path], object]]
 FILE_MODE = stat.S_IRUSR | stat.S_IWUSR
@@ -62,7 +63,8 @@ class OutputExists(GviaError):
     """The output file exists and replacing it was not confirmed."""
 
     def __init__(self, path: Path, hint: str = ""):
-        super().__init__(f"הקובץ {path} כבר קיים ולא הוחלף." + (f" {hint}" if hint else ""))
+        message = _("The file {path} already exists and was not replaced.").format(path=path)
+        super().__init__(message + (f" {hint}" if hint else ""))
         self.path = path
 
 
@@ -152,31 +154,40 @@ def _target(path: str | os.PathLike) -> Path:
     by the user is replaced, not the file it points to)."""
     given = Path(os.path.expanduser(os.fspath(path)))
     if given.is_dir():
-        raise GviaError(f"{given} היא תיקייה; ציינו שם של קובץ (למשל report.csv).")
+        raise GviaError(_("{path} is a folder; give the name of a file (for example "
+                          "report.csv).").format(path=given))
     if not given.name or given.name in (".", ".."):
-        raise GviaError(f"'{path}' אינו שם של קובץ.")
+        raise GviaError(_("'{path}' is not a file name.").format(path=path))
     parent = given.parent if str(given.parent) else Path(".")
     if not parent.is_dir():
-        raise GviaError(f"התיקייה {parent} לא קיימת; צרו אותה או בחרו תיקייה אחרת.")
+        raise _no_folder(parent)
     return Path(os.path.realpath(parent)) / given.name
+
+
+def _no_folder(folder: Path) -> GviaError:
+    return GviaError(_("The folder {folder} does not exist; create it or choose another "
+                       "folder.").format(folder=folder))
 
 
 def _refuse_ledger(target: Path, db_path: Path) -> None:
     for side in _ledger_files(db_path):
         if _same_file(target, side):
-            raise GviaError(f"לא ניתן לכתוב אל {target}: זה קובץ מסד הנתונים של גבייה "
-                            "(או קובץ נלווה שלו). בחרו שם אחר לקובץ.")
+            raise GviaError(_("Cannot write to {path}: it is Gvia's database file (or one "
+                              "of its side files). Choose another file name.").format(
+                                path=target))
 
 
 def _refuse_archive(target: Path, db_path: Path) -> None:
     folder = Path(os.path.realpath(db_path)).parent
     for name in ARCHIVE_FOLDERS:
         if _key(target) == _key(folder / name):
-            raise GviaError(f"השם {target.name} שמור לתיקיית הארכיון של גבייה ליד מסד "
-                            "הנתונים. בחרו שם אחר לקובץ.")
+            raise GviaError(_("The name {name} is reserved for Gvia's archive folder next to "
+                              "the database. Choose another file name.").format(
+                                name=target.name))
         if os.path.lexists(target) and _inside(target, folder / name):
-            raise GviaError(f"הקובץ {target.name} שמור בארכיון של גבייה ואינו מוחלף. "
-                            "בחרו שם אחר או תיקייה אחרת.")
+            raise GviaError(_("The file {name} is kept in Gvia's archive and is not "
+                              "replaced. Choose another name or another folder.").format(
+                                name=target.name))
 
 
 def _backups_folder(db_path: Path) -> Path:
@@ -193,8 +204,9 @@ def _refuse_special(target: Path) -> None:
     except OSError:
         return  # nothing there yet (or a dangling link, replaced by the rename)
     if not stat.S_ISREG(info.st_mode):
-        raise GviaError(f"{target} אינו קובץ רגיל (התקן, צינור או שקע); ציינו שם של קובץ. "
-                        "כדי לקבל את הפלט במסוף השמיטו את ‎--out.")
+        raise GviaError(_("{path} is not a regular file (it is a device, a pipe or a "
+                          "socket); give the name of a file. To get the output in the "
+                          "terminal, leave out --out.").format(path=target))
 
 
 def _check(path: str | os.PathLike, db_path, *, force: bool, backup: bool) -> Path:
@@ -206,15 +218,17 @@ def _check(path: str | os.PathLike, db_path, *, force: bool, backup: bool) -> Pa
         backups = _backups_folder(ledger)
         exists = os.path.lexists(target)
         if _key(target) == _key(backups):
-            raise GviaError(f"השם {target.name} שמור לתיקיית הגיבויים ליד מסד הנתונים. "
-                            "בחרו שם אחר לקובץ.")
+            raise GviaError(_("The name {name} is reserved for the backups folder next to "
+                              "the database. Choose another file name.").format(
+                                name=target.name))
         if backup:
             if exists and (_inside(target, backups) or _links_into(target, backups)):
-                raise GviaError(f"הגיבוי {target.name} כבר קיים ואינו מוחלף לעולם. "
-                                "בחרו שם חדש לגיבוי.")
+                raise GviaError(_("The backup {name} already exists and is never "
+                                  "replaced. Choose a new name for the backup.").format(
+                                    name=target.name))
         elif _inside(target, backups) or (exists and _links_into(target, backups)):
-            raise GviaError(f"תיקיית הגיבויים ({backups}) שמורה לגיבויים בלבד. "
-                            "בחרו תיקייה אחרת לקובץ.")
+            raise GviaError(_("The backups folder ({folder}) is reserved for backups only. "
+                              "Choose another folder for the file.").format(folder=backups))
         _refuse_archive(target, ledger)
     if os.path.lexists(target) and not force:
         raise OutputExists(target)
@@ -226,7 +240,7 @@ def check_output_path(path: str | os.PathLike, db_path: str | os.PathLike | None
     """The checked path an export, a letter or a print file may be written to.
 
     db_path: the ledger to protect (default: the open database). Raises GviaError with
-    one Hebrew line; OutputExists when the file exists and `force` is not given.
+    one line in the interface language; OutputExists when the file exists and `force` is not given.
     """
     return _check(path, db_path, force=force, backup=False)
 
@@ -256,21 +270,27 @@ def _os_error(exc: OSError, path: Path, temp: Path | None = None) -> GviaError:
     code = exc.errno
     source = getattr(exc, "filename", None)
     if source and Path(source).parent != where and Path(source) not in (path, temp, where):
-        return GviaError(f"לא ניתן לקרוא את הקובץ {Path(source).name}: {exc.strerror or exc}.")
+        return GviaError(_("Cannot read the file {path}: {reason}.").format(
+            path=Path(source).name, reason=exc.strerror or exc))
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return GviaError(f"אין מספיק מקום פנוי בדיסק לכתיבת {path.name} (בתיקייה {where}). "
-                         "פנו מקום ונסו שוב; קובץ קודם באותו שם לא שונה.")
+        return GviaError(_("There is not enough free disk space to write {name} (in the "
+                           "folder {folder}). Free up some space and try again; an earlier "
+                           "file of the same name was not changed.").format(
+                             name=path.name, folder=where))
     if code == errno.EROFS:
-        return GviaError(f"התיקייה {where} היא לקריאה בלבד, ולכן לא ניתן לכתוב בה את "
-                         f"{path.name}. בחרו תיקייה אחרת.")
+        return GviaError(_("The folder {folder} is read-only, so {name} cannot be written "
+                           "there. Choose another folder.").format(folder=where, name=path.name))
     if code in (errno.EACCES, errno.EPERM):
-        return GviaError(f"אין הרשאה לכתוב את {path.name} בתיקייה {where}. "
-                         "בחרו תיקייה אחרת או בדקו את ההרשאות.")
+        return GviaError(_("There is no permission to write {name} in the folder {folder}. "
+                           "Choose another folder or check the permissions.").format(
+                             name=path.name, folder=where))
     if code == errno.ENAMETOOLONG:
-        return GviaError(f"שם הקובץ {path.name} ארוך מדי; בחרו שם קצר יותר.")
+        return GviaError(_("The file name {name} is too long; choose a shorter "
+                           "name.").format(name=path.name))
     if code == errno.ENOENT and not where.is_dir():
-        return GviaError(f"התיקייה {where} לא קיימת; צרו אותה או בחרו תיקייה אחרת.")
-    return GviaError(f"לא ניתן לכתוב את {path.name} בתיקייה {where}: {exc.strerror or exc}.")
+        return _no_folder(where)
+    return GviaError(_("Cannot write {name} in the folder {folder}: {reason}.").format(
+        name=path.name, folder=where, reason=exc.strerror or exc))
 
 
 def _os_cause(exc: BaseException) -> OSError | None:

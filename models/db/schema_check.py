@@ -1,7 +1,7 @@
 """Is this Gvia database what Gvia made it? Checks for `check` and for `restore`.
 
 Pure functions over a sqlite3 connection (or a file path for `check_database`), no Qt.
-Every problem is one Hebrew line that names what is wrong:
+Every problem is one line (in the interface language) that names what is wrong:
 
     check_database(source, data_folder=None) -> list[str]   everything below; raises only
                                                              StorageFault (the disk failed)
@@ -30,39 +30,42 @@ from pathlib import Path
 
 import peewee
 
+from models.common.i18n import N_, _, ngettext
 from models.db.faults import DAMAGED, as_fault, check_line_fault
 
 HISTORY_TABLE = "schema_migration"  # playhouse.migrations.Runner's table, part of the schema
 MAX_LINES_PER_CHECK = 100  # a badly damaged file could list millions; the first ones suffice
 HASH_CHUNK = 1024 * 1024
-TAMPER_HINT = "ייתכן שמישהו שינה את הקובץ מחוץ לגבייה"
+TAMPER_HINT = N_("someone may have changed the file outside Gvia")
 
 # What the user calls each table, for lines about rows (the raw name follows in brackets).
+# Marked here, translated where a line names it (_what).
 TABLE_NAMES = {
-    "client": "הלקוחות",
-    "contact_person": "אנשי הקשר",
-    "invoice": "החשבוניות",
-    "credit_note": "הודעות הזיכוי",
-    "payment": "התשלומים",
-    "allocation": "שיוכי התשלומים לחשבוניות",
-    "letter": "ארכיון המכתבים",
-    "registered_mail": "רישום הדואר הרשום",
-    "contact_log": "יומן הקשר",
-    "contact_attachment": "הקבצים המצורפים ליומן הקשר",
-    "promise": "הבטחות התשלום",
-    "client_status_change": "היסטוריית הסטטוס של הלקוחות",
-    "deposit_request": "בקשות המקדמה",
-    "case_record": "תיק הלקוח",
-    "client_relation": "הקשרים של הלקוח",
-    "collection_expense": "הוצאות הגבייה",
-    "negotiation": "המשא ומתן",
-    "settlement": "הסדרי החוב",
-    "settlement_invoice": "החשבוניות שבהסדרי החוב",
-    "settlement_instalment": "התשלומים שבהסדרי החוב",
-    "settlement_point": "הנקודות שבהסדרי החוב",
-    "setting": "ההגדרות",
-    HISTORY_TABLE: "היסטוריית העדכונים של מבנה הקובץ",
+    "client": N_("clients"),
+    "contact_person": N_("contact people"),
+    "invoice": N_("invoices"),
+    "credit_note": N_("credit notes"),
+    "payment": N_("payments"),
+    "allocation": N_("payment allocations to invoices"),
+    "letter": N_("letter archive"),
+    "registered_mail": N_("registered mail log"),
+    "contact_log": N_("contact log"),
+    "contact_attachment": N_("contact log attachments"),
+    "promise": N_("payment promises"),
+    "client_status_change": N_("client status history"),
+    "deposit_request": N_("deposit requests"),
+    "case_record": N_("client case file"),
+    "client_relation": N_("client relations"),
+    "collection_expense": N_("collection expenses"),
+    "negotiation": N_("negotiation"),
+    "settlement": N_("debt settlements"),
+    "settlement_invoice": N_("invoices in debt settlements"),
+    "settlement_instalment": N_("instalments in debt settlements"),
+    "settlement_point": N_("points in debt settlements"),
+    "setting": N_("settings"),
+    HISTORY_TABLE: N_("file structure update history"),
 }
+UNKNOWN_TABLE = N_("a Gvia table")
 
 
 @dataclass(frozen=True)
@@ -174,15 +177,17 @@ def schema_differences(conn: sqlite3.Connection) -> list[str]:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     latest = latest_version()
     if version > latest:
-        return [f"מבנה הקובץ (גרסה {version}) חדש מזה שגרסה זו של גבייה מכירה (עד {latest}); "
-                "לא ניתן להשוות אותו. עדכנו את התוכנה."]
+        return [_("The file structure (version {version}) is newer than this version of Gvia "
+                  "knows (up to {latest}); it cannot be compared. Update the program.").format(
+                    version=version, latest=latest)]
     actual = read_schema(conn)
     if version == 0 and not actual.tables:
-        return ["בקובץ אין אף טבלה: זה אינו מסד נתונים של גבייה, או שהוא ריק."]
+        return [_("The file has no tables at all: it is not a Gvia database, or it is "
+                  "empty.")]
     if conn.execute("PRAGMA application_id").fetchone()[0] != _application_id():
         # A foreign file would list every table of its own; one line says it all.
-        return ["סימן הזיהוי של גבייה (application_id) חסר בקובץ: זה אינו מסד נתונים של "
-                "גבייה, או שמישהו שינה אותו מחוץ לגבייה."]
+        return [_("Gvia's identification mark (application_id) is missing from the file: "
+                  "it is not a Gvia database, or someone changed it outside Gvia.")]
     expected = expected_schema(version)
     later = expected_schema(None)
     return (_table_differences(expected, actual, later)
@@ -195,73 +200,98 @@ def schema_differences(conn: sqlite3.Connection) -> list[str]:
 def _table_differences(expected: Schema, actual: Schema, later: Schema) -> list[str]:
     lines = []
     for name in sorted(expected.tables.keys() - actual.tables.keys()):
-        lines.append(f"הטבלה {name} ({_what(name)}) חסרה — הנתונים שבה אינם בקובץ; {TAMPER_HINT}.")
+        lines.append(_("The table {name} ({what}) is missing — its data is not in the file; "
+                       "{hint}.").format(name=name, what=_what(name), hint=_(TAMPER_HINT)))
     for name in sorted(actual.tables.keys() - expected.tables.keys()):
         if later.tables.get(name) != actual.tables[name]:
-            lines.append(f"נמצאה טבלה {name} שאינה חלק מגבייה — {TAMPER_HINT}.")
+            lines.append(_("A table {name} was found that is not part of Gvia — "
+                           "{hint}.").format(name=name, hint=_(TAMPER_HINT)))
     for name in sorted(expected.tables.keys() & actual.tables.keys()):
         column_lines = _column_differences(name, expected.columns[name], actual.columns[name])
         lines += column_lines
         if not column_lines and expected.tables[name] != actual.tables[name]:
-            lines.append(f"ההגדרה של הטבלה {name} ({_what(name)}) שונתה: האילוצים או המפתחות "
-                         f"שבה אינם כפי שגבייה יצרה אותם — {TAMPER_HINT}.")
+            lines.append(_("The definition of the table {name} ({what}) was changed: its "
+                           "constraints or keys are not as Gvia created them — {hint}.").format(
+                             name=name, what=_what(name), hint=_(TAMPER_HINT)))
     return lines
 
 
 def _column_differences(table: str, expected: dict, actual: dict) -> list[str]:
     lines = []
+    hint = _(TAMPER_HINT)
     for column in expected:
         if column not in actual:
-            lines.append(f"בטבלה {table} חסרה העמודה {column} — {TAMPER_HINT}.")
+            lines.append(_("The column {column} is missing from the table {table} — "
+                           "{hint}.").format(column=column, table=table, hint=hint))
         elif actual[column] != expected[column]:
-            lines.append(f"העמודה {column} בטבלה {table} שונתה (סוג, ערך ברירת מחדל, חובה "
-                         f"או מפתח) — {TAMPER_HINT}.")
+            lines.append(_("The column {column} in the table {table} was changed (type, "
+                           "default value, required or key) — {hint}.").format(
+                             column=column, table=table, hint=hint))
     for column in actual:
         if column not in expected:
-            lines.append(f"בטבלה {table} נוספה העמודה {column}, שאינה חלק מגבייה — {TAMPER_HINT}.")
+            lines.append(_("The column {column} was added to the table {table}, and it is not "
+                           "part of Gvia — {hint}.").format(
+                             column=column, table=table, hint=hint))
     return lines
 
 
-_KIND_NAMES = {"index": ("האינדקס", "נמצא אינדקס"), "trigger": ("הטריגר", "נמצא טריגר")}
-# What losing each kind costs, so the line says why it matters.
-_MISSING_COST = {"index": "חיפושים ודוחות יהיו איטיים",
-                 "trigger": "ההגנה שהוא נותן לנתונים אינה פועלת"}
+# Each kind's lines (missing, extra, changed), whole sentences for the translator; the
+# missing line says what losing it costs, so the user sees why it matters.
+_OBJECT_LINES = {
+    "index": (
+        N_("The index {name} is missing — searches and reports will be slow; {hint}."),
+        N_("An index {name} was found on the table {table}, and it is not part of Gvia — "
+           "{hint}."),
+        N_("The index {name} was changed and is not as Gvia created it — {hint}."),
+    ),
+    "trigger": (
+        N_("The trigger {name} is missing — the protection it gives the data is not working; "
+           "{hint}."),
+        N_("A trigger {name} was found on the table {table}, and it is not part of Gvia — "
+           "{hint}."),
+        N_("The trigger {name} was changed and is not as Gvia created it — {hint}."),
+    ),
+}
 
 
 def _object_differences(kind: str, expected: dict, actual: dict, later: dict) -> list[str]:
-    the_kind, found_kind = _KIND_NAMES[kind]
+    missing, extra, changed = _OBJECT_LINES[kind]
+    hint = _(TAMPER_HINT)
     lines = []
     for name in sorted(expected.keys() - actual.keys()):
-        lines.append(f"{the_kind} {name} חסר — {_MISSING_COST[kind]}; {TAMPER_HINT}.")
+        lines.append(_(missing).format(name=name, hint=hint))
     for name in sorted(actual.keys() - expected.keys()):
         if later.get(name) != actual[name]:
-            lines.append(f"{found_kind} {name} על הטבלה {actual[name][0]}, שאינו חלק "
-                         f"מגבייה — {TAMPER_HINT}.")
+            lines.append(_(extra).format(name=name, table=actual[name][0], hint=hint))
     for name in sorted(expected.keys() & actual.keys()):
         if expected[name] != actual[name]:
-            lines.append(f"{the_kind} {name} שונה ואינו כפי שגבייה יצרה אותו — {TAMPER_HINT}.")
+            lines.append(_(changed).format(name=name, hint=hint))
     return lines
 
 
 def _view_differences(expected: dict, actual: dict) -> list[str]:
-    lines = [f"התצוגה {name} חסרה — {TAMPER_HINT}." for name in sorted(expected.keys() - actual.keys())]
-    lines += [f"נמצאה תצוגה (view) {name} שאינה חלק מגבייה — {TAMPER_HINT}."
+    hint = _(TAMPER_HINT)
+    lines = [_("The view {name} is missing — {hint}.").format(name=name, hint=hint)
+             for name in sorted(expected.keys() - actual.keys())]
+    lines += [_("A view {name} was found that is not part of Gvia — {hint}.").format(
+                  name=name, hint=hint)
               for name in sorted(actual.keys() - expected.keys())]
-    lines += [f"התצוגה {name} שונתה — {TAMPER_HINT}."
+    lines += [_("The view {name} was changed — {hint}.").format(name=name, hint=hint)
               for name in sorted(expected.keys() & actual.keys()) if expected[name] != actual[name]]
     return lines
 
 
 def _migration_differences(expected: frozenset, actual: frozenset, later: frozenset) -> list[str]:
-    lines = [f"העדכון {name} של מבנה הקובץ אינו רשום כמבוצע, אף שגרסת הקובץ מציינת שבוצע."
+    lines = [_("The file structure update {name} is not recorded as done, although the file's "
+               "version says it was.").format(name=name)
              for name in sorted(expected - actual)]
-    lines += [f"בהיסטוריית העדכונים של הקובץ רשום עדכון לא מוכר: {name}."
+    lines += [_("The file's update history records an unknown update: {name}.").format(name=name)
               for name in sorted(actual - expected - later)]
     return lines
 
 
 def _what(table: str) -> str:
-    return TABLE_NAMES.get(table, "טבלה של גבייה")
+    return _(TABLE_NAMES.get(table, UNKNOWN_TABLE))
 
 
 # ---- SQLite's own checks -------------------------------------------------------------------
@@ -272,7 +302,8 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     fault = check_line_fault(found)
     if fault is not None:  # pages the disk could not read say nothing of the file
         raise fault
-    return [f"בדיקת התקינות של SQLite מצאה נזק בקובץ: {line}" for line in found if line != "ok"]
+    return [_("SQLite's integrity check found damage in the file: {line}").format(line=line)
+            for line in found if line != "ok"]
 
 
 def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
@@ -288,7 +319,9 @@ def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
         column = columns.get((table, fk_id))
         lines.append(_foreign_key_line(conn, table, rowid, parent, column))
     if hidden:
-        lines.append(f"ועוד {hidden:,} הפניות שבורות כאלה.")
+        lines.append(ngettext("And {count} more broken reference like this.",
+                              "And {count} more broken references like these.",
+                              hidden).format(count=f"{hidden:,}"))
     return lines
 
 
@@ -301,17 +334,26 @@ def _foreign_key_columns(conn: sqlite3.Connection, table: str) -> dict[tuple[str
 
 
 def _foreign_key_line(conn, table: str, rowid, parent: str, column: str | None) -> str:
-    where = f"בטבלת {_what(table)} ({table})" + (f", שורה {rowid}" if rowid is not None else "")
+    if rowid is None:
+        where = _("In the {what} table ({table})").format(what=_what(table), table=table)
+    else:
+        where = _("In the {what} table ({table}), row {row}").format(
+            what=_what(table), table=table, row=rowid)
     if column is None:
-        return f"{where}: יש הפניה לטבלה {parent} אל רשומה שאינה קיימת."
+        return _("{where}: there is a reference to the table {parent}, to a record that does "
+                 "not exist.").format(where=where, parent=parent)
     value = None
     if rowid is not None:
         row = conn.execute(f"SELECT {_quote(column)} FROM {_quote(table)} WHERE rowid = ?",
                            (rowid,)).fetchone()
         value = row[0] if row else None
-    target = f"לרשומה {value}" if value is not None else "לרשומה"
-    return (f"{where}: העמודה {column} מפנה {target} בטבלת {_what(parent)} ({parent}), "
-            "שאינה קיימת.")
+    if value is None:
+        return _("{where}: the column {column} points to a record in the {what} table "
+                 "({parent}) that does not exist.").format(
+                   where=where, column=column, what=_what(parent), parent=parent)
+    return _("{where}: the column {column} points to record {value} in the {what} table "
+             "({parent}), which does not exist.").format(
+               where=where, column=column, value=value, what=_what(parent), parent=parent)
 
 
 # ---- files next to the database ------------------------------------------------------------
@@ -348,24 +390,28 @@ def _attachment_lines(conn: sqlite3.Connection, folder: Path) -> list[str]:
             "FROM contact_attachment ORDER BY id"):
         problem = _attachment_problem(folder, stored, size, sha)
         if problem:
-            lines.append(f"הקובץ המצורף '{name}' של רשומת התיעוד {entry_id} ({stored}) {problem}")
+            lines.append(_("The attachment '{name}' of the log entry {entry} ({stored}) "
+                           "{problem}").format(name=name, entry=entry_id, stored=stored,
+                                               problem=problem))
     return lines
 
 
 def _attachment_problem(folder: Path, stored: str, size: int, sha: str | None) -> str | None:
     path = _inside(folder, stored)
     if path is None:
-        return f"מפנה אל מחוץ לתיקיית הנתונים — {TAMPER_HINT}."
+        return _("points outside the data folder — {hint}.").format(hint=_(TAMPER_HINT))
     try:
         if not path.is_file():
-            return "חסר בתיקיית הקבצים המצורפים."
+            return _("is missing from the attachments folder.")
         if path.stat().st_size != size or (sha and _sha256(path) != sha.lower()):
-            return ("שונה מאז שצורף: תוכנו אינו תואם את טביעת האצבע (sha256) שנרשמה — "
-                    "ייתכן שמישהו ערך או החליף אותו.")
+            return _("has changed since it was attached: its content does not match the "
+                     "fingerprint (sha256) that was recorded — someone may have edited or "
+                     "replaced it.")
     except OSError as exc:
-        return f"אינו ניתן לקריאה ({exc.strerror})."
+        return _("cannot be read ({reason}).").format(reason=exc.strerror)
     if not sha:
-        return "נשמר בלי טביעת אצבע (sha256), ולכן לא ניתן לוודא שלא שונה."
+        return _("was saved without a fingerprint (sha256), so it cannot be verified that it "
+                 "has not changed.")
     return None
 
 
@@ -383,13 +429,16 @@ def _letter_lines(conn: sqlite3.Connection, folder: Path) -> list[str]:
     lines = []
     for file_path, count, first_id in conn.execute(
             "SELECT file_path, COUNT(*), MIN(id) FROM letter GROUP BY file_path ORDER BY MIN(id)"):
-        which = f"מכתב {first_id}" if count == 1 else f"{count} מכתבים (הראשון: {first_id})"
+        which = ngettext("letter {first}", "{count} letters (the first: {first})",
+                         count).format(count=count, first=first_id)
         path = _inside(archive, file_path)
         if path is None:
-            lines.append(f"קובץ ה-PDF של {which} ({file_path}) מפנה אל מחוץ לארכיון המכתבים — "
-                         f"{TAMPER_HINT}.")
+            lines.append(_("The PDF file of {which} ({file}) points outside the letter "
+                           "archive — {hint}.").format(which=which, file=file_path,
+                                                       hint=_(TAMPER_HINT)))
         elif not path.is_file():
-            lines.append(f"קובץ ה-PDF של {which} חסר בארכיון המכתבים ({file_path}).")
+            lines.append(_("The PDF file of {which} is missing from the letter archive "
+                           "({file}).").format(which=which, file=file_path))
     return lines
 
 
@@ -414,25 +463,26 @@ def check_database(source, data_folder: str | os.PathLike | None = None) -> list
     except sqlite3.DatabaseError as exc:
         _raise_disk_fault(exc, file)
         # Not even the list of tables can be read: every check below would say the same.
-        return [f"לא ניתן לקרוא את הקובץ כמסד נתונים ({exc}) — הוא פגום, מוצפן או שאינו "
-                "מסד נתונים של גבייה."]
-    lines = _safely("בדיקת התקינות", file, integrity_problems, conn)
-    lines += _safely("השוואת מבנה הקובץ", file, schema_differences, conn)
-    lines += _safely("בדיקת ההפניות בין הטבלאות", file, foreign_key_problems, conn)
+        return [_("The file cannot be read as a database ({error}) — it is damaged, "
+                  "encrypted or not a Gvia database.").format(error=exc)]
+    lines = _safely(_("The integrity check"), file, integrity_problems, conn)
+    lines += _safely(_("The comparison of the file structure"), file, schema_differences, conn)
+    lines += _safely(_("The check of the references between tables"), file,
+                     foreign_key_problems, conn)
     if data_folder is not None:
-        lines += _safely("בדיקת הקבצים המצורפים והמכתבים", file, attachment_problems, conn,
-                         data_folder)
+        lines += _safely(_("The check of the attachments and letters"), file,
+                         attachment_problems, conn, data_folder)
     return lines
 
 
 def _check_file(path: Path, data_folder) -> list[str]:
     if not path.is_file():
-        return [f"הקובץ {path} לא נמצא או שאינו קובץ."]
+        return [_("The file {path} was not found or is not a file.").format(path=path)]
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        return [f"לא ניתן לפתוח את {path.name} לקריאה ({exc})."]
+        return [_("Cannot open {name} for reading ({error}).").format(name=path.name, error=exc)]
     try:
         return check_database(conn, path.resolve().parent if data_folder is None else data_folder)
     finally:
@@ -441,7 +491,7 @@ def _check_file(path: Path, data_folder) -> list[str]:
 
 def _database_file(conn: sqlite3.Connection) -> Path | None:
     try:
-        for _, name, file in conn.execute("PRAGMA database_list"):
+        for _seq, name, file in conn.execute("PRAGMA database_list"):
             if name == "main" and file:
                 return Path(file).resolve()
     except sqlite3.DatabaseError:
@@ -463,5 +513,6 @@ def _safely(what: str, file: Path | None, check, *args) -> list[str]:
         return check(*args)
     except sqlite3.DatabaseError as exc:
         _raise_disk_fault(exc, file)
-        return [f"{what} לא הושלמה: לא ניתן לקרוא את מסד הנתונים ({exc}) — ייתכן שהקובץ פגום "
-                "או שאינו מסד נתונים של גבייה."]
+        return [_("{what} was not completed: the database cannot be read ({error}) — the "
+                  "file may be damaged, or it is not a Gvia database.").format(
+                    what=what, error=exc)]

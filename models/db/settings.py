@@ -9,7 +9,12 @@ import peewee as pw
 from models.common.terms import DEFAULT_TERMS, EOM_DAYS
 from models.db.connection import BaseModel
 
-BUSINESS_TYPES = {"exempt": "עוסק פטור", "licensed": "עוסק מורשה", "company": "חברה בע\"מ"}
+# The names printed on letters and documents; screens show business_type_label(code).
+BUSINESS_TYPES = {
+    "exempt": "עוסק פטור",  # hebrew: printed on letters and documents
+    "licensed": "עוסק מורשה",  # hebrew: printed on letters and documents
+    "company": "חברה בע\"מ",  # hebrew: printed on letters and documents
+}
 DEFAULT_BUCKETS = (30, 60, 90, 120)
 
 

@@ -17,6 +17,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 
+from models.common.i18n import _
+
 NETWORK = "network"
 CLOUD = "cloud"
 
@@ -29,7 +31,7 @@ _CLOUD_FOLDERS = {
     "google drive": "Google Drive",
     "googledrive": "Google Drive",
     "my drive": "Google Drive",       # Google Drive for desktop's virtual drive (G:\My Drive)
-    "האחסון שלי": "Google Drive",     # the same folder on a Hebrew system
+    "האחסון שלי": "Google Drive",     # hebrew: the same folder's name on a Hebrew system
     "icloud drive": "iCloud Drive",
     "iclouddrive": "iCloud Drive",
     "com~apple~clouddocs": "iCloud Drive",  # ~/Library/Mobile Documents/com~apple~CloudDocs
@@ -193,9 +195,11 @@ def storage_risk(path: str | os.PathLike) -> StorageRisk | None:
 
 
 def warning_text(risk: StorageRisk) -> str:
-    """The warning in Hebrew, for the command line (the UI words it through gettext)."""
+    """The warning in the interface language; the same words as the settings screen's
+    (ui/settings/storage_notice.py), so its msgids are shared, not written again."""
     if risk.kind == CLOUD:
-        return (f"מסד הנתונים נמצא בתיקייה שמסונכרנת ל-{risk.where}. סנכרון בזמן שגבייה פתוחה "
-                "עלול להשחית אותו; העבירו אותו לתיקייה מקומית והשאירו לסנכרון רק את הגיבויים.")
-    return (f"מסד הנתונים נמצא בכונן רשת ({risk.where}). SQLite אינו בטוח שם; "
-            "העבירו אותו לכונן מקומי במחשב.")
+        return _("The database is in a folder synced to {service}. Syncing while Gvia is "
+                 "open can corrupt it: move it to a local folder and let the sync service "
+                 "keep only the backups.").format(service=risk.where)
+    return _("The database is on a network drive ({place}). SQLite is not safe there: "
+             "move it to a local drive of this computer.").format(place=risk.where)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import psutil
 
 from models.common.errors import DatabaseLockedError
+from models.common.i18n import _
 
 TABLE = "gvia_writer"
 # The migration that records this table in the schema uses the same text.
@@ -46,8 +47,8 @@ class Holder:
     token: str
 
     def describe(self) -> str:
-        return (f"במחשב {self.host}, תהליך {self.pid}, "
-                f"מאז {self.since.strftime('%d/%m/%Y %H:%M')}")
+        return _("on computer {host}, process {pid}, since {since}").format(
+            host=self.host, pid=self.pid, since=self.since.strftime("%d/%m/%Y %H:%M"))
 
 
 def _this_process_started() -> float:
@@ -91,6 +92,13 @@ class Claim:
     stale: Holder | None  # the row of a copy that crashed, replaced by this claim
 
 
+def already_open(name: str, holder: Holder) -> DatabaseLockedError:
+    """The error a second writer gets: who has the ledger open, and what to do."""
+    return DatabaseLockedError(
+        _("The database {name} is already open for writing ({holder}). "
+          "Close that copy and try again.").format(name=name, holder=holder.describe()))
+
+
 def claim(conn: sqlite3.Connection, name: str) -> Claim:
     """Become the ledger's one writer, or raise DatabaseLockedError naming the holder.
 
@@ -102,9 +110,7 @@ def claim(conn: sqlite3.Connection, name: str) -> Claim:
         conn.execute(CREATE_SQL)
         holder = read_holder(conn)
         if holder is not None and is_alive(holder):
-            raise DatabaseLockedError(
-                f"מסד הנתונים {name} פתוח כבר לכתיבה ({holder.describe()}). "
-                "סגרו את העותק הזה ונסו שוב.")
+            raise already_open(name, holder)
         conn.execute(
             f"INSERT OR REPLACE INTO {TABLE} (id, host, pid, process_started, since, token) "
             "VALUES (1, ?, ?, ?, ?, ?)",
