@@ -44,7 +44,7 @@ def test_a_little_late_shortens_the_terms_without_a_deposit():
 @pytest.mark.parametrize("history, phrase", [
     (PaymentHistory(settled_invoices=4, average_days_late=45.0), "45 ימים"),
     (PaymentHistory(settled_invoices=4, average_days_late=0.0, broken_promises=2), "2 הבטחות"),
-    (PaymentHistory(settled_invoices=4, average_days_late=0.0, bounced_checks=1), "שיקים"),
+    (PaymentHistory(settled_invoices=4, average_days_late=0.0, bounced_checks=1), "חזר בעבר שיק;"),
 ])
 def test_late_history_means_full_payment_in_advance(history, phrase):
     rec = recommend_terms(history, "company", 800_000, POLICY)

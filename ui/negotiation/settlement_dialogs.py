@@ -18,6 +18,7 @@ from models.ledger.payments import PAYMENT_METHODS
 from models.negotiation import settlements
 from models.negotiation.negotiations import latest_negotiation
 from models.negotiation.settlement_math import monthly_dates
+from models.negotiation.settlement_status import settlement_status
 from models.queries.client_list import client_invoices
 from ui import events
 from ui.i18n import _
@@ -114,7 +115,7 @@ class InstalmentPaymentDialog(FormDialog):
         super().__init__(_("Record an instalment payment"), parent)
         self.settlement_id = settlement_id
         today = clock.today()
-        status = settlements.settlement_status(settlement_id, today)
+        status = settlement_status(settlement_id, today)
         nxt = status.tracking.next_line
         owed = nxt.line.amount_agorot - nxt.paid_agorot if nxt else 0
         line = next((l for l in settlements.instalments(settlement_id)

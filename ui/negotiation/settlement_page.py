@@ -24,7 +24,13 @@ from models.common.errors import GviaError
 from models.common.money import parse_amount
 from models.negotiation import settlements
 from models.negotiation.negotiations import Proposal, latest_negotiation, limit_warnings
-from models.negotiation.settlement_math import LINE_STATES, monthly_dates
+from models.negotiation.settlement_math import monthly_dates
+from models.negotiation.settlement_status import (
+    SettlementStatus,
+    line_state_name,
+    record_waiver,
+    settlement_status,
+)
 from ui import events
 from ui.i18n import _, ngettext
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
@@ -49,7 +55,7 @@ def schedule_columns(currency: str) -> list[Column]:
                lambda s: s.line.amount_agorot, is_amount=True),
         Column(lambda: _("Paid"), lambda s: money_text(s.paid_agorot, currency)
                if s.paid_agorot else "", lambda s: s.paid_agorot, is_amount=True),
-        Column(lambda: _("State"), lambda s: LINE_STATES[s.state], lambda s: s.state),
+        Column(lambda: _("State"), lambda s: line_state_name(s.state), lambda s: s.state),
         Column(lambda: _("Method"), lambda s: s.method_text),
     ]
 
@@ -72,7 +78,7 @@ class SettlementPage(ErrorHook, QWidget):
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
         self.client_id = client_id
-        self.current: settlements.SettlementStatus | None = None
+        self.current: SettlementStatus | None = None
         self._build()
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
@@ -203,7 +209,7 @@ class SettlementPage(ErrorHook, QWidget):
         self.picker.clear()
         today = clock.today()
         for s in settlements.client_settlements(self.client_id):
-            state = settlements.settlement_status(s.id, today).state_name
+            state = settlement_status(s.id, today).state_name
             self.picker.addItem(_("{date} · {amount} · {state}").format(
                 date=date_text(s.agreement_date), amount=money_text(s.settled_agorot, s.currency),
                 state=state), s.id)
@@ -217,7 +223,7 @@ class SettlementPage(ErrorHook, QWidget):
 
     def show_selected(self) -> None:
         sid = self.selected_id()
-        self.current = settlements.settlement_status(sid, clock.today()) if sid else None
+        self.current = settlement_status(sid, clock.today()) if sid else None
         s = self.current.settlement if self.current else None
         is_draft = bool(s) and s.status == "draft"
         if s is None:
@@ -396,7 +402,7 @@ class SettlementPage(ErrorHook, QWidget):
         sd.CancelSettlementDialog.ask(self.selected_id(), parent=self)
 
     def forgive_discount(self) -> None:
-        self._run(lambda: settlements.record_waiver(self.selected_id(), clock.today()))
+        self._run(lambda: record_waiver(self.selected_id(), clock.today()))
 
     def delete(self) -> None:
         if dialogs.confirm(self, _("Delete draft"), _("Delete this draft settlement?")):
