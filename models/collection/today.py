@@ -26,14 +26,17 @@ disputed) + what is still outstanding of pending promises dated in those days.
 Speed on 1M invoices: one statement reads the open invoices due by as_of + N days (shared
 by the due-soon list, the dunning walk, the totals and the trend) and one pass over them
 makes the lists and sums; the trend adds only what changed in the last 12 weeks, as a
-signed prefix sum over the week ends (see overdue_trend). Everything runs in the caller's
-thread, one statement after the other, on the caller's connection.
+signed prefix sum over the week ends (see overdue_trend). That statement runs on the one
+reading thread of the process (its own connection: SQLite works without the GIL, so on a
+second core it overlaps the Python work of the caller); everything else runs in the
+caller's thread, on the caller's connection.
 """
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -46,8 +49,8 @@ from models.collection.dunning import (
 from models.common.money import plain
 from models.contact.promises import PromiseStatus, evaluate_promises
 from models.contact.rules import load_rules
-from models.db.connection import database
-from models.negotiation.settlements import (
+from models.db.connection import database, worker_connection
+from models.negotiation.settlement_status import (
     InstalmentDue,
     SettlementStatus,
     settled_invoice_pauses,
@@ -137,6 +140,7 @@ class TodayList:
 def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
     """Every section of the Today list for `as_of` (`with_trend=False` skips the trend)."""
     rules = load_rules()
+    trend_rows = _read_aside(_trend_rows, as_of, TREND_WEEKS) if with_trend else None
     week_end = as_of + dt.timedelta(days=6)
     soon_end = as_of + dt.timedelta(days=rules.due_soon_days)
     horizon = as_of + dt.timedelta(days=max(rules.due_soon_days, 6, 3))
@@ -183,7 +187,8 @@ def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
         deposits=deposits_due(as_of),
         overdue_totals=dict(sorted(overdue_totals.items())),
         expected_week=dict(sorted(expected.items())),
-        trend=_trend(as_of, TREND_WEEKS, overdue_by_due) if with_trend else [],
+        trend=(_trend(as_of, TREND_WEEKS, overdue_by_due, trend_rows.result())
+               if trend_rows else []),
         instalments=instalments, breaches=breaches)
 
 
@@ -332,7 +337,7 @@ def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
     for inv in open_now:
         if inv.due_date < as_of:
             overdue_by_due[inv.currency, inv.due_date] += inv.open_agorot
-    return _trend(as_of, weeks, overdue_by_due)
+    return _trend(as_of, weeks, overdue_by_due, _trend_rows(as_of, weeks))
 
 
 def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
@@ -342,22 +347,39 @@ def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
     return database.obj.connection().execute(_TREND_SQL, params).fetchall()
 
 
-def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int]
-           ) -> list[tuple[dt.date, dict[str, int]]]:
-    """overdue_trend from what is overdue now, by (currency, due date)."""
+def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int],
+           rows: list[tuple]) -> list[tuple[dt.date, dict[str, int]]]:
+    """overdue_trend from what is overdue now, by (currency, due date), and the _trend_rows."""
     points = trend_points(as_of, weeks)
     # changes[currency][k]: what the total gains from week end k on; its running sum is
     # the trend. An invoice overdue now counts from the first week end after its due date.
     changes: dict[str, list[int]] = defaultdict(lambda: [0] * (len(points) + 1))
     for (currency, due), amount in overdue_by_due.items():
         changes[currency][bisect_right(points, due)] += amount
-    for currency, first, stop, amount in _trend_rows(as_of, weeks):
+    for currency, first, stop, amount in rows:
         row = changes[currency]
         row[first] += amount
         row[stop] -= amount
     totals = {c: list(accumulate(changes[c])) for c in sorted(changes)}
     return [(p, {c: totals[c][k] for c in totals if totals[c][k]})
             for k, p in enumerate(points)]
+
+
+_reader: ThreadPoolExecutor | None = None  # the process's one reading thread, made when first needed
+
+
+def _read_aside(read, *args) -> Future:
+    """Run a read-only query on the reading thread, with that thread's own connection. (It
+    reads its own snapshot of the file: a payment committed in the same instant may show
+    in one part of the Today list and not yet in the other; the next refresh agrees.)"""
+    global _reader
+    if _reader is None:
+        _reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gvia-read")
+
+    def run():
+        with worker_connection():
+            return read(*args)
+    return _reader.submit(run)
 
 
 # ---- output --------------------------------------------------------------------------
