@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from models.common.i18n import _
+
 EXIT_USER_ERROR = 2  # a user mistake: one line on stderr, this exit code
 # Dates a ledger can mean: far dates would overflow the date arithmetic downstream.
 FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
@@ -16,10 +18,12 @@ def _date(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"תאריך לא תקין '{text}' (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(
+            _("Invalid date '{text}' (YYYY-MM-DD)").format(text=text)) from None
     if not FIRST_DATE <= day <= LAST_DATE:
         raise argparse.ArgumentTypeError(
-            f"התאריך {text} מחוץ לטווח: יש לציין תאריך בין {FIRST_DATE} ל-{LAST_DATE}")
+            _("The date {text} is out of range: give a date between {first} and {last}").format(
+                text=text, first=FIRST_DATE, last=LAST_DATE))
     return day
 
 
@@ -29,24 +33,31 @@ def _count(highest: int):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
+            raise _not_a_whole_number(text) from None
         if not 0 <= value <= highest:
-            raise argparse.ArgumentTypeError(f"{text} מחוץ לטווח: יש לציין מספר בין 0 ל-{highest:,}")
+            raise argparse.ArgumentTypeError(
+                _("{text} is out of range: give a number from 0 to {highest}").format(
+                    text=text, highest=f"{highest:,}"))
         return value
     return parse
+
+
+def _not_a_whole_number(text: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(_("'{text}' is not a whole number").format(text=text))
 
 
 def _seed(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' אינו מספר שלם") from None
+        raise _not_a_whole_number(text) from None
 
 
 def _client(text: str) -> str:
     """A name, or an id small enough to be one (SQLite ids fit in 64 bits)."""
     if text.strip().isdigit() and len(text.strip()) > 18:
-        raise argparse.ArgumentTypeError(f"מספר הלקוח '{text[:30]}' ארוך מדי")
+        raise argparse.ArgumentTypeError(
+            _("The client number '{text}' is too long").format(text=text[:30]))
     return text
 
 
@@ -65,7 +76,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse whose usage errors are one line and exit 2, like every other user error."""
 
     def error(self, message: str):
-        self.exit(EXIT_USER_ERROR, f"שגיאה: {self.prog}: {message}\n")
+        self.exit(EXIT_USER_ERROR,
+                  _("Error: {message}").format(message=f"{self.prog}: {message}") + "\n")
 
 
 LETTERS_EPILOG = """kinds and who gets one with --all:
@@ -91,7 +103,7 @@ def _db_parent() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     db = _db_parent()
     parser = _Parser(prog="gvia", parents=[db],
-                                     description="Gvia (גבייה) — getting paid, in Hebrew.")
+                     description="Gvia (גבייה) — getting paid, in Hebrew.")  # hebrew: its name
     parser.add_argument("--lang", choices=("he", "en"), default=None, help="interface language")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

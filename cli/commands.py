@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cli.arguments import EXIT_USER_ERROR
+from models.common.i18n import _, ngettext
 
 
 def run_command(args) -> int:
@@ -16,7 +17,7 @@ def run_command(args) -> int:
     try:
         return handler(args)
     except OutputExists as exc:
-        raise OutputExists(exc.path, "כדי להחליף אותו הוסיפו ‎--force.") from None
+        raise OutputExists(exc.path, _("To replace it, add --force.")) from None
 
 
 def _open(args, *, create: bool = True, read_only: bool = False):
@@ -26,8 +27,9 @@ def _open(args, *, create: bool = True, read_only: bool = False):
 
     opened = open_database(args.db or default_db_path(), create=create, read_only=read_only)
     if opened.writer_elsewhere is not None:
-        print(f"שימו לב: גבייה פתוחה כעת לכתיבה ({opened.writer_elsewhere.describe()}); "
-              "הנתונים נכונים לרגע הקריאה.", file=sys.stderr)
+        print(_("Note: Gvia is open for writing right now ({writer}); the data is as of the "
+                "moment it was read.").format(writer=opened.writer_elsewhere.describe()),
+              file=sys.stderr)
     return opened
 
 
@@ -54,8 +56,14 @@ def cmd_demo(args) -> int:
         counts = make_demo(clients=args.clients, invoices=args.invoices, seed=args.seed,
                            as_of=args.as_of or dt.date.today(),
                            progress=_progress_printer("demo"))
-    print(f"נוצרו {counts['clients']} לקוחות, {counts['invoices']} חשבוניות, "
-          f"{counts['payments']} תשלומים.", file=sys.stderr)
+    print(_("Created: {clients}, {invoices}, {payments}.").format(
+        clients=_counted(ngettext("{count} client", "{count} clients", counts["clients"]),
+                         counts["clients"]),
+        invoices=_counted(ngettext("{count} invoice", "{count} invoices", counts["invoices"]),
+                          counts["invoices"]),
+        payments=_counted(ngettext("{count} payment", "{count} payments", counts["payments"]),
+                          counts["payments"])),
+          file=sys.stderr)
     return 0
 
 
@@ -63,7 +71,8 @@ def cmd_import(args) -> int:
     from models.exchange.importing import ImportFailed, import_files
 
     if not (args.clients or args.invoices or args.payments):
-        print("שגיאה: יש לציין לפחות קובץ אחד: --clients, --invoices או --payments.",
+        print(_("Error: {message}").format(
+            message=_("Give at least one file: --clients, --invoices or --payments.")),
               file=sys.stderr)
         return EXIT_USER_ERROR
     with _open(args):
@@ -106,7 +115,8 @@ def cmd_letters(args) -> int:
         count = letters_command(kind=args.kind, client=args.client, all_clients=args.all,
                                 out=args.out, as_of=args.as_of or dt.date.today(),
                                 force=args.force)
-    print(f"נכתבו {count} מכתבים אל {args.out}.", file=sys.stderr)
+    print(ngettext("{count} letter written to {file}.", "{count} letters written to {file}.",
+                   count).format(count=count, file=args.out), file=sys.stderr)
     return 0
 
 
@@ -155,11 +165,13 @@ def cmd_restore(args) -> int:
         # A damaged ledger cannot be opened to copy into: it is set aside, kept, and
         # the checked backup takes its place.
         kept = restore_damaged(path, args.source)
-        print(f"שוחזר מ-{args.source}. הקובץ הפגום נשמר ב-{kept}.", file=sys.stderr)
+        print(_("Restored from {source}. The damaged file was kept as {kept}.").format(
+            source=args.source, kept=kept), file=sys.stderr)
         return 0
     with opened:
         safety = restore_database(opened.db, opened.path, args.source, allow_empty=args.force)
-    print(f"שוחזר מ-{args.source}. המצב הקודם נשמר ב-{safety}.", file=sys.stderr)
+    print(_("Restored from {source}. The previous state was saved as {saved}.").format(
+        source=args.source, saved=safety), file=sys.stderr)
     return 0
 
 
@@ -172,8 +184,13 @@ def cmd_check(args) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USER_ERROR
-    print("מסד הנתונים תקין.")
+    print(_("The database is sound."))
     return 0
+
+
+def _counted(text: str, n: int) -> str:
+    """An ngettext result with its count filled in, grouped (1,000,000)."""
+    return text.format(count=f"{n:,}")
 
 
 def _progress_printer(label: str):

@@ -1,9 +1,10 @@
-"""The Today list as Hebrew text, for `python main.py today` (the screen formats the same
-`TodayList` itself; both come from models.collection.today.today_list)."""
+"""The Today list as text in the interface language, for `python main.py today` (the screen
+formats the same `TodayList` itself; both come from models.collection.today.today_list)."""
 from __future__ import annotations
 
 from models.collection.today import TodayList
 from models.common.dates import format_date
+from models.common.i18n import _, ngettext
 from models.common.money import format_money
 from models.contact.promises import PROMISE_STATES
 from models.prevention.deposits import DepositDue
@@ -14,29 +15,37 @@ def _money_text(amounts: dict[str, int]) -> str:
 
 
 def _days_text(days: int) -> str:
-    return "יום אחד" if days == 1 else "יומיים" if days == 2 else f"{days} ימים"
+    if days == 2:  # Hebrew has a dual ("יומיים") that the catalog's two plural forms lack
+        return _("two days")
+    return ngettext("{count} day", "{count} days", days).format(count=days)
 
 
 def _due_in_text(days_left: int) -> str:
     """Today, tomorrow or in N days (days_left >= 0)."""
     if days_left == 0:
-        return "לתשלום היום"
-    return "לתשלום מחר" if days_left == 1 else f"לתשלום בעוד {_days_text(days_left)}"
+        return _("due today")
+    if days_left == 1:
+        return _("due tomorrow")
+    return _("due in {days}").format(days=_days_text(days_left))
 
 
 def _overdue_text(days: int) -> str:
     """A courtesy step comes before the due date: its days are still to run."""
     if days <= 0:
         return _due_in_text(-days)
-    return "יום פיגור אחד" if days == 1 else f"{days} ימי פיגור"
+    return ngettext("{count} day overdue", "{count} days overdue", days).format(count=days)
 
 
 def _deposit_state(d: DepositDue) -> str:
     if d.is_bounced:
-        return "השיק של המקדמה חזר"
+        return _("the deposit check bounced")
     if d.days_late > 0:
-        return f"באיחור של {_days_text(d.days_late)}"
+        return _("late by {days}").format(days=_days_text(d.days_late))
     return _due_in_text(-d.days_late)
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0][:80]
 
 
 def _section(lines: list[str], title: str, items: list[str]) -> None:
@@ -45,46 +54,71 @@ def _section(lines: list[str], title: str, items: list[str]) -> None:
         lines.extend([title, *(f"  • {item}" for item in items), ""])
 
 
-def format_today(today: TodayList) -> str:
-    """The Today list in Hebrew."""
+def _action_line(a) -> str:
+    numbers = [s.invoice.number for s in a.steps]
+    line = ngettext("{client}: {label} — {amount}, {overdue} (invoice {numbers})",
+                    "{client}: {label} — {amount}, {overdue} (invoices {numbers})",
+                    len(numbers)).format(
+        client=a.client_name, label=a.label, amount=_money_text(a.open_by_currency),
+        overdue=_overdue_text(a.max_days_overdue), numbers=", ".join(numbers))
+    return _("{line} — the debt notice is late!").format(line=line) if a.is_notice_late else line
+
+
+def _promise_lines(today: TodayList) -> list[str]:
     money = format_money
-    lines = [f"היום — {format_date(today.as_of)}",
-             f"בפיגור: {_money_text(today.overdue_totals)}",
-             f"צפוי להתקבל השבוע: {_money_text(today.expected_week)}", ""]
-    _section(lines, f"פעולות גבייה לביצוע ({len(today.actions)}):", [
-        f"{a.client_name}: {a.label} — {_money_text(a.open_by_currency)}, "
-        f"{_overdue_text(a.max_days_overdue)} "
-        f"(חשבוניות {', '.join(s.invoice.number for s in a.steps)})"
-        + (" — הודעת החוב באיחור!" if a.is_notice_late else "")
-        for a in today.actions])
-    _section(lines, f"חשבוניות שמועד תשלומן מתקרב ({len(today.due_soon)}):", [
-        f"{c.client_name}: חשבונית {c.number}, {money(c.open_agorot, c.currency)}, "
-        f"לתשלום עד {format_date(c.due_date)}" for c in today.due_soon])
-    _section(lines, "הבטחות תשלום:", [
-        f"{p.client_name}: הבטיח {money(p.amount_agorot, p.currency)} "
-        f"עד {format_date(p.promised_date)} — לבדוק אם התקבל" for p in today.promises_due] + [
-        f"{p.client_name}: הבטחה ל-{format_date(p.promised_date)} {PROMISE_STATES[p.state]} "
-        f"(התקבלו {money(min(p.paid_agorot, p.amount_agorot), p.currency)} "
-        f"מתוך {money(p.amount_agorot, p.currency)})" for p in today.promises_broken])
-    _section(lines, "מעקבים שהגיע מועדם:", [
-        f"{f.client_name}: מעקב מ-{format_date(f.follow_up_date)} — "
-        f"{f.summary.split(chr(10), 1)[0][:80]}" for f in today.follow_ups])
-    _section(lines, "שיקים דחויים להפקדה:", [
-        f"{c.client_name}: שיק {c.check_number} על סך {money(c.amount_agorot, c.currency)} "
-        f"מתאריך {format_date(c.check_date)}" for c in today.checks])
-    _section(lines, "מקדמות לתשלום — לא להתחיל בעבודה לפני שהמקדמה מגיעה:", [
-        f"{d.client_name}: מקדמה בסך {money(d.amount_agorot, d.currency)} "
-        f"עד {format_date(d.due_date)} ({d.description.split(chr(10), 1)[0][:80]}) — "
-        f"{_deposit_state(d)}" for d in today.deposits])
-    _section(lines, "תשלומים לפי הסדרי חוב:", [
-        f"{i.client_name}: תשלום {i.seq} בסך {money(i.owed_agorot, i.currency)} "
-        f"עד {format_date(i.due_date)}" + (" — טרם התקבל" if i.due_date < today.as_of else "")
-        for i in today.instalments])
-    _section(lines, "הסדרי חוב שהופרו:", [f"{b.client_name}: {b.next_step}"
-                                          for b in today.breaches])
+    return [_("{client}: promised {amount} by {date} — check whether it arrived").format(
+                client=p.client_name, amount=money(p.amount_agorot, p.currency),
+                date=format_date(p.promised_date)) for p in today.promises_due] + [
+            _("{client}: promise for {date} {state} (received {paid} of {amount})").format(
+                client=p.client_name, date=format_date(p.promised_date),
+                state=_(PROMISE_STATES[p.state]),
+                paid=money(min(p.paid_agorot, p.amount_agorot), p.currency),
+                amount=money(p.amount_agorot, p.currency)) for p in today.promises_broken]
+
+
+def _instalment_line(i, as_of) -> str:
+    line = _("{client}: instalment {seq} of {amount} by {date}").format(
+        client=i.client_name, seq=i.seq, amount=format_money(i.owed_agorot, i.currency),
+        date=format_date(i.due_date))
+    return _("{line} — not received yet").format(line=line) if i.due_date < as_of else line
+
+
+def format_today(today: TodayList) -> str:
+    """The Today list as lines of text."""
+    money = format_money
+    lines = [_("Today — {date}").format(date=format_date(today.as_of)),
+             _("Overdue: {amount}").format(amount=_money_text(today.overdue_totals)),
+             _("Expected this week: {amount}").format(amount=_money_text(today.expected_week)),
+             ""]
+    _section(lines, _("Collection actions to take ({count}):").format(count=len(today.actions)),
+             [_action_line(a) for a in today.actions])
+    _section(lines, _("Invoices coming due ({count}):").format(count=len(today.due_soon)), [
+        _("{client}: invoice {number}, {amount}, due by {date}").format(
+            client=c.client_name, number=c.number, amount=money(c.open_agorot, c.currency),
+            date=format_date(c.due_date)) for c in today.due_soon])
+    _section(lines, _("Payment promises:"), _promise_lines(today))
+    _section(lines, _("Follow-ups that are due:"), [
+        _("{client}: follow-up from {date} — {summary}").format(
+            client=f.client_name, date=format_date(f.follow_up_date),
+            summary=_first_line(f.summary)) for f in today.follow_ups])
+    _section(lines, _("Post-dated checks to deposit:"), [
+        _("{client}: check {number} for {amount} dated {date}").format(
+            client=c.client_name, number=c.check_number,
+            amount=money(c.amount_agorot, c.currency), date=format_date(c.check_date))
+        for c in today.checks])
+    _section(lines, _("Deposits due — do not start the work before the deposit arrives:"), [
+        _("{client}: deposit of {amount} by {date} ({description}) — {state}").format(
+            client=d.client_name, amount=money(d.amount_agorot, d.currency),
+            date=format_date(d.due_date), description=_first_line(d.description),
+            state=_deposit_state(d)) for d in today.deposits])
+    _section(lines, _("Settlement instalments:"),
+             [_instalment_line(i, today.as_of) for i in today.instalments])
+    _section(lines, _("Broken settlements:"),
+             [f"{b.client_name}: {b.next_step}" for b in today.breaches])
     if today.paused:
-        lines += [f"מושהות ({len(today.paused)}): "
-                  + ", ".join(sorted({s.pause_reason for s in today.paused}))[:300], ""]
+        lines += [_("Paused ({count}): {reasons}").format(
+            count=len(today.paused),
+            reasons=", ".join(sorted({s.pause_reason for s in today.paused}))[:300]), ""]
     if today.is_empty:
-        lines.append("אין משימות להיום.")
+        lines.append(_("Nothing to do today."))
     return "\n".join(lines).rstrip() + "\n"

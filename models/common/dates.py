@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.text import strip_marks
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serials >= 61; 60 is Excel's phantom 29/02/1900
@@ -26,9 +27,10 @@ def from_excel_serial(serial: float, *, date1904: bool = False) -> dt.date:
     if date1904:
         return EXCEL_EPOCH + dt.timedelta(days=serial + EXCEL_1904_OFFSET)
     if serial == 60:
-        raise ValidationError("התאריך 29/02/1900 (מספר סידורי 60 של Excel) אינו קיים.")
+        raise ValidationError(_("The date 29/02/1900 (Excel serial number 60) does not exist."))
     if serial < 1:
-        raise ValidationError(f"מספר סידורי של תאריך Excel לא תקין: {serial}.")
+        raise ValidationError(
+            _("Not a valid Excel date serial number: {serial}.").format(serial=serial))
     if serial < 60:
         serial += 1  # Excel counts the phantom leap day only from March 1900
     return EXCEL_EPOCH + dt.timedelta(days=serial)
@@ -47,7 +49,7 @@ def parse_date(value, *, month_first: bool = False, date1904: bool = False) -> d
         return from_excel_serial(value, date1904=date1904)
     text = strip_marks(str(value or "")).strip()
     if not text:
-        raise ValidationError("חסר תאריך.")
+        raise ValidationError(_("The date is missing."))
     if _SERIAL.match(text):
         return from_excel_serial(float(text), date1904=date1904)
     match = _ISO.match(text)
@@ -61,16 +63,20 @@ def parse_date(value, *, month_first: bool = False, date1904: bool = False) -> d
         if len(match.group(3)) == 2:
             year += 2000 if year < 70 else 1900
         return _make(year, month, day, text)
-    raise ValidationError(f"'{text}' אינו תאריך מוכר; כתבו למשל 22/11/2026.")
+    raise ValidationError(
+        _("'{text}' is not a recognised date; write it as, for example, 22/11/2026.").format(
+            text=text))
 
 
 def _make(year: int, month: int, day: int, text: str) -> dt.date:
     if year < 1900 or year > 2199:
-        raise ValidationError(f"השנה בתאריך '{text}' אינה סבירה.")
+        raise ValidationError(_("The year in the date '{text}' is not plausible.").format(
+            text=text))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValidationError(f"התאריך '{text}' אינו קיים בלוח השנה.") from None
+        raise ValidationError(_("The date '{text}' does not exist in the calendar.").format(
+            text=text)) from None
 
 
 def could_be_month_first(text: str) -> bool:

@@ -1,4 +1,5 @@
-"""Errors a user can cause and understand. Each carries a Hebrew message."""
+"""Errors a user can cause and understand. Each carries a message already translated into
+the interface language (models.common.i18n), so it is shown as it is."""
 
 
 class GviaError(Exception):

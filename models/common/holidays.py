@@ -14,13 +14,17 @@ from functools import lru_cache
 
 from pyluach import dates as hdates
 
+from models.common.i18n import N_, _
+
 DEFAULT_DEADLINE_DAYS = 14
 FRIDAY, SATURDAY = 4, 5
+# pyluach's names -> ours, translated where shown (holiday_name).
 _FESTIVAL_NAMES = {
-    "Rosh Hashana": "ראש השנה", "Yom Kippur": "יום הכיפורים", "Succos": "סוכות",
-    "Shmini Atzeres": "שמיני עצרת", "Pesach": "פסח", "Shavuos": "שבועות",
+    "Rosh Hashana": N_("Rosh Hashanah"), "Yom Kippur": N_("Yom Kippur"),
+    "Succos": N_("Sukkot"), "Shmini Atzeres": N_("Shemini Atzeret"), "Pesach": N_("Passover"),
+    "Shavuos": N_("Shavuot"),
 }
-YOM_HAATZMAUT = "יום העצמאות"
+YOM_HAATZMAUT = N_("Independence Day")
 
 
 @lru_cache(maxsize=64)
@@ -39,11 +43,11 @@ def _yom_haatzmaut(gregorian_year: int) -> dt.date:
 
 
 def holiday_name(day: dt.date) -> str | None:
-    """Hebrew name of the holiday rest day on `day`, or None."""
+    """Name of the holiday rest day on `day` in the interface language, or None."""
     if day == _yom_haatzmaut(day.year):
-        return YOM_HAATZMAUT
+        return _(YOM_HAATZMAUT)
     name = hdates.HebrewDate.from_pydate(day).festival(israel=True, include_working_days=False)
-    return _FESTIVAL_NAMES.get(name, name) if name else None
+    return _(_FESTIVAL_NAMES.get(name, name)) if name else None
 
 
 def is_business_day(day: dt.date) -> bool:

@@ -12,16 +12,18 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import format_currency, format_decimal
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.text import strip_marks
 
 CURRENCIES = ("ILS", "USD", "EUR")
+# What a user or a spreadsheet writes for a currency (Hebrew names are input to recognise).
 CURRENCY_ALIASES = {
-    "ILS": "ILS", "NIS": "ILS", "₪": "ILS", 'ש"ח': "ILS", "ש״ח": "ILS", "שח": "ILS",
-    "שקל": "ILS", "שקלים": "ILS", "USD": "USD", "$": "USD", "דולר": "USD",
-    "EUR": "EUR", "€": "EUR", "אירו": "EUR", "יורו": "EUR",
+    "ILS": "ILS", "NIS": "ILS", "₪": "ILS", 'ש"ח': "ILS", "ש״ח": "ILS", "שח": "ILS",  # hebrew: input
+    "שקל": "ILS", "שקלים": "ILS", "USD": "USD", "$": "USD", "דולר": "USD",  # hebrew: input
+    "EUR": "EUR", "€": "EUR", "אירו": "EUR", "יורו": "EUR",  # hebrew: input
 }
 MAX_AGOROT = 10**12  # 10 billion: anything larger is a typo, not an invoice
-_SYMBOLS = re.compile(r"₪|ש[\"״']?ח|NIS|ILS|USD|EUR|\$|€", re.IGNORECASE)
+_SYMBOLS = re.compile(r"₪|ש[\"״']?ח|NIS|ILS|USD|EUR|\$|€", re.IGNORECASE)  # hebrew: input
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f']")
 
 
@@ -30,14 +32,15 @@ def parse_currency(text: str | None) -> str:
     try:
         return CURRENCY_ALIASES[key]
     except KeyError:
-        raise ValidationError(f"המטבע '{text}' אינו מוכר; אפשר ILS, USD או EUR.",
-                              field="currency") from None
+        raise ValidationError(
+            _("The currency '{currency}' is not recognised; use ILS, USD or EUR.").format(
+                currency=text), field="currency") from None
 
 
 def parse_amount(value, *, allow_negative: bool = False) -> int:
-    """A typed or imported amount -> agorot. Raises ValidationError in Hebrew."""
+    """A typed or imported amount -> agorot. Raises ValidationError (translated)."""
     if isinstance(value, bool):
-        raise ValidationError("סכום לא תקין.", field="amount")
+        raise ValidationError(_("The amount is not valid."), field="amount")
     if isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, Decimal):
@@ -47,18 +50,20 @@ def parse_amount(value, *, allow_negative: bool = False) -> int:
     else:
         amount = _parse_amount_text(str(value or ""))
     if not amount.is_finite():
-        raise ValidationError("סכום לא תקין.", field="amount")
+        raise ValidationError(_("The amount is not valid."), field="amount")
     # Size first: quantizing a huge value overflows Decimal's precision.
     if abs(amount) * 100 >= MAX_AGOROT:
-        raise ValidationError(f"הסכום {value} גדול באופן חריג; בדקו שאין טעות הקלדה.",
-                              field="amount")
+        raise ValidationError(_("The amount {amount} is unusually large; please check for a "
+                                "typing mistake.").format(amount=value), field="amount")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError(f"הסכום {value} כולל יותר משתי ספרות אחרי הנקודה.", field="amount")
+        raise ValidationError(_("The amount {amount} has more than two digits after the "
+                                "decimal point.").format(amount=value), field="amount")
     agorot = int(amount * 100)
     if agorot == 0:
-        raise ValidationError("הסכום חייב להיות גדול מאפס.", field="amount")
+        raise ValidationError(_("The amount must be greater than zero."), field="amount")
     if agorot < 0 and not allow_negative:
-        raise ValidationError(f"הסכום חייב להיות חיובי (התקבל {value}).", field="amount")
+        raise ValidationError(_("The amount must be positive (got {amount}).").format(
+            amount=value), field="amount")
     return agorot
 
 
@@ -74,21 +79,26 @@ def _parse_amount_text(raw: str) -> Decimal:
         negative, text = not negative, text[1:]
     text = _SPACES.sub("", text.lstrip("+"))
     if not text:
-        raise ValidationError("חסר סכום.", field="amount")
+        raise ValidationError(_("The amount is missing."), field="amount")
     text = _normalise_separators(text, raw)
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount") from None
+        raise _not_an_amount(raw) from None
     if not amount.is_finite():
-        raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+        raise _not_an_amount(raw)
     return -amount if negative else amount
+
+
+def _not_an_amount(raw: str) -> ValidationError:
+    return ValidationError(_("'{text}' is not a valid amount.").format(text=raw.strip()),
+                           field="amount")
 
 
 def _normalise_separators(text: str, raw: str) -> str:
     """Decide which of ',' and '.' is the decimal separator."""
     if not re.fullmatch(r"[\d.,]+", text):
-        raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+        raise _not_an_amount(raw)
     if "," in text and "." in text:
         decimal_sep = "," if text.rfind(",") > text.rfind(".") else "."
         thousands = "." if decimal_sep == "," else ","
@@ -100,10 +110,10 @@ def _normalise_separators(text: str, raw: str) -> str:
         elif text.count(",") == 1:
             text = text.replace(",", ".")
         else:
-            raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+            raise _not_an_amount(raw)
     elif text.count(".") > 1:
         if not re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            raise ValidationError(f"'{raw.strip()}' אינו סכום תקין.", field="amount")
+            raise _not_an_amount(raw)
         text = text.replace(".", "")
     return text
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.text import strip_marks
 
 DEFAULT_TERMS = "שוטף+30"  # hebrew: terms are stored and printed in Hebrew
@@ -21,9 +22,9 @@ COMMON_TERMS = ("מיידי", "נטו 30", "שוטף+30", "שוטף+45", "שוט
 EOM_DAYS = "days"
 EOM_MONTHS = "months"
 
-_IMMEDIATE = {"מיידי", "מידי", "immediate", "cash", "מזומן", "net0", "נטו0"}
-_NET = re.compile(r"^(?:נטו|net|n)\s*\+?\s*(\d{1,3})$", re.IGNORECASE)
-_EOM = re.compile(r"^(?:שוטף|eom|ש)\s*\+?\s*(\d{1,3})$", re.IGNORECASE)
+_IMMEDIATE = {"מיידי", "מידי", "immediate", "cash", "מזומן", "net0", "נטו0"}  # hebrew: input
+_NET = re.compile(r"^(?:נטו|net|n)\s*\+?\s*(\d{1,3})$", re.IGNORECASE)  # hebrew: input
+_EOM = re.compile(r"^(?:שוטף|eom|ש)\s*\+?\s*(\d{1,3})$", re.IGNORECASE)  # hebrew: input
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,12 @@ class Terms:
     days: int = 0
 
     def __str__(self) -> str:
+        """The canonical code, as stored and printed (Hebrew in every interface language)."""
         if self.kind == "immediate":
-            return "מיידי"
+            return "מיידי"  # hebrew: stored terms code
         if self.kind == "net":
-            return f"נטו {self.days}"
-        return f"שוטף+{self.days}"
+            return f"נטו {self.days}"  # hebrew: stored terms code
+        return f"שוטף+{self.days}"  # hebrew: stored terms code
 
 
 def parse_terms(text: str | None) -> Terms:
@@ -54,8 +56,10 @@ def parse_terms(text: str | None) -> Terms:
             if days == 0 and kind == "net":
                 return Terms("immediate")
             return Terms(kind, days)
+    # The examples are codes the parser reads, so they stay Hebrew in every language.
     raise ValidationError(
-        f"תנאי התשלום '{raw}' אינם מוכרים. אפשר למשל: מיידי, נטו 30, שוטף+30.", field="terms")
+        _("The payment terms '{terms}' are not recognised. For example: {examples}.").format(
+            terms=raw, examples=", ".join(COMMON_TERMS[:3])), field="terms")
 
 
 def canonical_terms(text: str | None) -> str:

@@ -9,14 +9,15 @@ import re
 import unicodedata
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 
 MAX_NAME_LENGTH = 200
 
 # Direction controls: LRM, RLM, ALM, embeddings/overrides, isolates, BOM, zero widths.
 _DIRECTION_MARKS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
-_NIQQUD = re.compile("[\u0591-\u05c7]")
+_NIQQUD = re.compile("[\u0591-\u05c7]")  # hebrew: the niqqud range, not text
 _SPACES = re.compile(r"\s+")
-_HEBREW_PUNCT = str.maketrans({"\u05f4": '"', "\u05f3": "'", "\u05be": "-", "\u2212": "-",
+_HEBREW_PUNCT = str.maketrans({"\u05f4": '"', "\u05f3": "'", "\u05be": "-", "\u2212": "-",  # hebrew: marks
                                "\u2013": "-", "\u2014": "-", "\u201c": '"', "\u201d": '"',
                                "\u2018": "'", "\u2019": "'"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -48,14 +49,18 @@ def search_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
-def clean_name(name: str | None, what: str = "השם") -> str:
-    """A client or person name: required, at most MAX_NAME_LENGTH characters."""
+def clean_name(name: str | None, what: str | None = None) -> str:
+    """A client or person name: required, at most MAX_NAME_LENGTH characters. `what` names
+    the field in the messages, already translated (default: "The name")."""
+    what = what or _("The name")
     cleaned = clean_text(name)
-    if not _NIQQUD.sub("", cleaned).strip(" .,-'\"״׳"):
-        raise ValidationError(f"{what} ריק; יש להזין {what} עם אותיות.", field="name")
+    if not _NIQQUD.sub("", cleaned).strip(" .,-'\"״׳"):  # hebrew: gershayim and geresh
+        raise ValidationError(
+            _("{what} is empty; please type it with letters.").format(what=what), field="name")
     if len(cleaned) > MAX_NAME_LENGTH:
         raise ValidationError(
-            f"{what} ארוך מדי ({len(cleaned)} תווים); המרב הוא {MAX_NAME_LENGTH}.", field="name")
+            _("{what} is too long ({length} characters); the maximum is {maximum}.").format(
+                what=what, length=len(cleaned), maximum=MAX_NAME_LENGTH), field="name")
     return cleaned
 
 
@@ -77,13 +82,14 @@ def normalise_tax_id(value: str | None) -> str:
     if not text:
         return ""
     if not text.isdigit() or len(text) > 9:
-        raise ValidationError(f"מספר הזהות או מספר החברה '{text}' צריך להכיל עד 9 ספרות.",
-                              field="tax_id")
+        raise ValidationError(
+            _("The ID or company number '{number}' must have at most 9 digits.").format(
+                number=text), field="tax_id")
     digits = text.zfill(9)
     if not israeli_id_is_valid(digits):
         raise ValidationError(
-            f"מספר הזהות או מספר החברה {digits} אינו תקין (ספרת הביקורת לא מתאימה).",
-            field="tax_id")
+            _("The ID or company number {number} is not valid (the check digit does not "
+              "match).").format(number=digits), field="tax_id")
     return digits
 
 
@@ -93,14 +99,16 @@ def normalise_zip(value: str | None) -> str:
     if not text:
         return ""
     if not text.isdigit() or len(text) not in (6, 7):
-        raise ValidationError(f"המיקוד '{text}' צריך להכיל 7 ספרות.", field="zip")
+        raise ValidationError(
+            _("The postal code '{code}' must have 7 digits.").format(code=text), field="zip")
     return text.zfill(7)
 
 
 def normalise_email(value: str | None) -> str:
     text = clean_text(value).replace(" ", "")
     if text and not _EMAIL.match(text):
-        raise ValidationError(f"כתובת הדוא\"ל '{text}' אינה תקינה.", field="email")
+        raise ValidationError(
+            _("The email address '{email}' is not valid.").format(email=text), field="email")
     return text
 
 
@@ -111,7 +119,8 @@ def normalise_phone(value: str | None) -> str:
         return ""
     digits = re.sub(r"[^\d+]", "", text)
     if not re.fullmatch(r"\+?\d{7,15}", digits):
-        raise ValidationError(f"מספר הטלפון '{text}' אינו תקין.", field="phone")
+        raise ValidationError(
+            _("The phone number '{phone}' is not valid.").format(phone=text), field="phone")
     if text.isdigit() and len(text) in (8, 9) and not text.startswith("0"):
         return "0" + text
     return text

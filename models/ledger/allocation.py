@@ -19,6 +19,7 @@ from typing import Iterable
 import peewee as pw
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.text import document_number_key
 from models.db.connection import database
 from models.ledger.invoices import Invoice
@@ -79,14 +80,20 @@ def named_targets(client_id: int, currency: str, invoice_ids: Iterable[int]) -> 
     for inv_id in ids:
         inv = found.get(inv_id)
         if inv is None:
-            raise ValidationError(f"חשבונית {inv_id} לא נמצאה.", field="invoices")
+            raise ValidationError(_("Invoice {number} was not found.").format(number=inv_id),
+                                  field="invoices")
         if inv.client_id != client_id:
-            raise ValidationError(f"חשבונית {inv.number} שייכת ללקוח אחר.", field="invoices")
+            raise ValidationError(
+                _("Invoice {number} belongs to another client.").format(number=inv.number),
+                field="invoices")
         if inv.currency != currency:
             raise ValidationError(
-                f"חשבונית {inv.number} במטבע {inv.currency} והתשלום ב-{currency}.", field="invoices")
+                _("Invoice {number} is in {invoice_currency} and the payment in {currency}.")
+                .format(number=inv.number, invoice_currency=inv.currency, currency=currency),
+                field="invoices")
         if inv.cancelled_date:
-            raise ValidationError(f"חשבונית {inv.number} מבוטלת.", field="invoices")
+            raise ValidationError(
+                _("Invoice {number} is cancelled.").format(number=inv.number), field="invoices")
     open_by_id = {o.id: o for o in open_invoices(client_id, currency, ids)}
     return [open_by_id[i] for i in ids if i in open_by_id]
 

@@ -1,20 +1,41 @@
 """Clients and their contact persons."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import peewee as pw
 
+from models.common.i18n import N_, _
 from models.db.connection import BaseModel
 
-CLIENT_KINDS = {"person": "אדם פרטי", "company": "עסק"}
-CLIENT_STATUSES = {
-    "active": "פעיל",
-    "on_hold": "בהמתנה לתשלום",
-    "in_collection": "בגבייה",
-    "handed_over": "הועבר לעו\"ד / גבייה",
-    "execution": "בהוצאה לפועל",
-    "written_off": "נמחק כחוב אבוד",
-    "closed": "סגור",
-}
+
+class Labels(Mapping):
+    """Stored code -> its name in the interface language. The table is written at import,
+    before the language is known, so each lookup translates; iterating gives the codes."""
+
+    def __init__(self, table: dict[str, str]):
+        self._table = dict(table)
+
+    def __getitem__(self, code: str) -> str:
+        return _(self._table[code])
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+CLIENT_KINDS = Labels({"person": N_("Private person"), "company": N_("Business client")})
+CLIENT_STATUSES = Labels({
+    "active": N_("Active"),
+    "on_hold": N_("Waiting for payment"),
+    "in_collection": N_("In collection"),
+    "handed_over": N_("Handed to a lawyer / agency"),
+    "execution": N_("At the Execution Office"),
+    "written_off": N_("Written off"),
+    "closed": N_("Closed"),
+})
 
 
 class Client(BaseModel):

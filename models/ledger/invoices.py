@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import peewee as pw
 
+from models.common.i18n import N_
 from models.db.connection import BaseModel
-from models.ledger.clients import Client
+from models.ledger.clients import Client, Labels
 
-INVOICE_KINDS = {
-    "invoice": "חשבונית מס",
-    "demand": "חשבון עסקה",
-    "receipt_invoice": "חשבונית מס קבלה",
-}
+INVOICE_KINDS = Labels({
+    "invoice": N_("Tax invoice"),
+    "demand": N_("Payment demand"),
+    "receipt_invoice": N_("Tax invoice / receipt"),
+})
 
 
 class Invoice(BaseModel):

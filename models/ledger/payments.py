@@ -9,13 +9,15 @@ from models.db.connection import BaseModel
 from models.ledger.clients import Client
 from models.ledger.invoices import CreditNote, Invoice
 
+# The names are printed in letters and documents, which are Hebrew whatever the interface
+# language; the screens name the methods themselves (ui/widgets/labels.py).
 PAYMENT_METHODS = {
-    "transfer": "העברה בנקאית",
-    "check": "שיק",
-    "card": "כרטיס אשראי",
-    "cash": "מזומן",
-    "bit": "ביט",
-    "other": "אחר",
+    "transfer": "העברה בנקאית",  # hebrew: printed in letters
+    "check": "שיק",  # hebrew: printed in letters
+    "card": "כרטיס אשראי",  # hebrew: printed in letters
+    "cash": "מזומן",  # hebrew: printed in letters
+    "bit": "ביט",  # hebrew: printed in letters
+    "other": "אחר",  # hebrew: printed in letters
 }
 
 

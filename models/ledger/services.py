@@ -8,6 +8,7 @@ import peewee as pw
 
 from models.common import terms as terms_rules
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.money import CURRENCIES, parse_amount, parse_currency
 from models.common.text import (
     clean_name,
@@ -28,6 +29,7 @@ from models.ledger.payments import PAYMENT_METHODS, Allocation, Payment
 
 CLIENT_FIELDS = ("name", "kind", "tax_id", "email", "phone", "address", "city", "zip", "terms",
                  "status", "notes", "external_id")
+MAX_NUMBER_LENGTH = 40  # a document number longer than this is a misread cell
 
 
 def _now() -> str:
@@ -40,15 +42,17 @@ def validate_client_fields(data: dict) -> dict:
     """Clean and check client fields; returns what to store. Raises ValidationError."""
     out = {}
     if "name" in data:
-        out["name"] = clean_name(data["name"], "שם הלקוח")
+        out["name"] = clean_name(data["name"], _("The client's name"))
         out["search_key"] = search_key(out["name"])
     if "kind" in data:
         if data["kind"] not in CLIENT_KINDS:
-            raise ValidationError("סוג הלקוח צריך להיות אדם פרטי או עסק.", field="kind")
+            raise ValidationError(_("The client's kind must be a private person or a business."),
+                                  field="kind")
         out["kind"] = data["kind"]
     if "status" in data:
         if data["status"] not in CLIENT_STATUSES:
-            raise ValidationError(f"סטטוס לא מוכר: {data['status']}.", field="status")
+            raise ValidationError(_("Unknown status: {status}.").format(status=data["status"]),
+                                  field="status")
         out["status"] = data["status"]
     if "tax_id" in data:
         out["tax_id"] = normalise_tax_id(data["tax_id"])
@@ -70,7 +74,7 @@ def validate_client_fields(data: dict) -> dict:
 
 def add_client(**data) -> Client:
     if "name" not in data:
-        raise ValidationError("חסר שם לקוח.", field="name")
+        raise ValidationError(_("The client's name is missing."), field="name")
     unknown = set(data) - set(CLIENT_FIELDS)
     if unknown:
         raise TypeError(f"unknown client fields: {sorted(unknown)}")
@@ -96,14 +100,15 @@ def _check_external_id_free(external_id, client_id) -> None:
         return
     other = Client.get_or_none(Client.external_id == external_id)
     if other is not None and other.id != client_id:
-        raise ValidationError(f"מספר הלקוח {external_id} כבר שייך ללקוח '{other.name}'.",
-                              field="external_id")
+        raise ValidationError(
+            _("Client number {number} already belongs to the client '{name}'.").format(
+                number=external_id, name=other.name), field="external_id")
 
 
 def get_client(client_id: int) -> Client:
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+        raise ValidationError(_("Client number {number} was not found.").format(number=client_id))
     return client
 
 
@@ -118,9 +123,11 @@ def find_client(name_or_id: str) -> Client:
     if not matches and text.isdigit():
         matches = list(Client.select().where(Client.id == int(text)))
     if not matches:
-        raise ValidationError(f"לא נמצא לקוח בשם או במספר '{text}'.")
+        raise ValidationError(
+            _("No client has the name or number '{text}'.").format(text=text))
     if len(matches) > 1:
-        raise ValidationError(f"יש יותר מלקוח אחד בשם '{text}'; ציינו את מספר הלקוח.")
+        raise ValidationError(_("More than one client is named '{text}'; please give the "
+                                "client's number.").format(text=text))
     return matches[0]
 
 
@@ -135,7 +142,7 @@ def similar_clients(name: str, exclude_id: int | None = None, limit: int = 5) ->
 def add_contact_person(client_id: int, name: str, role: str = "", phone: str = "",
                        email: str = "") -> ContactPerson:
     get_client(client_id)
-    return ContactPerson.create(client=client_id, name=clean_name(name, "שם איש הקשר"),
+    return ContactPerson.create(client=client_id, name=clean_name(name, _("The contact person's name")),
                                 role=clean_text(role), phone=normalise_phone(phone),
                                 email=normalise_email(email))
 
@@ -155,21 +162,25 @@ def compute_due_date(client: Client, issue_date: dt.date, terms: str | None = No
 def _check_number_free(model, number: str, exclude_id: int | None = None) -> str:
     number = clean_text(number)
     if not number:
-        raise ValidationError("חסר מספר מסמך.", field="number")
-    if len(number) > 40:
-        raise ValidationError("מספר המסמך ארוך מדי (עד 40 תווים).", field="number")
+        raise ValidationError(_("The document number is missing."), field="number")
+    if len(number) > MAX_NUMBER_LENGTH:
+        raise ValidationError(
+            _("The document number is too long (at most {maximum} characters).").format(
+                maximum=MAX_NUMBER_LENGTH), field="number")
     key = document_number_key(number)
     other = model.get_or_none(model.number_key == key)
     if other is not None and other.id != exclude_id:
-        raise ValidationError(f"מספר המסמך {number} כבר קיים (מסמך {other.number}).",
-                              field="number")
+        raise ValidationError(
+            _("The document number {number} already exists (document {existing}).").format(
+                number=number, existing=other.number), field="number")
     return number
 
 
 def _check_currency(currency: str | None) -> str:
     currency = parse_currency(currency)
     if currency not in CURRENCIES:
-        raise ValidationError(f"מטבע לא נתמך: {currency}.", field="currency")
+        raise ValidationError(_("Unsupported currency: {currency}.").format(currency=currency),
+                              field="currency")
     return currency
 
 
@@ -179,7 +190,8 @@ def add_invoice(client_id: int, number: str, issue_date: dt.date, amount, *,
                 is_disputed: bool = False) -> Invoice:
     """Record an invoice or payment demand; the due date comes from terms unless typed."""
     if kind not in INVOICE_KINDS:
-        raise ValidationError(f"סוג מסמך לא מוכר: {kind}.", field="kind")
+        raise ValidationError(_("Unknown document kind: {kind}.").format(kind=kind),
+                              field="kind")
     amount_agorot = parse_amount(amount)
     currency = _check_currency(currency)
     with database.atomic():
@@ -189,7 +201,8 @@ def add_invoice(client_id: int, number: str, issue_date: dt.date, amount, *,
         fixed = due_date is not None and due_date != computed
         due = due_date or computed
         if due < issue_date:
-            raise ValidationError("תאריך התשלום מוקדם מתאריך החשבונית.", field="due_date")
+            raise ValidationError(_("The due date is earlier than the invoice date."),
+                                  field="due_date")
         return Invoice.create(number=number, number_key=document_number_key(number),
                               client=client, kind=kind, issue_date=issue_date, due_date=due,
                               is_due_date_fixed=fixed, amount_agorot=amount_agorot,
@@ -200,7 +213,7 @@ def add_invoice(client_id: int, number: str, issue_date: dt.date, amount, *,
 def get_invoice(invoice_id: int) -> Invoice:
     invoice = Invoice.get_or_none(Invoice.id == invoice_id)
     if invoice is None:
-        raise ValidationError(f"חשבונית {invoice_id} לא נמצאה.")
+        raise ValidationError(_("Invoice {number} was not found.").format(number=invoice_id))
     return invoice
 
 
@@ -216,7 +229,7 @@ def update_invoice(invoice_id: int, *, number=None, issue_date=None, due_date=No
     with database.atomic():
         invoice = get_invoice(invoice_id)
         if invoice.cancelled_date:
-            raise ValidationError("לא ניתן לערוך חשבונית מבוטלת.")
+            raise ValidationError(_("A cancelled invoice cannot be edited."))
         if number is not None:
             invoice.number = _check_number_free(Invoice, number, exclude_id=invoice.id)
             invoice.number_key = document_number_key(invoice.number)
@@ -224,11 +237,14 @@ def update_invoice(invoice_id: int, *, number=None, issue_date=None, due_date=No
             agorot = parse_amount(amount)
             paid = allocated_agorot(invoice.id)
             if agorot < paid:
-                raise ValidationError("הסכום החדש נמוך ממה שכבר שולם על החשבונית.", field="amount")
+                raise ValidationError(
+                    _("The new amount is lower than what was already paid on the invoice."),
+                    field="amount")
             invoice.amount_agorot = agorot
         if kind is not None:
             if kind not in INVOICE_KINDS:
-                raise ValidationError(f"סוג מסמך לא מוכר: {kind}.", field="kind")
+                raise ValidationError(_("Unknown document kind: {kind}.").format(kind=kind),
+                                      field="kind")
             invoice.kind = kind
         if description is not None:
             invoice.description = clean_text(description)
@@ -241,7 +257,8 @@ def update_invoice(invoice_id: int, *, number=None, issue_date=None, due_date=No
                                                                      invoice.issue_date)
             invoice.due_date = due_date
         if invoice.due_date < invoice.issue_date:
-            raise ValidationError("תאריך התשלום מוקדם מתאריך החשבונית.", field="due_date")
+            raise ValidationError(_("The due date is earlier than the invoice date."),
+                                  field="due_date")
         invoice.save()
         return invoice
 
@@ -258,10 +275,12 @@ def cancel_invoice(invoice_id: int, cancelled_date: dt.date) -> Invoice:
     with database.atomic():
         invoice = get_invoice(invoice_id)
         if invoice.cancelled_date:
-            raise ValidationError(f"חשבונית {invoice.number} כבר בוטלה.")
+            raise ValidationError(
+                _("Invoice {number} was already cancelled.").format(number=invoice.number))
         if allocated_agorot(invoice.id):
             raise ValidationError(
-                f"על חשבונית {invoice.number} כבר נרשמו תשלומים; במקום לבטל אותה הפיקו חשבונית זיכוי.")
+                _("Payments were already recorded on invoice {number}; issue a credit note "
+                  "instead of cancelling it.").format(number=invoice.number))
         invoice.cancelled_date = cancelled_date
         invoice.save()
         return invoice
@@ -292,16 +311,20 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
     allocate=False keeps it all as credit on account (a deposit for a job not yet
     invoiced: models.prevention.deposits applies it to that job's invoice later)."""
     if method not in PAYMENT_METHODS:
-        raise ValidationError(f"אמצעי תשלום לא מוכר: {method}.", field="method")
+        raise ValidationError(_("Unknown payment method: {method}.").format(method=method),
+                              field="method")
     amount_agorot = parse_amount(amount)
     currency = _check_currency(currency)
     reference = clean_text(reference) or None
     if method == "check" and not clean_text(check_number):
-        raise ValidationError("בתשלום בשיק יש להזין את מספר השיק.", field="check_number")
+        raise ValidationError(_("A payment by check needs the check number."),
+                              field="check_number")
     with database.atomic():
         client = get_client(client_id)
         if reference and Payment.get_or_none(Payment.reference == reference):
-            raise ValidationError(f"תשלום עם האסמכתא {reference} כבר נרשם.", field="reference")
+            raise ValidationError(
+                _("A payment with the reference {reference} was already recorded.").format(
+                    reference=reference), field="reference")
         payment = Payment.create(
             client=client, date=payment_date, amount_agorot=amount_agorot, currency=currency,
             method=method, reference=reference, check_number=clean_text(check_number),
@@ -326,7 +349,7 @@ def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
         client = get_client(client_id)
         number = _check_number_free(CreditNote, number)
         # Check the named invoice before the insert: a missing one would otherwise
-        # surface as a bare foreign-key error instead of a Hebrew message.
+        # surface as a bare foreign-key error instead of a clear message.
         plan = plan_payment(client.id, currency, amount_agorot, note_date,
                             [invoice_id] if invoice_id else None)
         note = CreditNote.create(number=number, number_key=document_number_key(number),
@@ -342,13 +365,14 @@ def bounce_payment(payment_id: int, bounced_date: dt.date) -> Payment:
     with database.atomic():
         payment = Payment.get_or_none(Payment.id == payment_id)
         if payment is None:
-            raise ValidationError(f"תשלום {payment_id} לא נמצא.")
+            raise ValidationError(_("Payment {number} was not found.").format(number=payment_id))
         if payment.method != "check":
-            raise ValidationError("רק שיק יכול לחזור.")
+            raise ValidationError(_("Only a check can bounce."))
         if payment.bounced_date:
-            raise ValidationError("השיק כבר סומן כחוזר.")
+            raise ValidationError(_("The check was already marked as bounced."))
         if bounced_date < payment.date:
-            raise ValidationError("תאריך החזרת השיק מוקדם מתאריך קבלתו.")
+            raise ValidationError(
+                _("The bounce date is earlier than the date the check was received."))
         payment.bounced_date = bounced_date
         payment.save()
         (Allocation.update(reversed_date=bounced_date)

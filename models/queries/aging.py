@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.db.connection import database
 from models.db.settings import DEFAULT_BUCKETS
 from models.queries.open_as_of import (
@@ -55,16 +56,22 @@ def parse_buckets(text: str | None) -> tuple[int, ...]:
         return DEFAULT_BUCKETS
     parts = [part for part in text.replace(" ", "").split(",") if part]
     if len(parts) > MAX_BUCKET_COUNT:
-        raise ValidationError(f"גבולות הגיול '{text[:80]}': אפשר עד {MAX_BUCKET_COUNT} גבולות.")
+        raise ValidationError(
+            _("The aging boundaries '{text}': at most {maximum} boundaries are allowed.").format(
+                text=text[:80], maximum=MAX_BUCKET_COUNT))
     if any(not part.isascii() or not part.isdigit() or len(part) > 6 for part in parts):
-        raise ValidationError(f"גבולות הגיול '{text[:80]}' צריכים להיות מספרי ימים "
-                              f"(עד {MAX_BUCKET_DAYS:,}) מופרדים בפסיקים.")
+        raise ValidationError(
+            _("The aging boundaries '{text}' must be numbers of days (up to {maximum}) "
+              "separated by commas.").format(text=text[:80], maximum=f"{MAX_BUCKET_DAYS:,}"))
     values = tuple(int(part) for part in parts)
     if not values or values[0] < 1 or any(b <= a for a, b in zip(values, values[1:])):
-        raise ValidationError(f"גבולות הגיול '{text}' צריכים להיות מספרים חיוביים בסדר עולה.")
+        raise ValidationError(
+            _("The aging boundaries '{text}' must be positive numbers in increasing "
+              "order.").format(text=text))
     if values[-1] > MAX_BUCKET_DAYS:
-        raise ValidationError(f"גבולות הגיול '{text}': כל גבול צריך להיות עד "
-                              f"{MAX_BUCKET_DAYS:,} ימים.")
+        raise ValidationError(
+            _("The aging boundaries '{text}': each boundary must be at most {maximum} "
+              "days.").format(text=text, maximum=f"{MAX_BUCKET_DAYS:,}"))
     return values
 
 
