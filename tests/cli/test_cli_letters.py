@@ -35,7 +35,7 @@ def test_letter_for_one_client_by_name(ledger_path, tmp_path):
                  "--out", out, "--as-of", "2026-11-22")
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
-    assert "נכתבו 1 מכתבים" in result.stderr
+    assert "נכתב מכתב אחד" in result.stderr
     assert list((tmp_path / "letters").glob("*.pdf"))  # archived next to the database
 
 
@@ -43,7 +43,7 @@ def test_all_skips_a_person_without_a_debt_notice(ledger_path, tmp_path):
     result = run("letters", "--db", ledger_path, "--kind", "final-warning", "--all",
                  "--out", tmp_path / "all.pdf", "--as-of", "2026-11-22")
     assert result.returncode == 0, result.stderr
-    assert "נכתבו 1 מכתבים" in result.stderr and "דילוג על לקוח 2" in result.stderr
+    assert "נכתב מכתב אחד" in result.stderr and "דילוג על לקוח 2" in result.stderr
 
 
 @pytest.mark.parametrize("args, message", [
