@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 
+from models.common.i18n import _, language
 from models.common.text import MAX_NAME_LENGTH
 
 # ---- a file --------------------------------------------------------------------------
@@ -74,33 +75,36 @@ def screen(name: str, value: str) -> str | None:
     """Why the cell `value` cannot be imported into field `name`, or None when it can."""
     limit = MAX_FIELD_LENGTH.get(name, MAX_TEXT_LENGTH)
     if len(value) > limit:
-        return f"הערך ארוך מדי ({len(value):,} תווים); המרב בעמודה זו הוא {limit:,}."
+        return _("The value is too long ({length} characters); the most this column allows "
+                 "is {limit}.").format(length=f"{len(value):,}", limit=f"{limit:,}")
     # The common case costs two C-level checks: printable text has no control
     # character, and ASCII text has no digit other than 0-9.
     if value.isprintable() and (value.isascii() or name in FREE_TEXT_FIELDS):
         return _excel_error(name, value) if value[:1] == "#" else None
-    return _screen_closely(name, value)
+    return _screen_closely(name, value, language())
 
 
 # Remembered: the values that need a close look are mostly words that repeat on every
-# row (payment methods, currencies, kinds, terms written in Hebrew).
+# row (payment methods, currencies, kinds, terms written in Hebrew). The language is part
+# of the key: the reason is a translated sentence.
 @functools.lru_cache(maxsize=4096)
-def _screen_closely(name: str, value: str) -> str | None:
+def _screen_closely(name: str, value: str, _language: str) -> str | None:
     if name in MULTILINE_FIELDS:
         control = _CONTROL_BUT_LINES.search(value)
     else:
         if _LINE_BREAK.search(value):
-            return ("יש בערך ירידת שורה או טאב, ובעמודה זו צריך להיות ערך של שורה אחת "
-                    "(בקובץ CSV זה קורה כשמירכאות נפתחות ולא נסגרות במקומן).")
+            return _("The value has a line break or a tab, and this column needs a value on "
+                     "one line (in a CSV file this happens when quotation marks are opened "
+                     "and not closed in their place).")
         control = _CONTROL.search(value)
     if control:
-        return (f"יש בערך תו בקרה בלתי נראה (U+{ord(control.group()):04X}); "
-                "מחקו אותו ונסו שוב.")
+        return _("The value has an invisible control character ({code}); please delete it "
+                 "and try again.").format(code=f"U+{ord(control.group()):04X}")
     if name not in FREE_TEXT_FIELDS:
         digit = _FOREIGN_DIGIT.search(value)
         if digit:
-            return (f"יש בערך ספרה שאינה 0-9 ('{digit.group()}'); "
-                    "כתבו את המספרים בספרות 0-9.")
+            return _("The value has a digit other than 0-9 ('{digit}'); please write "
+                     "numbers with the digits 0-9.").format(digit=digit.group())
     return _excel_error(name, value)
 
 
@@ -114,4 +118,4 @@ def excel_error(value: str) -> str:
     """Why a cell holding Excel's error value `value` (#DIV/0!, #REF!, …) is refused. A
     workbook marks such a cell as an error, so it is refused in any column; in a CSV the
     same text is refused where no one would write it (a name may be `#1 Pizza`)."""
-    return f"בתא יש ערך שגיאה של Excel ({value}) ולא נתון."
+    return _("The cell holds an Excel error value ({value}), not data.").format(value=value)

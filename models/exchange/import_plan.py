@@ -8,13 +8,23 @@ The tables are made inside the import's transaction: a refused or cancelled impo
 them away with its rollback, a finished one drops them before it commits. New rows refer
 to each other by provisional ids: existing rows by their positive id, new ones by the
 negative of their position in their table (-1, -2, …), turned into real ids when written.
+
+Everything goes through the database's own `execute_sql` (its faults named, a damaged
+ledger refused); rows are appended with one multi-row INSERT per few hundred rows, which
+is as fast as executemany.
 """
 from __future__ import annotations
 
-import sqlite3
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Iterable
 
-CHUNK = 2000  # rows per executemany and per IN-list: well under SQLite's variable limit
+CHUNK = 2000  # rows buffered per table, and keys per IN-list
+VALUES_PER_STATEMENT = 12_000  # bound variables of one INSERT: under SQLite's 32,766
+
+KINDS = ("clients", "invoices", "payments")  # the files of an import, in import order
+PLAN_TABLE = {"clients": "client", "invoices": "invoice", "payments": "payment"}
 
 _PREFIX = "gvia_import_"
 # Columns of each plan table; the first, `ref`, is the row's position in its table.
@@ -39,24 +49,37 @@ def plan_table(name: str) -> str:
 
 
 class PlanStore:
-    """Rows to be written, appended a chunk at a time; `count` of each table."""
+    """Rows to be written, appended a chunk at a time; `count` of each table. `db` is the
+    peewee database (its `execute_sql`)."""
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    def __init__(self, db):
+        self.db = db
         self.counts = dict.fromkeys(_COLUMNS, 0)
         self._pending: dict[str, list[tuple]] = {name: [] for name in _COLUMNS}
-        self._inserts = {}
         for name, columns in _COLUMNS.items():
             self._create(name, f"(ref INTEGER PRIMARY KEY, {', '.join(columns)})")
-            self._inserts[name] = (f"INSERT INTO {plan_table(name)} "
-                                   f"VALUES ({', '.join('?' * (len(columns) + 1))})")
         self._create("key", _KEY_TABLE)
         for sql in _INDEXES:
-            conn.execute(sql.format(p=_PREFIX))
+            self.execute(sql.format(p=_PREFIX))
 
     def _create(self, name: str, definition: str) -> None:
-        self.conn.execute(f"DROP TABLE IF EXISTS {plan_table(name)}")
-        self.conn.execute(f"CREATE TEMP TABLE {_PREFIX}{name} {definition}")
+        self.execute(f"DROP TABLE IF EXISTS {plan_table(name)}")
+        self.execute(f"CREATE TEMP TABLE {_PREFIX}{name} {definition}")
+
+    def execute(self, sql: str, params: Iterable = ()):
+        return self.db.execute_sql(sql, tuple(params))
+
+    def insert_rows(self, table: str, rows: list[tuple]) -> None:
+        """INSERT `rows` (tuples of one width) into `table`, many rows per statement."""
+        if not rows:
+            return
+        width = len(rows[0])
+        per_statement = max(1, VALUES_PER_STATEMENT // width)
+        one = f"({', '.join('?' * width)})"
+        for start in range(0, len(rows), per_statement):
+            part = rows[start:start + per_statement]
+            self.execute(f"INSERT INTO {table} VALUES {', '.join([one] * len(part))}",
+                         itertools.chain.from_iterable(part))
 
     def add(self, name: str, row: tuple) -> int:
         """Append `row` to table `name`; returns its position (1, 2, …)."""
@@ -71,17 +94,30 @@ class PlanStore:
         for table in (name,) if name else _COLUMNS:
             pending = self._pending[table]
             if pending:
-                self.conn.executemany(self._inserts[table], pending)
+                self.insert_rows(plan_table(table), pending)
                 pending.clear()
 
-    def query(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
-        """Rows of `sql` (which names tables through `plan_table`), everything flushed."""
+    def query(self, sql: str, params: Iterable = ()):
+        """A cursor over the rows of `sql` (which names tables through `plan_table`),
+        everything flushed first."""
         self.flush()
-        return self.conn.execute(sql, tuple(params))
+        return self.execute(sql, params)
 
     def drop(self) -> None:
         for name in (*_COLUMNS, "key"):
-            self.conn.execute(f"DROP TABLE IF EXISTS {plan_table(name)}")
+            self.execute(f"DROP TABLE IF EXISTS {plan_table(name)}")
+
+
+@dataclass
+class ImportPlan:
+    """What an import would write: the rows in `store`'s temporary tables, the rows found
+    already in the ledger (`skipped`, by kind), the money left as credit (by currency)."""
+    store: PlanStore
+    skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    credit_agorot: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def added(self) -> dict[str, int]:
+        return {kind: self.store.counts[PLAN_TABLE[kind]] for kind in KINDS}
 
 
 class KeyLines:
@@ -100,7 +136,7 @@ class KeyLines:
         self.earlier = {}
         for start in range(0, len(wanted), CHUNK):
             part = wanted[start:start + CHUNK]
-            self.earlier.update(self.store.conn.execute(
+            self.earlier.update(self.store.execute(
                 f"SELECT key, line FROM {plan_table('key')} WHERE kind = ? AND key IN "
                 f"({', '.join('?' * len(part))})", (self.kind, *part)))
 
@@ -115,7 +151,6 @@ class KeyLines:
 
     def flush(self) -> None:
         if self.new:
-            self.store.conn.executemany(
-                f"INSERT INTO {plan_table('key')} VALUES (?, ?, ?)",
-                ((self.kind, key, line) for key, line in self.new.items()))
+            self.store.insert_rows(plan_table("key"), [
+                (self.kind, key, line) for key, line in self.new.items()])
             self.new = {}

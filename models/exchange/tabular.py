@@ -4,7 +4,7 @@ Owns everything about the *file*: that it is a regular file at all, its encoding
 UTF-8 / UTF-16, else strict UTF-8, else Windows-1255), its delimiter (`,` `;` TAB),
 quoted newlines and unbalanced quotes, trailing empty columns, the sheet of a workbook,
 and which header means which field (English or Hebrew, matched case-, space- and
-mark-insensitively). What the values *mean* is models/exchange/importing.py's job.
+mark-insensitively). What the values *mean* is models/exchange/import_rows.py's job.
 
 A Table reads its header at once and its data rows afresh on every pass (`for row in
 table`), straight from the file: memory stays the same for ten rows or a million. The
@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterator
 
 from models.common.errors import GviaError
+from models.common.i18n import N_, _
 from models.common.text import search_key
 from models.exchange.import_fields import (
     MAX_DATA_ROWS,
@@ -44,48 +45,49 @@ from models.exchange.import_fields import (
 # README's "Command line" section lists the import columns).
 FIELDS_BY_KIND: dict[str, dict[str, tuple[str, ...]]] = {
     "clients": {
-        "external_id": ("external_id", "מספר לקוח"),
-        "name": ("name", "שם", "שם לקוח"),
-        "tax_id": ("tax_id", "ח.פ.", "ת.ז.", "מספר עוסק"),
-        "email": ("email", 'דוא"ל'),
-        "phone": ("phone", "טלפון"),
-        "address": ("address", "כתובת"),
-        "city": ("city", "עיר"),
-        "zip": ("zip", "מיקוד"),
-        "terms": ("terms", "תנאי תשלום"),
-        "kind": ("kind", "סוג לקוח"),
-        "notes": ("notes", "הערות"),
+        "external_id": ("external_id", "מספר לקוח"),  # hebrew: recognised headings
+        "name": ("name", "שם", "שם לקוח"),  # hebrew: recognised headings
+        "tax_id": ("tax_id", "ח.פ.", "ת.ז.", "מספר עוסק"),  # hebrew: headings
+        "email": ("email", 'דוא"ל'),  # hebrew: recognised headings
+        "phone": ("phone", "טלפון"),  # hebrew: recognised headings
+        "address": ("address", "כתובת"),  # hebrew: recognised headings
+        "city": ("city", "עיר"),  # hebrew: recognised headings
+        "zip": ("zip", "מיקוד"),  # hebrew: recognised headings
+        "terms": ("terms", "תנאי תשלום"),  # hebrew: recognised headings
+        "kind": ("kind", "סוג לקוח"),  # hebrew: recognised headings
+        "notes": ("notes", "הערות"),  # hebrew: recognised headings
     },
     "invoices": {
-        "number": ("number", "מספר חשבונית", "מספר מסמך"),
-        "client": ("client", "לקוח"),
-        "issue_date": ("issue_date", "תאריך"),
-        "due_date": ("due_date", "תאריך לתשלום"),
-        "amount": ("amount", "סכום", 'סה"כ'),
-        "currency": ("currency", "מטבע"),
-        "description": ("description", "תיאור"),
-        "kind": ("kind", "סוג מסמך"),
+        "number": ("number", "מספר חשבונית", "מספר מסמך"),  # hebrew: headings
+        "client": ("client", "לקוח"),  # hebrew: recognised headings
+        "issue_date": ("issue_date", "תאריך"),  # hebrew: recognised headings
+        "due_date": ("due_date", "תאריך לתשלום"),  # hebrew: recognised headings
+        "amount": ("amount", "סכום", 'סה"כ'),  # hebrew: recognised headings
+        "currency": ("currency", "מטבע"),  # hebrew: recognised headings
+        "description": ("description", "תיאור"),  # hebrew: recognised headings
+        "kind": ("kind", "סוג מסמך"),  # hebrew: recognised headings
     },
     "payments": {
-        "reference": ("reference", "אסמכתא"),
-        "client": ("client", "לקוח"),
-        "date": ("date", "תאריך"),
-        "amount": ("amount", "סכום"),
-        "method": ("method", "אמצעי תשלום"),
-        "invoice": ("invoice", "מספר חשבונית"),
-        "currency": ("currency", "מטבע"),
-        "check_number": ("check_number", "מספר שיק"),
-        "check_date": ("check_date", "תאריך פירעון"),
+        "reference": ("reference", "אסמכתא"),  # hebrew: recognised headings
+        "client": ("client", "לקוח"),  # hebrew: recognised headings
+        "date": ("date", "תאריך"),  # hebrew: recognised headings
+        "amount": ("amount", "סכום"),  # hebrew: recognised headings
+        "method": ("method", "אמצעי תשלום"),  # hebrew: recognised headings
+        "invoice": ("invoice", "מספר חשבונית"),  # hebrew: recognised headings
+        "currency": ("currency", "מטבע"),  # hebrew: recognised headings
+        "check_number": ("check_number", "מספר שיק"),  # hebrew: recognised headings
+        "check_date": ("check_date", "תאריך פירעון"),  # hebrew: recognised headings
     },
 }
 
 # Workbook sheets that hold each kind, as header keys (see `header_key`).
 SHEET_NAMES = {
-    "clients": ("clients", "client", "לקוחות"),
-    "invoices": ("invoices", "invoice", "חשבוניות"),
-    "payments": ("payments", "payment", "תשלומים"),
+    "clients": ("clients", "client", "לקוחות"),  # hebrew: recognised sheet name
+    "invoices": ("invoices", "invoice", "חשבוניות"),  # hebrew: recognised sheet name
+    "payments": ("payments", "payment", "תשלומים"),  # hebrew: recognised sheet name
 }
-FILE_LABELS = {"clients": "הלקוחות", "invoices": "החשבוניות", "payments": "התשלומים"}
+FILE_LABELS = {"clients": N_("the clients file"), "invoices": N_("the invoices file"),
+               "payments": N_("the payments file")}
 
 _KEY_NOISE = re.compile(r"[\s_\-.'\"/]")
 _DELIMITERS = (",", ";", "\t")
@@ -110,8 +112,9 @@ _BINARY_CONTROLS = 4
 _BINARY_SHARE = 20
 _HEADER_SHOWN = 60  # characters of a header quoted back in a message
 _EXACT_FLOAT_INTS = 2 ** 53  # a double holds every integer below this exactly
-_NOT_TEXT = "הקובץ אינו קובץ טקסט (CSV) ואינו קובץ Excel (xlsx)."
-_CHANGED = "הקובץ השתנה בזמן הייבוא; סגרו את התוכנה שכותבת אליו ונסו שוב."
+_NOT_TEXT = N_("The file is neither a text file (CSV) nor an Excel file (xlsx).")
+_CHANGED = N_("The file changed during the import; please close the program that writes to "
+              "it and try again.")
 
 class TableError(GviaError):
     """The file as a whole cannot be read; `line` is where reading stopped, when known
@@ -182,17 +185,18 @@ class Table:
                     continue
                 count += 1
                 if count > MAX_DATA_ROWS:
-                    raise TableError(f"בקובץ יותר מ-{MAX_DATA_ROWS:,} שורות נתונים; "
-                                     "פצלו אותו לכמה קבצים.", line=line)
+                    raise TableError(_("The file has more than {limit} data rows; please "
+                                       "split it into several files.").format(
+                        limit=f"{MAX_DATA_ROWS:,}"), line=line)
                 yield line, cells
             self._source.file.check_unchanged()
             if not count:
-                raise TableError("בקובץ יש רק שורת כותרות, בלי נתונים.")
+                raise TableError(_("The file has only a heading row, without data."))
         except TableError as exc:
             exc.file_name = self.file_name
             raise
         except OSError as exc:  # a disk or network error in the middle of a pass
-            error = TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror or exc}).")
+            error = TableError(_unreadable(exc.strerror or exc))
             error.file_name = self.file_name
             raise error from None
         self.row_count = count
@@ -238,8 +242,8 @@ def read_table(path: str | Path, kind: str) -> Table:
     try:
         head = source_file.head()
         if head.startswith(_OLE_MAGIC):
-            raise TableError("זהו קובץ Excel בפורמט הישן (xls). שמרו אותו כ-xlsx או כ-CSV "
-                             "ונסו שוב.")
+            raise TableError(_("This is an Excel file in the old format (xls). Please save "
+                               "it as xlsx or CSV and try again."))
         if head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
             source = _XlsxSource(source_file, kind)
         else:
@@ -248,7 +252,7 @@ def read_table(path: str | Path, kind: str) -> Table:
         return Table(path.name, kind, source, header_line, header_cells)
     except OSError as exc:  # a disk or network error while reading
         source_file.close()
-        raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror or exc}).") from None
+        raise TableError(_unreadable(exc.strerror or exc)) from None
     except BaseException:
         source_file.close()
         raise
@@ -264,9 +268,9 @@ class _SourceFile:
         try:
             info = os.stat(path)
         except FileNotFoundError:
-            raise TableError("הקובץ לא נמצא.") from None
+            raise TableError(_("The file was not found.")) from None
         except OSError as exc:
-            raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror}).") from None
+            raise TableError(_unreadable(exc.strerror)) from None
         _check_kind(info)
         # O_NONBLOCK: should the path be swapped for a FIFO after the check above,
         # opening it still returns at once, and fstat below refuses it.
@@ -274,11 +278,11 @@ class _SourceFile:
         try:
             fd = os.open(path, flags)
         except IsADirectoryError:
-            raise TableError("זו תיקייה ולא קובץ.") from None
+            raise TableError(_("This is a folder, not a file.")) from None
         except PermissionError:
-            raise TableError("אין הרשאה לקרוא את הקובץ.") from None
+            raise TableError(_("There is no permission to read the file.")) from None
         except OSError as exc:
-            raise TableError(f"לא ניתן לקרוא את הקובץ ({exc.strerror}).") from None
+            raise TableError(_unreadable(exc.strerror)) from None
         try:
             info = os.fstat(fd)
             _check_kind(info)
@@ -299,7 +303,7 @@ class _SourceFile:
     def check_unchanged(self) -> None:
         info = os.fstat(self.handle.fileno())
         if (info.st_size, info.st_mtime_ns) != self._identity:
-            raise TableError(_CHANGED)
+            raise TableError(_(_CHANGED))
 
     def close(self) -> None:
         self.handle.close()
@@ -307,12 +311,18 @@ class _SourceFile:
 
 def _check_kind(info: os.stat_result) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise TableError("זו תיקייה ולא קובץ.")
+        raise TableError(_("This is a folder, not a file."))
     if not stat.S_ISREG(info.st_mode):
-        raise TableError("זה אינו קובץ רגיל (אלא התקן, צינור או שקע); בחרו קובץ CSV או xlsx.")
+        raise TableError(_("This is not a regular file (but a device, a pipe or a socket); "
+                           "please choose a CSV or xlsx file."))
     if info.st_size > MAX_FILE_BYTES:
-        raise TableError(f"הקובץ גדול מדי ({info.st_size / 2**20:,.0f} MB); המרב הוא "
-                         f"{MAX_FILE_BYTES / 2**20:,.0f} MB. פצלו אותו לכמה קבצים.")
+        raise TableError(_("The file is too large ({size} MB); the most allowed is {limit} MB. "
+                           "Please split it into several files.").format(
+            size=f"{info.st_size / 2**20:,.0f}", limit=f"{MAX_FILE_BYTES / 2**20:,.0f}"))
+
+
+def _unreadable(reason) -> str:
+    return _("The file cannot be read ({error}).").format(error=reason)
 
 
 # ---- CSV -----------------------------------------------------------------------------
@@ -328,16 +338,16 @@ def sniff_encoding(source_file: _SourceFile) -> str:
         encoding = _utf16_without_bom(head)
         if not _decodes(source_file, encoding) or _CONTROL.search(
                 head.decode(encoding, "replace")[:2000]):
-            raise TableError(_NOT_TEXT)
+            raise TableError(_(_NOT_TEXT))
         return encoding
     else:
         encoding = "utf-8" if _decodes(source_file, "utf-8") else "cp1255"
     if _looks_binary(head.decode(encoding, "replace")):
-        raise TableError(_NOT_TEXT)
+        raise TableError(_(_NOT_TEXT))
     if not _decodes(source_file, encoding):
-        raise TableError(
-            "לא ניתן לזהות את קידוד הקובץ (נבדקו UTF-8, UTF-16 ו-Windows-1255). "
-            "שמרו אותו ב-Excel כ-\"CSV UTF-8\" ונסו שוב.")
+        raise TableError(_(
+            "The file's encoding cannot be recognised (UTF-8, UTF-16 and Windows-1255 were "
+            "tried). Please save it in Excel as \"CSV UTF-8\" and try again."))
     return encoding
 
 
@@ -401,7 +411,7 @@ class _CsvSource:
         self.encoding = sniff_encoding(source_file)
         first = self._first_line()
         if first is None:
-            raise TableError("הקובץ ריק.")
+            raise TableError(_("The file is empty."))
         # Lines up to `skip` hold nothing to read: blank ones, and Excel's `sep=` hint.
         self.skip, first_line = first
         hint = _SEP_HINT.match(first_line.rstrip("\r\n"))
@@ -424,7 +434,7 @@ class _CsvSource:
     def header(self) -> tuple[int, list]:
         for line, cells in self.records():
             return line, cells
-        raise TableError("הקובץ ריק.")
+        raise TableError(_("The file is empty."))
 
     def records(self) -> Iterator[tuple[int, list]]:
         with self._text() as text:
@@ -441,7 +451,7 @@ class _CsvSource:
                     raise TableError(_csv_problem(exc, start, reader.line_num),
                                      line=start) from None
                 except UnicodeDecodeError:  # it decoded whole when opened
-                    raise TableError(_CHANGED) from None
+                    raise TableError(_(_CHANGED)) from None
                 start, previous_end = previous_end + 1, reader.line_num
                 if start > self.skip and any(map(_is_filled, cells)):
                     yield start, cells
@@ -471,24 +481,32 @@ def _lines(text: io.TextIOWrapper) -> Iterator[str]:
     while line := readline(MAX_LINE_CHARS):
         number += 1
         if len(line) == MAX_LINE_CHARS:
-            raise TableError(f"שורה {number:,} ארוכה מ-{MAX_LINE_CHARS - 1:,} תווים; "
-                             "זה אינו קובץ CSV של טבלה.", line=number)
+            raise TableError(_("Line {line} is longer than {limit} characters; this is not "
+                               "a CSV file of a table.").format(
+                line=f"{number:,}", limit=f"{MAX_LINE_CHARS - 1:,}"), line=number)
         yield line
 
 
 def _csv_problem(exc: csv.Error, start: int, stopped: int) -> str:
     text = str(exc)
     if "unexpected end of data" in text:
-        return (f"מירכאות (\") שנפתחו בשורה {start} לא נסגרו עד סוף הקובץ, כך שכל השורות "
-                "שאחריהן נקראו כתא אחד. תקנו את המירכאות ונסו שוב.")
+        return _("Quotation marks (\") opened on line {line} were not closed by the end of "
+                 "the file, so all the lines after them were read as one cell. Please "
+                 "correct the quotation marks and try again.").format(line=start)
     if "expected after" in text:
-        where = f"בשורה {stopped}" if stopped == start else f"בשורות {start}-{stopped}"
-        return (f"מירכאות (\") לא מאוזנות {where}: אחרי מירכאות סוגרות צריך לבוא מפריד או "
-                "סוף שורה. תקנו את המירכאות ונסו שוב.")
+        if stopped == start:
+            return _("Unbalanced quotation marks (\") on line {line}: closing quotation marks "
+                     "must be followed by a delimiter or the end of the line. Please correct "
+                     "the quotation marks and try again.").format(line=start)
+        return _("Unbalanced quotation marks (\") on lines {first}-{last}: closing quotation "
+                 "marks must be followed by a delimiter or the end of the line. Please "
+                 "correct the quotation marks and try again.").format(first=start,
+                                                                      last=stopped)
     if "field larger than field limit" in text:
-        return (f"בשורה {start} יש תא ארוך מ-{csv.field_size_limit():,} תווים; "
-                "ייתכן שחסרות בה מירכאות סוגרות.")
-    return f"מבנה ה-CSV שבור בשורה {start}."
+        return _("Line {line} has a cell longer than {limit} characters; closing quotation "
+                 "marks may be missing from it.").format(
+            line=start, limit=f"{csv.field_size_limit():,}")
+    return _("The CSV structure is broken on line {line}.").format(line=start)
 
 
 # ---- XLSX ----------------------------------------------------------------------------
@@ -508,7 +526,7 @@ class _XlsxSource:
                 self.book = openpyxl.load_workbook(source_file.rewind(), read_only=True,
                                                    data_only=True)
         except Exception:  # openpyxl meets a damaged archive with any error type
-            raise TableError(_damaged("לא ניתן לפתוח אותו")) from None
+            raise TableError(_damaged(_("it cannot be opened"))) from None
         try:
             self.is_date1904 = self.book.epoch.year == 1904
             self.sheet, self._header = self._sheet_with_data(kind)
@@ -525,7 +543,7 @@ class _XlsxSource:
         for sheet in named + [s for s in sheets if s not in named]:
             for record in self._rows_of(sheet):
                 return sheet, record
-        raise TableError("בקובץ ה-Excel אין גיליון עם נתונים.")
+        raise TableError(_("The Excel file has no sheet with data."))
 
     def header(self) -> tuple[int, list]:
         return self._header
@@ -542,9 +560,13 @@ class _XlsxSource:
         except TableError:
             raise
         except Exception:  # the XML parser and zlib meet damage with any error type
-            where = f"אחרי שורה {line:,}" if line else "מתחילתו"
-            raise TableError(_damaged(f"לא ניתן לקרוא את הגיליון '{sheet.title}' {where}")
-                             ) from None
+            if line:
+                what = _("the sheet '{sheet}' cannot be read after line {line}").format(
+                    sheet=sheet.title, line=f"{line:,}")
+            else:
+                what = _("the sheet '{sheet}' cannot be read from its start").format(
+                    sheet=sheet.title)
+            raise TableError(_damaged(what)) from None
 
     def close(self) -> None:
         try:
@@ -597,7 +619,8 @@ def _sheet_rows(book, sheet) -> Iterator[tuple[int, list]]:
     title = sheet.title
 
     def damaged(what: str, line: int | None = None) -> TableError:
-        return TableError(_damaged(f"בגיליון '{title}', {what}"), line=line)
+        return TableError(_damaged(_("in the sheet '{sheet}', {problem}").format(
+            sheet=title, problem=what)), line=line)
 
     def value_of(cell, kind: str, ref: str, line: int):
         if kind == "inlineStr":
@@ -613,8 +636,9 @@ def _sheet_rows(book, sheet) -> Iterator[tuple[int, list]]:
         if kind == "n":
             number = _number_cell(value)
             if number is None:
-                raise damaged(f"בתא {ref} רשום '{_shown_value(value)}', שאינו מספר, אף "
-                              "שהתא מסומן כמספר", line)
+                raise damaged(_("cell {cell} holds '{value}', which is not a number, "
+                                "although the cell is marked as a number").format(
+                    cell=ref, value=_shown_value(value)), line)
             style = cell.get("s")
             if style and number.__class__ is not str and int(style) in date_styles:
                 try:
@@ -646,7 +670,8 @@ def _sheet_rows(book, sheet) -> Iterator[tuple[int, list]]:
             column = 0
             for cell in element:
                 if cell.tag not in _ROW_PARTS:
-                    raise damaged(f"בשורה {line:,} יש רכיב שאינו תא", line)
+                    raise damaged(_("row {line} has a part that is not a cell").format(
+                        line=f"{line:,}"), line)
                 if cell.tag != _CELL_TAG:
                     continue
                 ref = cell.get("r")
@@ -655,16 +680,18 @@ def _sheet_rows(book, sheet) -> Iterator[tuple[int, list]]:
                 else:
                     match = _CELL_REF.fullmatch(ref)
                     if match is None or int(match[2]) != line:
-                        raise damaged(f"התא '{_shown_value(ref)}' רשום בשורה {line:,}", line)
+                        raise damaged(_("the cell '{cell}' is recorded in row {line}").format(
+                            cell=_shown_value(ref), line=f"{line:,}"), line)
                     at = column_index_from_string(match[1].upper())
                 if at <= column or at > XLSX_MAX_COLUMNS:
-                    raise damaged(f"בשורה {line:,} יש תא שמופיע פעמיים, שלא במקומו או אחרי "
-                                  "העמודה האחרונה של Excel", line)
+                    raise damaged(_("row {line} has a cell that appears twice, out of its "
+                                    "place or after Excel's last column").format(
+                        line=f"{line:,}"), line)
                 column = at
                 kind = cell.get("t", "n")
                 if kind not in _CELL_TYPES or any(p.tag not in _CELL_PARTS for p in cell):
-                    raise damaged(f"בתא {get_column_letter(at)}{line} יש מבנה שאינו של תא",
-                                  line)
+                    raise damaged(_("cell {cell} has a structure that is not a cell's").format(
+                        cell=f"{get_column_letter(at)}{line}"), line)
                 value = value_of(cell, kind, f"{get_column_letter(at)}{line}", line)
                 if value is None:
                     continue
@@ -687,10 +714,11 @@ def _row_number(text: str | None, previous: int, damaged) -> int:
                 raise
             number = int(value)
     if not 1 <= number <= XLSX_MAX_ROWS:
-        raise damaged(f"רשומה שורה {number:,}, ובגיליון של Excel יש רק שורות 1 עד "
-                      f"{XLSX_MAX_ROWS:,}")
+        raise damaged(_("row {number} is recorded, and an Excel sheet has only rows 1 to "
+                        "{last}").format(number=f"{number:,}", last=f"{XLSX_MAX_ROWS:,}"))
     if number <= previous:
-        raise damaged(f"שורה {number:,} רשומה אחרי שורה {previous:,}")
+        raise damaged(_("row {number} is recorded after row {previous}").format(
+            number=f"{number:,}", previous=f"{previous:,}"))
     return number
 
 
@@ -716,7 +744,8 @@ def _inline_text(inline, damaged, ref: str, line: int) -> str:
         if part.tag == _RUN_TAG:
             parts.append(part.findtext(_TEXT_TAG) or "")
         elif part.tag not in _INLINE_PARTS:
-            raise damaged(f"בתא {ref} יש מבנה שאינו של טקסט", line)
+            raise damaged(_("cell {cell} has a structure that is not text").format(cell=ref),
+                          line)
     return "".join(parts)
 
 
@@ -726,7 +755,8 @@ def _shown_value(text: str) -> str:
 
 
 def _damaged(what: str) -> str:
-    return f"קובץ ה-Excel פגום או שאינו xlsx: {what}. פתחו ושמרו אותו מחדש ב-Excel ונסו שוב."
+    return _("The Excel file is damaged or is not xlsx: {problem}. Please open it in Excel, "
+             "save it again and try again.").format(problem=what)
 
 
 def _check_archive(source_file: _SourceFile) -> None:
@@ -741,17 +771,18 @@ def _check_archive(source_file: _SourceFile) -> None:
     at = tail.rfind(_EMPTY_ZIP_MAGIC)
     if at >= 0 and len(tail) >= at + 16:
         if int.from_bytes(tail[at + 12:at + 16], "little") > MAX_ZIP_DIRECTORY_BYTES:
-            raise TableError(_damaged("יש בו יותר חלקים מכפי שיש בחוברת עבודה"))
+            raise TableError(_damaged(_("it has more parts than a workbook has")))
     try:
         with zipfile.ZipFile(source_file.rewind()) as archive:
             parts = archive.infolist()
     except Exception:  # zipfile meets a damaged directory with several error types
-        raise TableError(_damaged("מבנה הארכיון שבור")) from None
+        raise TableError(_damaged(_("the structure of the archive is broken"))) from None
     if sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
-        raise TableError(_damaged(f"הוא נפרש ליותר מ-{MAX_UNPACKED_BYTES / 2**30:,.0f} GB"))
+        raise TableError(_damaged(_("it unpacks to more than {size} GB").format(
+            size=f"{MAX_UNPACKED_BYTES / 2**30:,.0f}")))
     shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
     if shared > MAX_SHARED_STRINGS_BYTES:
-        raise TableError(_damaged("טבלת המחרוזות שבו גדולה מכפי שאפשר לקרוא"))
+        raise TableError(_damaged(_("its table of strings is larger than can be read")))
 
 
 def _trimmed(cell):
@@ -780,7 +811,8 @@ def _read_header(kind: str, header_cells, header_line: int):
         if not key:
             continue
         if key in seen:
-            raise TableError(f"הכותרת '{written}' מופיעה פעמיים; לכל עמודה צריכה להיות כותרת אחרת.",
+            raise TableError(_("The heading '{heading}' appears twice; each column needs a "
+                               "different heading.").format(heading=written),
                              line=header_line)
         seen.add(key)
         name = aliases.get(key)
@@ -788,14 +820,17 @@ def _read_header(kind: str, header_cells, header_line: int):
             ignored.append(written)
             continue
         if name in headers:
-            raise TableError(f"העמודות '{headers[name]}' ו-'{written}' הן אותו שדה; השאירו רק אחת.",
+            raise TableError(_("The columns '{first}' and '{second}' are the same field; "
+                               "please keep only one.").format(first=headers[name],
+                                                               second=written),
                              line=header_line)
         headers[name] = written
         columns[index] = name
     if not headers:
         expected = ", ".join(a[0] for a in FIELDS_BY_KIND[kind].values())
-        raise TableError(f"שורת הכותרות אינה מתאימה לקובץ {FILE_LABELS[kind]}; "
-                         f"ציפינו לכותרות כמו: {expected}.", line=header_line)
+        raise TableError(_("The heading row does not match {file}; headings such as these "
+                           "were expected: {expected}.").format(
+            file=_(FILE_LABELS[kind]), expected=expected), line=header_line)
     return columns, headers, ignored
 
 

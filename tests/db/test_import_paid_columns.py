@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from models.common.errors import GviaError
-from models.exchange import importing
+from models.exchange import import_writer
 from models.exchange.importing import import_files
 from models.ledger import services
 
@@ -85,15 +85,15 @@ def test_import_sets_paid_columns_and_restores_the_trigger(db, book, tmp_path):
 def test_a_failed_import_keeps_the_trigger_and_the_columns(db, book, tmp_path, monkeypatch):
     conn = db.db.connection()
     before, trigger = _paid(conn), _trigger_sql(conn)
-    insert = importing._ImportJob.insert
+    insert = import_writer.insert
 
-    def failing_insert(self, model, *args, **kwargs):
-        result = insert(self, model, *args, **kwargs)
+    def failing_insert(model, *args, **kwargs):
+        result = insert(model, *args, **kwargs)
         if model.__name__ == "Allocation":
             raise sqlite3.IntegrityError("simulated failure after the rows were written")
         return result
 
-    monkeypatch.setattr(importing._ImportJob, "insert", failing_insert)
+    monkeypatch.setattr(import_writer, "insert", failing_insert)
     payments = _payments_file(tmp_path, book, [("R9", "01/10/2026", "900", "")])
     with pytest.raises(GviaError):
         import_files(payments=payments)
