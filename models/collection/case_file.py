@@ -34,21 +34,34 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from models.collection.handover import hebrew_days
 from models.common.dates import format_date
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.money import format_money
-from models.contact.contact_log import CHANNELS, TACTICS
+from models.contact.contact_log import CHANNELS, TACTICS, label
 from models.contact.promises import PromiseCounts, PromiseStatus
 from models.db.connection import database
 from models.db.settings import DEFAULT_BUCKETS, get_setting, load_profile, set_setting
 from models.ledger.clients import Client
 from models.queries.aging import bucket_index, open_invoices_as_of
+from models.queries.open_as_of import (
+    BOUNCED_BY,
+    COUNTED_ALLOCATION,
+    COUNTED_INVOICE,
+    MONEY_COUNTS_FROM,
+    RECEIVED_PAYMENT,
+)
 
 INDICATOR_KEY = "case_file_rules"
+# The verdicts are msgids (N_), translated by Indicator.verdict_name; the PDF prints them
+# in Hebrew (reports.hebrew.in_hebrew). The indicator's reasons, the notes and the
+# settlement lines are sentences shown on the case-file screen AND printed in the PDF from
+# the same CaseFile, so they stay Hebrew, a document's words.
 VERDICTS = {
-    "keep": "להמשיך לעבוד איתו כלקוח",
-    "debtor": "לטפל בו כחייב",
-    "balanced": "שיקולים לשני הכיוונים: החליטו לפני השיחה",
+    "keep": N_("Keep working with them as a client"),
+    "debtor": N_("Treat them as a debtor"),
+    "balanced": N_("Reasons both ways: decide before the conversation"),
 }
 
 
@@ -64,11 +77,12 @@ class IndicatorRules:
         for f in fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValidationError(f"ההגדרה {f.name} צריכה להיות מספר שלם לא שלילי.",
-                                      field=f.name)
+                raise ValidationError(
+                    _("The setting {name} must be a whole number, not negative.").format(
+                        name=f.name), field=f.name)
         for name in ("cost_share_percent", "late_share_percent"):
             if getattr(self, name) > 100:
-                raise ValidationError("אחוז צריך להיות בין 0 ל-100.", field=name)
+                raise ValidationError(_("A percentage must be from 0 to 100."), field=name)
         return self
 
 
@@ -177,10 +191,10 @@ class ContactSummary:
     letters: int                          # letters in the archive by the date
 
     def channel_names(self) -> dict[str, int]:
-        return {CHANNELS.get(k, k): v for k, v in self.by_channel.items()}
+        return {label(CHANNELS, k): v for k, v in self.by_channel.items()}
 
     def tactic_names(self) -> dict[str, int]:
-        return {TACTICS.get(k, k): v for k, v in self.tactics.items()}
+        return {label(TACTICS, k): v for k, v in self.tactics.items()}
 
 
 @dataclass(frozen=True)
@@ -210,7 +224,7 @@ class Indicator:
 
     @property
     def verdict_name(self) -> str:
-        return VERDICTS[self.verdict]
+        return _(VERDICTS[self.verdict])
 
 
 @dataclass
@@ -270,28 +284,28 @@ _EXPENSES_SQL = """
 SELECT currency, COALESCE(SUM(amount_agorot), 0), COUNT(*) FROM collection_expense
 WHERE client_id = :c AND expense_date <= :d GROUP BY currency
 """
-_PAID_SQL = """
-SELECT currency, COALESCE(SUM(amount_agorot), 0), MAX(date) FROM payment
-WHERE client_id = :c AND date <= :d AND (bounced_date IS NULL OR bounced_date > :d)
+# Money received by D, the rule of models.queries.open_as_of: a post-dated check counts
+# from its own date (and is the last payment from then), a bounced one no longer counts.
+_PAID_SQL = f"""
+SELECT currency, COALESCE(SUM(amount_agorot), 0), MAX({MONEY_COUNTS_FROM}) FROM payment
+WHERE client_id = :c AND {RECEIVED_PAYMENT}
 GROUP BY currency
 """
-_INVOICED_SQL = """
-SELECT currency, SUM(amount_agorot), COUNT(*), MIN(issue_date) FROM invoice
-WHERE client_id = :c AND issue_date <= :d AND (cancelled_date IS NULL OR cancelled_date > :d)
-GROUP BY currency
+_INVOICED_SQL = f"""
+SELECT i.currency, SUM(i.amount_agorot), COUNT(*), MIN(i.issue_date) FROM invoice i
+WHERE i.client_id = :c AND {COUNTED_INVOICE}
+GROUP BY i.currency
 """
 # Settled invoices (open 0 as of D): the day the latest counted allocation closed them.
-_BEHAVIOUR_SQL = """
+_BEHAVIOUR_SQL = f"""
 SELECT i.due_date, MAX(a.applied_date) FROM invoice i
-JOIN allocation a ON a.invoice_id = i.id AND a.applied_date <= :d
-     AND (a.reversed_date IS NULL OR a.reversed_date > :d)
-WHERE i.client_id = :c AND i.issue_date <= :d
-  AND (i.cancelled_date IS NULL OR i.cancelled_date > :d)
+JOIN allocation a ON a.invoice_id = i.id AND {COUNTED_ALLOCATION}
+WHERE i.client_id = :c AND {COUNTED_INVOICE}
 GROUP BY i.id HAVING SUM(a.amount_agorot) >= i.amount_agorot
 """
-_BOUNCED_SQL = """
+_BOUNCED_SQL = f"""
 SELECT date, bounced_date, amount_agorot, currency, check_number FROM payment
-WHERE client_id = :c AND method = 'check' AND bounced_date IS NOT NULL AND bounced_date <= :d
+WHERE client_id = :c AND method = 'check' AND {BOUNCED_BY}
 ORDER BY bounced_date, id
 """
 
@@ -299,7 +313,7 @@ ORDER BY bounced_date, id
 def _client(client_id: int) -> Client:
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+        raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
     return client
 
 
@@ -390,7 +404,8 @@ def _negotiation(client_id: int) -> NegotiationSummary | None:
 
 def _settlement_lines(client_id: int, as_of: dt.date) -> tuple[list[str], bool]:
     """A sentence per settlement of the client; and whether one is breached."""
-    from models.negotiation.settlements import Settlement, statuses
+    from models.negotiation.settlement_status import statuses
+    from models.negotiation.settlements import Settlement
 
     judged = {s.settlement.id: s for s in statuses(as_of, client_id=client_id,
                                                    include_drafts=True)}
@@ -398,9 +413,9 @@ def _settlement_lines(client_id: int, as_of: dt.date) -> tuple[list[str], bool]:
     for s in (Settlement.select().where(Settlement.client == client_id)
               .order_by(Settlement.agreement_date, Settlement.id)):
         status = judged.get(s.id)
-        state = status.state_name if status else ("בוטל" if s.status == "cancelled" else "טיוטה")
+        state = status.state_name if status else ("בוטל" if s.status == "cancelled" else "טיוטה")  # hebrew: printed too
         breached = breached or (status is not None and status.state == "breached")
-        text = (f"הסדר מיום {format_date(s.agreement_date)} על "
+        text = (f"הסדר מיום {format_date(s.agreement_date)} על "  # hebrew: printed too
                 f"{format_money(s.settled_agorot, s.currency)} "
                 f"(חוב {format_money(s.debt_agorot, s.currency)}), עד {format_date(s.final_date)}: "
                 f"{state}.")
@@ -419,35 +434,35 @@ def indicator(*, relationship_years: float | None, lifetime_paid_agorot: int,
     rules = rules or IndicatorRules()
     keep, debtor = [], []
     if relationship_years is not None and relationship_years >= rules.long_relationship_years:
-        keep.append(f"קשר עסקי ארוך: {relationship_years:.1f} שנים מהחשבונית הראשונה.")
+        keep.append(f"קשר עסקי ארוך: {relationship_years:.1f} שנים מהחשבונית הראשונה.")  # hebrew: printed too
     if lifetime_paid_agorot >= rules.large_value_agorot and lifetime_paid_agorot > 0:
-        keep.append(f"לקוח בעל ערך: שילם עד היום {format_money(lifetime_paid_agorot)}.")
+        keep.append(f"לקוח בעל ערך: שילם עד היום {format_money(lifetime_paid_agorot)}.")  # hebrew: printed too
     if share_paid_late is not None and settled_invoices >= 3:
         if share_paid_late * 100 <= rules.late_share_percent:
-            keep.append(f"בדרך כלל משלם בזמן: {share_paid_late:.0%} מהחשבוניות שולמו באיחור.")
+            keep.append(f"בדרך כלל משלם בזמן: {share_paid_late:.0%} מהחשבוניות שולמו באיחור.")  # hebrew: printed too
         else:
-            debtor.append(f"משלם באיחור באופן קבוע: {share_paid_late:.0%} מהחשבוניות שולמו "
+            debtor.append(f"משלם באיחור באופן קבוע: {share_paid_late:.0%} מהחשבוניות שולמו "  # hebrew: printed too
                           "באיחור.")
     if promises.kept and not promises.broken:
-        keep.append(f"עמד בהבטחות התשלום שנתן (קוימו: {promises.kept}).")
+        keep.append(f"עמד בהבטחות התשלום שנתן (קוימו: {promises.kept}).")  # hebrew: printed too
     if promises.broken:
-        partly = (f" (מהן קוימו חלקית: {promises.partly_kept})"
+        partly = (f" (מהן קוימו חלקית: {promises.partly_kept})"  # hebrew: printed too
                   if promises.partly_kept else "")
-        debtor.append(f"הבטחות תשלום שהופרו: {promises.broken}{partly}.")
+        debtor.append(f"הבטחות תשלום שהופרו: {promises.broken}{partly}.")  # hebrew: printed too
     if bounced_checks:
-        debtor.append(f"שיקים שחזרו: {bounced_checks}.")
+        debtor.append(f"שיקים שחזרו: {bounced_checks}.")  # hebrew: printed too
     if oldest_overdue_days >= rules.overdue_days:
-        debtor.append(f"חוב בפיגור של {oldest_overdue_days} ימים (מעל {rules.overdue_days}).")
+        debtor.append(f"חוב בפיגור של {hebrew_days(oldest_overdue_days)} (מעל {rules.overdue_days}).")  # hebrew: printed too
     if tactics.get("threats"):
-        debtor.append(f"שיחות שבהן נרשמו איומים: {tactics['threats']}.")
+        debtor.append(f"שיחות שבהן נרשמו איומים: {tactics['threats']}.")  # hebrew: printed too
     share = cost.share_of_debt_percent
     if share is not None and share > rules.cost_share_percent:
-        debtor.append(f"עלות הגבייה עד כה ({format_money(cost.total_agorot)}) היא {share}% "
+        debtor.append(f"עלות הגבייה עד כה ({format_money(cost.total_agorot)}) היא {share}% "  # hebrew: printed too
                       f"מהחוב, מעל {rules.cost_share_percent}%.")
     if open_lawsuits:
-        debtor.append(f"תביעות או תביעות נגדיות פתוחות: {open_lawsuits}.")
+        debtor.append(f"תביעות או תביעות נגדיות פתוחות: {open_lawsuits}.")  # hebrew: printed too
     if settlement_breached:
-        debtor.append("הפר הסדר חוב שנחתם.")
+        debtor.append("הפר הסדר חוב שנחתם.")  # hebrew: printed too
     if not debtor:
         verdict = "keep"
     elif not keep:
@@ -544,7 +559,7 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
         settlement_breached=breached, rules=load_indicator_rules())
     notes = []
     if cost.hourly_rate_agorot <= 0:
-        notes.append("לא הוגדר תעריף שעתי בפרטי העסק: זמן הטיפול לא נכלל בעלות הגבייה.")
+        notes.append("לא הוגדר תעריף שעתי בפרטי העסק: זמן הטיפול לא נכלל בעלות הגבייה.")  # hebrew: printed too
     return CaseFile(
         client_id=client.id, client_name=client.name, is_person=client.is_person,
         tax_id=client.tax_id, phone=client.phone, email=client.email,

@@ -44,13 +44,14 @@ from dataclasses import asdict, dataclass, fields
 from typing import Collection, Iterable, NamedTuple
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.terms import add_months_end_exact
 from models.contact.client_status import STATUSES_WITHOUT_DUNNING
 from models.contact.contact_log import LETTER_KINDS
 from models.contact.rules import CollectionRules, load_rules
 from models.db.connection import database
 from models.db.settings import get_setting, set_setting
-from models.negotiation.settlements import settled_invoice_pauses
+from models.negotiation.settlement_status import settled_invoice_pauses
 from models.queries.open_as_of import (
     ALL_CLIENTS,
     COUNTED_INVOICE,
@@ -60,20 +61,22 @@ from models.queries.open_as_of import (
     can_be_open,
 )
 
+# Names are msgids, translated where shown (DunningLevel.label).
 ACTION_KINDS = {
-    "letter": "מכתב",
-    "call": "שיחת טלפון",
-    "email": "דוא\"ל",
-    "handover": "העברה לעו\"ד / חברת גבייה / הוצאה לפועל",
+    "letter": N_("Letter"),
+    "call": N_("Phone call"),
+    "email": N_("E-mail"),
+    "handover": N_("Hand over to a lawyer, a collection agency or the Execution Office"),
 }
 LETTER_LABELS = {
-    "debt-notice": "הודעת חוב",
-    "reminder": "מכתב תזכורת",
-    "second-reminder": "תזכורת שנייה",
-    "final-warning": "התראה לפני נקיטת הליכים",
+    "debt-notice": N_("Debt notice"),
+    "reminder": N_("Reminder letter"),
+    "second-reminder": N_("Second reminder"),
+    "final-warning": N_("Final warning before legal proceedings"),
 }
 PLAN_KINDS = {"company": "dunning_plan_company", "person": "dunning_plan_person"}
-STEP_STATES = {"due": "לביצוע", "waiting": "ממתין", "paused": "מושהה", "complete": "הושלם"}
+STEP_STATES = {"due": N_("To do"), "waiting": N_("Waiting"), "paused": N_("On hold"),
+               "complete": N_("Complete")}
 MIN_DAYS, MAX_DAYS = -30, 3650
 MAX_LEVELS = 20
 
@@ -93,11 +96,12 @@ class DunningLevel:
 
     @property
     def label(self) -> str:
+        """The step in words, in the interface language."""
         if self.action == "letter":
-            return LETTER_LABELS[self.letter_kind]
+            return _(LETTER_LABELS[self.letter_kind])
         if self.action == "email" and self.days < 0:
-            return "תזכורת ידידותית לפני מועד התשלום"
-        return ACTION_KINDS[self.action]
+            return _("Friendly reminder before the due date")
+        return _(ACTION_KINDS[self.action])
 
 
 DEFAULT_PLANS = {
@@ -133,32 +137,39 @@ def _sort_key(level: DunningLevel):
 
 
 def validate_plan(levels: Iterable[DunningLevel], kind: str) -> tuple[DunningLevel, ...]:
-    """Check an edited plan and return it in order. Raises ValidationError in Hebrew."""
+    """Check an edited plan and return it in order. Raises ValidationError (translated)."""
     if kind not in PLAN_KINDS:
-        raise ValidationError(f"סוג מדרג לא מוכר: {kind}.")
+        raise ValidationError(_("Unknown kind of dunning plan: {kind}.").format(kind=kind))
     levels = tuple(sorted(levels, key=_sort_key))
     if not levels:
-        raise ValidationError("המדרג ריק; יש להגדיר לפחות שלב אחד.")
+        raise ValidationError(_("The plan is empty; please set at least one step."))
     if len(levels) > MAX_LEVELS:
-        raise ValidationError(f"יותר מדי שלבים במדרג (עד {MAX_LEVELS}).")
+        raise ValidationError(_("Too many steps in the plan (at most {limit}).").format(
+            limit=MAX_LEVELS))
     seen = set()
     for level in levels:
         if not isinstance(level.days, int) or not MIN_DAYS <= level.days <= MAX_DAYS:
             raise ValidationError(
-                f"מספר הימים בשלב צריך להיות בין {MIN_DAYS} ל-{MAX_DAYS}.", field="days")
+                _("A step's number of days must be from {low} to {high}.").format(
+                    low=MIN_DAYS, high=MAX_DAYS), field="days")
         if level.action not in ACTION_KINDS:
-            raise ValidationError(f"פעולה לא מוכרת במדרג: {level.action}.", field="action")
+            raise ValidationError(_("Unknown action in the plan: {action}.").format(
+                action=level.action), field="action")
         if (level.action == "letter") != (level.letter_kind is not None):
-            raise ValidationError("בשלב של מכתב יש לבחור סוג מכתב, ורק בו.", field="letter_kind")
+            raise ValidationError(_("A letter step needs a kind of letter, and only a letter step "
+                                    "has one."), field="letter_kind")
         if level.letter_kind is not None and level.letter_kind not in LETTER_KINDS:
-            raise ValidationError(f"סוג מכתב לא מוכר: {level.letter_kind}.", field="letter_kind")
+            raise ValidationError(_("Unknown kind of letter: {kind}.").format(
+                kind=level.letter_kind), field="letter_kind")
         if not 0 <= level.deadline_days <= 90:
-            raise ValidationError("המועד שניתן לחייב צריך להיות בין 0 ל-90 יום.",
+            raise ValidationError(_("The time given to the debtor must be from 0 to 90 days."),
                                   field="deadline_days")
         if level.is_optional and level.days >= 0:
-            raise ValidationError("רק שלב שלפני מועד התשלום יכול להיות רשות.", field="is_optional")
+            raise ValidationError(_("Only a step before the due date can be optional."),
+                                  field="is_optional")
         if (level.days, level.code) in seen:
-            raise ValidationError(f"השלב '{level.label}' מופיע פעמיים באותו יום.")
+            raise ValidationError(_("The step '{step}' appears twice on the same day.").format(
+                step=level.label))
         seen.add((level.days, level.code))
     if kind == "person":
         _check_person_plan(levels)
@@ -170,8 +181,8 @@ def _check_person_plan(levels: tuple[DunningLevel, ...]) -> None:
     overdue_steps = [lv for lv in levels if lv.days >= 0]
     if not overdue_steps or overdue_steps[0].letter_kind != "debt-notice":
         raise ValidationError(
-            "במדרג ללקוח פרטי השלב הראשון אחרי מועד התשלום חייב להיות הודעת חוב "
-            "(חוק הגנת הצרכן, סעיף 13ב2).", field="letter_kind")
+            _("In the plan for private persons the first step after the due date must be the "
+              "debt notice (Consumer Protection Law, section 13B2)."), field="letter_kind")
 
 
 def default_plan(kind: str) -> tuple[DunningLevel, ...]:
@@ -398,7 +409,7 @@ def walk_plan(inv: OpenDue, plan: tuple[DunningLevel, ...], done: dict[str, list
             # The consumer gate: nothing but the notice until notice + N days.
             if result.notice_sent is None:
                 result.state, result.level, result.level_index = "waiting", level, index
-                result.pause_reason = "ממתין להודעת חוב (חוק הגנת הצרכן)"
+                result.pause_reason = _("Waiting for the debt notice (Consumer Protection Law)")
                 return result
             result.gate_until = result.notice_sent + dt.timedelta(days=gate_days)
             step_date = max(step_date, result.gate_until)
@@ -448,8 +459,9 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
             if "complete" in states:
                 result.append(walked.for_invoice(inv))
             continue
-        reason = ("החשבונית במחלוקת" if inv.is_disputed
-                  else "שולמה בשיק דחוי שמועדו טרם הגיע" if inv.held_agorot >= inv.open_agorot
+        reason = (_("The invoice is disputed") if inv.is_disputed
+                  else _("Paid by a post-dated check not yet due")
+                  if inv.held_agorot >= inv.open_agorot
                   else paused_invoices.get(inv.invoice_id)
                   or paused_clients.get((inv.client_id, inv.currency)))
         if ("paused" if reason else walked.state) not in states:
@@ -483,6 +495,7 @@ def _paused_clients(as_of: dt.date, client_id: int | None,
                                grace=rules.promise_grace_days):
         if p.state == "pending":
             paused.setdefault((p.client_id, p.currency),
-                              f"הבטחת תשלום של {format_money(p.amount_agorot, p.currency)} "
-                              f"עד {p.promised_date:%d/%m/%Y}")
+                              _("A promise to pay {amount} by {date}").format(
+                                  amount=format_money(p.amount_agorot, p.currency),
+                                  date=f"{p.promised_date:%d/%m/%Y}"))
     return paused

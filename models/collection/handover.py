@@ -36,20 +36,26 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from models.common.dates import format_date
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.money import format_money
 from models.common.terms import add_months_end_exact
 from models.db.connection import database
 from models.db.settings import get_setting, load_profile, set_setting
 from models.ledger.clients import Client
-from models.queries.open_as_of import COUNTED_INVOICE, allocated
+from models.queries.open_as_of import BOUNCED_BY, COUNTED_INVOICE, allocated
 
 SETTINGS_KEY = "legal_rules"
+# The routes' names are msgids (N_), translated into HandoverOption.name; the case-file PDF
+# prints them in Hebrew (reports.hebrew.in_hebrew). The other texts of a route (its
+# requirements, notes, cost note, the limitation warning) are sentences shown on the
+# hand-over screen AND printed in the case-file PDF from the same HandoverOption, so they
+# stay Hebrew, a document's words (hebrew_days for the counts).
 ROUTE_NAMES = {
-    "small_claims": "תביעה בבית משפט לתביעות קטנות",
-    "execution_claim": "תביעה על סכום קצוב בלשכת ההוצאה לפועל",
-    "execution_check": "ביצוע שיק חוזר או שטר בלשכת ההוצאה לפועל",
-    "lawyer": "העברה לעורך דין",
-    "agency": "העברה לחברת גבייה",
+    "small_claims": N_("A claim in the small claims court"),
+    "execution_claim": N_("A liquidated-amount claim at the Execution Office"),
+    "execution_check": N_("Executing a bounced check or promissory note at the Execution Office"),
+    "lawyer": N_("Hand over to a lawyer"),
+    "agency": N_("Hand over to a collection agency"),
 }
 _PERCENT_FIELDS = ("small_claims_fee_percent", "execution_claim_fee_percent",
                    "execution_check_fee_percent", "lawyer_fee_percent", "agency_fee_percent")
@@ -86,23 +92,25 @@ class LegalRules:
                 try:
                     rate = self.percent(f.name)
                 except InvalidOperation:
-                    raise ValidationError(f"האחוז '{value}' אינו מספר.", field=f.name) from None
+                    raise ValidationError(_("The percentage '{value}' is not a number.").format(
+                        value=value), field=f.name) from None
                 if not Decimal(0) <= rate <= Decimal(100):
-                    raise ValidationError("אחוז שכר הטרחה או האגרה צריך להיות בין 0 ל-100.",
+                    raise ValidationError(_("A fee percentage must be from 0 to 100."),
                                           field=f.name)
                 continue
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ValidationError(f"ההגדרה {f.name} צריכה להיות מספר שלם לא שלילי.",
-                                      field=f.name)
+                raise ValidationError(
+                    _("The setting {name} must be a whole number, not negative.").format(
+                        name=f.name), field=f.name)
         if not 1 <= self.limitation_years <= 30:
-            raise ValidationError("תקופת ההתיישנות צריכה להיות בין 1 ל-30 שנים.",
+            raise ValidationError(_("The limitation period must be from 1 to 30 years."),
                                   field="limitation_years")
         if self.limitation_warn_months > 60:
-            raise ValidationError("ההתרעה על התיישנות: עד 60 חודשים מראש.",
+            raise ValidationError(_("The limitation warning: at most 60 months ahead."),
                                   field="limitation_warn_months")
         for name in ("warning_wait_days", "check_opposition_days"):
             if getattr(self, name) > 365:
-                raise ValidationError("מספר הימים צריך להיות בין 0 ל-365.", field=name)
+                raise ValidationError(_("The number of days must be from 0 to 365."), field=name)
         return self
 
 
@@ -150,7 +158,7 @@ class HandoverOption:
 def _client(client_id: int) -> Client:
     client = Client.get_or_none(Client.id == client_id)
     if client is None:
-        raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+        raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
     return client
 
 
@@ -159,13 +167,22 @@ def estimated_cost(amount_agorot: int, percent: Decimal, minimum_agorot: int) ->
     return max(int(fee), minimum_agorot) if amount_agorot > 0 else 0
 
 
+def hebrew_days(n: int) -> str:
+    """A count of days in the Hebrew of these texts: "יום אחד", else "N ימים"."""
+    return "יום אחד" if n == 1 else f"{n} ימים"  # hebrew: printed too
+
+
+def _years(n: int) -> str:
+    return "שנה אחת" if n == 1 else f"{n} שנים"  # hebrew: printed too
+
+
 def _cost_note(percent: Decimal, minimum: int) -> str:
     rate = f"{percent.normalize():f}"
-    return (f"הערכה בלבד: {rate}% מהסכום, ולא פחות מ-{format_money(minimum)}. "
+    return (f"הערכה בלבד: {rate}% מהסכום, ולא פחות מ-{format_money(minimum)}. "  # hebrew: printed too
             "העלות בפועל תלויה באגרות ובהסכם שכר הטרחה.")
 
 
-_FACTS_SQL = """
+_FACTS_SQL = f"""
 SELECT
   (SELECT COUNT(*) FROM settlement WHERE client_id = :c AND signed_date IS NOT NULL
           AND signed_date <= :d),
@@ -176,12 +193,10 @@ SELECT
   (SELECT COUNT(*) FROM letter WHERE client_id = :c AND kind = 'final-warning'
           AND letter_date <= :d),
   (SELECT COALESCE(SUM(amount_agorot), 0) FROM payment WHERE client_id = :c
-          AND method = 'check' AND bounced_date IS NOT NULL AND bounced_date <= :d
-          AND currency = 'ILS'),
-  (SELECT COUNT(*) FROM payment WHERE client_id = :c AND method = 'check'
-          AND bounced_date IS NOT NULL AND bounced_date <= :d),
+          AND method = 'check' AND {BOUNCED_BY} AND currency = 'ILS'),
+  (SELECT COUNT(*) FROM payment WHERE client_id = :c AND method = 'check' AND {BOUNCED_BY}),
   (SELECT MIN(bounced_date) FROM payment WHERE client_id = :c AND method = 'check'
-          AND bounced_date IS NOT NULL AND bounced_date <= :d)
+          AND {BOUNCED_BY})
 """
 
 
@@ -208,58 +223,61 @@ def handover_options(client_id: int, as_of: dt.date) -> list[HandoverOption]:
     (signed_settlements, summaries, warning_sent, warnings_printed, bounced_agorot,
      bounced_count, first_bounce) = database.obj.connection().execute(
         _FACTS_SQL, {"c": client_id, "d": as_of.isoformat()}).fetchone()
-    common = [Requirement(f"חוב בשקלים שמועד תשלומו עבר: {format_money(debt)}", debt > 0)]
+    common = [Requirement(f"חוב בשקלים שמועד תשלומו עבר: {format_money(debt)}",  # hebrew: printed too
+                          debt > 0)]
     if client.is_person:
         gate = debt_notice_gate(client, as_of)
         common.append(Requirement(
-            "ללקוח פרטי: הודעת חוב לפי חוק הגנת הצרכן נשלחה, ועברו מאז ימי ההמתנה"
+            "ללקוח פרטי: הודעת חוב לפי חוק הגנת הצרכן נשלחה, ועברו מאז ימי ההמתנה"  # hebrew: printed too
             + ("" if gate.is_open else f" — {gate.message}"), gate.is_open))
     notes = []
     if others:
-        notes.append("חובות במטבע חוץ אינם כלולים בסכום: "
+        notes.append("חובות במטבע חוץ אינם כלולים בסכום: "  # hebrew: printed too
                      + ", ".join(format_money(v, c) for c, v in sorted(others.items())) + ".")
 
     def option(code: str, needs: list[Requirement], amount: int, fee: str,
                extra: list[str] = ()) -> HandoverOption:
         percent, minimum = rules.percent(f"{fee}_fee_percent"), getattr(rules, f"{fee}_fee_min_agorot")
         requirements = common + needs
-        return HandoverOption(code, ROUTE_NAMES[code], all(r.is_met for r in requirements),
+        return HandoverOption(code, _(ROUTE_NAMES[code]), all(r.is_met for r in requirements),
                               requirements, amount, estimated_cost(amount, percent, minimum),
                               _cost_note(percent, minimum), [*notes, *extra])
 
     cap = rules.small_claims_cap_agorot
     options = [option("small_claims", [
-        Requirement(f"החוב אינו עולה על תקרת התביעות הקטנות ({format_money(cap)})", debt <= cap),
-        Requirement("העסק שלך אינו חברה (חברה אינה רשאית לתבוע בתביעות קטנות)",
+        Requirement(f"החוב אינו עולה על תקרת התביעות הקטנות ({format_money(cap)})",  # hebrew: printed too
+                    debt <= cap),
+        Requirement("העסק שלך אינו חברה (חברה אינה רשאית לתבוע בתביעות קטנות)",  # hebrew: printed too
                     profile.business_type != "company"),
     ], debt, "small_claims")]
 
     cap = rules.execution_claim_cap_agorot
     wait = rules.warning_wait_days
     warned = (dt.date.fromisoformat(warning_sent) if warning_sent else None)
-    warn_text = f"התראה לפני נקיטת הליכים נשלחה בדואר רשום לפחות {wait} ימים לפני ההגשה"
+    warn_text = f"התראה לפני נקיטת הליכים נשלחה בדואר רשום לפחות {hebrew_days(wait)} לפני ההגשה"  # hebrew: printed too
     if warned:
         ready = warned + dt.timedelta(days=wait)
-        warn_text += (f" (נשלחה ב-{format_date(warned)}; אפשר להגיש מ-{format_date(ready)})")
+        warn_text += f" (נשלחה ב-{format_date(warned)}; אפשר להגיש מ-{format_date(ready)})"  # hebrew: printed too
     elif warnings_printed:
-        warn_text += " (הופק מכתב התראה אך לא נרשם משלוחו בדואר רשום)"
-    evidence_text = "ראיה בכתב לחוב: הסדר חוב חתום או סיכום שיחה חתום בידי הלקוח"
+        warn_text += " (הופק מכתב התראה אך לא נרשם משלוחו בדואר רשום)"  # hebrew: printed too
+    evidence_text = "ראיה בכתב לחוב: הסדר חוב חתום או סיכום שיחה חתום בידי הלקוח"  # hebrew: printed too
     if not signed_settlements and summaries:
-        evidence_text += " (בארכיון יש סיכום שיחה: ודאו שחזר אליכם חתום)"
+        evidence_text += " (בארכיון יש סיכום שיחה: ודאו שחזר אליכם חתום)"  # hebrew: printed too
     options.append(option("execution_claim", [
-        Requirement(f"החוב אינו עולה על {format_money(cap)}", debt <= cap),
+        Requirement(f"החוב אינו עולה על {format_money(cap)}", debt <= cap),  # hebrew: printed too
         Requirement(evidence_text, bool(signed_settlements or summaries)),
         Requirement(warn_text, bool(warned and warned + dt.timedelta(days=wait) <= as_of)),
     ], debt, "execution_claim"))
 
     check_amount = min(bounced_agorot, debt) if bounced_agorot else 0
-    check_text = "שיק חוזר (או שטר) של הלקוח"
+    check_text = "שיק חוזר (או שטר) של הלקוח"  # hebrew: printed too
     if bounced_count:
-        check_text += (f": {bounced_count} שיקים שחזרו, הראשון ב-"
-                       f"{format_date(dt.date.fromisoformat(first_bounce))}")
+        first = format_date(dt.date.fromisoformat(first_bounce))
+        check_text += (f": שיק אחד שחזר, ב-{first}" if bounced_count == 1  # hebrew: printed too
+                       else f": {bounced_count} שיקים שחזרו, הראשון ב-{first}")  # hebrew: printed too
     options.append(option("execution_check", [Requirement(check_text, bool(bounced_count))],
                           check_amount, "execution_check",
-                          [f"לחייב יש {rules.check_opposition_days} ימים להגיש התנגדות."]))
+                          [f"לחייב יש {hebrew_days(rules.check_opposition_days)} להגיש התנגדות."]))  # hebrew: printed too
     options.append(option("lawyer", [], debt, "lawyer"))
     options.append(option("agency", [], debt, "agency"))
     return options
@@ -288,7 +306,8 @@ def limitation_date(client_id: int, as_of: dt.date) -> dt.date | None:
 
 
 def limitation_warning(client_id: int, as_of: dt.date) -> str | None:
-    """A Hebrew warning when the limitation date is within the warning months, or past."""
+    """A Hebrew warning when the limitation date is within the warning months, or past
+    (Hebrew whatever the language: the case-file PDF prints it, as the screens show it)."""
     _client(client_id)
     rules = load_legal_rules()
     oldest = oldest_open_due_date(client_id, as_of)
@@ -299,10 +318,10 @@ def limitation_warning(client_id: int, as_of: dt.date) -> str | None:
     if as_of < warn_from:
         return None
     if as_of >= barred:
-        return (f"החשבונית הפתוחה הוותיקה (לתשלום עד {format_date(oldest)}) עברה את תקופת "
-                f"ההתיישנות ({rules.limitation_years} שנים) ב-{format_date(barred)}. "
+        return (f"החשבונית הפתוחה הוותיקה (לתשלום עד {format_date(oldest)}) עברה את תקופת "  # hebrew: printed too
+                f"ההתיישנות ({_years(rules.limitation_years)}) ב-{format_date(barred)}. "
                 "התייעצו עם עורך דין לפני כל צעד משפטי.")
     days = (barred - as_of).days
-    return (f"שימו לב: החוב הוותיק ביותר (לתשלום עד {format_date(oldest)}) יתיישן ב-"
-            f"{format_date(barred)}, בעוד {days} ימים. כדי לשמור על הזכות לתבוע יש לפעול "
+    return (f"שימו לב: החוב הוותיק ביותר (לתשלום עד {format_date(oldest)}) יתיישן ב-"  # hebrew: printed too
+            f"{format_date(barred)}, בעוד {hebrew_days(days)}. כדי לשמור על הזכות לתבוע יש לפעול "
             "לפני מועד זה (הסדר חתום או הגשת תביעה).")

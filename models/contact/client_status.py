@@ -17,6 +17,7 @@ import datetime as dt
 import peewee as pw
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.common.text import clean_text
 from models.contact.contact_log import (
     AppendOnlyModel,
@@ -48,29 +49,36 @@ def change_status(client_id: int, new_status: str, *, reason: str,
                   recorded_at: dt.datetime | None = None) -> StatusChange:
     """Change a client's status; the reason is required, the change is logged."""
     if new_status not in CLIENT_STATUSES:
-        raise ValidationError(f"סטטוס לא מוכר: {new_status}.", field="status")
+        raise ValidationError(_("Unknown status: {status}.").format(status=new_status),
+                              field="status")
     reason = clean_text(reason)
     if not reason:
-        raise ValidationError("יש לציין את סיבת שינוי הסטטוס.", field="reason")
-    when = as_datetime(changed_at, "מועד השינוי")
+        raise ValidationError(_("Please give the reason for the status change."), field="reason")
+    when = as_datetime(changed_at, _("The time of the change"))
     with database.atomic():
         client = Client.get_or_none(Client.id == client_id)
         if client is None:
-            raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+            raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
         old = status_on(client, when.date())
         if old == new_status:
-            raise ValidationError(f"הלקוח כבר בסטטוס '{CLIENT_STATUSES[new_status]}'.",
-                                  field="status")
+            raise ValidationError(_("The client's status is already '{status}'.").format(
+                status=status_name(new_status)), field="status")
         entry = log_contact(
             client.id, when, "other", action="status", recorded_at=recorded_at,
-            summary=f"שינוי סטטוס: {CLIENT_STATUSES[old]} ← {CLIENT_STATUSES[new_status]}. "
-                    f"סיבה: {reason}")
+            summary=_("Status change: {old} → {new}. Reason: {reason}").format(
+                old=status_name(old), new=status_name(new_status), reason=reason))
         change = StatusChange.create(client=client, entry=entry, changed_date=when.date(),
                                      old_status=old, new_status=new_status, reason=reason)
         latest = (StatusChange.select().where(StatusChange.client == client.id)
                   .order_by(StatusChange.changed_date.desc(), StatusChange.id.desc()).first())
         Client.update(status=latest.new_status).where(Client.id == client.id).execute()
         return change
+
+
+def status_name(code: str) -> str:
+    """A status as the user reads it; the names are models.ledger.clients.CLIENT_STATUSES,
+    translated here whether that table holds msgids (N_) or still the Hebrew names."""
+    return _(CLIENT_STATUSES.get(code, code))
 
 
 def status_on(client: Client, day: dt.date) -> str:

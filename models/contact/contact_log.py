@@ -33,45 +33,58 @@ from typing import Iterable
 import peewee as pw
 
 from models.common.errors import GviaError, ValidationError
+from models.common.i18n import N_, _
 from models.common.text import clean_text, search_key, strip_marks
 from models.db.connection import BaseModel, database, database_path
 from models.ledger.clients import Client, ContactPerson
 
+# The codes' names are msgids (N_): `label()` translates them for a screen or an export;
+# a printed document turns them back into Hebrew (reports.hebrew.in_hebrew).
 CHANNELS = {
-    "phone": "טלפון",
-    "meeting": "פגישה",
-    "email": "דוא\"ל",
-    "letter": "מכתב",
-    "fax": "פקס",
-    "sms": "מסרון",
-    "whatsapp": "וואטסאפ",
-    "other": "אחר",
+    "phone": N_("Phone"),
+    "meeting": N_("Meeting"),
+    "email": N_("E-mail"),
+    "letter": N_("Letter"),
+    "fax": N_("Fax"),
+    "sms": N_("SMS"),
+    "whatsapp": N_("WhatsApp"),
+    "other": N_("Other"),
 }
-DIRECTIONS = {"out": "יוצא (פנינו אליו)", "in": "נכנס (הוא פנה אלינו)"}
+DIRECTIONS = {"out": N_("Outgoing (we contacted the client)"),
+              "in": N_("Incoming (the client contacted us)")}
 # Debtor tactics worth recognising (docs/domain.md, "The contact log"); free text goes
 # in `tactics_note`.
 TACTICS = {
-    "procrastination": "דחיינות",
-    "other_creditors": "תיעדוף נושים אחרים",
-    "emotional_pressure": "לחץ רגשי",
-    "threats": "איומים",
-    "complaint_collector": "תלונה על הגובה",
-    "counter_claim": "טענה או תביעה נגדית",
-    "manager_request": "בקשה לדבר עם מנהל",
-    "disputes_amount_quality": "ערעור על הסכום או על האיכות",
+    "procrastination": N_("Procrastination"),
+    "other_creditors": N_("Paying other creditors first"),
+    "emotional_pressure": N_("Emotional pressure"),
+    "threats": N_("Threats"),
+    "complaint_collector": N_("Complaint about the person collecting"),
+    "counter_claim": N_("Counter-claim"),
+    "manager_request": N_("Asks to speak to a manager"),
+    "disputes_amount_quality": N_("Disputes the amount or the quality"),
 }
 # What an entry records for the dunning plan (models.collection.dunning reads these back).
 LETTER_KINDS = ("debt-notice", "reminder", "second-reminder", "final-warning")
 ACTIONS = {
-    "debt-notice": "נשלחה הודעת חוב",
-    "reminder": "נשלחה תזכורת",
-    "second-reminder": "נשלחה תזכורת שנייה",
-    "final-warning": "נשלחה התראה לפני נקיטת הליכים",
-    "call": "שיחת גבייה",
-    "email": "נשלח דוא\"ל",
-    "handover": "החוב הועבר לטיפול חיצוני",
-    "status": "שינוי סטטוס",
+    "debt-notice": N_("Debt notice sent"),
+    "reminder": N_("Reminder sent"),
+    "second-reminder": N_("Second reminder sent"),
+    "final-warning": N_("Final warning before legal proceedings sent"),
+    "call": N_("Collection call"),
+    "email": N_("E-mail sent"),
+    "handover": N_("Debt handed over"),
+    "status": N_("Status change"),
 }
+
+
+def label(table: dict, code: str | None) -> str:
+    """A code's name from one of the tables above, in the interface language."""
+    if not code:
+        return ""
+    return _(table[code]) if code in table else code
+
+
 MAX_TEXT = 20_000
 MAX_MINUTES = 24 * 60
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -84,19 +97,20 @@ class AppendOnlyModel(BaseModel):
 
     def save(self, force_insert=False, only=None):
         if self._pk is not None and not force_insert:
-            raise GviaError("רשומת תיעוד שנשמרה אינה ניתנת לשינוי; רשמו רשומת תיקון חדשה.")
+            raise GviaError(_("A saved log entry cannot be changed; record a correcting entry "
+                              "instead."))
         return super().save(force_insert=force_insert, only=only)
 
     def delete_instance(self, *args, **kwargs):
-        raise GviaError("רשומת תיעוד אינה ניתנת למחיקה.")
+        raise GviaError(_("A log entry cannot be deleted."))
 
     @classmethod
     def update(cls, *args, **kwargs):
-        raise GviaError("רשומות תיעוד אינן ניתנות לשינוי.")
+        raise GviaError(_("Log entries cannot be changed."))
 
     @classmethod
     def delete(cls):
-        raise GviaError("רשומות תיעוד אינן ניתנות למחיקה.")
+        raise GviaError(_("Log entries cannot be deleted."))
 
 
 class ContactLogEntry(AppendOnlyModel):
@@ -145,12 +159,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def as_datetime(value: dt.datetime | dt.date, what: str = "מועד הפנייה") -> dt.datetime:
+def as_datetime(value: dt.datetime | dt.date, what: str | None = None) -> dt.datetime:
+    """`what` names the value in the error (translated; default: the time of the contact)."""
     if isinstance(value, dt.datetime):
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time(0, 0))
-    raise ValidationError(f"{what} חסר או אינו תאריך.", field="occurred_at")
+    raise ValidationError(_("{what} is missing or is not a date.").format(
+        what=what or _("The time of the contact")), field="occurred_at")
 
 
 def clean_multiline(text: str | None, what: str) -> str:
@@ -160,20 +176,22 @@ def clean_multiline(text: str | None, what: str) -> str:
     text = strip_marks(unicodedata.normalize("NFC", str(text))).replace("\r\n", "\n")
     text = "\n".join(line.strip() for line in text.split("\n")).strip("\n")
     if len(text) > MAX_TEXT:
-        raise ValidationError(f"{what} ארוך מדי (עד {MAX_TEXT:,} תווים).")
+        raise ValidationError(_("{what} is too long (at most {limit} characters).").format(
+            what=what, limit=f"{MAX_TEXT:,}"))
     return text
 
 
 def _check_choice(value: str, choices: dict, message: str, field_name: str) -> str:
+    """`message` is an N_() msgid, translated here; `{value}` in it is the unknown code."""
     if value not in choices:
-        raise ValidationError(message.format(value=value), field=field_name)
+        raise ValidationError(_(message).format(value=value), field=field_name)
     return value
 
 
 def _tactics(codes: Iterable[str]) -> str:
     codes = list(dict.fromkeys(codes or ()))
     for code in codes:
-        _check_choice(code, TACTICS, "טקטיקה לא מוכרת: {value}.", "tactics")
+        _check_choice(code, TACTICS, N_("Unknown tactic: {value}."), "tactics")
     return ",".join(codes)
 
 
@@ -181,9 +199,11 @@ def _minutes(value) -> int:
     try:
         minutes = int(value or 0)
     except (TypeError, ValueError):
-        raise ValidationError("משך השיחה צריך להיות מספר דקות שלם.", field="minutes") from None
+        raise ValidationError(_("The call length must be a whole number of minutes."),
+                              field="minutes") from None
     if minutes < 0 or minutes > MAX_MINUTES:
-        raise ValidationError(f"משך השיחה צריך להיות בין 0 ל-{MAX_MINUTES} דקות.", field="minutes")
+        raise ValidationError(_("The call length must be from 0 to {limit} minutes.").format(
+            limit=MAX_MINUTES), field="minutes")
     return minutes
 
 
@@ -192,7 +212,8 @@ def _contact(client: Client, person_id: int | None, name: str) -> tuple[int | No
         return None, clean_text(name)[:200]
     person = ContactPerson.get_or_none(ContactPerson.id == person_id)
     if person is None or person.client_id != client.id:
-        raise ValidationError("איש הקשר שנבחר אינו שייך ללקוח זה.", field="contact_person")
+        raise ValidationError(_("The chosen contact person does not belong to this client."),
+                              field="contact_person")
     return person.id, clean_text(name) or person.name
 
 
@@ -211,34 +232,39 @@ def log_contact(client_id: int, occurred_at: dt.datetime | dt.date, channel: str
     """Record one contact. Everything is validated before anything is written; the
     entry, its attachments' rows and copies succeed or fail together."""
     occurred = as_datetime(occurred_at)
-    recorded = as_datetime(recorded_at or _now(), "מועד הרישום")
+    recorded = as_datetime(recorded_at or _now(), _("The time of recording"))
     if occurred > recorded + FUTURE_SLACK:
-        raise ValidationError("מועד הפנייה בעתיד; תיעוד נרשם על מה שכבר קרה.", field="occurred_at")
-    _check_choice(channel, CHANNELS, "ערוץ פנייה לא מוכר: {value}.", "channel")
-    _check_choice(direction, DIRECTIONS, "כיוון הפנייה צריך להיות נכנס או יוצא.", "direction")
+        raise ValidationError(_("The time of the contact is in the future; the log records what "
+                                "has already happened."), field="occurred_at")
+    _check_choice(channel, CHANNELS, N_("Unknown contact channel: {value}."), "channel")
+    _check_choice(direction, DIRECTIONS, N_("The direction must be incoming or outgoing."),
+                  "direction")
     if action is not None:
-        _check_choice(action, ACTIONS, "פעולת גבייה לא מוכרת: {value}.", "action")
+        _check_choice(action, ACTIONS, N_("Unknown collection step: {value}."), "action")
     if follow_up_date is not None and follow_up_date < occurred.date():
-        raise ValidationError("תאריך המעקב מוקדם ממועד הפנייה.", field="follow_up_date")
+        raise ValidationError(_("The follow-up date is before the time of the contact."),
+                              field="follow_up_date")
     sources = [_check_attachment(Path(p)) for p in attachments]
     values = dict(
         occurred_at=occurred.isoformat(timespec="minutes"),
         recorded_at=recorded.isoformat(timespec="seconds"),
         channel=channel, direction=direction,
-        summary=clean_multiline(summary, "תוכן השיחה"),
-        open_questions=clean_multiline(open_questions, "השאלות הפתוחות"),
-        tactics=_tactics(tactics), tactics_note=clean_multiline(tactics_note, "פירוט הטקטיקות"),
+        summary=clean_multiline(summary, _("The conversation notes")),
+        open_questions=clean_multiline(open_questions, _("The open questions")),
+        tactics=_tactics(tactics),
+        tactics_note=clean_multiline(tactics_note, _("The tactics details")),
         minutes=_minutes(minutes), follow_up_date=follow_up_date, action=action)
     copied: list[Path] = []
     try:
         with database.atomic():
             client = Client.get_or_none(Client.id == client_id)
             if client is None:
-                raise ValidationError(f"לקוח מספר {client_id} לא נמצא.")
+                raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
             if corrects_id is not None:
                 original = ContactLogEntry.get_or_none(ContactLogEntry.id == corrects_id)
                 if original is None or original.client_id != client.id:
-                    raise ValidationError("הרשומה המתוקנת לא נמצאה אצל לקוח זה.", field="corrects")
+                    raise ValidationError(_("The entry being corrected was not found for this client."),
+                                          field="corrects")
             person_id, name = _contact(client, contact_person_id, contact_name)
             entry = ContactLogEntry.create(client=client, contact_person=person_id,
                                            contact_name=name, corrects=corrects_id, **values)
@@ -257,7 +283,7 @@ def correct_entry(entry_id: int, *, recorded_at: dt.datetime | None = None,
     `changes` (any log_contact field except the client). The original stays as it was."""
     original = ContactLogEntry.get_or_none(ContactLogEntry.id == entry_id)
     if original is None:
-        raise ValidationError(f"רשומת תיעוד {entry_id} לא נמצאה.")
+        raise ValidationError(_("Log entry {id} was not found.").format(id=entry_id))
     fields_ = dict(occurred_at=original.occurred, channel=original.channel,
                    direction=original.direction, contact_person_id=original.contact_person_id,
                    contact_name=original.contact_name, summary=original.summary,
@@ -295,9 +321,11 @@ def attachments_folder() -> Path:
 
 def _check_attachment(path: Path) -> Path:
     if not path.is_file():
-        raise ValidationError(f"הקובץ המצורף {path.name} לא נמצא.", field="attachments")
+        raise ValidationError(_("The attached file {name} was not found.").format(name=path.name),
+                              field="attachments")
     if path.stat().st_size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(f"הקובץ {path.name} גדול מדי לצירוף (עד 100MB).", field="attachments")
+        raise ValidationError(_("The file {name} is too large to attach (at most 100 MB).").format(
+            name=path.name), field="attachments")
     return path
 
 
@@ -316,7 +344,8 @@ def _store_attachment(entry: ContactLogEntry, n: int, source: Path) -> Path:
     try:
         write_output(target, lambda partial: shutil.copyfile(source, partial))
     except GviaError as exc:
-        raise GviaError(f"לא ניתן להעתיק את הקובץ {source.name}: {exc}") from exc
+        raise GviaError(_("Cannot copy the file {name}: {reason}").format(
+            name=source.name, reason=exc)) from exc
     try:
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
         ContactAttachment.create(entry=entry, original_name=source.name,
@@ -356,7 +385,7 @@ class TimelineItem:
         return bool(self.corrected_by)
 
     def search_text(self) -> str:
-        labels = " ".join(TACTICS[t] for t in self.tactics if t in TACTICS)
+        labels = " ".join(label(TACTICS, t) for t in self.tactics if t in TACTICS)
         return search_key(" ".join((self.summary, self.open_questions, self.tactics_note,
                                     self.contact_name, labels)))
 
@@ -384,9 +413,9 @@ def _letter_items(client_id: int) -> list[TimelineItem]:
     items = []
     for lid, kind, letter_date, subject, file_path, sent, registered in \
             database.obj.connection().execute(_LETTERS_SQL, (client_id,)):
-        summary = LETTER_NAMES.get(kind, kind) + (f": {subject}" if subject else "")
+        summary = _(LETTER_NAMES.get(kind, kind)) + (f": {subject}" if subject else "")
         if registered:
-            summary += f" (דואר רשום {registered})"
+            summary += " " + _("(registered mail {number})").format(number=registered)
         items.append(TimelineItem(
             source="letter", id=lid, client_id=client_id,
             occurred_at=dt.datetime.fromisoformat(sent or letter_date), channel="letter",
@@ -438,8 +467,8 @@ LOG_COLUMNS = ["entry_id", "client_id", "client", "occurred_at", "recorded_at", 
 
 
 def log_records(client_id: int | None = None) -> list[dict]:
-    """The whole log (or one client's), oldest first, labels in Hebrew for people reading
-    it in a spreadsheet."""
+    """The whole log (or one client's), oldest first, the codes named in the interface
+    language for people reading it in a spreadsheet."""
     query = (ContactLogEntry.select(ContactLogEntry, Client).join(Client)
              .order_by(ContactLogEntry.occurred_at, ContactLogEntry.id))
     if client_id is not None:
@@ -450,12 +479,13 @@ def log_records(client_id: int | None = None) -> list[dict]:
     return [{
         "entry_id": e.id, "client_id": e.client_id, "client": e.client.name,
         "occurred_at": e.occurred_at.replace("T", " "), "recorded_at": e.recorded_at.replace("T", " "),
-        "channel": CHANNELS[e.channel], "direction": DIRECTIONS[e.direction],
+        "channel": label(CHANNELS, e.channel), "direction": label(DIRECTIONS, e.direction),
         "contact": e.contact_name, "summary": e.summary, "open_questions": e.open_questions,
-        "tactics": ", ".join(TACTICS[t] for t in e.tactic_codes), "tactics_note": e.tactics_note,
+        "tactics": ", ".join(label(TACTICS, t) for t in e.tactic_codes),
+        "tactics_note": e.tactics_note,
         "minutes": e.minutes,
         "follow_up_date": e.follow_up_date.isoformat() if e.follow_up_date else "",
-        "action": ACTIONS.get(e.action, "") if e.action else "",
+        "action": label(ACTIONS, e.action) if e.action in ACTIONS else "",
         "corrects_id": e.corrects_id or "", "attachments": "; ".join(files.get(e.id, [])),
     } for e in query]
 

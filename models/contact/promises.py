@@ -38,17 +38,19 @@ from dataclasses import dataclass
 import peewee as pw
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.money import CURRENCIES, parse_amount, parse_currency
 from models.contact.contact_log import AppendOnlyModel, ContactLogEntry, log_contact
 from models.contact.rules import load_rules
 from models.db.connection import database
 from models.ledger.clients import Client
 
+# The states' names, msgids: state_name() translates them.
 PROMISE_STATES = {
-    "pending": "ממתינה",
-    "kept": "קוימה",
-    "partly_kept": "קוימה חלקית",
-    "broken": "הופרה",
+    "pending": N_("Pending"),
+    "kept": N_("Kept"),
+    "partly_kept": N_("Partly kept"),
+    "broken": N_("Broken"),
 }
 # Broken: the window closed before the whole amount came in, whether part of it came
 # ("partly_kept") or none ("broken").
@@ -71,19 +73,23 @@ def record_promise(entry_id: int, amount, promised_date: dt.date, *,
     amount_agorot = parse_amount(amount)
     currency = parse_currency(currency)
     if currency not in CURRENCIES:
-        raise ValidationError(f"מטבע לא נתמך: {currency}.", field="currency")
+        raise ValidationError(_("Unsupported currency: {currency}.").format(currency=currency),
+                              field="currency")
     if not isinstance(promised_date, dt.date):
-        raise ValidationError("חסר התאריך שבו הובטח התשלום.", field="promised_date")
+        raise ValidationError(_("The date by which payment was promised is missing."),
+                              field="promised_date")
     with database.atomic():
         entry = ContactLogEntry.get_or_none(ContactLogEntry.id == entry_id)
         if entry is None:
-            raise ValidationError(f"רשומת תיעוד {entry_id} לא נמצאה.")
+            raise ValidationError(_("Log entry {id} was not found.").format(id=entry_id))
         made = entry.occurred.date()
         if promised_date < made:
-            raise ValidationError("תאריך התשלום המובטח מוקדם מיום השיחה שבה ניתנה ההבטחה.",
+            raise ValidationError(_("The promised payment date is before the day of the conversation "
+                                    "in which the promise was made."),
                                   field="promised_date")
         if (promised_date - made).days > MAX_PROMISE_DAYS:
-            raise ValidationError("תאריך התשלום המובטח רחוק מדי; בדקו את השנה.",
+            raise ValidationError(_("The promised payment date is too far ahead; please check the "
+                                    "year."),
                                   field="promised_date")
         return Promise.create(client=entry.client_id, entry=entry, made_date=made,
                               promised_date=promised_date, amount_agorot=amount_agorot,
@@ -124,6 +130,10 @@ class PromiseStatus:
     state: str
 
     @property
+    def state_name(self) -> str:
+        return state_name(self.state)
+
+    @property
     def outstanding_agorot(self) -> int:
         return max(self.amount_agorot - self.paid_agorot, 0)
 
@@ -135,6 +145,11 @@ class PromiseStatus:
     @property
     def broken_date(self) -> dt.date | None:
         return self.window_end + dt.timedelta(days=1) if self.is_broken else None
+
+
+def state_name(state: str) -> str:
+    """A promise state as the user reads it, in the interface language."""
+    return _(PROMISE_STATES.get(state, state))
 
 
 def grace_days() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from models.common.errors import ValidationError
+from models.common.i18n import _
 from models.db.settings import get_setting, set_setting
 
 
@@ -25,8 +26,9 @@ class CollectionRules:
         for f in fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 365:
-                raise ValidationError(f"ההגדרה {f.name} צריכה להיות מספר ימים בין 0 ל-365.",
-                                      field=f.name)
+                raise ValidationError(
+                    _("The setting {name} must be a number of days from 0 to 365.").format(
+                        name=f.name), field=f.name)
 
 
 def load_rules() -> CollectionRules:

@@ -33,23 +33,26 @@ from pathlib import Path
 import peewee as pw
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.common.holidays import DEFAULT_DEADLINE_DAYS
 from models.common.text import clean_text, search_key
 from models.db.connection import BaseModel, database, database_path
 from models.db.settings import get_setting, set_setting
 from models.ledger.clients import Client
 
+# The kinds' names are msgids (N_): Letter.kind_name translates one for a screen; a
+# document prints it in Hebrew (reports.hebrew.in_hebrew), a letter being Hebrew.
 LETTER_KINDS = {
-    "debt-notice": "הודעת חוב",
-    "reminder": "תזכורת",
-    "second-reminder": "תזכורת שנייה",
-    "final-warning": "התראה לפני נקיטת הליכים",
-    "statement": "דף חשבון",
-    "paid-in-full": "אישור על סילוק החוב",
-    "deposit-request": "בקשת מקדמה",
-    "terms-confirmation": "אישור תנאי תשלום",
-    "settlement": "הסדר חוב (כתב התחייבות)",
-    "meeting-summary": "סיכום שיחה",
+    "debt-notice": N_("Debt notice"),
+    "reminder": N_("Reminder"),
+    "second-reminder": N_("Second reminder"),
+    "final-warning": N_("Final warning before legal proceedings"),
+    "statement": N_("Statement of account"),
+    "paid-in-full": N_("Paid-in-full confirmation"),
+    "deposit-request": N_("Deposit request"),
+    "terms-confirmation": N_("Payment terms confirmation"),
+    "settlement": N_("Debt settlement (letter of undertaking)"),
+    "meeting-summary": N_("Meeting summary"),
 }
 # Kinds that are a collection step: toward a private person they wait for the debt notice.
 COLLECTION_KINDS = ("reminder", "second-reminder", "final-warning")
@@ -72,7 +75,7 @@ class Letter(BaseModel):
 
     @property
     def kind_name(self) -> str:
-        return LETTER_KINDS.get(self.kind, self.kind)
+        return _(LETTER_KINDS.get(self.kind, self.kind))
 
     @property
     def path(self) -> Path:
@@ -128,27 +131,28 @@ class LetterSettings:
 
     def validate(self) -> "LetterSettings":
         if not 1 <= int(self.deadline_days) <= 90:
-            raise ValidationError("מספר הימים למועד האחרון צריך להיות בין 1 ל-90.",
+            raise ValidationError(_("The number of days to the deadline must be from 1 to 90."),
                                   field="deadline_days")
         if self.window_side not in ("left", "right"):
-            raise ValidationError("צד החלון במעטפה צריך להיות ימין או שמאל.", field="window_side")
+            raise ValidationError(_("The envelope window must be on the right or on the left."),
+                                  field="window_side")
         try:
             rate = self.interest_rate
         except InvalidOperation:
-            raise ValidationError(f"שיעור הריבית '{self.interest_rate_percent}' אינו מספר.",
-                                  field="interest_rate_percent") from None
+            raise ValidationError(_("The interest rate '{rate}' is not a number.").format(
+                rate=self.interest_rate_percent), field="interest_rate_percent") from None
         if rate is not None and not Decimal(0) <= rate <= Decimal(100):
-            raise ValidationError("שיעור הריבית השנתי צריך להיות בין 0 ל-100 אחוזים.",
+            raise ValidationError(_("The annual interest rate must be from 0 to 100 percent."),
                                   field="interest_rate_percent")
         if self.collection_costs_agorot < 0:
-            raise ValidationError("דמי הגבייה אינם יכולים להיות שליליים.",
+            raise ValidationError(_("Collection fees cannot be negative."),
                                   field="collection_costs_agorot")
         for name in ("window_top_mm", "window_side_mm", "window_width_mm", "window_height_mm"):
             if not 0 <= float(getattr(self, name)) <= 200:
-                raise ValidationError("מידות חלון המעטפה צריכות להיות בין 0 ל-200 מ\"מ.",
+                raise ValidationError(_("The envelope window measurements must be from 0 to 200 mm."),
                                       field=name)
         if not (1 <= self.label_columns <= 6 and 1 <= self.label_rows <= 20):
-            raise ValidationError("גיליון המדבקות: 1–6 עמודות ו-1–20 שורות.", field="label_rows")
+            raise ValidationError(_("The label sheet: 1–6 columns and 1–20 rows."), field="label_rows")
         return self
 
 
@@ -215,7 +219,8 @@ def record_letters(records: list[LetterRecord]) -> int:
     rows = []
     for rec in records:
         if rec.kind not in LETTER_KINDS:
-            raise ValidationError(f"סוג מכתב לא מוכר: {rec.kind}.", field="kind")
+            raise ValidationError(_("Unknown kind of letter: {kind}.").format(kind=rec.kind),
+                                  field="kind")
         rows.append({**asdict(rec), "client": rec.client_id, "created_at": now})
         del rows[-1]["client_id"]
     with database.atomic():
@@ -329,7 +334,7 @@ def archive_rows(ids: list[int]) -> dict[int, ArchiveRow]:
 def get_letter(letter_id: int) -> Letter:
     letter = Letter.get_or_none(Letter.id == letter_id)
     if letter is None:
-        raise ValidationError(f"מכתב {letter_id} לא נמצא בארכיון.")
+        raise ValidationError(_("Letter {id} was not found in the archive.").format(id=letter_id))
     return letter
 
 
@@ -337,15 +342,15 @@ def record_registered_mail(letter_id: int, registered_number: str, sent_date: dt
                            notes: str = "") -> RegisteredMail:
     number = clean_text(registered_number).replace(" ", "")
     if not number:
-        raise ValidationError("חסר מספר הדואר הרשום.", field="registered_number")
+        raise ValidationError(_("The registered mail number is missing."), field="registered_number")
     if len(number) > 30:
-        raise ValidationError("מספר הדואר הרשום ארוך מדי.", field="registered_number")
+        raise ValidationError(_("The registered mail number is too long."), field="registered_number")
     with database.atomic():
         letter = get_letter(letter_id)
         if sent_date < letter.letter_date:
-            raise ValidationError("תאריך המשלוח מוקדם מתאריך המכתב.", field="sent_date")
+            raise ValidationError(_("The sending date is before the letter's date."), field="sent_date")
         if RegisteredMail.get_or_none(RegisteredMail.letter == letter):
-            raise ValidationError("המכתב הזה כבר נרשם כנשלח בדואר רשום.")
+            raise ValidationError(_("This letter is already recorded as sent by registered mail."))
         return RegisteredMail.create(letter=letter, registered_number=number,
                                      sent_date=sent_date, notes=clean_text(notes))
 
@@ -353,32 +358,38 @@ def record_registered_mail(letter_id: int, registered_number: str, sent_date: dt
 def _registered(letter_id: int) -> RegisteredMail:
     row = RegisteredMail.get_or_none(RegisteredMail.letter == letter_id)
     if row is None:
-        raise ValidationError("המכתב לא נרשם כנשלח בדואר רשום; רשמו קודם את מספר המשלוח.")
+        raise ValidationError(_("The letter is not recorded as sent by registered mail; record its "
+                                "mail number first."))
     return row
 
 
-def record_return_receipt(letter_id: int, receipt_date: dt.date) -> RegisteredMail:
+def _record_outcome(letter_id: int, field_name: str, day: dt.date, other_field: str,
+                    already: str, too_early: str) -> RegisteredMail:
+    """How a registered letter ended: delivered (receipt_date) or refused (refused_date),
+    never both, and not before it was sent. `already` and `too_early` are the messages."""
     with database.atomic():
         row = _registered(letter_id)
-        if row.refused_date:
-            raise ValidationError("המכתב כבר סומן כמסורב.")
-        if receipt_date < row.sent_date:
-            raise ValidationError("תאריך אישור המסירה מוקדם מתאריך המשלוח.", field="receipt_date")
-        row.receipt_date = receipt_date
+        if getattr(row, other_field):
+            raise ValidationError(already)
+        if day < row.sent_date:
+            raise ValidationError(too_early, field=field_name)
+        setattr(row, field_name, day)
         row.save()
         return row
+
+
+def record_return_receipt(letter_id: int, receipt_date: dt.date) -> RegisteredMail:
+    return _record_outcome(
+        letter_id, "receipt_date", receipt_date, "refused_date",
+        _("The letter is already marked as refused."),
+        _("The delivery confirmation date is before the sending date."))
 
 
 def record_refusal(letter_id: int, refused_date: dt.date) -> RegisteredMail:
-    with database.atomic():
-        row = _registered(letter_id)
-        if row.receipt_date:
-            raise ValidationError("למכתב כבר נרשם אישור מסירה.")
-        if refused_date < row.sent_date:
-            raise ValidationError("תאריך הסירוב מוקדם מתאריך המשלוח.", field="refused_date")
-        row.refused_date = refused_date
-        row.save()
-        return row
+    return _record_outcome(
+        letter_id, "refused_date", refused_date, "receipt_date",
+        _("A delivery confirmation is already recorded for the letter."),
+        _("The refusal date is before the sending date."))
 
 
 def sent_date(letter: Letter) -> dt.date:
@@ -412,13 +423,15 @@ def debt_notice_gate(client: Client, as_of: dt.date, wait_days: int | None = Non
                                      & (Letter.letter_date <= as_of)))
     dates = [sent_date(n) for n in notices]
     if not dates:
-        return GateStatus(False, None, None,
-                          f"ללקוח '{client.name}' (אדם פרטי) טרם נשלחה הודעת חוב; "
-                          "לפי חוק הגנת הצרכן יש לשלוח אותה לפני כל מכתב גבייה אחר.")
+        return GateStatus(False, None, None, _(
+            "Client '{name}' (a private person) has not yet been sent a debt notice; the "
+            "Consumer Protection Law requires it before any other collection letter.").format(
+                name=client.name))
     first = min(dates)
     opens_on = first + dt.timedelta(days=wait_days)
     if as_of < opens_on:
-        return GateStatus(False, first, opens_on,
-                          f"הודעת החוב ללקוח '{client.name}' נשלחה ב-{first:%d/%m/%Y}; "
-                          f"מכתב גבייה נוסף אפשר לשלוח רק מ-{opens_on:%d/%m/%Y}.")
+        return GateStatus(False, first, opens_on, _(
+            "The debt notice to client '{name}' was sent on {sent}; another collection letter "
+            "can be sent only from {opens}.").format(
+                name=client.name, sent=f"{first:%d/%m/%Y}", opens=f"{opens_on:%d/%m/%Y}"))
     return GateStatus(True, first, opens_on, "")

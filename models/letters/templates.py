@@ -11,7 +11,8 @@ The defaults live in resources/templates/<kind>.txt; the user's version is store
 database (models.db.settings, key `letter_template.<kind>`); `restore_default` deletes it.
 
 Public API:
-    PLACEHOLDERS, BLOCKS                         name -> Hebrew description (for the editor)
+    PLACEHOLDERS, BLOCKS                         name -> description msgid (for the editor)
+    descriptions()                               (name, translated description) of both
     TOKEN                                        the placeholder / brace pattern
     default_template(kind), get_template(kind), save_template(kind, text), restore_default(kind)
     is_customised(kind) -> bool
@@ -25,76 +26,87 @@ from functools import lru_cache
 from pathlib import Path
 
 from models.common.errors import ValidationError
+from models.common.i18n import N_, _
 from models.db.settings import Setting, get_setting, set_setting
 from models.letters.archive import LETTER_KINDS
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
 MAX_TEMPLATE_LENGTH = 20000
 
+# name -> what it stands for, for the template editor (msgids: descriptions() translates).
 PLACEHOLDERS = {
-    "client_name": "שם הלקוח",
-    "contact_name": "איש הקשר אצל הלקוח",
-    "business_name": "שם העסק שלך",
-    "business_phone": "הטלפון של העסק",
-    "business_email": "הדוא\"ל של העסק",
-    "letter_date": "תאריך המכתב",
-    "as_of_date": "התאריך שלפיו חושבו הסכומים",
-    "total_overdue": "סך החוב שמועד תשלומו עבר",
-    "total_open": "סך כל היתרה הפתוחה",
-    "invoice_count": "מספר החשבונות בטבלה",
-    "oldest_due_date": "מועד התשלום המוקדם ביותר",
-    "max_days_overdue": "מספר ימי הפיגור הגדול ביותר",
-    "deadline_date": "המועד האחרון לתשלום",
-    "deadline_days": "מספר הימים עד המועד האחרון",
-    "wait_days": "ימי ההמתנה אחרי הודעת חוב",
-    "interest_sentence": "משפט על ריבית חוזית (ריק אם לא הוגדר שיעור)",
-    "costs_sentence": "משפט על הוצאות גבייה (ריק אם לא הוגדרו)",
-    "period_start": "תחילת תקופת דף החשבון",
-    "period_end": "סוף תקופת דף החשבון",
-    "opening_balance": "יתרת פתיחה",
-    "closing_balance": "יתרת סגירה",
-    "last_payment_date": "תאריך התשלום האחרון",
-    "client_terms": "תנאי התשלום של הלקוח",
-    "deposit_total": "סך המקדמות המבוקשות",
-    "deposit_due_date": "המועד לתשלום המקדמה",
-    "late_payment_terms": "ריבית ודמי גבייה על איחור (ריק אם לא הוגדרו)",
-    "settlement_date": "תאריך הסדר החוב",
-    "debt_amount": "החוב הקבוע שהחייב מודה בו",
-    "settled_amount": "הסכום לתשלום אחרי ההנחה",
-    "discount_amount": "סכום ההנחה",
-    "discount_sentence": "משפט על ההנחה ועל כך שהיא נמחלת רק בסוף (ריק אם אין הנחה)",
-    "down_payment_sentence": "משפט על המקדמה (ריק אם אין מקדמה)",
-    "instalment_count": "מספר התשלומים בהסדר",
-    "final_date": "המועד האחרון לסיום ההסדר",
-    "grace_days": "ימי החסד לפני שתשלום נחשב כלא שולם",
-    "draft_notice": "הודעת טיוטה (ריקה בהסדר חתום)",
-    "meeting_date": "תאריך השיחה או הפגישה",
-    "meeting_channel": "אופן השיחה (פגישה, טלפון)",
-    "participants": "מי השתתף בשיחה",
-    "meeting_notes": "עיקרי השיחה מהתיעוד (ריק אם לא נרשמו)",
-    "meeting_questions": "שאלות פתוחות מהתיעוד (ריק אם אין)",
+    "client_name": N_("The client's name"),
+    "contact_name": N_("The contact person at the client"),
+    "business_name": N_("Your business's name"),
+    "business_phone": N_("The business's phone number"),
+    "business_email": N_("The business's e-mail address"),
+    "letter_date": N_("The letter's date"),
+    "as_of_date": N_("The date the amounts were calculated for"),
+    "total_overdue": N_("The total debt past its due date"),
+    "total_open": N_("The whole open balance"),
+    "invoice_count": N_("The number of invoices in the table"),
+    "oldest_due_date": N_("The earliest due date"),
+    "max_days_overdue": N_("The largest number of days overdue"),
+    "deadline_date": N_("The deadline for payment"),
+    "deadline_days": N_("The number of days until the deadline"),
+    "wait_days": N_("The waiting days after a debt notice"),
+    "interest_sentence": N_("A sentence about contractual interest (empty if no rate is set)"),
+    "costs_sentence": N_("A sentence about collection costs (empty if none are set)"),
+    "period_start": N_("The start of the statement period"),
+    "period_end": N_("The end of the statement period"),
+    "opening_balance": N_("Opening balance"),
+    "closing_balance": N_("Closing balance"),
+    "last_payment_date": N_("The date of the last payment"),
+    "client_terms": N_("The client's payment terms"),
+    "deposit_total": N_("The total of the deposits requested"),
+    "deposit_due_date": N_("The date the deposit is due"),
+    "late_payment_terms": N_("Interest and collection fees for late payment (empty if none "
+                             "are set)"),
+    "settlement_date": N_("The date of the settlement"),
+    "debt_amount": N_("The liquidated debt the debtor acknowledges"),
+    "settled_amount": N_("The amount to pay after the discount"),
+    "discount_amount": N_("The discount amount"),
+    "discount_sentence": N_("A sentence about the discount and that it is waived only at the "
+                            "end (empty if there is no discount)"),
+    "down_payment_sentence": N_("A sentence about the down payment (empty if there is none)"),
+    "instalment_count": N_("The number of instalments in the settlement"),
+    "final_date": N_("The last date for completing the settlement"),
+    "grace_days": N_("The days of grace before a payment counts as unpaid"),
+    "draft_notice": N_("The draft notice (empty in a signed settlement)"),
+    "meeting_date": N_("The date of the conversation or meeting"),
+    "meeting_channel": N_("How the conversation took place (meeting, phone)"),
+    "participants": N_("Who took part in the conversation"),
+    "meeting_notes": N_("The main points of the conversation from the log (empty if none "
+                        "were recorded)"),
+    "meeting_questions": N_("Open questions from the log (empty if there are none)"),
 }
 BLOCKS = {
-    "invoice_table": "טבלת החשבונות הפתוחים",
-    "statement_table": "טבלת התנועות של דף החשבון",
-    "payment_instructions": "פרטי התשלום (בנק, ביט)",
-    "deposit_table": "טבלת המקדמות המבוקשות",
-    "terms_box": "תיבת תנאי התשלום המוסכמים",
-    "client_signature": "שורות לחתימת הלקוח (מודפסות אחרי החתימה שלך)",
-    "settlement_parties": "תיבת הצדדים להסדר (הנושה והחייב)",
-    "covered_invoices_table": "טבלת החשבוניות שההסדר חל עליהן",
-    "instalments_table": "לוח התשלומים של ההסדר (מקדמה ותשלומים)",
-    "agreed_points": "רשימת הנקודות שהוסכמו",
-    "open_points": "רשימת הנקודות שעדיין פתוחות",
-    "signatures": "שורות חתימה לשני הצדדים",
+    "invoice_table": N_("The table of open invoices"),
+    "statement_table": N_("The table of the statement's transactions"),
+    "payment_instructions": N_("Payment details (bank, Bit)"),
+    "deposit_table": N_("The table of the deposits requested"),
+    "terms_box": N_("The box of the agreed payment terms"),
+    "client_signature": N_("Lines for the client's signature (printed after your signature)"),
+    "settlement_parties": N_("The box of the parties to the settlement (the creditor and the "
+                             "debtor)"),
+    "covered_invoices_table": N_("The table of the invoices the settlement covers"),
+    "instalments_table": N_("The settlement's payment schedule (down payment and instalments)"),
+    "agreed_points": N_("The list of the points agreed"),
+    "open_points": N_("The list of the points still open"),
+    "signatures": N_("Signature lines for both parties"),
 }
 TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
+def descriptions() -> list[tuple[str, str]]:
+    """Every placeholder and block, in order, with its description in the interface language."""
+    return [(name, _(text)) for name, text in [*PLACEHOLDERS.items(), *BLOCKS.items()]]
+
+
 def _check_kind(kind: str) -> None:
     if kind not in LETTER_KINDS:
-        raise ValidationError(f"סוג מכתב לא מוכר: '{kind}'. הסוגים האפשריים: "
-                              f"{', '.join(LETTER_KINDS)}.", field="kind")
+        raise ValidationError(_("Unknown kind of letter: '{kind}'. The kinds are: {kinds}.").format(
+            kind=kind, kinds=", ".join(LETTER_KINDS)), field="kind")
 
 
 @lru_cache(maxsize=None)
@@ -138,27 +150,30 @@ def placeholder_names(text: str) -> list[str]:
 
 def validate_template(text: str) -> None:
     if not text.strip():
-        raise ValidationError("נוסח המכתב ריק.", field="template")
+        raise ValidationError(_("The letter wording is empty."), field="template")
     if len(text) > MAX_TEMPLATE_LENGTH:
-        raise ValidationError(f"נוסח המכתב ארוך מדי (עד {MAX_TEMPLATE_LENGTH} תווים).",
-                              field="template")
+        raise ValidationError(_("The letter wording is too long (at most {limit} characters).")
+                              .format(limit=MAX_TEMPLATE_LENGTH), field="template")
     for line in text.split("\n"):
         for match in TOKEN.finditer(line):
             token, name = match.group(0), match.group(1)
             if token in ("{", "}"):
                 raise ValidationError(
-                    f"סוגר מסולסל בודד '{token}' בשורה: {line.strip()}. "
-                    "כדי להדפיס סוגר כתבו אותו פעמיים ({{ או }}).", field="template")
+                    _("A single curly bracket '{bracket}' in the line: {line}. To print a "
+                      "bracket, write it twice ({{{{ or }}}}).").format(
+                        bracket=token, line=line.strip()), field="template")
             if name is None:
                 continue
             if name in BLOCKS:
                 if line.strip() != token:
-                    raise ValidationError(f"מציין המקום {{{name}}} צריך לעמוד לבדו בשורה.",
-                                          field="template")
+                    raise ValidationError(
+                        _("The placeholder {placeholder} must stand alone on its line.").format(
+                            placeholder="{" + name + "}"), field="template")
             elif name not in PLACEHOLDERS:
                 raise ValidationError(
-                    f"מציין המקום {{{name}}} אינו מוכר. אפשר להשתמש ב: "
-                    f"{', '.join('{' + n + '}' for n in [*PLACEHOLDERS, *BLOCKS])}.",
+                    _("The placeholder {placeholder} is not known. You can use: {known}.").format(
+                        placeholder="{" + name + "}",
+                        known=", ".join("{" + n + "}" for n in [*PLACEHOLDERS, *BLOCKS])),
                     field="template")
     if not text.strip().split("\n")[0].strip():
-        raise ValidationError("השורה הראשונה (הנדון) ריקה.", field="template")
+        raise ValidationError(_("The first line (the subject) is empty."), field="template")

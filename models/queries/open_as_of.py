@@ -38,6 +38,9 @@ MONEY_COUNTS_FROM = "(CASE WHEN check_date > date THEN check_date ELSE date END)
 RECEIVED_PAYMENT = MONEY_COUNTS_FROM + " <= :d AND (bounced_date IS NULL OR bounced_date > :d)"
 # A check received by :d that does not count yet (dated later) and has not bounced.
 HELD_CHECK = "p.check_date IS NOT NULL AND p.check_date > :d AND p.date <= :d"
+# A payment that came back (a bounced check) by :d: from that day it no longer counts
+# (RECEIVED_PAYMENT says the same from the other side). Columns of `payment`, unaliased.
+BOUNCED_BY = "bounced_date IS NOT NULL AND bounced_date <= :d"
 
 # Money received by :d (payments that count, credit notes), summed per client and
 # currency, each source on its own covering index, already in (client, currency) order,

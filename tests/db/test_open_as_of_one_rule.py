@@ -3,17 +3,20 @@
 A ledger with each case that moves the answer on some day — an invoice issued later, one
 cancelled later, money applied later, a post-dated check, a bounced check, a credit note —
 is read as of every day around those events. Each consumer (the aging report and its
-drill-down, the client list, settlements, hand-over) must give the open amount the rule
-gives, computed here in plain Python from the rows themselves.
+drill-down, the client list, settlements, hand-over, the case file) must give the open
+amount the rule gives, computed here in plain Python from the rows themselves; the case
+file must also count the money received as of the day by the same rule (a post-dated
+check from its own date, a bounced one no longer).
 """
 import datetime as dt
 
 import pytest
 
+from models.collection.case_file import build_case_file
 from models.collection.handover import oldest_open_due_date
 from models.ledger import services
 from models.ledger.invoices import Invoice
-from models.ledger.payments import Allocation
+from models.ledger.payments import Allocation, Payment
 from models.negotiation import settlements as st
 from models.queries.aging import aging_report, open_invoices_as_of
 from models.queries.client_list import client_summaries
@@ -78,3 +81,32 @@ def test_every_consumer_gives_the_rules_open_amounts(ledger, as_of):
     assert aging_total == sum(expected.values())
     assert listed == sum(expected.values())  # the list nets credit on account off
     assert oldest_open_due_date(client.id, as_of) == (min(due_dates) if due_dates else None)
+
+
+def expected_received(as_of: dt.date) -> list[Payment]:
+    """The payments whose money counts as of the date: by their own date (a post-dated
+    check by the check's), and not bounced by then."""
+    return [p for p in Payment.select()
+            if p.effective_date <= as_of and (p.bounced_date is None or p.bounced_date > as_of)]
+
+
+@pytest.mark.parametrize("as_of", DAYS, ids=str)
+def test_the_case_file_asks_the_same_question_as_aging(ledger, as_of):
+    client = ledger
+    expected = expected_open(as_of)
+    case = build_case_file(client.id, as_of)
+    numbers = {inv.id: inv.number for inv in Invoice.select()}
+    report = aging_report(as_of)
+    aging_total = sum(row.total for row in report.rows if row.client_id == client.id)
+    received = expected_received(as_of)
+    counted = [inv for inv in Invoice.select() if inv.issue_date <= as_of
+               and (inv.cancelled_date is None or inv.cancelled_date > as_of)]
+    bounced = [p for p in Payment.select() if p.bounced_date and p.bounced_date <= as_of]
+
+    assert {i.number: i.open_agorot for i in case.open_invoices} == {
+        numbers[k]: v for k, v in expected.items()}
+    assert sum(line.total for line in case.aging) == aging_total == sum(expected.values())
+    assert case.paid_agorot.get("ILS", 0) == sum(p.amount_agorot for p in received)
+    assert case.last_payment_date == max((p.effective_date for p in received), default=None)
+    assert case.invoiced_agorot.get("ILS", 0) == sum(inv.amount_agorot for inv in counted)
+    assert len(case.bounced_checks) == len(bounced)
