@@ -29,6 +29,7 @@ from models.ledger.allocation import (
     OpenInvoice,
     allocation_order,
     covered_in_force,
+    covered_last,
     plan_allocation,
 )
 from models.ledger.clients import Client
@@ -126,11 +127,8 @@ class _OpenBook:
         (allocation.unnamed_targets): oldest due first, the `covered` ones last."""
         while self.start < len(self.items) and self.items[self.start].open_agorot <= 0:
             self.start += 1
-        rest = range(self.start, len(self.items))
-        if not covered:
-            return (self.items[i] for i in rest)
-        return ([self.items[i] for i in rest if self.items[i].id not in covered]
-                + [self.items[i] for i in rest if self.items[i].id in covered])
+        rest = (self.items[i] for i in range(self.start, len(self.items)))
+        return covered_last(rest, covered) if covered else rest
 
     def apply(self, allocations: list[tuple[int, int]]) -> int:
         """Lower the open amounts by a planned allocation; returns the amount allocated."""

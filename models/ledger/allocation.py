@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Collection, Iterable
 
 import peewee as pw
 
@@ -102,7 +102,13 @@ def unnamed_targets(client_id: int, currency: str, day: dt.date) -> list[OpenInv
     """Where money that names no invoice goes, in order: oldest due first, invoices a
     settlement in force on `day` covers last."""
     invoices = sorted(open_invoices(client_id, currency), key=allocation_order)
-    covered = covered_in_force(client_id, day)
+    return covered_last(invoices, covered_in_force(client_id, day))
+
+
+def covered_last(invoices: Iterable[OpenInvoice], covered: Collection[int]) -> list[OpenInvoice]:
+    """The settlement's place in the order: the invoices it covers come after every other
+    one (a settlement is paid through its instalments); each part keeps its order."""
+    invoices = list(invoices)
     return ([i for i in invoices if i.id not in covered]
             + [i for i in invoices if i.id in covered])
 
