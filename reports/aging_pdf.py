@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from models.common.dates import format_date
 from models.common.money import format_amount
 from models.queries.aging import AgingReport, AgingRow
+from models.common.i18n import translated_as
 from reports.fonts import printable, register_fonts
 from reports.hebrew import strip_marks, text_width, visual, wrap
 
@@ -200,4 +201,5 @@ def write_aging_pdf(report: AgingReport, out: str | Path | BinaryIO, *,
                     business_name: str = "") -> int:
     """Write the aging report to `out` (a path or a binary stream); returns the page count."""
     target = str(out) if isinstance(out, Path) else out
-    return _AgingPdf(report, business_name).render(target)
+    with translated_as("he"):  # a Hebrew document, whatever the interface language
+        return _AgingPdf(report, business_name).render(target)

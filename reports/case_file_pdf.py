@@ -26,6 +26,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from models.common.dates import format_date
+from models.common.i18n import translated_as
 from reports.fonts import printable, register_fonts
 from reports.hebrew import in_hebrew, shape, visual
 from reports.letters import InfoBox, Paragraph, Table, format_money
@@ -472,11 +473,13 @@ def write_case_file_pdf(client_id: int, as_of: dt.date, out: str | Path | Binary
     from models.collection.handover import handover_options
     from models.db.settings import load_profile
 
-    case = build_case_file(client_id, as_of)
     profile = load_profile()
-    return DocumentPdf(
-        f"תיק הכנה למשא ומתן: {case.client_name}",
-        f"תיק הכנה למשא ומתן — {case.client_name} — נכון ל-{format_date(as_of)}",
-        [f"נכון ל-{format_date(as_of)}" + (f" | {profile.name}" if profile.name else ""),
-         "מסמך פנימי לעבודה. אין למסור אותו ללקוח."],
-    ).render(case_file_blocks(case, handover_options(client_id, as_of)), out, author=profile.name)
+    with translated_as("he"):  # a Hebrew document: the reasons and labels it takes, too
+        case = build_case_file(client_id, as_of)
+        return DocumentPdf(
+            f"תיק הכנה למשא ומתן: {case.client_name}",
+            f"תיק הכנה למשא ומתן — {case.client_name} — נכון ל-{format_date(as_of)}",
+            [f"נכון ל-{format_date(as_of)}" + (f" | {profile.name}" if profile.name else ""),
+             "מסמך פנימי לעבודה. אין למסור אותו ללקוח."],
+        ).render(case_file_blocks(case, handover_options(client_id, as_of)), out,
+                 author=profile.name)

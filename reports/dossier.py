@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.common.dates import format_date
-from models.common.i18n import _
+from models.common.i18n import _, translated_as
 from models.contact.contact_log import CHANNELS, DIRECTIONS, TACTICS
 from models.db.outputs import check_output_path, write_output
 from models.ledger.payments import PAYMENT_METHODS
@@ -170,6 +170,17 @@ def _appended_note(count: int) -> str:
             "המכתבים שנשלחו, כפי שנשמרו בארכיון.")
 
 
+def _render(case, blocks, profile, as_of: dt.date, buffer) -> int:
+    """The dossier's own pages (the letters' copies are appended after)."""
+    return DocumentPdf(
+        f"תיק העברה לטיפול: {case.client_name}",  # hebrew: document text
+        f"תיק העברה לטיפול — {case.client_name} — נכון ל-{format_date(as_of)}",  # hebrew: document text
+        [f"נכון ל-{format_date(as_of)}" + (f" | {profile.name}" if profile.name else ""),  # hebrew: document text
+         "לעורך הדין או לחברת הגבייה: תיק ההכנה, החשבוניות, התשלומים, המכתבים, התיעוד "  # hebrew: document text
+         "וציר זמן, ואחריהם עותקי המכתבים."],
+    ).render(blocks, buffer, author=profile.name)
+
+
 def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None, *,
                       force: bool = False) -> Path:
     """Write the dossier, archive it, log it on the client; returns the archived path
@@ -181,16 +192,11 @@ def write_dossier_pdf(client_id: int, as_of: dt.date, out: str | Path | None, *,
 
     if out is not None:
         check_output_path(out, force=force)  # refuse before anything is archived
-    case, blocks, appended = dossier_blocks(client_id, as_of)
     profile = load_profile()
     buffer = io.BytesIO()
-    pages = DocumentPdf(
-        f"תיק העברה לטיפול: {case.client_name}",  # hebrew: document text
-        f"תיק העברה לטיפול — {case.client_name} — נכון ל-{format_date(as_of)}",  # hebrew: document text
-        [f"נכון ל-{format_date(as_of)}" + (f" | {profile.name}" if profile.name else ""),  # hebrew: document text
-         "לעורך הדין או לחברת הגבייה: תיק ההכנה, החשבוניות, התשלומים, המכתבים, התיעוד "  # hebrew: document text
-         "וציר זמן, ואחריהם עותקי המכתבים."],
-    ).render(blocks, buffer, author=profile.name)
+    with translated_as("he"):  # a Hebrew document: the reasons and labels it takes, too
+        case, blocks, appended = dossier_blocks(client_id, as_of)
+        pages = _render(case, blocks, profile, as_of, buffer)
     path = archive_path("dossier", as_of, [(client_id, case.client_name)])
     total = 0
 

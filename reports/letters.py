@@ -18,7 +18,7 @@ from models.common.dates import format_date
 from models.common.errors import ValidationError
 from models.common.holidays import deadline_date as compute_deadline
 from models.common.holidays import hebrew_date
-from models.common.i18n import _
+from models.common.i18n import _, translated_as
 from models.common.money import format_money as babel_money
 from models.common.terms import due_date as terms_due_date
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
@@ -361,6 +361,15 @@ def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
         raise ValidationError(_("Unknown letter kind: '{kind}'.").format(kind=kind), field="kind")
     letter_date = letter_date or as_of
     _check_sendable(kind, data, as_of)
+    # The letter is Hebrew whatever the interface language, and so is every sentence it
+    # takes from the domain (the terms explained, labels).
+    with translated_as("he"):
+        return _letter(kind, data, profile, settings, template, as_of, letter_date)
+
+
+def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
+            settings: LetterSettings, template: str, as_of: dt.date,
+            letter_date: dt.date) -> LetterContent:
     overdue = data.overdue
     deadline = compute_deadline(letter_date, settings.deadline_days)
     period_start = statement_period(as_of, settings.statement_months)

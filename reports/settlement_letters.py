@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models.common.dates import format_date
-from models.common.i18n import _
+from models.common.i18n import _, translated_as
 from models.contact.contact_log import CHANNELS
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.ledger.payments import PAYMENT_METHODS
@@ -177,7 +177,14 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
             why = _("As of {date}, client '{name}' has no draft or signed settlement; "
                     "no letter was produced.")
         raise NothingToSend(why.format(name=data.name, date=format_date(as_of)))
-    letter_date = letter_date or as_of
+    with translated_as("he"):  # a Hebrew document, whatever the interface language
+        return _settlement_letter(kind, data, info, profile, settings, template, as_of,
+                                  letter_date or as_of)
+
+
+def _settlement_letter(kind: str, data: ClientLetterData, info: SettlementInfo,
+                       profile: BusinessProfile, settings: LetterSettings, template: str,
+                       as_of: dt.date, letter_date: dt.date) -> LetterContent:
     filled = fill(template, _values(kind, data, info, profile, settings, letter_date, as_of))
     draft = info.is_draft and kind == "settlement"
     blocks: list = []

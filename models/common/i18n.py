@@ -11,13 +11,17 @@ reports/ and cli/), merged and read with babel when first needed (a few millisec
 there is no compile step to forget. Until `set_language` is called the language is Hebrew,
 so a library caller or a test sees what a user sees.
 
-Letters are not translated here: a letter is a Hebrew document whatever the interface
-language (see docs/architecture.md).
+A letter is a Hebrew document whatever the interface language: the code that writes one
+runs `with translated_as("he"):`, so a sentence it takes from the domain (terms explained,
+a holiday's name) comes out Hebrew, in that thread only (see docs/architecture.md).
 """
 from __future__ import annotations
 
 import gettext
 import io
+import threading
+from contextlib import contextmanager
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +31,7 @@ LANGUAGES = ("he", "en")
 
 _translations: gettext.NullTranslations | None = None  # loaded on first use
 _lang = DEFAULT_LANG
+_in_thread = threading.local()  # .translations: a translated_as block's, else None
 
 
 def locale_dir() -> Path:
@@ -44,6 +49,7 @@ def read_catalog(path: Path, lang: str):
         return read_po(fh, locale=lang, domain=DOMAIN)
 
 
+@lru_cache(maxsize=None)
 def load_catalog(lang: str) -> gettext.NullTranslations:
     """All of the language's .po files merged into one translations object."""
     if lang == "en":
@@ -79,7 +85,21 @@ def language() -> str:
     return _lang
 
 
+@contextmanager
+def translated_as(lang: str):
+    """Translate into `lang` in this thread while the block runs (documents: Hebrew)."""
+    previous = getattr(_in_thread, "translations", None)
+    _in_thread.translations = load_catalog(lang)
+    try:
+        yield
+    finally:
+        _in_thread.translations = previous
+
+
 def _current() -> gettext.NullTranslations:
+    block = getattr(_in_thread, "translations", None)
+    if block is not None:
+        return block
     if _translations is None:
         set_language(_lang)
     return _translations

@@ -149,16 +149,18 @@ def exceeds_legal_limit(terms: str | Terms, kind: str, policy: PreventionPolicy,
 
 
 def explain_terms(terms: str | Terms) -> str:
-    """The terms in one plain Hebrew sentence. Letter text (reports.letters prints it), so
-    Hebrew whatever the interface language."""
+    """The terms in one plain sentence (the terms guide shows it; a letter prints it, in
+    Hebrew, from inside its translated_as block)."""
     t = terms if isinstance(terms, Terms) else parse_terms(terms)
     if t.kind == "immediate":
-        return "מיידי: התשלום מגיע ביום הוצאת החשבון, למשל במסירת העבודה."  # hebrew: letter text
+        return _("Immediate: payment is due on the day the invoice is issued, for example "
+                 "when the work is delivered.")
     if t.kind == "net":
-        return (f"נטו {t.days}: התשלום מגיע {t.days} ימים אחרי תאריך החשבון, "  # hebrew: letter text
-                "בלי קשר לתאריך שבו נגמר החודש.")  # hebrew: letter text
-    return (f"שוטף+{t.days}: סופרים {t.days} ימים מסוף החודש שבו הוצא החשבון; "  # hebrew: letter text
-            "חשבון מתחילת החודש ממתין כך יותר זמן מחשבון מסופו.")  # hebrew: letter text
+        return _("Net {days}: payment is due {days} days after the invoice date, whatever "
+                 "the day the month ends.").format(days=t.days)
+    return _("End of month + {days}: {days} days are counted from the end of the month in "
+             "which the invoice was issued, so an invoice from the start of a month waits "
+             "longer than one from its end.").format(days=t.days)
 
 
 def _is_late_history(history: PaymentHistory, policy: PreventionPolicy) -> list[str]:

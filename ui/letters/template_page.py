@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from models.common.errors import GviaError
 from models.letters.templates import (
-    BLOCKS,
-    PLACEHOLDERS,
+    descriptions,
     get_template,
     is_customised,
     restore_default,
@@ -90,7 +89,7 @@ class TemplatePage(QWidget):
         actions.addStretch(1)
 
         self.placeholders = QListWidget()
-        for name, description in [*PLACEHOLDERS.items(), *BLOCKS.items()]:
+        for name, description in descriptions():
             item = QListWidgetItem(f"{ltr('{' + name + '}')}  —  {description}")
             item.setData(NAME_ROLE, name)
             item.setToolTip(description)

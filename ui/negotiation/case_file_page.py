@@ -53,7 +53,8 @@ def summary_rows(case: CaseFile) -> list[tuple[str, list[tuple[str, str]]]]:
     """The case file's figures as (section, [(caption, value)]) for the screen."""
     cost = case.cost
     promises = case.promises
-    tactics = ", ".join(f"{TACTICS.get(code, code)} ({n})" for code, n in case.contacts.tactics.items())
+    tactics = ", ".join(f"{_(TACTICS.get(code, code))} ({n})"
+                        for code, n in case.contacts.tactics.items())
     return [
         (_("The debt"), [
             (_("Open balance"), amounts_text(case.open_agorot) or money_text(0)),
