@@ -176,11 +176,11 @@ def cmd_restore(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from models.db.connection import database_path, sqlite_connection
+    from models.db.connection import database, database_path
     from models.db.schema_check import check_database
 
     with _open(args, create=False, read_only=True):
-        problems = check_database(sqlite_connection(), database_path().parent)
+        problems = check_database(database.obj, database_path().parent)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USER_ERROR

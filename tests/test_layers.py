@@ -213,3 +213,43 @@ def test_detector_sees_sql_in_ui():
     assert sql_in_ui(fake, "client = Client.get_or_none(Client.id == 3)\n")
     assert sql_in_ui(fake, "rows = Invoice.select().where(Invoice.client == 3)\n")
     assert sql_in_ui(fake, "name = CHANNELS.get(code, code)\n") == []  # a dict, not a model
+
+
+# Outside the database layer (models/db), SQL goes through peewee (execute_sql or the ORM);
+# the raw sqlite3 connection only where peewee has no equivalent, for speed.
+RAW_CONNECTION_ALLOWED = {
+    "models/exchange/import_writer.py": "bulk import: executemany and INSERT … SELECT",
+    "models/demo/generator.py": "millions of demo rows through executemany",
+}
+
+
+def raw_connection_uses(path: Path, source: str | None = None) -> list[str]:
+    source = path.read_text(encoding="utf-8") if source is None else source
+    found = [f"line {node.lineno}: .{node.func.attr}()" for node in ast.walk(ast.parse(source))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr in ("connection", "sqlite_connection")]
+    found += [f"line {node.lineno}: sqlite_connection" for node in ast.walk(ast.parse(source))
+              if isinstance(node, ast.Name) and node.id == "sqlite_connection"]
+    if "sqlite3" in top_level(imported_modules(path, source)):
+        found.append("imports sqlite3")
+    return found
+
+
+def test_the_raw_sqlite_connection_stays_in_the_database_layer():
+    offenders = {}
+    for folder in ("models", "cli", "reports", "ui"):
+        for path in python_files(folder):
+            relative = path.relative_to(ROOT).as_posix()
+            if relative.startswith("models/db/") or relative in RAW_CONNECTION_ALLOWED:
+                continue
+            if found := raw_connection_uses(path):
+                offenders[relative] = found
+    assert offenders == {}
+
+
+def test_the_raw_connection_check_finds_a_use():
+    fake = ROOT / "models" / "queries" / "fake.py"  # never written: the source is given
+    assert raw_connection_uses(fake, "rows = database.obj.connection().execute('x')\n")
+    assert raw_connection_uses(fake, "import sqlite3\n")
+    assert not raw_connection_uses(fake, "rows = database.execute_sql('x')\n")
+

@@ -324,7 +324,7 @@ def _params(client_id: int, as_of: dt.date) -> dict:
 
 def _lifetime_paid(client_id: int, as_of: dt.date) -> tuple[dict[str, int], dt.date | None]:
     paid, last = {}, None
-    for currency, amount, day in database.obj.connection().execute(
+    for currency, amount, day in database.execute_sql(
             _PAID_SQL, _params(client_id, as_of)):
         paid[currency] = amount
         day = dt.date.fromisoformat(day)
@@ -333,7 +333,7 @@ def _lifetime_paid(client_id: int, as_of: dt.date) -> tuple[dict[str, int], dt.d
 
 
 def _log_rows(client_id: int, as_of: dt.date) -> list[tuple]:
-    return list(database.obj.connection().execute(_LOG_SQL, _params(client_id, as_of)))
+    return list(database.execute_sql(_LOG_SQL, _params(client_id, as_of)))
 
 
 def _cost(client_id: int, as_of: dt.date, log_rows: list[tuple], debt: int,
@@ -342,7 +342,7 @@ def _cost(client_id: int, as_of: dt.date, log_rows: list[tuple], debt: int,
     rate = int(load_profile().hourly_rate_agorot or 0)
     time_agorot = int((Decimal(minutes) * rate / 60).quantize(Decimal(1), ROUND_HALF_UP))
     expenses, count = {}, 0
-    for currency, amount, n in database.obj.connection().execute(
+    for currency, amount, n in database.execute_sql(
             _EXPENSES_SQL, _params(client_id, as_of)):
         expenses[currency] = amount
         count += n
@@ -375,7 +375,7 @@ def _contacts(client_id: int, as_of: dt.date, rows: list[tuple]) -> ContactSumma
         last = when if last is None or when > last else last
         for code in {t for t in (codes or "").split(",") if t}:
             tactics[code] += 1
-    letters = database.obj.connection().execute(
+    letters = database.execute_sql(
         "SELECT COUNT(*) FROM letter WHERE client_id = ? AND letter_date <= ?",
         (client_id, as_of.isoformat())).fetchone()[0]
     return ContactSummary(len(rows), dict(by_channel.most_common()),
@@ -488,7 +488,6 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
     from models.queries.client_list import client_summaries
 
     client = _client(client_id)
-    conn = database.obj.connection()
     params = _params(client_id, as_of)
     profile = load_profile()
     boundaries = tuple(profile.aging_buckets or DEFAULT_BUCKETS)
@@ -498,7 +497,7 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
     credit = dict(summary.credit_agorot) if summary else {}
 
     invoiced, invoice_count, first_issue = {}, 0, None
-    for currency, amount, count, first in conn.execute(_INVOICED_SQL, params):
+    for currency, amount, count, first in database.execute_sql(_INVOICED_SQL, params):
         invoiced[currency] = amount
         invoice_count += count
         first = dt.date.fromisoformat(first)
@@ -519,14 +518,14 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
     invoices.sort(key=lambda i: (i.due_date, i.issue_date, i.number))
 
     late_days, late_count, settled = 0, 0, 0
-    for due, closed in conn.execute(_BEHAVIOUR_SQL, params):
+    for due, closed in database.execute_sql(_BEHAVIOUR_SQL, params):
         settled += 1
         late = (dt.date.fromisoformat(closed) - dt.date.fromisoformat(due)).days
         if late > 0:
             late_count += 1
             late_days += late
     bounced = [BouncedCheck(dt.date.fromisoformat(d), dt.date.fromisoformat(b), a, c, n)
-               for d, b, a, c, n in conn.execute(_BOUNCED_SQL, params)]
+               for d, b, a, c, n in database.execute_sql(_BOUNCED_SQL, params)]
     judged = evaluate_promises(as_of, client_id=client_id)
     promises = PromiseCounts.of(judged)
     broken_promises = [p for p in judged if p.is_broken]

@@ -261,16 +261,15 @@ def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
         params["client"] = client_id
         hints = {"client_filter": "AND i.client_id = :client",
                  "held_filter": "AND p.client_id = :client", **ONE_CLIENT}
-    conn = database.obj.connection()
-    clients = {row[0]: row[1:] for row in conn.execute(
+    clients = {row[0]: row[1:] for row in database.execute_sql(
         _CLIENTS_SQL.format(where="WHERE id = :client" if client_id is not None else ""),
         params)}
-    held = dict(conn.execute(_HELD_SQL.format(**hints), params))
+    held = dict(database.execute_sql(_HELD_SQL.format(**hints), params))
     dates = _DateCache()
     return [OpenDue(inv_id, number, cid, *clients[cid], currency, dates[issue], dates[due],
                     open_agorot, bool(disputed), held.get(inv_id, 0))
             for inv_id, number, cid, currency, issue, due, open_agorot, disputed
-            in conn.execute(_OPEN_DUE_SQL.format(**hints), params)]
+            in database.execute_sql(_OPEN_DUE_SQL.format(**hints), params)]
 
 
 class _DateCache(dict):
@@ -317,7 +316,7 @@ def actions_done(as_of: dt.date, client_id: int | None = None
         client_filter, params["client"] = "AND client_id = :client", client_id
         letter_filter = "AND l.client_id = :client"
     done: dict[int, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
-    for cid, day, code in database.obj.connection().execute(
+    for cid, day, code in database.execute_sql(
             _DONE_SQL.format(client_filter=client_filter, letter_filter=letter_filter), params):
         done[cid][code].append(dt.date.fromisoformat(day))
     for per_client in done.values():

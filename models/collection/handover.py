@@ -221,7 +221,7 @@ def handover_options(client_id: int, as_of: dt.date) -> list[HandoverOption]:
     rules, profile = load_legal_rules(), load_profile()
     debt, others = shekel_debt(client_id, as_of)
     (signed_settlements, summaries, warning_sent, warnings_printed, bounced_agorot,
-     bounced_count, first_bounce) = database.obj.connection().execute(
+     bounced_count, first_bounce) = database.execute_sql(
         _FACTS_SQL, {"c": client_id, "d": as_of.isoformat()}).fetchone()
     common = [Requirement(f"חוב בשקלים שמועד תשלומו עבר: {format_money(debt)}",  # hebrew: printed too
                           debt > 0)]
@@ -292,7 +292,7 @@ WHERE i.client_id = :c AND {COUNTED_INVOICE} AND i.amount_agorot > {allocated()}
 
 
 def oldest_open_due_date(client_id: int, as_of: dt.date) -> dt.date | None:
-    value = database.obj.connection().execute(
+    value = database.execute_sql(
         _OLDEST_OPEN_SQL, {"c": client_id, "d": as_of.isoformat()}).fetchone()[0]
     return dt.date.fromisoformat(value) if value else None
 

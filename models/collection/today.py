@@ -243,7 +243,7 @@ ORDER BY f.follow_up_date, c.name
 def follow_ups_due(as_of: dt.date) -> list[FollowUp]:
     params = {"d": as_of.isoformat(), "next": (as_of + dt.timedelta(days=1)).isoformat()}
     return [FollowUp(eid, cid, name, dt.date.fromisoformat(day), summary)
-            for eid, cid, name, day, summary in database.obj.connection().execute(
+            for eid, cid, name, day, summary in database.execute_sql(
                 _FOLLOW_UPS_SQL, params)]
 
 
@@ -265,7 +265,7 @@ def checks_to_deposit(as_of: dt.date, window_days: int = 7) -> list[CheckToDepos
               "since": (as_of - dt.timedelta(days=max(window_days, 1))).isoformat()}
     return [CheckToDeposit(pid, cid, name, number, bank, dt.date.fromisoformat(day), amount, cur)
             for pid, cid, name, number, bank, day, amount, cur in
-            database.obj.connection().execute(_CHECKS_SQL, params)]
+            database.execute_sql(_CHECKS_SQL, params)]
 
 
 # ---- trend ---------------------------------------------------------------------------
@@ -344,7 +344,7 @@ def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
     """What changed since the first week end, as signed runs (_TREND_SQL)."""
     params = {"p0": trend_points(as_of, weeks)[0].isoformat(), "d": as_of.isoformat(),
               "step": TREND_STEP_DAYS}
-    return database.obj.connection().execute(_TREND_SQL, params).fetchall()
+    return database.execute_sql(_TREND_SQL, params).fetchall()
 
 
 def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int],

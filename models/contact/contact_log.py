@@ -412,7 +412,7 @@ def _letter_items(client_id: int) -> list[TimelineItem]:
 
     items = []
     for lid, kind, letter_date, subject, file_path, sent, registered in \
-            database.obj.connection().execute(_LETTERS_SQL, (client_id,)):
+            database.execute_sql(_LETTERS_SQL, (client_id,)):
         summary = _(LETTER_NAMES.get(kind, kind)) + (f": {subject}" if subject else "")
         if registered:
             summary += " " + _("(registered mail {number})").format(number=registered)

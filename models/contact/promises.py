@@ -198,16 +198,15 @@ def evaluate_promises(as_of: dt.date, *, client_id: int | None = None,
         where += (" AND client_id IN (SELECT client_id FROM promise"
                   " WHERE promised_date >= :after)")
         params["after"] = (window_ends_after - dt.timedelta(days=grace)).isoformat()
-    conn = database.obj.connection()
     by_key: dict[tuple[int, str], list[PromiseStatus]] = defaultdict(list)
-    for pid, cid, name, entry, made, promised, amount, currency in conn.execute(
+    for pid, cid, name, entry, made, promised, amount, currency in database.execute_sql(
             _PROMISES_SQL.format(where=where.replace(" AND client_id", " AND p.client_id")),
             params):
         promised_date = dt.date.fromisoformat(promised)
         by_key[cid, currency].append(PromiseStatus(
             pid, cid, name, entry, dt.date.fromisoformat(made), promised_date,
             promised_date + dt.timedelta(days=grace), amount, currency, 0, "pending"))
-    for cid, currency, eff, amount in conn.execute(_PAYMENTS_SQL.format(where=where), params):
+    for cid, currency, eff, amount in database.execute_sql(_PAYMENTS_SQL.format(where=where), params):
         _apply_payment(by_key.get((cid, currency), ()), dt.date.fromisoformat(eff), amount)
     result = [p for promises in by_key.values() for p in promises]
     for p in result:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from models.common.errors import GviaError, ValidationError
+from models.common.i18n import _
 from models.common.terms import due_date, parse_terms
 from models.common.text import search_key
 from models.db.connection import database
@@ -702,6 +703,8 @@ def write_ledger(ledger: DemoLedger, progress: Callable[[int, int], None] | None
     tables = _rows(ledger)
     total = sum(count for *_, count in tables) or 1
     done = 0
+    # Millions of rows through executemany, which peewee does not offer: like the bulk
+    # import (models/exchange/import_writer.py), this talks to sqlite3 directly.
     conn = database.obj.connection()
     with database.atomic():
         indexes = _secondary_indexes(conn, [table for table, *_ in tables])
@@ -737,12 +740,13 @@ def demo_profile(rng: random.Random) -> BusinessProfile:
 
 def _check_sizes(clients: int, invoices: int) -> None:
     if clients < 0 or invoices < 0:
-        raise ValidationError("מספר הלקוחות ומספר החשבוניות צריכים להיות אפס או יותר.")
+        raise ValidationError(_("The numbers of clients and invoices must be zero or more."))
     if clients > MAX_CLIENTS or invoices > MAX_INVOICES:
-        raise ValidationError(f"נתוני הדגמה מוגבלים ל-{MAX_CLIENTS:,} לקוחות "
-                              f"ול-{MAX_INVOICES:,} חשבוניות.")
+        raise ValidationError(_("Demo data is limited to {clients} clients and {invoices} "
+                                "invoices.").format(clients=f"{MAX_CLIENTS:,}",
+                                                    invoices=f"{MAX_INVOICES:,}"))
     if invoices and not clients:
-        raise ValidationError("כדי ליצור חשבוניות לדוגמה צריך לפחות לקוח אחד.")
+        raise ValidationError(_("Demo invoices need at least one client."))
 
 
 def make_demo(*, clients: int, invoices: int, seed: int, as_of: dt.date,
@@ -754,8 +758,8 @@ def make_demo(*, clients: int, invoices: int, seed: int, as_of: dt.date,
     """
     _check_sizes(clients, invoices)
     if Client.select().exists():
-        raise GviaError("במסד הנתונים כבר יש לקוחות, ולכן לא נוספו נתוני הדגמה "
-                        "(כדי לא לערבב אותם עם נתונים אמיתיים). בחרו קובץ חדש עם --db.")
+        raise GviaError(_("The database already has clients, so no demo data was added (it "
+                          "would mix with real data). Choose a new file with --db."))
     profile = load_profile()
     is_new_profile = not profile.is_set_up
     if is_new_profile:

@@ -129,7 +129,7 @@ def _latest_meetings(ids: list[int], as_of: dt.date) -> dict[int, MeetingNote]:
     marks = ",".join("?" * len(ids))
     next_day = (as_of + dt.timedelta(days=1)).isoformat()
     meetings = {}
-    for cid, occurred, channel, contact, summary, questions in database.obj.connection().execute(
+    for cid, occurred, channel, contact, summary, questions in database.execute_sql(
             _MEETING_SQL.format(ids=marks), [*ids, next_day]):
         meetings[cid] = MeetingNote(dt.datetime.fromisoformat(occurred), channel, contact or "",
                                     summary or "", questions or "")

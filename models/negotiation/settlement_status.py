@@ -132,12 +132,11 @@ def statuses(as_of: dt.date, *, client_id: int | None = None,
         return []
     ids = [s.id for s in found]
     marks = ",".join(str(int(i)) for i in ids)  # ids are our own integers
-    conn = database.obj.connection()
     params = {"d": as_of.isoformat()}
     receipts: dict[int, list] = defaultdict(list)
-    for sid, day, amount in conn.execute(_PAID_SQL.format(ids=marks), params):
+    for sid, day, amount in database.execute_sql(_PAID_SQL.format(ids=marks), params):
         receipts[sid].append((dt.date.fromisoformat(day), amount))
-    still_open = dict(conn.execute(_COVERED_OPEN_SQL.format(ids=marks), params).fetchall())
+    still_open = dict(database.execute_sql(_COVERED_OPEN_SQL.format(ids=marks), params).fetchall())
     lines: dict[int, list] = defaultdict(list)
     for line in (SettlementInstalment.select().where(SettlementInstalment.settlement.in_(ids))
                  .order_by(SettlementInstalment.seq)):

@@ -210,7 +210,7 @@ def open_amounts(invoice_ids: list[int], as_of: dt.date, *,
     params = {"d": as_of.isoformat(), **{f"i{n}": v for n, v in enumerate(invoice_ids)}}
     sql = _OPEN_SQL.format(ids=marks, open=allocated(COUNTED_BEFORE_THE_DAY if before_the_day
                                                      else COUNTED_ALLOCATION))
-    return dict(database.obj.connection().execute(sql, params).fetchall())
+    return dict(database.execute_sql(sql, params).fetchall())
 
 
 # ---- drafting ---------------------------------------------------------------------------

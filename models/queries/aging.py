@@ -127,7 +127,7 @@ def _bucket_ranges(boundaries: tuple[int, ...]) -> list[str]:
     million rows). Parameter :bI is the date `as_of - boundaries[I]`."""
     ranges = ["due_date >= :d"]
     previous = ":d"
-    for i, _ in enumerate(boundaries):
+    for i in range(len(boundaries)):
         ranges.append(f"due_date < {previous} AND due_date >= :b{i}")
         previous = f":b{i}"
     ranges.append(f"due_date < {previous}")
@@ -188,14 +188,13 @@ def aging_report(as_of: dt.date, boundaries: tuple[int, ...] = DEFAULT_BUCKETS, 
         params["client"] = client_id
         client_filter = "AND client_id = :client"
     open_sql = _open_sql(boundaries, client_filter.replace("client_id", "i.client_id"))
-    conn = database.obj.connection()
     rows: dict[tuple[int, str], AgingRow] = {}
     paid: dict[tuple[int, str], int] = defaultdict(int)
-    for cid, currency, invoiced, *amounts, name in conn.execute(open_sql, params):
+    for cid, currency, invoiced, *amounts, name in database.execute_sql(open_sql, params):
         buckets = [int(a) for a in amounts]
         rows[cid, currency] = AgingRow(cid, name, currency, buckets)
         paid[cid, currency] = int(invoiced) - sum(buckets)
-    for cid, name, currency, received in conn.execute(
+    for cid, name, currency, received in database.execute_sql(
             _SOURCES_SQL.format(client_filter=client_filter), params):
         credit = int(received) - paid[cid, currency]
         if credit > 0:
@@ -241,7 +240,7 @@ def open_invoices_as_of(client_id: int, currency: str, as_of: dt.date,
     params = {"client": client_id, "currency": currency, "d": as_of.isoformat()}
     result = []
     for inv_id, number, issue, due, amount, open_agorot, disputed in \
-            database.obj.connection().execute(_INVOICES_SQL, params):
+            database.execute_sql(_INVOICES_SQL, params):
         due_date = dt.date.fromisoformat(due)
         days = (as_of - due_date).days
         if bucket is not None and bucket_index(days, boundaries) != bucket:

@@ -80,17 +80,16 @@ def client_ids(search: str = "", *, sort: str = "name", descending: bool = False
     column = CLIENT_SORT_SQL.get(sort, CLIENT_SORT_SQL["name"])
     direction = "DESC" if descending else "ASC"
     sql = f"SELECT c.id FROM client c{where} ORDER BY {column} {direction}, c.id {direction}"
-    return [row[0] for row in database.obj.connection().execute(sql, params)]
+    return [row[0] for row in database.execute_sql(sql, params)]
 
 
 def client_rows(ids: list[int]) -> dict[int, ClientRow]:
     """The list's text columns for these ids (one statement per PAGE_SIZE ids)."""
     result = {}
-    conn = database.obj.connection()
     for start in range(0, len(ids), PAGE_SIZE):
         page = ids[start:start + PAGE_SIZE]
         marks = ",".join("?" * len(page))
-        for row in conn.execute(
+        for row in database.execute_sql(
                 f"SELECT id, name, phone, city, status, kind FROM client WHERE id IN ({marks})",
                 page):
             result[row[0]] = ClientRow(*row)
@@ -164,10 +163,9 @@ def client_summaries(as_of: dt.date, client_id: int | None = None) -> dict[int, 
         params["client"] = client_id
         hints = {"client_filter": "AND i.client_id = :client", **ONE_CLIENT}
         received_filter = "AND client_id = :client"
-    conn = database.obj.connection()
     summaries: dict[int, ClientSummary] = {}
     paid: dict[tuple[int, str], int] = {}
-    for cid, currency, invoiced, open_agorot, overdue, oldest in conn.execute(
+    for cid, currency, invoiced, open_agorot, overdue, oldest in database.execute_sql(
             _SUMMARY_SQL.format(**hints), params):
         summary = summaries.setdefault(cid, ClientSummary(cid))
         if open_agorot:
@@ -180,7 +178,7 @@ def client_summaries(as_of: dt.date, client_id: int | None = None) -> dict[int, 
                 summary.oldest_due_date = oldest_date
                 summary.oldest_overdue_days = (as_of - oldest_date).days
         paid[cid, currency] = invoiced - open_agorot
-    for cid, currency, received in conn.execute(
+    for cid, currency, received in database.execute_sql(
             _RECEIVED_SQL.format(client_filter=received_filter), params):
         credit = received - paid.get((cid, currency), 0)
         if credit > 0:
@@ -254,7 +252,7 @@ def client_invoices(client_id: int, as_of: dt.date) -> list[InvoiceLine]:
     sql = (f"SELECT {INVOICE_LINE_COLUMNS} FROM invoice i WHERE i.client_id = ? "
            "ORDER BY i.issue_date DESC, i.id DESC")
     return [invoice_line(row, as_of)
-            for row in database.obj.connection().execute(sql, (client_id,))]
+            for row in database.execute_sql(sql, (client_id,))]
 
 
 @dataclass(frozen=True)
@@ -279,16 +277,15 @@ class PaymentLine:
 
 def client_payments(client_id: int) -> list[PaymentLine]:
     """A client's payments, newest first, each with the invoices it was applied to."""
-    conn = database.obj.connection()
     applied: dict[int, list[tuple[str, int]]] = {}
-    for payment_id, number, amount in conn.execute(
+    for payment_id, number, amount in database.execute_sql(
             "SELECT a.payment_id, i.number, a.amount_agorot FROM allocation a "
             "JOIN invoice i ON i.id = a.invoice_id JOIN payment p ON p.id = a.payment_id "
             "WHERE p.client_id = ? ORDER BY a.id", (client_id,)):
         applied.setdefault(payment_id, []).append((number, amount))
     lines = []
     for (pid, day, amount, currency, method, reference, check_number, check_date,
-         bounced) in conn.execute(
+         bounced) in database.execute_sql(
             "SELECT id, date, amount_agorot, currency, method, COALESCE(reference, ''), "
             "check_number, check_date, bounced_date FROM payment WHERE client_id = ? "
             "ORDER BY date DESC, id DESC", (client_id,)):
@@ -301,7 +298,7 @@ def client_payments(client_id: int) -> list[PaymentLine]:
 
 def client_choices() -> list[tuple[int, str]]:
     """(id, name) of every client that is not closed, by name: for pickers."""
-    return list(database.obj.connection().execute(
+    return list(database.execute_sql(
         "SELECT id, name FROM client WHERE status != 'closed' ORDER BY search_key, id"))
 
 

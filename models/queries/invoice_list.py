@@ -68,18 +68,17 @@ def invoice_ids(as_of: dt.date, *, search: str = "", client_id: int | None = Non
     hint = "INDEXED BY invoice_unpaid" if state in _UNPAID_STATES and client_id is None else ""
     sql = (f"SELECT i.id FROM invoice i {hint} {join}{where} "
            f"ORDER BY {column} {direction}, i.id {direction}")
-    return [row[0] for row in database.obj.connection().execute(sql, params)]
+    return [row[0] for row in database.execute_sql(sql, params)]
 
 
 def invoice_rows(ids: list[int], as_of: dt.date) -> dict[int, tuple[InvoiceLine, int, str]]:
     """(line, client id, client name) for each id: one statement per PAGE_SIZE ids."""
     result = {}
-    conn = database.obj.connection()
     for start in range(0, len(ids), PAGE_SIZE):
         page = ids[start:start + PAGE_SIZE]
         marks = ",".join("?" * len(page))
         sql = (f"SELECT {INVOICE_LINE_COLUMNS}, c.id, c.name FROM invoice i "
                f"JOIN client c ON c.id = i.client_id WHERE i.id IN ({marks})")
-        for row in conn.execute(sql, page):
+        for row in database.execute_sql(sql, page):
             result[row[0]] = (invoice_line(row[:11], as_of), row[11], row[12])
     return result

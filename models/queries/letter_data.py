@@ -81,14 +81,13 @@ MovementRow = tuple
 
 def letter_clients(client_ids: Iterable[int]) -> dict[int, LetterClient]:
     """Name, kind, address, terms and contact person of each client that exists."""
-    conn = database.obj.connection()
     result: dict[int, LetterClient] = {}
     for ids in chunks(client_ids):
         marks, params = _id_params(ids)
-        contacts = dict(conn.execute(
+        contacts = dict(database.execute_sql(
             f"SELECT client_id, name FROM contact_person WHERE client_id IN ({marks}) "
             "ORDER BY id DESC", params))  # the last row per client, the first entered, wins
-        for cid, name, kind, address, city, zip_, terms in conn.execute(
+        for cid, name, kind, address, city, zip_, terms in database.execute_sql(
                 f"SELECT id, name, kind, address, city, zip, terms FROM client "
                 f"WHERE id IN ({marks})", params):
             result[cid] = LetterClient(cid, name, kind == "person", address, city, zip_,
@@ -110,11 +109,10 @@ ORDER BY client_id, due_date, issue_date, number
 
 def open_invoices(client_ids: Iterable[int], as_of: dt.date) -> list[OpenInvoiceRow]:
     """The invoices open as of `as_of`, by client, then due date, issue date and number."""
-    conn = database.obj.connection()
     rows: list[OpenInvoiceRow] = []
     for ids in chunks(client_ids):
         marks, params = _id_params(ids, as_of)
-        rows += conn.execute(_OPEN_SQL.format(ids=marks, **ONE_CLIENT), params).fetchall()
+        rows += database.execute_sql(_OPEN_SQL.format(ids=marks, **ONE_CLIENT), params).fetchall()
     return rows
 
 
@@ -145,11 +143,10 @@ ORDER BY client_id, currency, d, CASE kind WHEN 'invoice' THEN 0 ELSE 1 END, lab
 def movements(client_ids: Iterable[int], as_of: dt.date) -> list[MovementRow]:
     """The statement movements dated by `as_of`, by client, currency and date (invoices
     first on a day)."""
-    conn = database.obj.connection()
     rows: list[MovementRow] = []
     for ids in chunks(client_ids):
         marks, params = _id_params(ids, as_of)
-        rows += conn.execute(_MOVEMENTS_SQL.format(ids=marks), params).fetchall()
+        rows += database.execute_sql(_MOVEMENTS_SQL.format(ids=marks), params).fetchall()
     return rows
 
 
@@ -177,15 +174,14 @@ GROUP BY client_id, currency
 
 def overdue_clients(as_of: dt.date) -> dict[int, dt.date]:
     """Clients with an undisputed open invoice past due -> their latest such due date."""
-    conn = database.obj.connection()
     return {cid: dt.date.fromisoformat(due)
-            for cid, due in conn.execute(_OVERDUE_CLIENTS_SQL, {"d": as_of.isoformat()})}
+            for cid, due in database.execute_sql(_OVERDUE_CLIENTS_SQL, {"d": as_of.isoformat()})}
 
 
 def balances(as_of: dt.date) -> dict[int, dict[str, int]]:
     """Client -> currency -> balance (invoices - payments - credit notes) as of the date."""
     out: dict[int, dict[str, int]] = defaultdict(dict)
-    for cid, currency, amount in database.obj.connection().execute(
+    for cid, currency, amount in database.execute_sql(
             _BALANCE_SQL, {"d": as_of.isoformat()}):
         out[cid][currency] = int(amount)
     return dict(out)
@@ -193,7 +189,7 @@ def balances(as_of: dt.date) -> dict[int, dict[str, int]]:
 
 def recent_payers(since: dt.date, as_of: dt.date) -> set[int]:
     """Clients who made a payment received after `since` and by `as_of`, not bounced by then."""
-    rows = database.obj.connection().execute(
+    rows = database.execute_sql(
         "SELECT DISTINCT client_id FROM payment WHERE date > :since AND date <= :d "
         "AND (bounced_date IS NULL OR bounced_date > :d)",
         {"since": since.isoformat(), "d": as_of.isoformat()})

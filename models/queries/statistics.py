@@ -43,9 +43,8 @@ WHERE client_id = ? AND bounced_date IS NULL GROUP BY currency
 
 def client_statistics(client_id: int, as_of: dt.date) -> ClientStatistics:
     stats = ClientStatistics()
-    conn = database.obj.connection()
     days_late_total = 0
-    for currency, amount, due, paid, last_applied in conn.execute(_SETTLED_SQL, (client_id,)):
+    for currency, amount, due, paid, last_applied in database.execute_sql(_SETTLED_SQL, (client_id,)):
         stats.invoiced_agorot[currency] = stats.invoiced_agorot.get(currency, 0) + amount
         if paid >= amount and last_applied:
             late = (dt.date.fromisoformat(last_applied) - dt.date.fromisoformat(due)).days
@@ -55,7 +54,7 @@ def client_statistics(client_id: int, as_of: dt.date) -> ClientStatistics:
                 days_late_total += late
     if stats.settled_invoices:
         stats.average_days_late = days_late_total / stats.settled_invoices
-    for currency, received, last in conn.execute(_PAYMENTS_SQL, (client_id,)):
+    for currency, received, last in database.execute_sql(_PAYMENTS_SQL, (client_id,)):
         stats.paid_agorot[currency] = received
         last_date = dt.date.fromisoformat(last)
         if stats.last_payment_date is None or last_date > stats.last_payment_date:
