@@ -14,7 +14,19 @@ import peewee
 from models.common.errors import GviaError
 from models.common.i18n import _
 from models.db import writer_lock
+from models.db.connection import (
+    APPLICATION_ID,
+    clear_damage_mark,
+    migrate,
+    readonly_uri,
+    schema_version,
+)
 from models.db.faults import as_fault
+from models.db.schema_check import (
+    foreign_key_problems,
+    integrity_problems,
+    schema_differences,
+)
 
 KEEP_AUTOMATIC = 10
 Progress = Callable[[int, int], None]  # (pages done, pages total)
@@ -200,8 +212,6 @@ def restore_database(db: peewee.SqliteDatabase, db_path: Path, source: Path,
             writer_lock.reclaim(conn, holder.token)
     finally:
         staged.unlink(missing_ok=True)
-    from models.db.connection import clear_damage_mark
-
     clear_damage_mark(Path(db_path))
     db.damaged = False  # the restored content was checked in full
     return safety
@@ -213,8 +223,6 @@ def restore_damaged(db_path: Path, source: Path) -> Path:
     The damaged file is not deleted: it moves into the backups folder (its journal with
     it), in case something in it is still needed. Returns where it was kept.
     """
-    from models.db.connection import clear_damage_mark
-
     staged = stage_backup(Path(source), db_path)
     try:
         conn = sqlite3.connect(staged)
@@ -245,8 +253,6 @@ def replaces_data_with_nothing(db: peewee.SqliteDatabase, source: Path) -> bool:
     """Whether restoring `source` would leave no clients and no invoices where there are
     some now (a question worth asking twice). An unreadable file says no: the restore
     itself names what is wrong with it."""
-    from models.db.connection import readonly_uri
-
     try:
         conn = sqlite3.connect(readonly_uri(Path(source).resolve()), uri=True)
         try:
@@ -263,13 +269,6 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
 
     Raises GviaError naming what is wrong with the backup; nothing live is touched.
     """
-    from models.db.connection import (
-        APPLICATION_ID,
-        migrate,
-        readonly_uri,
-        schema_version,
-    )
-
     if not source.is_file():
         raise GviaError(_("The backup file {path} was not found.").format(path=source))
     staged = part_file(db_path, "restore")
@@ -323,12 +322,6 @@ def stage_backup(source: Path, db_path: Path, *, page_size: int | None = None) -
 
 def backup_problems(conn: sqlite3.Connection) -> list[str]:
     """What makes a copy unfit to restore: damage, a schema that is not ours, broken links."""
-    from models.db.schema_check import (
-        foreign_key_problems,
-        integrity_problems,
-        schema_differences,
-    )
-
     # Attachments are not part of a backup: their files are checked on the live ledger.
     return integrity_problems(conn) + schema_differences(conn) + foreign_key_problems(conn)
 
