@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Collection, Iterable, NamedTuple
 
 from models.common.errors import ValidationError
@@ -328,9 +328,9 @@ def actions_done(as_of: dt.date, client_id: int | None = None
 # ---- the walk ------------------------------------------------------------------------
 
 @dataclass(slots=True)
-class InvoiceDunning:
-    """Where one open invoice stands in its plan as of a date."""
-    invoice: OpenDue
+class Walk:
+    """Where an invoice stands in its plan as of a date. It depends only on the plan, the
+    due date and the client's log, so the invoices that share those share one Walk."""
     as_of: dt.date
     state: str                           # STEP_STATES
     level: DunningLevel | None = None    # the next step (None when complete)
@@ -340,29 +340,43 @@ class InvoiceDunning:
     notice_sent: dt.date | None = None   # persons: the debt notice covering this invoice
     notice_deadline: dt.date | None = None
     gate_until: dt.date | None = None    # persons: first day a collection step is allowed
-    done: tuple[tuple[DunningLevel, dt.date], ...] = ()  # read-only: copies share it
+    done: tuple[tuple[DunningLevel, dt.date], ...] = ()
+
+
+def _from_walk(name: str) -> property:
+    return property(lambda self: getattr(self.walk, name))
+
+
+class InvoiceDunning:
+    """One open invoice and its Walk; `state` and `pause_reason` are its own (a dispute or
+    a check in hand pauses this invoice only). Four slots: Today makes 100,000 of them."""
+    __slots__ = ("invoice", "walk", "state", "pause_reason")
+
+    def __init__(self, invoice: OpenDue, walk: Walk, state: str | None = None,
+                 pause_reason: str | None = None):
+        self.invoice, self.walk = invoice, walk
+        self.state = walk.state if state is None else state
+        self.pause_reason = walk.pause_reason if pause_reason is None else pause_reason
+
+    as_of = _from_walk("as_of")
+    level = _from_walk("level")
+    level_index = _from_walk("level_index")
+    step_date = _from_walk("step_date")
+    notice_sent = _from_walk("notice_sent")
+    notice_deadline = _from_walk("notice_deadline")
+    gate_until = _from_walk("gate_until")
+    done = _from_walk("done")
 
     @property
     def days_overdue(self) -> int:
-        return (self.as_of - self.invoice.due_date).days
-
-    def for_invoice(self, invoice: OpenDue) -> "InvoiceDunning":
-        """The same walk for another invoice with the same due date and log: a copy made
-        without dataclasses.replace, which costs ~15 µs a call (90,000 calls on Today)."""
-        copy = object.__new__(InvoiceDunning)
-        for name in _WALK_FIELDS:
-            setattr(copy, name, getattr(self, name))
-        copy.invoice = invoice
-        return copy
+        return (self.walk.as_of - self.invoice.due_date).days
 
     @property
     def is_notice_late(self) -> bool:
-        return (self.notice_sent is None and self.notice_deadline is not None
-                and self.level is not None and self.level.letter_kind == "debt-notice"
-                and self.as_of > self.notice_deadline)
-
-
-_WALK_FIELDS = tuple(f.name for f in fields(InvoiceDunning))
+        walk = self.walk
+        return (walk.notice_sent is None and walk.notice_deadline is not None
+                and walk.level is not None and walk.level.letter_kind == "debt-notice"
+                and walk.as_of > walk.notice_deadline)
 
 
 def _first_done(dates: list[dt.date], since: dt.date, until: dt.date, used: set
@@ -374,10 +388,10 @@ def _first_done(dates: list[dt.date], since: dt.date, until: dt.date, used: set
 
 
 def walk_plan(inv: OpenDue, plan: tuple[DunningLevel, ...], done: dict[str, list[dt.date]],
-              as_of: dt.date, rules: CollectionRules, gate_days: int = 14) -> InvoiceDunning:
+              as_of: dt.date, rules: CollectionRules, gate_days: int = 14) -> Walk:
     """The next step of one invoice (see the module docstring for the rule)."""
     is_person = inv.client_kind == "person"
-    result = InvoiceDunning(inv, as_of, "complete")
+    result = Walk(as_of, "complete")
     if is_person:
         result.notice_deadline = add_months_end_exact(inv.due_date, rules.notice_deadline_months)
     prev: tuple[DunningLevel, dt.date] | None = None
@@ -445,7 +459,7 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
     result = []
     # The walk depends only on the plan, the due date and the client's log: invoices of
     # clients with nothing logged share one walk per due date (most of a big book).
-    walks: dict[tuple, InvoiceDunning] = {}
+    walks: dict[tuple, Walk] = {}
     for inv in candidates:
         client_done = done.get(inv.client_id)
         key = (inv.client_kind, inv.due_date, inv.client_id if client_done else None)
@@ -456,7 +470,7 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
                 client_done or {}, as_of, rules, gate_days)
         if walked.level is None:
             if "complete" in states:
-                result.append(walked.for_invoice(inv))
+                result.append(InvoiceDunning(inv, walked))
             continue
         reason = (_("The invoice is disputed") if inv.is_disputed
                   else _("Paid by a post-dated check not yet due")
@@ -465,10 +479,8 @@ def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
                   or paused_clients.get((inv.client_id, inv.currency)))
         if ("paused" if reason else walked.state) not in states:
             continue
-        step = walked.for_invoice(inv)
-        if reason:
-            step.state, step.pause_reason = "paused", reason
-        result.append(step)
+        result.append(InvoiceDunning(inv, walked, "paused", reason) if reason
+                      else InvoiceDunning(inv, walked))
     return result
 
 
