@@ -20,6 +20,7 @@ from __future__ import annotations
 import gettext
 import io
 import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
@@ -116,3 +117,22 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogs without translating it yet."""
     return message
+
+
+class Labels(Mapping):
+    """Stored code -> its name in the language in force. The names are msgids (N_) written
+    at import, before the language is known, so each lookup translates: every reader (a
+    screen, a document, the command line) gets `TABLE[code]`, `.get(code)` and `.items()`
+    in its own language; iterating gives the codes."""
+
+    def __init__(self, names: dict[str, str]):
+        self._names = dict(names)
+
+    def __getitem__(self, code: str) -> str:
+        return _(self._names[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)

@@ -1,29 +1,10 @@
 """Clients and their contact persons."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import peewee as pw
 
-from models.common.i18n import N_, _
+from models.common.i18n import N_, Labels
 from models.db.connection import BaseModel
-
-
-class Labels(Mapping):
-    """Stored code -> its name in the interface language. The table is written at import,
-    before the language is known, so each lookup translates; iterating gives the codes."""
-
-    def __init__(self, table: dict[str, str]):
-        self._table = dict(table)
-
-    def __getitem__(self, code: str) -> str:
-        return _(self._table[code])
-
-    def __iter__(self):
-        return iter(self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
 
 
 CLIENT_KINDS = Labels({"person": N_("Private person"), "company": N_("Business client")})

@@ -15,7 +15,6 @@ API:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,31 +22,13 @@ import peewee as pw
 
 from models.common.dates import format_date
 from models.common.errors import ValidationError
-from models.common.i18n import N_, _, ngettext
+from models.common.i18n import N_, Labels, _, ngettext
 from models.common.money import CURRENCIES, format_money, parse_amount
 from models.common.text import clean_text
 from models.db.connection import BaseModel, database
 from models.ledger import services
 from models.ledger.clients import Client
 from models.negotiation.settlement_math import MAX_INSTALMENTS
-
-
-class Labels(Mapping):
-    """Code -> display name, stored as English msgids (N_) and translated when looked up,
-    so every reader (screens, the case file) gets the interface language with a plain
-    `TABLE[code]`, `.get(code)` or `.items()`."""
-
-    def __init__(self, names: dict[str, str]):
-        self._names = names
-
-    def __getitem__(self, code: str) -> str:
-        return _(self._names[code])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
 
 
 CASE_RECORD_KINDS = Labels({
