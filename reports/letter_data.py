@@ -1,7 +1,7 @@
 """What a letter needs, for many clients at once: the rows models.queries.letter_data reads (a
 few statements per chunk of clients, none per client) made into one ClientLetterData each.
 
-Figures are as of a date D by the rules of models.queries.open_as_of: an invoice counts when
+Figures are as of a date D by the rules of models.ledger.open_as_of: an invoice counts when
 issued by D and not cancelled by D; a payment when its effective date (a post-dated
 check's own date) is by D and it had not bounced by D; allocations likewise. Who gets a
 letter in an `--all` run is models.queries.letter_data' too (reports.batch.select_clients).
@@ -19,22 +19,11 @@ from models.collection.interest import (
     amounts_due_with_interest,
     load_late_payment_terms,
 )
+from models.ledger.open_invoice import OpenInvoice
 from models.ledger.payments import PAYMENT_METHODS
 from models.prevention.deposits import DepositLine, open_deposit_lines
 from models.queries import letter_data as letter_queries
 from reports.hebrew import in_hebrew
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    number: str
-    issue_date: dt.date
-    due_date: dt.date
-    amount_agorot: int
-    open_agorot: int
-    currency: str
-    days_overdue: int
-    is_disputed: bool
 
 
 @dataclass(frozen=True)
@@ -54,7 +43,7 @@ class ClientLetterData:
     city: str
     zip: str
     contact_name: str = ""
-    invoices: list[InvoiceLine] = field(default_factory=list)  # open as of D
+    invoices: list[OpenInvoice] = field(default_factory=list)  # open as of D
     # currency -> movements dated by D (the statement splits them at its period start)
     movements: dict[str, list[StatementEntry]] = field(default_factory=dict)
     last_payment_date: dt.date | None = None
@@ -64,7 +53,7 @@ class ClientLetterData:
     interest: InterestStatement | None = None
 
     @property
-    def overdue(self) -> list[InvoiceLine]:
+    def overdue(self) -> list[OpenInvoice]:
         """Open invoices past their due date; disputed ones are not demanded."""
         return [i for i in self.invoices if i.days_overdue > 0 and not i.is_disputed]
 
@@ -98,12 +87,8 @@ def load_letter_data(client_ids: list[int], as_of: dt.date, *,
         for cid, c in letter_queries.letter_clients(ids).items():
             result[cid] = ClientLetterData(cid, c.name, c.is_person, c.address, c.city, c.zip,
                                            c.contact_name, terms=c.terms)
-        for cid, number, issue, due, amount, open_agorot, currency, disputed in \
-                letter_queries.open_invoices(ids, as_of):
-            due_date = iso_date(due)
-            result[cid].invoices.append(InvoiceLine(
-                number, iso_date(issue), due_date, amount, open_agorot, currency,
-                (as_of - due_date).days, bool(disputed)))
+        for invoice in letter_queries.open_invoices(ids, as_of):
+            result[invoice.client_id].invoices.append(invoice)
         for cid, currency, day, kind, label, extra, amount in letter_queries.movements(ids, as_of):
             date = iso_date(day)
             data = result[cid]

@@ -34,30 +34,31 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
-from models.collection.handover import hebrew_days
 from models.common.dates import format_date
 from models.common.errors import ValidationError
-from models.common.i18n import N_, _
+from models.common.i18n import N_, _, ngettext
 from models.common.money import format_money
 from models.contact.contact_log import CHANNELS, TACTICS, label
 from models.contact.promises import PromiseCounts, PromiseStatus
 from models.db.connection import database
 from models.db.settings import DEFAULT_BUCKETS, get_setting, load_profile, set_setting
 from models.ledger.clients import Client
-from models.queries.aging import bucket_index, open_invoices_as_of
-from models.queries.open_as_of import (
+from models.ledger.open_as_of import (
     BOUNCED_BY,
     COUNTED_ALLOCATION,
     COUNTED_INVOICE,
     MONEY_COUNTS_FROM,
     RECEIVED_PAYMENT,
 )
+from models.ledger.open_invoice import OpenInvoice, invoices_open_as_of
+from models.queries.aging import bucket_index
 
 INDICATOR_KEY = "case_file_rules"
 # The verdicts are msgids (N_), translated by Indicator.verdict_name; the PDF prints them
-# in Hebrew (reports.hebrew.in_hebrew). The indicator's reasons, the notes and the
-# settlement lines are sentences shown on the case-file screen AND printed in the PDF from
-# the same CaseFile, so they stay Hebrew, a document's words.
+# in Hebrew (reports.hebrew.in_hebrew). The indicator's reasons, the notes, the settlement
+# lines and the limitation warning are translated when the CaseFile is built: the screen
+# builds it in the interface language, the PDF inside translated_as("he")
+# (reports.case_file_pdf.write_case_file_pdf), so the same sentences print in Hebrew.
 VERDICTS = {
     "keep": N_("Keep working with them as a client"),
     "debtor": N_("Treat them as a debtor"),
@@ -137,18 +138,6 @@ class AgingLine:
     @property
     def total(self) -> int:
         return sum(self.buckets)
-
-
-@dataclass(frozen=True)
-class OpenInvoice:
-    number: str
-    currency: str
-    issue_date: dt.date
-    due_date: dt.date
-    amount_agorot: int
-    open_agorot: int
-    days_overdue: int
-    is_disputed: bool
 
 
 @dataclass(frozen=True)
@@ -284,7 +273,7 @@ _EXPENSES_SQL = """
 SELECT currency, COALESCE(SUM(amount_agorot), 0), COUNT(*) FROM collection_expense
 WHERE client_id = :c AND expense_date <= :d GROUP BY currency
 """
-# Money received by D, the rule of models.queries.open_as_of: a post-dated check counts
+# Money received by D, the rule of models.ledger.open_as_of: a post-dated check counts
 # from its own date (and is the last payment from then), a bounced one no longer counts.
 _PAID_SQL = f"""
 SELECT currency, COALESCE(SUM(amount_agorot), 0), MAX({MONEY_COUNTS_FROM}) FROM payment
@@ -404,7 +393,7 @@ def _negotiation(client_id: int) -> NegotiationSummary | None:
 
 def _settlement_lines(client_id: int, as_of: dt.date) -> tuple[list[str], bool]:
     """A sentence per settlement of the client; and whether one is breached."""
-    from models.negotiation.settlement_status import statuses
+    from models.negotiation.settlement_status import state_name, statuses
     from models.negotiation.settlements import Settlement
 
     judged = {s.settlement.id: s for s in statuses(as_of, client_id=client_id,
@@ -413,12 +402,13 @@ def _settlement_lines(client_id: int, as_of: dt.date) -> tuple[list[str], bool]:
     for s in (Settlement.select().where(Settlement.client == client_id)
               .order_by(Settlement.agreement_date, Settlement.id)):
         status = judged.get(s.id)
-        state = status.state_name if status else ("בוטל" if s.status == "cancelled" else "טיוטה")  # hebrew: printed too
-        breached = breached or (status is not None and status.state == "breached")
-        text = (f"הסדר מיום {format_date(s.agreement_date)} על "  # hebrew: printed too
-                f"{format_money(s.settled_agorot, s.currency)} "
-                f"(חוב {format_money(s.debt_agorot, s.currency)}), עד {format_date(s.final_date)}: "
-                f"{state}.")
+        state = status.state if status else ("cancelled" if s.status == "cancelled" else "draft")
+        breached = breached or state == "breached"
+        text = _("Settlement of {date} for {amount} (debt {debt}), until {final_date}: "
+                 "{state}.").format(
+            date=format_date(s.agreement_date), amount=format_money(s.settled_agorot, s.currency),
+            debt=format_money(s.debt_agorot, s.currency), final_date=format_date(s.final_date),
+            state=state_name(state))
         if status and status.next_step:
             text += " " + status.next_step
         lines.append(text)
@@ -434,35 +424,46 @@ def indicator(*, relationship_years: float | None, lifetime_paid_agorot: int,
     rules = rules or IndicatorRules()
     keep, debtor = [], []
     if relationship_years is not None and relationship_years >= rules.long_relationship_years:
-        keep.append(f"קשר עסקי ארוך: {relationship_years:.1f} שנים מהחשבונית הראשונה.")  # hebrew: printed too
+        keep.append(_("A long business relationship: {years} years since the first invoice.")
+                    .format(years=f"{relationship_years:.1f}"))
     if lifetime_paid_agorot >= rules.large_value_agorot and lifetime_paid_agorot > 0:
-        keep.append(f"לקוח בעל ערך: שילם עד היום {format_money(lifetime_paid_agorot)}.")  # hebrew: printed too
+        keep.append(_("A valuable client: has paid {amount} to date.").format(
+            amount=format_money(lifetime_paid_agorot)))
     if share_paid_late is not None and settled_invoices >= 3:
+        share = f"{share_paid_late:.0%}"
         if share_paid_late * 100 <= rules.late_share_percent:
-            keep.append(f"בדרך כלל משלם בזמן: {share_paid_late:.0%} מהחשבוניות שולמו באיחור.")  # hebrew: printed too
+            keep.append(_("Usually pays on time: {share} of the invoices were paid late.")
+                        .format(share=share))
         else:
-            debtor.append(f"משלם באיחור באופן קבוע: {share_paid_late:.0%} מהחשבוניות שולמו "  # hebrew: printed too
-                          "באיחור.")
+            debtor.append(_("Pays late as a rule: {share} of the invoices were paid late.")
+                          .format(share=share))
     if promises.kept and not promises.broken:
-        keep.append(f"עמד בהבטחות התשלום שנתן (קוימו: {promises.kept}).")  # hebrew: printed too
+        keep.append(_("Kept the payment promises given (kept: {count}).").format(
+            count=promises.kept))
     if promises.broken:
-        partly = (f" (מהן קוימו חלקית: {promises.partly_kept})"  # hebrew: printed too
-                  if promises.partly_kept else "")
-        debtor.append(f"הבטחות תשלום שהופרו: {promises.broken}{partly}.")  # hebrew: printed too
+        debtor.append(
+            _("Broken payment promises: {count} (partly kept: {partly}).").format(
+                count=promises.broken, partly=promises.partly_kept) if promises.partly_kept
+            else _("Broken payment promises: {count}.").format(count=promises.broken))
     if bounced_checks:
-        debtor.append(f"שיקים שחזרו: {bounced_checks}.")  # hebrew: printed too
+        debtor.append(_("Bounced checks: {count}.").format(count=bounced_checks))
     if oldest_overdue_days >= rules.overdue_days:
-        debtor.append(f"חוב בפיגור של {hebrew_days(oldest_overdue_days)} (מעל {rules.overdue_days}).")  # hebrew: printed too
+        debtor.append(ngettext("A debt overdue by {count} day (over {limit}).",
+                               "A debt overdue by {count} days (over {limit}).",
+                               oldest_overdue_days).format(count=oldest_overdue_days,
+                                                           limit=rules.overdue_days))
     if tactics.get("threats"):
-        debtor.append(f"שיחות שבהן נרשמו איומים: {tactics['threats']}.")  # hebrew: printed too
+        debtor.append(_("Conversations in which threats were noted: {count}.").format(
+            count=tactics["threats"]))
     share = cost.share_of_debt_percent
     if share is not None and share > rules.cost_share_percent:
-        debtor.append(f"עלות הגבייה עד כה ({format_money(cost.total_agorot)}) היא {share}% "  # hebrew: printed too
-                      f"מהחוב, מעל {rules.cost_share_percent}%.")
+        debtor.append(_("The cost of collection so far ({cost}) is {share}% of the debt, "
+                        "over {limit}%.").format(cost=format_money(cost.total_agorot),
+                                                 share=share, limit=rules.cost_share_percent))
     if open_lawsuits:
-        debtor.append(f"תביעות או תביעות נגדיות פתוחות: {open_lawsuits}.")  # hebrew: printed too
+        debtor.append(_("Open claims or counterclaims: {count}.").format(count=open_lawsuits))
     if settlement_breached:
-        debtor.append("הפר הסדר חוב שנחתם.")  # hebrew: printed too
+        debtor.append(_("Breached a signed debt settlement."))
     if not debtor:
         verdict = "keep"
     elif not keep:
@@ -471,6 +472,16 @@ def indicator(*, relationship_years: float | None, lifetime_paid_agorot: int,
         verdict = ("debtor" if len(debtor) > len(keep) else
                    "keep" if len(keep) > len(debtor) else "balanced")
     return Indicator(verdict, keep, debtor)
+
+
+def _aging(invoices: list[OpenInvoice], boundaries: tuple[int, ...]) -> list[AgingLine]:
+    """The open invoices in aging buckets, a line per currency (shekels first)."""
+    by_currency: dict[str, list[int]] = {}
+    for inv in invoices:
+        buckets = by_currency.setdefault(inv.currency, [0] * (len(boundaries) + 2))
+        buckets[bucket_index(inv.days_overdue, boundaries)] += inv.open_agorot
+    return [AgingLine(c, by_currency[c], boundaries)
+            for c in sorted(by_currency, key=lambda c: (c != "ILS", c))]
 
 
 def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
@@ -504,18 +515,8 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
         first_issue = first if first_issue is None or first < first_issue else first_issue
     paid, last_payment = _lifetime_paid(client_id, as_of)
 
-    invoices: list[OpenInvoice] = []
-    aging = []
-    for currency in sorted(invoiced, key=lambda c: (c != "ILS", c)):
-        buckets = [0] * (len(boundaries) + 2)
-        for inv in open_invoices_as_of(client_id, currency, as_of, boundaries):
-            invoices.append(OpenInvoice(inv.number, currency, inv.issue_date, inv.due_date,
-                                        inv.amount_agorot, inv.open_agorot, inv.days_overdue,
-                                        inv.is_disputed))
-            buckets[bucket_index(inv.days_overdue, boundaries)] += inv.open_agorot
-        if any(buckets):
-            aging.append(AgingLine(currency, buckets, boundaries))
-    invoices.sort(key=lambda i: (i.due_date, i.issue_date, i.number))
+    invoices = invoices_open_as_of(as_of, client_ids=[client_id], in_order=True)
+    aging = _aging(invoices, boundaries)
 
     late_days, late_count, settled = 0, 0, 0
     for due, closed in database.execute_sql(_BEHAVIOUR_SQL, params):
@@ -558,7 +559,8 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
         settlement_breached=breached, rules=load_indicator_rules())
     notes = []
     if cost.hourly_rate_agorot <= 0:
-        notes.append("לא הוגדר תעריף שעתי בפרטי העסק: זמן הטיפול לא נכלל בעלות הגבייה.")  # hebrew: printed too
+        notes.append(_("No hourly rate is set in the business details: the time spent is "
+                       "not included in the cost of collection."))
     return CaseFile(
         client_id=client.id, client_name=client.name, is_person=client.is_person,
         tax_id=client.tax_id, phone=client.phone, email=client.email,

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from typing import Collection, Iterable, NamedTuple
+from typing import Collection, Iterable
 
 from models.common.errors import ValidationError
 from models.common.i18n import N_, _
@@ -51,15 +51,8 @@ from models.contact.contact_log import LETTER_KINDS
 from models.contact.rules import CollectionRules, load_rules
 from models.db.connection import database
 from models.db.settings import get_setting, set_setting
+from models.ledger.open_invoice import OpenInvoice, invoices_open_as_of
 from models.negotiation.settlement_status import settled_invoice_pauses
-from models.queries.open_as_of import (
-    ALL_CLIENTS,
-    COUNTED_INVOICE,
-    HELD_CHECK,
-    ONE_CLIENT,
-    OPEN_AS_OF,
-    can_be_open,
-)
 
 # Names are msgids, translated where shown (DunningLevel.label).
 ACTION_KINDS = {
@@ -208,76 +201,16 @@ def save_plan(kind: str, levels: Iterable[DunningLevel]) -> tuple[DunningLevel, 
 
 # ---- candidates: open invoices as of a date ------------------------------------------
 
-class OpenDue(NamedTuple):
-    """An invoice with something open as of the date, due by a given day. A tuple: the
-    Today list builds 100,000+ of them on a big book, and a tuple of plain values leaves
-    the garbage collector's watch after its first pass (a class instance would be walked
-    again by every full collection, ~0.15 s each on a million invoices)."""
-    invoice_id: int
-    number: str
-    client_id: int
-    client_name: str
-    client_kind: str
-    client_status: str
-    currency: str
-    issue_date: dt.date
-    due_date: dt.date
-    open_agorot: int
-    is_disputed: bool
-    held_agorot: int = 0  # post-dated checks in hand that will pay it on their date
-
-
-# Only invoices that can be open as of :d are read: models.queries.open_as_of (migration 0005).
-_COLUMNS = f"""i.id, i.number, i.client_id, i.currency, i.issue_date, i.due_date,
-           {OPEN_AS_OF} AS open_agorot, i.is_disputed"""
-_COUNTED = f"{COUNTED_INVOICE} AND i.due_date <= :last {{client_filter}}"
-_OPEN_DUE_SQL = f"""
-WITH open AS ({can_be_open(_COLUMNS, _COUNTED)})
-SELECT o.id, o.number, o.client_id, o.currency, o.issue_date, o.due_date, o.open_agorot,
-       o.is_disputed
-FROM open o
-WHERE o.open_agorot > 0
-"""
-# Checks in hand, per invoice: found from the few post-dated payments (CROSS JOIN starts
-# there) and matched in Python; joined in SQL against 100,000+ open rows they cost more.
-_HELD_SQL = f"""
-SELECT a.invoice_id, SUM(a.amount_agorot)
-FROM payment p CROSS JOIN allocation a ON a.payment_id = p.id
-WHERE {HELD_CHECK}
-  AND a.reversed_date IS NULL {{held_filter}}
-GROUP BY a.invoice_id
-"""
-# The clients' own columns are read once and shared by their invoices' rows: on a big
-# book that is 20,000 rows instead of 130,000 lookups, and one string per name.
-_CLIENTS_SQL = "SELECT id, name, kind, status FROM client {where}"
+# The candidates are the ledger's open-invoice rows with the client's columns and the
+# checks in hand (models.ledger.open_invoice); OpenDue is their name in the walk.
+OpenDue = OpenInvoice
 
 
 def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
                          client_id: int | None = None) -> list[OpenDue]:
-    params = {"d": as_of.isoformat(), "last": last_due.isoformat()}
-    hints = {"client_filter": "", "held_filter": "", **ALL_CLIENTS}
-    if client_id is not None:
-        # One client: its invoices by the client index (the held checks by its payments).
-        params["client"] = client_id
-        hints = {"client_filter": "AND i.client_id = :client",
-                 "held_filter": "AND p.client_id = :client", **ONE_CLIENT}
-    clients = {row[0]: row[1:] for row in database.execute_sql(
-        _CLIENTS_SQL.format(where="WHERE id = :client" if client_id is not None else ""),
-        params)}
-    held = dict(database.execute_sql(_HELD_SQL.format(**hints), params))
-    dates = _DateCache()
-    return [OpenDue(inv_id, number, cid, *clients[cid], currency, dates[issue], dates[due],
-                    open_agorot, bool(disputed), held.get(inv_id, 0))
-            for inv_id, number, cid, currency, issue, due, open_agorot, disputed
-            in database.execute_sql(_OPEN_DUE_SQL.format(**hints), params)]
-
-
-class _DateCache(dict):
-    """ISO text -> date, each distinct day parsed once (a big book has few thousand)."""
-
-    def __missing__(self, text: str) -> dt.date:
-        day = self[text] = dt.date.fromisoformat(text)
-        return day
+    """The invoices open as of `as_of` and due by `last_due` (every client, or one)."""
+    return invoices_open_as_of(as_of, due_by=last_due, with_client=True, held_checks=True,
+                               client_ids=None if client_id is None else [client_id])
 
 
 # ---- what was done -------------------------------------------------------------------

@@ -13,26 +13,15 @@ the preview and the saved payment cannot differ.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Collection, Iterable
-
-import peewee as pw
 
 from models.common.errors import ValidationError
 from models.common.i18n import _
 from models.common.text import document_number_key
 from models.db.connection import database
 from models.ledger.invoices import Invoice
+from models.ledger.open_invoice import ALL_RECORDED, OpenInvoice, invoices_open_as_of
 from models.ledger.payments import Allocation
-
-
-@dataclass(frozen=True)
-class OpenInvoice:
-    id: int
-    number: str
-    issue_date: dt.date
-    due_date: dt.date
-    open_agorot: int
 
 
 def allocation_order(inv: OpenInvoice) -> tuple:
@@ -55,7 +44,7 @@ def plan_allocation(amount_agorot: int, invoices: list[OpenInvoice], *,
             break
         take = min(left, inv.open_agorot)
         if take > 0:
-            plan.append((inv.id, take))
+            plan.append((inv.invoice_id, take))
             left -= take
     return plan
 
@@ -94,7 +83,7 @@ def named_targets(client_id: int, currency: str, invoice_ids: Iterable[int]) -> 
         if inv.cancelled_date:
             raise ValidationError(
                 _("Invoice {number} is cancelled.").format(number=inv.number), field="invoices")
-    open_by_id = {o.id: o for o in open_invoices(client_id, currency, ids)}
+    open_by_id = {o.invoice_id: o for o in open_invoices(client_id, currency, ids)}
     return [open_by_id[i] for i in ids if i in open_by_id]
 
 
@@ -109,8 +98,8 @@ def covered_last(invoices: Iterable[OpenInvoice], covered: Collection[int]) -> l
     """The settlement's place in the order: the invoices it covers come after every other
     one (a settlement is paid through its instalments); each part keeps its order."""
     invoices = list(invoices)
-    return ([i for i in invoices if i.id not in covered]
-            + [i for i in invoices if i.id in covered])
+    return ([i for i in invoices if i.invoice_id not in covered]
+            + [i for i in invoices if i.invoice_id in covered])
 
 
 def plan_payment(client_id: int, currency: str, amount_agorot: int, day: dt.date,
@@ -128,20 +117,7 @@ def active_allocations():
 
 
 def open_invoices(client_id: int, currency: str, invoice_ids=None) -> list[OpenInvoice]:
-    """The client's invoices in `currency` with something still open, now."""
-    applied = (Allocation
-               .select(Allocation.invoice, pw.fn.SUM(Allocation.amount_agorot).alias("paid"))
-               .join(Invoice)
-               .where(active_allocations() & (Invoice.client == client_id)
-                      & (Invoice.currency == currency))
-               .group_by(Allocation.invoice))
-    query = (Invoice
-             .select(Invoice.id, Invoice.number, Invoice.issue_date, Invoice.due_date,
-                     (Invoice.amount_agorot - pw.fn.COALESCE(applied.c.paid, 0)).alias("open"))
-             .join(applied, pw.JOIN.LEFT_OUTER, on=(applied.c.invoice_id == Invoice.id))
-             .where((Invoice.client == client_id) & (Invoice.currency == currency)
-                    & Invoice.cancelled_date.is_null()))
-    if invoice_ids is not None:
-        query = query.where(Invoice.id.in_(list(invoice_ids)))
-    return [OpenInvoice(r.id, r.number, r.issue_date, r.due_date, r.open)
-            for r in query.objects() if r.open > 0]
+    """The client's invoices in `currency` with something still open, now: every
+    allocation recorded counts (a post-dated check's money is already theirs)."""
+    return invoices_open_as_of(ALL_RECORDED, client_ids=[client_id], currency=currency,
+                               invoice_ids=invoice_ids)

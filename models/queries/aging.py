@@ -7,7 +7,7 @@ Credit on account = payments and credit notes dated by D - their counted allocat
 Speed (1M invoices, 1.7M allocations: tests/bench/bench_aging.py). Most invoices are
 paid, so only what is invoiced is summed for every invoice — straight from the covering
 index invoice_client_currency, already in (client, currency) order, no sort — while the
-buckets are built only from the invoices that can be open as of D (models.queries.open_as_of:
+buckets are built only from the invoices that can be open as of D (models.ledger.open_as_of:
 the partial index invoice_unpaid_client, in client order, plus those whose allocations
 changed after D; only those last ones have their allocations summed). What was paid
 follows: invoiced - open.
@@ -22,15 +22,15 @@ from models.common.errors import ValidationError
 from models.common.i18n import _
 from models.db.connection import database
 from models.db.settings import DEFAULT_BUCKETS
-from models.queries.open_as_of import (
+from models.ledger.open_as_of import (
     BY_CLIENT,
-    COUNTED_ALLOCATION,
     COUNTED_INVOICE,
     ONE_CLIENT,
     OPEN_AS_OF,
     RECEIVED_SUMS,
     can_be_open_parts,
 )
+from models.ledger.open_invoice import OpenInvoice, invoices_open_as_of
 
 
 def bucket_names(boundaries: tuple[int, ...] = DEFAULT_BUCKETS) -> list[str]:
@@ -137,7 +137,7 @@ def _bucket_ranges(boundaries: tuple[int, ...]) -> list[str]:
 def _open_sql(boundaries: tuple[int, ...], client_filter: str) -> str:
     """Per client and currency: invoiced, then the open amount in each bucket.
 
-    The two kinds of invoice that can be open (models.queries.open_as_of) are summed each on its
+    The two kinds of invoice that can be open (models.ledger.open_as_of) are summed each on its
     own: over the whole book the unpaid ones stream off invoice_unpaid_client, already in
     (client, currency) order, with no sort. An invoice's open amount appears in every
     bucket's CASE but is computed only in the one whose due-date range holds it. Invoices
@@ -206,45 +206,13 @@ def aging_report(as_of: dt.date, boundaries: tuple[int, ...] = DEFAULT_BUCKETS, 
     return AgingReport(as_of, tuple(boundaries), kept)
 
 
-@dataclass(frozen=True)
-class AgingInvoice:
-    invoice_id: int
-    number: str
-    issue_date: dt.date
-    due_date: dt.date
-    amount_agorot: int
-    open_agorot: int
-    days_overdue: int
-    is_disputed: bool
-
-
-_INVOICES_SQL = """
-WITH applied AS MATERIALIZED (
-    SELECT a.invoice_id, SUM(a.amount_agorot) AS paid
-    FROM allocation a JOIN invoice i ON i.id = a.invoice_id
-    WHERE i.client_id = :client AND """ + COUNTED_ALLOCATION + """
-    GROUP BY a.invoice_id)
-SELECT i.id, i.number, i.issue_date, i.due_date, i.amount_agorot,
-       i.amount_agorot - COALESCE(ap.paid, 0) AS open_agorot, i.is_disputed
-FROM invoice i LEFT JOIN applied ap ON ap.invoice_id = i.id
-WHERE i.client_id = :client AND i.currency = :currency AND """ + COUNTED_INVOICE + """
-  AND i.amount_agorot - COALESCE(ap.paid, 0) > 0
-ORDER BY i.due_date, i.issue_date, i.number
-"""
-
-
 def open_invoices_as_of(client_id: int, currency: str, as_of: dt.date,
                         boundaries: tuple[int, ...] = DEFAULT_BUCKETS,
-                        bucket: int | None = None) -> list[AgingInvoice]:
-    """The invoices behind an aging cell (all open ones when `bucket` is None)."""
-    params = {"client": client_id, "currency": currency, "d": as_of.isoformat()}
-    result = []
-    for inv_id, number, issue, due, amount, open_agorot, disputed in \
-            database.execute_sql(_INVOICES_SQL, params):
-        due_date = dt.date.fromisoformat(due)
-        days = (as_of - due_date).days
-        if bucket is not None and bucket_index(days, boundaries) != bucket:
-            continue
-        result.append(AgingInvoice(inv_id, number, dt.date.fromisoformat(issue), due_date,
-                                   amount, open_agorot, days, bool(disputed)))
-    return result
+                        bucket: int | None = None) -> list[OpenInvoice]:
+    """The invoices behind an aging cell (all open ones when `bucket` is None), oldest
+    due first."""
+    rows = invoices_open_as_of(as_of, client_ids=[client_id], currency=currency,
+                               in_order=True)
+    if bucket is None:
+        return rows
+    return [r for r in rows if bucket_index(r.days_overdue, boundaries) == bucket]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from models.common.text import search_key
 from models.db.connection import database
 from models.ledger.clients import CLIENT_STATUSES
-from models.queries.open_as_of import (
+from models.ledger.open_as_of import (
     ALL_CLIENTS,
     COUNTED_INVOICE,
     ONE_CLIENT,
@@ -208,11 +208,11 @@ class InvoiceLine:
     due_date: dt.date
     amount_agorot: int
     currency: str
-    paid_agorot: int
+    paid_agorot: int   # as of the date
     open_agorot: int
     days_overdue: int  # 0 when not overdue or nothing open
     is_disputed: bool
-    cancelled_date: dt.date | None
+    cancelled_date: dt.date | None  # when cancelled by the date
     description: str
 
     @property
@@ -235,24 +235,31 @@ def invoice_line(row: tuple, as_of: dt.date) -> InvoiceLine:
     (inv_id, number, kind, issue, due, amount, currency, paid, disputed, cancelled,
      description) = row
     due_date = dt.date.fromisoformat(due)
-    open_agorot = 0 if cancelled else amount - paid
+    # Cancelled as of the date, as the open-as-of rule counts it: a cancellation dated
+    # later leaves the invoice open until then.
+    cancelled_date = _date(cancelled) if cancelled and cancelled <= as_of.isoformat() else None
+    open_agorot = 0 if cancelled_date else amount - paid
     days = (as_of - due_date).days if open_agorot > 0 else 0
     return InvoiceLine(inv_id, number, kind, dt.date.fromisoformat(issue), due_date, amount,
                        currency, paid, open_agorot, max(days, 0), bool(disputed),
-                       _date(cancelled), description)
+                       cancelled_date, description)
 
 
-# paid_agorot: the allocations not reversed, kept on the row by migration 0005's triggers.
-INVOICE_LINE_COLUMNS = """i.id, i.number, i.kind, i.issue_date, i.due_date, i.amount_agorot,
-    i.currency, i.paid_agorot, i.is_disputed, i.cancelled_date, i.description"""
+# Paid as of :d by the one rule (models.ledger.open_as_of): a post-dated check pays from
+# its own date, a bounced one no longer. Reads the kept paid_agorot unless the invoice's
+# allocations changed after :d.
+INVOICE_LINE_COLUMNS = f"""i.id, i.number, i.kind, i.issue_date, i.due_date, i.amount_agorot,
+    i.currency, i.amount_agorot - ({OPEN_AS_OF}), i.is_disputed, i.cancelled_date,
+    i.description"""
 
 
 def client_invoices(client_id: int, as_of: dt.date) -> list[InvoiceLine]:
-    """All of a client's invoices, newest first, with paid and open amounts as they stand."""
-    sql = (f"SELECT {INVOICE_LINE_COLUMNS} FROM invoice i WHERE i.client_id = ? "
+    """All of a client's invoices, newest first, with paid and open amounts as of the date
+    (the paid ones too: the client card lists them)."""
+    sql = (f"SELECT {INVOICE_LINE_COLUMNS} FROM invoice i WHERE i.client_id = :client "
            "ORDER BY i.issue_date DESC, i.id DESC")
-    return [invoice_line(row, as_of)
-            for row in database.execute_sql(sql, (client_id,))]
+    return [invoice_line(row, as_of) for row in database.execute_sql(
+        sql, {"client": client_id, "d": as_of.isoformat()})]
 
 
 @dataclass(frozen=True)

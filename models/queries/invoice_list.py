@@ -72,13 +72,15 @@ def invoice_ids(as_of: dt.date, *, search: str = "", client_id: int | None = Non
 
 
 def invoice_rows(ids: list[int], as_of: dt.date) -> dict[int, tuple[InvoiceLine, int, str]]:
-    """(line, client id, client name) for each id: one statement per PAGE_SIZE ids."""
+    """(line, client id, client name) for each id, paid and open as of the date: one
+    statement per PAGE_SIZE ids."""
     result = {}
     for start in range(0, len(ids), PAGE_SIZE):
         page = ids[start:start + PAGE_SIZE]
-        marks = ",".join("?" * len(page))
+        params = {"d": as_of.isoformat(), **{f"i{k}": v for k, v in enumerate(page)}}
+        marks = ",".join(f":i{k}" for k in range(len(page)))
         sql = (f"SELECT {INVOICE_LINE_COLUMNS}, c.id, c.name FROM invoice i "
                f"JOIN client c ON c.id = i.client_id WHERE i.id IN ({marks})")
-        for row in database.execute_sql(sql, page):
+        for row in database.execute_sql(sql, params):
             result[row[0]] = (invoice_line(row[:11], as_of), row[11], row[12])
     return result

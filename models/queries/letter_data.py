@@ -2,7 +2,7 @@
 run, read for many clients in a few statements (reports.letter_data assembles the rows,
 reports.batch chooses the clients).
 
-Figures are as of a date D by the rules of models.queries.open_as_of, whose pieces every
+Figures are as of a date D by the rules of models.ledger.open_as_of, whose pieces every
 statement here is built from: an invoice counts when issued by D and not cancelled by D;
 its open amount is what its counted allocations leave; a payment counts from its
 effective date (a post-dated check's own date) until it bounced.
@@ -13,7 +13,7 @@ asks per client or per row.
 Public API:
     CHUNK; chunks(ids)
     letter_clients(ids) -> {id: LetterClient}
-    open_invoices(ids, as_of) -> [OpenInvoiceRow]        open as of D, by client and due date
+    open_invoices(ids, as_of) -> [OpenInvoice]           open as of D, by client and due date
     movements(ids, as_of) -> [MovementRow]               statement movements dated by D
     overdue_clients(as_of), balances(as_of), recent_payers(since, as_of), client_kinds()
 """
@@ -25,15 +25,15 @@ from typing import Iterable, Iterator, NamedTuple
 
 from models.db.connection import database
 from models.ledger.clients import Client
-from models.queries.open_as_of import (
+from models.ledger.open_as_of import (
     ALL_CLIENTS,
     COUNTED_INVOICE,
     MONEY_COUNTS_FROM,
-    ONE_CLIENT,
     OPEN_AS_OF,
     RECEIVED_SUMS,
     can_be_open,
 )
+from models.ledger.open_invoice import OpenInvoice, invoices_open_as_of
 
 CHUNK = 500  # SQLite's host-parameter limit is far above; keeps statements small
 
@@ -64,18 +64,15 @@ class LetterClient(NamedTuple):
     contact_name: str    # the first contact person entered, or ''
 
 
-# The two long row sets come as SQLite returns them, dates as ISO text: a batch of
+# The statement's movements come as SQLite returns them, dates as ISO text: a batch of
 # statements reads a hundred thousand movements, and the caller builds its own objects
 # from them anyway; rebuilding each row here first (typed, with dates) cost it about a
-# tenth more time to load a batch.
+# tenth more time to load a batch. The open invoices are the ledger's OpenInvoice rows.
 #
-# open_invoices: (client_id, number, issue_date, due_date, amount_agorot, open_agorot,
-#                 currency, is_disputed 0/1)
-# movements:     (client_id, currency, date, kind, label, extra, amount_agorot), where kind
-#                is invoice, payment, bounced or credit; label the invoice or credit note
-#                number or the payment method code; extra a payment's check number or
-#                reference
-OpenInvoiceRow = tuple
+# movements: (client_id, currency, date, kind, label, extra, amount_agorot), where kind
+#            is invoice, payment, bounced or credit; label the invoice or credit note
+#            number or the payment method code; extra a payment's check number or
+#            reference
 MovementRow = tuple
 
 
@@ -95,25 +92,9 @@ def letter_clients(client_ids: Iterable[int]) -> dict[int, LetterClient]:
     return result
 
 
-_OPEN_SQL = f"""
-SELECT client_id, number, issue_date, due_date, amount_agorot, open_agorot, currency,
-       is_disputed
-FROM ({can_be_open(
-    "i.client_id, i.number, i.issue_date, i.due_date, i.amount_agorot, "
-    f"{OPEN_AS_OF} AS open_agorot, i.currency, i.is_disputed",
-    "i.client_id IN ({ids}) AND " + COUNTED_INVOICE)})
-WHERE open_agorot > 0
-ORDER BY client_id, due_date, issue_date, number
-"""
-
-
-def open_invoices(client_ids: Iterable[int], as_of: dt.date) -> list[OpenInvoiceRow]:
+def open_invoices(client_ids: Iterable[int], as_of: dt.date) -> list[OpenInvoice]:
     """The invoices open as of `as_of`, by client, then due date, issue date and number."""
-    rows: list[OpenInvoiceRow] = []
-    for ids in chunks(client_ids):
-        marks, params = _id_params(ids, as_of)
-        rows += database.execute_sql(_OPEN_SQL.format(ids=marks, **ONE_CLIENT), params).fetchall()
-    return rows
+    return invoices_open_as_of(as_of, client_ids=client_ids, in_order=True)
 
 
 # Every movement of the statement: counted invoices, payments on the day their money

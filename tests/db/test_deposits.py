@@ -50,7 +50,7 @@ def test_deposit_received_before_the_invoice_and_applied_after(client, old_debt)
     assert apply_deposit(deposit.id, job.id) == 300_000
     saved = DepositRequest.get_by_id(deposit.id)
     assert (saved.status, saved.invoice_id, saved.applied_date) == ("applied", job.id, D(2026, 12, 15))
-    by_id = {o.id: o.open_agorot for o in open_invoices(client.id, "ILS")}
+    by_id = {o.invoice_id: o.open_agorot for o in open_invoices(client.id, "ILS")}
     assert by_id == {old_debt.id: 70_000, job.id: 700_000}
     assert unapplied_agorot(payment) == 0
     # as of a day before the invoice the deposit was still credit

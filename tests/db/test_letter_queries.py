@@ -84,7 +84,7 @@ def test_the_letters_give_the_rules_figures(ledger, as_of):
     by_number = {i.number: i for i in Invoice.select()}
 
     rows = letter_queries.open_invoices(ids, as_of)
-    assert {row[1]: row[5] for row in rows} == expected
+    assert {row.number: row.open_agorot for row in rows} == expected
     data = load_letter_data(ids, as_of, with_interest=False)
     assert {i.number: i.open_agorot for d in data.values() for i in d.invoices} == expected
 
@@ -142,4 +142,4 @@ def test_many_clients_are_read_in_chunks(db):
     for cid in (ids[0], ids[-1]):
         services.add_invoice(cid, f"N{cid}", D(2026, 6, 1), "10", terms="נטו 30")
     assert len(letter_queries.letter_clients(ids)) == len(ids)
-    assert [r[0] for r in letter_queries.open_invoices(ids, D(2026, 7, 1))] == [ids[0], ids[-1]]
+    assert [r.client_id for r in letter_queries.open_invoices(ids, D(2026, 7, 1))] == [ids[0], ids[-1]]

@@ -1,7 +1,9 @@
 """What was open on an invoice, and what money was received, as of a date `:d`: the one
-home of these rules in SQL. Every query that asks them — aging, the client list, dunning,
-hand-over, settlements, letters, the case file, Today — is built from the pieces here
-(see docs/domain.md, "Open amount"); the speed comes from migrations 0005 and 0008.
+home of these rules in SQL. Every query that asks them — the open-invoice rows
+(models.ledger.open_invoice: allocation, dunning, Today, aging's drill-down, the case file,
+letters, settlements), aging, the client list, hand-over, the case file — is built from the
+pieces here (see docs/domain.md, "Open amount"); the speed comes from migrations 0005 and
+0008. It sits in models/ledger, the lowest layer that asks it (the allocation rule).
 
 An invoice counts as of D when it was issued by D and not cancelled by D; an allocation
 counts when applied by D and not reversed by D. Open = amount - counted allocations.
