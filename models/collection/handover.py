@@ -36,20 +36,20 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from models.common.dates import format_date
 from models.common.errors import ValidationError
-from models.common.i18n import N_, _
+from models.common.i18n import N_, _, ngettext
 from models.common.money import format_money
 from models.common.terms import add_months_end_exact
 from models.db.connection import database
 from models.db.settings import get_setting, load_profile, set_setting
-from models.ledger.clients import Client
-from models.queries.open_as_of import BOUNCED_BY, COUNTED_INVOICE, allocated
+from models.ledger.clients import require_client
+from models.ledger.open_as_of import BOUNCED_BY, COUNTED_INVOICE, allocated
+from models.prevention.policy import days_text
 
 SETTINGS_KEY = "legal_rules"
-# The routes' names are msgids (N_), translated into HandoverOption.name; the case-file PDF
-# prints them in Hebrew (reports.hebrew.in_hebrew). The other texts of a route (its
-# requirements, notes, cost note, the limitation warning) are sentences shown on the
-# hand-over screen AND printed in the case-file PDF from the same HandoverOption, so they
-# stay Hebrew, a document's words (hebrew_days for the counts).
+# Every text of a route (its name, requirements, notes, cost note) and the limitation
+# warning is translated when the HandoverOption is built: the hand-over screen builds it
+# in the interface language, the case file and the dossier build their own inside
+# translated_as("he"), so the same sentences print in Hebrew.
 ROUTE_NAMES = {
     "small_claims": N_("A claim in the small claims court"),
     "execution_claim": N_("A liquidated-amount claim at the Execution Office"),
@@ -140,7 +140,7 @@ class HandoverOption:
     requirements: list[Requirement]  # what the route needs, each met or not
     amount_agorot: int               # the shekel amount the route would pursue
     estimated_cost_agorot: int
-    cost_note: str                   # how the estimate was made ("הערכה בלבד …")
+    cost_note: str                   # how the estimate was made (_cost_note)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -155,31 +155,25 @@ class HandoverOption:
             Decimal("0.1"))
 
 
-def _client(client_id: int) -> Client:
-    client = Client.get_or_none(Client.id == client_id)
-    if client is None:
-        raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
-    return client
-
-
 def estimated_cost(amount_agorot: int, percent: Decimal, minimum_agorot: int) -> int:
     fee = (Decimal(amount_agorot) * percent / 100).quantize(Decimal(1), ROUND_HALF_UP)
     return max(int(fee), minimum_agorot) if amount_agorot > 0 else 0
 
 
 def hebrew_days(n: int) -> str:
-    """A count of days in the Hebrew of these texts: "יום אחד", else "N ימים"."""
+    """A count of days in Hebrew, "יום אחד", else "N ימים", for the Hebrew sentences of
+    models.collection.case_file; the texts here are msgids and use policy.days_text."""
     return "יום אחד" if n == 1 else f"{n} ימים"  # hebrew: printed too
 
 
 def _years(n: int) -> str:
-    return "שנה אחת" if n == 1 else f"{n} שנים"  # hebrew: printed too
+    return ngettext("{count} year", "{count} years", n).format(count=n)
 
 
 def _cost_note(percent: Decimal, minimum: int) -> str:
-    rate = f"{percent.normalize():f}"
-    return (f"הערכה בלבד: {rate}% מהסכום, ולא פחות מ-{format_money(minimum)}. "  # hebrew: printed too
-            "העלות בפועל תלויה באגרות ובהסכם שכר הטרחה.")
+    return _("An estimate only: {rate}% of the amount, and not less than {minimum}. The "
+             "actual cost depends on the court fees and on the fee agreement.").format(
+        rate=f"{percent.normalize():f}", minimum=format_money(minimum))
 
 
 _FACTS_SQL = f"""
@@ -214,26 +208,29 @@ def shekel_debt(client_id: int, as_of: dt.date) -> tuple[int, dict[str, int]]:
 
 
 def handover_options(client_id: int, as_of: dt.date) -> list[HandoverOption]:
-    """Every route, available or not, with its requirements and an estimated cost."""
+    """Every route, available or not, with its requirements and an estimated cost, its
+    texts in the language in force."""
     from models.letters.archive import debt_notice_gate
 
-    client = _client(client_id)
+    client = require_client(client_id)
     rules, profile = load_legal_rules(), load_profile()
     debt, others = shekel_debt(client_id, as_of)
     (signed_settlements, summaries, warning_sent, warnings_printed, bounced_agorot,
      bounced_count, first_bounce) = database.execute_sql(
         _FACTS_SQL, {"c": client_id, "d": as_of.isoformat()}).fetchone()
-    common = [Requirement(f"חוב בשקלים שמועד תשלומו עבר: {format_money(debt)}",  # hebrew: printed too
-                          debt > 0)]
+    common = [Requirement(_("An overdue debt in shekels: {amount}").format(
+        amount=format_money(debt)), debt > 0)]
     if client.is_person:
         gate = debt_notice_gate(client, as_of)
-        common.append(Requirement(
-            "ללקוח פרטי: הודעת חוב לפי חוק הגנת הצרכן נשלחה, ועברו מאז ימי ההמתנה"  # hebrew: printed too
-            + ("" if gate.is_open else f" — {gate.message}"), gate.is_open))
+        text = _("For a private person: the debt notice under the Consumer Protection Law was "
+                 "sent, and the waiting days have passed since")
+        common.append(Requirement(text if gate.is_open else f"{text} — {gate.message}",
+                                  gate.is_open))
     notes = []
     if others:
-        notes.append("חובות במטבע חוץ אינם כלולים בסכום: "  # hebrew: printed too
-                     + ", ".join(format_money(v, c) for c, v in sorted(others.items())) + ".")
+        notes.append(_("Debts in foreign currencies are not included in the amount: "
+                       "{amounts}.").format(amounts=", ".join(
+                           format_money(v, c) for c, v in sorted(others.items()))))
 
     def option(code: str, needs: list[Requirement], amount: int, fee: str,
                extra: list[str] = ()) -> HandoverOption:
@@ -245,42 +242,60 @@ def handover_options(client_id: int, as_of: dt.date) -> list[HandoverOption]:
 
     cap = rules.small_claims_cap_agorot
     options = [option("small_claims", [
-        Requirement(f"החוב אינו עולה על תקרת התביעות הקטנות ({format_money(cap)})",  # hebrew: printed too
-                    debt <= cap),
-        Requirement("העסק שלך אינו חברה (חברה אינה רשאית לתבוע בתביעות קטנות)",  # hebrew: printed too
-                    profile.business_type != "company"),
+        Requirement(_("The debt does not exceed the small claims cap ({cap})").format(
+            cap=format_money(cap)), debt <= cap),
+        Requirement(_("Your business is not a company (a company may not sue in the small "
+                      "claims court)"), profile.business_type != "company"),
     ], debt, "small_claims")]
-
-    cap = rules.execution_claim_cap_agorot
-    wait = rules.warning_wait_days
-    warned = (dt.date.fromisoformat(warning_sent) if warning_sent else None)
-    warn_text = f"התראה לפני נקיטת הליכים נשלחה בדואר רשום לפחות {hebrew_days(wait)} לפני ההגשה"  # hebrew: printed too
-    if warned:
-        ready = warned + dt.timedelta(days=wait)
-        warn_text += f" (נשלחה ב-{format_date(warned)}; אפשר להגיש מ-{format_date(ready)})"  # hebrew: printed too
-    elif warnings_printed:
-        warn_text += " (הופק מכתב התראה אך לא נרשם משלוחו בדואר רשום)"  # hebrew: printed too
-    evidence_text = "ראיה בכתב לחוב: הסדר חוב חתום או סיכום שיחה חתום בידי הלקוח"  # hebrew: printed too
-    if not signed_settlements and summaries:
-        evidence_text += " (בארכיון יש סיכום שיחה: ודאו שחזר אליכם חתום)"  # hebrew: printed too
+    warned = dt.date.fromisoformat(warning_sent) if warning_sent else None
     options.append(option("execution_claim", [
-        Requirement(f"החוב אינו עולה על {format_money(cap)}", debt <= cap),  # hebrew: printed too
-        Requirement(evidence_text, bool(signed_settlements or summaries)),
-        Requirement(warn_text, bool(warned and warned + dt.timedelta(days=wait) <= as_of)),
+        Requirement(_("The debt does not exceed {cap}").format(
+            cap=format_money(rules.execution_claim_cap_agorot)),
+            debt <= rules.execution_claim_cap_agorot),
+        _evidence_requirement(bool(signed_settlements), bool(summaries)),
+        _warning_requirement(warned, bool(warnings_printed), rules.warning_wait_days, as_of),
     ], debt, "execution_claim"))
-
     check_amount = min(bounced_agorot, debt) if bounced_agorot else 0
-    check_text = "שיק חוזר (או שטר) של הלקוח"  # hebrew: printed too
-    if bounced_count:
-        first = format_date(dt.date.fromisoformat(first_bounce))
-        check_text += (f": שיק אחד שחזר, ב-{first}" if bounced_count == 1  # hebrew: printed too
-                       else f": {bounced_count} שיקים שחזרו, הראשון ב-{first}")  # hebrew: printed too
-    options.append(option("execution_check", [Requirement(check_text, bool(bounced_count))],
+    options.append(option("execution_check", [_check_requirement(bounced_count, first_bounce)],
                           check_amount, "execution_check",
-                          [f"לחייב יש {hebrew_days(rules.check_opposition_days)} להגיש התנגדות."]))  # hebrew: printed too
+                          [_("The debtor has {days} to file an opposition.").format(
+                              days=days_text(rules.check_opposition_days))]))
     options.append(option("lawyer", [], debt, "lawyer"))
     options.append(option("agency", [], debt, "agency"))
     return options
+
+
+def _evidence_requirement(signed_settlements: bool, summaries: bool) -> Requirement:
+    text = _("Written evidence of the debt: a signed settlement, or a meeting summary signed "
+             "by the client")
+    if not signed_settlements and summaries:
+        text += " " + _("(the archive holds a meeting summary: make sure it came back signed)")
+    return Requirement(text, signed_settlements or summaries)
+
+
+def _warning_requirement(warned: dt.date | None, printed: bool, wait: int,
+                         as_of: dt.date) -> Requirement:
+    """A final warning by registered mail at least `wait` days before filing."""
+    text = _("A final warning before legal proceedings was sent by registered mail at least "
+             "{days} before filing").format(days=days_text(wait))
+    ready = warned + dt.timedelta(days=wait) if warned else None
+    if warned:
+        text += " " + _("(sent on {sent}; filing is possible from {ready})").format(
+            sent=format_date(warned), ready=format_date(ready))
+    elif printed:
+        text += " " + _("(a warning letter was produced, but its sending by registered mail "
+                        "was not recorded)")
+    return Requirement(text, bool(ready and ready <= as_of))
+
+
+def _check_requirement(bounced_count: int, first_bounce: str | None) -> Requirement:
+    if not bounced_count:
+        return Requirement(_("A bounced check (or promissory note) of the client"), False)
+    return Requirement(ngettext(
+        "A bounced check (or promissory note) of the client: one check bounced, on {first}",
+        "A bounced check (or promissory note) of the client: {count} checks bounced, the "
+        "first on {first}", bounced_count).format(
+            count=bounced_count, first=format_date(dt.date.fromisoformat(first_bounce))), True)
 
 
 # ---- limitation -------------------------------------------------------------------------
@@ -306,9 +321,9 @@ def limitation_date(client_id: int, as_of: dt.date) -> dt.date | None:
 
 
 def limitation_warning(client_id: int, as_of: dt.date) -> str | None:
-    """A Hebrew warning when the limitation date is within the warning months, or past
-    (Hebrew whatever the language: the case-file PDF prints it, as the screens show it)."""
-    _client(client_id)
+    """A warning, in the language in force, when the limitation date is within the warning
+    months, or past (the screens show it; the case file and the dossier print it in Hebrew)."""
+    require_client(client_id)
     rules = load_legal_rules()
     oldest = oldest_open_due_date(client_id, as_of)
     if oldest is None:
@@ -318,10 +333,11 @@ def limitation_warning(client_id: int, as_of: dt.date) -> str | None:
     if as_of < warn_from:
         return None
     if as_of >= barred:
-        return (f"החשבונית הפתוחה הוותיקה (לתשלום עד {format_date(oldest)}) עברה את תקופת "  # hebrew: printed too
-                f"ההתיישנות ({_years(rules.limitation_years)}) ב-{format_date(barred)}. "
-                "התייעצו עם עורך דין לפני כל צעד משפטי.")
-    days = (barred - as_of).days
-    return (f"שימו לב: החוב הוותיק ביותר (לתשלום עד {format_date(oldest)}) יתיישן ב-"  # hebrew: printed too
-            f"{format_date(barred)}, בעוד {hebrew_days(days)}. כדי לשמור על הזכות לתבוע יש לפעול "
-            "לפני מועד זה (הסדר חתום או הגשת תביעה).")
+        return _("The oldest open invoice (due by {due}) passed the limitation period "
+                 "({years}) on {barred}. Consult a lawyer before any legal step.").format(
+            due=format_date(oldest), years=_years(rules.limitation_years),
+            barred=format_date(barred))
+    return _("Note: the oldest debt (due by {due}) becomes time-barred on {barred}, in "
+             "{days}. To keep the right to sue, act before that date (a signed settlement "
+             "or filing a claim).").format(due=format_date(oldest), barred=format_date(barred),
+                                           days=days_text((barred - as_of).days))

@@ -26,7 +26,7 @@ from models.contact.contact_log import (
     log_contact,
 )
 from models.db.connection import database
-from models.ledger.clients import CLIENT_STATUSES, Client
+from models.ledger.clients import CLIENT_STATUSES, Client, require_client
 
 # Someone else (lawyer, agency, Execution Office) has the case, or it is over.
 STATUSES_WITHOUT_DUNNING = ("handed_over", "execution", "written_off", "closed")
@@ -56,9 +56,7 @@ def change_status(client_id: int, new_status: str, *, reason: str,
         raise ValidationError(_("Please give the reason for the status change."), field="reason")
     when = as_datetime(changed_at, _("The time of the change"))
     with database.atomic():
-        client = Client.get_or_none(Client.id == client_id)
-        if client is None:
-            raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
+        client = require_client(client_id)
         old = status_on(client, when.date())
         if old == new_status:
             raise ValidationError(_("The client's status is already '{status}'.").format(

@@ -36,7 +36,7 @@ from models.common.errors import GviaError, ValidationError
 from models.common.i18n import N_, _
 from models.common.text import clean_text, search_key, strip_marks
 from models.db.connection import BaseModel, database, database_path
-from models.ledger.clients import Client, ContactPerson
+from models.ledger.clients import Client, ContactPerson, require_client
 
 # The codes' names are msgids (N_): `label()` translates them for a screen or an export;
 # a printed document turns them back into Hebrew (reports.hebrew.in_hebrew).
@@ -222,6 +222,14 @@ def find_entry(entry_id: int) -> ContactLogEntry | None:
     return ContactLogEntry.get_or_none(ContactLogEntry.id == entry_id)
 
 
+def require_entry(entry_id: int) -> ContactLogEntry:
+    """The saved log entry with this id; ValidationError when there is none."""
+    entry = find_entry(entry_id)
+    if entry is None:
+        raise ValidationError(_("Log entry {id} was not found.").format(id=entry_id))
+    return entry
+
+
 def log_contact(client_id: int, occurred_at: dt.datetime | dt.date, channel: str, *,
                 direction: str = "out", contact_person_id: int | None = None,
                 contact_name: str = "", summary: str = "", open_questions: str = "",
@@ -257,9 +265,7 @@ def log_contact(client_id: int, occurred_at: dt.datetime | dt.date, channel: str
     copied: list[Path] = []
     try:
         with database.atomic():
-            client = Client.get_or_none(Client.id == client_id)
-            if client is None:
-                raise ValidationError(_("Client number {id} was not found.").format(id=client_id))
+            client = require_client(client_id)
             if corrects_id is not None:
                 original = ContactLogEntry.get_or_none(ContactLogEntry.id == corrects_id)
                 if original is None or original.client_id != client.id:
@@ -281,9 +287,7 @@ def correct_entry(entry_id: int, *, recorded_at: dt.datetime | None = None,
                   **changes) -> ContactLogEntry:
     """A new entry correcting `entry_id`: it starts as a copy of the original and takes
     `changes` (any log_contact field except the client). The original stays as it was."""
-    original = ContactLogEntry.get_or_none(ContactLogEntry.id == entry_id)
-    if original is None:
-        raise ValidationError(_("Log entry {id} was not found.").format(id=entry_id))
+    original = require_entry(entry_id)
     fields_ = dict(occurred_at=original.occurred, channel=original.channel,
                    direction=original.direction, contact_person_id=original.contact_person_id,
                    contact_name=original.contact_name, summary=original.summary,

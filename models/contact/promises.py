@@ -40,7 +40,7 @@ import peewee as pw
 from models.common.errors import ValidationError
 from models.common.i18n import N_, _
 from models.common.money import CURRENCIES, parse_amount, parse_currency
-from models.contact.contact_log import AppendOnlyModel, ContactLogEntry, log_contact
+from models.contact.contact_log import AppendOnlyModel, ContactLogEntry, log_contact, require_entry
 from models.contact.rules import load_rules
 from models.db.connection import database
 from models.ledger.clients import Client
@@ -79,9 +79,7 @@ def record_promise(entry_id: int, amount, promised_date: dt.date, *,
         raise ValidationError(_("The date by which payment was promised is missing."),
                               field="promised_date")
     with database.atomic():
-        entry = ContactLogEntry.get_or_none(ContactLogEntry.id == entry_id)
-        if entry is None:
-            raise ValidationError(_("Log entry {id} was not found.").format(id=entry_id))
+        entry = require_entry(entry_id)
         made = entry.occurred.date()
         if promised_date < made:
             raise ValidationError(_("The promised payment date is before the day of the conversation "

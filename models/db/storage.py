@@ -195,8 +195,8 @@ def storage_risk(path: str | os.PathLike) -> StorageRisk | None:
 
 
 def warning_text(risk: StorageRisk) -> str:
-    """The warning in the interface language; the same words as the settings screen's
-    (ui/settings/storage_notice.py), so its msgids are shared, not written again."""
+    """The warning in the interface language: the words the settings screen shows
+    (ui/settings/storage_notice.py asks this function)."""
     if risk.kind == CLOUD:
         return _("The database is in a folder synced to {service}. Syncing while Gvia is "
                  "open can corrupt it: move it to a local folder and let the sync service "

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import peewee as pw
 
-from models.common.i18n import N_, Labels
+from models.common.errors import ValidationError
+from models.common.i18n import N_, Labels, _
 from models.db.connection import BaseModel
 
 
@@ -49,8 +50,21 @@ class ContactPerson(BaseModel):
 
 
 def find_client_by_id(client_id: int) -> Client | None:
-    """The client with this id, or None (services.get_client raises instead)."""
+    """The client with this id, or None (require_client raises instead)."""
     return Client.get_or_none(Client.id == client_id)
+
+
+def client_not_found(client_id: int) -> ValidationError:
+    """The one error for a client id the ledger does not hold, for every caller to raise."""
+    return ValidationError(_("Client number {id} was not found.").format(id=client_id))
+
+
+def require_client(client_id: int) -> Client:
+    """The client with this id; ValidationError (client_not_found) when there is none."""
+    client = find_client_by_id(client_id)
+    if client is None:
+        raise client_not_found(client_id)
+    return client
 
 
 def clients_by_id(client_ids: list[int]) -> dict[int, Client]:

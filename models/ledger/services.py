@@ -23,7 +23,13 @@ from models.common.text import (
 from models.db.connection import database
 from models.db.settings import load_profile
 from models.ledger.allocation import plan_payment
-from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES, Client, ContactPerson
+from models.ledger.clients import (
+    CLIENT_KINDS,
+    CLIENT_STATUSES,
+    Client,
+    ContactPerson,
+    require_client,
+)
 from models.ledger.invoices import INVOICE_KINDS, CreditNote, Invoice
 from models.ledger.payments import PAYMENT_METHODS, Allocation, Payment
 
@@ -106,10 +112,7 @@ def _check_external_id_free(external_id, client_id) -> None:
 
 
 def get_client(client_id: int) -> Client:
-    client = Client.get_or_none(Client.id == client_id)
-    if client is None:
-        raise ValidationError(_("Client number {number} was not found.").format(number=client_id))
-    return client
+    return require_client(client_id)
 
 
 def find_client(name_or_id: str) -> Client:

@@ -56,7 +56,7 @@ STEPS = Labels({
 })
 CHECKLIST = Labels({
     "is_file_studied": N_("I studied the file: amounts, aging, payment and complaint history"),
-    "is_limits_set": N_("I set my limits in advance"),
+    "is_limits_set": N_("I set my limits before the conversation"),
     "is_calm_and_fed": N_("I am calm, not angry and not hungry"),
 })
 MAX_TEXT = 5000

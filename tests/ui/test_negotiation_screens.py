@@ -161,6 +161,37 @@ def test_handover_page_lists_the_routes_and_builds_the_dossier(qtbot, debtor):
     assert page.error == "" and path.exists()
 
 
+def test_handover_texts_follow_the_interface_and_the_dossier_prints_them_in_hebrew(
+        qtbot, debtor):
+    """One HandoverOption for the screen and the dossier: with --lang en the page reads
+    English, and the dossier (written inside translated_as("he")) prints the same texts in
+    Hebrew."""
+    import re
+    import subprocess
+
+    from models.common import i18n
+    from ui.negotiation.handover_page import HandoverPage
+
+    services.add_invoice(debtor.id, "OLD-1", dt.date(2019, 12, 1), "500")  # barred in 2027
+    i18n.set_language("en")
+    try:
+        page = HandoverPage(debtor.id)
+        qtbot.addWidget(page)
+        page.view.select_row(0)
+        shown = page.details.text() + "\n" + page.limitation.text()
+        assert "An overdue debt in shekels" in shown and "An estimate only" in shown
+        assert "becomes time-barred on" in page.limitation.text()
+        assert not re.search("[\u0590-\u05ff]", shown), shown
+        path = page.dossier()
+    finally:
+        i18n.set_language("he")
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert {"בשקלים", "שמועד", "תשלומו", "יתיישן", "התנגדות"} <= set(re.findall(
+        "[\u05d0-\u05ea]+", text))
+    assert not re.search("overdue debt|time-barred|opposition|small claims", text), text
+
+
 def test_rules_page_checks_and_keeps_the_caps(qtbot, db):
     from models.collection.handover import load_legal_rules
     from ui.negotiation.rules_page import NegotiationRulesPage

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 
 from models.collection.case_file import CaseFile, build_case_file
 from models.common.errors import GviaError
-from models.contact.contact_log import TACTICS
+from models.contact.contact_log import TACTICS, label
 from models.negotiation import negotiations as ng
+from models.prevention.policy import days_text
 from ui import events
 from ui.i18n import _
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
@@ -53,13 +54,13 @@ def summary_rows(case: CaseFile) -> list[tuple[str, list[tuple[str, str]]]]:
     """The case file's figures as (section, [(caption, value)]) for the screen."""
     cost = case.cost
     promises = case.promises
-    tactics = ", ".join(f"{_(TACTICS.get(code, code))} ({n})"
+    tactics = ", ".join(f"{label(TACTICS, code)} ({n})"
                         for code, n in case.contacts.tactics.items())
     return [
         (_("The debt"), [
             (_("Open balance"), amounts_text(case.open_agorot) or money_text(0)),
             (_("Overdue"), amounts_text(case.overdue_agorot) or money_text(0)),
-            (_("Oldest overdue"), _("{days} days").format(days=case.oldest_overdue_days)
+            (_("Oldest overdue"), days_text(case.oldest_overdue_days)
              if case.oldest_overdue_days else "—"),
             (_("Disputed invoices"), str(len(case.disputed_invoices))),
         ]),

@@ -28,19 +28,6 @@ from ui.widgets.display import date_text, money_text
 from ui.widgets.forms import ValidatedForm, field_amount
 
 
-def step_labels() -> dict[str, str]:
-    return {"allow_stop_service": _("Stop service or deliveries"),
-            "allow_final_warning": _("Final warning letter before proceedings"),
-            "allow_legal": _("Hand over for legal action")}
-
-
-def checklist_labels() -> dict[str, str]:
-    return {"is_file_studied": _("I studied the file: amounts, aging, payment and complaint "
-                                 "history"),
-            "is_limits_set": _("I set my limits before the conversation"),
-            "is_calm_and_fed": _("I am calm, not angry and not hungry")}
-
-
 class LimitsPage(QWidget):
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
@@ -70,8 +57,8 @@ class LimitsPage(QWidget):
         self.has_latest = QCheckBox(_("Set a latest date"))
         self.form.add_field("has_latest", "", self.has_latest)
         column.addWidget(self.form)
-        self.steps = self._checks(column, _("Steps I allow myself"), step_labels())
-        self.checklist = self._checks(column, _("Before the meeting"), checklist_labels())
+        self.steps = self._checks(column, _("Steps I allow myself"), dict(ng.STEPS))
+        self.checklist = self._checks(column, _("Before the meeting"), dict(ng.CHECKLIST))
         self.prepared = QLabel()
         column.addWidget(self.prepared)
         self.save_button = QPushButton(_("Save limits"))

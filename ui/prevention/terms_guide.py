@@ -48,6 +48,7 @@ from models.prevention.policy import (
     exceeds_legal_limit,
     explain_terms,
     legal_note,
+    payer_name,
     recommend_terms,
 )
 from reports.batch import produce_letters
@@ -69,12 +70,6 @@ def _qdate(day: dt.date) -> QDate:
 
 def _pydate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
-
-
-def payer_label(code: str) -> str:
-    return {"person": _("Private person"), "company": _("Business (company or self-employed)"),
-            "public_body": _("Public body (ministry, statutory corporation)"),
-            "local_authority": _("Local authority")}.get(code, code)
 
 
 class TermsGuideDialog(GviaDialog):
@@ -131,7 +126,7 @@ class TermsGuideDialog(GviaDialog):
             "who pays and how big the job is; it recommends terms and a deposit."))
         self.payer_box = QComboBox()
         for code in PAYER_KINDS:
-            self.payer_box.addItem(payer_label(code), code)
+            self.payer_box.addItem(payer_name(code), code)
         if self.client is not None:
             self.payer_box.setCurrentIndex(self.payer_box.findData(self.client.kind))
         self.job_amount = QLineEdit()

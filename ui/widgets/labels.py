@@ -1,29 +1,29 @@
-"""Display names of the ledger's stored codes (statuses, kinds, methods), translated
-when asked. The codes come from models/; the words belong to the interface."""
+"""Display names of the ledger's stored codes (client kinds and statuses, invoice kinds,
+payment methods, business types), in the interface language.
+
+The names live once, in the models' tables (Labels: translated on lookup); these functions
+only ask them, so a screen, the command line and a printed document use the same words.
+The invoice states' names are the list filter's own words (models.queries.invoice_list
+holds only the codes)."""
 from __future__ import annotations
 
+from models.db.settings import BUSINESS_TYPES
+from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES
+from models.ledger.invoices import INVOICE_KINDS
+from models.ledger.payments import PAYMENT_METHODS
 from ui.i18n import _
 
 
 def client_status_label(code: str) -> str:
-    return {
-        "active": _("Active"),
-        "on_hold": _("Waiting for payment"),
-        "in_collection": _("In collection"),
-        "handed_over": _("Handed to a lawyer / agency"),
-        "execution": _("At the Execution Office"),
-        "written_off": _("Written off"),
-        "closed": _("Closed"),
-    }.get(code, code)
+    return CLIENT_STATUSES.get(code, code)
 
 
 def client_kind_label(code: str) -> str:
-    return {"person": _("Private person"), "company": _("Business client")}.get(code, code)
+    return CLIENT_KINDS.get(code, code)
 
 
 def invoice_kind_label(code: str) -> str:
-    return {"invoice": _("Tax invoice"), "demand": _("Payment demand"),
-            "receipt_invoice": _("Tax invoice / receipt")}.get(code, code)
+    return INVOICE_KINDS.get(code, code)
 
 
 def invoice_state_label(code: str) -> str:
@@ -33,11 +33,8 @@ def invoice_state_label(code: str) -> str:
 
 
 def payment_method_label(code: str) -> str:
-    return {"transfer": _("Bank transfer"), "check": _("Check"), "card": _("Credit card"),
-            "cash": _("Cash"), "bit": _("Bit"), "other": _("Other")}.get(code, code)
+    return PAYMENT_METHODS.get(code, code)
 
 
 def business_type_label(code: str) -> str:
-    return {"exempt": _("Exempt dealer (osek patur)"),
-            "licensed": _("Licensed dealer (osek murshe)"),
-            "company": _("Company (Ltd.)")}.get(code, code)
+    return BUSINESS_TYPES.get(code, code)
