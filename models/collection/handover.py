@@ -160,12 +160,6 @@ def estimated_cost(amount_agorot: int, percent: Decimal, minimum_agorot: int) ->
     return max(int(fee), minimum_agorot) if amount_agorot > 0 else 0
 
 
-def hebrew_days(n: int) -> str:
-    """A count of days in Hebrew, "יום אחד", else "N ימים", for the Hebrew sentences of
-    models.collection.case_file; the texts here are msgids and use policy.days_text."""
-    return "יום אחד" if n == 1 else f"{n} ימים"  # hebrew: printed too
-
-
 def _years(n: int) -> str:
     return ngettext("{count} year", "{count} years", n).format(count=n)
 
