@@ -48,7 +48,8 @@ from models.letters.archive import (
     LETTER_KINDS,
     LetterRecord,
     archive_dir,
-    debt_notice_gate,
+    debt_notice_gates,
+    kind_name,
     latest_letters,
     load_letter_settings,
     record_letters,
@@ -86,11 +87,6 @@ def check_kind(kind: str) -> str:
         raise ValidationError(_("Unknown letter kind: '{kind}'. The possible kinds: {names}.")
                               .format(kind=kind, names=names), field="kind")
     return kind
-
-
-def kind_name(kind: str) -> str:
-    """The letter kind's name for a message on the screen, in the interface language."""
-    return _(LETTER_KINDS[kind])
 
 
 def client_not_found(client_id: int) -> ValidationError:
@@ -175,8 +171,10 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     data = letter_data.load_letter_data(client_ids, as_of, with_interest=kind in INTEREST_KINDS)
     settled = (load_settlement_info(kind, client_ids, as_of)
                if kind in settlement_letters.KINDS else None)
-    gated = kind in COLLECTION_KINDS
-    people = clients_by_id([cid for cid, d in data.items() if d.is_person]) if gated else {}
+    # The consumer-law gate of every private person in the batch, read at once.
+    gates = (debt_notice_gates(clients_by_id([cid for cid, d in data.items() if d.is_person])
+                               .values(), as_of, settings.debt_notice_wait_days)
+             if kind in COLLECTION_KINDS else {})
     total = len(client_ids)
     contents = []
     for done, cid in enumerate(client_ids, start=1):
@@ -187,10 +185,8 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
         if item is None:
             raise client_not_found(cid)
         try:
-            if cid in people:
-                gate = debt_notice_gate(people[cid], as_of, settings.debt_notice_wait_days)
-                if not gate.is_open:
-                    raise NothingToSend(gate.message)
+            if cid in gates and not gates[cid].is_open:
+                raise NothingToSend(gates[cid].message)
             if settled is not None:
                 contents.append(settlement_letters.compose_settlement(
                     kind, item, settled.get(cid), profile, settings, template, as_of, letter_date))

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 
 from models.db.settings import load_profile
+from models.ledger.open_invoice import OpenInvoice
 from models.ledger.services import get_client
 from models.letters.archive import (
     COLLECTION_KINDS,
@@ -25,12 +26,7 @@ from models.letters.templates import get_template
 from models.negotiation.settlement_info import load_settlement_info
 from reports import settlement_letters
 from reports.batch import check_kind, client_not_found
-from reports.letter_data import (
-    ClientLetterData,
-    InvoiceLine,
-    StatementEntry,
-    load_letter_data,
-)
+from reports.letter_data import ClientLetterData, StatementEntry, load_letter_data
 from reports.letters import NothingToSend, compose
 from reports.pdf import render_letters
 
@@ -81,10 +77,10 @@ def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
         data.last_payment_date = as_of - 10 * day
         return data
     data.invoices = [
-        InvoiceLine("1001", first_issue, first_issue + 30 * day, 1_170_000, 670_000, "ILS",
-                    65, False),
-        InvoiceLine("1002", second_issue, second_issue + 30 * day, 351_000, 351_000, "ILS",
-                    20, False)]
+        OpenInvoice(0, "1001", 0, "ILS", first_issue, first_issue + 30 * day, 1_170_000,
+                    670_000, False, as_of),
+        OpenInvoice(0, "1002", 0, "ILS", second_issue, second_issue + 30 * day, 351_000,
+                    351_000, False, as_of)]
     data.movements = {"ILS": [
         StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),  # hebrew: sample letter
         StatementEntry(second_issue, "חשבונית 1002", 351_000, 0),  # hebrew: sample letter

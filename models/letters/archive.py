@@ -11,6 +11,7 @@ sent, and later either the date of the return receipt or the date it was refused
 
 Public API:
     LetterSettings, load_letter_settings(), save_letter_settings(s)
+    LETTER_KINDS (code -> name msgid), kind_name(code) -> str
     archive_dir() -> Path; safe_file_name(text, max_length=80) -> str
     record_letters(records) -> int; letters_for_client(client_id) -> list[Letter]
         (joined: `letter.registeredmail` is the register row, or None)
@@ -19,7 +20,9 @@ Public API:
         -> list[int]; archive_rows(ids) -> dict[id, ArchiveRow]    (the app's archive list)
     record_registered_mail(letter_id, registered_number, sent_date) -> RegisteredMail
     record_return_receipt(letter_id, receipt_date); record_refusal(letter_id, refused_date)
-    sent_date(letter) -> date; debt_notice_gate(client, as_of) -> GateStatus
+    sent_date(letter) -> date; first_debt_notices(client_ids, as_of) -> {client_id: date}
+    debt_notice_gates(clients, as_of) -> {client_id: GateStatus} (a batch: one statement)
+    debt_notice_gate(client, as_of) -> GateStatus (one client, the same answer)
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Iterable
 
 import peewee as pw
 
@@ -40,10 +44,11 @@ from models.db.connection import BaseModel, database, database_path
 from models.db.settings import get_setting, set_setting
 from models.ledger.clients import Client
 
-# The kinds' names are msgids (N_): Letter.kind_name translates one for a screen; a
-# document prints it in Hebrew (reports.hebrew.in_hebrew), a letter being Hebrew.
+# The kinds' names, the one table of them: msgids (N_); kind_name translates one for a
+# screen (the letters screens, Letter.kind_name); a document prints it in Hebrew
+# (reports.hebrew.in_hebrew), a letter being Hebrew.
 LETTER_KINDS = {
-    "debt-notice": N_("Debt notice"),
+    "debt-notice": N_("Debt notice (private person)"),  # §13ב2: to a private person only
     "reminder": N_("Reminder"),
     "second-reminder": N_("Second reminder"),
     "final-warning": N_("Final warning before legal proceedings"),
@@ -51,12 +56,17 @@ LETTER_KINDS = {
     "paid-in-full": N_("Paid-in-full confirmation"),
     "deposit-request": N_("Deposit request"),
     "terms-confirmation": N_("Payment terms confirmation"),
-    "settlement": N_("Debt settlement (letter of undertaking)"),
+    "settlement": N_("Settlement agreement"),  # the letter's own title: הסדר חוב וכתב התחייבות
     "meeting-summary": N_("Meeting summary"),
 }
 # Kinds that are a collection step: toward a private person they wait for the debt notice.
 COLLECTION_KINDS = ("reminder", "second-reminder", "final-warning")
 SETTINGS_KEY = "letters"
+
+
+def kind_name(kind: str) -> str:
+    """A letter kind's name in the interface language (an unknown code as it is)."""
+    return _(LETTER_KINDS[kind]) if kind in LETTER_KINDS else kind
 
 
 class Letter(BaseModel):
@@ -75,7 +85,7 @@ class Letter(BaseModel):
 
     @property
     def kind_name(self) -> str:
-        return _(LETTER_KINDS.get(self.kind, self.kind))
+        return kind_name(self.kind)
 
     @property
     def path(self) -> Path:
@@ -392,10 +402,16 @@ def record_refusal(letter_id: int, refused_date: dt.date) -> RegisteredMail:
         _("The refusal date is before the sending date."))
 
 
+# When a letter went out: the registered-mail date if recorded, else its own date (an
+# expression over Letter LEFT JOIN RegisteredMail; the gate and sent_date read it).
+SENT_ON = pw.fn.COALESCE(RegisteredMail.sent_date, Letter.letter_date)
+
+
 def sent_date(letter: Letter) -> dt.date:
-    """When the letter went out: the registered-mail date if recorded, else its own date."""
-    registered = RegisteredMail.get_or_none(RegisteredMail.letter == letter.id)
-    return registered.sent_date if registered else letter.letter_date
+    """When the letter went out (SENT_ON)."""
+    day = (Letter.select(SENT_ON).join(RegisteredMail, pw.JOIN.LEFT_OUTER)
+           .where(Letter.id == letter.id).scalar())
+    return dt.date.fromisoformat(str(day))
 
 
 # ---- consumer gate (Consumer Protection Law §13ב2; docs/domain.md, "The consumer-law gate")
@@ -408,26 +424,51 @@ class GateStatus:
     message: str
 
 
-def debt_notice_gate(client: Client, as_of: dt.date, wait_days: int | None = None) -> GateStatus:
-    """May a collection letter go to this client as of `as_of`?
+def first_debt_notices(client_ids: Iterable[int], as_of: dt.date) -> dict[int, dt.date]:
+    """Client -> when its first debt notice dated by `as_of` went out (SENT_ON), for the
+    clients that have one: one statement per 500 clients, whatever their notices."""
+    ids = list(dict.fromkeys(client_ids))
+    first: dict[int, dt.date] = {}
+    for start in range(0, len(ids), 500):
+        query = (Letter.select(Letter.client, pw.fn.MIN(SENT_ON))
+                 .join(RegisteredMail, pw.JOIN.LEFT_OUTER)
+                 .where((Letter.kind == "debt-notice") & (Letter.letter_date <= as_of)
+                        & Letter.client.in_(ids[start:start + 500]))
+                 .group_by(Letter.client))
+        first.update((cid, dt.date.fromisoformat(str(day))) for cid, day in query.tuples())
+    return first
 
-    Businesses: always. A private person: only `wait_days` (default 14) after a debt notice
-    was sent (the registered-mail date when recorded, else the letter's date).
+
+def debt_notice_gates(clients: Iterable[Client], as_of: dt.date,
+                      wait_days: int | None = None) -> dict[int, GateStatus]:
+    """Client id -> may a collection letter go to it as of `as_of`? (a batch asks for all
+    its clients at once; the notices of every private person among them are read together).
+
+    Businesses: always. A private person: only `wait_days` (default: the letter setting,
+    14) after the first debt notice was sent (the registered-mail date when recorded, else
+    the letter's date).
     """
-    if not client.is_person:
-        return GateStatus(True, None, None, "")
-    if wait_days is None:
+    clients = list(clients)
+    people = [c for c in clients if c.is_person]
+    if people and wait_days is None:
         wait_days = load_letter_settings().debt_notice_wait_days
-    notices = (Letter.select().where((Letter.client == client.id)
-                                     & (Letter.kind == "debt-notice")
-                                     & (Letter.letter_date <= as_of)))
-    dates = [sent_date(n) for n in notices]
-    if not dates:
+    first = first_debt_notices([c.id for c in people], as_of) if people else {}
+    return {c.id: _gate(c, first.get(c.id), as_of, wait_days) if c.is_person
+            else GateStatus(True, None, None, "") for c in clients}
+
+
+def debt_notice_gate(client: Client, as_of: dt.date, wait_days: int | None = None) -> GateStatus:
+    """The gate of one client (the screens, a single letter): debt_notice_gates' answer."""
+    return debt_notice_gates([client], as_of, wait_days)[client.id]
+
+
+def _gate(client: Client, first: dt.date | None, as_of: dt.date, wait_days: int) -> GateStatus:
+    """A private person's gate, from the day its first debt notice went out (or None)."""
+    if first is None:
         return GateStatus(False, None, None, _(
             "Client '{name}' (a private person) has not yet been sent a debt notice; the "
             "Consumer Protection Law requires it before any other collection letter.").format(
                 name=client.name))
-    first = min(dates)
     opens_on = first + dt.timedelta(days=wait_days)
     if as_of < opens_on:
         return GateStatus(False, first, opens_on, _(

@@ -23,18 +23,19 @@ from models.common.money import format_money, to_decimal
 from models.db.connection import database
 from models.ledger import services
 from models.ledger.clients import Client
+from models.ledger.open_as_of import COUNTED_ALLOCATION
 from models.negotiation.settlement_math import LINE_STATES, Tracking, track
 from models.negotiation.settlements import (
     Settlement,
     SettlementInstalment,
     SettlementInvoice,
     covered_invoices,
+    covered_open_invoices,
     get_settlement,
     grace_days,
     open_amounts,
     schedule,
 )
-from models.queries.open_as_of import COUNTED_ALLOCATION, COUNTED_INVOICE, allocated
 
 # Translated where shown (state_name).
 SETTLEMENT_STATES = {
@@ -104,13 +105,6 @@ WHERE si.settlement_id IN ({{ids}})
   AND a.applied_date >= s.agreement_date AND {COUNTED_ALLOCATION}
 """
 
-_COVERED_OPEN_SQL = f"""
-SELECT si.settlement_id, SUM(i.amount_agorot - {allocated()})
-FROM settlement_invoice si JOIN invoice i ON i.id = si.invoice_id
-WHERE si.settlement_id IN ({{ids}}) AND {COUNTED_INVOICE}
-GROUP BY si.settlement_id
-"""
-
 
 def statuses(as_of: dt.date, *, client_id: int | None = None,
              settlement_ids: Iterable[int] | None = None,
@@ -136,7 +130,8 @@ def statuses(as_of: dt.date, *, client_id: int | None = None,
     receipts: dict[int, list] = defaultdict(list)
     for sid, day, amount in database.execute_sql(_PAID_SQL.format(ids=marks), params):
         receipts[sid].append((dt.date.fromisoformat(day), amount))
-    still_open = dict(database.execute_sql(_COVERED_OPEN_SQL.format(ids=marks), params).fetchall())
+    still_open = {sid: sum(inv.open_agorot for inv in invoices)
+                  for sid, invoices in covered_open_invoices(ids, as_of).items()}
     lines: dict[int, list] = defaultdict(list)
     for line in (SettlementInstalment.select().where(SettlementInstalment.settlement.in_(ids))
                  .order_by(SettlementInstalment.seq)):

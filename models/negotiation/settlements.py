@@ -27,7 +27,8 @@ API:
     add_point / set_point_agreed / remove_point; sign_settlement; cancel_settlement
     record_instalment_payment
     get_settlement; client_settlements; covered_invoices; instalments; points; schedule
-    open_amounts(invoice_ids, as_of); schedule_problems(settlement); grace_days
+    open_amounts(invoice_ids, as_of); covered_open_invoices(settlement_ids, as_of=None)
+    schedule_problems(settlement); grace_days
 
 The state as of a date, the Today agenda and the waiver (which needs the state) are in
 models.negotiation.settlement_status.
@@ -38,6 +39,7 @@ stays Hebrew whatever the interface language: it is stored once and printed on d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -53,6 +55,13 @@ from models.db.settings import get_setting, set_setting
 from models.ledger import services
 from models.ledger.clients import Client
 from models.ledger.invoices import Invoice
+from models.ledger.open_as_of import (
+    COUNTED_ALLOCATION,
+    COUNTED_BEFORE_THE_DAY,
+    COUNTED_INVOICE,
+    allocated,
+)
+from models.ledger.open_invoice import OpenInvoice
 from models.ledger.payments import PAYMENT_METHODS
 from models.negotiation.negotiations import Negotiation
 from models.negotiation.settlement_math import (
@@ -60,12 +69,6 @@ from models.negotiation.settlement_math import (
     ScheduleLine,
     monthly_dates,
     split_amount,
-)
-from models.queries.open_as_of import (
-    COUNTED_ALLOCATION,
-    COUNTED_BEFORE_THE_DAY,
-    COUNTED_INVOICE,
-    allocated,
 )
 
 DEFAULT_GRACE_DAYS = 3
@@ -191,26 +194,68 @@ def schedule(settlement: Settlement, lines: Iterable[SettlementInstalment] | Non
 
 # ---- open amounts of the covered invoices ----------------------------------------------
 
-# `{open}` counts the allocations as of the end of :d, or before :d began.
-_OPEN_SQL = f"""
-SELECT i.id, i.amount_agorot - {{open}}
-FROM invoice i WHERE i.id IN ({{ids}}) AND {COUNTED_INVOICE}
+# The rule is models.ledger.open_as_of's: `{counted_invoice}` and `{allocated}` are its
+# fragments, asked as of :d or, for each settlement, as of its own agreement date.
+_OPEN_SQL = """
+SELECT i.id, i.amount_agorot - {allocated}
+FROM invoice i WHERE i.id IN ({ids}) AND {counted_invoice}
 """
+_COVERED_OPEN_SQL = """
+SELECT si.settlement_id, i.id, i.number, i.client_id, i.currency, i.issue_date, i.due_date,
+       i.amount_agorot, i.amount_agorot - {allocated} AS open_agorot, i.is_disputed,
+       {day} AS as_of
+FROM settlement_invoice si JOIN settlement s ON s.id = si.settlement_id
+JOIN invoice i ON i.id = si.invoice_id
+WHERE si.settlement_id IN ({ids}) AND {counted_invoice} AND open_agorot > 0
+ORDER BY si.settlement_id, i.due_date, i.issue_date, i.number, i.id
+"""
+
+
+def _rule(before_the_day: bool, on_agreement_date: bool = False) -> dict[str, str]:
+    """The open-as-of fragments. before_the_day: money applied on the date itself not yet
+    counted. on_agreement_date: the date is each settlement's (`s`) own, not :d."""
+    parts = {"allocated": allocated(COUNTED_BEFORE_THE_DAY if before_the_day
+                                    else COUNTED_ALLOCATION),
+             "counted_invoice": COUNTED_INVOICE}
+    if on_agreement_date:
+        parts = {k: re.sub(r":d\b", "s.agreement_date", v) for k, v in parts.items()}
+    return parts
 
 
 def open_amounts(invoice_ids: list[int], as_of: dt.date, *,
                  before_the_day: bool = False) -> dict[int, int]:
-    """invoice id -> open agorot as of the date (the rule of models.queries.open_as_of), for a handful
-    of invoices.
+    """invoice id -> open agorot as of the date (the rule of models.ledger.open_as_of), for
+    the handful of invoices a draft is choosing (a settlement's own: covered_open_invoices).
     before_the_day: money applied on the date itself not yet counted — the debt a
     settlement agreed that day acknowledges; what is paid from that day on is toward it."""
     if not invoice_ids:
         return {}
     marks = ",".join(f":i{n}" for n in range(len(invoice_ids)))
     params = {"d": as_of.isoformat(), **{f"i{n}": v for n, v in enumerate(invoice_ids)}}
-    sql = _OPEN_SQL.format(ids=marks, open=allocated(COUNTED_BEFORE_THE_DAY if before_the_day
-                                                     else COUNTED_ALLOCATION))
+    sql = _OPEN_SQL.format(ids=marks, **_rule(before_the_day))
     return dict(database.execute_sql(sql, params).fetchall())
+
+
+def covered_open_invoices(settlement_ids: Iterable[int], as_of: dt.date | None = None
+                          ) -> dict[int, list[OpenInvoice]]:
+    """settlement id -> its covered invoices with something open, in the order a letter
+    lists them (due date, issue date, number), for every settlement asked about in one
+    statement: as of `as_of`, or (None) each as of its own agreement date (the debt its
+    letter states)."""
+    ids = sorted({int(i) for i in settlement_ids})  # our own integers, written inline
+    found: dict[int, list[OpenInvoice]] = {sid: [] for sid in ids}
+    if not ids:
+        return found
+    sql = _COVERED_OPEN_SQL.format(ids=",".join(map(str, ids)),
+                                   day="s.agreement_date" if as_of is None else ":d",
+                                   **_rule(False, on_agreement_date=as_of is None))
+    params = {} if as_of is None else {"d": as_of.isoformat()}
+    day = dt.date.fromisoformat
+    for sid, inv_id, number, cid, currency, issue, due, amount, open_, disputed, when \
+            in database.execute_sql(sql, params):
+        found[sid].append(OpenInvoice(inv_id, number, cid, currency, day(issue), day(due),
+                                      amount, open_, bool(disputed), day(when)))
+    return found
 
 
 # ---- drafting ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Aging runs in a bounded number of SQL statements, whatever the size of the ledger."""
+"""Aging, the letters batch (its consumer-law gate) and the settlement statuses run in a
+bounded number of SQL statements, whatever the size of the ledger or of the batch."""
 import datetime as dt
 
 import pytest
@@ -72,3 +73,111 @@ def test_the_counter_sees_statements(db):
     """Guard for the test above: the trace callback catches what aging runs."""
     seen, _ = statements_run_by(lambda: database.obj.connection().execute("SELECT 1").fetchall())
     assert seen == ["SELECT 1"]
+
+
+def reads_run_by(call) -> tuple[int, object]:
+    """The statements `call` runs, a bulk insert counted once: SQLite traces the entry into
+    a row's trigger with its statement's text again (the letter archive's guards), and
+    those repeats come one after the other."""
+    seen, result = statements_run_by(call)
+    return sum(1 for k, sql in enumerate(seen) if k == 0 or sql != seen[k - 1]), result
+
+
+# ---- the letters batch and the consumer-law gate (§13ב2) ------------------------------
+
+def add_people(count: int, start: int) -> list:
+    """Private persons owing an invoice long overdue; the even ones were sent a debt notice
+    on 1/10 (every fourth by registered mail, posted 3/10), the odd ones none."""
+    from models.ledger import services
+    from models.letters.archive import (
+        Letter,
+        LetterRecord,
+        record_letters,
+        record_registered_mail,
+    )
+
+    people = []
+    for k in range(start, start + count):
+        person = services.add_client(name=f"אדם {k}", kind="person", address="רחוב הדקל 1",
+                                     city="חיפה")
+        services.add_invoice(person.id, f"P{k}", D(2026, 6, 1), "1000",
+                             due_date=D(2026, 7, 1))
+        people.append(person)
+    notified = [p for p in people if p.id % 2 == 0]
+    record_letters([LetterRecord(p.id, "debt-notice", D(2026, 10, 1), D(2026, 10, 1), "", 100000,
+                                 "ILS", None, "notice.pdf", 1, 1) for p in notified])
+    for letter in Letter.select().where(Letter.client.in_([p.id for p in notified])):
+        if letter.client_id % 4 == 0:
+            record_registered_mail(letter.id, f"RR{letter.client_id}", D(2026, 10, 3))
+    return people
+
+
+def test_the_consumer_gate_of_a_batch_is_one_statement_for_3_or_30_clients(db):
+    from models.letters.archive import debt_notice_gate, debt_notice_gates
+
+    people = add_people(3, 0)
+    few, gates = reads_run_by(lambda: debt_notice_gates(people, AS_OF, 14))
+    assert few == 1
+    people += add_people(27, 3)
+    many, gates = reads_run_by(lambda: debt_notice_gates(people, AS_OF, 14))
+    assert many == few
+    # The answers are the one-client gate's, for each client.
+    assert gates == {p.id: debt_notice_gate(p, AS_OF, 14) for p in people}
+    assert {p.id for p in people if gates[p.id].is_open} == {p.id for p in people if p.id % 2 == 0}
+    registered = next(p for p in people if p.id % 4 == 0)
+    assert gates[registered.id].notice_sent == D(2026, 10, 3)
+
+
+def test_a_reminder_batch_runs_as_many_statements_for_30_clients_as_for_3(db):
+    from models.ledger.clients import Client
+    from reports.batch import produce_letters
+
+    add_people(3, 0)
+    ids = [c.id for c in Client.select()]
+    few, result = reads_run_by(lambda: produce_letters("reminder", ids, AS_OF))
+    assert result.written == 1 and len(result.skipped) == 2  # the gate closed for the others
+    add_people(27, 3)
+    ids = [c.id for c in Client.select()]
+    many, result = reads_run_by(lambda: produce_letters("reminder", ids, AS_OF))
+    assert result.written == 15 and len(result.skipped) == 15
+    assert many == few
+
+
+# ---- settlement statuses --------------------------------------------------------------
+
+def add_settlements(count: int, start: int) -> None:
+    """Clients each with a signed settlement over two invoices, agreed on different days;
+    the first instalment paid, and a payment after the agreement on every third."""
+    from models.ledger import services
+    from models.negotiation import settlements as st
+
+    for k in range(start, start + count):
+        client = services.add_client(name=f"חברה {k}", kind="company")
+        invoices = [services.add_invoice(client.id, f"S{k}-{n}", D(2026, 3, 1), "1000",
+                                         due_date=D(2026, 4, 1)) for n in (1, 2)]
+        agreed = D(2026, 8, 1) + dt.timedelta(days=k % 20)
+        s = st.create_settlement(client.id, [i.id for i in invoices], agreed,
+                                 instalment_count=4, first_date=agreed + dt.timedelta(days=30))
+        st.sign_settlement(s.id, agreed)
+        st.record_instalment_payment(s.id, agreed + dt.timedelta(days=30), "500")
+
+
+def test_settlement_statuses_are_read_in_as_many_statements_for_30_as_for_3(db):
+    from models.negotiation import settlement_info
+    from models.negotiation import settlement_status as ss
+    from models.negotiation.settlements import Settlement
+
+    def count_all() -> list[int]:
+        clients = [s.client_id for s in Settlement.select()]
+        return [reads_run_by(call)[0] for call in (
+            lambda: ss.statuses(AS_OF), lambda: ss.settlement_agenda(AS_OF),
+            lambda: ss.settled_invoice_pauses(AS_OF),
+            lambda: settlement_info.load_settlement_info("settlement", clients, AS_OF))]
+
+    add_settlements(3, 0)
+    few = count_all()
+    add_settlements(27, 3)
+    assert count_all() == few
+    found = ss.statuses(AS_OF)
+    assert len(found) == 30 and {s.state for s in found} == {"breached"}
+    assert {s.covered_open_agorot for s in found} == {150000}

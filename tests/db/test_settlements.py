@@ -286,3 +286,25 @@ def test_messages_follow_the_interface_language(debt):
     finally:
         set_language("he")
     assert ss.settlement_status(s.id, AGREED).state_name == "טיוטה"
+
+
+def test_covered_invoices_are_read_as_of_each_settlements_own_agreement_date(debt, db):
+    """The settlement letters of a batch list each settlement's invoices as they stood on
+    its own agreement day, read together: the same figures open_amounts gives one by one."""
+    client, old1, old2, _ = debt
+    other = services.add_client(name="לוי שיווק בע\"מ", kind="company")
+    late = services.add_invoice(other.id, "201", dt.date(2026, 5, 1), "3000")
+    first = _signed(client, [old1, old2])
+    services.record_payment(other.id, dt.date(2026, 11, 10), "1000", invoice_ids=[late.id])
+    second = st.create_settlement(other.id, [late.id], dt.date(2026, 11, 20), instalment_count=1)
+    services.record_payment(other.id, dt.date(2026, 11, 25), "500", invoice_ids=[late.id])
+
+    covered = st.covered_open_invoices([first.id, second.id])
+    assert [(i.number, i.open_agorot, i.as_of) for i in covered[first.id]] == [
+        ("101", 600000, AGREED), ("102", 400000, AGREED)]
+    assert [(i.number, i.open_agorot) for i in covered[second.id]] == [("201", 200000)]
+    assert st.open_amounts([late.id], dt.date(2026, 11, 20)) == {late.id: 200000}
+    # As of one date asked, for all of them: the payment of 25/11 counts.
+    later = st.covered_open_invoices([first.id, second.id], dt.date(2026, 11, 30))
+    assert [i.open_agorot for i in later[second.id]] == [150000]
+    assert st.covered_open_invoices([]) == {}

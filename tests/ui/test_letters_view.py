@@ -386,6 +386,18 @@ def test_the_letters_screen_has_its_tabs_in_hebrew(qtbot, db):
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == [
         "מכתב ללקוח", "מכתבים ללקוחות רבים", "ארכיון ודואר רשום", "נוסח המכתבים",
         "מעטפה ומדבקות"]
-    assert [view.produce_page.kind.itemText(i) for i in range(6)] == [
+    assert [view.produce_page.kind.itemText(i) for i in range(10)] == [
         "הודעת חוב (אדם פרטי)", "תזכורת", "תזכורת שנייה", "התראה לפני נקיטת הליכים",
-        "דף חשבון", "אישור על סילוק החוב"]
+        "דף חשבון", "אישור על סילוק החוב", "בקשת מקדמה", "אישור תנאי תשלום",
+        "הסדר חוב וכתב התחייבות", "סיכום שיחה"]
+
+
+def test_a_letter_kind_has_one_name_on_the_screens_and_in_the_archive(db):
+    """The letters screens name a kind as the archive, the contact log and the dossier do
+    (models.letters.archive.LETTER_KINDS): the settlement letter by its own title."""
+    from models.letters.archive import LETTER_KINDS, Letter
+    from ui.letters.common import kind_label
+
+    assert all(kind_label(code) == Letter(kind=code).kind_name for code in LETTER_KINDS)
+    assert kind_label("settlement") == "הסדר חוב וכתב התחייבות"
+    assert kind_label("debt-notice") == "הודעת חוב (אדם פרטי)"

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit
 
-from models.letters.archive import LETTER_KINDS
+from models.letters.archive import LETTER_KINDS, kind_name
 from ui import events
 from ui.i18n import _
 from ui.widgets.display import date_text
@@ -18,18 +18,8 @@ LETTER_DATA_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SE
 
 
 def kind_label(code: str) -> str:
-    return {
-        "debt-notice": _("Debt notice (private person)"),
-        "reminder": _("Reminder"),
-        "second-reminder": _("Second reminder"),
-        "final-warning": _("Final warning before legal proceedings"),
-        "statement": _("Statement of account"),
-        "paid-in-full": _("Paid-in-full confirmation"),
-        "deposit-request": _("Deposit request"),
-        "terms-confirmation": _("Payment terms confirmation"),
-        "settlement": _("Settlement agreement"),
-        "meeting-summary": _("Meeting summary"),
-    }.get(code, code)
+    """A letter kind's name: the models' one table (models.letters.archive.LETTER_KINDS)."""
+    return kind_name(code)
 
 
 def mail_status_label(row) -> str:
