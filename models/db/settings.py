@@ -6,15 +6,17 @@ from dataclasses import asdict, dataclass, field, fields
 
 import peewee as pw
 
+from models.common.i18n import N_, Labels
 from models.common.terms import DEFAULT_TERMS, EOM_DAYS
 from models.db.connection import BaseModel
 
-# The names printed on letters and documents; screens show business_type_label(code).
-BUSINESS_TYPES = {
-    "exempt": "עוסק פטור",  # hebrew: printed on letters and documents
-    "licensed": "עוסק מורשה",  # hebrew: printed on letters and documents
-    "company": "חברה בע\"מ",  # hebrew: printed on letters and documents
-}
+# The names are msgids, translated on lookup (Labels): the screens show them in the interface
+# language, letters and documents print them in Hebrew (reports.hebrew.in_hebrew).
+BUSINESS_TYPES = Labels({
+    "exempt": N_("Exempt dealer (osek patur)"),
+    "licensed": N_("Licensed dealer (osek murshe)"),
+    "company": N_("Company (Ltd.)"),
+})
 DEFAULT_BUCKETS = (30, 60, 90, 120)
 
 

@@ -5,20 +5,21 @@ import datetime as dt
 
 import peewee as pw
 
+from models.common.i18n import N_, Labels
 from models.db.connection import BaseModel
 from models.ledger.clients import Client
 from models.ledger.invoices import CreditNote, Invoice
 
-# The names are printed in letters and documents, which are Hebrew whatever the interface
-# language; the screens name the methods themselves (ui/widgets/labels.py).
-PAYMENT_METHODS = {
-    "transfer": "העברה בנקאית",  # hebrew: printed in letters
-    "check": "שיק",  # hebrew: printed in letters
-    "card": "כרטיס אשראי",  # hebrew: printed in letters
-    "cash": "מזומן",  # hebrew: printed in letters
-    "bit": "ביט",  # hebrew: printed in letters
-    "other": "אחר",  # hebrew: printed in letters
-}
+# The names are msgids, translated on lookup (Labels): a screen reads them in the interface
+# language, a letter or a document in Hebrew (reports.hebrew.in_hebrew).
+PAYMENT_METHODS = Labels({
+    "transfer": N_("Bank transfer"),
+    "check": N_("Check"),
+    "card": N_("Credit card"),
+    "cash": N_("Cash"),
+    "bit": N_("Bit"),
+    "other": N_("Other"),
+})
 
 
 def money_counts_from(payment_date: dt.date, check_date: dt.date | None) -> dt.date:
