@@ -3,40 +3,29 @@ plain data: each client's latest settlement that is signed or a draft, the invoi
 covers with their open amounts on the agreement date, its instalments and points, the
 client's tax id, and the latest meeting or phone call in the contact log.
 
-A batch is read in a fixed number of statements (plus one per settlement for the open
-amounts of its covered invoices, models.negotiation.settlements.open_amounts).
+A batch is read in a fixed number of statements, whatever the number of settlements (the
+covered invoices open on each agreement date: settlements.covered_open_invoices).
 
 Public API:
-    CoveredLine, InstalmentLine, MeetingNote, SettlementInfo        plain data
+    InstalmentLine, MeetingNote, SettlementInfo        plain data (covered: OpenInvoice rows)
     load_settlement_info(kind, client_ids, as_of) -> {client_id: SettlementInfo}
     settlement_letter_clients(kind, as_of) -> [client_id]           who gets one with --all
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from models.db.connection import database
 from models.ledger.clients import Client
-from models.ledger.invoices import Invoice
+from models.ledger.open_invoice import OpenInvoice
 from models.negotiation.settlements import (
     Settlement,
     SettlementInstalment,
-    SettlementInvoice,
     SettlementPoint,
+    covered_open_invoices,
     grace_days,
-    open_amounts,
 )
-
-
-@dataclass(frozen=True)
-class CoveredLine:
-    number: str
-    issue_date: dt.date
-    due_date: dt.date
-    amount_agorot: int
-    open_agorot: int   # as of the agreement date
 
 
 @dataclass(frozen=True)
@@ -72,7 +61,7 @@ class SettlementInfo:
     final_date: dt.date
     grace_days: int
     client_tax_id: str = ""
-    covered: list[CoveredLine] = field(default_factory=list)
+    covered: list[OpenInvoice] = field(default_factory=list)  # open on the agreement date
     instalments: list[InstalmentLine] = field(default_factory=list)
     agreed_points: list[str] = field(default_factory=list)
     open_points: list[str] = field(default_factory=list)
@@ -153,16 +142,8 @@ def load_settlement_info(kind: str, client_ids: list[int], as_of: dt.date
         s.id, s.status, s.currency, s.agreement_date, s.signed_date, s.debt_agorot,
         s.discount_agorot, s.down_payment_agorot, s.down_payment_date, s.final_date, grace,
         tax_ids.get(s.client_id) or "") for s in by_id.values()}
-    covered = defaultdict(list)
-    for row in (SettlementInvoice.select(SettlementInvoice.settlement, Invoice)
-                .join(Invoice).where(SettlementInvoice.settlement.in_(list(by_id)))
-                .order_by(Invoice.due_date, Invoice.issue_date, Invoice.number)):
-        covered[row.settlement_id].append(row.invoice)
-    for sid, invoices in covered.items():
-        amounts = open_amounts([inv.id for inv in invoices], by_id[sid].agreement_date)
-        info[sid].covered = [CoveredLine(inv.number, inv.issue_date, inv.due_date,
-                                         inv.amount_agorot, amounts.get(inv.id, 0))
-                             for inv in invoices]
+    for sid, invoices in covered_open_invoices(list(by_id)).items():
+        info[sid].covered = invoices
     for line in (SettlementInstalment.select()
                  .where(SettlementInstalment.settlement.in_(list(by_id)))
                  .order_by(SettlementInstalment.seq)):
