@@ -22,10 +22,11 @@ from models.common.i18n import _, translated_as
 from models.common.money import format_money as babel_money
 from models.common.terms import due_date as terms_due_date
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
+from models.ledger.open_invoice import OpenInvoice
 from models.letters.archive import LETTER_KINDS, LetterSettings
 from models.prevention.policy import explain_terms
 from reports.hebrew import in_hebrew
-from reports.letter_data import ClientLetterData, InvoiceLine
+from reports.letter_data import ClientLetterData
 from reports.templates import fill
 
 _SAMPLE_AGOROT = 123456789  # 1,234,567.89
@@ -111,7 +112,7 @@ STATEMENT_COLUMNS = ["תאריך", "פרטים", "חובה", "זכות", "יתר
 STATEMENT_WIDTHS = [0.9, 2.2, 1.1, 1.1, 1.2]
 
 
-def _money_total(lines: list[InvoiceLine], attr: str = "open_agorot") -> dict[str, int]:
+def _money_total(lines: list[OpenInvoice], attr: str = "open_agorot") -> dict[str, int]:
     totals: dict[str, int] = {}
     for line in lines:
         totals[line.currency] = totals.get(line.currency, 0) + getattr(line, attr)
@@ -138,7 +139,7 @@ def _money_for_message(totals: dict[str, int]) -> str:
     return _("{amounts} and {last}").format(amounts=", ".join(parts[:-1]), last=parts[-1])
 
 
-def invoice_table(lines: list[InvoiceLine]) -> list[Table]:
+def invoice_table(lines: list[OpenInvoice]) -> list[Table]:
     """One table per currency, oldest due date first, with the open total."""
     tables = []
     for currency in sorted({l.currency for l in lines}, key=lambda c: (c != "ILS", c)):

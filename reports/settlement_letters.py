@@ -30,10 +30,10 @@ from models.common.dates import format_date
 from models.common.i18n import _, translated_as
 from models.contact.contact_log import CHANNELS
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
+from models.ledger.open_invoice import OpenInvoice
 from models.ledger.payments import PAYMENT_METHODS
 from models.letters.archive import LetterSettings
 from models.negotiation.settlement_info import (
-    CoveredLine,
     InstalmentLine,
     MeetingNote,
     SettlementInfo,
@@ -244,8 +244,10 @@ def sample_info(kind: str, as_of: dt.date) -> SettlementInfo:
     info = SettlementInfo(
         0, "draft", "ILS", as_of, None, 1_021_000, 21_000, 200_000, as_of,
         monthly_dates(as_of, 5)[-1], 3, "512345678",
-        covered=[CoveredLine("1001", first, first + 30 * day, 1_170_000, 670_000),
-                 CoveredLine("1002", second, second + 30 * day, 351_000, 351_000)],
+        covered=[OpenInvoice(0, "1001", 0, "ILS", first, first + 30 * day, 1_170_000, 670_000,
+                             False, as_of),
+                 OpenInvoice(0, "1002", 0, "ILS", second, second + 30 * day, 351_000, 351_000,
+                             False, as_of)],
         agreed_points=["התשלומים יועברו בהעברה בנקאית עד ה-10 בכל חודש.",  # hebrew: sample letter
                        "חשבוניות חדשות ישולמו בתנאי שוטף + 30, בנפרד מההסדר."],  # hebrew: sample letter
         open_points=["מי נושא בעמלות ההעברה."])  # hebrew: sample letter

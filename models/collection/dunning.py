@@ -201,13 +201,12 @@ def save_plan(kind: str, levels: Iterable[DunningLevel]) -> tuple[DunningLevel, 
 
 # ---- candidates: open invoices as of a date ------------------------------------------
 
-# The candidates are the ledger's open-invoice rows with the client's columns and the
-# checks in hand (models.ledger.open_invoice); OpenDue is their name in the walk.
-OpenDue = OpenInvoice
+# The candidates are the ledger's open-invoice rows (models.ledger.open_invoice) with the
+# client's columns and the checks in hand.
 
 
 def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
-                         client_id: int | None = None) -> list[OpenDue]:
+                         client_id: int | None = None) -> list[OpenInvoice]:
     """The invoices open as of `as_of` and due by `last_due` (every client, or one)."""
     return invoices_open_as_of(as_of, due_by=last_due, with_client=True, held_checks=True,
                                client_ids=None if client_id is None else [client_id])
@@ -285,7 +284,7 @@ class InvoiceDunning:
     a check in hand pauses this invoice only). Four slots: Today makes 100,000 of them."""
     __slots__ = ("invoice", "walk", "state", "pause_reason")
 
-    def __init__(self, invoice: OpenDue, walk: Walk, state: str | None = None,
+    def __init__(self, invoice: OpenInvoice, walk: Walk, state: str | None = None,
                  pause_reason: str | None = None):
         self.invoice, self.walk = invoice, walk
         self.state = walk.state if state is None else state
@@ -320,7 +319,7 @@ def _first_done(dates: list[dt.date], since: dt.date, until: dt.date, used: set
     return None
 
 
-def walk_plan(inv: OpenDue, plan: tuple[DunningLevel, ...], done: dict[str, list[dt.date]],
+def walk_plan(inv: OpenInvoice, plan: tuple[DunningLevel, ...], done: dict[str, list[dt.date]],
               as_of: dt.date, rules: CollectionRules, gate_days: int = 14) -> Walk:
     """The next step of one invoice (see the module docstring for the rule)."""
     is_person = inv.client_kind == "person"
@@ -367,7 +366,7 @@ def walk_plan(inv: OpenDue, plan: tuple[DunningLevel, ...], done: dict[str, list
 
 def dunning_steps(as_of: dt.date, *, client_id: int | None = None,
                   rules: CollectionRules | None = None,
-                  candidates: list[OpenDue] | None = None,
+                  candidates: list[OpenInvoice] | None = None,
                   states: Collection[str] = STEP_STATES) -> list[InvoiceDunning]:
     """Every invoice open as of `as_of` that the plan already concerns (courtesy window
     included), with its next step, in no particular order. `candidates` lets a caller that

@@ -42,7 +42,6 @@ from itertools import accumulate
 
 from models.collection.dunning import (
     InvoiceDunning,
-    OpenDue,
     dunning_steps,
     open_invoices_due_by,
 )
@@ -50,6 +49,7 @@ from models.common.money import plain
 from models.contact.promises import PromiseStatus, evaluate_promises
 from models.contact.rules import load_rules
 from models.db.connection import database, worker_connection
+from models.ledger.open_invoice import OpenInvoice
 from models.negotiation.settlement_status import (
     InstalmentDue,
     SettlementStatus,
@@ -115,7 +115,7 @@ class CheckToDeposit:
 @dataclass
 class TodayList:
     as_of: dt.date
-    due_soon: list[OpenDue]
+    due_soon: list[OpenInvoice]
     actions: list[ActionItem]
     paused: list[InvoiceDunning]
     promises_due: list[PromiseStatus]
@@ -147,7 +147,7 @@ def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
     candidates = open_invoices_due_by(as_of, horizon)
     # One pass over the candidates (100,000+ on a big book) for the lists and the sums;
     # the overdue ones are summed by currency and due date, which is all the trend needs.
-    due_soon: list[OpenDue] = []
+    due_soon: list[OpenInvoice] = []
     overdue_by_due: dict[tuple[str, dt.date], int] = defaultdict(int)
     expected: dict[str, int] = defaultdict(int)
     # Invoices under a settlement are expected through its instalments, not on their own.
@@ -321,7 +321,7 @@ GROUP BY currency, first, stop
 
 
 def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
-                  open_now: list[OpenDue] | None = None) -> list[tuple[dt.date, dict[str, int]]]:
+                  open_now: list[OpenInvoice] | None = None) -> list[tuple[dt.date, dict[str, int]]]:
     """Overdue total (aging's "overdue" = open and past due) at each week end.
 
     At a past point p an invoice is overdue when due < p (so issued by p too). Its open

@@ -31,8 +31,9 @@ from models.db.settings import BusinessProfile, load_profile, save_profile
 from models.demo import words
 from models.demo.people import PeopleMaker, with_check_digit
 from models.demo.settlements import add_demo_settlements
-from models.ledger.allocation import OpenInvoice, allocation_order, plan_allocation
+from models.ledger.allocation import allocation_order, plan_allocation
 from models.ledger.clients import Client
+from models.ledger.open_invoice import ALL_RECORDED, OpenInvoice
 
 Progress = Callable[[int, int], None]
 
@@ -498,7 +499,8 @@ class _MoneyMaker:
 
 
 def _open_invoice(inv: DemoInvoice) -> OpenInvoice:
-    return OpenInvoice(inv.id, inv.number, day(inv.issue), day(inv.due), inv.open)
+    return OpenInvoice(inv.id, inv.number, inv.client.id, inv.currency, day(inv.issue),
+                       day(inv.due), inv.amount, inv.open, inv.is_disputed, ALL_RECORDED)
 
 
 def _order(inv: DemoInvoice) -> tuple:

@@ -26,7 +26,6 @@ from models.common.i18n import _
 from models.db.connection import database
 from models.exchange.import_plan import ImportPlan, PlanStore, plan_table
 from models.ledger.allocation import (
-    OpenInvoice,
     allocation_order,
     covered_in_force,
     covered_last,
@@ -34,10 +33,10 @@ from models.ledger.allocation import (
 )
 from models.ledger.clients import Client
 from models.ledger.invoices import Invoice
+from models.ledger.open_invoice import ALL_RECORDED, OpenInvoice, invoices_open_as_of
 from models.ledger.payments import Allocation, Payment
 
 INSERT_CHUNK = 2000
-LOOKUP_CHUNK = 5000
 
 
 def _connection() -> sqlite3.Connection:
@@ -63,7 +62,8 @@ def plan_allocations(plan: ImportPlan) -> None:
     for ref, client_ref, currency, number, issue, due, amount in store.query(
             _PLANNED_OPEN_INVOICES_SQL).fetchall():
         new_by_pair[client_ref, currency].append(OpenInvoice(
-            -ref, number, dt.date.fromisoformat(issue), dt.date.fromisoformat(due), amount))
+            -ref, number, client_ref, currency, dt.date.fromisoformat(issue),
+            dt.date.fromisoformat(due), amount, amount, False, ALL_RECORDED))
     books: dict[tuple[int, str], _OpenBook] = {}
     for ref, client_ref, currency, day, amount, invoice_ref, check_date in store.query(
             _PAYMENTS_IN_DATE_ORDER_SQL):
@@ -115,7 +115,7 @@ class _OpenBook:
 
     def __init__(self, invoices: list[OpenInvoice]):
         self.items = sorted(invoices, key=allocation_order)
-        self.position = {inv.id: i for i, inv in enumerate(self.items)}
+        self.position = {inv.invoice_id: i for i, inv in enumerate(self.items)}
         self.start = 0  # everything before it is fully paid
 
     def get(self, ref: int) -> OpenInvoice | None:
@@ -136,20 +136,11 @@ class _OpenBook:
         for ref, amount in allocations:
             index = self.position[ref]
             inv = self.items[index]
-            self.items[index] = OpenInvoice(inv.id, inv.number, inv.issue_date, inv.due_date,
-                                            inv.open_agorot - amount)
+            self.items[index] = inv._replace(open_agorot=inv.open_agorot - amount)
             total += amount
         return total
 
 
-# The open amount now, as allocation.open_invoices computes it (amount minus allocations
-# not reversed; cancelled invoices excluded), for many clients in one statement.
-_OPEN_INVOICES_SQL = """
-SELECT i.id, i.client_id, i.currency, i.number, i.issue_date, i.due_date,
-       i.amount_agorot - COALESCE(SUM(a.amount_agorot), 0) AS open_agorot
-FROM invoice i LEFT JOIN allocation a ON a.invoice_id = i.id AND a.reversed_date IS NULL
-WHERE i.client_id IN ({marks}) AND i.cancelled_date IS NULL
-GROUP BY i.id HAVING open_agorot > 0"""
 _PLANNED_OPEN_INVOICES_SQL = f"""
 SELECT ref, client_ref, currency, number, issue_date, due_date, amount_agorot
 FROM {plan_table('invoice')}
@@ -161,16 +152,11 @@ FROM {plan_table('payment')} ORDER BY date, ref"""
 
 
 def _open_invoices_of(client_ids) -> dict[tuple[int, str], list[OpenInvoice]]:
-    """Open invoices of the given (existing) clients, by (client id, currency)."""
-    conn = _connection()
+    """Open invoices of the given (existing) clients now, by (client id, currency): the
+    one open-invoice query, as allocation.open_invoices asks it."""
     found = defaultdict(list)
-    for chunk in pw.chunked(list(client_ids), LOOKUP_CHUNK):
-        sql = _OPEN_INVOICES_SQL.format(marks=",".join("?" * len(chunk)))
-        for inv_id, client_id, currency, number, issue, due, open_agorot in conn.execute(
-                sql, chunk):
-            found[client_id, currency].append(OpenInvoice(
-                inv_id, number, dt.date.fromisoformat(issue), dt.date.fromisoformat(due),
-                open_agorot))
+    for inv in invoices_open_as_of(ALL_RECORDED, client_ids=client_ids):
+        found[inv.client_id, inv.currency].append(inv)
     return found
 
 

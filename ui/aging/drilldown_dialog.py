@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from models.common.money import format_money
 from models.common.text import document_number_key, search_key
-from models.queries.aging import AgingInvoice
+from models.ledger.open_invoice import OpenInvoice
 from ui.aging.aging_table_model import RAW_VALUE_ROLE
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
@@ -31,7 +31,7 @@ INVOICE_ID_ROLE = ID_ROLE
 @dataclass(frozen=True)
 class DrillDownLine:
     client: str
-    invoice: AgingInvoice
+    invoice: OpenInvoice
 
 
 class Columns(IntEnum):

@@ -136,12 +136,12 @@ class PaymentDialog(GviaDialog):
             item = QListWidgetItem(_("{number} · due {due} · open {amount}").format(
                 number=ltr(inv.number), due=date_text(inv.due_date),
                 amount=money_text(inv.open_agorot, self.currency.currentData())))
-            item.setData(Qt.UserRole, inv.id)
+            item.setData(Qt.UserRole, inv.invoice_id)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if inv.id == preselect else Qt.Unchecked)
+            item.setCheckState(Qt.Checked if inv.invoice_id == preselect else Qt.Unchecked)
             self.invoices.addItem(item)
         self.invoices.blockSignals(False)
-        if preselect is not None and any(inv.id == preselect for inv in self._open):
+        if preselect is not None and any(inv.invoice_id == preselect for inv in self._open):
             self.chosen.setChecked(True)
         self.update_preview()
 
@@ -173,7 +173,7 @@ class PaymentDialog(GviaDialog):
         except GviaError as exc:
             self.preview.setText(str(exc))
             return
-        numbers = {inv.id: inv.number for inv in self._open}
+        numbers = {inv.invoice_id: inv.number for inv in self._open}
         lines = [_("{number}: {amount}").format(number=ltr(numbers[i]),
                                                  amount=money_text(a, currency))
                  for i, a in plan]
