@@ -19,7 +19,7 @@ debt and against the client's value (lifetime paid, shekels).
 Indicator thresholds are settings (key "case_file_rules", `IndicatorRules`).
 
 Statements: a fixed number per case file, whatever the number of invoices, payments or
-log entries (tests/domain/test_case_file.py counts them).
+log entries (tests/collection/test_case_file.py counts them).
 
 API:
     build_case_file(client_id, as_of) -> CaseFile

@@ -11,7 +11,7 @@ hours. The ledger is planned in memory and every payment and credit note is allo
 `plan_allocation` (the one allocation rule) in the order the services would have met them
 — by date, and within a day: invoices issued, cancellations, credit notes, payments,
 bounced checks. The rows are then written in bulk in one transaction.
-tests/db/test_demo.py replays a small ledger through the services and compares.
+tests/demo/test_demo.py replays a small ledger through the services and compares.
 """
 from __future__ import annotations
 

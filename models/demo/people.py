@@ -2,7 +2,7 @@
 Israeli addresses with 7-digit postal codes, mobile phones, e-mail addresses, contacts.
 
 Every value here passes the validation a user's typing goes through (models.ledger.services);
-tests/db/test_demo.py checks that by adding the demo clients through the services.
+tests/demo/test_demo.py checks that by adding the demo clients through the services.
 """
 from __future__ import annotations
 
