@@ -21,28 +21,12 @@ from models.negotiation import settlements as st
 from models.queries.aging import aging_report, open_invoices_as_of
 from models.queries.client_list import client_summaries
 
-D = dt.date
-EVENTS = [D(2026, 6, 1), D(2026, 7, 1), D(2026, 7, 15), D(2026, 8, 1), D(2026, 8, 10),
-          D(2026, 9, 1), D(2026, 9, 20), D(2026, 10, 5), D(2026, 11, 1)]
-DAYS = sorted({day + dt.timedelta(days=k) for day in EVENTS for k in (-1, 0, 1)})
+from tests.open_as_of_cases import DAYS, D, add_every_case
 
 
 @pytest.fixture
 def ledger(db, client):
-    add = services.add_invoice
-    a = add(client.id, "A", D(2026, 6, 1), "1,000", terms="נטו 30")
-    b = add(client.id, "B", D(2026, 7, 1), "500", terms="נטו 30")
-    c = add(client.id, "C", D(2026, 8, 1), "700", terms="נטו 30")  # cancelled on 9/1
-    e = add(client.id, "E", D(2026, 9, 20), "300", terms="נטו 30")
-    services.record_payment(client.id, D(2026, 7, 15), "400", invoice_ids=[a.id])
-    check = services.record_payment(client.id, D(2026, 8, 1), "500", method="check",
-                                    check_number="17", check_date=D(2026, 8, 10),
-                                    invoice_ids=[b.id])
-    services.bounce_payment(check.id, D(2026, 10, 5))
-    services.record_payment(client.id, D(2026, 8, 1), "200", method="check", check_number="18",
-                            check_date=D(2026, 11, 1), invoice_ids=[e.id])  # post-dated
-    services.add_credit_note(client.id, "Z1", D(2026, 9, 20), "100", invoice_id=a.id)
-    services.cancel_invoice(c.id, D(2026, 9, 1))
+    add_every_case(client.id)
     return client
 
 

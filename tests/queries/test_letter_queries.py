@@ -18,10 +18,7 @@ from models.letters.archive import LetterRecord, latest_letters, record_letters
 from models.queries import letter_data as letter_queries
 from reports.letter_data import load_letter_data
 
-D = dt.date
-EVENTS = [D(2026, 6, 1), D(2026, 7, 1), D(2026, 7, 15), D(2026, 8, 1), D(2026, 8, 10),
-          D(2026, 9, 1), D(2026, 9, 20), D(2026, 10, 5), D(2026, 11, 1)]
-DAYS = sorted({day + dt.timedelta(days=k) for day in EVENTS for k in (-1, 0, 1)})
+from tests.open_as_of_cases import DAYS, D, add_every_case
 
 
 @pytest.fixture
@@ -29,21 +26,9 @@ def ledger(db, client):
     add = services.add_invoice
     other = services.add_client(name="לוי שירותים", kind="person")
     disputing = services.add_client(name="שרון מחלוקות", kind="company")
-    a = add(client.id, "A", D(2026, 6, 1), "1,000", terms="נטו 30")
-    b = add(client.id, "B", D(2026, 7, 1), "500", terms="נטו 30")
-    c = add(client.id, "C", D(2026, 8, 1), "700", terms="נטו 30")  # cancelled on 9/1
-    e = add(client.id, "E", D(2026, 9, 20), "300", terms="נטו 30")
+    add_every_case(client.id)
     add(disputing.id, "F", D(2026, 6, 1), "250", terms="נטו 30", is_disputed=True)
     g = add(other.id, "G", D(2026, 7, 1), "800", terms="נטו 30")
-    services.record_payment(client.id, D(2026, 7, 15), "400", invoice_ids=[a.id])
-    check = services.record_payment(client.id, D(2026, 8, 1), "500", method="check",
-                                    check_number="17", check_date=D(2026, 8, 10),
-                                    invoice_ids=[b.id])
-    services.bounce_payment(check.id, D(2026, 10, 5))
-    services.record_payment(client.id, D(2026, 8, 1), "200", method="check", check_number="18",
-                            check_date=D(2026, 11, 1), invoice_ids=[e.id])  # post-dated
-    services.add_credit_note(client.id, "Z1", D(2026, 9, 20), "100", invoice_id=a.id)
-    services.cancel_invoice(c.id, D(2026, 9, 1))
     services.record_payment(other.id, D(2026, 9, 1), "800", invoice_ids=[g.id])
     return client, other, disputing
 
