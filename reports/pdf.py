@@ -27,11 +27,13 @@ Public API:
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
+from babel.dates import format_date
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.lib.units import mm
@@ -65,18 +67,42 @@ GREY = 0.35
 @dataclass
 class _Page:
     ops: list[tuple] = field(default_factory=list)
+    mirrored: bool = False  # an English letter: lines, boxes and images drawn mirrored
+
+
+# The layout's own words, by the letter's direction (Hebrew letters, English letters).
+RTL_WORDS = {"sender": "שולח: {}", "registered": "בדואר רשום", "to": "לכבוד",
+             "client": "מספר לקוח: {}", "deadline": "מועד אחרון לתשלום: {}",
+             "subject": "הנדון: {}", "regards": "בכבוד רב,", "page": "עמוד {} מתוך {}"}
+LTR_WORDS = {"sender": "From: {}", "registered": "Registered mail", "to": "",
+             "client": "Client no. {}", "deadline": "Payment due by: {}",
+             "subject": "Re: {}", "regards": "Yours sincerely,", "page": "Page {} of {}"}
 
 
 Shaped = tuple[str, float]  # a line in visual order, and its width in points
 
 
-def _measured(line: str, font: str, size: float) -> Shaped:
-    shown = visual(line)
+def _first_strong(line: str) -> str:
+    """'R' when the line's first letter is Hebrew (or Arabic), else 'L' (UAX #9, P2)."""
+    for ch in line:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind == "L":
+            return "L"
+    return "L"
+
+
+def _measured(line: str, font: str, size: float, base: str = "R") -> Shaped:
+    # "auto" (an English letter): a Hebrew line in it, the business's own details say,
+    # keeps its own order, and is still aligned with the rest of the letter.
+    shown = visual(line, _first_strong(line) if base == "auto" else base)
     return shown, stringWidth(shown, font, size)
 
 
 @lru_cache(maxsize=8192)
-def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) -> tuple[Shaped, ...]:
+def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0,
+           base: str = "R") -> tuple[Shaped, ...]:
     """Visual lines of `text` with their widths; with max_lines, the last kept line ends in '…'.
 
     Cached: letters repeat headers, dates and wording.
@@ -87,13 +113,13 @@ def _shape(text: str, font: str, size: float, width: float, max_lines: int = 0) 
         while last and text_width(last + "…", font, size) > width:
             last = last[:-1]
         logical = logical[:max_lines - 1] + [last.rstrip() + "…"]
-    return tuple(_measured(line, font, size) for line in logical)
+    return tuple(_measured(line, font, size, base) for line in logical)
 
 
 @lru_cache(maxsize=4096)
-def _label(text: str, font: str, size: float) -> Shaped:
+def _label(text: str, font: str, size: float, base: str = "R") -> Shaped:
     """One short line of our own wording (never wrapped): `לכבוד`, a table heading."""
-    return _measured(printable(text), font, size)
+    return _measured(printable(text), font, size, base)
 
 
 def clear_text_caches() -> None:
@@ -112,22 +138,43 @@ class _Layout:
         self.s = settings
         self.regular, self.bold = fonts.regular, fonts.bold
         self.pages: list[_Page] = []
+        # An English letter (content.language 'en') reads left to right: the page is laid
+        # out as the mirror image of the Hebrew one (_Page.mirrored; text starts where a
+        # Hebrew line ends), except the address window, which stays over the envelope's
+        # window, and the date block, which stays at the right.
+        self.ltr = getattr(content, "language", "he") == "en"
+        self.base = "auto" if self.ltr else "R"
+        self.words = LTR_WORDS if self.ltr else RTL_WORDS
         self.y = 0.0
         self.date_bottom = PAGE_H  # set by date_block
 
     # -- primitives --------------------------------------------------------------------
-    def text(self, shaped: Shaped, right: float, y: float, font: str, size: float) -> None:
-        line, width = shaped
-        self.pages[-1].ops.append(("text", font, size, right - width, y, line))
+    def _shape(self, text: str, font: str, size: float, width: float,
+               max_lines: int = 0) -> tuple[Shaped, ...]:
+        return _shape(text, font, size, width, max_lines, self.base)
 
-    def label(self, text: str, right: float, y: float, font: str, size: float) -> None:
-        self.text(_label(text, font, size), right, y, font, size)
+    def _label(self, text: str, font: str, size: float) -> Shaped:
+        return _label(text, font, size, self.base)
+
+    def text(self, shaped: Shaped, right: float, y: float, font: str, size: float, *,
+             left: float | None = None, fixed: bool = False) -> None:
+        """A line ending at `right` (Hebrew); in an English letter, starting at the mirror
+        of `right`, or at `left` when given; `fixed` keeps the Hebrew placement."""
+        line, width = shaped
+        if not self.ltr or fixed:
+            x = right - width
+        else:
+            x = left if left is not None else PAGE_W - right
+        self.pages[-1].ops.append(("text", font, size, x, y, line))
+
+    def label(self, text: str, right: float, y: float, font: str, size: float, **where) -> None:
+        self.text(self._label(text, font, size), right, y, font, size, **where)
 
     def new_page(self) -> None:
-        self.pages.append(_Page())
+        self.pages.append(_Page(mirrored=self.ltr))
         if len(self.pages) > 1:
             header = f"{self.c.client_name} — {self.c.subject}"
-            for line in _shape(header, self.regular, 8, CONTENT_W, 1):
+            for line in self._shape(header, self.regular, 8, CONTENT_W, 1):
                 self.text(line, PAGE_W - MARGIN, PAGE_H - 14 * mm, self.regular, 8)
             self.pages[-1].ops.append(("line", MARGIN, PAGE_H - 16 * mm,
                                        PAGE_W - MARGIN, PAGE_H - 16 * mm, 0.4))
@@ -142,7 +189,7 @@ class _Layout:
         p = self.profile
         right = PAGE_W - MARGIN
         y = PAGE_H - 20 * mm
-        for line in _shape(p.name or " ", self.bold, 16, CONTENT_W * 0.7, 1):
+        for line in self._shape(p.name or " ", self.bold, 16, CONTENT_W * 0.7, 1):
             self.text(line, right, y, self.bold, 16)
         details = []
         kind = in_hebrew(BUSINESS_TYPES.get(p.business_type, ""))
@@ -157,7 +204,7 @@ class _Layout:
             details.append(contact)
         y -= 6 * mm
         for detail in details[:3]:
-            for line in _shape(detail, self.regular, 9, CONTENT_W * 0.7, 1):
+            for line in self._shape(detail, self.regular, 9, CONTENT_W * 0.7, 1):
                 self.text(line, right, y, self.regular, 9)
             y -= 4.2 * mm
         self.pages[-1].ops.append(("line", MARGIN, PAGE_H - 38 * mm, right, PAGE_H - 38 * mm, 0.6))
@@ -177,26 +224,29 @@ class _Layout:
         left, top, width, height = self.window_box()
         pad = 3 * mm
         right, inner = left + width - pad, width - 2 * pad
+        at = {"left": left + pad}  # an English letter: lines start at the window's left
+        words = self.words
         p = self.profile
         sender = ", ".join(x for x in (p.name, p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
         y = top - 4 * mm
         if sender:
-            for line in _shape(f"שולח: {sender}", self.regular, 6.5, inner, 1):
-                self.text(line, right, y, self.regular, 6.5)
+            for line in self._shape(words["sender"].format(sender), self.regular, 6.5, inner, 1):
+                self.text(line, right, y, self.regular, 6.5, **at)
         y -= 6 * mm
         bottom = top - height + 2 * mm
         if self.c.is_registered:
-            self.label("בדואר רשום", right, y, self.bold, 10)
+            self.label(words["registered"], right, y, self.bold, 10, **at)
             y -= 5 * mm
-        self.label("לכבוד", right, y, self.regular, 10)
-        y -= 4.6 * mm
+        if words["to"]:
+            self.label(words["to"], right, y, self.regular, 10, **at)
+            y -= 4.6 * mm
         for index, item in enumerate(self.c.recipient_lines):
             font = self.bold if index == 0 else self.regular
             room = int((y - bottom) // (4.6 * mm)) + 1
             if room <= 0:
                 break
-            for line in _shape(item, font, 10, inner, min(room, 2 if index == 0 else 1)):
-                self.text(line, right, y, font, 10)
+            for line in self._shape(item, font, 10, inner, min(room, 2 if index == 0 else 1)):
+                self.text(line, right, y, font, 10, **at)
                 y -= 4.6 * mm
 
     def date_block(self) -> None:
@@ -206,14 +256,15 @@ class _Layout:
         else:
             right, room = left - 10 * mm, left - 10 * mm - MARGIN
         y = top - 10 * mm
-        for item in self.c.date_lines + [f"מספר לקוח: {self.c.client_id}"]:
-            for line in _shape(item, self.regular, 10, room, 1):
-                self.text(line, right, y, self.regular, 10)
+        for item in self.c.date_lines + [self.words["client"].format(self.c.client_id)]:
+            for line in self._shape(item, self.regular, 10, room, 1):
+                self.text(line, right, y, self.regular, 10, fixed=True)
             y -= 5 * mm
         if self.c.deadline_date:
             y -= 2 * mm
-            self.label(f"מועד אחרון לתשלום: {self.c.deadline_date:%d/%m/%Y}",
-                       right, y, self.bold, 10)
+            day = self.c.deadline_date
+            shown = format_date(day, "d MMMM y", locale="en_GB") if self.ltr else f"{day:%d/%m/%Y}"
+            self.label(self.words["deadline"].format(shown), right, y, self.bold, 10, fixed=True)
             y -= 5 * mm
         self.date_bottom = y
 
@@ -221,7 +272,8 @@ class _Layout:
         _, top, _, height = self.window_box()
         # Just below the window and the date block, whichever ends lower.
         self.y = min(top - height, self.date_bottom) - 6 * mm
-        for line in _shape(f"הנדון: {self.c.subject}", self.bold, 12, CONTENT_W, 3):
+        for line in self._shape(self.words["subject"].format(self.c.subject), self.bold, 12,
+                                CONTENT_W, 3):
             right = PAGE_W - MARGIN
             self.text(line, right, self.y, self.bold, 12)
             w = line[1]
@@ -232,14 +284,14 @@ class _Layout:
     # -- body ----------------------------------------------------------------------------
     def paragraph(self, block: Paragraph) -> None:
         font = self.bold if block.bold else self.regular
-        for line in _shape(block.text, font, BODY_SIZE, CONTENT_W):
+        for line in self._shape(block.text, font, BODY_SIZE, CONTENT_W):
             self.need(BODY_LEADING)
             self.text(line, PAGE_W - MARGIN, self.y - BODY_SIZE, font, BODY_SIZE)
             self.y -= BODY_LEADING
         self.y -= PARAGRAPH_GAP
 
     def _row(self, cells: list[str], widths: list[float], font: str, fill: float | None) -> None:
-        shaped = [_shape(cell, font, TABLE_SIZE, w - 3 * mm, 3) if cell else []
+        shaped = [self._shape(cell, font, TABLE_SIZE, w - 3 * mm, 3) if cell else []
                   for cell, w in zip(cells, widths)]
         height = max([len(s) for s in shaped] + [1]) * TABLE_LEADING + ROW_PAD
         ops = self.pages[-1].ops
@@ -277,7 +329,7 @@ class _Layout:
     def info_box(self, block: InfoBox) -> None:
         inner = CONTENT_W - 8 * mm
         lines = [(line, self.regular) for item in block.lines
-                 for line in _shape(item, self.regular, 9.5, inner)]
+                 for line in self._shape(item, self.regular, 9.5, inner)]
         height = (len(lines) + 1) * BOX_LEADING + 8
         self.need(height)
         self.pages[-1].ops.append(("box", MARGIN, self.y - height, CONTENT_W, height))
@@ -295,7 +347,7 @@ class _Layout:
         self.need(height)
         right = PAGE_W - MARGIN
         self.y -= 4
-        self.label("בכבוד רב,", right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
+        self.label(self.words["regards"], right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
         self.y -= BODY_LEADING
         if has_image:
             self.pages[-1].ops.append(("image", self.s.signature_path, right - 50 * mm,
@@ -303,7 +355,7 @@ class _Layout:
             self.y -= 18 * mm
         for index, item in enumerate(self.c.signature_lines):
             font = self.bold if index == 0 else self.regular
-            for line in _shape(item, font, BODY_SIZE, CONTENT_W / 2, 1):
+            for line in self._shape(item, font, BODY_SIZE, CONTENT_W / 2, 1):
                 self.text(line, right, self.y - BODY_SIZE, font, BODY_SIZE)
                 self.y -= BODY_LEADING
 
@@ -319,7 +371,7 @@ class _Layout:
         self.y -= 3 * mm
         self.label(block.title, right, self.y - BODY_SIZE, self.bold, BODY_SIZE)
         self.y -= BODY_LEADING
-        for line in _shape(block.statement, self.regular, BODY_SIZE, CONTENT_W, 2):
+        for line in self._shape(block.statement, self.regular, BODY_SIZE, CONTENT_W, 2):
             self.text(line, right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
             self.y -= BODY_LEADING
         column = CONTENT_W / 2
@@ -327,7 +379,7 @@ class _Layout:
             if index % 2 == 0:
                 self.y -= row_h
             col_right = right - (index % 2) * column
-            label = _label(f"{name}:", self.regular, BODY_SIZE)
+            label = self._label(f"{name}:", self.regular, BODY_SIZE)
             self.text(label, col_right, self.y, self.regular, BODY_SIZE)
             line_right = col_right - label[1] - 2 * mm
             self.pages[-1].ops.append(("line", col_right - column + 6 * mm, self.y - 1,
@@ -402,6 +454,22 @@ class _TextStream:
         return "\n".join(out)
 
 
+def _mirror(op: tuple) -> tuple:
+    """A line, rectangle, box or image drawn at its mirror image across the page's middle
+    (an English letter; its text is placed by _Layout.text)."""
+    kind = op[0]
+    if kind == "line":
+        _, x1, y1, x2, y2, width = op
+        return ("line", PAGE_W - x1, y1, PAGE_W - x2, y2, width)
+    if kind in ("rect", "box"):
+        x, y, w, h = op[1:5]
+        return (kind, PAGE_W - x - w, y, w, h, *op[5:])
+    if kind == "image":
+        _, path, x, y, w, h = op
+        return ("image", path, PAGE_W - x - w, y, w, h)
+    return op
+
+
 class LetterPdf:
     """One PDF file holding any number of letters, each starting on a new page."""
 
@@ -440,6 +508,8 @@ class LetterPdf:
         texts = []
         for op in page.ops:
             kind = op[0]
+            if page.mirrored and kind != "text":
+                op = _mirror(op)
             if kind == "text":
                 texts.append(op)
             elif kind == "line":
@@ -455,7 +525,8 @@ class LetterPdf:
             elif kind == "image":
                 self._image(*op[1:])
         if total > 1:
-            line, width = _label(f"עמוד {number} מתוך {total}", self.fonts.regular, 8)
+            words = LTR_WORDS if page.mirrored else RTL_WORDS
+            line, width = _label(words["page"].format(number, total), self.fonts.regular, 8)
             texts.append(("text", self.fonts.regular, 8, (PAGE_W - width) / 2, PAGE_NUMBER_Y, line))
         c.addLiteral(self._text.code(texts))
         c.showPage()

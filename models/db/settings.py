@@ -46,6 +46,10 @@ class BusinessProfile:
     email: str = ""
     bank_details: str = ""
     bit_phone: str = ""
+    # For payments from abroad (letters in a foreign currency print them): stored compact,
+    # upper case; checked by models.prevention.profile_rules.
+    iban: str = ""
+    swift: str = ""
     hourly_rate_agorot: int = 0
     default_terms: str = DEFAULT_TERMS
     eom_reading: str = EOM_DAYS

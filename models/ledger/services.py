@@ -26,15 +26,22 @@ from models.ledger.allocation import plan_payment
 from models.ledger.clients import (
     CLIENT_KINDS,
     CLIENT_STATUSES,
+    GENDERS,
+    HOME_COUNTRY,
+    LETTER_LANGUAGES,
+    MAX_SALUTATION_LENGTH,
     Client,
     ContactPerson,
+    normalise_foreign_postcode,
+    parse_country,
     require_client,
 )
 from models.ledger.invoices import INVOICE_KINDS, CreditNote, Invoice
 from models.ledger.payments import PAYMENT_METHODS, Allocation, Payment
 
 CLIENT_FIELDS = ("name", "kind", "tax_id", "email", "phone", "address", "city", "zip", "terms",
-                 "status", "notes", "external_id")
+                 "status", "notes", "external_id", "gender", "salutation", "country",
+                 "letter_language")
 MAX_NUMBER_LENGTH = 40  # a document number longer than this is a misread cell
 
 
@@ -44,9 +51,14 @@ def _now() -> str:
 
 # ---- clients -------------------------------------------------------------------------
 
-def validate_client_fields(data: dict) -> dict:
-    """Clean and check client fields; returns what to store. Raises ValidationError."""
+def validate_client_fields(data: dict, country: str = HOME_COUNTRY) -> dict:
+    """Clean and check client fields; returns what to store. Raises ValidationError.
+
+    country: the client's country when `data` does not change it (an Israeli postal code
+    is 7 digits; one abroad is checked by models.ledger.clients.normalise_foreign_postcode)."""
     out = {}
+    if "country" in data:
+        country = parse_country(data["country"])
     if "name" in data:
         out["name"] = clean_name(data["name"], _("The client's name"))
         out["search_key"] = search_key(out["name"])
@@ -67,7 +79,8 @@ def validate_client_fields(data: dict) -> dict:
     if "phone" in data:
         out["phone"] = normalise_phone(data["phone"])
     if "zip" in data:
-        out["zip"] = normalise_zip(data["zip"])
+        out["zip"] = (normalise_zip(data["zip"]) if country == HOME_COUNTRY
+                      else normalise_foreign_postcode(data["zip"]))
     if "terms" in data:
         out["terms"] = terms_rules.canonical_terms(data["terms"]) if clean_text(data["terms"]) else None
     for name in ("address", "city", "notes"):
@@ -75,6 +88,34 @@ def validate_client_fields(data: dict) -> dict:
             out[name] = clean_text(data[name])
     if "external_id" in data:
         out["external_id"] = clean_text(data["external_id"]) or None
+    out.update(_addressing_fields(data))
+    return out
+
+
+def _addressing_fields(data: dict) -> dict:
+    """Gender, salutation, country and letter language, checked (see models.ledger.clients)."""
+    out = {}
+    if "gender" in data:
+        gender = data["gender"] or "unknown"
+        if gender not in GENDERS:
+            raise ValidationError(_("Please choose the gender for the letters' wording: not "
+                                    "stated, female or male."), field="gender")
+        out["gender"] = gender
+    if "salutation" in data:
+        salutation = clean_text(data["salutation"] or "")
+        if len(salutation) > MAX_SALUTATION_LENGTH:
+            raise ValidationError(_("The salutation is too long (at most {limit} characters); "
+                                    "it is a title such as Dr or Adv.").format(
+                                        limit=MAX_SALUTATION_LENGTH), field="salutation")
+        out["salutation"] = salutation
+    if "country" in data:
+        out["country"] = parse_country(data["country"])
+    if "letter_language" in data:
+        language = data["letter_language"] or "he"
+        if language not in LETTER_LANGUAGES:
+            raise ValidationError(_("The letters' language must be Hebrew or English."),
+                                  field="letter_language")
+        out["letter_language"] = language
     return out
 
 
@@ -91,9 +132,9 @@ def add_client(**data) -> Client:
 
 
 def update_client(client_id: int, **data) -> Client:
-    values = validate_client_fields(data)
     with database.atomic():
         client = get_client(client_id)
+        values = validate_client_fields(data, client.country)
         _check_external_id_free(values.get("external_id"), client_id)
         for key, value in values.items():
             setattr(client, key, value)

@@ -5,6 +5,8 @@ models.queries.aging.parse_buckets); a problem raises ValidationError in Hebrew 
 """
 from __future__ import annotations
 
+import re
+
 from models.common.errors import ValidationError
 from models.common.i18n import _
 from models.common.money import parse_amount, plain
@@ -20,7 +22,8 @@ from models.common.text import (
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 
 PROFILE_FIELDS = ("name", "business_type", "tax_id", "address", "city", "zip", "phone",
-                  "email", "bank_details", "bit_phone", "hourly_rate", "default_terms",
+                  "email", "bank_details", "bit_phone", "iban", "swift", "hourly_rate",
+                  "default_terms",
                   "eom_reading", "aging_buckets")
 MAX_BUCKETS = 8  # more columns than this no longer fit a screen or a printed page
 
@@ -44,6 +47,61 @@ def _bit_phone(value: str) -> str:
         raise ValidationError(_("Bit needs a mobile phone number (05X-XXXXXXX); '{value}' is "
                                 "not one.").format(value=value), field="bit_phone")
     return phone
+
+
+IBAN_LENGTHS = {"IL": 23, "GB": 22, "DE": 22, "FR": 27, "NL": 18}  # checked where known
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+_SWIFT = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+
+
+def compact_code(value: str) -> str:
+    """An IBAN or SWIFT code as stored: no spaces, dashes or marks, upper case."""
+    return re.sub(r"[\s\-\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", value or "").upper()
+
+
+def format_iban(iban: str) -> str:
+    """An IBAN as printed: groups of four ("IL62 0108 0000 0009 9999 999")."""
+    compact = compact_code(iban)
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def iban_checksum_ok(iban: str) -> bool:
+    """ISO 13616: the letters as numbers (A=10 … Z=35), the first four characters moved to
+    the end, gives 1 modulo 97."""
+    moved = iban[4:] + iban[:4]
+    return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def _iban(value: str) -> str:
+    iban = compact_code(value)
+    if not iban:
+        return ""
+    if not _IBAN.fullmatch(iban):
+        raise ValidationError(_("'{value}' is not an IBAN: it starts with the country's two "
+                                "letters and two check digits, then the account, 15 to 34 "
+                                "characters in all (IL62 0108 0000 0009 9999 999).").format(
+                                    value=value.strip()), field="iban")
+    expected = IBAN_LENGTHS.get(iban[:2])
+    if expected is not None and len(iban) != expected:
+        raise ValidationError(_("An IBAN of {country} has {length} characters; '{value}' has "
+                                "{count}. Please check it against the bank's confirmation.")
+                              .format(country=iban[:2], length=expected, value=value.strip(),
+                                      count=len(iban)), field="iban")
+    if not iban_checksum_ok(iban):
+        raise ValidationError(_("The IBAN '{value}' fails its check digits: a character is "
+                                "wrong or missing. Please copy it from the bank's "
+                                "confirmation.").format(value=value.strip()), field="iban")
+    return iban
+
+
+def _swift(value: str) -> str:
+    swift = compact_code(value)
+    if swift and not _SWIFT.fullmatch(swift):
+        raise ValidationError(_("'{value}' is not a SWIFT / BIC code: 8 or 11 letters and "
+                                "digits, the bank's four letters, the country's two, then the "
+                                "place (for example POALILIT).").format(value=value.strip()),
+                              field="swift")
+    return swift
 
 
 def _hourly_rate(value: str) -> int:
@@ -103,6 +161,10 @@ def validate_field(name: str, value: str, business_type: str = "licensed"):
         return _with_field(name, normalise_email, value)
     if name == "hourly_rate":
         return _with_field(name, _hourly_rate, value)
+    if name == "iban":
+        return _iban(value)
+    if name == "swift":
+        return _swift(value)
     if name == "default_terms":
         return _with_field(name, canonical_terms, value)
     if name == "eom_reading":
@@ -137,4 +199,5 @@ def profile_texts(profile: BusinessProfile) -> dict[str, str]:
              if name not in ("hourly_rate", "aging_buckets")}
     texts["hourly_rate"] = plain(profile.hourly_rate_agorot) if profile.hourly_rate_agorot else ""
     texts["aging_buckets"] = ",".join(str(b) for b in profile.aging_buckets)
+    texts["iban"] = format_iban(profile.iban)
     return texts

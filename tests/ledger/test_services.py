@@ -348,3 +348,26 @@ def test_update_invoice_recomputes_due_date_unless_fixed(client):
     fixed = services.update_invoice(inv.id, due_date=D(2026, 11, 20))
     assert fixed.is_due_date_fixed
     assert services.update_invoice(inv.id, issue_date=D(2026, 11, 6)).due_date == D(2026, 11, 20)
+
+
+def test_client_addressing_fields_are_checked(db):
+    client = services.add_client(name="Silverline Health Ltd.", country="uk", zip="ec2a 1as",
+                                 letter_language="en", gender="male", salutation="  Dr  ")
+    assert (client.country, client.zip, client.salutation) == ("GB", "EC2A 1AS", "Dr")
+    assert services.add_client(name="כהן").country == "IL"
+    with pytest.raises(ValidationError) as error:
+        services.update_client(client.id, country="Narnia")
+    assert error.value.field == "country" and hebrew(error.value)
+    with pytest.raises(ValidationError) as error:
+        services.update_client(client.id, gender="other")
+    assert error.value.field == "gender"
+    with pytest.raises(ValidationError) as error:
+        services.update_client(client.id, letter_language="fr")
+    assert error.value.field == "letter_language"
+    with pytest.raises(ValidationError) as error:
+        services.update_client(client.id, salutation="x" * 41)
+    assert error.value.field == "salutation"
+    # back home, a postcode is seven digits again
+    with pytest.raises(ValidationError) as error:
+        services.update_client(client.id, country="ישראל", zip="EC2A 1AS")
+    assert error.value.field == "zip"

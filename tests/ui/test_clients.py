@@ -159,3 +159,26 @@ def test_card_follows_announced_changes(qtbot, db, ledger):
     services.add_invoice(cohen.id, "INV-9", dt.date(2026, 11, 10), "300")
     events.announce(events.INVOICES)
     assert {i.number for i in card.invoices_model.items()} == {"INV-1", "INV-9"}
+
+
+def test_the_form_edits_country_language_gender_and_title(qtbot, db, ledger):
+    cohen, _ = ledger
+    card = ClientCard(cohen.id)
+    qtbot.addWidget(card)
+    form = card.form
+    assert form.country.currentText() == "ישראל" and form.letter_language.currentData() == "he"
+    form.country.setEditText("נרניה")
+    assert card.save_details() is False
+    assert "מדינה" in form.error_text("country")
+    form.country.setEditText("בריטניה")
+    form.zip.setText("ec2a 1as")  # a British postcode, not seven digits
+    form.letter_language.setCurrentIndex(form.letter_language.findData("en"))
+    form.gender.setCurrentIndex(form.gender.findData("female"))
+    form.salutation.setText('ד"ר')
+    assert card.save_details() is True
+    stored = services.get_client(cohen.id)
+    assert (stored.country, stored.zip, stored.letter_language, stored.gender,
+            stored.salutation) == ("GB", "EC2A 1AS", "en", "female", 'ד"ר')
+    card.refresh()
+    assert card.form.country.currentText() == "בריטניה"
+    assert card.form.salutation.text() == 'ד"ר'

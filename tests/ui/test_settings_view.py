@@ -207,3 +207,19 @@ def test_storage_warning_for_a_database_in_a_synced_folder(qtbot, tmp_path):
         assert not view.storage_notice.isHidden()
         assert "Dropbox" in view.storage_notice.text()
         assert "מסונכרנת" in view.storage_notice.text()
+
+
+def test_iban_and_swift_are_checked_and_saved(qtbot, view):
+    page = view.profile_page
+    fill(page, **VALID, iban="IL62 0108 0000 0009 9999 998", swift="poalilit")
+    assert page.save() is False
+    assert "ספרות הביקורת" in page.message.text() and page.error_field == "iban"
+    fill(page, iban="il62 0108 0000 0009 9999 999")
+    assert page.save() is True
+    stored = load_profile()
+    assert (stored.iban, stored.swift) == ("IL620108000000099999999", "POALILIT")
+    page.load()
+    assert page.text_of("iban") == "IL62 0108 0000 0009 9999 999"
+    fill(page, swift="POALI")
+    assert page.save() is False and page.error_field == "swift"
+    assert "SWIFT" in page.message.text()

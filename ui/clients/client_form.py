@@ -4,11 +4,20 @@ its Hebrew message next to the field."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit
 
 from models.common.terms import COMMON_TERMS
-from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES, Client
-from ui.i18n import _
+from models.ledger.clients import (
+    CLIENT_KINDS,
+    CLIENT_STATUSES,
+    GENDERS,
+    HOME_COUNTRY,
+    LETTER_LANGUAGES,
+    Client,
+    country_name,
+    country_names,
+)
+from ui.i18n import _, language
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import client_kind_label, client_status_label
 
@@ -38,6 +47,30 @@ class ClientForm(ValidatedForm):
         self.address = self.add_field("address", _("Address"), QLineEdit())
         self.city = self.add_field("city", _("City"), QLineEdit())
         self.zip = self.add_field("zip", _("Postal code"), ltr_line_edit())
+        self.country = self.add_field("country", _("Country"), QComboBox())
+        self.country.setEditable(True)
+        names = sorted(country_names(language()).items(), key=lambda item: item[1])
+        for code, name in names:
+            self.country.addItem(name, code)
+        self.country.completer().setFilterMode(Qt.MatchContains)
+        self.country.completer().setCompletionMode(QCompleter.PopupCompletion)
+        self.country.setToolTip(_("A letter abroad is addressed for international mail: the "
+                                  "country last, in capitals, in English."))
+        self.set_country(HOME_COUNTRY)
+        self.letter_language = self.add_field("letter_language", _("Letters in"), QComboBox())
+        for code, name in LETTER_LANGUAGES.items():
+            self.letter_language.addItem(name, code)
+        self.letter_language.setToolTip(_("Reminders, the final warning and the statement "
+                                          "can be written in English; the debt notice is "
+                                          "always in Hebrew."))
+        self.gender = self.add_field("gender", _("Addressed as"), QComboBox())
+        for code, name in GENDERS.items():
+            self.gender.addItem(name, code)
+        self.gender.setToolTip(_("For the letters' wording and greeting. For a business: its "
+                                 "contact person. Not stated: neutral wording."))
+        self.salutation = self.add_field("salutation", _("Title"), QLineEdit())
+        self.salutation.setMaxLength(40)
+        self.salutation.setPlaceholderText(_("For example: Dr, Adv."))
         self.terms = self.add_field("terms", _("Payment terms"), QComboBox())
         self.terms.setEditable(True)
         self.terms.addItem(_("Business default"), "")
@@ -63,7 +96,22 @@ class ClientForm(ValidatedForm):
                 "email": self.email.text(), "address": self.address.text(),
                 "city": self.city.text(), "zip": self.zip.text(),
                 "terms": self.terms_value(), "status": self.status.currentData(),
-                "notes": self.notes.toPlainText()}
+                "notes": self.notes.toPlainText(), "country": self.country_value(),
+                "letter_language": self.letter_language.currentData(),
+                "gender": self.gender.currentData(), "salutation": self.salutation.text()}
+
+    def country_value(self) -> str:
+        """The chosen country's code, or the text as typed (the service checks it)."""
+        text = self.country.currentText().strip()
+        index = self.country.findText(text)
+        return self.country.itemData(index) if index >= 0 else text
+
+    def set_country(self, code: str) -> None:
+        index = self.country.findData(code)
+        if index >= 0:
+            self.country.setCurrentIndex(index)
+        else:
+            self.country.setEditText(country_name(code, language()))
 
     def load(self, client: Client) -> None:
         self.clear_errors()
@@ -82,3 +130,8 @@ class ClientForm(ValidatedForm):
             self.terms.setEditText(client.terms or "")
         self.status.setCurrentIndex(max(self.status.findData(client.status), 0))
         self.notes.setPlainText(client.notes)
+        self.set_country(client.country or HOME_COUNTRY)
+        self.letter_language.setCurrentIndex(
+            max(self.letter_language.findData(client.letter_language), 0))
+        self.gender.setCurrentIndex(max(self.gender.findData(client.gender), 0))
+        self.salutation.setText(client.salutation)

@@ -38,8 +38,8 @@ from ui import events
 from ui.i18n import _
 from ui.widgets.labels import business_type_label
 
-LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "hourly_rate",
-                        "aging_buckets")
+LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "iban", "swift",
+                        "hourly_rate", "aging_buckets")
 
 
 class ProfilePage(QWidget):
@@ -101,6 +101,11 @@ class ProfilePage(QWidget):
         self.fields["bank_details"] = bank
         form.addRow(_("Bank details:"), bank)
         form.addRow(_("Phone for Bit:"), self._line("bit_phone", "050-1234567"))
+        iban = self._line("iban", "IL62 0108 0000 0009 9999 999")
+        iban.setToolTip(_("Printed in letters about a debt in a foreign currency, for payment "
+                          "from abroad."))
+        form.addRow(_("IBAN:"), iban)
+        form.addRow(_("SWIFT / BIC:"), self._line("swift", "POALILIT"))
         form.addRow(_("Hourly rate (₪):"), self._line("hourly_rate", "250"))
 
         terms = QGroupBox(_("Payment terms and aging"))
