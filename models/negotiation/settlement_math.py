@@ -5,10 +5,16 @@ against the money received.
   first one takes the remainder, so the post-dated checks after it are all alike.
 * Monthly dates keep the first date's day, clamped to the month's end: 31/01 → 29/02
   (leap year) → 31/03; a first date at a month's end stays at month ends (30/11 → 31/12).
+* Instalment dates can keep off Fridays, Saturdays and Israeli holiday rest days: each
+  monthly date is moved on to the next business day (models.common.holidays), and the
+  next month is still counted from the first date, so one move does not shift the rest.
 * Money fills the schedule in order (down payment first). As of D, a line whose due
-  date + grace is before D and that the money received by D does not cover is missed;
-  a missed line makes the settlement breached. Catching up before D cures the breach:
-  the line shows as paid late.
+  date + grace is before D and that the money received by D does not cover is missed.
+* A breach is a day, not a mood of the moment: the settlement is breached from the day
+  after the first line's due date + grace on which the money received by then did not
+  cover the schedule up to that line. Catching up later does not cure it (the line shows
+  as paid late, the settlement stays breached); only the user's reinstatement on a day R
+  does, and from R on only the lines whose due date + grace is on or after R count.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.common.errors import ValidationError
+from models.common.holidays import is_business_day
 from models.common.i18n import N_, _
 from models.common.terms import add_months_end, add_months_end_exact, end_of_month
 
@@ -43,12 +50,24 @@ def split_amount(total_agorot: int, count: int) -> list[int]:
     return [base + remainder] + [base] * (count - 1)
 
 
-def monthly_dates(first: dt.date, count: int) -> list[dt.date]:
+def monthly_dates(first: dt.date, count: int, *, business_days: bool = False) -> list[dt.date]:
     """Monthly from `first`: the same day, clamped to shorter months; a first date on a
-    month's last day keeps to month ends (30/11 → 31/12 → 31/01 → 28/02)."""
+    month's last day keeps to month ends (30/11 → 31/12 → 31/01 → 28/02). business_days:
+    each date that falls on a Friday, a Saturday or a holiday moves on to the next
+    business day (the months are still counted from `first`)."""
     if first == end_of_month(first):
-        return [add_months_end(first, k) for k in range(count)]
-    return [add_months_end_exact(first, k) for k in range(count)]
+        dates = [add_months_end(first, k) for k in range(count)]
+    else:
+        dates = [add_months_end_exact(first, k) for k in range(count)]
+    return [next_business_day(d) for d in dates] if business_days else dates
+
+
+def next_business_day(day: dt.date) -> dt.date:
+    """`day` itself when a bank is open, else the next day that is not a Friday, a
+    Saturday or a holiday rest day."""
+    while not is_business_day(day):
+        day += dt.timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -71,7 +90,8 @@ class Tracking:
     lines: list[LineStatus]
     total_agorot: int
     paid_agorot: int
-    breached_line: LineStatus | None   # the first missed line, if any
+    breached_line: LineStatus | None   # the line whose deadline made the breach, if any
+    breached_on: dt.date | None = None  # the day the breach began (that deadline + 1)
 
     @property
     def remaining_agorot(self) -> int:
@@ -88,8 +108,9 @@ class Tracking:
 
 
 def track(schedule: list[ScheduleLine], receipts: list[tuple[dt.date, int]], as_of: dt.date,
-          grace_days: int = 0) -> Tracking:
-    """The schedule as of `as_of`, given the money received (date, agorot) — any order."""
+          grace_days: int = 0, *, reinstated: dt.date | None = None) -> Tracking:
+    """The schedule as of `as_of`, given the money received (date, agorot) — any order —
+    and the day the user last reinstated the settlement after a breach, if any."""
     received = sorted((day, amount) for day, amount in receipts if day <= as_of)
     paid_total = sum(amount for _, amount in received)
     statuses, covered_until, pos, running = [], 0, 0, 0
@@ -116,7 +137,11 @@ def track(schedule: list[ScheduleLine], receipts: list[tuple[dt.date, int]], as_
         else:
             state = "upcoming"
         status = LineStatus(line, paid_here, state, paid_date)
-        if state == "missed" and breached is None:
-            breached = status
+        if (breached is None and late_after < as_of
+                and (reinstated is None or late_after >= reinstated)
+                and (paid_date is None or paid_date > late_after)):
+            breached = status  # not covered when its grace ran out: the breach began then
         statuses.append(status)
-    return Tracking(statuses, sum(l.amount_agorot for l in schedule), paid_total, breached)
+    return Tracking(statuses, sum(l.amount_agorot for l in schedule), paid_total, breached,
+                    breached.line.due_date + dt.timedelta(days=grace_days + 1)
+                    if breached else None)

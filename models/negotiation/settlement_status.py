@@ -1,12 +1,23 @@
 """A settlement's state as of a date, computed and never stored, and what follows from it:
 the reason the dunning plan pauses a covered invoice, the instalments and breaches the
-Today list shows, and forgiving the discount once the schedule is completed (docs/domain.md,
-"Settlements"; the records are in models.negotiation.settlements).
+Today list shows, the balance a breach makes due, the user's reinstatement after a breach,
+and forgiving the discount once the schedule is completed (docs/domain.md, "Settlements";
+the records are in models.negotiation.settlements).
+
+A breach stays a breach: it begins the day after an instalment's due date + grace when the
+money received by then did not cover it (models.negotiation.settlement_math.track), and a
+later payment does not end it. Only `reinstate_settlement` (a day and a reason, logged)
+puts the settlement back in force; from that day on only later deadlines count.
+`record_breaches` writes each breach to the contact log once.
 
 API:
     settlement_status(settlement_id, as_of) -> SettlementStatus
     statuses(as_of, client_id=None, settlement_ids=None) -> list[SettlementStatus]
     settled_invoice_pauses(as_of, client_id) (dunning); settlement_agenda(as_of) (Today)
+    breached_settlements(as_of, client_id=None) -> {client id: [BreachedSettlement]}
+        (the dunning engine: the settlement balance the final warning covers)
+    record_breaches(as_of, client_id=None) -> list[SettlementEvent] (the contact log)
+    reinstate_settlement(settlement_id, reinstated_date, reason) -> SettlementEvent
     record_waiver(settlement_id, note_date); state_name(state); line_state_name(state)
 """
 from __future__ import annotations
@@ -20,13 +31,17 @@ from models.common.dates import format_date
 from models.common.errors import ValidationError
 from models.common.i18n import N_, _
 from models.common.money import format_money, to_decimal
+from models.common.text import clean_text
+from models.contact.contact_log import log_contact
 from models.db.connection import database
 from models.ledger import services
 from models.ledger.clients import Client
 from models.ledger.open_as_of import COUNTED_ALLOCATION
+from models.ledger.open_invoice import OpenInvoice
 from models.negotiation.settlement_math import LINE_STATES, Tracking, track
 from models.negotiation.settlements import (
     Settlement,
+    SettlementEvent,
     SettlementInstalment,
     SettlementInvoice,
     covered_invoices,
@@ -35,6 +50,7 @@ from models.negotiation.settlements import (
     grace_days,
     open_amounts,
     schedule,
+    settlement_events,
 )
 
 # Translated where shown (state_name).
@@ -64,10 +80,16 @@ class SettlementStatus:
     state: str                 # SETTLEMENT_STATES
     tracking: Tracking
     covered_open_agorot: int   # what the covered invoices still owe (due at once on breach)
+    reinstated_on: dt.date | None = None  # the user's last reinstatement by the date
 
     @property
     def state_name(self) -> str:
         return state_name(self.state)
+
+    @property
+    def breached_on(self) -> dt.date | None:
+        """The day the breach began, while the settlement is breached."""
+        return self.tracking.breached_on if self.state == "breached" else None
 
     @property
     def next_step(self) -> str:
@@ -75,7 +97,16 @@ class SettlementStatus:
         s = self.settlement
         money = lambda agorot: format_money(agorot, s.currency)  # noqa: E731
         if self.state == "breached":
-            line = self.tracking.breached_line.line
+            missed = self.tracking.breached_line
+            line = missed.line
+            if missed.paid_date is not None:
+                return _("The payment of {amount} due on {date} arrived late, on {paid}: the "
+                         "settlement stays breached and, under the acceleration clause, the "
+                         "whole balance ({balance}) is due at once, until you reinstate the "
+                         "settlement. Next step: a warning letter before legal action, or "
+                         "reinstating the settlement if you agree to go on with it.").format(
+                    amount=money(line.amount_agorot), date=format_date(line.due_date),
+                    paid=format_date(missed.paid_date), balance=money(self.covered_open_agorot))
             return _("The payment of {amount} due on {date} was not received: the settlement "
                      "is breached and, under the acceleration clause, the whole balance "
                      "({balance}) is due at once. Next step: a warning letter before legal "
@@ -111,7 +142,7 @@ def statuses(as_of: dt.date, *, client_id: int | None = None,
              include_drafts: bool = False) -> list[SettlementStatus]:
     """Every settlement in force as of `as_of` (signed by then, not cancelled by then),
     judged as of that date, in four statements whatever their number."""
-    query = (Settlement.select(Settlement, Client.name).join(Client)
+    query = (Settlement.select(Settlement, Client.id, Client.name).join(Client)
              .where(Settlement.agreement_date <= as_of))
     in_force = ((Settlement.status == "signed") & (Settlement.signed_date <= as_of)) | (
         (Settlement.status == "cancelled") & Settlement.signed_date.is_null(False)
@@ -136,23 +167,39 @@ def statuses(as_of: dt.date, *, client_id: int | None = None,
     for line in (SettlementInstalment.select().where(SettlementInstalment.settlement.in_(ids))
                  .order_by(SettlementInstalment.seq)):
         lines[line.settlement_id].append(line)
+    reinstated = _reinstatements(ids, as_of)
     grace = grace_days()
     out = []
     for s in found:
-        tracking = track(schedule(s, lines[s.id]), receipts[s.id], as_of, grace)
+        tracking = track(schedule(s, lines[s.id]), receipts[s.id], as_of, grace,
+                         reinstated=reinstated.get(s.id))
         covered_open = max(0, still_open.get(s.id, 0))
         out.append(SettlementStatus(s, s.client.name, _state(s, tracking, covered_open, as_of),
-                                    tracking, covered_open))
+                                    tracking, covered_open, reinstated.get(s.id)))
     return out
+
+
+def _reinstatements(settlement_ids: list[int], as_of: dt.date) -> dict[int, dt.date]:
+    """settlement id -> the day of its last reinstatement by `as_of` (one statement)."""
+    found = {}
+    for sid, events in settlement_events(settlement_ids).items():
+        days = [e.event_date for e in events if e.kind == "reinstated" and e.event_date <= as_of]
+        if days:
+            found[sid] = max(days)
+    return found
 
 
 def _state(s: Settlement, tracking: Tracking, covered_open: int, as_of: dt.date) -> str:
     if s.status == "draft":
         return "draft"
-    if tracking.is_complete or covered_open == 0:  # paid, or closed some other way
+    if covered_open == 0:  # paid, or closed some other way
         return "completed"
+    # A breach is not cured by paying the schedule late: the discount, forgiven only for a
+    # settlement kept, is part of the balance due until the user reinstates it.
     if tracking.breached_line is not None:
         return "breached"
+    if tracking.is_complete:
+        return "completed"
     first_due = min((l.line.due_date for l in tracking.lines), default=s.agreement_date)
     return "active" if tracking.paid_agorot or first_due <= as_of else "signed"
 
@@ -184,6 +231,100 @@ def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict
                   if status.state == "completed" else _("In the settlement of {date}"))
         paused[row.invoice_id] = reason.format(date=day)
     return paused
+
+
+# ---- a breach: the balance due, the contact log, reinstating --------------------------
+
+@dataclass(frozen=True)
+class BreachedSettlement:
+    """A settlement breached as of a date: under the acceleration clause the whole balance
+    of its covered invoices is due at once (what the final warning demands)."""
+    settlement_id: int
+    client_id: int
+    currency: str
+    agreement_date: dt.date
+    breached_on: dt.date        # the day after the missed deadline (due date + grace)
+    missed_seq: int             # 0: the down payment; 1…n: the instalment
+    missed_due_date: dt.date
+    balance_agorot: int         # the covered invoices' open amount as of the date
+    invoices: tuple[OpenInvoice, ...]  # those invoices, as a letter lists them
+
+
+def breached_settlements(as_of: dt.date, client_id: int | None = None
+                         ) -> dict[int, list[BreachedSettlement]]:
+    """client id -> its settlements breached as of `as_of` (a client may have one per
+    currency), with the balance due and the covered invoices still open. A client with no
+    breached settlement is absent. Statements: as many for 30 settlements as for 3."""
+    breached = [s for s in statuses(as_of, client_id=client_id) if s.state == "breached"]
+    if not breached:
+        return {}
+    invoices = covered_open_invoices([b.settlement.id for b in breached], as_of)
+    found: dict[int, list[BreachedSettlement]] = defaultdict(list)
+    for status in sorted(breached, key=lambda b: (b.settlement.client_id, b.settlement.id)):
+        s, line = status.settlement, status.tracking.breached_line.line
+        found[s.client_id].append(BreachedSettlement(
+            s.id, s.client_id, s.currency, s.agreement_date, status.breached_on, line.seq,
+            line.due_date, status.covered_open_agorot, tuple(invoices[s.id])))
+    return dict(found)
+
+
+def _breach_summary(status: SettlementStatus) -> str:
+    s, missed = status.settlement, status.tracking.breached_line.line
+    what = "המקדמה" if missed.seq == 0 else f"תשלום {missed.seq}"  # hebrew: stored in the contact log
+    return (f"הסדר החוב מיום {format_date(s.agreement_date)} הופר: {what} על "  # hebrew: stored in the contact log
+            f"{format_money(missed.amount_agorot, s.currency)}, שמועדו {format_date(missed.due_date)}, "  # hebrew: stored in the contact log
+            f"לא התקבל במועד. היתרה, {format_money(status.covered_open_agorot, s.currency)}, "  # hebrew: stored in the contact log
+            "עומדת לפירעון מיידי.")  # hebrew: stored in the contact log
+
+
+def record_breaches(as_of: dt.date, client_id: int | None = None) -> list[SettlementEvent]:
+    """Write each breach found as of `as_of` to the contact log, dated the day it began,
+    once: a breach already logged is not logged again (the 'breach' row of migration 0011
+    says it was). Returns the rows written now."""
+    written = []
+    with database.atomic():
+        # a report as of a later day does not write what has not happened yet
+        breached = [s for s in statuses(as_of, client_id=client_id)
+                    if s.state == "breached" and s.breached_on <= dt.date.today()]
+        logged = settlement_events([b.settlement.id for b in breached])
+        for status in breached:
+            s = status.settlement
+            if any(e.kind == "breach" and e.event_date == status.breached_on
+                   for e in logged[s.id]):
+                continue
+            entry = log_contact(s.client_id, status.breached_on, "other",
+                                summary=_breach_summary(status))
+            written.append(SettlementEvent.create(
+                settlement=s, kind="breach", event_date=status.breached_on,
+                line_seq=status.tracking.breached_line.line.seq, contact_log_id=entry.id,
+                recorded_at=dt.datetime.now().isoformat(timespec="seconds")))
+    return written
+
+
+def reinstate_settlement(settlement_id: int, reinstated_date: dt.date,
+                         reason: str) -> SettlementEvent:
+    """The user puts a breached settlement back in force (the debtor caught up, or a new
+    understanding): from this day on only later deadlines can breach it again. Needs a
+    reason; the breach and the reinstatement are both written to the contact log."""
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError(_("Please give the reason for reinstating the settlement."),
+                              field="reason")
+    with database.atomic():
+        settlement = get_settlement(settlement_id)
+        status = settlement_status(settlement.id, reinstated_date)
+        if status.state != "breached":
+            raise ValidationError(_("Only a breached settlement can be reinstated; on {date} "
+                                    "this one is not breached.").format(
+                date=format_date(reinstated_date)), field="reinstated_date")
+        record_breaches(reinstated_date, client_id=settlement.client_id)
+        entry = log_contact(settlement.client_id, reinstated_date, "other", summary=(
+            f"הסדר החוב מיום {format_date(settlement.agreement_date)} חודש לאחר ההפרה "  # hebrew: stored in the contact log
+            f"מיום {format_date(status.breached_on)}: {reason}"))  # hebrew: stored in the contact log
+        return SettlementEvent.create(
+            settlement=settlement, kind="reinstated", event_date=reinstated_date,
+            reason=reason, contact_log_id=entry.id,
+            recorded_at=dt.datetime.now().isoformat(timespec="seconds"))
 
 
 # ---- the Today list ----------------------------------------------------------------------

@@ -9,9 +9,11 @@ cancelled. A signed settlement is, as of a date D — computed, never stored:
 * signed     — nothing is due yet and nothing was paid;
 * active     — being paid;
 * completed  — the money received covers the whole schedule;
-* breached   — an instalment is past its due date + grace and not covered
+* breached   — an instalment was not covered when its due date + grace ran out
   (models.negotiation.settlement_math). The acceleration clause then makes the whole balance of the
-  covered invoices due; the dunning plan resumes for them.
+  covered invoices due; the dunning plan resumes for them. A breach stays a breach — a
+  late payment does not cure it — until the user reinstates the settlement with a reason
+  (a `SettlementEvent`, logged; models.negotiation.settlement_status.reinstate_settlement).
 
 Money toward a settlement is what payments (not credit notes) allocated to its covered
 invoices from the agreement date on, not reversed (a bounced check) by D — so recording
@@ -28,7 +30,9 @@ API:
     record_instalment_payment
     get_settlement; client_settlements; covered_invoices; instalments; points; schedule
     open_amounts(invoice_ids, as_of); covered_open_invoices(settlement_ids, as_of=None)
-    schedule_problems(settlement); grace_days
+    schedule_problems(settlement); grace_days / save_grace_days;
+    on_business_days / save_on_business_days; instalment_dates(first, count)
+    settlement_events(settlement_ids) (breaches logged, reinstatements)
 
 The state as of a date, the Today agenda and the waiver (which needs the state) are in
 models.negotiation.settlement_status.
@@ -72,6 +76,7 @@ from models.negotiation.settlement_math import (
 )
 
 DEFAULT_GRACE_DAYS = 3
+DEFAULT_ON_BUSINESS_DAYS = True
 MAX_POINT_LENGTH = 1000
 MAX_POINTS = 50
 
@@ -121,6 +126,21 @@ class SettlementInstalment(BaseModel):
     check_bank = pw.TextField(default="")
 
 
+class SettlementEvent(BaseModel):
+    """A breach written to the contact log, or the user's reinstatement (migration 0011:
+    evidence, never changed or deleted, only for a signed settlement)."""
+    settlement = pw.ForeignKeyField(Settlement, backref="events")
+    kind = pw.TextField()  # 'breach' | 'reinstated'
+    event_date = pw.DateField()
+    line_seq = pw.IntegerField(null=True)
+    reason = pw.TextField(default="")
+    contact_log_id = pw.IntegerField(null=True)
+    recorded_at = pw.TextField()
+
+    class Meta:
+        table_name = "settlement_event"
+
+
 class SettlementPoint(BaseModel):
     settlement = pw.ForeignKeyField(Settlement, backref="points")
     position = pw.IntegerField()
@@ -138,17 +158,55 @@ class InstalmentInput:
     check_bank: str = ""
 
 
+def _rules() -> dict:
+    value = get_setting("settlement_rules", {})
+    return value if isinstance(value, dict) else {}
+
+
+def _save_rule(name: str, value) -> None:
+    set_setting("settlement_rules", {**_rules(), name: value})
+
+
 def grace_days() -> int:
     """Days an instalment may be late before the settlement counts as breached (a setting)."""
-    value = (get_setting("settlement_rules", {}) or {}).get("grace_days", DEFAULT_GRACE_DAYS)
-    return value if isinstance(value, int) and 0 <= value <= 60 else DEFAULT_GRACE_DAYS
+    value = _rules().get("grace_days", DEFAULT_GRACE_DAYS)
+    return (value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 60
+            else DEFAULT_GRACE_DAYS)
 
 
 def save_grace_days(days: int) -> None:
     if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 60:
         raise ValidationError(_("The grace days for a settlement payment must be between 0 and 60."),
                               field="grace_days")
-    set_setting("settlement_rules", {"grace_days": days})
+    _save_rule("grace_days", days)
+
+
+def on_business_days() -> bool:
+    """Whether a new schedule's dates keep off Fridays, Saturdays and holidays (a setting,
+    on by default)."""
+    value = _rules().get("business_days", DEFAULT_ON_BUSINESS_DAYS)
+    return value if isinstance(value, bool) else DEFAULT_ON_BUSINESS_DAYS
+
+
+def save_on_business_days(on: bool) -> None:
+    _save_rule("business_days", bool(on))
+
+
+def instalment_dates(first: dt.date, count: int) -> list[dt.date]:
+    """The dates proposed for a new schedule: monthly from `first`, each moved on to the
+    next business day when the setting says so. The screens and `replan` ask this."""
+    return monthly_dates(first, count, business_days=on_business_days())
+
+
+def settlement_events(settlement_ids: Iterable[int]) -> dict[int, list[SettlementEvent]]:
+    """settlement id -> its breaches logged and its reinstatements, oldest first."""
+    ids = list(settlement_ids)
+    found: dict[int, list[SettlementEvent]] = {sid: [] for sid in ids}
+    if ids:
+        for event in (SettlementEvent.select().where(SettlementEvent.settlement.in_(ids))
+                      .order_by(SettlementEvent.event_date, SettlementEvent.id)):
+            found[event.settlement_id].append(event)
+    return found
 
 
 # ---- reading ----------------------------------------------------------------------------
@@ -382,7 +440,7 @@ def replan(settlement_id: int, *, discount_agorot: int, down_payment_agorot: int
                                      typed[n].check_number if n in typed else "",
                                      typed[n].check_bank if n in typed else "")
                      for n, (day, amount) in enumerate(
-                         zip(monthly_dates(first_date, instalment_count), amounts), start=1)]
+                         zip(instalment_dates(first_date, instalment_count), amounts), start=1)]
         settlement.discount_agorot = discount
         settlement.down_payment_agorot = down
         settlement.down_payment_date = down_payment_date if down else None

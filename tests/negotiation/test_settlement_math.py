@@ -69,15 +69,44 @@ def test_a_missed_instalment_is_a_breach_only_after_the_grace():
     assert [s.state for s in late.lines] == ["paid", "paid", "missed"]
 
 
-def test_a_late_payment_cures_the_breach_and_shows_as_late():
+def test_a_late_payment_does_not_cure_the_breach_and_shows_as_late():
     receipts = [(dt.date(2026, 11, 1), 1000), (dt.date(2026, 12, 20), 3000)]
     t = track(SCHEDULE, receipts, dt.date(2026, 12, 25))
-    assert t.breached_line is None
+    assert t.breached_line.line.seq == 1 and t.breached_on == dt.date(2026, 12, 2)
     assert t.lines[1].state == "paid_late" and t.lines[1].paid_date == dt.date(2026, 12, 20)
+
+
+def test_a_reinstatement_counts_only_the_deadlines_from_its_day_on():
+    receipts = [(dt.date(2026, 11, 1), 1000), (dt.date(2026, 12, 20), 3000)]
+    t = track(SCHEDULE, receipts, dt.date(2026, 12, 25), reinstated=dt.date(2026, 12, 21))
+    assert t.breached_line is None and t.breached_on is None
+    # the next instalment missed after the reinstatement breaches it again
+    again = track(SCHEDULE, receipts, dt.date(2027, 1, 5), grace_days=3,
+                  reinstated=dt.date(2026, 12, 21))
+    assert again.breached_line.line.seq == 2 and again.breached_on == dt.date(2027, 1, 5)
+    # arrears left at the reinstatement breach it at the next deadline (money fills in order)
+    behind = track(SCHEDULE, [(dt.date(2026, 11, 1), 1000), (dt.date(2027, 1, 1), 3000)],
+                   dt.date(2027, 1, 2), reinstated=dt.date(2026, 12, 10))
+    assert behind.breached_line.line.seq == 2
 
 
 def test_money_received_after_the_date_does_not_count_then():
     t = track(SCHEDULE, [(dt.date(2027, 2, 1), 7000)], dt.date(2026, 11, 10))
     assert t.paid_agorot == 0 and t.breached_line.line.seq == 0
     done = track(SCHEDULE, [(dt.date(2027, 2, 1), 7000)], dt.date(2027, 2, 1))
-    assert done.is_complete and done.breached_line is None
+    assert done.is_complete and done.breached_line.line.seq == 0  # paid, but late
+
+
+def test_business_day_dates_move_off_friday_saturday_and_holidays():
+    first = dt.date(2026, 8, 21)  # a Friday
+    assert monthly_dates(first, 4) == [dt.date(2026, 8, 21), dt.date(2026, 9, 21),
+                                       dt.date(2026, 10, 21), dt.date(2026, 11, 21)]
+    assert monthly_dates(first, 4, business_days=True) == [
+        dt.date(2026, 8, 23),    # Friday -> Sunday
+        dt.date(2026, 9, 22),    # Monday, Yom Kippur -> Tuesday
+        dt.date(2026, 10, 21),   # a Wednesday: stays
+        dt.date(2026, 11, 22)]   # Saturday -> Sunday
+    # Rosh Hashanah on a Saturday and the Sunday after: on to the Monday; the months are
+    # still counted from the first date, so one move does not shift the next
+    assert monthly_dates(dt.date(2026, 8, 12), 3, business_days=True) == [
+        dt.date(2026, 8, 12), dt.date(2026, 9, 14), dt.date(2026, 10, 12)]

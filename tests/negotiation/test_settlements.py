@@ -38,7 +38,8 @@ def test_draft_takes_the_debt_from_the_covered_invoices(debt):
     assert s.debt_agorot == 900000 and s.settled_agorot == 850000
     lines = st.instalments(s.id)
     assert [l.amount_agorot for l in lines] == [250000, 250000, 250000]
-    assert [l.due_date for l in lines] == [dt.date(2026, 12, 1), dt.date(2027, 1, 1),
+    # monthly from a month on; 01/01/2027 is a Friday, so that one moves to Sunday 03/01
+    assert [l.due_date for l in lines] == [dt.date(2026, 12, 1), dt.date(2027, 1, 3),
                                            dt.date(2027, 2, 1)]
     assert s.final_date == dt.date(2027, 2, 1)
     assert st.schedule_problems(s) == []
@@ -105,8 +106,9 @@ def test_first_paid_second_missed_is_a_breach_with_the_whole_balance_due(debt):
     client, old1, old2, ongoing = debt
     s = _signed(client, [old1, old2])
     st.record_instalment_payment(s.id, dt.date(2026, 12, 1), "3333.34")
-    assert ss.settlement_status(s.id, dt.date(2027, 1, 4)).state == "active"  # grace 3 days
-    breached = ss.settlement_status(s.id, dt.date(2027, 1, 5))
+    # instalment 2 is due on Sunday 03/01/2027 (01/01 is a Friday); grace 3 days
+    assert ss.settlement_status(s.id, dt.date(2027, 1, 6)).state == "active"
+    breached = ss.settlement_status(s.id, dt.date(2027, 1, 7))
     assert breached.state == "breached"
     assert breached.tracking.breached_line.line.seq == 2
     assert breached.covered_open_agorot == 1000000 - 333334
@@ -308,3 +310,109 @@ def test_covered_invoices_are_read_as_of_each_settlements_own_agreement_date(deb
     later = st.covered_open_invoices([first.id, second.id], dt.date(2026, 11, 30))
     assert [i.open_agorot for i in later[second.id]] == [150000]
     assert st.covered_open_invoices([]) == {}
+
+
+# ---- a breach stays a breach until the user reinstates the settlement ---------------------
+
+SUMMER = dt.date(2026, 6, 15)  # in the past, so the contact log takes entries of these days
+
+
+@pytest.fixture
+def breached(debt):
+    """Signed 15/06/2026 in 3 instalments (15/07, 16/08 — the 15th is a Saturday —, 15/09);
+    the first paid on time, the second paid late on 01/09."""
+    client, old1, old2, _ = debt
+    s = st.create_settlement(client.id, [old1.id, old2.id], SUMMER, instalment_count=3)
+    st.sign_settlement(s.id, SUMMER)
+    assert [l.due_date for l in st.instalments(s.id)] == [
+        dt.date(2026, 7, 15), dt.date(2026, 8, 16), dt.date(2026, 9, 15)]
+    st.record_instalment_payment(s.id, dt.date(2026, 7, 15), "3333.34")
+    st.record_instalment_payment(s.id, dt.date(2026, 9, 1), "3333.33")
+    return client, s
+
+
+def _log(client_id):
+    from models.contact.contact_log import ContactLogEntry
+
+    return [(e.occurred.date(), e.summary) for e in
+            ContactLogEntry.select().where(ContactLogEntry.client == client_id)
+            .order_by(ContactLogEntry.id)]
+
+
+def test_a_late_payment_does_not_cure_a_breach(breached):
+    client, s = breached
+    assert ss.settlement_status(s.id, dt.date(2026, 8, 19)).state == "active"  # 16/08 + 3
+    status = ss.settlement_status(s.id, dt.date(2026, 9, 2))
+    assert status.state == "breached" and status.breached_on == dt.date(2026, 8, 20)
+    assert [l.state for l in status.tracking.lines] == ["paid", "paid_late", "upcoming"]
+    assert "באיחור" in status.next_step and "נשאר מופר" in status.next_step
+    # covered invoices are not paused while it is breached
+    assert ss.settled_invoice_pauses(dt.date(2026, 9, 2), client.id) == {}
+
+
+def test_a_breach_is_logged_once_and_reinstating_needs_a_reason(breached):
+    client, s = breached
+    written = ss.record_breaches(dt.date(2026, 9, 2))
+    assert [(e.kind, e.event_date, e.line_seq) for e in written] == [
+        ("breach", dt.date(2026, 8, 20), 2)]
+    assert ss.record_breaches(dt.date(2026, 9, 3)) == []  # once
+    day, summary = _log(client.id)[-1]
+    assert day == dt.date(2026, 8, 20) and "הופר" in summary and "תשלום 2" in summary
+    with pytest.raises(ValidationError, match="הסיבה"):
+        ss.reinstate_settlement(s.id, dt.date(2026, 9, 2), "  ")
+    with pytest.raises(ValidationError, match="רק הסדר שהופר"):
+        ss.reinstate_settlement(s.id, dt.date(2026, 8, 19), "שילם")
+    ss.reinstate_settlement(s.id, dt.date(2026, 9, 2), "החייב השלים את התשלום השני")
+    assert "חודש" in _log(client.id)[-1][1] and "השלים" in _log(client.id)[-1][1]
+    after = ss.settlement_status(s.id, dt.date(2026, 9, 2))
+    assert after.state == "active" and after.reinstated_on == dt.date(2026, 9, 2)
+    # as of a day before the reinstatement, the settlement was breached then
+    assert ss.settlement_status(s.id, dt.date(2026, 9, 1)).state == "breached"
+    with pytest.raises(ValidationError, match="רק הסדר שהופר"):
+        ss.reinstate_settlement(s.id, dt.date(2026, 9, 2), "שוב")
+    # the next instalment missed breaches it again, from its own deadline
+    again = ss.settlement_status(s.id, dt.date(2026, 9, 20))
+    assert again.state == "breached" and again.breached_on == dt.date(2026, 9, 19)
+    assert [(e.event_date, e.line_seq) for e in ss.record_breaches(dt.date(2026, 9, 20))] == [
+        (dt.date(2026, 9, 19), 3)]
+
+
+def test_settlement_events_are_evidence_even_for_raw_sql(breached, db_path):
+    _, s = breached
+    ss.record_breaches(dt.date(2026, 9, 2))
+    raw = sqlite3.connect(db_path)
+    for sql in ("UPDATE settlement_event SET event_date = '2026-09-01'",
+                "DELETE FROM settlement_event",
+                "REPLACE INTO settlement_event (id, settlement_id, kind, event_date, "
+                "recorded_at) SELECT id, settlement_id, 'reinstated', event_date, recorded_at "
+                "FROM settlement_event"):
+        with pytest.raises(sqlite3.IntegrityError):
+            raw.execute(sql)
+    raw.close()
+
+
+def test_breached_settlements_give_the_dunning_plan_the_balance_due(breached, debt):
+    client, s = breached
+    assert ss.breached_settlements(dt.date(2026, 8, 19)) == {}
+    found = ss.breached_settlements(dt.date(2026, 9, 2))
+    assert list(found) == [client.id]
+    (b,) = found[client.id]
+    assert (b.settlement_id, b.currency, b.breached_on, b.missed_seq, b.missed_due_date) == (
+        s.id, "ILS", dt.date(2026, 8, 20), 2, dt.date(2026, 8, 16))
+    assert b.balance_agorot == 1000000 - 666667
+    assert [i.number for i in b.invoices] == ["102"]  # 101 was paid by the instalments
+    assert sum(i.open_agorot for i in b.invoices) == b.balance_agorot
+    assert ss.breached_settlements(dt.date(2026, 9, 2), client_id=client.id + 1) == {}
+
+
+def test_the_business_day_setting_can_be_turned_off(debt):
+    client, old1, _, _ = debt
+    assert st.on_business_days() is True
+    st.save_grace_days(5)
+    st.save_on_business_days(False)
+    assert st.grace_days() == 5 and st.on_business_days() is False
+    s = st.create_settlement(client.id, [old1.id], SUMMER, instalment_count=2)
+    assert [l.due_date for l in st.instalments(s.id)] == [dt.date(2026, 7, 15),
+                                                          dt.date(2026, 8, 15)]  # a Saturday
+    st.save_grace_days(3)
+    assert st.on_business_days() is False  # one setting saved keeps the other
