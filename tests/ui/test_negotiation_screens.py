@@ -15,6 +15,7 @@ from ui.negotiation.limits_page import LimitsPage
 from ui.negotiation.settlement_dialogs import (
     InstalmentPaymentDialog,
     NewSettlementDialog,
+    ReinstateSettlementDialog,
     SignDialog,
 )
 from ui.negotiation.settlement_page import SettlementPage
@@ -206,7 +207,10 @@ def test_rules_page_checks_and_keeps_the_caps(qtbot, db):
     page.fields["lawyer_fee_percent"].setText("12.5")
     page.fields["small_claims_cap_agorot"].setText("38,900")
     page.grace.setValue(5)
+    assert page.business_days.isChecked()  # instalment dates on business days, by default
+    page.business_days.setChecked(False)
     assert page.save()
+    assert not settlements.on_business_days()
     rules = load_legal_rules()
     assert rules.small_claims_cap_agorot == 3890000 and rules.lawyer_fee_percent == "12.5"
     assert settlements.grace_days() == 5
@@ -282,3 +286,34 @@ def test_a_draft_instalment_takes_its_post_dated_check_and_the_sums_are_checked(
     signing = SignDialog(s.id)
     qtbot.addWidget(signing)
     assert not signing.save() and "אינו שווה" in signing.form.error_text()
+
+
+def test_a_breach_is_logged_stays_after_a_late_payment_and_is_reinstated_with_a_reason(
+        qtbot, debtor, monkeypatch):
+    from models.contact.contact_log import ContactLogEntry
+
+    agreed = dt.date(2026, 7, 10)
+    s = settlements.create_settlement(debtor.id, [i.id for i in debtor.invoices], agreed,
+                                      instalment_count=2)
+    settlements.sign_settlement(s.id, agreed)
+    # 10/08/2026 is a Monday; it is missed, then paid late on 01/09
+    settlements.record_instalment_payment(s.id, dt.date(2026, 9, 1), "4500")
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 9, 2))
+    page = SettlementPage(debtor.id)
+    qtbot.addWidget(page)
+    assert "הופר" in page.state.text() and "באיחור" in page.state.text()
+    assert page.reinstate_button.isEnabled()
+    logged = [e.summary for e in ContactLogEntry.select().where(
+        ContactLogEntry.client == debtor.id)]
+    assert sum("הופר" in text for text in logged) == 1
+    page.refresh()  # shown again: not logged twice
+    assert sum("הופר" in e.summary for e in ContactLogEntry.select()) == 1
+
+    dialog = ReinstateSettlementDialog(s.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.save()
+    assert "הסיבה" in dialog.form.error_text("reason")
+    dialog.reason.setText("הלקוח שילם את התשלום הראשון והתחייב להמשיך")
+    assert dialog.save()
+    assert "פעיל" in page.state.text() and not page.reinstate_button.isEnabled()
+    assert any("חודש" in e.summary for e in ContactLogEntry.select())

@@ -1,5 +1,5 @@
 """Dialogs of the settlement page: a new settlement over chosen invoices, an instalment
-payment, signing and cancelling. Every rule is in models.negotiation.settlements; these collect the
+payment, signing, reinstating after a breach and cancelling. Every rule is in models.negotiation.settlements; these collect the
 fields and show the models' Hebrew errors next to the field they name."""
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from models.common.errors import ValidationError
 from models.ledger.payments import PAYMENT_METHODS
 from models.negotiation import settlements
 from models.negotiation.negotiations import latest_negotiation
-from models.negotiation.settlement_math import monthly_dates
-from models.negotiation.settlement_status import settlement_status
+from models.negotiation.settlement_status import reinstate_settlement, settlement_status
 from models.queries.client_list import client_invoices
 from ui import events
 from ui.i18n import _
@@ -82,7 +81,7 @@ class NewSettlementDialog(FormDialog):
         self.count.setRange(1, 120)
         self.count.setValue(3)
         self.first_date = self.form.add_field("first_date", _("First instalment on"), date_edit())
-        self.first_date.setDate(qdate(monthly_dates(today, 2)[1]))
+        self.first_date.setDate(qdate(settlements.instalment_dates(today, 2)[1]))
         self.method = self.form.add_field("method", _("Paid by"), method_box())
         self.resize(560, 520)
 
@@ -186,6 +185,31 @@ class CancelSettlementDialog(FormDialog):
     def _save(self) -> None:
         settlements.cancel_settlement(self.settlement_id, pydate(self.cancelled_date.date()),
                                       self.reason.text())
+
+
+class ReinstateSettlementDialog(FormDialog):
+    """The user puts a breached settlement back in force, on a day and for a reason."""
+    changes = CHANGES
+
+    def __init__(self, settlement_id: int, parent=None):
+        super().__init__(_("Reinstate the settlement"), parent)
+        self.settlement_id = settlement_id
+        note = QLabel(_("A breached settlement stays breached, with its whole balance due, "
+                        "until you reinstate it. From the day you reinstate it, only the "
+                        "payments due after that day count; the reason goes to the contact "
+                        "log."))
+        note.setWordWrap(True)
+        self.layout().insertWidget(0, note)
+        self.reinstated_date = self.form.add_field("reinstated_date", _("Reinstated on"),
+                                                   date_edit())
+        self.reinstated_date.setDate(qdate(clock.today()))
+        self.reason = self.form.add_field("reason", _("Reason"), QLineEdit())
+        self.reason.setPlaceholderText(_("e.g. the debtor paid the missed instalment"))
+        self.resize(480, 240)
+
+    def _save(self) -> None:
+        reinstate_settlement(self.settlement_id, pydate(self.reinstated_date.date()),
+                             self.reason.text())
 
 
 class InstalmentDialog(FormDialog):

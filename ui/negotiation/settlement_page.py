@@ -1,7 +1,8 @@
 """The settlement page of the client's negotiation tab: pick or start a settlement, shape
 the draft (discount, down payment, instalments, agreed and open points) while the screen
 warns when the proposal crosses the limits set beforehand, sign it, print the agreement
-and the meeting summary, record the instalments as they arrive, and see a breach."""
+and the meeting summary, record the instalments as they arrive, see a breach (written to
+the contact log when first shown) and reinstate the settlement after one."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -24,10 +25,10 @@ from models.common.errors import GviaError
 from models.common.money import parse_amount
 from models.negotiation import settlements
 from models.negotiation.negotiations import Proposal, latest_negotiation, limit_warnings
-from models.negotiation.settlement_math import monthly_dates
 from models.negotiation.settlement_status import (
     SettlementStatus,
     line_state_name,
+    record_breaches,
     record_waiver,
     settlement_status,
 )
@@ -188,6 +189,9 @@ class SettlementPage(ErrorHook, QWidget):
         self.waiver_button = QPushButton(_("Forgive the discount"))
         self.agreement_button = QPushButton(_("Print agreement…"))
         self.summary_button = QPushButton(_("Meeting summary…"))
+        self.reinstate_button = QPushButton(_("Reinstate settlement…"))
+        self.reinstate_button.setToolTip(_("The settlement is breached until you reinstate "
+                                           "it; a late payment alone does not."))
         self.cancel_button = QPushButton(_("Cancel settlement…"))
         self.delete_button = QPushButton(_("Delete draft"))
         for button, slot in ((self.edit_button, self.edit_instalment),
@@ -195,6 +199,7 @@ class SettlementPage(ErrorHook, QWidget):
                              (self.waiver_button, self.forgive_discount),
                              (self.agreement_button, lambda: self.print_letter("settlement")),
                              (self.summary_button, lambda: self.print_letter("meeting-summary")),
+                             (self.reinstate_button, self.reinstate),
                              (self.cancel_button, self.cancel), (self.delete_button, self.delete)):
             button.clicked.connect(slot)
             row.addWidget(button)
@@ -224,6 +229,8 @@ class SettlementPage(ErrorHook, QWidget):
     def show_selected(self) -> None:
         sid = self.selected_id()
         self.current = settlement_status(sid, clock.today()) if sid else None
+        if self.current is not None and self.current.state == "breached":
+            self._log_breach()
         s = self.current.settlement if self.current else None
         is_draft = bool(s) and s.status == "draft"
         if s is None:
@@ -249,6 +256,7 @@ class SettlementPage(ErrorHook, QWidget):
         self.waiver_button.setEnabled(state == "completed" and bool(s.discount_agorot)
                                       and not s.waiver_credit_note_id
                                       and self.current.covered_open_agorot > 0)
+        self.reinstate_button.setEnabled(state == "breached")
         self.cancel_button.setEnabled(bool(s) and s.status != "cancelled")
         for button in (self.agreement_button, self.summary_button):
             button.setEnabled(bool(s) and s.status != "cancelled")
@@ -267,7 +275,7 @@ class SettlementPage(ErrorHook, QWidget):
         self.down_date.setDate(qdate(s.down_payment_date or s.agreement_date))
         self.count.setValue(max(1, len(lines)))
         self.first_date.setDate(qdate(lines[0].due_date if lines
-                                      else monthly_dates(s.agreement_date, 2)[1]))
+                                      else settlements.instalment_dates(s.agreement_date, 2)[1]))
         if lines:
             self.method.setCurrentIndex(max(self.method.findData(lines[0].method), 0))
         for w in widgets:
@@ -307,7 +315,8 @@ class SettlementPage(ErrorHook, QWidget):
             discount = parse_amount(self.discount.text()) if self.discount.text().strip() else 0
         except GviaError:
             return None
-        last = monthly_dates(pydate(self.first_date.date()), self.count.value())[-1]
+        last = settlements.instalment_dates(pydate(self.first_date.date()),
+                                            self.count.value())[-1]
         return Proposal(s.debt_agorot - discount, self.count.value(), last,
                         debt_agorot=s.debt_agorot)
 
@@ -328,6 +337,15 @@ class SettlementPage(ErrorHook, QWidget):
         s = self.current.settlement
         negotiation = s.negotiation if s.negotiation_id else latest_negotiation(self.client_id)
         return negotiation if negotiation and negotiation.currency == s.currency else None
+
+    def _log_breach(self) -> None:
+        """A breach is evidence: the first time it is seen, it goes to the contact log."""
+        try:
+            written = record_breaches(clock.today(), client_id=self.client_id)
+        except GviaError:
+            return  # a ledger opened read-only: shown, written by the writer
+        if written:
+            events.announce(events.CONTACT_LOG)
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING:
@@ -400,6 +418,9 @@ class SettlementPage(ErrorHook, QWidget):
 
     def cancel(self) -> None:
         sd.CancelSettlementDialog.ask(self.selected_id(), parent=self)
+
+    def reinstate(self) -> None:
+        sd.ReinstateSettlementDialog.ask(self.selected_id(), parent=self)
 
     def forgive_discount(self) -> None:
         self._run(lambda: record_waiver(self.selected_id(), clock.today()))
