@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -56,6 +57,9 @@ class NegotiationRulesPage(QWidget):
                                                          "before the settlement is breached"),
                                          QSpinBox())
         self.grace.setRange(0, 60)
+        self.business_days = self.form.add_field(
+            "business_days", "", QCheckBox(_("Instalment dates keep off Fridays, Saturdays "
+                                             "and holidays (moved to the next business day)")))
         self.fields: dict[str, QWidget] = {}
         for name, label in rule_labels().items():
             if name.endswith(("_days", "_years", "_months")):
@@ -81,6 +85,7 @@ class NegotiationRulesPage(QWidget):
 
     def load(self) -> None:
         self.grace.setValue(settlements.grace_days())
+        self.business_days.setChecked(settlements.on_business_days())
         rules = load_legal_rules()
         for name, widget in self.fields.items():
             value = getattr(rules, name)
@@ -104,6 +109,7 @@ class NegotiationRulesPage(QWidget):
                 name: self._value(name, widget) for name, widget in self.fields.items()})
             rules.validate()
             settlements.save_grace_days(self.grace.value())
+            settlements.save_on_business_days(self.business_days.isChecked())
             save_legal_rules(rules)
         except GviaError as exc:
             self.form.show_error(exc)
