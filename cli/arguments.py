@@ -81,11 +81,13 @@ class _Parser(argparse.ArgumentParser):
 
 
 LETTERS_EPILOG = """kinds and who gets one with --all:
-  debt-notice      private persons with an undisputed overdue invoice not yet covered
-                   by a debt notice (the consumer-law notice, before any other step)
-  reminder, second-reminder, final-warning
-                   clients with an undisputed overdue invoice; a private person only
-                   14 days after the debt notice was sent (others are listed as skipped)
+  debt-notice, reminder, second-reminder, final-warning
+                   the clients whose collection step due as of the date is that letter
+                   (the dunning plan, as `today` shows it); a letter demands no paused
+                   invoice (settlement being paid, promise, dispute, post-dated check),
+                   and a private person's only invoices whose debt notice is 14 days old.
+                   A client who got the same letter within 7 days is skipped with the
+                   reason; --force sends it again
   statement        clients whose balance is not zero (debt or credit), last 12 months
   paid-in-full     clients who owe nothing, paid in the last 30 days, not yet thanked
   deposit-request  clients with a deposit requested and not yet received
@@ -137,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--client", type=_client, help="a client's exact name or id")
     who.add_argument("--all", action="store_true", help="every client the kind applies to")
     p.add_argument("--out", type=Path, required=True, help="the PDF to write")
-    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace the --out file if it exists, and send a dunning letter again "
+                        "to a client who got the same kind within the minimum gap (7 days)")
     p.add_argument("--as-of", type=_date, default=None, help="amounts as of (YYYY-MM-DD)")
 
     p = sub.add_parser("today", parents=[db], help="what to do today: collection actions")

@@ -5,11 +5,13 @@ Used by the command line (`letters_command`) and by the app's background worker
 `models.db.connection.worker_connection()` on a worker thread).
 
 Who gets a letter in an `--all` run (`select_clients`):
-- debt-notice: private persons with an undisputed invoice past due that no debt notice
-  dated on or after its due date has covered yet;
-- reminder, second-reminder, final-warning: clients with an undisputed invoice past due;
-  a private person only once the debt-notice gate is open (notice sent + 14 days);
-  the others are skipped and listed;
+- debt-notice, reminder, second-reminder, final-warning: the clients whose step due as of
+  the date is that letter — the dunning engine's answer
+  (models.collection.dunning.clients_at_letter_stage) — and the clients who got that letter
+  within the minimum gap (they are skipped, with the reason, unless `force`/`resend`);
+- such a letter demands only the invoices the engine lets it: nothing paused (a signed
+  settlement being paid, a pending promise, a dispute, a post-dated check in hand) and,
+  for a private person, only invoices whose debt notice is 14 days old (demanded_invoices);
 - statement: clients whose balance as of the date is not zero (debt or credit);
 - paid-in-full: clients who owe nothing and hold no credit, paid something in the last
   30 days (a setting), and have had no paid-in-full letter since that payment;
@@ -26,10 +28,13 @@ Public API:
     produce_letters(kind, client_ids, as_of, out=None, *, progress=None, is_cancelled=None,
                     strict=False, letter_date=None) -> BatchResult
     select_clients(kind, as_of) -> list[int]
-    letters_command(*, kind, client, all_clients, out, as_of) -> int    (main.py)
+    repeated_letters(kind, client_ids, as_of, letter_date=None) -> {client_id: date}
+    demanded_invoices(kind, client_ids, as_of) -> {client_id: set of invoice ids}
+    letters_command(*, kind, client, all_clients, out, as_of, force) -> int    (main.py)
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import sys
@@ -37,8 +42,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from models.collection.dunning import LETTER_CODES, client_steps, clients_at_letter_stage
 from models.common.errors import GviaError, ValidationError
 from models.common.i18n import _
+from models.contact.rules import load_rules
 from models.db.outputs import check_output_path, private_dir, write_output
 from models.db.settings import load_profile
 from models.ledger.clients import clients_by_id
@@ -61,10 +68,12 @@ from models.negotiation.settlement_info import (
     settlement_letter_clients,
 )
 from models.prevention.deposits import deposits_due
+from models.prevention.policy import days_text
 from models.queries import letter_data as letter_queries
 from reports import letter_data, settlement_letters
+from reports.english import compose_for_client
 from reports.hebrew import in_hebrew
-from reports.letters import INTEREST_KINDS, NothingToSend, compose
+from reports.letters import INTEREST_KINDS, NothingToSend
 from reports.pdf import LetterPdf
 
 Progress = Callable[[int, int], None]
@@ -78,6 +87,7 @@ class BatchResult:
     archive_path: Path | None = None
     out: Path | None = None
     skipped: list[tuple[int, str, str]] = field(default_factory=list)  # (id, name, why)
+    repeated: list[int] = field(default_factory=list)  # skipped: sent within the gap
     cancelled: bool = False
 
 
@@ -113,14 +123,41 @@ def select_clients(kind: str, as_of: dt.date) -> list[int]:
         return sorted(cid for cid, d in data.items()
                       if not d.invoices and d.last_payment_date
                       and confirmed.get(cid, dt.date.min) < d.last_payment_date)
-    overdue = letter_queries.overdue_clients(as_of)
-    if kind == "debt-notice":
-        kinds = letter_queries.client_kinds()
-        notified = latest_letters("debt-notice", as_of)
-        return sorted(cid for cid, latest_due in overdue.items()
-                      if kinds.get(cid) == "person"
-                      and notified.get(cid, dt.date.min) < latest_due)
-    return sorted(overdue)
+    # The dunning letters: the engine's clients at this stage, and those who had this
+    # letter within the gap (skipped with the reason unless sent again on purpose).
+    since = as_of - dt.timedelta(days=load_rules().letter_gap_days)
+    recent = [cid for cid, day in latest_letters(kind, as_of).items() if day > since]
+    return sorted(set(clients_at_letter_stage(kind, as_of)) | set(recent))
+
+
+def repeated_letters(kind: str, client_ids: list[int], as_of: dt.date,
+                     letter_date: dt.date | None = None) -> dict[int, dt.date]:
+    """The clients who already got a dunning letter of `kind` within the minimum gap
+    before this one (CollectionRules.letter_gap_days) -> the day of that letter. The app
+    asks before sending again; an `--all` run skips them unless `force`."""
+    if kind not in LETTER_CODES:
+        return {}
+    day = letter_date or as_of
+    gap = dt.timedelta(days=load_rules().letter_gap_days)
+    wanted = set(client_ids)
+    return {cid: sent for cid, sent in latest_letters(kind, max(day, as_of)).items()
+            if cid in wanted and sent + gap > day}
+
+
+def demanded_invoices(kind: str, client_ids: list[int], as_of: dt.date
+                      ) -> dict[int, set[int]]:
+    """Client -> the open invoices a dunning letter of `kind` may list and demand, as the
+    engine says: none that is paused (under a signed settlement being paid, a pending
+    promise, in dispute, a post-dated check in hand). For a private person's reminder or
+    warning, produce_letters keeps of these only the invoices past the consumer gate
+    (GateStatus.covers: their debt notice is 14 days old)."""
+    steps = client_steps(as_of, client_ids=client_ids)
+    paused = {inv.invoice_id for step in steps.values() for inv, _why in step.paused}
+    out: dict[int, set[int]] = {cid: set() for cid in client_ids}
+    for inv in letter_queries.open_invoices(client_ids, as_of):
+        if inv.invoice_id not in paused:
+            out[inv.client_id].add(inv.invoice_id)
+    return out
 
 
 def _deposit_clients(kind: str, as_of: dt.date) -> list[int]:
@@ -155,26 +192,44 @@ def archive_path(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> P
 def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
                     out: Path | None = None, *, progress: Progress | None = None,
                     is_cancelled: Callable[[], bool] | None = None, strict: bool = False,
-                    letter_date: dt.date | None = None, force: bool = False) -> BatchResult:
+                    letter_date: dt.date | None = None, force: bool = False,
+                    resend: bool | None = None) -> BatchResult:
     """Letters of `kind` to these clients as of `as_of`, into one archived PDF.
 
-    strict: a client who gets no letter (nothing overdue, consumer gate closed …) is an
-    error (the single-client case); otherwise it is skipped and listed in the result.
+    strict: a client who gets no letter (nothing overdue, consumer gate closed, the same
+    letter sent within the gap …) is an error (the single-client case); otherwise it is
+    skipped and listed in the result.
     out: a copy of the PDF; an existing file there is replaced only with `force`.
+    resend: send a dunning letter again although the same kind went to the client within
+    the minimum gap (default: `force`).
     """
     check_kind(kind)
     if out is not None:
         check_output_path(out, force=force)  # refuse before any letter is archived
+    resend = force if resend is None else resend
     result = BatchResult(kind)
     profile, settings = load_profile(), load_letter_settings()
     template = get_template(kind)
     data = letter_data.load_letter_data(client_ids, as_of, with_interest=kind in INTEREST_KINDS)
     settled = (load_settlement_info(kind, client_ids, as_of)
                if kind in settlement_letters.KINDS else None)
-    # The consumer-law gate of every private person in the batch, read at once.
-    gates = (debt_notice_gates(clients_by_id([cid for cid, d in data.items() if d.is_person])
-                               .values(), as_of, settings.debt_notice_wait_days)
+    repeated = {} if resend else repeated_letters(kind, client_ids, as_of, letter_date)
+    if kind in LETTER_CODES:
+        # A dunning letter demands only what the engine lets it (nothing paused).
+        allowed = demanded_invoices(kind, [cid for cid in client_ids if cid in data], as_of)
+        data = {cid: _only(item, allowed.get(cid, set())) for cid, item in data.items()}
+    # The consumer-law gate of every private person in the batch, read at once; the
+    # letter demands only the invoices past it.
+    gates = (debt_notice_gates(
+        clients_by_id([cid for cid, d in data.items() if d.is_person]).values(), as_of,
+        settings.debt_notice_wait_days,
+        {cid: [i.due_date for i in d.overdue] for cid, d in data.items() if d.is_person})
              if kind in COLLECTION_KINDS else {})
+    for cid, gate in gates.items():
+        if gate.is_open:
+            item = data[cid]
+            data[cid] = _only(item, {i.invoice_id for i in item.invoices
+                                     if i.due_date >= as_of or gate.covers(i.due_date)})
     total = len(client_ids)
     contents = []
     for done, cid in enumerate(client_ids, start=1):
@@ -185,13 +240,21 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
         if item is None:
             raise client_not_found(cid)
         try:
+            if cid in repeated:
+                result.repeated.append(cid)
+                raise NothingToSend(_(
+                    "Client '{name}' was already sent this letter ({kind}) on {date}; the same "
+                    "letter again only {gap} later.").format(
+                        name=item.name, kind=kind_name(kind), date=f"{repeated[cid]:%d/%m/%Y}",
+                        gap=days_text(load_rules().letter_gap_days)))
             if cid in gates and not gates[cid].is_open:
                 raise NothingToSend(gates[cid].message)
             if settled is not None:
                 contents.append(settlement_letters.compose_settlement(
                     kind, item, settled.get(cid), profile, settings, template, as_of, letter_date))
             else:
-                contents.append(compose(kind, item, profile, settings, template, as_of, letter_date))
+                contents.append(compose_for_client(kind, item, profile, settings, template,
+                                                   as_of, letter_date))
         except NothingToSend as exc:
             if strict:
                 raise
@@ -199,8 +262,10 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
         if progress and (done % 25 == 0 or done == total):
             progress(done, total * 2)  # composing is the first half, drawing the second
     if not contents:
-        raise NothingToSend(_("There are no letters to produce ({kind}) as of {date}.").format(
-            kind=kind_name(kind), date=f"{as_of:%d/%m/%Y}"))
+        nothing = NothingToSend(_("There are no letters to produce ({kind}) as of {date}.")
+                                .format(kind=kind_name(kind), date=f"{as_of:%d/%m/%Y}"))
+        nothing.result = result  # what was skipped, and why
+        raise nothing
     path = archive_path(kind, as_of, [(c.client_id, c.client_name) for c in contents])
     records: list[LetterRecord] = []
     pages = 0
@@ -235,6 +300,19 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     return result
 
 
+def _only(item, invoice_ids: set[int]):
+    """The client's letter data with only the invoices a dunning letter may demand (and
+    their interest lines)."""
+    invoices = [i for i in item.invoices if i.invoice_id in invoice_ids]
+    if len(invoices) == len(item.invoices):
+        return item
+    interest = item.interest
+    if interest is not None:
+        interest = dataclasses.replace(
+            interest, lines=[line for line in interest.lines if line.invoice_id in invoice_ids])
+    return dataclasses.replace(item, invoices=invoices, interest=interest)
+
+
 class _Cancelled(Exception):
     """The user cancelled while the PDF was being drawn (its partial file is removed)."""
 
@@ -263,7 +341,20 @@ def letters_command(*, kind: str, client: str | None, all_clients: bool, out: Pa
                 kind=kind_name(kind), date=f"{as_of:%d/%m/%Y}"))
     else:
         ids = [find_client(client).id]
-    result = produce_letters(kind, ids, as_of, Path(out), strict=not all_clients, force=force)
+    try:
+        result = produce_letters(kind, ids, as_of, Path(out), strict=not all_clients,
+                                 force=force)
+    except NothingToSend as exc:
+        _print_skipped(getattr(exc, "result", None))
+        raise
+    _print_skipped(result)
+    return result.written
+
+
+def _print_skipped(result: BatchResult | None) -> None:
+    if result is None:
+        return
     for cid, name, why in result.skipped:
         print(_("Skipped client {id}: {reason}").format(id=cid, reason=why), file=sys.stderr)
-    return result.written
+    if result.repeated:
+        print(_("To send a letter again within the gap, add --force."), file=sys.stderr)

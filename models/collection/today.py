@@ -5,8 +5,9 @@ JSON) both call today_list and only format what it returns.
 
     today_list(as_of) -> TodayList
         .due_soon    invoices falling due within `due_soon_days` (start early)
-        .actions     overdue invoices whose next dunning step is due, one item per client
-                     and step (one letter or one call covers all the client's invoices)
+        .actions     the clients whose next dunning step is due, one item per client: the
+                     engine's answer (models.collection.dunning.client_steps), with the
+                     invoices the step covers and why
         .paused      invoices whose step waits (dispute, post-dated check, promise, settlement)
         .promises_due / .promises_broken
                      promises due (waiting for the money, in grace) or broken lately
@@ -41,8 +42,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from models.collection.dunning import (
+    ClientStep,
     InvoiceDunning,
-    dunning_steps,
+    client_steps,
     open_invoices_due_by,
 )
 from models.common.money import plain
@@ -72,8 +74,19 @@ class ActionItem:
     action: str               # letter / call / email / handover
     letter_kind: str | None
     label: str
-    step_date: dt.date        # the earliest date it fell due
+    step_date: dt.date        # the date it fell due
     steps: list[InvoiceDunning] = field(default_factory=list)
+    client_step: ClientStep | None = None  # the engine's answer (models.collection.dunning)
+
+    @property
+    def step(self) -> str:
+        """The step in one plain word: debt-notice, reminder, second-reminder,
+        final-warning, call, handover (email: the courtesy before the due date)."""
+        return self.code
+
+    @property
+    def reason(self) -> str:
+        return self.client_step.reason if self.client_step else ""
 
     @property
     def open_by_currency(self) -> dict[str, int]:
@@ -167,9 +180,10 @@ def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
     overdue_totals: dict[str, int] = defaultdict(int)
     for (currency, _due), amount in overdue_by_due.items():
         overdue_totals[currency] += amount
-    steps = dunning_steps(as_of, rules=rules, candidates=candidates, states=("due", "paused"))
-    actions = _group_actions([s for s in steps if s.state == "due"])
-    paused = [s for s in steps if s.state == "paused"]
+    steps = client_steps(as_of, rules=rules, candidates=candidates)
+    actions = _actions(steps)
+    paused = [InvoiceDunning(inv, step, "paused", why)
+              for step in steps.values() for inv, why in step.paused]
     promises_due, promises_broken = _promises(as_of, rules.broken_promise_days,
                                               rules.promise_grace_days)
     for p in evaluate_promises(as_of, window_ends_after=as_of, grace=rules.promise_grace_days):
@@ -192,20 +206,17 @@ def today_list(as_of: dt.date, *, with_trend: bool = True) -> TodayList:
         instalments=instalments, breaches=breaches)
 
 
-def _group_actions(steps: list[InvoiceDunning]) -> list[ActionItem]:
-    groups: dict[tuple[int, str], ActionItem] = {}
-    for s in steps:
-        inv, level = s.invoice, s.level
-        key = (inv.client_id, level.code)
-        item = groups.get(key)
-        if item is None:
-            item = groups[key] = ActionItem(
-                inv.client_id, inv.client_name, inv.client_kind, key[1], level.action,
-                level.letter_kind, level.label, s.step_date)
-        elif s.step_date < item.step_date:
-            item.step_date = s.step_date
-        item.steps.append(s)
-    return sorted(groups.values(), key=lambda a: (a.step_date, a.client_name, a.code))
+def _actions(steps: dict[int, ClientStep]) -> list[ActionItem]:
+    """One item per client whose step is due: the engine decides, Today only lists."""
+    items = []
+    for step in steps.values():
+        if step.state != "due" or step.level is None:
+            continue
+        level = step.level
+        items.append(ActionItem(step.client_id, step.client_name, step.client_kind, level.code,
+                                level.action, level.letter_kind, level.label, step.step_date,
+                                [InvoiceDunning(i, step) for i in step.invoices], step))
+    return sorted(items, key=lambda a: (a.step_date, a.client_name, a.code))
 
 
 def _promises(as_of: dt.date, broken_days: int, grace: int
@@ -400,7 +411,8 @@ def today_records(today: TodayList) -> dict:
                       "days_to_due": (c.due_date - today.as_of).days}
                      for c in today.due_soon],
         "actions": [{"client_id": a.client_id, "client": a.client_name,
-                     "client_kind": a.client_kind, "action": a.action, "code": a.code,
+                     "client_kind": a.client_kind, "step": a.step, "reason": a.reason,
+                     "action": a.action, "code": a.code,
                      "letter_kind": a.letter_kind, "label": a.label,
                      "due_since": a.step_date.isoformat(),
                      "days_overdue": a.max_days_overdue,

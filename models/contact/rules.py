@@ -1,5 +1,5 @@
 """The figures of the collection workflow (days of grace, windows of Today, the debt-notice
-deadline), kept as one setting. They sit below the contact log and promises, which need
+deadline, the minimum gap between two letters), kept as one setting. They sit below the contact log and promises, which need
 the promise grace, and below the dunning plan and Today, which need the rest."""
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class CollectionRules:
     due_soon_days: int = 7             # Today: invoices falling due within these days
     broken_promise_days: int = 14      # Today: broken promises shown for these days
     check_window_days: int = 7         # Today: post-dated checks dated in the past N days
+    letter_gap_days: int = 7           # two dunning letters to one client at least N days apart
 
     def validate(self) -> None:
         for f in fields(self):

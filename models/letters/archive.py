@@ -20,7 +20,11 @@ Public API:
         -> list[int]; archive_rows(ids) -> dict[id, ArchiveRow]    (the app's archive list)
     record_registered_mail(letter_id, registered_number, sent_date) -> RegisteredMail
     record_return_receipt(letter_id, receipt_date); record_refusal(letter_id, refused_date)
-    sent_date(letter) -> date; first_debt_notices(client_ids, as_of) -> {client_id: date}
+    sent_date(letter) -> date
+    the consumer gate, counted per invoice (the one home of it):
+    debt_notices_sent(as_of, client_ids=None) -> {client_id: [dates]};
+    notice_covering(due, notices); gate_opens_on(due, notices, wait_days);
+    first_debt_notices(client_ids, as_of) -> {client_id: date}
     debt_notice_gates(clients, as_of) -> {client_id: GateStatus} (a batch: one statement)
     debt_notice_gate(client, as_of) -> GateStatus (one client, the same answer)
 """
@@ -29,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,6 +48,7 @@ from models.common.text import clean_text, search_key
 from models.db.connection import BaseModel, database, database_path
 from models.db.settings import get_setting, set_setting
 from models.ledger.clients import Client
+from models.ledger.open_invoice import invoices_open_as_of
 
 # The kinds' names, the one table of them: msgids (N_); kind_name translates one for a
 # screen (the letters screens, Letter.kind_name); a document prints it in Hebrew
@@ -415,6 +421,12 @@ def sent_date(letter: Letter) -> dt.date:
 
 
 # ---- consumer gate (Consumer Protection Law §13ב2; docs/domain.md, "The consumer-law gate")
+#
+# The one notion of the gate, counted per invoice: a debt notice COVERS an invoice when it
+# went out (SENT_ON) after the invoice's due date; a collection step may demand the invoice
+# once the first notice covering it is `debt_notice_wait_days` (14) old. A notice about a
+# debt since paid does not cover a later invoice. The dunning plan
+# (models.collection.dunning), the letters and the hand-over all count it here.
 
 @dataclass(frozen=True)
 class GateStatus:
@@ -422,38 +434,82 @@ class GateStatus:
     notice_sent: dt.date | None
     opens_on: dt.date | None
     message: str
+    # Invoices due before this day have passed the gate (None: none has).
+    open_for_due_before: dt.date | None = None
+
+    def covers(self, due_date: dt.date) -> bool:
+        """Has an invoice due on `due_date` passed the gate (always, for a business)?"""
+        if self.is_open and self.notice_sent is None and self.open_for_due_before is None:
+            return True  # a business: no gate
+        return self.open_for_due_before is not None and due_date < self.open_for_due_before
+
+
+def debt_notices_sent(as_of: dt.date, client_ids: Iterable[int] | None = None
+                      ) -> dict[int, list[dt.date]]:
+    """Client -> the days its debt notices went out (SENT_ON) by `as_of`, oldest first:
+    one statement for every client, or one per 500 clients asked for."""
+    def read(*where) -> list[tuple]:
+        return list(Letter.select(Letter.client, SENT_ON)
+                    .join(RegisteredMail, pw.JOIN.LEFT_OUTER)
+                    .where((Letter.kind == "debt-notice") & (SENT_ON <= as_of), *where)
+                    .order_by(Letter.client, SENT_ON).tuples())
+    rows: list[tuple] = []
+    if client_ids is None:
+        rows = read()
+    else:
+        ids = list(dict.fromkeys(client_ids))
+        for start in range(0, len(ids), 500):
+            rows += read(Letter.client.in_(ids[start:start + 500]))
+    sent: dict[int, list[dt.date]] = {}
+    for cid, day in rows:
+        sent.setdefault(cid, []).append(dt.date.fromisoformat(str(day)))
+    return sent
+
+
+def notice_covering(due_date: dt.date, notices: list[dt.date]) -> dt.date | None:
+    """The first debt notice (of a client's, oldest first) that covers an invoice due on
+    `due_date`: the first one sent after that day."""
+    index = bisect_right(notices, due_date)
+    return notices[index] if index < len(notices) else None
+
+
+def gate_opens_on(due_date: dt.date, notices: list[dt.date], wait_days: int) -> dt.date | None:
+    """The first day a collection step may demand an invoice due on `due_date` (a private
+    person's), or None while no notice covers it."""
+    first = notice_covering(due_date, notices)
+    return None if first is None else first + dt.timedelta(days=wait_days)
 
 
 def first_debt_notices(client_ids: Iterable[int], as_of: dt.date) -> dict[int, dt.date]:
-    """Client -> when its first debt notice dated by `as_of` went out (SENT_ON), for the
-    clients that have one: one statement per 500 clients, whatever their notices."""
-    ids = list(dict.fromkeys(client_ids))
-    first: dict[int, dt.date] = {}
-    for start in range(0, len(ids), 500):
-        query = (Letter.select(Letter.client, pw.fn.MIN(SENT_ON))
-                 .join(RegisteredMail, pw.JOIN.LEFT_OUTER)
-                 .where((Letter.kind == "debt-notice") & (Letter.letter_date <= as_of)
-                        & Letter.client.in_(ids[start:start + 500]))
-                 .group_by(Letter.client))
-        first.update((cid, dt.date.fromisoformat(str(day))) for cid, day in query.tuples())
-    return first
+    """Client -> when its first debt notice sent by `as_of` went out, for the clients that
+    have one (debt_notices_sent's first day)."""
+    return {cid: days[0] for cid, days in debt_notices_sent(as_of, client_ids).items()}
 
 
 def debt_notice_gates(clients: Iterable[Client], as_of: dt.date,
-                      wait_days: int | None = None) -> dict[int, GateStatus]:
-    """Client id -> may a collection letter go to it as of `as_of`? (a batch asks for all
-    its clients at once; the notices of every private person among them are read together).
+                      wait_days: int | None = None,
+                      due_dates: dict[int, Iterable[dt.date]] | None = None
+                      ) -> dict[int, GateStatus]:
+    """Client id -> may a collection letter go to it as of `as_of`, and for which invoices?
+    (a batch asks for all its clients at once.)
 
-    Businesses: always. A private person: only `wait_days` (default: the letter setting,
-    14) after the first debt notice was sent (the registered-mail date when recorded, else
-    the letter's date).
-    """
+    Businesses: always. A private person: the gate is open for the invoices a debt notice
+    sent at least `wait_days` (default: the letter setting, 14) ago covers; the status is
+    open when one of its overdue invoices has passed it. `due_dates`: each client's overdue
+    invoices' due dates, when the caller has read them (else they are read here)."""
     clients = list(clients)
     people = [c for c in clients if c.is_person]
     if people and wait_days is None:
         wait_days = load_letter_settings().debt_notice_wait_days
-    first = first_debt_notices([c.id for c in people], as_of) if people else {}
-    return {c.id: _gate(c, first.get(c.id), as_of, wait_days) if c.is_person
+    notices = debt_notices_sent(as_of, [c.id for c in people]) if people else {}
+    if people and due_dates is None:
+        due_dates = {}
+        for inv in invoices_open_as_of(as_of, due_by=as_of - dt.timedelta(days=1),
+                                       client_ids=[c.id for c in people]):
+            if not inv.is_disputed:
+                due_dates.setdefault(inv.client_id, []).append(inv.due_date)
+    return {c.id: _gate(c, notices.get(c.id, []), sorted(due_dates.get(c.id, ())), as_of,
+                        wait_days) if c.is_person
             else GateStatus(True, None, None, "") for c in clients}
 
 
@@ -462,17 +518,26 @@ def debt_notice_gate(client: Client, as_of: dt.date, wait_days: int | None = Non
     return debt_notice_gates([client], as_of, wait_days)[client.id]
 
 
-def _gate(client: Client, first: dt.date | None, as_of: dt.date, wait_days: int) -> GateStatus:
-    """A private person's gate, from the day its first debt notice went out (or None)."""
+def _gate(client: Client, notices: list[dt.date], due_dates: list[dt.date], as_of: dt.date,
+          wait_days: int) -> GateStatus:
+    """A private person's gate, from the days its notices went out and the due dates of its
+    overdue invoices (oldest first)."""
+    old_enough = [n for n in notices if n + dt.timedelta(days=wait_days) <= as_of]
+    open_before = old_enough[-1] if old_enough else None
+    passed = [d for d in due_dates if open_before is not None and d < open_before]
+    if passed or (not due_dates and open_before is not None):
+        first = notice_covering(passed[0], notices) if passed else open_before
+        return GateStatus(True, first, first + dt.timedelta(days=wait_days), "", open_before)
+    first = notice_covering(due_dates[0], notices) if due_dates else (
+        notices[-1] if notices else None)
     if first is None:
         return GateStatus(False, None, None, _(
             "Client '{name}' (a private person) has not yet been sent a debt notice; the "
             "Consumer Protection Law requires it before any other collection letter.").format(
-                name=client.name))
+                name=client.name), open_before)
     opens_on = first + dt.timedelta(days=wait_days)
-    if as_of < opens_on:
-        return GateStatus(False, first, opens_on, _(
-            "The debt notice to client '{name}' was sent on {sent}; another collection letter "
-            "can be sent only from {opens}.").format(
-                name=client.name, sent=f"{first:%d/%m/%Y}", opens=f"{opens_on:%d/%m/%Y}"))
-    return GateStatus(True, first, opens_on, "")
+    return GateStatus(False, first, opens_on, _(
+        "The debt notice to client '{name}' was sent on {sent}; another collection letter "
+        "can be sent only from {opens}.").format(
+            name=client.name, sent=f"{first:%d/%m/%Y}", opens=f"{opens_on:%d/%m/%Y}"),
+        open_before)

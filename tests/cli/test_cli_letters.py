@@ -39,11 +39,17 @@ def test_letter_for_one_client_by_name(ledger_path, tmp_path):
     assert list((tmp_path / "letters").glob("*.pdf"))  # archived next to the database
 
 
-def test_all_skips_a_person_without_a_debt_notice(ledger_path, tmp_path):
+def test_all_writes_to_the_clients_at_that_step_only(ledger_path, tmp_path):
+    # The business is 53 days overdue: the final warning. The person has no debt notice:
+    # the plan's step is the notice, so no warning goes to them.
     result = run("letters", "--db", ledger_path, "--kind", "final-warning", "--all",
                  "--out", tmp_path / "all.pdf", "--as-of", "2026-11-22")
     assert result.returncode == 0, result.stderr
-    assert "נכתב מכתב אחד" in result.stderr and "דילוג על לקוח 2" in result.stderr
+    assert "נכתב מכתב אחד" in result.stderr and "לקוח 2" not in result.stderr
+    result = run("letters", "--db", ledger_path, "--kind", "debt-notice", "--all",
+                 "--out", tmp_path / "notice.pdf", "--as-of", "2026-11-22")
+    assert result.returncode == 0, result.stderr
+    assert "נכתב מכתב אחד" in result.stderr
 
 
 @pytest.mark.parametrize("args, message", [

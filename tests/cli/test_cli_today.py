@@ -38,7 +38,11 @@ def test_json_lists_the_actions_with_stable_keys(book, capsys):
     assert data["as_of"] == "2026-11-22"
     assert data["totals"] == {"overdue": {"ILS": 1200.0}, "expected_this_week": {"ILS": 450.0}}
     [action] = data["actions"]
-    assert (action["code"], action["client"], action["days_overdue"]) == ("reminder", "אקמי בע\"מ", 52)
+    # 52 days overdue, and the call of 02/11 was the plan's call (from day 30): the final
+    # warning, named plainly.
+    assert (action["step"], action["client"], action["days_overdue"]) == (
+        "final-warning", "אקמי בע\"מ", 52)
+    assert action["code"] == "final-warning" and action["reason"]
     assert [i["number"] for i in action["invoices"]] == ["INV-7"]
     assert [d["number"] for d in data["due_soon"]] == ["INV-8"]
     assert [f["follow_up_date"] for f in data["follow_ups"]] == ["2026-11-09"]
@@ -53,7 +57,7 @@ def test_text_output_is_hebrew_in_a_real_process(book):
                          encoding="utf-8", cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "היום — 22/11/2026" in out.stdout
-    assert "מכתב תזכורת" in out.stdout and "INV-7" in out.stdout
+    assert "התראה לפני נקיטת הליכים" in out.stdout and "INV-7" in out.stdout
     assert "מעקבים שהגיע מועדם" in out.stdout
     assert "מקדמות לתשלום" in out.stdout and "(אתר חדש) — באיחור של יומיים" in out.stdout
 

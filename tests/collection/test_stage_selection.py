@@ -7,6 +7,7 @@ import pytest
 from models.collection.dunning import clients_at_letter_stage
 from models.contact.contact_log import log_contact
 from models.ledger import services
+from models.letters.archive import LetterRecord, record_letters
 
 AS_OF = dt.date(2026, 11, 22)
 EIGHT_DAYS_AGO = AS_OF - dt.timedelta(days=8)
@@ -46,14 +47,15 @@ def test_the_stage_follows_the_date_and_the_log(book):
     # Once the reminder is logged the company waits for the second reminder (due + 21).
     log_contact(company.id, AS_OF, "letter", action="reminder", recorded_at=WRITTEN)
     assert clients_at_letter_stage("reminder", AS_OF) == []
-    assert clients_at_letter_stage("second-reminder", AS_OF + dt.timedelta(days=13)) == []
-    assert clients_at_letter_stage("second-reminder", AS_OF + dt.timedelta(days=14)) == \
+    assert clients_at_letter_stage("second-reminder", AS_OF + dt.timedelta(days=12)) == []
+    assert clients_at_letter_stage("second-reminder", AS_OF + dt.timedelta(days=13)) == \
         [company.id]
-    # The person's notice sent: no reminder before the consumer gate's 14 days.
-    log_contact(person.id, AS_OF, "letter", action="debt-notice", recorded_at=WRITTEN)
+    # The person's notice sent (the archive holds it): no reminder before the gate's 14 days.
+    record_letters([LetterRecord(person.id, "debt-notice", AS_OF, AS_OF, "", 30000, "ILS",
+                                 None, "n.pdf", 1, 1)])
     assert clients_at_letter_stage("debt-notice", AS_OF) == []
-    later = AS_OF + dt.timedelta(days=14)
-    assert person.id in clients_at_letter_stage("reminder", later)
+    assert person.id not in clients_at_letter_stage("reminder", AS_OF + dt.timedelta(days=13))
+    assert person.id in clients_at_letter_stage("reminder", AS_OF + dt.timedelta(days=14))
 
 
 def test_a_disputed_invoice_is_paused_and_other_kinds_list_nobody(book):

@@ -64,8 +64,9 @@ def test_today_on_the_promised_date(book):
 
 def test_today_after_the_promise_was_broken(book):
     today = today_list(dt.date(2026, 11, 24))
-    assert _actions(today) == [("אקמי בע\"מ", "email", ("A2",)),  # courtesy: due tomorrow
-                               ("אקמי בע\"מ", "reminder", ("A1", "A3")),
+    # A1 is 54 days overdue and the call of 15/11 was the plan's call: the final warning,
+    # one step for the client (A2, due tomorrow, waits).
+    assert _actions(today) == [("אקמי בע\"מ", "final-warning", ("A1", "A3")),
                                ("דנה כהן", "debt-notice", ("D1",))]
     assert [(p.client_name, p.state) for p in today.promises_broken] == [("אקמי בע\"מ", "broken")]
     assert [f.client_name for f in today.follow_ups] == ["אקמי בע\"מ"]
@@ -120,7 +121,9 @@ def test_json_and_text_forms(book):
     assert data["as_of"] == "2026-11-24"
     assert data["totals"] == {"overdue": {"ILS": 1500.0, "USD": 200.0},
                               "expected_this_week": {"ILS": 300.0}}
-    assert {a["code"] for a in data["actions"]} == {"email", "reminder", "debt-notice"}
+    assert {a["code"] for a in data["actions"]} == {"final-warning", "debt-notice"}
+    assert {a["step"] for a in data["actions"]} == {"final-warning", "debt-notice"}
+    assert all(a["reason"] for a in data["actions"])
     assert data["promises"][0]["group"] == "broken"
     assert set(data) == {"as_of", "totals", "due_soon", "actions", "paused", "promises",
                          "follow_ups", "checks", "deposits", "trend", "instalments",
