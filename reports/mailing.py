@@ -8,6 +8,7 @@ sits in the window.
 Public API:
     render_calibration_page(out, settings)
     render_labels(addresses, out, settings) -> int     addresses: lists of lines; pages written
+    fit_label(lines, bold, regular, width, height)     the size and lines of one label
     label_addresses(client_ids) -> list[list[str]]     recipient lines from the database
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from models.letters.archive import LetterSettings
 from reports.fonts import printable, register_fonts
-from reports.hebrew import visual, wrap
+from reports.hebrew import isolate, text_width, visual, wrap
 
 PAGE_W, PAGE_H = A4
 
@@ -72,8 +73,40 @@ def render_calibration_page(out, settings: LetterSettings) -> None:
     c.save()
 
 
+LABEL_SIZES = (10, 9.5, 9, 8.5, 8, 7.5, 7, 6.5, 6)  # points: the largest that fits is used
+LABEL_MIN_SIZE = LABEL_SIZES[-1]
+
+
+def fit_label(lines: list[str], font_bold: str, font: str, width: float,
+              height: float) -> tuple[float, list[tuple[str, str]]]:
+    """(size, [(font, logical line)]) for one label: every address line wrapped to `width`
+    at the largest size whose lines all fit in `height`. When even the smallest size
+    cannot hold them all, the last line that fits ends in '…', so a cut label shows it
+    (nothing is dropped without a sign)."""
+    for size in LABEL_SIZES:
+        leading = size * 1.2
+        wrapped = [(font_bold if number == 0 else font, line)
+                   for number, item in enumerate(lines) if item and item.strip()
+                   for line in wrap(printable(isolate(item.strip())),
+                                    font_bold if number == 0 else font, size, width)]
+        if len(wrapped) * leading <= height:
+            return size, wrapped
+    room = max(1, int(height // (LABEL_MIN_SIZE * 1.2)))
+    kept = wrapped[:room]
+    last_font, last = kept[-1]
+    while last and text_width(last + "…", last_font, LABEL_MIN_SIZE) > width:
+        last = last[:-1]
+    kept[-1] = (last_font, last.rstrip() + "…")
+    return LABEL_MIN_SIZE, kept
+
+
 def render_labels(addresses: list[list[str]], out, settings: LetterSettings) -> int:
-    """One label per address, filled row by row from the top right (Hebrew reading order)."""
+    """One label per address, filled row by row from the top right (Hebrew reading order).
+
+    Each label's text is set at the largest size (10 pt down to 6 pt) at which every line
+    of the address fits, wrapped to the label's width: a long street keeps its house
+    number. Only what cannot fit even at 6 pt is cut, and the cut line ends in '…'.
+    """
     fonts = register_fonts()
     c = Canvas(str(out), pagesize=A4, initialFontName=fonts.regular)
     c.setTitle("מדבקות כתובת")
@@ -91,16 +124,13 @@ def render_labels(addresses: list[list[str]], out, settings: LetterSettings) -> 
         row, col = divmod(slot, cols)
         right = PAGE_W - settings.label_left_mm * mm - col * width
         top = PAGE_H - settings.label_top_mm * mm - row * height
-        y = top - pad - 10
-        bottom = top - height + pad
-        for number, item in enumerate(lines):
-            font = fonts.bold if number == 0 else fonts.regular
-            for line in wrap(printable(item), font, 10, width - 2 * pad)[:2 if number == 0 else 1]:
-                if y < bottom:
-                    break
-                c.setFont(font, 10)
-                c.drawRightString(right - pad, y, visual(line))
-                y -= 12
+        size, fitted = fit_label(lines, fonts.bold, fonts.regular, width - 2 * pad,
+                                 height - 2 * pad)
+        y = top - pad - size
+        for font, line in fitted:
+            c.setFont(font, size)
+            c.drawRightString(right - pad, y, visual(line))
+            y -= size * 1.2
     if not addresses:
         pages = 1
     c.showPage()

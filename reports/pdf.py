@@ -16,9 +16,13 @@ Layout (millimetres from the top-left corner of the page):
 - "עמוד n מתוך m" at the foot when a letter runs over one page.
 
 Every string goes through reports.hebrew (wrap in logical order, reorder per line) and
-reports.fonts.printable (no missing-glyph boxes). Nothing here parses markup: text is
-drawn with `drawRightString`, so `<a href=…>` or `<img src=…>` in a client's name prints
-literally and cannot become a link or pull in a file.
+reports.fonts.printable (no missing-glyph boxes; the fonts carry Cyrillic, Greek and
+Arabic too). The letter's names and addresses (the client's name, the recipient lines,
+the business's name, address, phone and e-mail) are isolated wherever they appear
+(reports.hebrew.isolate_phrases), so `Silverline Health Ltd.` keeps its final period
+inside a Hebrew sentence; the isolate controls themselves are never drawn. Nothing here
+parses markup: text is drawn with `drawRightString`, so `<a href=…>` or `<img src=…>` in
+a client's name prints literally and cannot become a link or pull in a file.
 
 Public API:
     LetterPdf(out, profile, settings)   .add(content) -> (first_page, page_count); .save()
@@ -45,7 +49,7 @@ from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.letters.archive import LetterSettings
 from reports import hebrew
 from reports.fonts import printable, register_fonts
-from reports.hebrew import in_hebrew, text_width, visual, wrap
+from reports.hebrew import in_hebrew, isolate, isolate_phrases, text_width, visual, wrap
 from reports.letters import InfoBox, LetterContent, Paragraph, SignatureForm, Table
 
 PAGE_W, PAGE_H = A4
@@ -147,11 +151,18 @@ class _Layout:
         self.words = LTR_WORDS if self.ltr else RTL_WORDS
         self.y = 0.0
         self.date_bottom = PAGE_H  # set by date_block
+        # The letter's names and addresses, isolated wherever a line holds them.
+        self.phrases = tuple(x.strip() for x in (
+            content.client_name, *content.recipient_lines, profile.name, profile.address,
+            profile.city, profile.phone, profile.email) if x and x.strip())
 
     # -- primitives --------------------------------------------------------------------
+    def iso(self, text: str) -> str:
+        return isolate_phrases(text, self.phrases)
+
     def _shape(self, text: str, font: str, size: float, width: float,
                max_lines: int = 0) -> tuple[Shaped, ...]:
-        return _shape(text, font, size, width, max_lines, self.base)
+        return _shape(self.iso(text), font, size, width, max_lines, self.base)
 
     def _label(self, text: str, font: str, size: float) -> Shaped:
         return _label(text, font, size, self.base)
@@ -173,7 +184,7 @@ class _Layout:
     def new_page(self) -> None:
         self.pages.append(_Page(mirrored=self.ltr))
         if len(self.pages) > 1:
-            header = f"{self.c.client_name} — {self.c.subject}"
+            header = f"{isolate(self.c.client_name)} — {self.c.subject}"
             for line in self._shape(header, self.regular, 8, CONTENT_W, 1):
                 self.text(line, PAGE_W - MARGIN, PAGE_H - 14 * mm, self.regular, 8)
             self.pages[-1].ops.append(("line", MARGIN, PAGE_H - 16 * mm,
@@ -195,11 +206,12 @@ class _Layout:
         kind = in_hebrew(BUSINESS_TYPES.get(p.business_type, ""))
         if kind or p.tax_id:
             details.append(" ".join(x for x in (kind, p.tax_id) if x))
-        address = ", ".join(x for x in (p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
+        address = ", ".join(isolate(x) for x in
+                            (p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
         if address:
             details.append(address)
-        contact = "  |  ".join(x for x in (f"טלפון {p.phone}" if p.phone else "",
-                                           f"דוא\"ל {p.email}" if p.email else "") if x)
+        contact = "  |  ".join(x for x in (f"טלפון {isolate(p.phone)}" if p.phone else "",
+                                           f"דוא\"ל {isolate(p.email)}" if p.email else "") if x)
         if contact:
             details.append(contact)
         y -= 6 * mm
@@ -227,7 +239,8 @@ class _Layout:
         at = {"left": left + pad}  # an English letter: lines start at the window's left
         words = self.words
         p = self.profile
-        sender = ", ".join(x for x in (p.name, p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
+        sender = ", ".join(isolate(x) for x in
+                           (p.name, p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
         y = top - 4 * mm
         if sender:
             for line in self._shape(words["sender"].format(sender), self.regular, 6.5, inner, 1):

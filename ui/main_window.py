@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui import events
 from ui.i18n import _
-from ui.widgets.display import ltr
+from ui.widgets.bidi import path_text
 from ui.widgets.persist import app_settings
 
 
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_screen)
 
         self._build_menus()
-        self.db_label = QLabel(_("Database: {path}").format(path=ltr(str(opened_db.path))))
+        self.db_label = QLabel(_("Database: {path}").format(path=path_text(opened_db.path)))
         self.db_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.statusBar().addWidget(self.db_label)
         events.events.data_changed.connect(self._on_data_changed)
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(self, _("About Gvia"),
                           _("Gvia helps freelancers and small businesses get paid.\n"
-                            "Database: {path}").format(path=self.opened_db.path))
+                            "Database: {path}").format(path=path_text(self.opened_db.path)))
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if events.DATABASE in kinds:

@@ -22,6 +22,35 @@ _HEBREW_PUNCT = str.maketrans({"\u05f4": '"', "\u05f3": "'", "\u05be": "-", "\u2
                                "\u2018": "'", "\u2019": "'"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
+# The scripts a letter can print: Hebrew, Latin, Greek, Cyrillic and Arabic, with their
+# punctuation, currency signs and digits. reports/fonts.py builds the letters' fonts to
+# cover exactly these (tests/reports/test_hebrew.py checks every character); a name or
+# an address in another script (Chinese, Thai, emoji …) is refused where it is typed,
+# so no letter ever prints a box or a '?' in its place.
+PRINTABLE_RANGES = (
+    (0x0020, 0x007E),  # Basic Latin
+    (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
+    (0x0370, 0x03E1),  # Greek (without the Coptic letters)
+    (0x03F0, 0x03FF),
+    (0x0400, 0x052F),  # Cyrillic and its supplement
+    (0x05B0, 0x05BC),  # Hebrew: niqqud, letters, geresh and gershayim
+    (0x05BF, 0x05BF),
+    (0x05C1, 0x05C2),
+    (0x05C7, 0x05C7),
+    (0x05BE, 0x05BE),
+    (0x05D0, 0x05EA),
+    (0x05F0, 0x05F4),
+    (0x0600, 0x06FF),  # Arabic
+    (0x0750, 0x077F),  # Arabic Supplement
+    (0x1E00, 0x1EFF),  # Latin Extended Additional
+    (0x2010, 0x205E),  # punctuation: dashes, quotes, bullets, ellipsis
+    (0x20A0, 0x20C0),  # currency signs
+    (0x2116, 0x2116),  # numero sign
+    (0x2122, 0x2122),  # trade mark sign
+)
+_PRINTABLE = re.compile("[^" + "".join(
+    f"\\U{low:08x}-\\U{high:08x}" for low, high in PRINTABLE_RANGES) + "\\s]")
+
 
 def strip_marks(text: str) -> str:
     """Remove invisible direction marks and zero-width characters."""
@@ -49,6 +78,24 @@ def search_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+def unprintable_characters(text: str | None) -> str:
+    """The distinct characters of `text` a letter cannot print (outside PRINTABLE_RANGES),
+    in order of appearance; '' when all can be printed. Direction marks do not count."""
+    found = _PRINTABLE.findall(strip_marks(unicodedata.normalize("NFC", text or "")))
+    return "".join(dict.fromkeys(ch for ch in found if unicodedata.category(ch) not in ("Cc", "Cf")))
+
+
+def check_printable(text: str, what: str, field: str | None = None) -> str:
+    """`text` unchanged, or a ValidationError naming the characters letters cannot print."""
+    bad = unprintable_characters(text)
+    if bad:
+        raise ValidationError(
+            _("{what} contains characters that letters cannot print: {characters}. Please "
+              "write it in Hebrew, Latin, Cyrillic, Greek or Arabic letters.").format(
+                what=what, characters=" ".join(bad)), field=field)
+    return text
+
+
 def clean_name(name: str | None, what: str | None = None) -> str:
     """A client or person name: required, at most MAX_NAME_LENGTH characters. `what` names
     the field in the messages, already translated (default: "The name")."""
@@ -61,7 +108,7 @@ def clean_name(name: str | None, what: str | None = None) -> str:
         raise ValidationError(
             _("{what} is too long ({length} characters); the maximum is {maximum}.").format(
                 what=what, length=len(cleaned), maximum=MAX_NAME_LENGTH), field="name")
-    return cleaned
+    return check_printable(cleaned, what, "name")
 
 
 def israeli_id_is_valid(digits: str) -> bool:

@@ -126,8 +126,13 @@ def test_long_letter_gets_page_numbers(db):
 
 
 def test_every_drawn_character_has_a_glyph(ledger, tmp_path):
+    from models.ledger.clients import Client
+
     acme, _ = ledger
-    services.update_client(acme.id, name="שם 😀 עם 中文 וניקוד שָׁלוֹם")
+    with pytest.raises(ValidationError, match="😀"):  # refused where it is typed …
+        services.update_client(acme.id, name="שם 😀 עם 中文 וניקוד שָׁלוֹם")
+    # … and a name stored before that check prints with '?', never a box.
+    Client.update(name="שם 😀 עם 中文 וניקוד שָׁלוֹם").where(Client.id == acme.id).execute()
     path, text = _one("reminder", acme)
     assert font_covers(text.replace("\n", " ").replace("\x0c", ""))
     assert printable("שם 😀 中") == "שם ? ?"

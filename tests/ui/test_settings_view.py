@@ -121,7 +121,7 @@ def test_back_up_now_lists_the_backup_with_date_and_size(qtbot, view, db):
     assert not page.progress.isVisible()
     assert page.model.rowCount() == 1
     assert page.model.index(0, BackupColumns.KIND).data() == "ידני"
-    assert page.model.index(0, BackupColumns.SIZE).data().endswith("KB")
+    assert page.model.index(0, BackupColumns.SIZE).data().endswith("KB\u2069")  # isolated
     assert page.model.index(0, BackupColumns.FILE).data().strip("\u2066\u2069") in blocker.args[0]
     # The copy is a complete, openable Gvia database.
     with open_database(blocker.args[0], create=False):

@@ -41,6 +41,7 @@ from ui import events
 from ui.background import run_in_background
 from ui.i18n import _
 from ui.widgets.display import AMOUNT_ALIGNMENT, SORT_ROLE, ltr
+from ui.widgets.bidi import path_text, size_text
 
 PATH_ROLE = Qt.UserRole + 2
 
@@ -109,7 +110,7 @@ class BackupTableModel(QAbstractTableModel):
         column = Columns(index.column())
         if role == Qt.DisplayRole:
             return {Columns.CREATED: info.created.strftime("%d/%m/%Y %H:%M"),
-                    Columns.SIZE: format_size(info.size_bytes),
+                    Columns.SIZE: size_text(format_size(info.size_bytes)),
                     Columns.KIND: backup_kind(info, self._db_stem),
                     Columns.FILE: ltr(info.path.name)}[column]
         if role == Qt.TextAlignmentRole and column == Columns.SIZE:
@@ -158,7 +159,7 @@ class BackupsPage(QWidget):
     def _build(self) -> None:
         intro = QLabel(_("Backups are verified copies of the database, kept in {folder}. "
                          "Gvia also makes one automatically every day.")
-                       .format(folder=ltr(str(backup_dir(self.opened_db.path)))))
+                       .format(folder=path_text(backup_dir(self.opened_db.path))))
         intro.setWordWrap(True)
         self.model = BackupTableModel(Path(self.opened_db.path).stem, self)
         self.table = QTableView()
@@ -242,7 +243,7 @@ class BackupsPage(QWidget):
         def done(backup_path: str) -> None:
             self._stop()
             self.reload()
-            self.status.setText(_("Backed up to {path}.").format(path=ltr(backup_path)))
+            self.status.setText(_("Backed up to {path}.").format(path=path_text(backup_path)))
             self.backup_finished.emit(backup_path)
 
         run_in_background(work, owner=self, on_done=done, on_error=self._failed,

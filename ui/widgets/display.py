@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 
 from models.common.dates import format_date
 from models.common.money import format_money
+from ui.widgets.bidi import name_text
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
 # Amounts line up by their last digit: visually right, whatever the layout direction.
@@ -30,9 +31,7 @@ def auto_dir(text: str | None) -> str:
     """Free text (a name) that may be written in Latin letters: isolated, with its own
     direction taken from its first letter, so `Cobalt Software Inc.` keeps its final
     period on the right. Hebrew text is returned as it is."""
-    if not text or not any("a" <= ch.lower() <= "z" for ch in text):
-        return text or ""
-    return f"{FSI}{text}{PDI}"
+    return name_text(text)
 
 
 def date_text(day: dt.date | None) -> str:
