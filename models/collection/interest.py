@@ -17,12 +17,19 @@ Method — simple (not compounded) daily interest, day count "Actual/365 Fixed":
 Disputed and cancelled invoices earn nothing here (they are not demanded), nor do invoices
 paid in full by D (interest on a late but settled invoice is not claimed).
 
+Interest to a later day (a final warning's deadline): `InterestStatement.until(day)` runs
+each invoice's interest on from D to that day on its open amount as of D, with no payment
+assumed in between, and rounds once, as if D had been that day; `daily_agorot()` is what
+one more day adds, per currency.
+
 Public API:
     LatePaymentTerms, load_late_payment_terms()
     simple_interest_agorot(principal_agorot, days, annual_rate_percent) -> int
     invoice_interest_agorot(amount_agorot, due_date, reductions, as_of, rate) -> (int, int)
     amount_due_with_interest(client_id, as_of, rate=None) -> InterestStatement
     amounts_due_with_interest(client_ids, as_of, rate=None, terms=None) -> {client_id: InterestStatement}
+    InterestStatement.until(day) -> InterestStatement; .daily_agorot() -> {currency: agorot}
+    payments_to_invoices(invoice_ids, as_of) -> {invoice_id: [(day, agorot)]}
 """
 from __future__ import annotations
 
@@ -71,6 +78,13 @@ def invoice_interest_agorot(amount_agorot: int, due: dt.date,
 
     reductions: (date, agorot) that lowered the invoice (payments, credit notes), any order.
     """
+    open_now, raw = _invoice_interest(amount_agorot, due, reductions, as_of, annual_rate_percent)
+    return open_now, _round(raw)
+
+
+def _invoice_interest(amount_agorot: int, due: dt.date, reductions: list[tuple[dt.date, int]],
+                      as_of: dt.date, annual_rate_percent) -> tuple[int, Decimal]:
+    """(open agorot as of D, interest before rounding)."""
     rate = Decimal(str(annual_rate_percent))
     principal = amount_agorot - sum(a for d, a in reductions if d <= due)
     total = Decimal(0)
@@ -82,7 +96,7 @@ def invoice_interest_agorot(amount_agorot: int, due: dt.date,
     if as_of > start:
         total += _raw_interest(principal, (as_of - start).days, rate)
     open_now = amount_agorot - sum(a for d, a in reductions if d <= as_of)
-    return open_now, _round(total)
+    return open_now, total
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,7 @@ class InterestLine:
     days_late: int
     interest_agorot: int
     currency: str
+    raw_interest: Decimal | None = None  # before rounding (None: the rounded figure)
 
 
 @dataclass
@@ -112,6 +127,32 @@ class InterestStatement:
             t["interest"] += line.interest_agorot
             t["total"] += line.open_agorot + line.interest_agorot
         return out
+
+    def until(self, day: dt.date) -> "InterestStatement":
+        """The same invoices with their interest run on to `day` (not before as_of) on the
+        open amount as of as_of, no payment assumed in between: what paying on `day`
+        costs."""
+        day = max(day, self.as_of)
+        rate = self.annual_rate_percent or Decimal(0)
+        extra = (day - self.as_of).days
+        lines = []
+        for line in self.lines:
+            raw = line.raw_interest if line.raw_interest is not None else Decimal(
+                line.interest_agorot)
+            raw += _raw_interest(line.open_agorot, extra, rate)
+            lines.append(InterestLine(line.invoice_id, line.number, line.due_date,
+                                      line.open_agorot, (day - line.due_date).days, _round(raw),
+                                      line.currency, raw))
+        return InterestStatement(day, self.annual_rate_percent, self.collection_fee_agorot,
+                                 lines)
+
+    def daily_agorot(self) -> dict[str, int]:
+        """Currency -> the interest one more day adds on the open amounts (rounded once)."""
+        rate = self.annual_rate_percent or Decimal(0)
+        sums: dict[str, int] = {}
+        for line in self.lines:
+            sums[line.currency] = sums.get(line.currency, 0) + line.open_agorot
+        return {c: _round(_raw_interest(p, 1, rate)) for c, p in sums.items()}
 
 
 def amount_due_with_interest(client_id: int, as_of: dt.date,
@@ -150,10 +191,30 @@ def amounts_due_with_interest(client_ids: list[int], as_of: dt.date,
             reductions.setdefault(alloc.invoice_id, []).append((alloc.applied_date,
                                                                 alloc.amount_agorot))
         for inv in invoices:
-            open_now, interest = invoice_interest_agorot(
+            open_now, raw = _invoice_interest(
                 inv.amount_agorot, inv.due_date, reductions.get(inv.id, []), as_of, rate or 0)
             if open_now > 0:
                 out[inv.client_id].lines.append(InterestLine(
                     inv.id, inv.number, inv.due_date, open_now, (as_of - inv.due_date).days,
-                    interest, inv.currency))
+                    _round(raw), inv.currency, raw))
+    return out
+
+
+def payments_to_invoices(invoice_ids: list[int], as_of: dt.date
+                         ) -> dict[int, list[tuple[dt.date, int]]]:
+    """Invoice -> the payments (not credit notes) applied to it by `as_of` and not reversed
+    by then (a bounced check's money does not count), oldest first: one statement per 500
+    invoices. What a letter states as the partial payments received on its invoices."""
+    ids = list(dict.fromkeys(invoice_ids))
+    out: dict[int, list[tuple[dt.date, int]]] = {}
+    counted = active_allocations() | (Allocation.reversed_date > as_of)
+    for start in range(0, len(ids), _CHUNK):
+        query = (Allocation.select(Allocation.invoice, Allocation.applied_date,
+                                   Allocation.amount_agorot)
+                 .where(Allocation.invoice.in_(ids[start:start + _CHUNK]) & counted
+                        & Allocation.payment.is_null(False)
+                        & (Allocation.applied_date <= as_of))
+                 .order_by(Allocation.applied_date, Allocation.id))
+        for invoice_id, day, agorot in query.tuples():
+            out.setdefault(invoice_id, []).append((dt.date.fromisoformat(str(day)), agorot))
     return out
