@@ -7,9 +7,29 @@ Public API:
     NothingToSend                                         a ValidationError: no letter for this client
 
 All text stays in logical order here; reports.pdf shapes it (reports.hebrew).
+
+A letter states facts only (the ledger's and the archive's):
+- its reference (סימוכין), printed under the date, is the one its archive row will have
+  (models.letters.references);
+- it cites the earlier dunning letters the archive holds for the client about this debt
+  (dated on or after the oldest demanded invoice fell due) by date and reference
+  (`{earlier_letters}`), and claims none when there is none;
+- "no payment has reached us" only when no payment came since the last of them; payments
+  that did are stated with their amount and day (`{payments_since}`);
+- the final warning names one amount that ends the matter if paid by the deadline:
+  principal, contractual interest run to the deadline and the collection fee, the same
+  figures in its sentence and in its table (`letter_amounts`), and what a day after the
+  deadline adds;
+- the debt notice (§13ב2) goes to a private person only: the debt with its interest, the
+  day its 14 days end, the fee that follows, how to pay and whom to ask.
+
+Wording: the body addresses nobody by gender: impersonal forms ("נבקש להסדיר", "ניתן
+לשלם") fit a business and a person alike; counts agree ("יום אחד", "יומיים", "3 ימים";
+"החשבונית … פתוחה", "החשבוניות … פתוחות").
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +45,8 @@ from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.ledger.open_invoice import OpenInvoice
 from models.letters.archive import LETTER_KINDS, LetterSettings
 from models.prevention.policy import explain_terms
+from models.prevention.profile_rules import format_iban
+from reports.address import greeting, recipient_block
 from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData
 from reports.templates import fill
@@ -104,6 +126,26 @@ class LetterContent:
     currency: str = "ILS"
     deadline_date: dt.date | None = None
     signature_lines: list[str] = field(default_factory=list)
+    reference: str = ""  # סימוכין: the reference its archive row has (models.letters.references)
+    language: str = "he"  # 'en': an English letter, laid out left to right (reports.english)
+
+
+def hebrew_days(days: int) -> str:
+    """A count of days as a letter says it: 'יום אחד', 'יומיים', '3 ימים'."""
+    if days == 1:
+        return "יום אחד"  # hebrew: letter text
+    if days == 2:
+        return "יומיים"  # hebrew: letter text
+    return f"{days} ימים"  # hebrew: letter text
+
+
+def _and_list(parts: list[str]) -> str:
+    """'א', 'א ו-ב', 'א, ב ו-ג' (ו- before a number or a date takes a hyphen)."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    last = parts[-1]
+    joiner = "ו-" if last[:1].isdigit() else "ו"  # hebrew: letter text
+    return ", ".join(parts[:-1]) + " " + joiner + last
 
 
 INVOICE_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד", "סכום", "יתרה לתשלום", "ימי פיגור"]  # hebrew: letter text
@@ -153,6 +195,75 @@ def invoice_table(lines: list[OpenInvoice]) -> list[Table]:
     return tables
 
 
+def invoices_sentence(lines: list[OpenInvoice]) -> str:
+    """That the invoices in the table are past due and still open, in agreement with
+    their number."""
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return "מועד התשלום של החשבונית המפורטת להלן עבר, והיא עדיין פתוחה אצלנו."  # hebrew: letter text
+    count = "שתי" if len(lines) == 2 else str(len(lines))  # hebrew: letter text
+    return (f"מועד התשלום של {count} החשבוניות המפורטות להלן עבר, "  # hebrew: letter text
+            "והן עדיין פתוחות אצלנו.")
+
+
+def cited_letters(data: ClientLetterData, lines: list[OpenInvoice]):
+    """The archived dunning letters about this debt: dated on or after the day the oldest
+    invoice in the letter fell due (a letter about an older debt since paid is not cited)."""
+    if not lines:
+        return []
+    since = min(l.due_date for l in lines)
+    return [l for l in data.earlier_letters if l.letter_date >= since]
+
+
+def earlier_letters_sentence(data: ClientLetterData, lines: list[OpenInvoice]) -> str:
+    """'במכתבנו מיום … (סימוכין …) פנינו בעניין חוב זה.' for the letters the archive
+    holds; '' when it holds none."""
+    cited = cited_letters(data, lines)
+    if not cited:
+        return ""
+    refs = [f"{format_date(l.letter_date)} (סימוכין {l.reference})" for l in cited]  # hebrew: letter text
+    if len(refs) == 1:
+        return f"במכתבנו מיום {refs[0]} פנינו בעניין חוב זה."  # hebrew: letter text
+    return ("פנינו בעניין חוב זה במכתבינו "  # hebrew: letter text
+            + _and_list([f"מיום {r}" for r in refs]) + ".")  # hebrew: letter text
+
+
+MAX_PAYMENTS_LISTED = 3
+
+
+def payments_sentence(data: ClientLetterData, lines: list[OpenInvoice]) -> str:
+    """The payments applied to the invoices in the letter since the last letter cited (or,
+    with none, all of them), each with its day; or, after a letter the archive holds, that
+    none came since."""
+    if not lines:
+        return ""
+    cited = cited_letters(data, lines)
+    paid = data.payments_to(lines)
+    if cited:
+        paid = [p for p in paid if p.date >= cited[-1].letter_date]
+    if not paid:
+        return "מאז לא התקבל אצלנו תשלום." if cited else ""  # hebrew: letter text
+    by_day: dict[tuple[dt.date, str], int] = {}
+    for p in paid:  # one payment split over several invoices is one sum on its day
+        by_day[(p.date, p.currency)] = by_day.get((p.date, p.currency), 0) + p.amount_agorot
+    days = sorted(by_day.items())
+    rest = "ויתרת החוב המפורטת להלן טרם שולמה."  # hebrew: letter text
+    if len(days) == 1:
+        ((day, currency), agorot), = days
+        return (f"ביום {format_date(day)} התקבל תשלום חלקי של "  # hebrew: letter text
+                f"{format_money(agorot, currency)}, {rest}")
+    if len(days) <= MAX_PAYMENTS_LISTED:
+        parts = [f"{format_money(agorot, currency)} ביום {format_date(day)}"  # hebrew: letter text
+                 for (day, currency), agorot in days]
+        return f"התקבלו תשלומים חלקיים: {_and_list(parts)}, {rest}"  # hebrew: letter text
+    totals: dict[str, int] = {}
+    for (_day, currency), agorot in days:
+        totals[currency] = totals.get(currency, 0) + agorot
+    return (f"התקבלו {len(days)} תשלומים חלקיים בסך כולל של {_join_money(totals)}, "  # hebrew: letter text
+            f"האחרון שבהם ביום {format_date(days[-1][0][0])}, {rest}")
+
+
 def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> list[Table]:
     tables = []
     for currency in sorted(data.movements, key=lambda c: (c != "ILS", c)):
@@ -175,14 +286,33 @@ def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> li
     return tables
 
 
-def payment_box(profile: BusinessProfile) -> InfoBox | None:
+def payment_box(profile: BusinessProfile, currencies=(), language: str = "he") -> InfoBox | None:
+    """How to pay: the bank account and Bit for shekels; for a debt in a foreign currency
+    (`currencies` holds one besides ILS) also the IBAN and SWIFT / BIC, which a payer
+    abroad needs. An English letter (language 'en') gets the box in English, without Bit
+    (an Israeli app) unless shekels are owed."""
+    foreign = any(c != "ILS" for c in currencies)
+    shekels = not currencies or "ILS" in currencies
+    iban, swift = profile.iban.strip(), profile.swift.strip()
+    english = language == "en"
     lines = []
     if profile.bank_details.strip():
-        lines.append(f"העברה בנקאית: {profile.bank_details.strip()}")  # hebrew: letter text
-    if profile.bit_phone.strip():
-        lines.append(f"ביט: {profile.bit_phone.strip()}")  # hebrew: letter text
+        if english:  # the account's own wording (often Hebrew) on a line of its own
+            lines += ["Bank transfer (Israel):", " ".join(profile.bank_details.split())]
+        else:
+            lines.append(f"העברה בנקאית: {profile.bank_details.strip()}")  # hebrew: letter text
+    if foreign and iban:
+        lines.append(f"IBAN: {format_iban(iban)}")
+    if foreign and swift:
+        lines.append(f"SWIFT / BIC: {swift}")
+    if profile.bit_phone.strip() and (shekels or not english):
+        lines.append(f"{'Bit' if english else 'ביט'}: {profile.bit_phone.strip()}")  # hebrew: letter text
     if not lines:
         return None
+    if english:
+        lines.append("Please quote the invoice numbers as the payment reference."
+                     + (" Bank charges are for the payer's account." if foreign else ""))
+        return InfoBox("Payment details", lines)
     lines.append("נא לציין את מספרי החשבוניות באסמכתת התשלום.")  # hebrew: letter text
     return InfoBox("פרטים לתשלום", lines)  # hebrew: letter text
 
@@ -195,69 +325,164 @@ def statement_period(as_of: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, day) + dt.timedelta(days=1)
 
 
-def recipient_lines(data: ClientLetterData) -> list[str]:
-    lines = [data.name]
-    if data.contact_name and not data.is_person:
-        lines.append(f"לידי {data.contact_name}")  # hebrew: letter text
-    if data.address:
-        lines.append(data.address)
-    city = " ".join(p for p in (data.city, data.zip) if p)
-    if city:
-        lines.append(city)
-    return lines
+def recipient_lines(data: ClientLetterData, language: str = "he") -> list[str]:
+    """The window's lines: reports.address.recipient_block (the contact person of a
+    business, the title, an address abroad laid out for international mail)."""
+    return recipient_block(data, language)
 
 
 def _interest_sentence(settings: LetterSettings) -> str:
     rate = settings.interest_rate
     if not rate:
         return ""
-    text = f"{rate.normalize():f}".rstrip(".")
-    return (f"על החוב תחול ריבית חוזית בשיעור {text}% לשנה, כפי שהוסכם בינינו, "  # hebrew: letter text
-            "מיום שבו היה על כל חשבון להיות משולם ועד התשלום בפועל. זוהי ריבית לפי ההסכם "
+    return (f"על החוב חלה ריבית חוזית בשיעור {_rate_text(rate)}% לשנה, כפי שהוסכם בינינו, "  # hebrew: letter text
+            "מהיום שאחרי מועד התשלום של כל חשבונית ועד התשלום בפועל. זוהי ריבית לפי ההסכם "
             "בינינו ולא ריבית פסוקה.")
 
 
-def _costs_sentence(settings: LetterSettings) -> str:
-    if settings.collection_costs_agorot <= 0:
+def _costs_sentence(kind: str, settings: LetterSettings, deadline: dt.date,
+                    notice_end: dt.date) -> str:
+    """The collection fee as this kind of letter states it: included in the final
+    warning's amount; following the debt notice's 14 days or another letter's deadline."""
+    fee = settings.collection_costs_agorot
+    if fee <= 0:
         return ""
-    return (f"אם החוב לא ישולם עד למועד שנקבע, יתווספו אליו הוצאות גבייה בסך "  # hebrew: letter text
-            f"{format_money(settings.collection_costs_agorot)}.")
+    if kind == "final-warning":
+        return f"הסכום לתשלום כולל הוצאות גבייה בסך {format_money(fee)}, כפי שהוסכם."  # hebrew: letter text
+    if kind == "debt-notice":
+        day = notice_end
+    elif kind == "second-reminder":
+        day = deadline
+    else:
+        return (f"אם החוב לא ישולם, עלולות להתווסף אליו הוצאות גבייה בסך "  # hebrew: letter text
+                f"{format_money(fee)}, כפי שהוסכם.")
+    return (f"אם החוב לא ישולם עד {format_date(day)}, יתווספו אליו הוצאות גבייה בסך "  # hebrew: letter text
+            f"{format_money(fee)}, כפי שהוסכם.")
 
 
 INTEREST_COLUMNS = ["פירוט", "סכום"]  # hebrew: letter text
 INTEREST_WIDTHS = [3.6, 1.4]
-INTEREST_KINDS = ("final-warning", "statement")
+INTEREST_KINDS = ("final-warning", "statement", "debt-notice")
 
 
 def _rate_text(rate) -> str:
     return f"{rate.normalize():f}".rstrip(".")
 
 
-def interest_tables(data: ClientLetterData, settings: LetterSettings,
-                    as_of: dt.date) -> list[Table]:
-    """Principal, contractual interest to `as_of`, collection fee and totals, one table per
-    currency — figures from models.collection.interest. Nothing when no rate is set or nothing is late."""
-    statement = data.interest
-    if not settings.interest_rate or statement is None or not statement.lines:
+@dataclass(frozen=True)
+class Amounts:
+    """What a letter demands in one currency: the principal (the open amount of the
+    invoices in its table), the contractual interest to `to_date`, the collection fee
+    (a final warning's, shekels only) and their total; `daily` is what a day after
+    `to_date` adds in interest."""
+    currency: str
+    principal: int
+    interest: int
+    fee: int
+    daily: int
+    to_date: dt.date
+
+    @property
+    def total(self) -> int:
+        return self.principal + self.interest + self.fee
+
+
+def letter_amounts(kind: str, data: ClientLetterData, settings: LetterSettings,
+                   as_of: dt.date, deadline: dt.date) -> list[Amounts]:
+    """The letter's amounts, shekels first: the one source of its sentences and tables.
+
+    A final warning runs the interest on to its deadline and adds the fee: paying that
+    total by the deadline ends the matter. Other letters count interest to `as_of`."""
+    lines = data.overdue
+    ids = {l.invoice_id for l in lines}
+    to_date = deadline if kind == "final-warning" else as_of
+    statement = data.interest if settings.interest_rate else None
+    interest: dict[str, int] = {}
+    daily: dict[str, int] = {}
+    if statement is not None:
+        statement = dataclasses.replace(
+            statement, lines=[l for l in statement.lines if l.invoice_id in ids])
+        if kind == "final-warning":
+            statement = statement.until(deadline)
+        interest = {c: t["interest"] for c, t in statement.totals().items()}
+        daily = statement.daily_agorot()
+    out = []
+    for currency, principal in sorted(_money_total(lines).items(),
+                                      key=lambda item: (item[0] != "ILS", item[0])):
+        fee = (settings.collection_costs_agorot
+               if kind == "final-warning" and currency == "ILS" else 0)
+        out.append(Amounts(currency, principal, interest.get(currency, 0), fee,
+                           daily.get(currency, 0), to_date))
+    return out
+
+
+def interest_tables(kind: str, data: ClientLetterData, settings: LetterSettings,
+                    as_of: dt.date, deadline: dt.date | None = None) -> list[Table]:
+    """Principal, contractual interest, the collection fee (a final warning's) and the
+    total, one table per currency (letter_amounts). Nothing when there is neither a rate
+    nor, for a final warning, a fee."""
+    deadline = deadline or as_of
+    rate = settings.interest_rate
+    fee_set = kind == "final-warning" and settings.collection_costs_agorot > 0
+    if not rate and not fee_set:
         return []
-    totals = statement.totals()
-    fee = settings.collection_costs_agorot
-    rate = _rate_text(statement.annual_rate_percent or settings.interest_rate)
     tables = []
-    for currency in sorted(totals, key=lambda c: (c != "ILS", c)):
-        t = totals[currency]
-        rows = [["קרן: יתרת החשבונות שמועד תשלומם עבר", format_money(t["open"], currency)],  # hebrew: letter text
-                [f"ריבית חוזית בשיעור {rate}% לשנה עד {format_date(as_of)}",  # hebrew: letter text
-                 format_money(t["interest"], currency)]]
-        total_label, total = "סה\"כ כולל ריבית", t["total"]  # hebrew: letter text
-        if fee > 0 and currency == "ILS":
-            rows += [["סה\"כ קרן וריבית", format_money(t["total"], currency)],  # hebrew: letter text
-                     ["הוצאות גבייה (סכום קבוע שהוסכם)", format_money(fee, currency)]]  # hebrew: letter text
-            total_label, total = "סה\"כ כולל ריבית והוצאות גבייה", t["total"] + fee  # hebrew: letter text
-        heading = "החוב כולל ריבית חוזית" + ("" if currency == "ILS" else f" (מטבע: {currency})")  # hebrew: letter text
-        tables.append(Table(INTEREST_COLUMNS, INTEREST_WIDTHS, rows,
-                            [total_label, format_money(total, currency)], heading))
+    for a in letter_amounts(kind, data, settings, as_of, deadline):
+        money = lambda agorot: format_money(agorot, a.currency)  # noqa: E731
+        rows = [["קרן: יתרת החשבוניות שמועד תשלומן עבר", money(a.principal)]]  # hebrew: letter text
+        if rate:
+            rows.append([f"ריבית חוזית בשיעור {_rate_text(rate)}% לשנה עד "  # hebrew: letter text
+                         f"{format_date(a.to_date)}", money(a.interest)])
+        if a.fee:
+            rows.append(["הוצאות גבייה (סכום קבוע שהוסכם)", money(a.fee)])  # hebrew: letter text
+        if kind == "final-warning":
+            heading = f"הסכום לתשלום עד {format_date(deadline)}"  # hebrew: letter text
+            label = f"לתשלום עד {format_date(deadline)}"  # hebrew: letter text
+        else:
+            heading = "החוב כולל ריבית חוזית"  # hebrew: letter text
+            label = f"סה\"כ כולל ריבית עד {format_date(a.to_date)}"  # hebrew: letter text
+        if a.currency != "ILS":
+            heading += f" (מטבע: {a.currency})"  # hebrew: letter text
+        tables.append(Table(INTEREST_COLUMNS, INTEREST_WIDTHS, rows, [label, money(a.total)],
+                            heading))
     return tables
+
+
+def amount_sentence(kind: str, amounts: list[Amounts], settings: LetterSettings,
+                    deadline: dt.date) -> str:
+    """A final warning's one amount: what ends the matter if paid by the deadline, and
+    what it is made of (the figures of its table)."""
+    if kind != "final-warning" or not amounts:
+        return ""
+    total = _join_money({a.currency: a.total for a in amounts})
+    day = format_date(deadline)
+    text = (f"כדי לסיים את העניין בלי הליכים, יש לשלם {total} לא יאוחר מיום {day}."  # hebrew: letter text
+            )
+    if len(amounts) == 1 and (amounts[0].interest or amounts[0].fee or settings.interest_rate):
+        a = amounts[0]
+        parts = [f"קרן החוב בסך {format_money(a.principal, a.currency)}"]  # hebrew: letter text
+        if settings.interest_rate:
+            parts.append(f"ריבית חוזית עד {day} בסך {format_money(a.interest, a.currency)}")  # hebrew: letter text
+        if a.fee:
+            parts.append(f"הוצאות גבייה בסך {format_money(a.fee, a.currency)}")  # hebrew: letter text
+        text += f" סכום זה כולל את {_and_list(parts)}."  # hebrew: letter text
+    elif len(amounts) > 1:
+        text += " הפירוט בטבלאות שלהלן."  # hebrew: letter text
+    return text
+
+
+def daily_interest_sentence(kind: str, amounts: list[Amounts], settings: LetterSettings,
+                            deadline: dt.date) -> str:
+    """What a day adds in contractual interest: after a final warning's deadline, or
+    until payment."""
+    daily = {a.currency: a.daily for a in amounts if a.daily > 0}
+    if not settings.interest_rate or not daily:
+        return ""
+    if kind == "final-warning":
+        return (f"תשלום שיתקבל אחרי {format_date(deadline)} יישא ריבית נוספת של "  # hebrew: letter text
+                f"{_join_money(daily)} לכל יום עד התשלום בפועל.")
+    return (f"עד התשלום בפועל מתווספת לחוב ריבית של {_join_money(daily)} "  # hebrew: letter text
+            "לכל יום.")
 
 
 DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]  # hebrew: letter text
@@ -308,7 +533,7 @@ def terms_box(data: ClientLetterData, profile: BusinessProfile, settings: Letter
     terms = client_terms(data, profile)
     example = terms_due_date(letter_date, terms, eom_reading=profile.eom_reading)
     lines = [explain_terms(terms),
-             f"לדוגמה: חשבון שיוצא ב-{format_date(letter_date)} ישולם עד {format_date(example)}."]  # hebrew: letter text
+             f"לדוגמה: חשבונית שתצא ב-{format_date(letter_date)} תשולם עד {format_date(example)}."]  # hebrew: letter text
     if data.deposits:
         lines.append(f"מקדמה לפני תחילת העבודה: {_join_money(_deposit_totals(data))}, "  # hebrew: letter text
                      f"עד {format_date(min(d.due_date for d in data.deposits))}.")
@@ -321,6 +546,11 @@ def terms_box(data: ClientLetterData, profile: BusinessProfile, settings: Letter
 def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
     """Why this client gets no such letter (a message on the screen), if so."""
     date = format_date(as_of)
+    if kind == "debt-notice" and not data.is_person:
+        raise NothingToSend(_("Client '{name}' is a business: the debt notice under section "
+                              "13B2 of the Consumer Protection Law is for private persons "
+                              "only; no letter was produced. A business gets a reminder "
+                              "instead.").format(name=data.name))
     if kind == "deposit-request" and not data.deposits:
         raise NothingToSend(_("As of {date}, client '{name}' has no deposit that was requested "
                               "and not yet received; no letter was produced.")
@@ -346,11 +576,13 @@ def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date:
     return {
         "client_name": data.name,
         "contact_name": data.contact_name,
+        "greeting": greeting(data),
         "business_name": profile.name or "העסק",  # hebrew: letter text
         "business_phone": profile.phone or "—",
         "business_email": profile.email or "—",
         "letter_date": format_date(letter_date),
         "as_of_date": format_date(as_of),
+        "reference": data.reference or "—",
     }
 
 
@@ -373,6 +605,9 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
             letter_date: dt.date) -> LetterContent:
     overdue = data.overdue
     deadline = compute_deadline(letter_date, settings.deadline_days)
+    notice_end = letter_date + dt.timedelta(days=settings.debt_notice_wait_days)
+    amounts = letter_amounts(kind, data, settings, as_of, deadline)
+    max_days = max((l.days_overdue for l in overdue), default=0)
     period_start = statement_period(as_of, settings.statement_months)
     ils_balance = {c: data.balance(c) for c in data.movements}
     opening = {c: sum(e.debit_agorot - e.credit_agorot for e in data.movements[c]
@@ -383,12 +618,23 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
         "total_open": _join_money(_money_total(data.invoices)),
         "invoice_count": str(len(overdue)),
         "oldest_due_date": format_date(min(l.due_date for l in overdue)) if overdue else "—",
-        "max_days_overdue": str(max((l.days_overdue for l in overdue), default=0)),
+        "max_days_overdue": str(max_days),
+        "days_overdue_text": hebrew_days(max_days),
         "deadline_date": format_date(deadline),
         "deadline_days": str(settings.deadline_days),
+        "deadline_days_text": hebrew_days(settings.deadline_days),
         "wait_days": str(settings.debt_notice_wait_days),
+        "wait_days_text": hebrew_days(settings.debt_notice_wait_days),
+        "notice_end_date": format_date(notice_end),
         "interest_sentence": _interest_sentence(settings),
-        "costs_sentence": _costs_sentence(settings),
+        "costs_sentence": _costs_sentence(kind, settings, deadline, notice_end),
+        "invoices_sentence": invoices_sentence(overdue),
+        "earlier_letters": earlier_letters_sentence(data, overdue),
+        "payments_since": payments_sentence(data, overdue),
+        "amount_to_pay": (_join_money({a.currency: a.total for a in amounts})
+                          if amounts else _join_money(_money_total(overdue))),
+        "amount_sentence": amount_sentence(kind, amounts, settings, deadline),
+        "daily_interest_sentence": daily_interest_sentence(kind, amounts, settings, deadline),
         "period_start": format_date(period_start),
         "period_end": format_date(as_of),
         "opening_balance": _join_money(opening),
@@ -408,13 +654,13 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
         elif text == "invoice_table":
             blocks.extend(invoice_table(overdue))
             if kind in INTEREST_KINDS:
-                blocks.extend(interest_tables(data, settings, as_of))
+                blocks.extend(interest_tables(kind, data, settings, as_of, deadline))
         elif text == "statement_table":
             blocks.extend(statement_tables(data, period_start, as_of))
             if kind in INTEREST_KINDS:
-                blocks.extend(interest_tables(data, settings, as_of))
+                blocks.extend(interest_tables(kind, data, settings, as_of, deadline))
         elif text == "payment_instructions":
-            box = payment_box(profile)
+            box = payment_box(profile, {l.currency for l in data.invoices})
             if box:
                 blocks.append(box)
         elif text == "deposit_table":
@@ -428,8 +674,12 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
     date_lines = [f"תאריך: {format_date(letter_date)}"]  # hebrew: letter text
     if settings.show_hebrew_date:
         date_lines.append(hebrew_date(letter_date))
+    if data.reference:
+        date_lines.append(f"סימוכין: {data.reference}")  # hebrew: letter text
     if kind in ("deposit-request", "terms-confirmation"):
         totals = _deposit_totals(data)
+    elif kind == "final-warning":
+        totals = {a.currency: a.total for a in amounts}  # the amount demanded by the deadline
     else:
         totals = _money_total(overdue if kind != "statement" else data.invoices)
     currency = "ILS" if "ILS" in totals or not totals else sorted(totals)[0]
@@ -439,8 +689,9 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
         recipient_lines=recipient_lines(data), letter_date=letter_date, date_lines=date_lines,
         subject=filled.subject, blocks=blocks, is_registered=kind == "final-warning",
         amount_agorot=totals.get(currency, 0), currency=currency,
-        deadline_date=deadline if kind in ("second-reminder", "final-warning") else None,
-        signature_lines=[s for s in signer if s and s.strip()])
+        deadline_date=(deadline if kind in ("second-reminder", "final-warning")
+                       else notice_end if kind == "debt-notice" else None),
+        signature_lines=[s for s in signer if s and s.strip()], reference=data.reference)
 
 
 def business_type_name(profile: BusinessProfile) -> str:

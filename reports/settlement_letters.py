@@ -28,7 +28,6 @@ import datetime as dt
 
 from models.common.dates import format_date
 from models.common.i18n import _, translated_as
-from models.contact.contact_log import CHANNELS
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.ledger.open_invoice import OpenInvoice
 from models.ledger.payments import PAYMENT_METHODS
@@ -114,6 +113,10 @@ def _participants(data: ClientLetterData, info: SettlementInfo, profile: Busines
     return f"{ours}; {theirs}"
 
 
+# How the conversation took place, as the summary thanks for it ("תודה על הפגישה שקיימנו").
+_MEETING_NOUNS = {"meeting": "הפגישה", "phone": "השיחה הטלפונית"}  # hebrew: letter text
+
+
 def _values(kind: str, data: ClientLetterData, info: SettlementInfo, profile: BusinessProfile,
             settings: LetterSettings, letter_date: dt.date, as_of: dt.date) -> dict[str, str]:
     money = lambda agorot: _money(agorot, info)  # noqa: E731
@@ -142,8 +145,8 @@ def _values(kind: str, data: ClientLetterData, info: SettlementInfo, profile: Bu
         "grace_days": str(info.grace_days),
         "draft_notice": ("טיוטה לעיון: מסמך זה אינו חתום ואינו מחייב עד שיחתמו עליו שני "  # hebrew: letter text
                          "הצדדים." if info.is_draft and kind == "settlement" else ""),
-        "meeting_date": format_date(meeting.occurred_at.date()) if meeting else format_date(letter_date),
-        "meeting_channel": in_hebrew(CHANNELS.get(meeting.channel, "")) if meeting else "",
+        "meeting_date": format_date(meeting.occurred_at.date()) if meeting else "",
+        "meeting_channel": _MEETING_NOUNS.get(meeting.channel, "השיחה") if meeting else "",  # hebrew: letter text
         "participants": _participants(data, info, profile, settings),
         "meeting_notes": f"עיקרי הדברים: {meeting.summary}" if meeting and meeting.summary else "",  # hebrew: letter text
         "meeting_questions": (f"שאלות שעלו ועוד נבדקות: {meeting.open_questions}"  # hebrew: letter text
@@ -177,6 +180,11 @@ def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo |
             why = _("As of {date}, client '{name}' has no draft or signed settlement; "
                     "no letter was produced.")
         raise NothingToSend(why.format(name=data.name, date=format_date(as_of)))
+    if kind == "meeting-summary" and info.meeting is None:
+        raise NothingToSend(_(
+            "As of {date}, no meeting or phone call with client '{name}' is logged in the "
+            "contact log; log the conversation with its date first, then produce its "
+            "summary.").format(name=data.name, date=format_date(as_of)))
     with translated_as("he"):  # a Hebrew document, whatever the interface language
         return _settlement_letter(kind, data, info, profile, settings, template, as_of,
                                   letter_date or as_of)
@@ -225,6 +233,8 @@ def _settlement_letter(kind: str, data: ClientLetterData, info: SettlementInfo,
         from models.common.holidays import hebrew_date
 
         date_lines.append(hebrew_date(letter_date))
+    if data.reference:
+        date_lines.append(f"סימוכין: {data.reference}")  # hebrew: letter text
     signer = [settings.signer_name, settings.signer_title, profile.name]
     return LetterContent(
         kind=kind, client_id=data.client_id, client_name=data.name,
@@ -232,7 +242,7 @@ def _settlement_letter(kind: str, data: ClientLetterData, info: SettlementInfo,
         subject=subject, blocks=blocks, is_registered=False,
         amount_agorot=info.settled_agorot, currency=info.currency,
         deadline_date=info.final_date if kind == "settlement" else None,
-        signature_lines=[s for s in signer if s and s.strip()])
+        signature_lines=[s for s in signer if s and s.strip()], reference=data.reference)
 
 
 def sample_info(kind: str, as_of: dt.date) -> SettlementInfo:

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from models.letters.templates import BLOCKS, TOKEN, validate_template
 
 
+_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
 @dataclass(frozen=True)
 class FilledTemplate:
     subject: str
@@ -44,7 +47,8 @@ def fill(text: str, values: dict[str, str]) -> FilledTemplate:
     paragraph: list[str] = []
 
     def flush() -> None:
-        joined = " ".join(p for p in paragraph if p).strip()
+        # an empty sentence placeholder leaves no double space behind
+        joined = _SPACES.sub(" ", " ".join(p for p in paragraph if p)).strip()
         if joined:
             parts.append(("text", joined))
         paragraph.clear()

@@ -37,19 +37,38 @@ MAX_TEMPLATE_LENGTH = 20000
 PLACEHOLDERS = {
     "client_name": N_("The client's name"),
     "contact_name": N_("The contact person at the client"),
+    "greeting": N_("The greeting: the contact person or the client by title and name, or "
+                   "an impersonal greeting"),
     "business_name": N_("Your business's name"),
     "business_phone": N_("The business's phone number"),
     "business_email": N_("The business's e-mail address"),
     "letter_date": N_("The letter's date"),
     "as_of_date": N_("The date the amounts were calculated for"),
+    "reference": N_("The letter's reference number (also printed under the date)"),
     "total_overdue": N_("The total debt past its due date"),
     "total_open": N_("The whole open balance"),
     "invoice_count": N_("The number of invoices in the table"),
     "oldest_due_date": N_("The earliest due date"),
     "max_days_overdue": N_("The largest number of days overdue"),
+    "days_overdue_text": N_("The largest delay in words (one day, 12 days)"),
     "deadline_date": N_("The deadline for payment"),
     "deadline_days": N_("The number of days until the deadline"),
+    "deadline_days_text": N_("The days until the deadline, in words"),
     "wait_days": N_("The waiting days after a debt notice"),
+    "wait_days_text": N_("The waiting days after a debt notice, in words"),
+    "notice_end_date": N_("The day the debt notice's waiting days end"),
+    "invoices_sentence": N_("A sentence that the invoices in the table are past due and "
+                            "still open"),
+    "earlier_letters": N_("A sentence citing the earlier letters about this debt by date and "
+                          "reference (empty if the archive holds none)"),
+    "payments_since": N_("A sentence about the payments received since the last letter, or "
+                         "that none was received (empty if there is nothing to say)"),
+    "amount_to_pay": N_("The amount to pay: in a final warning, principal, interest to the "
+                        "deadline and the collection fee"),
+    "amount_sentence": N_("A final warning's sentence naming the one amount that ends the "
+                          "matter if paid by the deadline, and what it is made of"),
+    "daily_interest_sentence": N_("A sentence on the interest each further day adds (empty "
+                                  "if no rate is set)"),
     "interest_sentence": N_("A sentence about contractual interest (empty if no rate is set)"),
     "costs_sentence": N_("A sentence about collection costs (empty if none are set)"),
     "period_start": N_("The start of the statement period"),

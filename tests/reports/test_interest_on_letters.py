@@ -29,15 +29,29 @@ def _text(kind, client, as_of):
     return " ".join(pdf_text(result.archive_path).split())
 
 
-@pytest.mark.parametrize("kind", ["final-warning", "statement"])
-def test_amount_due_with_interest_is_on_the_letter(db, kind):
+def test_the_statement_shows_the_interest_to_its_date_and_no_fee_not_charged(db):
     client, as_of = _ledger(interest_rate_percent="10", collection_costs_agorot=15000)
-    text = _text(kind, client, as_of)
+    text = _text("statement", client, as_of)
     assert has_phrase(text, "החוב כולל ריבית חוזית")
     assert has_phrase(text, f"ריבית חוזית בשיעור 10% לשנה עד {as_of:%d/%m/%Y}")
-    # 1,000.00 × 10% × 73/365 = 20.00; + 150.00 fee
-    assert "20.00" in text and "1,020.00" in text and "1,170.00" in text
-    assert has_phrase(text, "הוצאות גבייה") and has_phrase(text, 'סה"כ כולל ריבית והוצאות גבייה')
+    # 1,000.00 × 10% × 73/365 = 20.00
+    assert "20.00" in text and "1,020.00" in text
+    assert "1,170.00" not in text and not has_phrase(text, "הוצאות גבייה")
+
+
+def test_the_final_warning_names_one_amount_interest_to_the_deadline_and_the_fee(db):
+    client, as_of = _ledger(interest_rate_percent="10", collection_costs_agorot=15000)
+    deadline = dt.date(2026, 10, 25)  # 11/10/2026 + 14 days, a Sunday
+    text = _text("final-warning", client, as_of)
+    # interest runs to the deadline: 1,000.00 × 10% × 87/365 = 23.84; + 150.00 fee
+    assert has_phrase(text, f"ריבית חוזית בשיעור 10% לשנה עד {deadline:%d/%m/%Y}")
+    assert "23.84" in text and "1,173.84" in text and "20.00" not in text
+    assert has_phrase(text, f"לתשלום עד {deadline:%d/%m/%Y}")
+    # the sentence says the table's figures: one amount, what it holds, and the day after
+    assert has_phrase(text, "כדי לסיים את העניין בלי הליכים, יש לשלם")
+    assert has_phrase(text, f"לא יאוחר מיום {deadline:%d/%m/%Y}")
+    assert has_phrase(text, "והוצאות גבייה בסך") and "יתווספו" not in text
+    assert has_phrase(text, "יישא ריבית נוספת של") and "0.27" in text  # 1,000 × 10% / 365
 
 
 def test_payment_lowers_the_interest_as_models_interest_computes_it(db):
@@ -45,11 +59,18 @@ def test_payment_lowers_the_interest_as_models_interest_computes_it(db):
     services.record_payment(client.id, as_of - dt.timedelta(days=30), "400", reference="R1")
     expected = amount_due_with_interest(client.id, as_of).totals()["ILS"]
     assert 0 < expected["interest"] < 1460  # less than the full 1,000.00 for 73 days
-    text = _text("final-warning", client, as_of)
+    text = _text("statement", client, as_of)
     whole, cents = divmod(expected["interest"], 100)
     assert f"{whole}.{cents:02d}" in text
     assert f"{expected['total'] // 100:,}.{expected['total'] % 100:02d}" in text
     assert has_phrase(text, 'סה"כ כולל ריבית') and not has_phrase(text, "הוצאות גבייה (סכום")
+    # the final warning runs the same figures on to its deadline
+    deadline = as_of + dt.timedelta(days=14)
+    to_deadline = amount_due_with_interest(client.id, as_of).until(deadline).totals()["ILS"]
+    assert to_deadline["interest"] > expected["interest"]
+    text = _text("final-warning", client, as_of)
+    whole, cents = divmod(to_deadline["total"], 100)
+    assert f"{whole:,}.{cents:02d}" in text
 
 
 @pytest.mark.parametrize("kind", ["final-warning", "statement"])
@@ -94,4 +115,4 @@ def test_final_warning_with_six_invoices_interest_and_payment_box_fits_one_page(
     text = " ".join(pdf_text(result.archive_path).split())
     assert page_count(result.archive_path) == result.pages == 1
     assert has_phrase(text, "פרטים לתשלום") and has_phrase(text, "בכבוד רב")
-    assert has_phrase(text, 'סה"כ כולל ריבית והוצאות גבייה') and "דנה לוי" in text
+    assert has_phrase(text, "לתשלום עד 06/12/2026") and "דנה לוי" in text
