@@ -11,6 +11,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import _
 from models.common.money import CURRENCIES, parse_amount, parse_currency
 from models.common.text import (
+    check_printable,
     clean_name,
     clean_text,
     document_number_key,
@@ -86,6 +87,9 @@ def validate_client_fields(data: dict, country: str = HOME_COUNTRY) -> dict:
     for name in ("address", "city", "notes"):
         if name in data:
             out[name] = clean_text(data[name])
+    for name, what in (("address", _("The address")), ("city", _("The city"))):
+        if name in out:  # printed on letters and labels
+            check_printable(out[name], what, name)
     if "external_id" in data:
         out["external_id"] = clean_text(data["external_id"]) or None
     out.update(_addressing_fields(data))
