@@ -42,7 +42,8 @@ def test_the_stage_choice_lists_only_clients_due_for_this_letter(qtbot, db, clie
             page.find_candidates()
         return set(page.model.checked_ids())
 
-    assert find("reminder") == {client.id, acme.id, person.id}  # everyone overdue
+    # The usual list asks the dunning engine too: only the clients at the reminder.
+    assert find("reminder") == {client.id}
     page.at_stage.setChecked(True)
     assert find("reminder") == {client.id}
     assert find("debt-notice") == {person.id}
@@ -52,3 +53,33 @@ def test_the_stage_choice_lists_only_clients_due_for_this_letter(qtbot, db, clie
     page.kind.setCurrentIndex(page.kind.findData("statement"))
     assert not page.at_stage.isEnabled() and not page.by_stage()
     assert find("statement") == {client.id, acme.id, person.id}
+
+
+def test_the_same_letter_again_within_the_gap_asks_first(qtbot, db, client, monkeypatch):
+    from models.letters.archive import Letter
+    from ui.widgets import dialogs
+
+    services.add_invoice(client.id, "A-1", ISSUED, "1000", due_date=AS_OF - dt.timedelta(days=8))
+    page = BatchPage()
+    qtbot.addWidget(page)
+    page.as_of.setDate(page.as_of.date().fromString(AS_OF.isoformat(), Qt.ISODate))
+    page.kind.setCurrentIndex(page.kind.findData("reminder"))
+    asked = []
+
+    def produce(answer: bool):
+        monkeypatch.setattr(dialogs, "confirm", lambda *args: asked.append(args[2]) or answer)
+        page.model.set_candidates([])
+        page.model.add(client.id, client.name)
+        with qtbot.waitSignal(page.batch_finished, timeout=TIMEOUT) as finished:
+            page.produce()
+        return finished.args[0].result
+
+    assert produce(False).written == 1 and asked == []  # the first time: no question
+    page.model.add(client.id, client.name)
+    with qtbot.waitSignal(page.failed, timeout=TIMEOUT):
+        monkeypatch.setattr(dialogs, "confirm", lambda *args: asked.append(args[2]) or False)
+        page.produce()  # declined: the client is skipped, so nothing is produced
+    assert len(asked) == 1 and "כבר קיבל" in asked[0]
+    assert Letter.select().count() == 1
+    assert produce(True).written == 1  # "send again"
+    assert Letter.select().count() == 2

@@ -142,7 +142,9 @@ def test_a_private_person_without_a_debt_notice_gets_no_reminder(qtbot, ledger):
 
 # ---- batches ----------------------------------------------------------------------------
 
-def find(qtbot, page, kind="reminder"):
+def find(qtbot, page, kind="final-warning"):
+    """The clients the dunning engine brings to `kind` (the ledger's businesses are 53 days
+    and more overdue: the final warning; the person's step is the debt notice)."""
     page.kind.setCurrentIndex(page.kind.findData(kind))
     page.as_of.setDate(page.as_of.date().fromString(AS_OF.isoformat(), Qt.ISODate))
     with qtbot.waitSignal(page.candidates_ready, timeout=TIMEOUT):
@@ -155,8 +157,8 @@ def test_a_batch_makes_one_pdf_labels_and_lists_who_was_skipped(qtbot, ledger, q
     qtbot.addWidget(page)
     page.show()
     find(qtbot, page)
-    assert page.model.rowCount() == 3 and set(page.model.checked_ids()) == \
-        {cohen.id, acme.id, person.id}
+    assert page.model.rowCount() == 2 and set(page.model.checked_ids()) == {cohen.id, acme.id}
+    page.model.add(person.id, "דנה לוי")  # added by hand: the consumer gate skips her
     qtmodeltester.check(page.model)
 
     progress = []

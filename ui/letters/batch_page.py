@@ -4,7 +4,9 @@ The candidates are the clients an `--all` run would write to (reports.batch.sele
 or, when asked, the clients whose due dunning step is this letter
 (models.collection.dunning.clients_at_letter_stage); the user unticks some or adds others.
 Production runs on a pool thread with a progress bar and Cancel (a cancelled run leaves no
-file and no archive row); the summary lists who was skipped and why.
+file and no archive row); the summary lists who was skipped and why. A client who got the
+same dunning letter within the minimum gap (reports.batch.repeated_letters) is sent it
+again only when the user says so; otherwise it is skipped, with the reason.
 """
 from __future__ import annotations
 
@@ -32,14 +34,14 @@ from models.collection.dunning import clients_at_letter_stage
 from models.db.outputs import write_output
 from models.letters.archive import load_letter_settings
 from models.queries.client_list import client_choices
-from reports.batch import BatchResult, produce_letters, select_clients
+from reports.batch import BatchResult, produce_letters, repeated_letters, select_clients
 from reports.mailing import label_addresses, render_labels
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
 from ui.letters.common import date_edit, kind_box, kind_label, pydate, set_kind
 from ui.letters.pdf_preview import PdfPreview
-from ui.widgets import clock
+from ui.widgets import clock, dialogs
 from ui.widgets.client_picker import ClientPicker
 from ui.widgets.display import ID_ROLE, auto_dir, ltr
 
@@ -346,6 +348,7 @@ class BatchPage(QWidget):
         if not ids or self._cancel is not None:
             return
         kind, as_of = self.choice()
+        resend = self.ask_resend(kind, ids, as_of)
         cancel = threading.Event()
         self._cancel = cancel
         self._outcome = None
@@ -360,7 +363,7 @@ class BatchPage(QWidget):
 
         def work(progress) -> BatchOutcome:
             result = produce_letters(kind, ids, as_of, progress=progress,
-                                     is_cancelled=cancel.is_set)
+                                     is_cancelled=cancel.is_set, resend=resend)
             if result.cancelled:
                 return BatchOutcome(result, None)
             skipped = {cid for cid, _name, _why in result.skipped}
@@ -372,6 +375,24 @@ class BatchPage(QWidget):
 
         run_in_background(work, owner=self, on_done=self._finished, on_error=self._failed,
                           on_progress=self._progressed)
+
+    def ask_resend(self, kind: str, ids: list[int], as_of: dt.date) -> bool:
+        """Ask before sending a dunning letter again to clients who got it within the gap:
+        True (send again), False (skip them, with the reason; the others get it)."""
+        repeated = repeated_letters(kind, ids, as_of)
+        if not repeated:
+            return False
+        names = dict(client_choices())
+        shown = ", ".join(auto_dir(names.get(cid, str(cid))) for cid in list(repeated)[:5])
+        if len(repeated) > 5:
+            shown += " " + _("and {count} more").format(count=len(repeated) - 5)
+        text = ngettext(
+            "{count} client already got this letter in the last few days: {names}. Send it "
+            "to them again? (If not, they are skipped and the others get it.)",
+            "{count} clients already got this letter in the last few days: {names}. Send it "
+            "to them again? (If not, they are skipped and the others get it.)",
+            len(repeated)).format(count=len(repeated), names=shown)
+        return dialogs.confirm(self, _("The same letter again"), text, _("Send again"))
 
     def cancel(self) -> None:
         if self._cancel is not None:
