@@ -4,37 +4,38 @@ A plan is an ordered list of levels: days relative to the due date and an action
 of a kind, a phone call, an e-mail, a hand-over). There is one plan for businesses and one
 for private persons; both are settings (`dunning_plan_company`, `dunning_plan_person`).
 
-Levels are COMPUTED, never stored: from the invoice's open amount as of the date and from
-what the log says was done (letters sent, calls and e-mails logged). A paid invoice is not
-a candidate at all, so it never gets a reminder. For one invoice the walk is:
+Levels are COMPUTED, never stored, by ONE engine (client_steps / client_step): for each
+client as of a date, the next step, why, and the invoices it covers. Today (screen and
+CLI), `letters --all`, the letters batch and its "at this stage" choice, the letters'
+invoices (reports.batch.demanded_invoices) and the hand-over routes (ClientStep.routes)
+ask it. The rule (docs/domain.md, "The dunning plan"):
 
-* Levels are taken in order. A level is done when a matching action for the client is in
-  the log dated on or after `due + min(days, 1)` — that is, when the invoice was already
-  overdue, so the letter or call covered it — and not before the previous level was done.
-  A level before the due date (courtesy reminder) counts only when taken by the due date.
-* A level falls due `days` after the due date, and never sooner after the previous step
-  than the plan's spacing (`days - previous days`), nor before the previous step's deadline
-  (the final warning's 14 days) has passed. An old invoice therefore climbs the plan step
-  by step, with the debtor's time to react kept.
-* An optional level (only before the due date: the courtesy reminder) is skipped once the
-  invoice is due.
-* Private persons (Consumer Protection Law §13ב2): the plan starts with the debt notice;
-  no other step at or after the due date — not even the final warning — falls due before
-  `notice sent + debt_notice_wait_days` (14, a letter setting). The notice itself is due by due date +
-  `notice_deadline_months` (4); later than that it is flagged late.
-* Paused: disputed invoices; invoices covered by a post-dated check already received
-  (a check bounced by then no longer covers: its allocations are reversed); clients with a pending promise to pay in that currency; invoices
-  covered by a signed settlement that is not breached (models.negotiation.settlements).
-  A broken promise ends the pause: the step that was due is due again at once.
+* The step is chosen by the days overdue of the client's oldest open invoice that is not
+  paused: the last level whose days it has reached (+7 reminder, +21 second reminder,
+  +30 call, +45 final warning by default).
+* Each step once, in order: a step done after that invoice's due date (a letter from the
+  day after; a call or an e-mail from its own level's day) is never offered again, nor is
+  a step before it.
+* Hand-over needs the final warning: once its deadline (the one the archived letter
+  printed) has passed and the debt is still open, the step is hand-over.
+* Two dunning letters to one client at least `letter_gap_days` (7) apart.
+* Private persons (Consumer Protection Law §13ב2): an overdue invoice no notice covers
+  makes the debt notice the step; a collection step concerns only invoices whose covering
+  notice is 14 days old (models.letters.archive, the gate's one home, counted per
+  invoice), the first one falling due at notice + 14. A notice is late after due date +
+  `notice_deadline_months` (4): flagged only.
+* Paused, and never demanded: disputed invoices; invoices covered by a post-dated check
+  in hand; a pending promise to pay in that currency; invoices under a signed settlement
+  that is not breached. A broken promise or a breach ends the pause.
 * Clients handed over, in the Execution Office, written off or closed are out of the plan.
 
-Set-based: one SQL statement for the candidate invoices, one for the actions done, one for
-the promises; then a short Python walk per invoice.
+Set-based: one statement for the candidate invoices, one for the actions done, one for
+the debt notices, one for the promises, one for the settlements; then a short Python pass
+per client.
 
-API: DunningLevel, load_plan/save_plan/default_plan (the figures: models.contact.rules),
-open_invoices_due_by, actions_done, dunning_steps, clients_at_letter_stage (the letters
-batch); the letter engine's own gate check for a single letter is
-models.letters.archive.debt_notice_gate.
+API: DunningLevel, load_plan/save_plan/default_plan, open_invoices_due_by, actions_done,
+ClientStep, client_steps, client_step, dunning_steps (the same answer invoice by invoice),
+clients_at_letter_stage (the letters batch and `letters --all`).
 """
 from __future__ import annotations
 

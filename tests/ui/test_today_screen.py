@@ -33,8 +33,8 @@ pytestmark = pytest.mark.usefixtures("isolated")
 
 @pytest.fixture
 def book(db, client):
-    """כהן ובניו (business, שוטף+30) owes INV-1, due 30/10: 23 days late, its reminder
-    (+7) is due. Beta's B-2 falls due on 26/11 and a follow-up on Beta was due on 20/11.
+    """כהן ובניו (business, שוטף+30) owes INV-1, due 30/10: 23 days late, its second
+    reminder (+21) is due (the step follows the days overdue). Beta's B-2 falls due on 26/11 and a follow-up on Beta was due on 20/11.
     Gamma paid with a check dated 20/11."""
     services.add_invoice(client.id, "INV-1", D(2026, 9, 10), "1000")
     beta = services.add_client(name="בטא שיווק", kind="company")
@@ -144,7 +144,7 @@ def test_groups_and_totals(qtbot, book):
     view = open_today(qtbot)
     [action] = tasks(view, "actions")
     assert (action.client_name, action.letter_kind, action.action) == (
-        "כהן ובניו בע\"מ", "reminder", "letter")
+        "כהן ובניו בע\"מ", "second-reminder", "letter")
     assert action.invoice_numbers == ["INV-1"] and "23" in action.details
     [soon] = tasks(view, "due_soon")
     assert soon.invoice_numbers == ["B-2"] and soon.date == D(2026, 11, 26)
@@ -175,15 +175,16 @@ def test_one_click_produces_the_letter_and_the_step_is_done(qtbot, book, monkeyp
     assert result.written == 1 and result.archive_path.exists()
     assert shown == [result]
     letter = Letter.get()
-    assert (letter.client_id, letter.kind) == (book["cohen"].id, "reminder")
+    assert (letter.client_id, letter.kind) == (book["cohen"].id, "second-reminder")
     qtbot.waitUntil(lambda: not view.is_busy() and tasks(view, "actions") == [],
-                    timeout=TIMEOUT)        # the plan's step is done: no second reminder
+                    timeout=TIMEOUT)        # the plan's step is done: not offered twice
 
 
 def test_a_call_step_opens_the_log_dialog_prefilled(qtbot, db, client, monkeypatch):
-    services.add_invoice(client.id, "OLD-1", D(2026, 8, 1), "2000")  # due 30/09: 53 days
-    log_contact(client.id, dt.datetime(2026, 10, 8, 9, 0), "letter", action="reminder")
-    log_contact(client.id, dt.datetime(2026, 10, 22, 9, 0), "letter", action="second-reminder")
+    services.add_invoice(client.id, "OLD-1", D(2026, 8, 1), "2000",
+                         due_date=D(2026, 10, 18))  # 35 days: the call (+30) is due
+    log_contact(client.id, dt.datetime(2026, 10, 26, 9, 0), "letter", action="reminder")
+    log_contact(client.id, dt.datetime(2026, 11, 9, 9, 0), "letter", action="second-reminder")
     view = open_today(qtbot)
     [task] = tasks(view, "actions")
     assert task.action == "call"
@@ -266,3 +267,21 @@ def test_the_tree_model_passes_the_model_tester(qtmodeltester, qtbot, book):
     child = model.index_of("actions", 0)
     assert model.parent(child).row() == [g.key for g in model.groups()].index("actions")
     assert child.data(TASK_ROLE).client_id == book["cohen"].id
+
+
+def test_the_breached_settlement_row_produces_the_final_warning(qtbot, db, client, monkeypatch):
+    from models.negotiation import settlements as st
+
+    covered = services.add_invoice(client.id, "S-1", D(2026, 6, 1), "3000",
+                                   due_date=D(2026, 7, 1))
+    settlement = st.create_settlement(client.id, [covered.id], D(2026, 8, 1),
+                                      instalment_count=3, first_date=D(2026, 9, 1))
+    st.sign_settlement(settlement.id, D(2026, 8, 1))  # nothing paid: breached since 04/09
+    view = open_today(qtbot)
+    [task] = tasks(view, "breaches")
+    assert task.client_id == client.id and task.letter_kind == "final-warning"
+    monkeypatch.setattr(view, "show_letter", lambda task, result: None)
+    with qtbot.waitSignal(view.letter_produced, timeout=TIMEOUT) as produced:
+        view.produce_letter(task)
+    assert produced.args[0].written == 1
+    assert (Letter.get().client_id, Letter.get().kind) == (client.id, "final-warning")
