@@ -26,8 +26,9 @@ from models.letters.templates import get_template
 from models.negotiation.settlement_info import load_settlement_info
 from reports import settlement_letters
 from reports.batch import check_kind, client_not_found
+from reports.english import compose_for_client
 from reports.letter_data import ClientLetterData, StatementEntry, load_letter_data
-from reports.letters import NothingToSend, compose
+from reports.letters import NothingToSend
 from reports.pdf import render_letters
 
 
@@ -42,7 +43,7 @@ def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | N
         content = settlement_letters.compose_settlement(kind, data, settled, profile, settings,
                                                         wording, as_of, letter_date)
     else:
-        content = compose(kind, data, profile, settings, wording, as_of, letter_date)
+        content = compose_for_client(kind, data, profile, settings, wording, as_of, letter_date)
     buffer = io.BytesIO()
     render_letters([content], buffer, profile, settings)
     return buffer.getvalue()

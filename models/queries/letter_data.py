@@ -62,6 +62,10 @@ class LetterClient(NamedTuple):
     zip: str
     terms: str           # '' : the business default
     contact_name: str    # the first contact person entered, or ''
+    gender: str = "unknown"
+    salutation: str = ""
+    country: str = "IL"
+    letter_language: str = "he"
 
 
 # The statement's movements come as SQLite returns them, dates as ISO text: a batch of
@@ -84,11 +88,11 @@ def letter_clients(client_ids: Iterable[int]) -> dict[int, LetterClient]:
         contacts = dict(database.execute_sql(
             f"SELECT client_id, name FROM contact_person WHERE client_id IN ({marks}) "
             "ORDER BY id DESC", params))  # the last row per client, the first entered, wins
-        for cid, name, kind, address, city, zip_, terms in database.execute_sql(
-                f"SELECT id, name, kind, address, city, zip, terms FROM client "
-                f"WHERE id IN ({marks})", params):
+        for cid, name, kind, address, city, zip_, terms, *addressing in database.execute_sql(
+                f"SELECT id, name, kind, address, city, zip, terms, gender, salutation, "
+                f"country, letter_language FROM client WHERE id IN ({marks})", params):
             result[cid] = LetterClient(cid, name, kind == "person", address, city, zip_,
-                                       terms or "", contacts.get(cid, ""))
+                                       terms or "", contacts.get(cid, ""), *addressing)
     return result
 
 
