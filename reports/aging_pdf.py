@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from models.common.dates import format_date
 from models.common.money import format_amount
-from models.queries.aging import AgingReport, AgingRow
+from models.queries.aging import AgingReport, AgingRow, bucket_titles
 from models.common.i18n import translated_as
 from reports.fonts import printable, register_fonts
 from reports.hebrew import strip_marks, text_width, visual, wrap
@@ -36,16 +36,6 @@ BOTTOM = MARGIN + 8 * mm  # room for the page number
 SIZE, ROW_H = 9, 6.2 * mm
 CLIENT_SHARE = 0.26        # of the table's width; the amount columns share the rest
 CURRENCY_NAMES = {"ILS": "שקל חדש (₪)", "USD": "דולר אמריקאי ($)", "EUR": "אירו (€)"}
-
-
-def bucket_titles(boundaries: tuple[int, ...]) -> list[str]:
-    titles = ["טרם הגיע מועדו"]
-    low = 1
-    for high in boundaries:
-        titles.append(f"{low}–{high} ימים")
-        low = high + 1
-    titles.append(f"מעל {boundaries[-1]} ימים")
-    return titles
 
 
 @dataclass

@@ -27,6 +27,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from models.common.dates import format_date
 from models.common.i18n import translated_as
+from models.queries.aging import bucket_titles
 from reports.fonts import printable, register_fonts
 from reports.hebrew import in_hebrew, shape, visual
 from reports.letters import InfoBox, Paragraph, Table, format_money
@@ -270,12 +271,6 @@ def _date(day: dt.date | None) -> str:
     return format_date(day) if day else "—"
 
 
-def _bucket_titles(boundaries: tuple[int, ...]) -> list[str]:
-    from reports.aging_pdf import bucket_titles
-
-    return bucket_titles(boundaries)
-
-
 def _promises_text(counts) -> str:
     """Kept, broken (with how many of them were partly kept) and pending promises."""
     if not counts.total:
@@ -336,7 +331,7 @@ def case_file_blocks(case, options=None) -> list:
          if case.oldest_overdue_days else "—"),
     ]))
     for line in case.aging:
-        titles = _bucket_titles(line.boundaries)
+        titles = bucket_titles(line.boundaries)
         blocks.append(Table(["טווח", "סכום"], [2.5, 1.5],
                             [[t, format_money(v, line.currency)] for t, v in zip(titles, line.buckets)],
                             ["סה\"כ", format_money(line.total, line.currency)],

@@ -33,6 +33,18 @@ from models.ledger.open_as_of import (
 from models.ledger.open_invoice import OpenInvoice, invoices_open_as_of
 
 
+def bucket_titles(boundaries: tuple[int, ...]) -> list[str]:
+    """`Not yet due`, `1–30 days`, …, `Over 120 days`, in the language in force (screens:
+    the interface's; the PDFs, written inside translated_as("he"): Hebrew)."""
+    titles = [_("Not yet due")]
+    low = 1
+    for high in boundaries:
+        titles.append(_("{low}–{high} days").format(low=low, high=high))
+        low = high + 1
+    titles.append(_("Over {days} days").format(days=boundaries[-1]))
+    return titles
+
+
 def bucket_names(boundaries: tuple[int, ...] = DEFAULT_BUCKETS) -> list[str]:
     """`not_due, d1_30, d31_60, …, dN_plus` for boundaries (30, 60, …, N)."""
     names = ["not_due"]

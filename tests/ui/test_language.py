@@ -23,11 +23,11 @@ def test_hebrew_is_the_default(qapp, db):
 
 def test_lang_en_shows_english(qapp, db, english):
     from cli.arguments import build_parser
-    from ui.aging.aging_table_model import bucket_headers
+    from models.queries.aging import bucket_titles
     from ui.settings.settings_view import SettingsView
 
     assert build_parser().parse_args(["--lang", "en"]).lang == "en"
-    assert bucket_headers((30, 60)) == ["Not yet due", "1–30 days", "31–60 days", "Over 60 days"]
+    assert bucket_titles((30, 60)) == ["Not yet due", "1–30 days", "31–60 days", "Over 60 days"]
     view = SettingsView(db)
     assert view.tabs.tabText(0) == "Business profile"
     assert view.backups_page.backup_button.text() == "Back up now"

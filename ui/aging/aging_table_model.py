@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont
 
 from models.common.money import format_amount
 from models.common.text import search_key
-from models.queries.aging import AgingReport, AgingRow
+from models.queries.aging import AgingReport, AgingRow, bucket_titles
 from ui.i18n import _
 from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, tabular_font
 
@@ -28,17 +28,6 @@ class Columns(IntEnum):
     (see `AgingTableModel.total_column` / `credit_column`)."""
     CLIENT = 0
     FIRST_BUCKET = 1
-
-
-def bucket_headers(boundaries: tuple[int, ...]) -> list[str]:
-    """`Not yet due`, `1–30 days`, …, `Over 120 days`, in the current language."""
-    headers = [_("Not yet due")]
-    low = 1
-    for high in boundaries:
-        headers.append(_("{low}–{high} days").format(low=low, high=high))
-        low = high + 1
-    headers.append(_("Over {days} days").format(days=boundaries[-1]))
-    return headers
 
 
 class AgingTableModel(QAbstractTableModel):
@@ -61,7 +50,7 @@ class AgingTableModel(QAbstractTableModel):
         totals = {row.currency: row for row in report.totals()}
         self._total = totals.get(currency) or AgingRow(
             None, "TOTAL", currency, [0] * (len(report.boundaries) + 2))
-        self._headers = [_("Client"), *bucket_headers(report.boundaries),
+        self._headers = [_("Client"), *bucket_titles(report.boundaries),
                          _("Total"), _("Credit on account")]
         if self._sort is not None:
             self._sort_rows(*self._sort)

@@ -37,7 +37,8 @@ from models.queries.aging import AgingReport, aging_report, open_invoices_as_of
 from models.queries.export import csv_text, write_xlsx
 from ui import events
 from ui.aging.aging_chart import AgingChart
-from ui.aging.aging_table_model import AgingTableModel, Columns, bucket_headers
+from models.queries.aging import bucket_titles
+from ui.aging.aging_table_model import AgingTableModel, Columns
 from ui.aging.drilldown_dialog import DrillDownDialog, DrillDownLine
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
@@ -53,7 +54,7 @@ def export_table(report: AgingReport) -> tuple[list[str], list[dict], set[str]]:
     """The report as people read it in a spreadsheet: translated headers, every currency
     (each with its own total row), amounts as plain decimals. Returns (columns, records,
     amount columns)."""
-    amount_columns = [*bucket_headers(report.boundaries), _("Total"), _("Credit on account")]
+    amount_columns = [*bucket_titles(report.boundaries), _("Total"), _("Credit on account")]
     columns = [_("Client"), _("Currency"), *amount_columns]
     records = []
     for row in report.rows + report.totals():
@@ -270,7 +271,7 @@ class AgingView(QWidget):
             self.table.horizontalHeader().setSortIndicator(self.model.total_column(),
                                                            Qt.DescendingOrder)
         total = self.model.total_row()
-        self.chart.set_data(bucket_headers(self._report.boundaries), total.buckets,
+        self.chart.set_data(bucket_titles(self._report.boundaries), total.buckets,
                             self.currency())
 
     def _fit_client_column(self) -> None:
