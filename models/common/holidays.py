@@ -54,12 +54,17 @@ def is_business_day(day: dt.date) -> bool:
     return day.weekday() not in (FRIDAY, SATURDAY) and holiday_name(day) is None
 
 
-def deadline_date(letter_date: dt.date, days: int = DEFAULT_DEADLINE_DAYS) -> dt.date:
-    """`days` after the letter's date, moved forward to the next business day."""
-    day = letter_date + dt.timedelta(days=days)
+def next_business_day(day: dt.date) -> dt.date:
+    """`day` itself when a bank is open, else the next day that is not a Friday, a
+    Saturday or a holiday rest day."""
     while not is_business_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def deadline_date(letter_date: dt.date, days: int = DEFAULT_DEADLINE_DAYS) -> dt.date:
+    """`days` after the letter's date, moved forward to the next business day."""
+    return next_business_day(letter_date + dt.timedelta(days=days))
 
 
 def hebrew_date(day: dt.date) -> str:

@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.common.errors import ValidationError
-from models.common.holidays import is_business_day
+from models.common.holidays import next_business_day
 from models.common.i18n import N_, _
 from models.common.terms import add_months_end, add_months_end_exact, end_of_month
 
@@ -60,14 +60,6 @@ def monthly_dates(first: dt.date, count: int, *, business_days: bool = False) ->
     else:
         dates = [add_months_end_exact(first, k) for k in range(count)]
     return [next_business_day(d) for d in dates] if business_days else dates
-
-
-def next_business_day(day: dt.date) -> dt.date:
-    """`day` itself when a bank is open, else the next day that is not a Friday, a
-    Saturday or a holiday rest day."""
-    while not is_business_day(day):
-        day += dt.timedelta(days=1)
-    return day
 
 
 @dataclass(frozen=True)
