@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from models.common.dates import format_date
-from models.common.money import format_amount
+from models.common.money import currency_name, format_amount
 from models.queries.aging import AgingReport, AgingRow, bucket_titles
 from models.common.i18n import translated_as
 from reports.fonts import printable, register_fonts
@@ -35,7 +35,6 @@ TOP = PAGE_H - MARGIN
 BOTTOM = MARGIN + 8 * mm  # room for the page number
 SIZE, ROW_H = 9, 6.2 * mm
 CLIENT_SHARE = 0.26        # of the table's width; the amount columns share the rest
-CURRENCY_NAMES = {"ILS": "שקל חדש (₪)", "USD": "דולר אמריקאי ($)", "EUR": "אירו (€)"}
 
 
 @dataclass
@@ -80,7 +79,7 @@ class _AgingPdf:
         totals = {row.currency: row for row in report.totals()}
         # Shekels first: most of a freelancer's business; then the others by code.
         for currency in sorted(report.currencies(), key=lambda c: (c != "ILS", c)):
-            out.append(_Line("heading", [f"מטבע: {CURRENCY_NAMES.get(currency, currency)}"],
+            out.append(_Line("heading", [f"מטבע: {currency_name(currency)}"],
                              9 * mm))
             out.append(_Line("header", self.header, ROW_H))
             for row in (r for r in report.rows if r.currency == currency):

@@ -1,40 +1,75 @@
 """Money: integer agorot inside, `Decimal` at the edges, babel for display.
 
 Parsing accepts what Israeli spreadsheets hold: `1,234.56`, `1.234,56`,
-`1 234,56`, `12,5`, `₪`, `ש"ח`, `NIS`, `(1,234.00)`, `1234-`, `−5`. More than two decimal
-places is refused rather than rounded, because it usually means a misread column.
+`1 234,56`, `12,5`, `₪`, `ש"ח`, `NIS`, `$`, `€`, `£`, `(1,234.00)`, `1234-`, `−5`. More
+than two decimal places is refused rather than rounded, because it usually means a
+misread column.
+
+The ledger's currencies are LEDGER_CURRENCIES, here and nowhere else.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal
 
 from models.common.errors import ValidationError
-from models.common.i18n import _
+from models.common.i18n import N_, _
 from models.common.text import strip_marks
 
-CURRENCIES = ("ILS", "USD", "EUR")
-# What a user or a spreadsheet writes for a currency (Hebrew names are input to recognise).
-CURRENCY_ALIASES = {
-    "ILS": "ILS", "NIS": "ILS", "₪": "ILS", 'ש"ח': "ILS", "ש״ח": "ILS", "שח": "ILS",  # hebrew: input
-    "שקל": "ILS", "שקלים": "ILS", "USD": "USD", "$": "USD", "דולר": "USD",  # hebrew: input
-    "EUR": "EUR", "€": "EUR", "אירו": "EUR", "יורו": "EUR",  # hebrew: input
-}
+
+@dataclass(frozen=True)
+class Currency:
+    """A currency the ledger keeps: its ISO code, its sign, its name (an English msgid,
+    translated where it is shown) and what else people write for it."""
+    code: str
+    sign: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+# The ledger's currencies, the one list: the screens' choices, the import, the aging
+# report's headings and the error message below all read it. Shekels first.
+LEDGER_CURRENCIES = (
+    Currency("ILS", "₪", N_("New Israeli shekel"),
+             ("NIS", 'ש"ח', "ש״ח", "שח", "שקל", "שקלים")),  # hebrew: input
+    Currency("USD", "$", N_("US dollar"), ("דולר",)),  # hebrew: input
+    Currency("EUR", "€", N_("Euro"), ("אירו", "יורו")),  # hebrew: input
+    Currency("GBP", "£", N_("Pound sterling"),
+             ('ליש"ט', "ליש״ט", "לישט", "לירה שטרלינג", "פאונד")),  # hebrew: input
+)
+CURRENCIES = tuple(c.code for c in LEDGER_CURRENCIES)
+_BY_CODE = {c.code: c for c in LEDGER_CURRENCIES}
+# What a user or a spreadsheet writes for a currency -> its code (upper case, spaces single).
+CURRENCY_ALIASES = {" ".join(alias.upper().split()): c.code for c in LEDGER_CURRENCIES
+                    for alias in (c.code, c.sign, *c.aliases)}
 MAX_AGOROT = 10**12  # 10 billion: anything larger is a typo, not an invoice
-_SYMBOLS = re.compile(r"₪|ש[\"״']?ח|NIS|ILS|USD|EUR|\$|€", re.IGNORECASE)  # hebrew: input
+# Signs and codes an amount cell may carry around its number (`₪1,200`, `1,200 ש"ח`, `£80`).
+_SYMBOLS = re.compile("|".join([
+    r"ש[\"״']?ח", "NIS",  # hebrew: input
+    *(re.escape(text) for c in LEDGER_CURRENCIES for text in (c.code, c.sign))]), re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f']")
 
 
 def parse_currency(text: str | None) -> str:
-    key = strip_marks(text or "").strip().upper() or "ILS"
+    """The code of a currency written as its code, its sign or its name; empty is ILS."""
+    key = " ".join(strip_marks(text or "").upper().split()) or "ILS"
     try:
         return CURRENCY_ALIASES[key]
     except KeyError:
         raise ValidationError(
-            _("The currency '{currency}' is not recognised; use ILS, USD or EUR.").format(
-                currency=text), field="currency") from None
+            _("The currency '{currency}' is not recognised; please use one of: "
+              "{currencies}.").format(currency=text, currencies=", ".join(CURRENCIES)),
+            field="currency") from None
+
+
+def currency_name(code: str) -> str:
+    """The currency's name in the language in force, with its sign: `Pound sterling (£)`;
+    the code itself for a currency the ledger does not keep."""
+    currency = _BY_CODE.get(code)
+    return f"{_(currency.name)} ({currency.sign})" if currency else code
 
 
 def parse_amount(value, *, allow_negative: bool = False) -> int:

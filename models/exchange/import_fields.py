@@ -42,7 +42,7 @@ MAX_PHONE_LENGTH = 30
 MAX_WORD_LENGTH = 50  # kinds, methods, currencies, dates, amounts, codes
 MAX_FIELD_LENGTH = {
     "name": MAX_NAME_LENGTH, "client": MAX_NAME_LENGTH, "city": MAX_NAME_LENGTH,
-    "address": MAX_ADDRESS_LENGTH,
+    "country": MAX_NAME_LENGTH, "address": MAX_ADDRESS_LENGTH,
     "notes": MAX_TEXT_LENGTH, "description": MAX_TEXT_LENGTH,
     "external_id": MAX_IDENTIFIER_LENGTH, "reference": MAX_IDENTIFIER_LENGTH,
     "check_number": MAX_IDENTIFIER_LENGTH, "terms": MAX_IDENTIFIER_LENGTH,
@@ -51,7 +51,8 @@ MAX_FIELD_LENGTH = {
     "tax_id": MAX_WORD_LENGTH, "zip": MAX_WORD_LENGTH, "kind": MAX_WORD_LENGTH,
     "method": MAX_WORD_LENGTH, "currency": MAX_WORD_LENGTH, "amount": MAX_WORD_LENGTH,
     "issue_date": MAX_WORD_LENGTH, "due_date": MAX_WORD_LENGTH, "date": MAX_WORD_LENGTH,
-    "check_date": MAX_WORD_LENGTH,
+    "check_date": MAX_WORD_LENGTH, "letter_language": MAX_WORD_LENGTH,
+    "gender": MAX_WORD_LENGTH, "salutation": MAX_WORD_LENGTH,
 }
 # Words people write: any letters and digits are theirs to choose.
 FREE_TEXT_FIELDS = frozenset({"name", "client", "city", "address", "notes", "description"})

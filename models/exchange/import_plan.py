@@ -30,7 +30,8 @@ _PREFIX = "gvia_import_"
 # Columns of each plan table; the first, `ref`, is the row's position in its table.
 _COLUMNS = {
     "client": ("external_id", "name", "search_key", "kind", "tax_id", "email", "phone",
-               "address", "city", "zip", "terms", "notes"),
+               "address", "city", "zip", "terms", "notes", "country", "letter_language",
+               "gender", "salutation"),
     "invoice": ("client_ref", "number", "number_key", "kind", "issue_date", "due_date",
                 "is_due_date_fixed", "amount_agorot", "currency", "description"),
     "payment": ("client_ref", "date", "amount_agorot", "currency", "method", "reference",

@@ -34,7 +34,7 @@ from models.common.dates import (
     parse_date,
 )
 from models.common.errors import ValidationError
-from models.common.i18n import _, ngettext
+from models.common.i18n import _, language, ngettext
 from models.common.money import format_money, parse_amount, parse_currency
 from models.common.text import clean_text, document_number_key, search_key
 from models.db.connection import database
@@ -51,7 +51,13 @@ from models.exchange.tabular import (
     header_key,
     read_table,
 )
-from models.ledger.clients import Client
+from models.ledger.clients import (
+    GENDERS,
+    HOME_COUNTRY,
+    LETTER_LANGUAGES,
+    Client,
+    country_name,
+)
 from models.ledger.services import validate_client_fields
 
 REQUIRED = {
@@ -107,10 +113,24 @@ CLIENT_KIND_WORDS = {
     "עוסק": "company", "עוסק מורשה": "company",  # hebrew: recognised input
     "עוסק פטור": "company",  # hebrew: recognised input
 }
+LETTER_LANGUAGE_WORDS = {
+    "he": "he", "hebrew": "he", "עברית": "he", "עב": "he",  # hebrew: recognised input
+    "en": "en", "english": "en", "אנגלית": "en", "אנג": "en",  # hebrew: recognised input
+}
+GENDER_WORDS = {
+    "female": "female", "f": "female", "woman": "female",
+    "נקבה": "female", "אישה": "female", "אשה": "female",  # hebrew: recognised input
+    "male": "male", "m": "male", "man": "male",
+    "זכר": "male", "גבר": "male",  # hebrew: recognised input
+    "unknown": "unknown", "not stated": "unknown",
+    "לא ידוע": "unknown", "לא צוין": "unknown",  # hebrew: recognised input
+}
 _INVOICE_KINDS = {header_key(k): v for k, v in INVOICE_KIND_WORDS.items()}
 _CREDIT_NOTE_KINDS = {header_key(k) for k in CREDIT_NOTE_WORDS}
 _METHODS = {header_key(k): v for k, v in METHOD_WORDS.items()}
 _CLIENT_KINDS = {header_key(k): v for k, v in CLIENT_KIND_WORDS.items()}
+_LETTER_LANGUAGES = {header_key(k): v for k, v in LETTER_LANGUAGE_WORDS.items()}
+_GENDERS = {header_key(k): v for k, v in GENDER_WORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -646,21 +666,33 @@ class RowChecker:
                 external_id, values["name"], values["search_key"], values.get("kind", "company"),
                 values.get("tax_id", ""), values.get("email", ""), values.get("phone", ""),
                 values.get("address", ""), values.get("city", ""), values.get("zip", ""),
-                values.get("terms"), values.get("notes", "")))
+                values.get("terms"), values.get("notes", ""),
+                values.get("country", HOME_COUNTRY), values.get("letter_language", "he"),
+                values.get("gender", "unknown"), values.get("salutation", "")))
             book.add(ref, external_id, name, values.get("terms"))
 
     def client_values(self, check: RowCheck) -> dict:
+        """The row's client fields as the services check them (validate_client_fields),
+        each problem named by its column. The country comes first: a postcode abroad is
+        checked by that country's rule, not as an Israeli one."""
         values = {}
-        for name in ("name", "tax_id", "email", "phone", "zip", "terms", "address", "city",
-                     "notes"):
+        country = HOME_COUNTRY
+        if "country" in check.refused:
+            check.refused.add("zip")  # no country to check the postcode by
+        for name in ("country", "name", "tax_id", "email", "phone", "zip", "terms", "address",
+                     "city", "notes", "salutation"):
             if not check.has(name):
                 continue
             text = check.text(name)
             if text or name == "name":
                 try:
-                    values.update(validate_client_fields({name: text}))
+                    values.update(validate_client_fields({name: text}, country))
                 except ValidationError as exc:
                     check.fail(name, str(exc))
+                    if name == "country":
+                        check.refused.add("zip")  # no country to check the postcode by
+                if name == "country":
+                    country = values.get("country", country)
         if check.has("kind") and check.text("kind"):
             kind = _CLIENT_KINDS.get(header_key(check.text("kind")))
             if kind is None:
@@ -669,6 +701,23 @@ class RowChecker:
                     kind=check.text("kind")))
             else:
                 values["kind"] = kind
+        if check.has("letter_language") and check.text("letter_language"):
+            letters_in = _LETTER_LANGUAGES.get(header_key(check.text("letter_language")))
+            if letters_in is None:
+                check.fail("letter_language", _(
+                    "The letters' language '{language}' is not recognised; please write "
+                    "Hebrew or English (he / en).").format(
+                    language=check.text("letter_language")))
+            else:
+                values["letter_language"] = letters_in
+        if check.has("gender") and check.text("gender"):
+            gender = _GENDERS.get(header_key(check.text("gender")))
+            if gender is None:
+                check.fail("gender", _("The gender '{gender}' is not recognised; please write "
+                                       "female, male, or leave the cell empty.").format(
+                    gender=check.text("gender")))
+            else:
+                values["gender"] = gender
         return values
 
     def check_invoices(self, table: Table, plan: ImportPlan) -> None:
@@ -909,6 +958,14 @@ def _difference(header: str, old, new, show=_shown) -> str:
         column=header, old=show(old), new=show(new))
 
 
+# Client fields stored as codes, shown in words when a file and the database differ.
+_CLIENT_CODES_SHOWN = {
+    "country": lambda code: country_name(code, language()),
+    "letter_language": lambda code: LETTER_LANGUAGES.get(code, code),
+    "gender": lambda code: GENDERS.get(code, code),
+}
+
+
 def _client_differences(existing: dict, values: dict, headers: dict[str, str]) -> list[str]:
     out = []
     for name, new in values.items():
@@ -919,7 +976,9 @@ def _client_differences(existing: dict, values: dict, headers: dict[str, str]) -
             if existing["search_key"] != values["search_key"]:
                 out.append(_difference(headers[name], old, new))
         elif new not in ("", None) and old != new:  # an empty cell says nothing, erases nothing
-            out.append(_difference(headers[name], old, new))
+            show = _CLIENT_CODES_SHOWN.get(name)
+            out.append(_difference(headers[name], show(old), show(new)) if show
+                       else _difference(headers[name], old, new))
     return out
 
 

@@ -215,9 +215,9 @@ def _real(column: str, base: str) -> str:
 
 _CLIENT_WRITE = (
     "external_id, name, search_key, kind, tax_id, email, phone, address, city, zip, terms, "
-    "notes, created_at",
+    "notes, country, letter_language, gender, salutation, created_at",
     "external_id, name, search_key, kind, tax_id, email, phone, address, city, zip, terms, "
-    "notes, :now")
+    "notes, country, letter_language, gender, salutation, :now")
 _INVOICE_WRITE = (
     "number, number_key, client_id, kind, issue_date, due_date, is_due_date_fixed, "
     "amount_agorot, currency, description, created_at",

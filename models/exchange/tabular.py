@@ -56,6 +56,11 @@ FIELDS_BY_KIND: dict[str, dict[str, tuple[str, ...]]] = {
         "terms": ("terms", "תנאי תשלום"),  # hebrew: recognised headings
         "kind": ("kind", "סוג לקוח"),  # hebrew: recognised headings
         "notes": ("notes", "הערות"),  # hebrew: recognised headings
+        "country": ("country", "מדינה", "ארץ"),  # hebrew: recognised headings
+        "letter_language": ("letter_language", "שפת מכתבים", "שפת המכתבים",  # hebrew: headings
+                            "language", "שפה"),  # hebrew: recognised headings
+        "gender": ("gender", "מגדר", "מין"),  # hebrew: recognised headings
+        "salutation": ("salutation", "תואר"),  # hebrew: recognised headings
     },
     "invoices": {
         "number": ("number", "מספר חשבונית", "מספר מסמך"),  # hebrew: headings

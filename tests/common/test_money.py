@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from models.common.errors import ValidationError
 from models.common.money import (
+    CURRENCIES,
     MAX_AGOROT,
+    currency_name,
     format_amount,
     format_money,
     parse_amount,
@@ -107,15 +109,28 @@ def test_garbage_refused_in_hebrew(value):
     ("", "ILS"), (None, "ILS"), ("ils", "ILS"), ("NIS", "ILS"), ("₪", "ILS"), ('ש"ח', "ILS"),
     ("ש״ח", "ILS"), ("שקל", "ILS"), ("usd", "USD"), ("$", "USD"), ("דולר", "USD"),
     ("EUR", "EUR"), ("€", "EUR"), ("אירו", "EUR"), ("\u200fUSD", "USD"),
+    ("GBP", "GBP"), ("gbp", "GBP"), ("£", "GBP"), ('ליש"ט', "GBP"), ("ליש״ט", "GBP"),
+    ("לירה שטרלינג", "GBP"), ("לירה  שטרלינג ", "GBP"), ("פאונד", "GBP"),
 ])
 def test_currencies(text, code):
     assert parse_currency(text) == code
 
 
-def test_unknown_currency_refused():
+def test_unknown_currency_refused_naming_every_currency_the_ledger_keeps():
     with pytest.raises(ValidationError) as err:
-        parse_currency("GBP")
+        parse_currency("CAD")
     assert err.value.field == "currency"
+    assert "CAD" in str(err.value) and "אינו מוכר" in str(err.value)
+    assert all(code in str(err.value) for code in CURRENCIES)
+    assert CURRENCIES == ("ILS", "USD", "EUR", "GBP")
+
+
+def test_pounds_sterling_read_and_shown_like_the_other_currencies():
+    assert parse_amount("£1,234.56") == parse_amount("GBP 1,234.56") == 123456
+    assert format_money(123450, "GBP") == "\u200f1,234.50\u00a0\u200f£"
+    assert format_money(123450, "GBP", locale="en_GB") == "£1,234.50"
+    assert currency_name("GBP") == "לירה שטרלינג (£)"
+    assert currency_name("ILS") == "שקל חדש (₪)"
 
 
 def test_export_and_display_forms():
@@ -130,7 +145,7 @@ def test_export_and_display_forms():
 agorot = st.integers(min_value=1, max_value=MAX_AGOROT - 1)
 
 
-@given(agorot, st.sampled_from(["ILS", "USD", "EUR"]))
+@given(agorot, st.sampled_from(CURRENCIES))
 def test_display_form_parses_back(value, currency):
     assert parse_amount(format_money(value, currency)) == value
 

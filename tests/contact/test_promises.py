@@ -108,7 +108,7 @@ def test_promises_are_evidence_and_refuse_bad_input(client, promise):
     with pytest.raises(ValidationError):
         record_promise(entry_id, "-5", PROMISED)
     with pytest.raises(ValidationError):
-        record_promise(entry_id, 100, PROMISED, currency="GBP")
+        record_promise(entry_id, 100, PROMISED, currency="CAD")
     with pytest.raises(ValidationError):
         record_promise(9999, 100, PROMISED)
     assert Promise.select().count() == 1

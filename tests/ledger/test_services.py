@@ -76,7 +76,7 @@ def test_duplicate_external_id_refused(db):
     ({"amount": "-5"}, "amount"),
     ({"amount": "12.345"}, "amount"),
     ({"amount": "abc"}, "amount"),
-    ({"amount": "100", "currency": "GBP"}, "currency"),
+    ({"amount": "100", "currency": "CAD"}, "currency"),
     ({"amount": "100", "due_date": D(2026, 10, 31)}, "due_date"),
     ({"amount": "100", "kind": "bribe"}, "kind"),
     ({"amount": "100", "number": "  "}, "number"),
