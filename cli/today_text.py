@@ -61,7 +61,11 @@ def _action_line(a) -> str:
                     len(numbers)).format(
         client=a.client_name, label=a.label, amount=_money_text(a.open_by_currency),
         overdue=_overdue_text(a.max_days_overdue), numbers=", ".join(numbers))
-    return _("{line} — the debt notice is late!").format(line=line) if a.is_notice_late else line
+    if a.is_notice_late:
+        line = _("{line} — the debt notice is late!").format(line=line)
+    if a.reason:  # the engine's reason for the step, on its own line under the action
+        line += "\n    " + _("Why: {reason}").format(reason=a.reason)
+    return line
 
 
 def _promise_lines(today: TodayList) -> list[str]:

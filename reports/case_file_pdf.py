@@ -294,6 +294,18 @@ def _names(counts: dict[str, int]) -> str:
     return ", ".join(f"{in_hebrew(k)}: {v}" for k, v in counts.items())
 
 
+def _next_step_lines(step) -> list[str]:
+    """The dunning engine's verdict (CaseFile.next_step), worded when the case file was
+    built inside translated_as("he"); the names go through in_hebrew all the same."""
+    lines = [f"הצעד: {in_hebrew(step.name)} ({in_hebrew(step.state_name)})" if step.name
+             else f"מצב: {in_hebrew(step.state_name)}",
+             f"הסיבה: {step.reason}"]
+    if step.invoice_numbers:
+        lines.append(("החשבונית שהצעד חל עליה: " if len(step.invoice_numbers) == 1
+                      else "החשבוניות שהצעד חל עליהן: ") + ", ".join(step.invoice_numbers))
+    return lines
+
+
 def case_file_blocks(case, options=None) -> list:
     """The sections of the case file (models.collection.case_file.CaseFile), in reading order;
     `options` (models.collection.handover.handover_options) adds the hand-over section."""
@@ -307,6 +319,8 @@ def case_file_blocks(case, options=None) -> list:
     if not ind.keep_reasons and not ind.debtor_reasons:
         box.append("אין עדיין נתונים מספיקים לשיקול.")
     blocks.append(InfoBox("להמשיך כלקוח או לטפל כחייב?", box))
+    if case.next_step is not None:
+        blocks.append(InfoBox("הצעד הבא במדרג הגבייה", _next_step_lines(case.next_step)))
     if case.limitation_warning:
         blocks.append(InfoBox("התיישנות", [case.limitation_warning]))
 
@@ -450,6 +464,10 @@ def case_file_blocks(case, options=None) -> list:
 
     if options:
         blocks.append(Heading("אפשרויות העברה לטיפול"))
+        if case.next_step is not None:
+            blocks.append(Paragraph(
+                "העברה לטיפול היא הצעד הבא במדרג הגבייה." if case.next_step.is_handover_due
+                else "העברה לטיפול אינה הצעד הבא במדרג הגבייה כעת; האפשרויות מובאות לעיון."))
         rows = []
         for o in options:
             needs = "; ".join(r.text + ("" if r.is_met else " (חסר)") for r in o.requirements)
@@ -465,7 +483,6 @@ def case_file_blocks(case, options=None) -> list:
 def write_case_file_pdf(client_id: int, as_of: dt.date, out: str | Path | BinaryIO) -> int:
     """Write the client's case file as of the date to `out`; returns the page count."""
     from models.collection.case_file import build_case_file
-    from models.collection.handover import handover_options
     from models.db.settings import load_profile
 
     profile = load_profile()
@@ -476,5 +493,5 @@ def write_case_file_pdf(client_id: int, as_of: dt.date, out: str | Path | Binary
             f"תיק הכנה למשא ומתן — {case.client_name} — נכון ל-{format_date(as_of)}",
             [f"נכון ל-{format_date(as_of)}" + (f" | {profile.name}" if profile.name else ""),
              "מסמך פנימי לעבודה. אין למסור אותו ללקוח."],
-        ).render(case_file_blocks(case, handover_options(client_id, as_of)), out,
+        ).render(case_file_blocks(case, case.next_step.routes()), out,
                  author=profile.name)

@@ -7,8 +7,12 @@ partly kept promise is a broken one, as models.contact.promises judges it — wi
 promises listed, bounced checks); disputes, complaints, claims and lawsuits
 (models.negotiation.negotiations.CaseRecord) and disputed invoices; relationships; the contact log
 summary (entries per channel, last contact, minutes) and the tactics observed; the cost of
-collection so far; the negotiation's limits and checklist; and a keep-as-client /
-treat-as-debtor indicator with its reasons.
+collection so far; the negotiation's limits and checklist; a keep-as-client /
+treat-as-debtor indicator with its reasons; and the next collection step.
+
+The next step is the dunning engine's verdict (models.collection.dunning.client_step), never
+the case file's own: `NextStep` puts it in words (the step's name, its state, the reason and
+the invoices it covers) for the screen, the PDF and the hand-over page alike.
 
 Cost of collection: minutes logged × the business hourly rate
 (BusinessProfile.hourly_rate_agorot, agorot per hour) + collection expenses entered
@@ -23,6 +27,7 @@ log entries (tests/collection/test_case_file.py counts them).
 
 API:
     build_case_file(client_id, as_of) -> CaseFile
+    next_step(client_id, as_of) -> NextStep            the engine's verdict, in words
     collection_cost(client_id, as_of) -> CollectionCost
     IndicatorRules, load_indicator_rules(), save_indicator_rules(rules)
     indicator(facts...) -> Indicator   (pure; build_case_file calls it)
@@ -34,6 +39,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from models.collection.dunning import STEP_STATES, ClientStep, client_step
+from models.collection.handover import HandoverOption, handover_options
 from models.common.dates import format_date
 from models.common.errors import ValidationError
 from models.common.i18n import N_, _, ngettext
@@ -216,6 +223,55 @@ class Indicator:
         return _(VERDICTS[self.verdict])
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """The dunning engine's verdict for one client as of a date, in words (translated when
+    built: the screen builds it in the interface language, the PDF inside
+    translated_as("he")). Nothing here chooses a step: `of` only words what
+    models.collection.dunning.client_step answered."""
+    client_id: int
+    as_of: dt.date
+    step: str | None                 # dunning.STEP_CODES; None: no step to take
+    state: str                       # dunning.STEP_STATES, or "none" (nothing in the plan)
+    name: str                        # the step in words ("" without a step)
+    state_name: str
+    reason: str                      # why this step, or why nothing (never empty)
+    step_date: dt.date | None
+    invoice_numbers: tuple[str, ...]  # the invoices the step covers, oldest due first
+    client_step: ClientStep | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_handover_due(self) -> bool:
+        """Hand-over is the step to take now."""
+        return self.step == "handover" and self.state == "due"
+
+    def routes(self) -> list[HandoverOption]:
+        """The hand-over routes and their readiness: the engine's (ClientStep.routes), and
+        the same list for reference when it has no step for the client."""
+        if self.client_step is not None:
+            return self.client_step.routes()
+        return handover_options(self.client_id, self.as_of)
+
+    @classmethod
+    def of(cls, client_id: int, as_of: dt.date, step: ClientStep | None) -> "NextStep":
+        if step is None:  # the engine has nothing for this client
+            return cls(client_id, as_of, None, "none", "", _("No step"),
+                       _("The dunning plan has no step for this client: no open invoice has "
+                         "fallen due, or the client is out of the plan (handed over, at the "
+                         "Execution Office, written off or closed)."), None, (), None)
+        reason = step.reason or (_("Every step of the dunning plan was taken.")
+                                 if step.state == "complete" else "")
+        return cls(client_id, as_of, step.step, step.state,
+                   step.level.label if step.level else "", _(STEP_STATES[step.state]),
+                   reason, step.step_date,
+                   tuple(i.number for i in step.invoices), step)
+
+
+def next_step(client_id: int, as_of: dt.date) -> NextStep:
+    """The client's next collection step as of the date: the dunning engine's, in words."""
+    return NextStep.of(client_id, as_of, client_step(client_id, as_of))
+
+
 @dataclass
 class CaseFile:
     client_id: int
@@ -253,6 +309,7 @@ class CaseFile:
     limitation_warning: str | None
     oldest_overdue_days: int = 0
     notes: list[str] = field(default_factory=list)
+    next_step: NextStep | None = None    # the dunning engine's verdict (next_step)
 
     @property
     def relationship_years(self) -> float | None:
@@ -577,4 +634,5 @@ def build_case_file(client_id: int, as_of: dt.date) -> CaseFile:
         contacts=contacts, cost=cost, negotiation=_negotiation(client_id),
         settlement_lines=settlement_lines, indicator=verdict,
         limitation_warning=limitation_warning(client_id, as_of),
-        oldest_overdue_days=oldest_days, notes=notes)
+        oldest_overdue_days=oldest_days, notes=notes,
+        next_step=next_step(client_id, as_of))

@@ -62,6 +62,18 @@ def test_text_output_is_hebrew_in_a_real_process(book):
     assert "מקדמות לתשלום" in out.stdout and "(אתר חדש) — באיחור של יומיים" in out.stdout
 
 
+def test_text_output_gives_the_reason_of_each_action(book, capsys):
+    argv = ["today", "--db", str(book), "--as-of", "2026-11-22"]
+    assert main.main([*argv, "--format", "json"]) == 0
+    [action] = json.loads(capsys.readouterr().out)["actions"]
+    assert main.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = next(n for n, line in enumerate(lines) if "INV-7" in line and "•" in line)
+    # The engine's reason, on its own line under the action it explains.
+    assert lines[at + 1] == f"    הסיבה: {action['reason']}"
+    assert "52 ימים" in action["reason"]
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--as-of", "22/11/2026"], "תאריך"),
     (["--format", "xml"], "xml"),

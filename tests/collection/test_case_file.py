@@ -194,3 +194,52 @@ def test_unknown_client_is_a_hebrew_validation_error(db):
 
     with pytest.raises(ValidationError, match="לא נמצא"):
         build_case_file(999, AS_OF)
+
+
+# ---- the next step: the dunning engine's verdict ------------------------------------------
+
+DUE = dt.date(2026, 10, 1)
+
+
+def _overdue_invoice(client, number="INV-1"):
+    return services.add_invoice(client.id, number, dt.date(2026, 9, 1), "1000", due_date=DUE)
+
+
+def _final_warning(client, sent: dt.date, deadline: dt.date):
+    from models.letters.archive import LetterRecord, record_letters
+
+    record_letters([LetterRecord(client.id, "final-warning", sent, sent, "", 100000, "ILS",
+                                 deadline, "final-warning.pdf", 1, 1)])
+
+
+def test_case_file_of_a_client_past_the_final_warning_deadline_says_hand_over(client):
+    _overdue_invoice(client)
+    _final_warning(client, dt.date(2026, 11, 16), deadline=dt.date(2026, 11, 30))
+    step = build_case_file(client.id, dt.date(2026, 12, 1)).next_step
+    assert (step.step, step.state) == ("handover", "due") and step.is_handover_due
+    assert step.name == "העברה לעו\"ד / חברת גבייה / הוצאה לפועל"
+    assert "30/11/2026" in step.reason and "עדיין פתוח" in step.reason
+    assert step.invoice_numbers == ("INV-1",)
+    # Before the deadline the hand-over waits for it.
+    before = build_case_file(client.id, dt.date(2026, 11, 25)).next_step
+    assert (before.step, before.state) == ("handover", "waiting") and not before.is_handover_due
+
+
+def test_case_file_of_a_client_ten_days_overdue_says_reminder(client):
+    _overdue_invoice(client)
+    _overdue_invoice(client, "INV-2")
+    step = build_case_file(client.id, DUE + dt.timedelta(days=10)).next_step
+    assert (step.step, step.state, step.state_name) == ("reminder", "due", "לביצוע")
+    assert step.name == "מכתב תזכורת"
+    assert "10 ימים" in step.reason
+    assert step.invoice_numbers == ("INV-1", "INV-2")
+
+
+def test_case_file_next_step_when_the_engine_has_nothing(client):
+    services.add_invoice(client.id, "LATER", dt.date(2026, 11, 1), "500",
+                         due_date=dt.date(2027, 1, 31))
+    step = build_case_file(client.id, AS_OF).next_step
+    assert step.step is None and step.state == "none" and step.reason
+    paid = _overdue_invoice(client, "PAID")
+    services.record_payment(client.id, DUE, "1000", invoice_ids=[paid.id])
+    assert build_case_file(client.id, AS_OF).next_step.step is None

@@ -317,3 +317,68 @@ def test_a_breach_is_logged_stays_after_a_late_payment_and_is_reinstated_with_a_
     assert dialog.save()
     assert "פעיל" in page.state.text() and not page.reinstate_button.isEnabled()
     assert any("חודש" in e.summary for e in ContactLogEntry.select())
+
+
+def _two_clients_for_the_engine():
+    """One client past its final warning's deadline, one ten days overdue (AS_OF)."""
+    from models.letters.archive import LetterRecord, record_letters
+
+    late = services.add_client(name="מאוחרים בע\"מ", kind="company")
+    services.add_invoice(late.id, "L-1", dt.date(2026, 8, 1), "2000", due_date=dt.date(2026, 9, 1))
+    sent, deadline = dt.date(2026, 10, 20), dt.date(2026, 11, 3)
+    record_letters([LetterRecord(late.id, "final-warning", sent, sent, "", 200000, "ILS",
+                                 deadline, "final-warning.pdf", 1, 1)])
+    fresh = services.add_client(name="חדשים בע\"מ", kind="company")
+    services.add_invoice(fresh.id, "F-1", dt.date(2026, 10, 13), "800",
+                         due_date=AS_OF - dt.timedelta(days=10))
+    return late, fresh
+
+
+def test_handover_page_says_whether_hand_over_is_due_as_the_engine_does(qtbot, db):
+    from models.collection.dunning import client_step
+    from ui.negotiation.handover_page import HandoverPage
+
+    late, fresh = _two_clients_for_the_engine()
+    due = HandoverPage(late.id)
+    qtbot.addWidget(due)
+    assert due.due.text().startswith("העברה לטיפול היא הצעד הבא: ")
+    assert "03/11/2026" in due.due.text()  # the deadline the final warning printed
+    assert [o.code for o in due.model.items()] == [
+        o.code for o in client_step(late.id, AS_OF).routes()]
+    not_due = HandoverPage(fresh.id)
+    qtbot.addWidget(not_due)
+    assert not_due.due.text().startswith("מועד ההעברה לטיפול טרם הגיע. הצעד הבא הוא מכתב תזכורת")
+    assert "10 ימים" in not_due.due.text()
+    assert len(not_due.model.items()) >= 4  # the routes stay listed, for reference
+    assert due.due.text() != not_due.due.text()
+    # Before the warning's deadline, hand-over is the next step but waits for its day.
+    from models.collection.case_file import next_step
+    from ui.negotiation.handover_page import due_text
+
+    waiting = due_text(next_step(late.id, dt.date(2026, 11, 1)))
+    assert waiting.startswith("מועד ההעברה לטיפול טרם הגיע: זה הצעד הבא") and "04/11/2026" in waiting
+
+
+def test_case_file_page_shows_the_engines_next_step(qtbot, db, tmp_path):
+    from ui.negotiation.case_file_page import CaseFilePage
+
+    late, fresh = _two_clients_for_the_engine()
+    page = CaseFilePage(late.id)
+    qtbot.addWidget(page)
+    text = page.next_step.text()
+    assert text.startswith("הצעד הבא: העברה לעו\"ד / חברת גבייה / הוצאה לפועל (לביצוע) — ")
+    assert "L-1" in text
+    other = CaseFilePage(fresh.id)
+    qtbot.addWidget(other)
+    assert other.next_step.text().startswith("הצעד הבא: מכתב תזכורת (לביצוע) — ")
+    pdf = _pdf_words(page.pdf_path())
+    assert {"הצעד", "הבא", "במדרג", "הגבייה", "הסיבה", "L-1", "03/11/2026"} <= pdf
+
+
+def _pdf_words(path) -> set[str]:
+    import re
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return set(re.findall(r"\d\d/\d\d/\d{4}|[A-Z]+-\d+|[\u05d0-\u05ea]+", text))

@@ -3,6 +3,7 @@ open and how old, lifetime purchases and payments, payment behaviour, the contac
 and the tactics seen, the cost of collection against the debt and the client's value, and
 a keep-as-client or treat-as-debtor indicator with its reasons — and the records only this
 file keeps: disputes and claims, relationships, collection expenses. Printable as a PDF.
+At the top, the next collection step as the dunning engine words it (CaseFile.next_step).
 """
 from __future__ import annotations
 
@@ -20,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.collection.case_file import CaseFile, build_case_file
+from models.collection.case_file import CaseFile, NextStep, build_case_file
 from models.common.errors import GviaError
 from models.contact.contact_log import TACTICS, label
 from models.negotiation import negotiations as ng
 from models.prevention.policy import days_text
 from ui import events
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation.settlement_dialogs import ltr_edit
 from ui.widgets import clock
@@ -36,7 +37,7 @@ from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.CONTACT_LOG,
-              events.LETTERS, events.SETTINGS, events.DATABASE}
+              events.LETTERS, events.SETTINGS, events.CLIENTS, events.DATABASE}
 
 
 def _plain(text: str = "") -> QLabel:
@@ -48,6 +49,19 @@ def _plain(text: str = "") -> QLabel:
 
 def percent_text(value) -> str:
     return "—" if value is None else ltr(f"{value}%")
+
+
+def next_step_text(step: NextStep) -> str:
+    """The engine's next step in a line or two: the step and its state, why, the invoices."""
+    line = (_("Next step: {step} ({state}) — {reason}").format(
+                step=step.name, state=step.state_name, reason=step.reason) if step.name
+            else _("Next step: {state} — {reason}").format(state=step.state_name,
+                                                          reason=step.reason))
+    numbers = step.invoice_numbers
+    if numbers:
+        line += "\n" + ngettext("Invoice it covers: {numbers}", "Invoices it covers: {numbers}",
+                                len(numbers)).format(numbers=", ".join(ltr(n) for n in numbers))
+    return line
 
 
 def summary_rows(case: CaseFile) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -187,6 +201,8 @@ class CaseFilePage(ErrorHook, QWidget):
         self.client_id = client_id
         self.case: CaseFile | None = None
         column = QVBoxLayout(self)
+        self.next_step = _plain()
+        column.addWidget(self.next_step)
         top = QHBoxLayout()
         self.verdict = _plain()
         font = self.verdict.font()
@@ -262,6 +278,7 @@ class CaseFilePage(ErrorHook, QWidget):
 
     def refresh(self) -> None:
         self.case = case = build_case_file(self.client_id, clock.today())
+        self.next_step.setText(next_step_text(case.next_step))
         self.verdict.setText(_("Indicator: {verdict}").format(verdict=case.indicator.verdict_name))
         reasons = ([_("To keep as a client: {reasons}").format(
                         reasons=" ".join(case.indicator.keep_reasons))]

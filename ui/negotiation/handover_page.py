@@ -2,29 +2,28 @@
 the Execution Office, executing a bounced check, a lawyer, a collection agency — with what
 it needs (met or missing), its estimated cost against the debt, the limitation warning, a
 reminder when the negotiation's limits did not allow a legal hand-over, and the dossier
-for whoever takes the case over."""
+for whoever takes the case over. At the top, whether hand-over is due: the dunning
+engine's answer (models.collection.case_file.next_step), with its reason, so the page and
+the plan never disagree; the routes are the engine's (ClientStep.routes)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models.collection.handover import (
-    HandoverOption,
-    handover_options,
-    limitation_warning,
-)
+from models.collection.case_file import NextStep, next_step
+from models.collection.handover import HandoverOption, limitation_warning
 from models.common.errors import GviaError
 from models.negotiation.negotiations import latest_negotiation, step_warnings
 from ui import events
 from ui.i18n import _
 from ui.widgets import clock
 from ui.widgets.dialogs import ErrorHook
-from ui.widgets.display import ltr, money_text
+from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.LETTERS,
-              events.SETTINGS, events.CLIENTS, events.DATABASE}
+              events.SETTINGS, events.CLIENTS, events.CONTACT_LOG, events.DATABASE}
 
 
 def needs_text(option: HandoverOption) -> str:
@@ -44,11 +43,31 @@ def option_columns() -> list[Column]:
     ]
 
 
+def due_text(step: NextStep) -> str:
+    """Whether hand-over is the step to take now, in the engine's words."""
+    if step.is_handover_due:
+        return _("Hand-over is the next step: {reason}").format(reason=step.reason)
+    if step.step == "handover" and step.step_date is not None:  # waiting for its day
+        return _("Hand-over is not due yet: it is the next step, from {date}.").format(
+            date=date_text(step.step_date))
+    if step.name:
+        return _("Hand-over is not due yet. The next step is {step}: {reason}").format(
+            step=step.name, reason=step.reason)
+    return _("Hand-over is not due: {reason}").format(reason=step.reason)
+
+
 class HandoverPage(ErrorHook, QWidget):
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
         self.client_id = client_id
         column = QVBoxLayout(self)
+        self.due = QLabel()
+        self.due.setWordWrap(True)
+        self.due.setTextFormat(Qt.PlainText)
+        font = self.due.font()
+        font.setBold(True)
+        self.due.setFont(font)
+        column.addWidget(self.due)
         self.limitation = QLabel()
         self.limitation.setWordWrap(True)
         self.limitation.setTextFormat(Qt.PlainText)
@@ -75,11 +94,13 @@ class HandoverPage(ErrorHook, QWidget):
 
     def refresh(self) -> None:
         today = clock.today()
+        self.step = step = next_step(self.client_id, today)
+        self.due.setText(due_text(step))
         warnings = [w for w in (limitation_warning(self.client_id, today),) if w]
         warnings += step_warnings(latest_negotiation(self.client_id), ("allow_legal",))
         self.limitation.setText("\n".join(warnings))
         self.limitation.setVisible(bool(warnings))
-        self.model.set_items(handover_options(self.client_id, today))
+        self.model.set_items(step.routes())  # the engine's routes, listed whatever the step
         self.view.resizeColumnsToContents()
         self._show_details()
 
