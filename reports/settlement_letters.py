@@ -13,13 +13,20 @@
   phone entry's summary from the contact log, and signature lines.
 
 The wording is the user's template (models.letters.templates); the figures, tables and
-signature blocks come from here. `SettlementInfo` is plain data that
-models.negotiation.settlement_info reads (a fixed number of statements per batch; it also answers
-who gets these letters in an `--all` run); `compose_settlement` is pure.
+signature blocks come from here. The body names the parties by their roles (הנושה, החייב);
+the debtor's own statement above its signature agrees with who signs (`debtor_voice`): a
+business in the first person plural, through an authorised signatory who writes name and
+role and adds the stamp; a man or a woman in the singular of that gender; a person of
+unknown gender in forms that need none ("חתימתי להלן היא הודאה בחוב…"). No slash forms.
+
+`SettlementInfo` is plain data that models.negotiation.settlement_info reads (a fixed
+number of statements per batch; it also answers who gets these letters in an `--all`
+run); `compose_settlement` is pure.
 
 Public API:
     KINDS
     compose_settlement(kind, data, info, profile, settings, template, as_of, letter_date=None)
+    debtor_voice(data) -> 'plural' | 'male' | 'female' | 'neutral'
     sample_info(kind, as_of) -> SettlementInfo   (the template editor's preview)
 """
 from __future__ import annotations
@@ -37,6 +44,7 @@ from models.negotiation.settlement_info import (
     MeetingNote,
     SettlementInfo,
 )
+from reports.address import audience
 from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData
 from reports.letters import (
@@ -59,7 +67,9 @@ COVERED_WIDTHS = [1.3, 1.0, 1.0, 1.3, 1.3]
 INSTALMENT_COLUMNS = ["מס'", "מועד", "סכום", "אמצעי תשלום", "מספר שיק"]  # hebrew: letter text
 INSTALMENT_WIDTHS = [0.5, 1.0, 1.3, 1.3, 1.3]
 SIGNER_FIELDS = ["שם החותם", "תפקיד", "תאריך", "חתימה"]  # hebrew: letter text
-DEBTOR_FIELDS = ["שם מלא", "ת.ז. / ח.פ.", "תפקיד", "תאריך", "חתימה"]  # hebrew: letter text
+BUSINESS_SIGNER_FIELDS = ["שם מורשה החתימה", "תפקיד", "ח.פ. / ע.מ.",  # hebrew: letter text
+                          "תאריך", "חתימה וחותמת"]  # hebrew: letter text
+PERSON_FIELDS = ["שם מלא", "ת.ז.", "תאריך", "חתימה"]  # hebrew: letter text
 
 
 # ---- composing --------------------------------------------------------------------------
@@ -154,18 +164,53 @@ def _values(kind: str, data: ClientLetterData, info: SettlementInfo, profile: Bu
     }
 
 
+# What the debtor signs, in its own voice (reports.address.audience reads the gender): a
+# business speaks as a body, in the plural, through an authorised signatory with its stamp;
+# a person in the singular of the gender on file; a person of unknown gender in nouns and
+# first-person past forms, which Hebrew does not inflect for gender.
+_DEBTOR_STATEMENTS = {
+    "settlement": {
+        "plural": "קראנו את ההסדר והבנו אותו. אנו מודים בחוב כמפורט בו ומתחייבים לשלמו לפי "  # hebrew: letter text
+                  "לוח התשלומים ולפי התנאים שלמעלה. החתימה בשמנו היא של מורשה חתימה, בצירוף חותמת.",
+        "male": "קראתי את ההסדר והבנתי אותו. אני מודה בחוב כמפורט בו ומתחייב לשלמו לפי לוח "  # hebrew: letter text
+                "התשלומים ולפי התנאים שלמעלה.",
+        "female": "קראתי את ההסדר והבנתי אותו. אני מודה בחוב כמפורט בו ומתחייבת לשלמו לפי לוח "  # hebrew: letter text
+                  "התשלומים ולפי התנאים שלמעלה.",
+        "neutral": "קראתי את ההסדר והבנתי אותו. חתימתי להלן היא הודאה בחוב כמפורט בו "  # hebrew: letter text
+                   "והתחייבות לשלמו לפי לוח התשלומים ולפי התנאים שלמעלה.",
+    },
+    "meeting-summary": {
+        "plural": "קראנו את הסיכום, ואנו מאשרים שהוא משקף את מה שהוסכם בינינו.",  # hebrew: letter text
+        "male": "קראתי את הסיכום, ואני מאשר שהוא משקף את מה שהוסכם בינינו.",  # hebrew: letter text
+        "female": "קראתי את הסיכום, ואני מאשרת שהוא משקף את מה שהוסכם בינינו.",  # hebrew: letter text
+        "neutral": "קראתי את הסיכום, וחתימתי להלן היא אישור שהוא משקף את מה שהוסכם בינינו.",  # hebrew: letter text
+    },
+}
+# The lines the debtor fills in: a business's signatory with name, role and stamp; a person.
+_DEBTOR_FIELDS = {
+    ("settlement", False): BUSINESS_SIGNER_FIELDS,
+    ("settlement", True): PERSON_FIELDS,
+    ("meeting-summary", False): ["שם מלא", "תפקיד", "תאריך", "חתימה"],  # hebrew: letter text
+    ("meeting-summary", True): ["שם מלא", "תאריך", "חתימה"],  # hebrew: letter text
+}
+
+
+def debtor_voice(data: ClientLetterData) -> str:
+    """How the debtor's own statement is worded: 'plural' for a business (it signs as a
+    body, whoever signs for it), else the person's 'male' / 'female' / 'neutral'."""
+    return audience(data) if data.is_person else "plural"
+
+
 def _signature_forms(kind: str, data: ClientLetterData, profile: BusinessProfile) -> list:
     ours = profile.name or "העסק"  # hebrew: letter text
+    statement = _DEBTOR_STATEMENTS[kind][debtor_voice(data)]
+    fields = _DEBTOR_FIELDS[kind, data.is_person]
     if kind == "settlement":
         return [SignatureForm(f"חתימת הנושה: {ours}",  # hebrew: letter text
                               "אנו מאשרים את הסדר החוב בתנאים שלמעלה.", SIGNER_FIELDS),  # hebrew: letter text
-                SignatureForm(f"חתימת החייב: {data.name}",  # hebrew: letter text
-                              "קראתי והבנתי. אני מודה בחוב כמפורט ומתחייב/ת לשלמו לפי לוח "  # hebrew: letter text
-                              "התשלומים ולפי התנאים שלמעלה.", DEBTOR_FIELDS)]
+                SignatureForm(f"חתימת החייב: {data.name}", statement, fields)]  # hebrew: letter text
     return [SignatureForm(f"אישור: {ours}", "הסיכום משקף את מה שנאמר והוסכם.", SIGNER_FIELDS),  # hebrew: letter text
-            SignatureForm(f"אישור: {data.name}",  # hebrew: letter text
-                          "קראתי את הסיכום ואני מאשר/ת שהוא משקף את מה שהוסכם בינינו.",  # hebrew: letter text
-                          DEBTOR_FIELDS)]
+            SignatureForm(f"אישור: {data.name}", statement, fields)]  # hebrew: letter text
 
 
 def compose_settlement(kind: str, data: ClientLetterData, info: SettlementInfo | None,
