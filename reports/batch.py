@@ -24,12 +24,19 @@ from the date, the kind and — for a single letter — the client's sanitised n
 receives a copy. Every letter gets an archive row pointing at that file and its pages.
 A cancelled run leaves no file and no rows.
 
+A settlement breach is written to the contact log before the letters are archived
+(models.negotiation.settlement_status.record_breaches, once per breach): for the clients
+written to, as of the letter's date (or the calculation date, if later). The engine already
+treats a breach as a breach; the log then holds it before a letter, a final warning above
+all, is on record on its basis.
+
 Public API:
     produce_letters(kind, client_ids, as_of, out=None, *, progress=None, is_cancelled=None,
                     strict=False, letter_date=None) -> BatchResult
     select_clients(kind, as_of) -> list[int]
     repeated_letters(kind, client_ids, as_of, letter_date=None) -> {client_id: date}
     demanded_invoices(kind, client_ids, as_of) -> {client_id: set of invoice ids}
+    log_breaches(client_ids, day) -> int             settlement breaches into the contact log
     letters_command(*, kind, client, all_clients, out, as_of, force) -> int    (main.py)
 """
 from __future__ import annotations
@@ -67,6 +74,7 @@ from models.negotiation.settlement_info import (
     load_settlement_info,
     settlement_letter_clients,
 )
+from models.negotiation.settlement_status import record_breaches, statuses
 from models.prevention.deposits import deposits_due
 from models.prevention.policy import days_text
 from models.queries import letter_data as letter_queries
@@ -293,11 +301,22 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     except _Cancelled:
         result.cancelled = True
         return result
+    log_breaches({c.client_id for c in contents}, max(as_of, letter_date or as_of))
     record_letters(records)
     result.written, result.pages, result.archive_path = len(records), pages, path
     if out is not None:
         result.out = copy_out(path, out, force=force, what=_("The letters were saved"))
     return result
+
+
+def log_breaches(client_ids: set[int], day: dt.date) -> int:
+    """Write to the contact log the settlement breaches of these clients as of `day` that
+    it does not hold yet (record_breaches: once each, never one that began after today).
+    Returns the number written. One read of the statuses, then one call per client with a
+    breached settlement."""
+    breached = sorted({s.settlement.client_id for s in statuses(day)
+                       if s.state == "breached" and s.settlement.client_id in client_ids})
+    return sum(len(record_breaches(day, client_id=cid)) for cid in breached)
 
 
 def _only(item, invoice_ids: set[int]):
