@@ -468,8 +468,12 @@ def _walk(result: ClientStep, plan, done, ctx: _Context, covered: list[OpenInvoi
                   and not lv.is_optional), default=-1)
     first_overdue = next((k for k, lv in enumerate(plan) if lv.days >= 0), len(plan))
     offer = max(target, last_done + 1, first_overdue)
-    if offer >= len(plan):
-        return result  # complete: every step was taken
+    if offer >= len(plan):  # complete: every step was taken
+        if result.done:
+            last_level, last_day = result.done[-1]
+            result.reason = _("Every step of the plan was taken; the last: {step} on {date}."
+                              ).format(step=last_level.label, date=f"{last_day:%d/%m/%Y}")
+        return result
     fw = _deadline_level(plan, offer)
     if plan[offer].action == "handover" and fw is not None and fw > last_done:
         offer = fw  # no hand-over without the final warning
@@ -503,6 +507,10 @@ def _walk(result: ClientStep, plan, done, ctx: _Context, covered: list[OpenInvoi
     result.state = "due" if step_date <= as_of else "waiting"
     if result.state == "waiting":
         reason = (_gap_reason(last_letter, gap_date, gap) if step_date == gap_date
+                  else _("The {letter} of {date} gives until {deadline}; then {step}.").format(
+                      letter=plan[given].label, date=f"{sent:%d/%m/%Y}",
+                      deadline=f"{deadline:%d/%m/%Y}", step=level.label)
+                  if given is not None and given in done_on and offer == given + 1
                   else _("Next step: {step} on {date}.").format(
                       step=level.label, date=f"{step_date:%d/%m/%Y}"))
     result.reason = reason
