@@ -69,7 +69,7 @@ from models.letters.archive import (
     record_letters,
     safe_file_name,
 )
-from models.letters.templates import get_template
+from models.letters.templates import get_templates
 from models.negotiation.settlement_info import (
     load_settlement_info,
     settlement_letter_clients,
@@ -79,9 +79,8 @@ from models.prevention.deposits import deposits_due
 from models.prevention.policy import days_text
 from models.queries import letter_data as letter_queries
 from reports import letter_data, settlement_letters
-from reports.english import compose_for_client
 from reports.hebrew import in_hebrew
-from reports.letters import INTEREST_KINDS, NothingToSend
+from reports.letters import INTEREST_KINDS, NothingToSend, compose_for_client
 from reports.pdf import LetterPdf
 
 Progress = Callable[[int, int], None]
@@ -217,7 +216,7 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
     resend = force if resend is None else resend
     result = BatchResult(kind)
     profile, settings = load_profile(), load_letter_settings()
-    template = get_template(kind)
+    templates = get_templates(kind)  # language -> wording
     data = letter_data.load_letter_data(client_ids, as_of, with_interest=kind in INTEREST_KINDS)
     settled = (load_settlement_info(kind, client_ids, as_of)
                if kind in settlement_letters.KINDS else None)
@@ -259,9 +258,10 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
                 raise NothingToSend(gates[cid].message)
             if settled is not None:
                 contents.append(settlement_letters.compose_settlement(
-                    kind, item, settled.get(cid), profile, settings, template, as_of, letter_date))
+                    kind, item, settled.get(cid), profile, settings, templates["he"], as_of,
+                    letter_date))
             else:
-                contents.append(compose_for_client(kind, item, profile, settings, template,
+                contents.append(compose_for_client(kind, item, profile, settings, templates,
                                                    as_of, letter_date))
         except NothingToSend as exc:
             if strict:

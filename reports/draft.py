@@ -7,7 +7,10 @@ overdue, the consumer-law gate), so a draft that cannot be sent says why.
 
 Public API:
     draft_letter(kind, client_id, as_of, *, template=None, letter_date=None) -> bytes
-    sample_letter(kind, as_of, *, template=None) -> bytes     (a fictitious client)
+    sample_letter(kind, as_of, *, template=None, language='he') -> bytes   (a fictitious client)
+
+`template` is unsaved wording in the letter's own language (the client's letter language;
+for a sample, `language`).
 """
 from __future__ import annotations
 
@@ -22,28 +25,30 @@ from models.letters.archive import (
     debt_notice_gate,
     load_letter_settings,
 )
-from models.letters.templates import get_template
+from models.letters.templates import check_language, get_templates
 from models.negotiation.settlement_info import load_settlement_info
 from reports import settlement_letters
 from reports.batch import check_kind, client_not_found
-from reports.english import compose_for_client
 from reports.letter_data import ClientLetterData, StatementEntry, load_letter_data
-from reports.letters import NothingToSend
+from reports.letters import NothingToSend, compose_for_client, letter_language
 from reports.pdf import render_letters
 
 
 def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | None,
             letter_date: dt.date | None, settled=None) -> bytes:
     profile, settings = load_profile(), load_letter_settings()
-    wording = template if template is not None else get_template(kind)
+    templates = get_templates(kind)
+    if template is not None:
+        templates[letter_language(kind, data)] = template
     if kind in settlement_letters.KINDS:
         if settled is None:
             settled = load_settlement_info(kind, [data.client_id], as_of)
             settled = settled.get(data.client_id)
         content = settlement_letters.compose_settlement(kind, data, settled, profile, settings,
-                                                        wording, as_of, letter_date)
+                                                        templates["he"], as_of, letter_date)
     else:
-        content = compose_for_client(kind, data, profile, settings, wording, as_of, letter_date)
+        content = compose_for_client(kind, data, profile, settings, templates, as_of,
+                                     letter_date)
     buffer = io.BytesIO()
     render_letters([content], buffer, profile, settings)
     return buffer.getvalue()
@@ -64,17 +69,25 @@ def draft_letter(kind: str, client_id: int, as_of: dt.date, *, template: str | N
     return _render(kind, data, as_of, template, letter_date)
 
 
-def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
-    """A made-up business client with two overdue invoices (or, for paid-in-full, none)."""
+def _sample_data(kind: str, as_of: dt.date, language: str = "he") -> ClientLetterData:
+    """A made-up business client with two overdue invoices (or, for paid-in-full, none);
+    abroad, for an English letter."""
     day = dt.timedelta(days=1)
-    data = ClientLetterData(client_id=123, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,  # hebrew: sample letter
-                            address="רחוב הדוגמה 1", city="תל אביב-יפו", zip="6100000",  # hebrew: sample letter
-                            contact_name="ישראלה ישראלי")  # hebrew: sample letter
+    if language == "en":
+        data = ClientLetterData(client_id=123, name="Example Ltd (sample client)",
+                                is_person=False, address="1 Example Street", city="London",
+                                zip="EC1A 1AA", contact_name="Jane Example", gender="female",
+                                country="GB", letter_language="en")
+    else:
+        data = ClientLetterData(client_id=123, name="דוגמה בע\"מ (לקוח לדוגמה)", is_person=False,  # hebrew: sample letter
+                                address="רחוב הדוגמה 1", city="תל אביב-יפו", zip="6100000",  # hebrew: sample letter
+                                contact_name="ישראלה ישראלי")  # hebrew: sample letter
     first_issue, second_issue = as_of - 95 * day, as_of - 50 * day
     if kind == "paid-in-full":
         data.movements = {"ILS": [
-            StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),  # hebrew: sample letter
-            StatementEntry(as_of - 10 * day, "תשלום – העברה בנקאית", 0, 1_170_000)]}  # hebrew: sample letter
+            StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0, "invoice", "1001"),  # hebrew: sample letter
+            StatementEntry(as_of - 10 * day, "תשלום – העברה בנקאית", 0, 1_170_000,  # hebrew: sample letter
+                           "payment", "transfer")]}  # hebrew: sample letter
         data.last_payment_date = as_of - 10 * day
         return data
     data.invoices = [
@@ -83,16 +96,20 @@ def _sample_data(kind: str, as_of: dt.date) -> ClientLetterData:
         OpenInvoice(0, "1002", 0, "ILS", second_issue, second_issue + 30 * day, 351_000,
                     351_000, False, as_of)]
     data.movements = {"ILS": [
-        StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0),  # hebrew: sample letter
-        StatementEntry(second_issue, "חשבונית 1002", 351_000, 0),  # hebrew: sample letter
-        StatementEntry(as_of - 40 * day, "תשלום – העברה בנקאית", 0, 500_000)]}  # hebrew: sample letter
+        StatementEntry(first_issue, "חשבונית 1001", 1_170_000, 0, "invoice", "1001"),  # hebrew: sample letter
+        StatementEntry(second_issue, "חשבונית 1002", 351_000, 0, "invoice", "1002"),  # hebrew: sample letter
+        StatementEntry(as_of - 40 * day, "תשלום – העברה בנקאית", 0, 500_000,  # hebrew: sample letter
+                       "payment", "transfer")]}  # hebrew: sample letter
     data.last_payment_date = as_of - 40 * day
     return data
 
 
-def sample_letter(kind: str, as_of: dt.date, *, template: str | None = None) -> bytes:
-    """The letter as a made-up client would get it: previews wording with no real data."""
+def sample_letter(kind: str, as_of: dt.date, *, template: str | None = None,
+                  language: str = "he") -> bytes:
+    """The letter as a made-up client would get it: previews wording with no real data;
+    `language` 'en' previews the English wording (a client abroad)."""
     check_kind(kind)
+    check_language(kind, language)
     settled = (settlement_letters.sample_info(kind, as_of)
                if kind in settlement_letters.KINDS else None)
-    return _render(kind, _sample_data(kind, as_of), as_of, template, None, settled)
+    return _render(kind, _sample_data(kind, as_of, language), as_of, template, None, settled)

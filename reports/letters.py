@@ -2,11 +2,24 @@
 template, the words and tables of one letter — pure, no PDF, no database.
 
 Public API:
-    compose(kind, data, profile, settings, template, as_of, letter_date=None) -> LetterContent
+    compose(kind, data, profile, settings, template, as_of, letter_date=None,
+            language='he') -> LetterContent
+    compose_for_client(kind, data, profile, settings, templates, as_of, letter_date=None)
+        -> LetterContent      in the client's letter language (letter_language), with
+                              that language's wording from `templates` ({language: text})
+    letter_language(kind, data) -> 'he' | 'en'
     LetterContent, Paragraph, Table, InfoBox, SignatureForm   what reports.pdf draws
     NothingToSend                                         a ValidationError: no letter for this client
 
 All text stays in logical order here; reports.pdf shapes it (reports.hebrew).
+
+One composition for every language: the facts below are computed once, here; how a
+letter says them is its wording, `HEBREW` (the class Hebrew below) or
+reports.english.ENGLISH, chosen by `language`. An English letter (a client whose letter
+language is English, for the kinds models.letters.templates.ENGLISH_KINDS lists) reads
+left to right (LetterContent.language 'en'; reports.pdf mirrors the page); every other
+kind, the debt notice under §13ב2 above all, is a Hebrew letter whatever the client's
+language.
 
 A letter states facts only (the ledger's and the archive's):
 - its reference (סימוכין), printed under the date, is the one its archive row will have
@@ -31,6 +44,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -44,11 +58,14 @@ from models.common.terms import due_date as terms_due_date
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.ledger.open_invoice import OpenInvoice
 from models.letters.archive import LETTER_KINDS, LetterSettings
+from models.letters.references import EarlierLetter
+from models.letters.templates import check_language, has_english
 from models.prevention.policy import explain_terms
 from models.prevention.profile_rules import format_iban
 from reports.address import greeting, recipient_block
+from reports.english import ENGLISH
 from reports.hebrew import in_hebrew
-from reports.letter_data import ClientLetterData
+from reports.letter_data import ClientLetterData, StatementEntry
 from reports.templates import fill
 
 _SAMPLE_AGOROT = 123456789  # 1,234,567.89
@@ -128,6 +145,7 @@ class LetterContent:
     signature_lines: list[str] = field(default_factory=list)
     reference: str = ""  # סימוכין: the reference its archive row has (models.letters.references)
     language: str = "he"  # 'en': an English letter, laid out left to right (reports.english)
+    closing: str = ""  # the line before the signature; '' : reports.pdf's own for the language
 
 
 def hebrew_days(days: int) -> str:
@@ -152,6 +170,168 @@ INVOICE_COLUMNS = ["מספר חשבונית", "תאריך", "לתשלום עד",
 INVOICE_WIDTHS = [1.3, 1.0, 1.0, 1.25, 1.25, 0.8]
 STATEMENT_COLUMNS = ["תאריך", "פרטים", "חובה", "זכות", "יתרה"]  # hebrew: letter text
 STATEMENT_WIDTHS = [0.9, 2.2, 1.1, 1.1, 1.2]
+INTEREST_COLUMNS = ["פירוט", "סכום"]  # hebrew: letter text
+INTEREST_WIDTHS = [3.6, 1.4]
+INTEREST_KINDS = ("final-warning", "statement", "debt-notice")
+
+
+class Hebrew:
+    """How a Hebrew letter says what this module computed; reports.english.English has
+    the same names in English."""
+
+    language = "he"
+    invoice_columns = INVOICE_COLUMNS
+    statement_columns = STATEMENT_COLUMNS
+    interest_columns = INTEREST_COLUMNS
+    total = "סה\"כ"  # hebrew: letter text
+    opening_balance = "יתרת פתיחה"  # hebrew: letter text
+    closing_balance = "יתרת סגירה"  # hebrew: letter text
+    no_business_name = "העסק"  # hebrew: letter text
+
+    # -- dates, amounts, counts --------------------------------------------------------
+    date = staticmethod(format_date)
+    money = staticmethod(format_money)
+    and_list = staticmethod(_and_list)
+    days = staticmethod(hebrew_days)
+
+    @staticmethod
+    def join_money(parts: list[str]) -> str:
+        """`1,000.00 ₪ וגם 200.00 $`."""
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " וגם " + parts[-1]  # hebrew: letter text
+
+    @staticmethod
+    def currency_heading(currency: str) -> str:
+        return f"מטבע: {currency}"  # hebrew: letter text
+
+    def date_lines(self, letter_date: dt.date, reference: str,
+                   show_hebrew_date: bool) -> list[str]:
+        lines = [f"תאריך: {self.date(letter_date)}"]  # hebrew: letter text
+        if show_hebrew_date:
+            lines.append(hebrew_date(letter_date))
+        if reference:
+            lines.append(f"סימוכין: {reference}")  # hebrew: letter text
+        return lines
+
+    @staticmethod
+    def closing(data) -> str:
+        return ""  # reports.pdf's own: בכבוד רב,
+
+    # -- tables ------------------------------------------------------------------------
+    @staticmethod
+    def describe(entry: StatementEntry) -> str:
+        return entry.description
+
+    principal_row = "קרן: יתרת החשבוניות שמועד תשלומן עבר"  # hebrew: letter text
+    fee_row = "הוצאות גבייה (סכום קבוע שהוסכם)"  # hebrew: letter text
+
+    def interest_row(self, rate: str, to_date: dt.date) -> str:
+        return f"ריבית חוזית בשיעור {rate}% לשנה עד {self.date(to_date)}"  # hebrew: letter text
+
+    def interest_heading(self, kind: str, deadline: dt.date, currency: str) -> str:
+        heading = (f"הסכום לתשלום עד {self.date(deadline)}" if kind == "final-warning"  # hebrew: letter text
+                   else "החוב כולל ריבית חוזית")  # hebrew: letter text
+        return heading if currency == "ILS" else f"{heading} (מטבע: {currency})"  # hebrew: letter text
+
+    def interest_total(self, kind: str, deadline: dt.date, to_date: dt.date) -> str:
+        if kind == "final-warning":
+            return f"לתשלום עד {self.date(deadline)}"  # hebrew: letter text
+        return f"סה\"כ כולל ריבית עד {self.date(to_date)}"  # hebrew: letter text
+
+    # -- sentences ---------------------------------------------------------------------
+    @staticmethod
+    def invoices_sentence(count: int) -> str:
+        """That the invoices in the table are past due and still open, in agreement with
+        their number."""
+        if count == 1:
+            return "מועד התשלום של החשבונית המפורטת להלן עבר, והיא עדיין פתוחה אצלנו."  # hebrew: letter text
+        number = "שתי" if count == 2 else str(count)  # hebrew: letter text
+        return (f"מועד התשלום של {number} החשבוניות המפורטות להלן עבר, "  # hebrew: letter text
+                "והן עדיין פתוחות אצלנו.")
+
+    def earlier_letters(self, cited: list[EarlierLetter]) -> str:
+        refs = [f"{self.date(l.letter_date)} (סימוכין {l.reference})" for l in cited]  # hebrew: letter text
+        if not refs:
+            return ""
+        if len(refs) == 1:
+            return f"במכתבנו מיום {refs[0]} פנינו בעניין חוב זה."  # hebrew: letter text
+        return ("פנינו בעניין חוב זה במכתבינו "  # hebrew: letter text
+                + _and_list([f"מיום {r}" for r in refs]) + ".")  # hebrew: letter text
+
+    no_payment_since = "מאז לא התקבל אצלנו תשלום."  # hebrew: letter text
+    _rest = "ויתרת החוב המפורטת להלן טרם שולמה."  # hebrew: letter text
+
+    def one_payment(self, day: dt.date, amount: str) -> str:
+        return f"ביום {self.date(day)} התקבל תשלום חלקי של {amount}, {self._rest}"  # hebrew: letter text
+
+    def some_payments(self, parts: list[tuple[dt.date, str]]) -> str:
+        listed = _and_list([f"{amount} ביום {self.date(day)}" for day, amount in parts])  # hebrew: letter text
+        return f"התקבלו תשלומים חלקיים: {listed}, {self._rest}"  # hebrew: letter text
+
+    def many_payments(self, count: int, total: str, last: dt.date) -> str:
+        return (f"התקבלו {count} תשלומים חלקיים בסך כולל של {total}, "  # hebrew: letter text
+                f"האחרון שבהם ביום {self.date(last)}, {self._rest}")  # hebrew: letter text
+
+    @staticmethod
+    def interest_sentence(rate: str) -> str:
+        return (f"על החוב חלה ריבית חוזית בשיעור {rate}% לשנה, כפי שהוסכם בינינו, "  # hebrew: letter text
+                "מהיום שאחרי מועד התשלום של כל חשבונית ועד התשלום בפועל. זוהי ריבית לפי ההסכם "
+                "בינינו ולא ריבית פסוקה.")
+
+    def costs_sentence(self, kind: str, fee: str, day: dt.date | None) -> str:
+        if kind == "final-warning":
+            return f"הסכום לתשלום כולל הוצאות גבייה בסך {fee}, כפי שהוסכם."  # hebrew: letter text
+        if day is None:
+            return (f"אם החוב לא ישולם, עלולות להתווסף אליו הוצאות גבייה בסך "  # hebrew: letter text
+                    f"{fee}, כפי שהוסכם.")
+        return (f"אם החוב לא ישולם עד {self.date(day)}, יתווספו אליו הוצאות גבייה בסך "  # hebrew: letter text
+                f"{fee}, כפי שהוסכם.")
+
+    def amount_sentence(self, total: str, deadline: dt.date, parts: list[str] | None,
+                        several_tables: bool) -> str:
+        text = (f"כדי לסיים את העניין בלי הליכים, יש לשלם {total} לא יאוחר מיום "  # hebrew: letter text
+                f"{self.date(deadline)}.")
+        if parts:
+            text += f" סכום זה כולל את {_and_list(parts)}."  # hebrew: letter text
+        elif several_tables:
+            text += " הפירוט בטבלאות שלהלן."  # hebrew: letter text
+        return text
+
+    @staticmethod
+    def principal_part(amount: str) -> str:
+        return f"קרן החוב בסך {amount}"  # hebrew: letter text
+
+    def interest_part(self, deadline: dt.date, amount: str) -> str:
+        return f"ריבית חוזית עד {self.date(deadline)} בסך {amount}"  # hebrew: letter text
+
+    @staticmethod
+    def fee_part(amount: str) -> str:
+        return f"הוצאות גבייה בסך {amount}"  # hebrew: letter text
+
+    def daily_sentence(self, kind: str, daily: str, deadline: dt.date) -> str:
+        if kind == "final-warning":
+            return (f"תשלום שיתקבל אחרי {self.date(deadline)} יישא ריבית נוספת של "  # hebrew: letter text
+                    f"{daily} לכל יום עד התשלום בפועל.")
+        return f"עד התשלום בפועל מתווספת לחוב ריבית של {daily} לכל יום."  # hebrew: letter text
+
+    @staticmethod
+    def late_payment_terms(rate: str | None, fee: str | None) -> str:
+        parts = []
+        if rate:
+            parts.append(f"על סכום שלא ישולם במועד תחול ריבית חוזית בשיעור "  # hebrew: letter text
+                         f"{rate}% לשנה (ריבית פשוטה, לפי מספר הימים בפועל חלקי 365), "
+                         "מהיום שאחרי מועד התשלום ועד התשלום בפועל")
+        if fee:
+            parts.append(f"בגבייה של חוב שפיגר ייגבו גם דמי גבייה קבועים בסך {fee}")  # hebrew: letter text
+        return "; ".join(parts) + "." if parts else ""
+
+
+HEBREW = Hebrew()
+WORDINGS = {"he": HEBREW, "en": ENGLISH}
+
+
+def _ordered(currencies) -> list[str]:
+    """Shekels first, then the other currencies by code."""
+    return sorted(currencies, key=lambda c: (c != "ILS", c))
 
 
 def _money_total(lines: list[OpenInvoice], attr: str = "open_agorot") -> dict[str, int]:
@@ -161,16 +341,15 @@ def _money_total(lines: list[OpenInvoice], attr: str = "open_agorot") -> dict[st
     return totals
 
 
-def _money_parts(totals: dict[str, int]) -> list[str]:
+def _money_parts(totals: dict[str, int], w=HEBREW) -> list[str]:
     """Amounts in several currencies are never added: one amount each, shekels first."""
-    parts = [format_money(totals[c], c) for c in sorted(totals, key=lambda c: (c != "ILS", c))]
-    return parts or [format_money(0)]
+    parts = [w.money(totals[c], c) for c in _ordered(totals)]
+    return parts or [w.money(0)]
 
 
-def _join_money(totals: dict[str, int]) -> str:
-    """The amounts as the letter says them: `1,000.00 ₪ וגם 200.00 $`."""
-    parts = _money_parts(totals)
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " וגם " + parts[-1]  # hebrew: letter text
+def _join_money(totals: dict[str, int], w=HEBREW) -> str:
+    """The amounts as the letter says them: `1,000.00 ₪ וגם 200.00 $`, `£10.00 and $2.00`."""
+    return w.join_money(_money_parts(totals, w))
 
 
 def _money_for_message(totals: dict[str, int]) -> str:
@@ -181,33 +360,27 @@ def _money_for_message(totals: dict[str, int]) -> str:
     return _("{amounts} and {last}").format(amounts=", ".join(parts[:-1]), last=parts[-1])
 
 
-def invoice_table(lines: list[OpenInvoice]) -> list[Table]:
+def invoice_table(lines: list[OpenInvoice], w=HEBREW) -> list[Table]:
     """One table per currency, oldest due date first, with the open total."""
     tables = []
-    for currency in sorted({l.currency for l in lines}, key=lambda c: (c != "ILS", c)):
-        rows = [[l.number, format_date(l.issue_date), format_date(l.due_date),
-                 format_money(l.amount_agorot, currency), format_money(l.open_agorot, currency),
+    for currency in _ordered({l.currency for l in lines}):
+        rows = [[l.number, w.date(l.issue_date), w.date(l.due_date),
+                 w.money(l.amount_agorot, currency), w.money(l.open_agorot, currency),
                  str(max(l.days_overdue, 0))]
                 for l in lines if l.currency == currency]
         total = sum(l.open_agorot for l in lines if l.currency == currency)
-        tables.append(Table(INVOICE_COLUMNS, INVOICE_WIDTHS, rows,
-                            ["סה\"כ", "", "", "", format_money(total, currency), ""]))  # hebrew: letter text
+        tables.append(Table(w.invoice_columns, INVOICE_WIDTHS, rows,
+                            [w.total, "", "", "", w.money(total, currency), ""]))
     return tables
 
 
-def invoices_sentence(lines: list[OpenInvoice]) -> str:
+def invoices_sentence(lines: list[OpenInvoice], w=HEBREW) -> str:
     """That the invoices in the table are past due and still open, in agreement with
     their number."""
-    if not lines:
-        return ""
-    if len(lines) == 1:
-        return "מועד התשלום של החשבונית המפורטת להלן עבר, והיא עדיין פתוחה אצלנו."  # hebrew: letter text
-    count = "שתי" if len(lines) == 2 else str(len(lines))  # hebrew: letter text
-    return (f"מועד התשלום של {count} החשבוניות המפורטות להלן עבר, "  # hebrew: letter text
-            "והן עדיין פתוחות אצלנו.")
+    return w.invoices_sentence(len(lines)) if lines else ""
 
 
-def cited_letters(data: ClientLetterData, lines: list[OpenInvoice]):
+def cited_letters(data: ClientLetterData, lines: list[OpenInvoice]) -> list[EarlierLetter]:
     """The archived dunning letters about this debt: dated on or after the day the oldest
     invoice in the letter fell due (a letter about an older debt since paid is not cited)."""
     if not lines:
@@ -216,72 +389,71 @@ def cited_letters(data: ClientLetterData, lines: list[OpenInvoice]):
     return [l for l in data.earlier_letters if l.letter_date >= since]
 
 
-def earlier_letters_sentence(data: ClientLetterData, lines: list[OpenInvoice]) -> str:
+def earlier_letters_sentence(data: ClientLetterData, lines: list[OpenInvoice],
+                             w=HEBREW) -> str:
     """'במכתבנו מיום … (סימוכין …) פנינו בעניין חוב זה.' for the letters the archive
     holds; '' when it holds none."""
-    cited = cited_letters(data, lines)
-    if not cited:
-        return ""
-    refs = [f"{format_date(l.letter_date)} (סימוכין {l.reference})" for l in cited]  # hebrew: letter text
-    if len(refs) == 1:
-        return f"במכתבנו מיום {refs[0]} פנינו בעניין חוב זה."  # hebrew: letter text
-    return ("פנינו בעניין חוב זה במכתבינו "  # hebrew: letter text
-            + _and_list([f"מיום {r}" for r in refs]) + ".")  # hebrew: letter text
+    return w.earlier_letters(cited_letters(data, lines))
 
 
 MAX_PAYMENTS_LISTED = 3
 
 
-def payments_sentence(data: ClientLetterData, lines: list[OpenInvoice]) -> str:
+def payments_since(data: ClientLetterData,
+                   lines: list[OpenInvoice]) -> list[tuple[tuple[dt.date, str], int]]:
     """The payments applied to the invoices in the letter since the last letter cited (or,
-    with none, all of them), each with its day; or, after a letter the archive holds, that
-    none came since."""
-    if not lines:
-        return ""
+    with none, all of them), summed per day and currency (one payment split over several
+    invoices is one sum on its day), oldest first."""
     cited = cited_letters(data, lines)
     paid = data.payments_to(lines)
     if cited:
         paid = [p for p in paid if p.date >= cited[-1].letter_date]
-    if not paid:
-        return "מאז לא התקבל אצלנו תשלום." if cited else ""  # hebrew: letter text
     by_day: dict[tuple[dt.date, str], int] = {}
-    for p in paid:  # one payment split over several invoices is one sum on its day
+    for p in paid:
         by_day[(p.date, p.currency)] = by_day.get((p.date, p.currency), 0) + p.amount_agorot
-    days = sorted(by_day.items())
-    rest = "ויתרת החוב המפורטת להלן טרם שולמה."  # hebrew: letter text
+    return sorted(by_day.items())
+
+
+def payments_sentence(data: ClientLetterData, lines: list[OpenInvoice], w=HEBREW) -> str:
+    """The payments since the last letter cited (payments_since), each with its day; or,
+    after a letter the archive holds, that none came since."""
+    if not lines:
+        return ""
+    days = payments_since(data, lines)
+    if not days:
+        return w.no_payment_since if cited_letters(data, lines) else ""
     if len(days) == 1:
         ((day, currency), agorot), = days
-        return (f"ביום {format_date(day)} התקבל תשלום חלקי של "  # hebrew: letter text
-                f"{format_money(agorot, currency)}, {rest}")
+        return w.one_payment(day, w.money(agorot, currency))
     if len(days) <= MAX_PAYMENTS_LISTED:
-        parts = [f"{format_money(agorot, currency)} ביום {format_date(day)}"  # hebrew: letter text
-                 for (day, currency), agorot in days]
-        return f"התקבלו תשלומים חלקיים: {_and_list(parts)}, {rest}"  # hebrew: letter text
+        return w.some_payments([(day, w.money(agorot, currency))
+                                for (day, currency), agorot in days])
     totals: dict[str, int] = {}
     for (_day, currency), agorot in days:
         totals[currency] = totals.get(currency, 0) + agorot
-    return (f"התקבלו {len(days)} תשלומים חלקיים בסך כולל של {_join_money(totals)}, "  # hebrew: letter text
-            f"האחרון שבהם ביום {format_date(days[-1][0][0])}, {rest}")
+    return w.many_payments(len(days), _join_money(totals, w), days[-1][0][0])
 
 
-def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date) -> list[Table]:
+def statement_tables(data: ClientLetterData, start: dt.date, end: dt.date,
+                     w=HEBREW) -> list[Table]:
     tables = []
-    for currency in sorted(data.movements, key=lambda c: (c != "ILS", c)):
+    for currency in _ordered(data.movements):
         entries = data.movements[currency]
         opening = sum(e.debit_agorot - e.credit_agorot for e in entries if e.date < start)
         balance = opening
-        rows = [[format_date(start), "יתרת פתיחה", "", "", format_money(opening, currency)]]  # hebrew: letter text
+        rows = [[w.date(start), w.opening_balance, "", "", w.money(opening, currency)]]
         for e in entries:
             if not start <= e.date <= end:
                 continue
             balance += e.debit_agorot - e.credit_agorot
-            rows.append([format_date(e.date), e.description,
-                         format_money(e.debit_agorot, currency) if e.debit_agorot else "",
-                         format_money(e.credit_agorot, currency) if e.credit_agorot else "",
-                         format_money(balance, currency)])
-        heading = "" if currency == "ILS" and len(data.movements) == 1 else f"מטבע: {currency}"  # hebrew: letter text
-        tables.append(Table(STATEMENT_COLUMNS, STATEMENT_WIDTHS, rows,
-                            [format_date(end), "יתרת סגירה", "", "", format_money(balance, currency)],  # hebrew: letter text
+            rows.append([w.date(e.date), w.describe(e),
+                         w.money(e.debit_agorot, currency) if e.debit_agorot else "",
+                         w.money(e.credit_agorot, currency) if e.credit_agorot else "",
+                         w.money(balance, currency)])
+        heading = "" if currency == "ILS" and len(data.movements) == 1 \
+            else w.currency_heading(currency)
+        tables.append(Table(w.statement_columns, STATEMENT_WIDTHS, rows,
+                            [w.date(end), w.closing_balance, "", "", w.money(balance, currency)],
                             heading))
     return tables
 
@@ -331,38 +503,21 @@ def recipient_lines(data: ClientLetterData, language: str = "he") -> list[str]:
     return recipient_block(data, language)
 
 
-def _interest_sentence(settings: LetterSettings) -> str:
+def _interest_sentence(settings: LetterSettings, w=HEBREW) -> str:
     rate = settings.interest_rate
-    if not rate:
-        return ""
-    return (f"על החוב חלה ריבית חוזית בשיעור {_rate_text(rate)}% לשנה, כפי שהוסכם בינינו, "  # hebrew: letter text
-            "מהיום שאחרי מועד התשלום של כל חשבונית ועד התשלום בפועל. זוהי ריבית לפי ההסכם "
-            "בינינו ולא ריבית פסוקה.")
+    return w.interest_sentence(_rate_text(rate)) if rate else ""
 
 
 def _costs_sentence(kind: str, settings: LetterSettings, deadline: dt.date,
-                    notice_end: dt.date) -> str:
+                    notice_end: dt.date, w=HEBREW) -> str:
     """The collection fee as this kind of letter states it: included in the final
     warning's amount; following the debt notice's 14 days or another letter's deadline."""
     fee = settings.collection_costs_agorot
     if fee <= 0:
         return ""
-    if kind == "final-warning":
-        return f"הסכום לתשלום כולל הוצאות גבייה בסך {format_money(fee)}, כפי שהוסכם."  # hebrew: letter text
-    if kind == "debt-notice":
-        day = notice_end
-    elif kind == "second-reminder":
-        day = deadline
-    else:
-        return (f"אם החוב לא ישולם, עלולות להתווסף אליו הוצאות גבייה בסך "  # hebrew: letter text
-                f"{format_money(fee)}, כפי שהוסכם.")
-    return (f"אם החוב לא ישולם עד {format_date(day)}, יתווספו אליו הוצאות גבייה בסך "  # hebrew: letter text
-            f"{format_money(fee)}, כפי שהוסכם.")
-
-
-INTEREST_COLUMNS = ["פירוט", "סכום"]  # hebrew: letter text
-INTEREST_WIDTHS = [3.6, 1.4]
-INTEREST_KINDS = ("final-warning", "statement", "debt-notice")
+    day = (notice_end if kind == "debt-notice" else deadline if kind == "second-reminder"
+           else None)
+    return w.costs_sentence(kind, w.money(fee), day)
 
 
 def _rate_text(rate) -> str:
@@ -417,7 +572,7 @@ def letter_amounts(kind: str, data: ClientLetterData, settings: LetterSettings,
 
 
 def interest_tables(kind: str, data: ClientLetterData, settings: LetterSettings,
-                    as_of: dt.date, deadline: dt.date | None = None) -> list[Table]:
+                    as_of: dt.date, deadline: dt.date | None = None, w=HEBREW) -> list[Table]:
     """Principal, contractual interest, the collection fee (a final warning's) and the
     total, one table per currency (letter_amounts). Nothing when there is neither a rate
     nor, for a final warning, a fee."""
@@ -428,61 +583,44 @@ def interest_tables(kind: str, data: ClientLetterData, settings: LetterSettings,
         return []
     tables = []
     for a in letter_amounts(kind, data, settings, as_of, deadline):
-        money = lambda agorot: format_money(agorot, a.currency)  # noqa: E731
-        rows = [["קרן: יתרת החשבוניות שמועד תשלומן עבר", money(a.principal)]]  # hebrew: letter text
+        money = lambda agorot: w.money(agorot, a.currency)  # noqa: E731
+        rows = [[w.principal_row, money(a.principal)]]
         if rate:
-            rows.append([f"ריבית חוזית בשיעור {_rate_text(rate)}% לשנה עד "  # hebrew: letter text
-                         f"{format_date(a.to_date)}", money(a.interest)])
+            rows.append([w.interest_row(_rate_text(rate), a.to_date), money(a.interest)])
         if a.fee:
-            rows.append(["הוצאות גבייה (סכום קבוע שהוסכם)", money(a.fee)])  # hebrew: letter text
-        if kind == "final-warning":
-            heading = f"הסכום לתשלום עד {format_date(deadline)}"  # hebrew: letter text
-            label = f"לתשלום עד {format_date(deadline)}"  # hebrew: letter text
-        else:
-            heading = "החוב כולל ריבית חוזית"  # hebrew: letter text
-            label = f"סה\"כ כולל ריבית עד {format_date(a.to_date)}"  # hebrew: letter text
-        if a.currency != "ILS":
-            heading += f" (מטבע: {a.currency})"  # hebrew: letter text
-        tables.append(Table(INTEREST_COLUMNS, INTEREST_WIDTHS, rows, [label, money(a.total)],
-                            heading))
+            rows.append([w.fee_row, money(a.fee)])
+        tables.append(Table(w.interest_columns, INTEREST_WIDTHS, rows,
+                            [w.interest_total(kind, deadline, a.to_date), money(a.total)],
+                            w.interest_heading(kind, deadline, a.currency)))
     return tables
 
 
 def amount_sentence(kind: str, amounts: list[Amounts], settings: LetterSettings,
-                    deadline: dt.date) -> str:
+                    deadline: dt.date, w=HEBREW) -> str:
     """A final warning's one amount: what ends the matter if paid by the deadline, and
     what it is made of (the figures of its table)."""
     if kind != "final-warning" or not amounts:
         return ""
-    total = _join_money({a.currency: a.total for a in amounts})
-    day = format_date(deadline)
-    text = (f"כדי לסיים את העניין בלי הליכים, יש לשלם {total} לא יאוחר מיום {day}."  # hebrew: letter text
-            )
+    total = _join_money({a.currency: a.total for a in amounts}, w)
+    parts = None
     if len(amounts) == 1 and (amounts[0].interest or amounts[0].fee or settings.interest_rate):
         a = amounts[0]
-        parts = [f"קרן החוב בסך {format_money(a.principal, a.currency)}"]  # hebrew: letter text
+        parts = [w.principal_part(w.money(a.principal, a.currency))]
         if settings.interest_rate:
-            parts.append(f"ריבית חוזית עד {day} בסך {format_money(a.interest, a.currency)}")  # hebrew: letter text
+            parts.append(w.interest_part(deadline, w.money(a.interest, a.currency)))
         if a.fee:
-            parts.append(f"הוצאות גבייה בסך {format_money(a.fee, a.currency)}")  # hebrew: letter text
-        text += f" סכום זה כולל את {_and_list(parts)}."  # hebrew: letter text
-    elif len(amounts) > 1:
-        text += " הפירוט בטבלאות שלהלן."  # hebrew: letter text
-    return text
+            parts.append(w.fee_part(w.money(a.fee, a.currency)))
+    return w.amount_sentence(total, deadline, parts, len(amounts) > 1)
 
 
 def daily_interest_sentence(kind: str, amounts: list[Amounts], settings: LetterSettings,
-                            deadline: dt.date) -> str:
+                            deadline: dt.date, w=HEBREW) -> str:
     """What a day adds in contractual interest: after a final warning's deadline, or
     until payment."""
     daily = {a.currency: a.daily for a in amounts if a.daily > 0}
     if not settings.interest_rate or not daily:
         return ""
-    if kind == "final-warning":
-        return (f"תשלום שיתקבל אחרי {format_date(deadline)} יישא ריבית נוספת של "  # hebrew: letter text
-                f"{_join_money(daily)} לכל יום עד התשלום בפועל.")
-    return (f"עד התשלום בפועל מתווספת לחוב ריבית של {_join_money(daily)} "  # hebrew: letter text
-            "לכל יום.")
+    return w.daily_sentence(kind, _join_money(daily, w), deadline)
 
 
 DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]  # hebrew: letter text
@@ -515,17 +653,10 @@ def client_terms(data: ClientLetterData, profile: BusinessProfile) -> str:
     return data.terms or profile.default_terms
 
 
-def _late_payment_sentence(settings: LetterSettings) -> str:
-    parts = []
-    rate = settings.interest_rate
-    if rate:
-        parts.append(f"על סכום שלא ישולם במועד תחול ריבית חוזית בשיעור "  # hebrew: letter text
-                     f"{rate.normalize():f}% לשנה (ריבית פשוטה, לפי מספר הימים בפועל חלקי 365), "
-                     "מהיום שאחרי מועד התשלום ועד התשלום בפועל")
-    if settings.collection_costs_agorot > 0:
-        parts.append(f"בגבייה של חוב שפיגר ייגבו גם דמי גבייה קבועים בסך "  # hebrew: letter text
-                     f"{format_money(settings.collection_costs_agorot)}")
-    return "; ".join(parts) + "." if parts else ""
+def _late_payment_sentence(settings: LetterSettings, w=HEBREW) -> str:
+    rate, fee = settings.interest_rate, settings.collection_costs_agorot
+    return w.late_payment_terms(_rate_text(rate) if rate else None,
+                                w.money(fee) if fee > 0 else None)
 
 
 def terms_box(data: ClientLetterData, profile: BusinessProfile, settings: LetterSettings,
@@ -571,38 +702,57 @@ def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
 
 
 def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date: dt.date,
-                  as_of: dt.date) -> dict[str, str]:
+                  as_of: dt.date, w=HEBREW) -> dict[str, str]:
     """The placeholders every letter kind fills the same way: who writes to whom, and when."""
     return {
         "client_name": data.name,
         "contact_name": data.contact_name,
-        "greeting": greeting(data),
-        "business_name": profile.name or "העסק",  # hebrew: letter text
+        "greeting": greeting(data, w.language),
+        "business_name": profile.name or w.no_business_name,
         "business_phone": profile.phone or "—",
         "business_email": profile.email or "—",
-        "letter_date": format_date(letter_date),
-        "as_of_date": format_date(as_of),
+        "letter_date": w.date(letter_date),
+        "as_of_date": w.date(as_of),
         "reference": data.reference or "—",
     }
 
 
+def letter_language(kind: str, data: ClientLetterData) -> str:
+    """The language of the letter `kind` to this client: English when the client's letter
+    language is English and the kind has an English version, else Hebrew."""
+    return "en" if data.letter_language == "en" and has_english(kind) else "he"
+
+
+def compose_for_client(kind: str, data: ClientLetterData, profile: BusinessProfile,
+                       settings: LetterSettings, templates: Mapping[str, str], as_of: dt.date,
+                       letter_date: dt.date | None = None) -> LetterContent:
+    """The letter this client gets, in its letter_language, with that language's wording
+    (`templates`: language -> template text, models.letters.templates.get_templates)."""
+    language = letter_language(kind, data)
+    return compose(kind, data, profile, settings, templates[language], as_of, letter_date,
+                   language=language)
+
+
 def compose(kind: str, data: ClientLetterData, profile: BusinessProfile,
             settings: LetterSettings, template: str, as_of: dt.date,
-            letter_date: dt.date | None = None) -> LetterContent:
-    """One letter's content. Raises NothingToSend when the client gets no such letter."""
+            letter_date: dt.date | None = None, language: str = "he") -> LetterContent:
+    """One letter's content in `language` ('he', or 'en' for the kinds with an English
+    version). Raises NothingToSend when the client gets no such letter."""
     if kind not in LETTER_KINDS:
         raise ValidationError(_("Unknown letter kind: '{kind}'.").format(kind=kind), field="kind")
+    check_language(kind, language)
     letter_date = letter_date or as_of
     _check_sendable(kind, data, as_of)
-    # The letter is Hebrew whatever the interface language, and so is every sentence it
-    # takes from the domain (the terms explained, labels).
-    with translated_as("he"):
-        return _letter(kind, data, profile, settings, template, as_of, letter_date)
+    # The letter is in its own language whatever the interface language, and so is every
+    # sentence it takes from the domain (the terms explained, labels).
+    with translated_as(language):
+        return _letter(kind, data, profile, settings, template, as_of, letter_date,
+                       WORDINGS[language])
 
 
 def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
             settings: LetterSettings, template: str, as_of: dt.date,
-            letter_date: dt.date) -> LetterContent:
+            letter_date: dt.date, w) -> LetterContent:
     overdue = data.overdue
     deadline = compute_deadline(letter_date, settings.deadline_days)
     notice_end = letter_date + dt.timedelta(days=settings.debt_notice_wait_days)
@@ -613,38 +763,38 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
     opening = {c: sum(e.debit_agorot - e.credit_agorot for e in data.movements[c]
                       if e.date < period_start) for c in data.movements}
     values = {
-        **common_values(data, profile, letter_date, as_of),
-        "total_overdue": _join_money(_money_total(overdue)),
-        "total_open": _join_money(_money_total(data.invoices)),
+        **common_values(data, profile, letter_date, as_of, w),
+        "total_overdue": _join_money(_money_total(overdue), w),
+        "total_open": _join_money(_money_total(data.invoices), w),
         "invoice_count": str(len(overdue)),
-        "oldest_due_date": format_date(min(l.due_date for l in overdue)) if overdue else "—",
+        "oldest_due_date": w.date(min(l.due_date for l in overdue)) if overdue else "—",
         "max_days_overdue": str(max_days),
-        "days_overdue_text": hebrew_days(max_days),
-        "deadline_date": format_date(deadline),
+        "days_overdue_text": w.days(max_days),
+        "deadline_date": w.date(deadline),
         "deadline_days": str(settings.deadline_days),
-        "deadline_days_text": hebrew_days(settings.deadline_days),
+        "deadline_days_text": w.days(settings.deadline_days),
         "wait_days": str(settings.debt_notice_wait_days),
-        "wait_days_text": hebrew_days(settings.debt_notice_wait_days),
-        "notice_end_date": format_date(notice_end),
-        "interest_sentence": _interest_sentence(settings),
-        "costs_sentence": _costs_sentence(kind, settings, deadline, notice_end),
-        "invoices_sentence": invoices_sentence(overdue),
-        "earlier_letters": earlier_letters_sentence(data, overdue),
-        "payments_since": payments_sentence(data, overdue),
-        "amount_to_pay": (_join_money({a.currency: a.total for a in amounts})
-                          if amounts else _join_money(_money_total(overdue))),
-        "amount_sentence": amount_sentence(kind, amounts, settings, deadline),
-        "daily_interest_sentence": daily_interest_sentence(kind, amounts, settings, deadline),
-        "period_start": format_date(period_start),
-        "period_end": format_date(as_of),
-        "opening_balance": _join_money(opening),
-        "closing_balance": _join_money(ils_balance),
-        "last_payment_date": format_date(data.last_payment_date) if data.last_payment_date else "—",
+        "wait_days_text": w.days(settings.debt_notice_wait_days),
+        "notice_end_date": w.date(notice_end),
+        "interest_sentence": _interest_sentence(settings, w),
+        "costs_sentence": _costs_sentence(kind, settings, deadline, notice_end, w),
+        "invoices_sentence": invoices_sentence(overdue, w),
+        "earlier_letters": earlier_letters_sentence(data, overdue, w),
+        "payments_since": payments_sentence(data, overdue, w),
+        "amount_to_pay": (_join_money({a.currency: a.total for a in amounts}, w)
+                          if amounts else _join_money(_money_total(overdue), w)),
+        "amount_sentence": amount_sentence(kind, amounts, settings, deadline, w),
+        "daily_interest_sentence": daily_interest_sentence(kind, amounts, settings, deadline, w),
+        "period_start": w.date(period_start),
+        "period_end": w.date(as_of),
+        "opening_balance": _join_money(opening, w),
+        "closing_balance": _join_money(ils_balance, w),
+        "last_payment_date": w.date(data.last_payment_date) if data.last_payment_date else "—",
         "client_terms": client_terms(data, profile),
-        "deposit_total": _join_money(_deposit_totals(data)),
-        "deposit_due_date": (format_date(min(d.due_date for d in data.deposits))
+        "deposit_total": _join_money(_deposit_totals(data), w),
+        "deposit_due_date": (w.date(min(d.due_date for d in data.deposits))
                              if data.deposits else "—"),
-        "late_payment_terms": _late_payment_sentence(settings),
+        "late_payment_terms": _late_payment_sentence(settings, w),
     }
     filled = fill(template, values)
     blocks: list[Block] = []
@@ -652,15 +802,15 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
         if part_kind == "text":
             blocks.append(Paragraph(text))
         elif text == "invoice_table":
-            blocks.extend(invoice_table(overdue))
+            blocks.extend(invoice_table(overdue, w))
             if kind in INTEREST_KINDS:
-                blocks.extend(interest_tables(kind, data, settings, as_of, deadline))
+                blocks.extend(interest_tables(kind, data, settings, as_of, deadline, w))
         elif text == "statement_table":
-            blocks.extend(statement_tables(data, period_start, as_of))
+            blocks.extend(statement_tables(data, period_start, as_of, w))
             if kind in INTEREST_KINDS:
-                blocks.extend(interest_tables(kind, data, settings, as_of, deadline))
+                blocks.extend(interest_tables(kind, data, settings, as_of, deadline, w))
         elif text == "payment_instructions":
-            box = payment_box(profile, {l.currency for l in data.invoices})
+            box = payment_box(profile, {l.currency for l in data.invoices}, w.language)
             if box:
                 blocks.append(box)
         elif text == "deposit_table":
@@ -671,11 +821,6 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
             blocks.append(SignatureForm(
                 "אישור הלקוח", "קראתי את תנאי התשלום שבמכתב זה ואני מסכים/ה להם.",  # hebrew: letter text
                 CLIENT_SIGNATURE_FIELDS))
-    date_lines = [f"תאריך: {format_date(letter_date)}"]  # hebrew: letter text
-    if settings.show_hebrew_date:
-        date_lines.append(hebrew_date(letter_date))
-    if data.reference:
-        date_lines.append(f"סימוכין: {data.reference}")  # hebrew: letter text
     if kind in ("deposit-request", "terms-confirmation"):
         totals = _deposit_totals(data)
     elif kind == "final-warning":
@@ -686,14 +831,15 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
     signer = [settings.signer_name, settings.signer_title, profile.name]
     return LetterContent(
         kind=kind, client_id=data.client_id, client_name=data.name,
-        recipient_lines=recipient_lines(data), letter_date=letter_date, date_lines=date_lines,
+        recipient_lines=recipient_lines(data, w.language), letter_date=letter_date,
+        date_lines=w.date_lines(letter_date, data.reference, settings.show_hebrew_date),
         subject=filled.subject, blocks=blocks, is_registered=kind == "final-warning",
         amount_agorot=totals.get(currency, 0), currency=currency,
         deadline_date=(deadline if kind in ("second-reminder", "final-warning")
                        else notice_end if kind == "debt-notice" else None),
-        signature_lines=[s for s in signer if s and s.strip()], reference=data.reference)
+        signature_lines=[s for s in signer if s and s.strip()], reference=data.reference,
+        language=w.language, closing=w.closing(data))
 
 
 def business_type_name(profile: BusinessProfile) -> str:
     return in_hebrew(BUSINESS_TYPES.get(profile.business_type, ""))
-

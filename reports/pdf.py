@@ -45,6 +45,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from models.common.i18n import translated_as
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.letters.archive import LetterSettings
 from reports import hebrew
@@ -76,9 +77,11 @@ class _Page:
 
 # The layout's own words, by the letter's direction (Hebrew letters, English letters).
 RTL_WORDS = {"sender": "שולח: {}", "registered": "בדואר רשום", "to": "לכבוד",
+             "phone": "טלפון {}", "email": "דוא\"ל {}",
              "client": "מספר לקוח: {}", "deadline": "מועד אחרון לתשלום: {}",
              "subject": "הנדון: {}", "regards": "בכבוד רב,", "page": "עמוד {} מתוך {}"}
 LTR_WORDS = {"sender": "From: {}", "registered": "Registered mail", "to": "",
+             "phone": "Tel. {}", "email": "E-mail {}",
              "client": "Client no. {}", "deadline": "Payment due by: {}",
              "subject": "Re: {}", "regards": "Yours sincerely,", "page": "Page {} of {}"}
 
@@ -203,15 +206,20 @@ class _Layout:
         for line in self._shape(p.name or " ", self.bold, 16, CONTENT_W * 0.7, 1):
             self.text(line, right, y, self.bold, 16)
         details = []
-        kind = in_hebrew(BUSINESS_TYPES.get(p.business_type, ""))
+        if self.ltr:  # an English letter names the business type in English
+            with translated_as("en"):
+                kind = BUSINESS_TYPES.get(p.business_type, "")
+        else:
+            kind = in_hebrew(BUSINESS_TYPES.get(p.business_type, ""))
         if kind or p.tax_id:
             details.append(" ".join(x for x in (kind, p.tax_id) if x))
         address = ", ".join(isolate(x) for x in
                             (p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
         if address:
             details.append(address)
-        contact = "  |  ".join(x for x in (f"טלפון {isolate(p.phone)}" if p.phone else "",
-                                           f"דוא\"ל {isolate(p.email)}" if p.email else "") if x)
+        contact = "  |  ".join(x for x in (
+            self.words["phone"].format(isolate(p.phone)) if p.phone else "",
+            self.words["email"].format(isolate(p.email)) if p.email else "") if x)
         if contact:
             details.append(contact)
         y -= 6 * mm
@@ -360,7 +368,8 @@ class _Layout:
         self.need(height)
         right = PAGE_W - MARGIN
         self.y -= 4
-        self.label(self.words["regards"], right, self.y - BODY_SIZE, self.regular, BODY_SIZE)
+        self.label(self.c.closing or self.words["regards"], right, self.y - BODY_SIZE,
+                   self.regular, BODY_SIZE)
         self.y -= BODY_LEADING
         if has_image:
             self.pages[-1].ops.append(("image", self.s.signature_path, right - 50 * mm,

@@ -7,15 +7,26 @@ placeholder (`{invoice_table}`, `{statement_table}`, `{payment_instructions}`) s
 on its line and becomes a table or a box. A name that is not in PLACEHOLDERS or BLOCKS is
 a ValidationError naming it, so nothing unknown is ever saved.
 
-The defaults live in resources/templates/<kind>.txt; the user's version is stored in the
-database (models.db.settings, key `letter_template.<kind>`); `restore_default` deletes it.
+Every kind has a Hebrew wording; the dunning letters and the statement (ENGLISH_KINDS)
+also have an English one, for a client whose letter language is English. The debt notice
+under §13B2 of the Israeli Consumer Protection Law, and the other kinds, stay Hebrew.
+Both languages take the same placeholders and blocks (reports.letters fills them).
+
+The defaults live in resources/templates/<kind>.txt (Hebrew) and
+resources/templates/en/<kind>.txt (English); the user's version is stored in the database
+(models.db.settings, key `letter_template.<kind>` for Hebrew, `letter_template.en.<kind>`
+for English); `restore_default` deletes it.
 
 Public API:
     PLACEHOLDERS, BLOCKS                         name -> description msgid (for the editor)
     descriptions()                               (name, translated description) of both
     TOKEN                                        the placeholder / brace pattern
-    default_template(kind), get_template(kind), save_template(kind, text), restore_default(kind)
-    is_customised(kind) -> bool
+    LANGUAGES, ENGLISH_KINDS
+    languages(kind) -> tuple[str, ...]           the languages `kind` is written in, Hebrew first
+    has_english(kind) -> bool; check_language(kind, language) -> None   raises ValidationError
+    default_template(kind, language='he'), get_template(kind, language='he'),
+    get_templates(kind) -> {language: text}, save_template(kind, text, language='he'),
+    restore_default(kind, language='he'), is_customised(kind, language='he') -> bool
     validate_template(text) -> None               raises ValidationError
     placeholder_names(text) -> list[str]
 """
@@ -31,6 +42,9 @@ from models.db.settings import Setting, get_setting, set_setting
 from models.letters.archive import LETTER_KINDS
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
+LANGUAGES = ("he", "en")
+# The kinds with an English version besides the Hebrew one.
+ENGLISH_KINDS = ("reminder", "second-reminder", "final-warning", "statement")
 MAX_TEMPLATE_LENGTH = 20000
 
 # name -> what it stands for, for the template editor (msgids: descriptions() translates).
@@ -128,38 +142,66 @@ def _check_kind(kind: str) -> None:
             kind=kind, kinds=", ".join(LETTER_KINDS)), field="kind")
 
 
+def has_english(kind: str) -> bool:
+    return kind in ENGLISH_KINDS
+
+
+def languages(kind: str) -> tuple[str, ...]:
+    """The languages `kind` is written in: Hebrew, and English for ENGLISH_KINDS."""
+    _check_kind(kind)
+    return LANGUAGES if has_english(kind) else ("he",)
+
+
+def check_language(kind: str, language: str) -> None:
+    """A ValidationError unless `kind` is written in `language`."""
+    _check_kind(kind)
+    if language not in LANGUAGES:
+        raise ValidationError(_("The letters' language must be Hebrew or English."),
+                              field="language")
+    if language not in languages(kind):
+        raise ValidationError(_("The letter '{kind}' has no English version; it is written "
+                                "in Hebrew.").format(kind=kind), field="kind")
+
+
 @lru_cache(maxsize=None)
-def default_template(kind: str) -> str:
-    _check_kind(kind)
-    return (TEMPLATE_DIR / f"{kind}.txt").read_text(encoding="utf-8")
+def default_template(kind: str, language: str = "he") -> str:
+    check_language(kind, language)
+    folder = TEMPLATE_DIR if language == "he" else TEMPLATE_DIR / language
+    return (folder / f"{kind}.txt").read_text(encoding="utf-8")
 
 
-def _key(kind: str) -> str:
-    return f"letter_template.{kind}"
+def _key(kind: str, language: str) -> str:
+    # Hebrew keeps the key it always had, so wording saved before English existed stays.
+    return f"letter_template.{kind}" if language == "he" else f"letter_template.{language}.{kind}"
 
 
-def get_template(kind: str) -> str:
-    """The user's wording for `kind`, or the default."""
-    _check_kind(kind)
-    return get_setting(_key(kind)) or default_template(kind)
+def get_template(kind: str, language: str = "he") -> str:
+    """The user's wording for `kind` in `language`, or the default."""
+    check_language(kind, language)
+    return get_setting(_key(kind, language)) or default_template(kind, language)
 
 
-def is_customised(kind: str) -> bool:
-    _check_kind(kind)
-    return get_setting(_key(kind)) is not None
+def get_templates(kind: str) -> dict[str, str]:
+    """The wording of `kind` in each language it is written in."""
+    return {language: get_template(kind, language) for language in languages(kind)}
 
 
-def save_template(kind: str, text: str) -> None:
+def is_customised(kind: str, language: str = "he") -> bool:
+    check_language(kind, language)
+    return get_setting(_key(kind, language)) is not None
+
+
+def save_template(kind: str, text: str, language: str = "he") -> None:
     """Store the user's wording after checking every placeholder."""
-    _check_kind(kind)
+    check_language(kind, language)
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     validate_template(text)
-    set_setting(_key(kind), text)
+    set_setting(_key(kind, language), text)
 
 
-def restore_default(kind: str) -> None:
-    _check_kind(kind)
-    Setting.delete().where(Setting.key == _key(kind)).execute()
+def restore_default(kind: str, language: str = "he") -> None:
+    check_language(kind, language)
+    Setting.delete().where(Setting.key == _key(kind, language)).execute()
 
 
 def placeholder_names(text: str) -> list[str]:

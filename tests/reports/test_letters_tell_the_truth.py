@@ -4,7 +4,8 @@ Every letter kind is rendered over the demo ledger and over a seeded random ledg
 several dates, as composed (logical order) and as printed (the PDF read back): no empty
 placeholder, no "()", no "None", no "{name}" left over, and no claim of an earlier letter
 the archive does not hold for that client. Then the cases of the issue, one by one: the
-reference (סימוכין) printed is the one the archive keeps, later letters cite the earlier
+reference (סימוכין; "Our ref." in an English letter, tests/reports/test_english_letters.py)
+printed is the one the archive keeps, later letters cite the earlier
 ones by date and reference, "no payment" only when none came, partial payments stated,
 the meeting summary needs a logged conversation, the debt notice is a private person's.
 """
@@ -32,7 +33,7 @@ from models.letters.archive import (
     save_letter_settings,
 )
 from models.letters.references import references
-from models.letters.templates import get_template
+from models.letters.templates import ENGLISH_KINDS, get_template
 from models.negotiation.settlement_info import load_settlement_info
 from reports import settlement_letters
 from reports.batch import produce_letters, select_clients
@@ -150,7 +151,10 @@ def produce_and_read_back(day: dt.date) -> int:
             # (an empty pair in logical order is checked on the composed letter: here a
             # name such as "הנדסה (2010)" reads back as ")(2010")
             assert "()" not in flat, (kind, row.client_id, text)
-            assert has_phrase(text, f"סימוכין {refs[row.id]}"), (kind, refs[row.id], text)
+            english = (kind in ENGLISH_KINDS
+                       and Client.get_by_id(row.client_id).letter_language == "en")
+            label = "Our ref.:" if english else "סימוכין"  # an English letter's own label
+            assert has_phrase(text, f"{label} {refs[row.id]}"), (kind, refs[row.id], text)
             for claim in UNBACKED_CLAIMS:
                 assert claim not in " ".join(text.split()), (kind, claim)
         written += result.written

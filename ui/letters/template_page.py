@@ -4,12 +4,17 @@ Saving checks every placeholder (models.letters.templates.save_template): an unk
 engine's Hebrew ValidationError, shown here, and nothing is saved. The preview redraws
 the real letter for a made-up client as the user types (reports.draft.sample_letter), so
 the wording can be judged without touching real data or the archive.
+
+The kinds with an English version (for clients whose letters are in English) are edited in
+Hebrew or in English: the language chooser picks which wording is shown, saved and
+previewed (for a made-up client abroad); for the other kinds it stays on Hebrew.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.common.errors import GviaError
+from models.ledger.clients import LETTER_LANGUAGES
 from models.letters.templates import (
     descriptions,
     get_template,
     is_customised,
+    languages,
     restore_default,
     save_template,
     validate_template,
@@ -55,6 +62,7 @@ class TemplatePage(QWidget):
         self._generation = 0
         self._loaded_text = ""
         self._current_kind = ""
+        self._current_language = "he"
         self._build()
         self.load_kind(self.kind.currentData())
 
@@ -67,6 +75,13 @@ class TemplatePage(QWidget):
         label.setBuddy(self.kind)
         top.addWidget(label)
         top.addWidget(self.kind)
+        self.language = QComboBox()
+        for code, name in LETTER_LANGUAGES.items():
+            self.language.addItem(name, code)
+        language_label = QLabel(_("Language:"))
+        language_label.setBuddy(self.language)
+        top.addWidget(language_label)
+        top.addWidget(self.language)
         top.addWidget(self.state_label)
         top.addStretch(1)
 
@@ -121,6 +136,7 @@ class TemplatePage(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh_preview)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.language.currentIndexChanged.connect(self._language_changed)
         self.editor.textChanged.connect(self._text_changed)
         self.placeholders.itemDoubleClicked.connect(self._insert_placeholder)
         self.save_button.clicked.connect(self.save)
@@ -137,9 +153,19 @@ class TemplatePage(QWidget):
     def is_modified(self) -> bool:
         return self.text() != self._loaded_text
 
-    def load_kind(self, kind: str) -> None:
-        self._current_kind = kind
-        self._loaded_text = get_template(kind)
+    def load_kind(self, kind: str, language: str = "he") -> None:
+        """Show the wording of `kind` in `language` (Hebrew for a kind written only in
+        Hebrew)."""
+        written_in = languages(kind)
+        language = language if language in written_in else "he"
+        self._current_kind, self._current_language = kind, language
+        self._set_language_box(language, enabled=len(written_in) > 1)
+        self._loaded_text = get_template(kind, language)
+        direction = Qt.LeftToRight if language == "en" else Qt.RightToLeft
+        self.editor.setLayoutDirection(direction)
+        option = self.editor.document().defaultTextOption()
+        option.setTextDirection(direction)
+        self.editor.document().setDefaultTextOption(option)
         self.editor.blockSignals(True)
         self.editor.setPlainText(self._loaded_text)
         self.editor.blockSignals(False)
@@ -147,24 +173,49 @@ class TemplatePage(QWidget):
         self._update_state()
         self.refresh_preview()
 
+    def _set_language_box(self, language: str, enabled: bool) -> None:
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(self.language.findData(language))
+        self.language.blockSignals(False)
+        self.language.setEnabled(enabled)
+        self.language.setToolTip(
+            _("The wording for clients whose letters are in English.") if enabled else
+            _("The letter '{kind}' has no English version; it is written in Hebrew.")
+            .format(kind=kind_label(self._current_kind)))
+
+    def current_language(self) -> str:
+        return self._current_language
+
+    def _discard_ok(self) -> bool:
+        return not self.is_modified() or dialogs.confirm(
+            self, _("Letter wording"),
+            _("The wording of “{kind}” was changed and not saved. Discard the changes?")
+            .format(kind=kind_label(self._current_kind)), _("Discard"))
+
     def _kind_changed(self, _index: int) -> None:
         kind = self.kind.currentData()
         if kind == self._current_kind:
             return
-        if self.is_modified() and not dialogs.confirm(
-                self, _("Letter wording"),
-                _("The wording of “{kind}” was changed and not saved. Discard the changes?")
-                .format(kind=kind_label(self._current_kind)), _("Discard")):
+        if not self._discard_ok():
             self.kind.blockSignals(True)
             set_kind(self.kind, self._current_kind)
             self.kind.blockSignals(False)
             return
-        self.load_kind(kind)
+        self.load_kind(kind, self._current_language)
+
+    def _language_changed(self, _index: int) -> None:
+        language = self.language.currentData()
+        if language == self._current_language:
+            return
+        if not self._discard_ok():
+            self._set_language_box(self._current_language, enabled=True)
+            return
+        self.load_kind(self._current_kind, language)
 
     def _update_state(self) -> None:
-        self.state_label.setText(_("(your wording)") if is_customised(self._current_kind)
-                                 else _("(default wording)"))
-        self.restore_button.setEnabled(is_customised(self._current_kind) or self.is_modified())
+        customised = is_customised(self._current_kind, self._current_language)
+        self.state_label.setText(_("(your wording)") if customised else _("(default wording)"))
+        self.restore_button.setEnabled(customised or self.is_modified())
 
     def _insert_placeholder(self, item: QListWidgetItem) -> None:
         self.editor.insertPlainText("{" + item.data(NAME_ROLE) + "}")
@@ -193,6 +244,7 @@ class TemplatePage(QWidget):
         self._generation += 1
         generation = self._generation
         kind, text, as_of = self._current_kind, self.text(), clock.today()
+        language = self._current_language
         try:
             validate_template(text)
         except GviaError as exc:
@@ -212,14 +264,15 @@ class TemplatePage(QWidget):
                 self._show_error(message)
                 self.preview_ready.emit()
 
-        run_in_background(lambda: sample_letter(kind, as_of, template=text), owner=self,
+        run_in_background(lambda: sample_letter(kind, as_of, template=text, language=language),
+                          owner=self,
                           on_done=done, on_error=failed)
 
     # ---- save, restore --------------------------------------------------------------
 
     def save(self) -> bool:
         try:
-            save_template(self._current_kind, self.text())
+            save_template(self._current_kind, self.text(), self._current_language)
         except GviaError as exc:
             self._show_error(str(exc))
             return False
@@ -231,14 +284,14 @@ class TemplatePage(QWidget):
         return True
 
     def restore(self) -> bool:
-        kind = self._current_kind
+        kind, language = self._current_kind, self._current_language
         if not dialogs.confirm(self, _("Letter wording"),
                                _("Put back the default wording of “{kind}”? Your own wording "
                                  "will be lost.").format(kind=kind_label(kind)),
                                _("Restore default")):
             return False
-        restore_default(kind)
-        self.load_kind(kind)
+        restore_default(kind, language)
+        self.load_kind(kind, language)
         events.announce(events.SETTINGS)
         self.restored.emit(kind)
         return True
