@@ -55,6 +55,7 @@ from models.common.holidays import hebrew_date
 from models.common.i18n import _, translated_as
 from models.common.money import format_money as babel_money
 from models.common.terms import due_date as terms_due_date
+from models.common.text import unprintable_characters
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.ledger.open_invoice import OpenInvoice
 from models.letters.archive import LETTER_KINDS, LetterSettings
@@ -677,6 +678,7 @@ def terms_box(data: ClientLetterData, profile: BusinessProfile, settings: Letter
 def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
     """Why this client gets no such letter (a message on the screen), if so."""
     date = format_date(as_of)
+    _check_printable(data)
     if kind == "debt-notice" and not data.is_person:
         raise NothingToSend(_("Client '{name}' is a business: the debt notice under section "
                               "13B2 of the Consumer Protection Law is for private persons "
@@ -699,6 +701,20 @@ def _check_sendable(kind: str, data: ClientLetterData, as_of: dt.date) -> None:
         if not data.movements:
             raise NothingToSend(_("Client '{name}' has no invoices; there is nothing to "
                                   "confirm.").format(name=data.name))
+
+
+def _check_printable(data: ClientLetterData) -> None:
+    """Text stored before names were checked at entry may hold characters no font here has
+    (emoji, Chinese …): the letter is refused, naming them, rather than printing '?'."""
+    for what, text in ((_("the name"), data.name), (_("the contact person"), data.contact_name),
+                       (_("the address"), data.address), (_("the city"), data.city),
+                       (_("the postal code"), data.zip)):
+        bad = unprintable_characters(text)
+        if bad:
+            raise NothingToSend(_("In the details of client '{name}', {what} contains characters "
+                                  "that letters cannot print: {characters}. Please correct it "
+                                  "in the client card; no letter was produced.").format(
+                name=data.name, what=what, characters=" ".join(bad)))
 
 
 def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date: dt.date,
