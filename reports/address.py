@@ -51,6 +51,12 @@ def audience(data) -> str:
     return data.gender if data.gender in ("female", "male") else "neutral"
 
 
+def signer_voice(data) -> str:
+    """How the client's own signed statement is worded: 'plural' for a business (it signs
+    as a body, whoever signs for it), else the person's 'male' / 'female' / 'neutral'."""
+    return audience(data) if data.is_person else "plural"
+
+
 def addressee_title(data, language: str = "he") -> str:
     """The salutation on file, else the gender's title, else ''."""
     salutation = (data.salutation or "").strip()

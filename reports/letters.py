@@ -63,7 +63,7 @@ from models.letters.references import EarlierLetter
 from models.letters.templates import check_language, has_english
 from models.prevention.policy import explain_terms
 from models.prevention.profile_rules import format_iban
-from reports.address import greeting, recipient_block
+from reports.address import greeting, recipient_block, signer_voice
 from reports.english import ENGLISH
 from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData, StatementEntry
@@ -626,7 +626,17 @@ def daily_interest_sentence(kind: str, amounts: list[Amounts], settings: LetterS
 
 DEPOSIT_COLUMNS = ["העבודה", "תאריך הבקשה", "לתשלום עד", "סכום העבודה", "מקדמה"]  # hebrew: letter text
 DEPOSIT_WIDTHS = [2.4, 1.0, 1.0, 1.2, 1.2]
-CLIENT_SIGNATURE_FIELDS = ["שם מלא", "תפקיד", "מספר ח.פ. / ת.ז.", "תאריך", "חתימה"]  # hebrew: letter text
+# The client's consent to the terms, worded for who signs (reports.address.signer_voice).
+CLIENT_CONSENT = {
+    "plural": "קראנו את תנאי התשלום שבמכתב זה ואנו מסכימים להם.",  # hebrew: letter text
+    "male": "קראתי את תנאי התשלום שבמכתב זה ואני מסכים להם.",  # hebrew: letter text
+    "female": "קראתי את תנאי התשלום שבמכתב זה ואני מסכימה להם.",  # hebrew: letter text
+    "neutral": "קראתי את תנאי התשלום שבמכתב זה, וחתימתי להלן היא הסכמה להם.",  # hebrew: letter text
+}
+CLIENT_SIGNATURE_FIELDS = {
+    True: ["שם מלא", "ת.ז.", "תאריך", "חתימה"],  # hebrew: letter text
+    False: ["שם מורשה החתימה", "תפקיד", "ח.פ. / ע.מ.", "תאריך", "חתימה וחותמת"],  # hebrew: letter text
+}
 
 
 def deposit_tables(data: ClientLetterData) -> list[Table]:
@@ -834,9 +844,8 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
         elif text == "terms_box":
             blocks.append(terms_box(data, profile, settings, letter_date))
         elif text == "client_signature":
-            blocks.append(SignatureForm(
-                "אישור הלקוח", "קראתי את תנאי התשלום שבמכתב זה ואני מסכים/ה להם.",  # hebrew: letter text
-                CLIENT_SIGNATURE_FIELDS))
+            blocks.append(SignatureForm("אישור הלקוח", CLIENT_CONSENT[signer_voice(data)],  # hebrew: letter text
+                                        CLIENT_SIGNATURE_FIELDS[data.is_person]))
     if kind in ("deposit-request", "terms-confirmation"):
         totals = _deposit_totals(data)
     elif kind == "final-warning":

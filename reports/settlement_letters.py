@@ -14,7 +14,7 @@
 
 The wording is the user's template (models.letters.templates); the figures, tables and
 signature blocks come from here. The body names the parties by their roles (הנושה, החייב);
-the debtor's own statement above its signature agrees with who signs (`debtor_voice`): a
+the debtor's own statement above its signature agrees with who signs (`reports.address.signer_voice`): a
 business in the first person plural, through an authorised signatory who writes name and
 role and adds the stamp; a man or a woman in the singular of that gender; a person of
 unknown gender in forms that need none ("חתימתי להלן היא הודאה בחוב…"). No slash forms.
@@ -26,7 +26,7 @@ run); `compose_settlement` is pure.
 Public API:
     KINDS
     compose_settlement(kind, data, info, profile, settings, template, as_of, letter_date=None)
-    debtor_voice(data) -> 'plural' | 'male' | 'female' | 'neutral'
+    signer_voice(data) -> 'plural' | 'male' | 'female' | 'neutral'
     sample_info(kind, as_of) -> SettlementInfo   (the template editor's preview)
 """
 from __future__ import annotations
@@ -44,10 +44,11 @@ from models.negotiation.settlement_info import (
     MeetingNote,
     SettlementInfo,
 )
-from reports.address import audience
+from reports.address import signer_voice
 from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData
 from reports.letters import (
+    CLIENT_SIGNATURE_FIELDS,
     InfoBox,
     LetterContent,
     NothingToSend,
@@ -67,9 +68,6 @@ COVERED_WIDTHS = [1.3, 1.0, 1.0, 1.3, 1.3]
 INSTALMENT_COLUMNS = ["מס'", "מועד", "סכום", "אמצעי תשלום", "מספר שיק"]  # hebrew: letter text
 INSTALMENT_WIDTHS = [0.5, 1.0, 1.3, 1.3, 1.3]
 SIGNER_FIELDS = ["שם החותם", "תפקיד", "תאריך", "חתימה"]  # hebrew: letter text
-BUSINESS_SIGNER_FIELDS = ["שם מורשה החתימה", "תפקיד", "ח.פ. / ע.מ.",  # hebrew: letter text
-                          "תאריך", "חתימה וחותמת"]  # hebrew: letter text
-PERSON_FIELDS = ["שם מלא", "ת.ז.", "תאריך", "חתימה"]  # hebrew: letter text
 
 
 # ---- composing --------------------------------------------------------------------------
@@ -188,22 +186,16 @@ _DEBTOR_STATEMENTS = {
 }
 # The lines the debtor fills in: a business's signatory with name, role and stamp; a person.
 _DEBTOR_FIELDS = {
-    ("settlement", False): BUSINESS_SIGNER_FIELDS,
-    ("settlement", True): PERSON_FIELDS,
+    ("settlement", False): CLIENT_SIGNATURE_FIELDS[False],
+    ("settlement", True): CLIENT_SIGNATURE_FIELDS[True],
     ("meeting-summary", False): ["שם מלא", "תפקיד", "תאריך", "חתימה"],  # hebrew: letter text
     ("meeting-summary", True): ["שם מלא", "תאריך", "חתימה"],  # hebrew: letter text
 }
 
 
-def debtor_voice(data: ClientLetterData) -> str:
-    """How the debtor's own statement is worded: 'plural' for a business (it signs as a
-    body, whoever signs for it), else the person's 'male' / 'female' / 'neutral'."""
-    return audience(data) if data.is_person else "plural"
-
-
 def _signature_forms(kind: str, data: ClientLetterData, profile: BusinessProfile) -> list:
     ours = profile.name or "העסק"  # hebrew: letter text
-    statement = _DEBTOR_STATEMENTS[kind][debtor_voice(data)]
+    statement = _DEBTOR_STATEMENTS[kind][signer_voice(data)]
     fields = _DEBTOR_FIELDS[kind, data.is_person]
     if kind == "settlement":
         return [SignatureForm(f"חתימת הנושה: {ours}",  # hebrew: letter text

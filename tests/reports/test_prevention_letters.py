@@ -52,8 +52,9 @@ def test_terms_confirmation_has_signature_lines_on_one_page(job):
     result = produce_letters("terms-confirmation", [acme.id], AS_OF, strict=True)
     text = pdf_text(result.archive_path)
     flat = " ".join(text.split())
-    assert "אישור הלקוח" in flat and "חתימה:" in flat and "שם מלא:" in flat
-    assert "ואני מסכים/ה להם" in flat
+    # a company agrees as a body, signed for by an authorised signatory with its stamp
+    assert "אישור הלקוח" in flat and "חתימה וחותמת:" in flat and "שם מורשה החתימה:" in flat
+    assert "ואנו מסכימים להם" in flat
     assert "14/01/2027" in text  # an invoice of 22/11/2026 under שוטף+45
     assert "דנה לוי" in flat
     assert page_count(result.archive_path) == 1

@@ -17,7 +17,8 @@ from models.negotiation import settlements as st
 from reports.batch import produce_letters
 from reports.letter_data import ClientLetterData
 from reports.letters import Paragraph, SignatureForm
-from reports.settlement_letters import compose_settlement, debtor_voice, sample_info
+from reports.address import signer_voice
+from reports.settlement_letters import compose_settlement, sample_info
 
 AS_OF = dt.date(2026, 11, 22)
 SLASH_FORM = re.compile(r"[\u05d0-\u05ea]/[\u05d0-\u05ea]")  # מתחייב/ת, מאשר/ת
@@ -34,7 +35,7 @@ def _letter(kind: str, voice: str):
     is_person, gender, contact = DEBTORS[voice]
     data = ClientLetterData(7, 'כהן ובניו בע"מ' if not is_person else "נועם שגיא", is_person,
                             "הרצל 1", "חיפה", "", contact, gender=gender)
-    assert debtor_voice(data) == voice
+    assert signer_voice(data) == voice
     return compose_settlement(kind, data, sample_info(kind, AS_OF),
                               BusinessProfile(name="סטודיו אור"), LetterSettings(),
                               default_template(kind), AS_OF)
@@ -103,3 +104,22 @@ def test_a_company_agreement_printed_says_we_undertake(db):
     text = pdf_text(produce_letters("settlement", [client.id], AS_OF, strict=True).archive_path)
     assert has_phrase(text, "אנו מודים בחוב כמפורט בו ומתחייבים לשלמו")
     assert has_phrase(text, "חתימה וחותמת") and not SLASH_FORM.search(text)
+
+
+@pytest.mark.parametrize("voice, says, fields", [
+    ("plural", "ואנו מסכימים להם", "חתימה וחותמת"),
+    ("male", "ואני מסכים להם", "ת.ז."),
+    ("female", "ואני מסכימה להם", "ת.ז."),
+    ("neutral", "וחתימתי להלן היא הסכמה להם", "ת.ז."),
+])
+def test_the_terms_confirmation_is_agreed_to_in_the_clients_own_voice(voice, says, fields):
+    from reports.letters import compose
+
+    is_person, gender, contact = DEBTORS[voice]
+    data = ClientLetterData(7, 'כהן ובניו בע"מ' if not is_person else "נועם שגיא", is_person,
+                            "הרצל 1", "חיפה", "", contact, gender=gender)
+    content = compose("terms-confirmation", data, BusinessProfile(name="סטודיו אור"),
+                      LetterSettings(), default_template("terms-confirmation"), AS_OF)
+    form = next(b for b in content.blocks if isinstance(b, SignatureForm))
+    assert says in form.statement and fields in form.fields
+    assert not SLASH_FORM.search(form.statement)
