@@ -2,9 +2,11 @@
 the same seed.
 
 People and businesses (בע"מ, שותפות, עמותה, local authorities, clients abroad paying in
-USD/EUR); about three years of invoices before `as_of`; clients who pay on time, late, in
+USD/EUR/GBP, with their country's address and postcode, most written to in English);
+about three years of invoices before `as_of`; clients who pay on time, late, in
 instalments, too much (credit on account), or stop paying; disputes settled by credit
-notes, cancelled invoices, post-dated checks and bounced ones.
+notes, cancelled invoices, post-dated checks and bounced ones. Breaches of the demo's
+settlements are written to the contact log as of `as_of`, as the settlement page would.
 
 Why not through models.ledger.services: a million invoices, one transaction each, would take
 hours. The ledger is planned in memory and every payment and credit note is allocated with
@@ -32,8 +34,9 @@ from models.demo import words
 from models.demo.people import PeopleMaker, with_check_digit
 from models.demo.settlements import add_demo_settlements
 from models.ledger.allocation import allocation_order, plan_allocation
-from models.ledger.clients import Client
+from models.ledger.clients import HOME_COUNTRY, Client
 from models.ledger.open_invoice import ALL_RECORDED, OpenInvoice
+from models.negotiation.settlement_status import record_breaches
 
 Progress = Callable[[int, int], None]
 
@@ -71,8 +74,8 @@ METHODS_BY_KIND = {
     "public": (("transfer", 100),),
     "foreign": (("transfer", 100),),
 }
-# Typical invoice before VAT, in shekels (dollars / euros abroad), and how much work a
-# client of each kind brings relative to the others.
+# Typical invoice before VAT, in shekels (abroad: in the client's currency), and how much
+# work a client of each kind brings relative to the others.
 BASE_AMOUNT = {"person": 900, "company": 4500, "partnership": 3500, "nonprofit": 2500,
                "public": 18000, "foreign": 2500}
 VOLUME = {"person": 0.35, "company": 1.2, "partnership": 1.0, "nonprofit": 0.8, "public": 2.5,
@@ -224,6 +227,20 @@ def _deal(rng: random.Random, n: int, shares: dict[str, float]) -> list[str]:
     return labels
 
 
+def _late_abroad(kinds: list[str], behaviours: list[str]) -> None:
+    """The first clients abroad, one in each currency (they come in turn), pay late, so
+    the aging report and the letters in English have a debt abroad to show. Behaviours
+    are swapped with private persons at home who pay late (the businesses' debts are the
+    settlements' scenarios): the shares stay as dealt."""
+    abroad = [i for i, kind in enumerate(kinds) if kind == "foreign"]
+    at_home = [i for i, kind in enumerate(kinds) if kind == "person" and behaviours[i] == "late"]
+    for i in abroad[:len(words.FOREIGN_CURRENCIES)]:
+        if behaviours[i] in ("late", "stopped") or not at_home:
+            continue
+        j = at_home.pop(0)
+        behaviours[i], behaviours[j] = behaviours[j], behaviours[i]
+
+
 def _spread(total: int, weights: list[float]) -> list[int]:
     """Split `total` into integer parts proportional to weights (largest remainder)."""
     if not weights:
@@ -242,18 +259,20 @@ def _spread(total: int, weights: list[float]) -> list[int]:
 def _make_client(rng: random.Random, people: PeopleMaker, client_id: int, kind: str,
                  behaviour: str, trait: str, first_day: int, today: int) -> DemoClient:
     currency, usd_share, city, zip_code = "ILS", 0.0, "", ""
+    country, letter_language, web = HOME_COUNTRY, "he", ""
     public = None
     if kind == "public":
         public = people.public_body()
         if public is None:
             kind = "company"  # every town already has its authority in the demo
     if kind == "foreign":
-        currency = "EUR" if client_id % 3 == 0 else "USD"
-        name, slug, city = people.foreign_name(currency)
-        address = f"{rng.randint(1, 900)} {rng.choice(words.FOREIGN_STREETS)}"
+        place, name, slug = people.foreign_client()
+        currency, city, country, web = place.currency, place.city, place.country, place.web
+        address, zip_code = people.foreign_address(place)
         tax_id = ""
-        phone = (f"+{rng.choice(('1', '44', '49', '31', '33'))} {rng.randint(200, 999)} "
-                 f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}")
+        phone = people.foreign_phone(place)
+        # Most are written to in English; a few (an Israeli at the head) in Hebrew.
+        letter_language = "en" if rng.random() < 0.9 else "he"
     else:
         if public:
             name, slug, prefix, city = public
@@ -266,7 +285,7 @@ def _make_client(rng: random.Random, people: PeopleMaker, client_id: int, kind: 
         phone = people.mobile() if kind == "person" else people.landline()
         if trait == "dollars" and kind in ("company", "partnership"):
             usd_share = 0.3  # an Israeli tech company paid partly in dollars
-    email = people.email(slug, kind) if kind != "person" or rng.random() < 0.8 else ""
+    email = people.email(slug, kind, web) if kind != "person" or rng.random() < 0.8 else ""
     terms = _pick(rng, TERMS_BY_KIND[kind])
     start = first_day + int(SPAN_DAYS * 0.9 * rng.random() ** 1.5)
     end = today if rng.random() < 0.8 else start + int((today - start) * rng.uniform(0.2, 0.9))
@@ -286,7 +305,8 @@ def _make_client(rng: random.Random, people: PeopleMaker, client_id: int, kind: 
     row = {"id": client_id, "external_id": str(1000 + client_id), "name": name,
            "kind": "person" if kind == "person" else "company", "tax_id": tax_id,
            "email": email, "phone": phone, "address": address, "city": city, "zip": zip_code,
-           "terms": terms, "status": "active",
+           "terms": terms, "status": "active", "country": country,
+           "letter_language": letter_language,
            "notes": rng.choice(words.CLIENT_NOTES) if rng.random() < 0.1 else "",
            "created_at": f"{day(max(first_day, start - rng.randint(0, 30))).isoformat()}T09:00:00"}
     return DemoClient(
@@ -606,6 +626,7 @@ def _plan(clients: int, invoices: int, seed: int, as_of: dt.date, profile: Busin
     kinds = _deal(rng, clients, KIND_SHARES)
     behaviours = _deal(rng, clients, BEHAVIOUR_SHARES)
     traits = _deal(rng, clients, TRAIT_SHARES)
+    _late_abroad(kinds, behaviours)
     demo_clients = [_make_client(rng, people, i + 1, kinds[i], behaviours[i], traits[i],
                                  first_day, today) for i in range(clients)]
     contacts = _contacts(rng, people, demo_clients)
@@ -640,7 +661,8 @@ def _plan(clients: int, invoices: int, seed: int, as_of: dt.date, profile: Busin
 # ---- writing ---------------------------------------------------------------------------
 
 CLIENT_COLUMNS = ("id", "external_id", "name", "search_key", "kind", "tax_id", "email", "phone",
-                  "address", "city", "zip", "terms", "status", "notes", "created_at")
+                  "address", "city", "zip", "terms", "status", "notes", "created_at", "country",
+                  "letter_language")
 CONTACT_COLUMNS = ("client_id", "name", "role", "phone", "email")
 INVOICE_COLUMNS = ("id", "number", "number_key", "client_id", "kind", "issue_date", "due_date",
                    "is_due_date_fixed", "amount_agorot", "currency", "description",
@@ -737,6 +759,9 @@ def demo_profile(rng: random.Random) -> BusinessProfile:
         address="דרך מנחם בגין 132", city="תל אביב-יפו", zip="6701101", phone="03-5551234",
         email="office@noa-barak.co.il",
         bank_details="בנק לאומי (10), סניף 800, חשבון 123456/78", bit_phone="050-5551234",
+        # the same account as an IBAN (its check digits right) and the bank's SWIFT / BIC,
+        # which the letters to clients abroad print
+        iban="IL070108000000012345678", swift="LUMIILIT",
         hourly_rate_agorot=35000)
 
 
@@ -777,6 +802,9 @@ def make_demo(*, clients: int, invoices: int, seed: int, as_of: dt.date,
                      if progress else None)
         negotiated = (add_demo_settlements(as_of) if with_settlements
                       else {"settlements": 0, "payments": 0})
+        # What the settlement page writes when it is opened: each breach in the contact
+        # log, once, so the demo's log is complete before anyone looks.
+        record_breaches(as_of)
     if progress:
         progress(100, 100)
     return {"clients": len(ledger.clients), "invoices": len(ledger.invoices),

@@ -1,5 +1,6 @@
 """Demo clients: people and businesses with Hebrew names, valid ID / company numbers,
-Israeli addresses with 7-digit postal codes, mobile phones, e-mail addresses, contacts.
+Israeli addresses with 7-digit postal codes, mobile phones, e-mail addresses, contacts;
+businesses abroad with their own country's address, postcode and telephone.
 
 Every value here passes the validation a user's typing goes through (models.ledger.services);
 tests/demo/test_demo.py checks that by adding the demo clients through the services.
@@ -34,6 +35,7 @@ class PeopleMaker:
         self.rng = rng
         self._names: set[str] = set()
         self._tax_ids: set[str] = set()
+        self._abroad = 0  # clients abroad made so far
         self._public_left = [(f"עיריית {city}", latin, zip_prefix, city)
                              for city, zip_prefix, latin in words.CITIES]
         self._public_left += [(f"המתנ\"ס העירוני {city}", f"matnas-{latin}", zip_prefix, city)
@@ -129,23 +131,45 @@ class PeopleMaker:
                 return name, slug, prefix, city
         return None
 
-    def foreign_name(self, currency: str) -> tuple[str, str, str]:
-        """(name, slug, city) of a client abroad."""
+    def foreign_client(self) -> tuple[words.ForeignPlace, str, str]:
+        """(place, name, slug) of a client abroad: the currencies come in turn
+        (words.FOREIGN_CURRENCIES), the town at random among that currency's, by weight."""
         rng = self.rng
-        city, suffix = rng.choice(words.FOREIGN_PLACES[currency])
+        currency = words.FOREIGN_CURRENCIES[self._abroad % len(words.FOREIGN_CURRENCIES)]
+        self._abroad += 1
+        places = [p for p in words.FOREIGN_PLACES if p.currency == currency]
+        place, = rng.choices(places, weights=[p.weight for p in places])
+        form = rng.choice(place.forms)
 
         def make():
             word, line = rng.choice(words.FOREIGN_WORDS), rng.choice(words.FOREIGN_LINES)
-            return f"{word} {line} {suffix}", f"{word}-{line}".lower().replace(" ", "")
+            return f"{word} {line} {form}", f"{word}-{line}".lower().replace(" ", "")
         name, slug = self._unique(make)
-        return name, slug, city
+        return place, name, slug
 
-    def email(self, slug: str, kind: str) -> str:
+    def foreign_address(self, place: words.ForeignPlace) -> tuple[str, str]:
+        """(street line, postcode) in `place`, each as that country writes it."""
+        street, postcode = self.rng.choice(place.streets)
+        return street.format(n=self.rng.randint(1, 400)), self._fill(postcode)
+
+    def foreign_phone(self, place: words.ForeignPlace) -> str:
+        return self._fill(place.phone)
+
+    def _fill(self, pattern: str) -> str:
+        """`pattern` with each '#' a digit, '%' a digit 1-9 and '@' a postcode letter."""
+        rng = self.rng
+        return "".join(rng.choice("0123456789") if ch == "#" else
+                       rng.choice("123456789") if ch == "%" else
+                       rng.choice(words.POSTCODE_LETTERS) if ch == "@" else ch
+                       for ch in pattern)
+
+    def email(self, slug: str, kind: str, web: str = "") -> str:
+        """`web`: the ending of a business abroad's address (".co.uk")."""
         if kind == "person":
             return f"{slug}{self.rng.choice(('', '', str(self.rng.randint(1, 99))))}@" \
                    f"{self.rng.choice(words.EMAIL_PROVIDERS)}"
         box = self.rng.choice(("office", "info", "billing", "accounts", "finance"))
-        tld = {"foreign": ".com", "nonprofit": ".org.il", "public": ".muni.il"}.get(kind, ".co.il")
+        tld = web or {"nonprofit": ".org.il", "public": ".muni.il"}.get(kind, ".co.il")
         return f"{box}@{slug}{tld}"
 
     def contact(self, public: bool) -> tuple[str, str, str, str]:

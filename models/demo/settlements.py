@@ -37,6 +37,16 @@ def _debtors(as_of: dt.date) -> list[tuple[Client, list]]:
     return found
 
 
+def _never_paid(lines: list) -> list:
+    """The invoices of `lines` no money of any date pays: a post-dated check not yet due
+    pays its invoice as far as a settlement is concerned (its instalments would be
+    refused). Asked only of the clients a scenario looks at."""
+    if not lines:
+        return []
+    unpaid = st.open_amounts([line.id for line in lines], dt.date.max)
+    return [line for line in lines if unpaid.get(line.id) == line.amount_agorot]
+
+
 def add_demo_settlements(as_of: dt.date) -> dict:
     """Returns how many settlements and instalment payments were written."""
     if as_of > dt.date.today():
@@ -46,11 +56,12 @@ def add_demo_settlements(as_of: dt.date) -> dict:
     for days_ago, first_after, count, paid, signed in SCENARIOS:
         agreed = as_of - dt.timedelta(days=days_ago)
         # the debt the agreement covers: invoices already overdue on the day it was made
-        fitting = [(c, [l for l in found if l.due_date < agreed][:4]) for c, found in debtors]
-        fitting = [(c, lines) for c, lines in fitting if len(lines) >= MIN_INVOICES]
-        if not fitting:
+        fitting = ((c, _never_paid([l for l in found if l.due_date < agreed])[:4])
+                   for c, found in debtors)
+        client, lines = next(((c, lines) for c, lines in fitting
+                              if len(lines) >= MIN_INVOICES), (None, []))
+        if client is None:
             continue
-        client, lines = fitting[0]
         debtors = [(c, found) for c, found in debtors if c.id != client.id]
         written += 1
         negotiation = ng.start_negotiation(client.id, agreed)

@@ -1,10 +1,13 @@
 """Word lists the demo ledger is made of: Hebrew names with a Latin spelling (for e-mail
 addresses), company and non-profit name parts, Israeli cities with the first digits of
-their postal codes, streets, banks, invoice descriptions.
+their postal codes, streets, banks, invoice descriptions; towns abroad with their
+countries, currencies, streets and postcodes.
 
 Invented combinations of common words; any resemblance to a real business is chance.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 # (Hebrew, Latin) pairs.
 MALE_NAMES = [
@@ -108,20 +111,85 @@ NONPROFIT_CAUSES = [
     ("אמנות בקהילה", "art"), ("תיאטרון צעיר", "theatre"), ("לב הגליל", "galil"),
 ]
 
-# Clients abroad: they pay in dollars or euros.
+# Clients abroad: a business in one of these towns, paying in its country's currency.
 FOREIGN_WORDS = ["Northwind", "Blue Harbor", "Summit", "Atlas", "Crescent", "Granite",
                  "Silverline", "Brightpath", "Redwood", "Orion", "Nimbus", "Keystone",
                  "Lighthouse", "Evergreen", "Pioneer", "Meridian", "Cobalt", "Harbor Point"]
 FOREIGN_LINES = ["Software", "Labs", "Media", "Analytics", "Systems", "Digital", "Ventures",
                  "Health", "Logistics", "Studios"]
-FOREIGN_PLACES = {
-    "USD": [("New York", "Inc."), ("Austin", "LLC"), ("Boston", "Inc."),
-            ("San Francisco", "Inc."), ("London", "Ltd."), ("Toronto", "Inc.")],
-    "EUR": [("Berlin", "GmbH"), ("Munich", "GmbH"), ("Amsterdam", "B.V."),
-            ("Paris", "SAS"), ("Madrid", "S.L."), ("Dublin", "Ltd.")],
-}
-FOREIGN_STREETS = ["Main Street", "Market Street", "Harbour Road", "Kingsway", "Hauptstraße",
-                   "Keizersgracht", "Rue de Rivoli", "Calle Mayor"]
+
+
+class ForeignPlace(NamedTuple):
+    """A town abroad as its mail and its telephones write it. `streets`: (the street line,
+    `{n}` where the house number goes, as that country orders it; the street's postcode).
+    In postcodes and phones '#' stands for a digit, '%' for a digit 1-9 and '@' for a
+    letter that British, Irish and Dutch postcodes all use."""
+    city: str
+    country: str  # ISO 3166, as Client.country stores it
+    currency: str
+    forms: tuple[str, ...]  # the company forms of that country
+    phone: str
+    web: str  # the country's usual ending of a business's web address
+    streets: tuple[tuple[str, str], ...]
+    weight: int = 1  # how often the demo's clients abroad are there, against the others
+
+
+POSTCODE_LETTERS = "DEHNPRTWX"
+FOREIGN_PLACES = [
+    # US: fictional 555-01xx numbers; the state follows the town, the ZIP the state.
+    ForeignPlace("New York, NY", "US", "USD", ("Inc.", "LLC"), "+1 212 555 01##", ".com", (
+        ("{n} Broadway", "10012"), ("{n} Park Avenue", "10022"), ("{n} Madison Avenue", "10016"),
+        ("{n} Hudson Street", "10013"), ("{n} West 57th Street", "10019")), weight=3),
+    ForeignPlace("Austin, TX", "US", "USD", ("Inc.", "LLC"), "+1 512 555 01##", ".com", (
+        ("{n} Congress Avenue", "78701"), ("{n} East 6th Street", "78702"),
+        ("{n} South Lamar Boulevard", "78704"), ("{n} Guadalupe Street", "78705"))),
+    ForeignPlace("Boston, MA", "US", "USD", ("Inc.", "LLC"), "+1 617 555 01##", ".com", (
+        ("{n} Boylston Street", "02116"), ("{n} Newbury Street", "02116"),
+        ("{n} Tremont Street", "02108"), ("{n} Atlantic Avenue", "02110"),
+        ("{n} Summer Street", "02210"))),
+    ForeignPlace("San Francisco, CA", "US", "USD", ("Inc.", "LLC"), "+1 415 555 01##", ".com", (
+        ("{n} Market Street", "94103"), ("{n} Mission Street", "94105"),
+        ("{n} Howard Street", "94103"), ("{n} Montgomery Street", "94104"),
+        ("{n} Folsom Street", "94107")), weight=2),
+    # Britain: Ofcom's numbers for drama; the postcode district of each street.
+    ForeignPlace("London", "GB", "GBP", ("Ltd.",), "+44 20 7946 0###", ".co.uk", (
+        ("{n} Old Street", "EC1V #@@"), ("{n} Kingsway", "WC2B #@@"),
+        ("{n} Fleet Street", "EC4A #@@"), ("{n} Baker Street", "W1U #@@"),
+        ("{n} Great Portland Street", "W1W #@@"), ("{n} Borough High Street", "SE1 #@@"),
+        ("{n} Shoreditch High Street", "E1 #@@"), ("{n} Upper Street", "N1 #@@")), weight=4),
+    ForeignPlace("Manchester", "GB", "GBP", ("Ltd.",), "+44 161 496 0###", ".co.uk", (
+        ("{n} Deansgate", "M3 #@@"), ("{n} Oxford Road", "M1 #@@"),
+        ("{n} King Street", "M2 #@@"), ("{n} Portland Street", "M1 #@@"))),
+    ForeignPlace("Edinburgh", "GB", "GBP", ("Ltd.",), "+44 131 496 0###", ".co.uk", (
+        ("{n} George Street", "EH2 #@@"), ("{n} Princes Street", "EH2 #@@"),
+        ("{n} Leith Walk", "EH6 #@@"), ("{n} Queen Street", "EH2 #@@"))),
+    # The euro: the house number where each country writes it.
+    ForeignPlace("Berlin", "DE", "EUR", ("GmbH",), "+49 30 %######", ".de", (
+        ("Friedrichstraße {n}", "10117"), ("Torstraße {n}", "10119"),
+        ("Kurfürstendamm {n}", "10719"), ("Oranienstraße {n}", "10999"),
+        ("Schönhauser Allee {n}", "10435"), ("Karl-Marx-Allee {n}", "10243")), weight=2),
+    ForeignPlace("Munich", "DE", "EUR", ("GmbH",), "+49 89 %######", ".de", (
+        ("Leopoldstraße {n}", "80802"), ("Maximilianstraße {n}", "80539"),
+        ("Sendlinger Straße {n}", "80331"), ("Landsberger Straße {n}", "80339"))),
+    ForeignPlace("Amsterdam", "NL", "EUR", ("B.V.",), "+31 20 %## ####", ".nl", (
+        ("Keizersgracht {n}", "1015 @@"), ("Herengracht {n}", "1016 @@"),
+        ("Prinsengracht {n}", "1016 @@"), ("Damrak {n}", "1012 @@"),
+        ("Overtoom {n}", "1054 @@")), weight=2),
+    ForeignPlace("Paris", "FR", "EUR", ("SAS",), "+33 1 %# ## ## ##", ".fr", (
+        ("{n} rue de Rivoli", "75001"), ("{n} boulevard Haussmann", "75009"),
+        ("{n} rue Oberkampf", "75011"), ("{n} avenue des Champs-Élysées", "75008"),
+        ("{n} boulevard Saint-Germain", "75006")), weight=2),
+    ForeignPlace("Madrid", "ES", "EUR", ("S.L.",), "+34 91 ### ## ##", ".es", (
+        ("Calle Mayor, {n}", "28013"), ("Gran Vía, {n}", "28013"),
+        ("Calle de Alcalá, {n}", "28014"), ("Paseo de la Castellana, {n}", "28046"),
+        ("Calle de Serrano, {n}", "28001"))),
+    ForeignPlace("Dublin", "IE", "EUR", ("Ltd.",), "+353 1 %## ####", ".ie", (
+        ("{n} Grafton Street", "D02 @%#%"), ("{n} Baggot Street Lower", "D02 @%#%"),
+        ("{n} Capel Street", "D01 @%#%"), ("{n} Camden Street Lower", "D02 @%#%"),
+        ("{n} Sir John Rogerson's Quay", "D02 @%#%")), weight=2),
+]
+# The currencies of the clients abroad, in turn: even a small demo has each of them.
+FOREIGN_CURRENCIES = ("USD", "EUR", "GBP")
 
 # Cities: Hebrew name, the leading digits of their 7-digit postal codes, Latin name.
 CITIES = [

@@ -105,23 +105,29 @@ def test_clients_are_people_and_businesses_with_valid_details(demo):
         normalise_zip,
     )
 
-    clients = _rows("SELECT name, kind, tax_id, email, phone, zip, city, terms FROM client")
+    from models.ledger.clients import normalise_foreign_postcode
+
+    clients = _rows("SELECT name, kind, tax_id, email, phone, zip, city, terms, country "
+                    "FROM client")
     kinds = Counter(kind for _, kind, *_ in clients)
     assert kinds["person"] >= 5 and kinds["company"] >= 5
     names = [name for name, *_ in clients]
     assert len(set(names)) == len(names)
     assert any('בע"מ' in n for n in names) and any("עמותת" in n for n in names)
     assert any("ושות'" in n for n in names)
-    for name, kind, tax_id, email, phone, zip_code, city, terms in clients:
-        if zip_code:  # clients abroad have no Israeli tax id or postal code
+    for name, kind, tax_id, email, phone, zip_code, city, terms, country in clients:
+        assert city and zip_code
+        if country == "IL":
             assert israeli_id_is_valid(tax_id), (name, tax_id)
             assert len(zip_code) == 7 and normalise_zip(zip_code) == zip_code
-            assert city
+        else:  # abroad: no Israeli tax id, the postcode of the client's own country
+            assert tax_id == "" and kind == "company"
+            assert normalise_foreign_postcode(zip_code) == zip_code
         if kind == "company" and tax_id:
             assert tax_id.startswith("5"), (name, tax_id)
         assert normalise_phone(phone) == phone
         assert normalise_email(email) == email
-    terms = {t for *_, t in clients}
+    terms = {row[7] for row in clients}
     assert {"מיידי", None} <= terms and any(t and t.startswith("שוטף+") for t in terms)
 
 
