@@ -65,6 +65,26 @@ def back_up_daily_in_background(window, opened) -> None:
                       on_error=failed)
 
 
+def quit_after_show(window) -> None:
+    """With GVIA_QUIT_AFTER_SHOW=<file> (the smoke test of a frozen build, packaging/
+    smoke.py): once the event loop has shown the window, write the time into <file> and
+    close the window as a user would, so the program ends the normal way."""
+    import os
+
+    target = os.environ.get("GVIA_QUIT_AFTER_SHOW")
+    if not target:
+        return
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def shown() -> None:
+        Path(target).write_text(f"{time.time():.3f}\n", encoding="utf-8")
+        window.close()
+
+    QTimer.singleShot(0, shown)
+
+
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
     from models.common.errors import DatabaseOpenError, DatabaseReadOnlyError
@@ -96,6 +116,7 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
             back_up_daily_in_background(window, opened)
         if needs_welcome():
             WelcomeDialog.ask(window)
+        quit_after_show(window)  # GVIA_QUIT_AFTER_SHOW: packaging/smoke.py
         return app.exec()
     finally:
         from ui.background import wait_for_all
