@@ -1,5 +1,6 @@
-"""Application start-up: Qt, right-to-left Hebrew locale, the app's own font, the
-database, the main window (and the welcome on first start)."""
+"""Application start-up: Qt, right-to-left Hebrew locale, the app's own font, a visible
+focus ring (ui.widgets.focus_ring), the database, the main window (and the welcome on
+first start)."""
 from __future__ import annotations
 
 import sys
@@ -35,6 +36,9 @@ def create_application(argv: list[str] | None = None, lang: str | None = None) -
     app.setOrganizationName("Gvia")
     i18n.install_qt(app, i18n.set_language(lang))
     load_app_font(app)
+    from ui.widgets.focus_ring import install_focus_ring
+
+    install_focus_ring(app)  # the widget with the keyboard focus is always visible
     return app
 
 

@@ -16,6 +16,7 @@ from typing import Callable
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
@@ -135,8 +137,12 @@ class MainWindow(QMainWindow):
                                               self.new_client)
         self.new_invoice_action = self._action(file_menu, _("New invoice…"), "Ctrl+I",
                                                self.new_invoice)
-        self.record_payment_action = self._action(file_menu, _("Record payment…"), "Ctrl+P",
-                                                  self.record_payment)
+        # Ctrl+P prints, as everywhere else; recording a payment keeps the P, with Shift.
+        self.record_payment_action = self._action(file_menu, _("Record payment…"),
+                                                  "Ctrl+Shift+P", self.record_payment)
+        file_menu.addSeparator()
+        self.print_action = self._action(file_menu, _("Print…"), QKeySequence.Print,
+                                         self.print_current)
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, _("Quit"), QKeySequence.Quit, self.close)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -161,6 +167,8 @@ class MainWindow(QMainWindow):
                          lambda _checked=False, key=screen.key: self.go_to(key))
 
         help_menu = bar.addMenu(_("&Help"))
+        self.shortcuts_action = self._action(help_menu, _("Keyboard shortcuts"),
+                                             QKeySequence.HelpContents, self.show_shortcuts)
         self._action(help_menu, _("About Gvia"), None, self.about)
 
     def new_client(self) -> None:
@@ -230,6 +238,37 @@ class MainWindow(QMainWindow):
             widget.focus_search()
         else:
             self.go_to("clients").focus_search()
+
+    def print_button(self) -> QAbstractButton | None:
+        """The print button of what is on screen: the screen's own (the aging report), or
+        that of its current tab or of the tab's preview (a letter), the innermost first."""
+        page, found = self.stack.currentWidget(), None
+        while page is not None:
+            for owner in (page, getattr(page, "preview", None)):
+                button = getattr(owner, "print_button", None)
+                if isinstance(button, QAbstractButton) and not button.isHidden():
+                    found = button
+            tabs = getattr(page, "tabs", None)
+            page = tabs.currentWidget() if isinstance(tabs, QTabWidget) else None
+        return found
+
+    def print_current(self) -> None:
+        """Ctrl+P: what the screen's own Print button does; a screen without one says so."""
+        button = self.print_button()
+        if button is None:
+            self.statusBar().showMessage(_("There is nothing to print on this screen. The "
+                                           "aging report and the letters can be printed."),
+                                         6000)
+        elif not button.isEnabled():
+            self.statusBar().showMessage(_("Nothing to print yet: wait for the document to "
+                                           "appear on the screen."), 6000)
+        else:
+            button.click()
+
+    def show_shortcuts(self) -> None:
+        from ui.help_page import ShortcutsDialog
+
+        ShortcutsDialog.ask(self)
 
     def about(self) -> None:
         QMessageBox.about(self, _("About Gvia"),

@@ -13,7 +13,6 @@ import pytest
 from models.ledger import services
 from models.ledger.payments import Allocation
 from models.negotiation import settlements as st
-from ui.invoices.invoice_dialog import qdate
 from ui.payments.payment_dialog import PaymentDialog
 from ui.widgets.display import money_text
 
@@ -54,11 +53,11 @@ def saved(payment, numbers: dict[int, str]) -> dict[str, str]:
 def pay(qtbot, client, amount: str, day: dt.date, check_date: dt.date | None = None):
     dialog = PaymentDialog(client_id=client.id)
     qtbot.addWidget(dialog)
-    dialog.date.setDate(qdate(day))
+    dialog.date.setDate(day)
     if check_date is not None:
         dialog.method.setCurrentIndex(dialog.method.findData("check"))
         dialog.check_number.setText("4411")
-        dialog.check_date.setDate(qdate(check_date))
+        dialog.check_date.setDate(check_date)
     dialog.amount.setText(amount)
     return dialog
 

@@ -21,7 +21,6 @@ from ui.collection.dunning_editor import DunningPlanPage
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.status_dialog import StatusDialog
 from ui.collection.timeline import ITEM_ROLE, ClientTimelineWidget
-from ui.invoices.invoice_dialog import qdate
 from ui.main_window import MainWindow
 
 AS_OF = dt.date(2026, 11, 22)
@@ -59,7 +58,7 @@ def test_logging_a_contact_keeps_every_field_and_copies_attachments(qtbot, clien
     dialog.tactics_note.setText("מאיים לעבור לספק אחר")
     dialog.minutes.setValue(40)
     dialog.has_follow_up.setChecked(True)
-    dialog.follow_up.setDate(qdate(D(2026, 11, 29)))
+    dialog.follow_up.setDate(D(2026, 11, 29))
     dialog.add_attachments()
     assert dialog.save()
     entry = ContactLogEntry.get()
@@ -85,11 +84,11 @@ def test_logging_a_contact_keeps_every_field_and_copies_attachments(qtbot, clien
 def test_mistakes_are_explained_next_to_the_field(qtbot, client):
     dialog = log_dialog(qtbot, client_id=client.id)
     dialog.has_follow_up.setChecked(True)
-    dialog.follow_up.setDate(qdate(D(2026, 11, 1)))  # before the conversation
+    dialog.follow_up.setDate(D(2026, 11, 1))  # before the conversation
     assert not dialog.save()
     assert "מוקדם" in dialog.side.error_text("follow_up_date")
     dialog.has_follow_up.setChecked(False)
-    dialog.occurred.setDate(qdate(D(2026, 12, 30)))  # a conversation in the future
+    dialog.occurred.setDate(D(2026, 12, 30))  # a conversation in the future
     assert not dialog.save()
     assert "בעתיד" in dialog.form.error_text("occurred_at")
     assert ContactLogEntry.select().count() == 0
@@ -105,11 +104,11 @@ def test_a_bad_promise_saves_nothing_at_all(qtbot, client):
     assert not dialog.save()
     assert "חיובי" in dialog.promise_form.error_text("amount")
     dialog.promise_amount.setText("500")
-    dialog.promise_date.setDate(qdate(D(2026, 11, 1)))  # before the call
+    dialog.promise_date.setDate(D(2026, 11, 1))  # before the call
     assert not dialog.save()
     assert "מוקדם" in dialog.promise_form.error_text("promised_date")
     assert ContactLogEntry.select().count() == 0 and Promise.select().count() == 0
-    dialog.promise_date.setDate(qdate(D(2026, 11, 30)))
+    dialog.promise_date.setDate(D(2026, 11, 30))
     assert dialog.save()
     assert (Promise.get().amount_agorot, Promise.get().entry_id) == (50000, dialog.entry.id)
 

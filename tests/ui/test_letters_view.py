@@ -146,7 +146,7 @@ def find(qtbot, page, kind="final-warning"):
     """The clients the dunning engine brings to `kind` (the ledger's businesses are 53 days
     and more overdue: the final warning; the person's step is the debt notice)."""
     page.kind.setCurrentIndex(page.kind.findData(kind))
-    page.as_of.setDate(page.as_of.date().fromString(AS_OF.isoformat(), Qt.ISODate))
+    page.as_of.setDate(AS_OF)
     with qtbot.waitSignal(page.candidates_ready, timeout=TIMEOUT):
         page.find_candidates()
 
@@ -281,7 +281,7 @@ def test_recording_registered_mail_then_a_refusal(qtbot, archived):
     assert dialog.save() is False  # no number: the model's Hebrew message, by the field
     assert "חסר מספר הדואר הרשום" in dialog.form.error_text("registered_number")
     dialog.number.setText("RR 123456789 IL")
-    dialog.sent.setDate(dialog.sent.date().fromString("2026-11-24", Qt.ISODate))
+    dialog.sent.setDate(dt.date(2026, 11, 24))
     with qtbot.waitSignal(widget.loaded, timeout=TIMEOUT):  # the list follows the change
         assert dialog.save() is True
     mail = RegisteredMail.get(RegisteredMail.letter == row.id)
@@ -294,10 +294,10 @@ def test_recording_registered_mail_then_a_refusal(qtbot, archived):
     outcome = MailOutcomeDialog(widget.selected_row())
     qtbot.addWidget(outcome)
     outcome.outcome.setCurrentIndex(outcome.outcome.findData(MailOutcomeDialog.REFUSED))
-    outcome.day.setDate(outcome.day.date().fromString("2026-11-20", Qt.ISODate))
+    outcome.day.setDate(dt.date(2026, 11, 20))
     assert outcome.save() is False  # before the sending date
     assert "מוקדם" in outcome.form.error_text("receipt_date")
-    outcome.day.setDate(outcome.day.date().fromString("2026-11-29", Qt.ISODate))
+    outcome.day.setDate(dt.date(2026, 11, 29))
     with qtbot.waitSignal(widget.loaded, timeout=TIMEOUT):
         assert outcome.save() is True
     assert RegisteredMail.get(RegisteredMail.letter == row.id).refused_date == \

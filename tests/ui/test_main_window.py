@@ -42,7 +42,9 @@ def test_status_bar_names_the_database_and_menus_have_shortcuts(window, db):
     assert str(db.path) in window.db_label.text()
     assert window.new_client_action.shortcut() == QKeySequence("Ctrl+N")
     assert window.new_invoice_action.shortcut() == QKeySequence("Ctrl+I")
-    assert window.record_payment_action.shortcut() == QKeySequence("Ctrl+P")
+    assert window.record_payment_action.shortcut() == QKeySequence("Ctrl+Shift+P")
+    assert window.print_action.shortcut() == QKeySequence("Ctrl+P")  # Ctrl+P prints
+    assert window.shortcuts_action.shortcut() == QKeySequence("F1")
     assert window.find_action.shortcut() == QKeySequence("Ctrl+F")
     assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
 

@@ -74,7 +74,7 @@ def test_settle_in_three_print_pay_one_miss_one_see_the_breach(qtbot, debtor, mo
     qtbot.addWidget(dialog)
     assert len(dialog.chosen_ids()) == 2  # both overdue invoices are ticked
     dialog.count.setValue(3)
-    dialog.first_date.setDate(dialog.first_date.date().fromString("2026-12-31", Qt.ISODate))
+    dialog.first_date.setDate(dt.date(2026, 12, 31))
     assert dialog.save()
     page.refresh(select_id=dialog.settlement_id)
     assert page.schedule_model.rowCount() == 3

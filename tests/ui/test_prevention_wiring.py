@@ -12,7 +12,6 @@ from models.prevention.deposits import deposits_for_client, load_policy
 from models.queries.statistics import client_statistics
 from ui.clients.client_card import ClientCard
 from ui.clients.client_dialog import NewClientDialog
-from ui.invoices.invoice_dialog import qdate
 from ui.prevention import deposits_tab
 from ui.prevention.prevention_page import PreventionPage
 from ui.prevention.terms_guide import TermsGuideDialog
@@ -84,8 +83,8 @@ def test_request_receive_and_apply_a_deposit_on_the_card(qtbot, client, monkeypa
         assert not dialog.form.errors["amount"].isHidden()
         assert "'abc'" in dialog.form.error_text("amount")
         dialog.amount.setText("3,000")
-        dialog.requested_date.setDate(qdate(dt.date(2026, 11, 1)))
-        dialog.due_date.setDate(qdate(dt.date(2026, 11, 8)))
+        dialog.requested_date.setDate(dt.date(2026, 11, 1))
+        dialog.due_date.setDate(dt.date(2026, 11, 8))
         assert dialog.save()
 
     run_modal(monkeypatch, deposits_tab.RequestDepositDialog, bad_then_good)
@@ -99,7 +98,7 @@ def test_request_receive_and_apply_a_deposit_on_the_card(qtbot, client, monkeypa
     assert tab.receive_button.isEnabled()
 
     def receive(dialog: deposits_tab.ReceiveDepositDialog):
-        dialog.payment_date.setDate(qdate(dt.date(2026, 11, 10)))
+        dialog.payment_date.setDate(dt.date(2026, 11, 10))
         dialog.reference.setText("TR-778")
         assert dialog.save()
 

@@ -16,7 +16,6 @@ from models.letters.archive import Letter
 from ui import events
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.timeline import ClientTimelineWidget
-from ui.invoices.invoice_dialog import qdate
 from ui.payments.payment_dialog import PaymentDialog
 from ui.today import today_view as today_module
 from ui.today.today_model import TASK_ROLE, Columns, TodayTreeModel, build_groups
@@ -79,7 +78,7 @@ def test_a_promise_logged_shows_on_today_and_is_kept_by_the_payment(qtbot, book,
     dialog.minutes.setValue(12)
     dialog.promise_box.setChecked(True)
     dialog.promise_amount.setText("1,000")
-    dialog.promise_date.setDate(qdate(AS_OF))
+    dialog.promise_date.setDate(AS_OF)
     refreshed(qtbot, view, lambda: dialog.save())
     assert dialog.entry is not None and dialog.promise.amount_agorot == 100000
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +42,8 @@ from ui.aging.drilldown_dialog import DrillDownDialog, DrillDownLine
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
 from ui.widgets import clock
+from ui.widgets.date_edit import EARLIEST, DateEdit
+from ui.widgets.table_view import open_on_enter
 from ui.widgets.display import ltr
 from ui.widgets.save_dialog import output_target
 
@@ -106,14 +107,7 @@ class AgingView(QWidget):
     # ---- layout ---------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.date_edit = QDateEdit()
-        # Left-to-right BEFORE the format: under right-to-left Qt reverses the sections
-        # and shows 2026/11/22.
-        self.date_edit.setLayoutDirection(Qt.LeftToRight)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setMinimumDate(QDate(2000, 1, 1))
-        self.date_edit.setDate(_qdate(self.today()))
+        self.date_edit = DateEdit(self.today(), minimum=EARLIEST)
         self.currency_box = QComboBox()
         self.currency_box.addItem("ILS")
         self.busy = QProgressBar()
@@ -169,8 +163,8 @@ class AgingView(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self.date_edit.dateChanged.connect(self._on_date_changed)
         self.currency_box.currentTextChanged.connect(self._on_currency_changed)
-        self.table.doubleClicked.connect(
-            lambda index: self.open_drilldown(index.row(), index.column()))
+        open_on_enter(self.table,  # Enter on an amount, or a double-click
+                      lambda index: self.open_drilldown(index.row(), index.column()))
         self.csv_button.clicked.connect(self.export_csv)
         self.xlsx_button.clicked.connect(self.export_xlsx)
         self.pdf_button.clicked.connect(self.save_pdf)
@@ -179,10 +173,10 @@ class AgingView(QWidget):
     # ---- state ----------------------------------------------------------------------
 
     def as_of(self) -> dt.date:
-        return self.date_edit.date().toPython()
+        return self.date_edit.valid_date() or self.today()
 
     def set_as_of(self, day: dt.date) -> None:
-        self.date_edit.setDate(_qdate(day))
+        self.date_edit.setDate(day)
 
     def currency(self) -> str:
         return self.currency_box.currentText() or "ILS"
@@ -421,6 +415,3 @@ class AgingView(QWidget):
         path = print_file(f"aging-{self._report.as_of.isoformat()}.pdf")
         self._run_file_task(self._pdf_writer(path, False), then=self.open_file)
 
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)

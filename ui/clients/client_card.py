@@ -264,7 +264,7 @@ class ClientCard(GviaDialog):
         self.invoices_view.setModel(self.invoices_model)
         self.invoices_view.horizontalHeader().setSortIndicator(1, Qt.DescendingOrder)  # issued
         self.invoices_view.setSortingEnabled(True)
-        self.invoices_view.doubleClicked.connect(lambda _index: self.edit_invoice())
+        self.invoices_view.row_opened.connect(lambda _index: self.edit_invoice())
         column.addWidget(self.invoices_view)
         self.tabs.addTab(page, _("Invoices"))
 

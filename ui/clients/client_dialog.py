@@ -2,7 +2,13 @@
 spelling of gershayim) asks first: the same client typed twice is the commonest mess."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialogButtonBox, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDialogButtonBox,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.common.errors import GviaError
 from models.ledger import services
@@ -42,6 +48,7 @@ class NewClientDialog(GviaDialog):
         self.guide_button.clicked.connect(self.open_terms_guide)
         row.addWidget(self.guide_button)
         column.insertLayout(0, row)
+        QWidget.setTabOrder(terms, self.guide_button)  # beside the field, so right after it
 
     def open_terms_guide(self):
         from ui.prevention.terms_guide import (

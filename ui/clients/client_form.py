@@ -83,6 +83,7 @@ class ClientForm(ValidatedForm):
             self.status.addItem(client_status_label(code), code)
         self.notes = self.add_field("notes", _("Notes"), QPlainTextEdit())
         self.notes.setFixedHeight(self.fontMetrics().height() * 4)
+        self.notes.setTabChangesFocus(True)  # Tab goes on to the next field, as everywhere
 
     def terms_value(self) -> str:
         text = self.terms.currentText().strip()

@@ -71,7 +71,7 @@ class ClientsView(QWidget):
                                   (Columns.CITY, 110), (Columns.OPEN, 130),
                                   (Columns.OVERDUE, 130), (Columns.OLDEST_DAYS, 130)):
                 self.table.setColumnWidth(column, width)
-        self.table.doubleClicked.connect(lambda index: self.open_card(index.data(ID_ROLE)))
+        self.table.row_opened.connect(lambda index: self.open_card(index.data(ID_ROLE)))
         layout.addWidget(self.table, 1)
 
         footer = QHBoxLayout()

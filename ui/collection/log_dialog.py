@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
@@ -56,9 +55,9 @@ from ui.collection.labels import (
     tactic_label,
 )
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock
 from ui.widgets.client_picker import ClientPicker
+from ui.widgets.date_edit import DateEdit, DateTimeEdit
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import auto_dir, date_text
 from ui.widgets.forms import ValidatedForm
@@ -72,22 +71,6 @@ def now_on_clock() -> dt.datetime:
     """The app's today (tests pin it) at the current time of day, to the minute."""
     return dt.datetime.combine(clock.today(), dt.datetime.now().time()).replace(
         second=0, microsecond=0)
-
-
-def datetime_edit(value: dt.datetime) -> QDateTimeEdit:
-    edit = QDateTimeEdit()
-    edit.setLayoutDirection(Qt.LeftToRight)  # before the format (see date_edit)
-    edit.setDisplayFormat("dd/MM/yyyy HH:mm")
-    edit.setCalendarPopup(True)
-    edit.setDateTime(QDateTime(QDate(value.year, value.month, value.day),
-                               QTime(value.hour, value.minute)))
-    return edit
-
-
-def pydatetime(edit: QDateTimeEdit) -> dt.datetime:
-    value = edit.dateTime()
-    day, time = value.date(), value.time()
-    return dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
 
 
 def text_box(lines: int) -> QPlainTextEdit:
@@ -147,7 +130,7 @@ class LogContactDialog(GviaDialog):
             client = services.get_client(client_id)
             self.client.set_client(client.id, client.name)
             self.client.setEnabled(False)
-        self.occurred = form.add_field("occurred_at", _("When"), datetime_edit(now_on_clock()))
+        self.occurred = form.add_field("occurred_at", _("When"), DateTimeEdit(now_on_clock()))
         self.channel = form.add_field("channel", _("Channel"), QComboBox())
         for code in CHANNELS:
             self.channel.addItem(channel_label(code), code)
@@ -183,8 +166,7 @@ class LogContactDialog(GviaDialog):
         row = QHBoxLayout(follow)
         row.setContentsMargins(0, 0, 0, 0)
         self.has_follow_up = QCheckBox(_("Follow up on"))
-        self.follow_up = date_edit()
-        self.follow_up.setDate(qdate(clock.today() + dt.timedelta(days=7)))
+        self.follow_up = DateEdit(clock.today() + dt.timedelta(days=7))
         self.follow_up.setEnabled(False)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         row.addWidget(self.has_follow_up)
@@ -220,8 +202,8 @@ class LogContactDialog(GviaDialog):
         for code in CURRENCIES:
             self.promise_currency.addItem(code, code)
         self.promise_date = self.promise_form.add_field("promised_date", _("Pay by"),
-                                                        date_edit())
-        self.promise_date.setDate(qdate(clock.today() + dt.timedelta(days=7)))
+                                                        DateEdit())
+        self.promise_date.setDate(clock.today() + dt.timedelta(days=7))
         box_layout = QVBoxLayout(self.promise_box)
         box_layout.addWidget(self.promise_form)
         side.layout().addWidget(self.promise_box)
@@ -307,8 +289,7 @@ class LogContactDialog(GviaDialog):
 
     def _fill_from(self, entry: ContactLogEntry) -> None:
         occurred = entry.occurred
-        self.occurred.setDateTime(QDateTime(QDate(occurred.year, occurred.month, occurred.day),
-                                            QTime(occurred.hour, occurred.minute)))
+        self.occurred.setDateTime(occurred)
         self.set_channel(entry.channel)
         self.direction.setCurrentIndex(max(self.direction.findData(entry.direction), 0))
         self.set_contact(entry.contact_person_id, entry.contact_name)
@@ -322,20 +303,21 @@ class LogContactDialog(GviaDialog):
         self.tactics_note.setText(entry.tactics_note)
         if entry.follow_up_date:
             self.has_follow_up.setChecked(True)
-            self.follow_up.setDate(qdate(entry.follow_up_date))
+            self.follow_up.setDate(entry.follow_up_date)
 
     def values(self) -> dict:
         """The entry's fields, named as models.contact.contact_log.log_contact takes them."""
         person_id, name = self.contact_choice()
         return dict(
-            occurred_at=pydatetime(self.occurred), channel=self.channel.currentData(),
+            occurred_at=self.occurred.required_datetime("occurred_at"),
+            channel=self.channel.currentData(),
             direction=self.direction.currentData(), contact_person_id=person_id,
             contact_name=name, summary=self.summary.toPlainText(),
             open_questions=self.open_questions.toPlainText(),
             tactics=[code for code, box in self.tactic_boxes.items() if box.isChecked()],
             tactics_note=self.tactics_note.text(), minutes=self.minutes.value(),
-            follow_up_date=pydate(self.follow_up.date()) if self.has_follow_up.isChecked()
-            else None,
+            follow_up_date=(self.follow_up.required_date("follow_up_date")
+                            if self.has_follow_up.isChecked() else None),
             action=self.action.currentData(), attachments=self.attachment_paths())
 
     # ---- saving ---------------------------------------------------------------------
@@ -358,14 +340,14 @@ class LogContactDialog(GviaDialog):
         if client_id is None:
             self.show_error(ValidationError(_("Choose a client from the list."), field="client"))
             return False
-        values = self.values()
         try:
+            values = self.values()
             if self.original is not None:
                 self.entry = correct_entry(self.original.id, **values)
             elif self.promise_box.isChecked():
                 self.entry, self.promise = log_contact_with_promise(
                     client_id, amount=self.promise_amount.text(),
-                    promised_date=pydate(self.promise_date.date()),
+                    promised_date=self.promise_date.required_date("promised_date"),
                     currency=self.promise_currency.currentData(), **values)
             else:
                 self.entry = log_contact(client_id, **values)

@@ -17,9 +17,10 @@ from models.contact.client_status import StatusChange, change_status, status_his
 from models.ledger import services
 from models.ledger.clients import CLIENT_STATUSES
 from ui import events
-from ui.collection.log_dialog import datetime_edit, now_on_clock, pydatetime
+from ui.collection.log_dialog import now_on_clock
 from ui.i18n import _
 from ui.widgets.client_picker import ClientPicker
+from ui.widgets.date_edit import DateTimeEdit
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import auto_dir, date_text
 from ui.widgets.forms import ValidatedForm
@@ -43,7 +44,7 @@ class StatusDialog(GviaDialog):
         self.reason = form.add_field("reason", _("Reason"), QLineEdit())
         self.reason.setText(reason)
         self.reason.setPlaceholderText(_("Why the status changes (required)"))
-        self.when = form.add_field("changed_at", _("Date"), datetime_edit(now_on_clock()))
+        self.when = form.add_field("changed_at", _("Date"), DateTimeEdit(now_on_clock()))
         history_label = QLabel(_("Status history"))
         self.history = QListWidget()
         self.history.setObjectName("status_history")
@@ -95,7 +96,7 @@ class StatusDialog(GviaDialog):
         try:
             self.change = change_status(client_id, self.status.currentData(),
                                         reason=self.reason.text(),
-                                        changed_at=pydatetime(self.when))
+                                        changed_at=self.when.required_datetime("changed_at"))
         except GviaError as exc:
             self.form.show_error(exc)
             return False

@@ -8,7 +8,7 @@ import datetime as dt
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,8 +44,8 @@ from ui.collection.labels import (
 )
 from ui.collection.log_dialog import LogContactDialog
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock, dialogs
+from ui.widgets.date_edit import DateEdit
 from ui.widgets.display import auto_dir, date_text, ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.save_dialog import output_target
@@ -212,11 +212,11 @@ class ClientTimelineWidget(QWidget):
         for code in CHANNELS:
             self.channel.addItem(channel_label(code), code)
         self.use_from = QCheckBox(_("From"))
-        self.date_from = date_edit()
-        self.date_from.setDate(qdate(clock.today() - dt.timedelta(days=90)))
+        self.date_from = DateEdit()
+        self.date_from.setDate(clock.today() - dt.timedelta(days=90))
         self.use_to = QCheckBox(_("To"))
-        self.date_to = date_edit()
-        self.date_to.setDate(qdate(clock.today()))
+        self.date_to = DateEdit()
+        self.date_to.setDate(clock.today())
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search the log"))
         self.search.setClearButtonEnabled(True)
@@ -277,7 +277,7 @@ class ClientTimelineWidget(QWidget):
             edit.dateChanged.connect(self._on_date_changed)
         self.search.textChanged.connect(lambda _t: self.reload())
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        self.table.doubleClicked.connect(lambda _index: self.correct_selected())
+        self.table.row_opened.connect(lambda _index: self.correct_selected())
         self.log_button.clicked.connect(self.log_contact)
         self.correct_button.clicked.connect(self.correct_selected)
         self.open_button.clicked.connect(self.open_attachment)
@@ -288,8 +288,8 @@ class ClientTimelineWidget(QWidget):
 
     def filters(self) -> dict:
         return dict(channels=[self.channel.currentData()] if self.channel.currentData() else None,
-                    date_from=pydate(self.date_from.date()) if self.use_from.isChecked() else None,
-                    date_to=pydate(self.date_to.date()) if self.use_to.isChecked() else None,
+                    date_from=self.date_from.valid_date() if self.use_from.isChecked() else None,
+                    date_to=self.date_to.valid_date() if self.use_to.isChecked() else None,
                     text=self.search.text().strip() or None)
 
     def set_filters(self, *, channel: str | None = None, date_from: dt.date | None = None,
@@ -303,15 +303,15 @@ class ClientTimelineWidget(QWidget):
         self.use_from.setChecked(date_from is not None)
         self.use_to.setChecked(date_to is not None)
         if date_from:
-            self.date_from.setDate(qdate(date_from))
+            self.date_from.setDate(date_from)
         if date_to:
-            self.date_to.setDate(qdate(date_to))
+            self.date_to.setDate(date_to)
         self.search.setText(text)
         for widget in widgets:
             widget.blockSignals(False)
         self.reload()
 
-    def _on_date_changed(self, _date: QDate) -> None:
+    def _on_date_changed(self, _date: dt.date) -> None:
         if self.use_from.isChecked() or self.use_to.isChecked():
             self.reload()
 

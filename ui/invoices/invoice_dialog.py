@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
@@ -24,29 +23,10 @@ from ui import events
 from ui.i18n import _
 from ui.widgets import clock
 from ui.widgets.client_picker import ClientPicker
+from ui.widgets.date_edit import DateEdit, check_far_dates
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import invoice_kind_label
-
-
-def qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit() -> QDateEdit:
-    """A date field that shows 22/11/2026, left to right, in either language.
-
-    A right-to-left widget reverses the sections of its display format when the format
-    is set (measured: "dd/MM/yyyy" shows 2026/11/22), so the direction comes first."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setLayoutDirection(Qt.LeftToRight)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    return edit
 
 
 class InvoiceDialog(GviaDialog):
@@ -69,9 +49,9 @@ class InvoiceDialog(GviaDialog):
         self.kind = form.add_field("kind", _("Document"), QComboBox())
         for code in INVOICE_KINDS:
             self.kind.addItem(invoice_kind_label(code), code)
-        self.issue_date = form.add_field("issue_date", _("Issue date"), date_edit())
+        self.issue_date = form.add_field("issue_date", _("Issue date"), DateEdit())
         self.terms = form.add_field("terms", _("Payment terms"), QLabel())
-        self.due_date = form.add_field("due_date", _("Due date"), date_edit())
+        self.due_date = form.add_field("due_date", _("Due date"), DateEdit())
         self.amount = form.add_field("amount", _("Amount"), QLineEdit())
         self.amount.setLayoutDirection(Qt.LeftToRight)
         self.amount.setAlignment(Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter)
@@ -87,7 +67,7 @@ class InvoiceDialog(GviaDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-        self.issue_date.setDate(qdate(clock.today()))
+        self.issue_date.setDate(clock.today())
         if self._editing:
             self._load(self._editing)
         elif client_id is not None:
@@ -105,7 +85,7 @@ class InvoiceDialog(GviaDialog):
         self.client.setEnabled(False)
         self.number.setText(invoice.number)
         self.kind.setCurrentIndex(max(self.kind.findData(invoice.kind), 0))
-        self.issue_date.setDate(qdate(invoice.issue_date))
+        self.issue_date.setDate(invoice.issue_date)
         self._set_due(invoice.due_date)
         self._due_typed = invoice.is_due_date_fixed
         self.amount.setText(plain(invoice.amount_agorot))
@@ -116,7 +96,7 @@ class InvoiceDialog(GviaDialog):
 
     def _set_due(self, day: dt.date) -> None:
         self._setting_due = True
-        self.due_date.setDate(qdate(day))
+        self.due_date.setDate(day)
         self._setting_due = False
 
     def _due_edited(self, _date) -> None:
@@ -132,8 +112,9 @@ class InvoiceDialog(GviaDialog):
         try:
             client = services.get_client(client_id)
             self.terms.setText(services.client_terms(client))
-            if not self._due_typed:
-                self._set_due(services.compute_due_date(client, pydate(self.issue_date.date())))
+            issued = self.issue_date.date()
+            if not self._due_typed and issued is not None:
+                self._set_due(services.compute_due_date(client, issued))
         except GviaError as exc:
             self.form.show_error(exc)
 
@@ -144,19 +125,23 @@ class InvoiceDialog(GviaDialog):
             self.form.show_error(ValidationError(_("Choose a client from the list."),
                                                  field="client"))
             return False
-        due = pydate(self.due_date.date()) if self._due_typed else None
         try:
+            for edit in (self.due_date, self.issue_date):
+                edit.commit()  # a date typed just now counts, even if focus never left it
+            issued = self.issue_date.required_date("issue_date")
+            typed_due = self.due_date.required_date("due_date")
+            due = typed_due if self._due_typed else None
+            check_far_dates(self, issue_date=issued, due_date=typed_due)
             if self._editing:
                 invoice = services.update_invoice(
                     self._editing.id, number=self.number.text(),
-                    issue_date=pydate(self.issue_date.date()),
-                    due_date=pydate(self.due_date.date()), amount=self.amount.text(),
+                    issue_date=issued, due_date=typed_due, amount=self.amount.text(),
                     description=self.description.text(), kind=self.kind.currentData())
                 if invoice.is_disputed != self.disputed.isChecked():
                     invoice = services.set_disputed(invoice.id, self.disputed.isChecked())
             else:
                 invoice = services.add_invoice(
-                    client_id, self.number.text(), pydate(self.issue_date.date()),
+                    client_id, self.number.text(), issued,
                     self.amount.text(), currency=self.currency.currentData(), due_date=due,
                     description=self.description.text(), kind=self.kind.currentData(),
                     is_disputed=self.disputed.isChecked())

@@ -76,7 +76,7 @@ class InvoicesView(QWidget):
                                   (Columns.AMOUNT, 120), (Columns.OPEN, 120),
                                   (Columns.DAYS_OVERDUE, 90)):
                 self.table.setColumnWidth(column, width)
-        self.table.doubleClicked.connect(lambda _index: self.edit_invoice())
+        self.table.row_opened.connect(lambda _index: self.edit_invoice())
         layout.addWidget(self.table, 1)
 
         footer = QHBoxLayout()

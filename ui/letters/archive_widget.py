@@ -134,7 +134,7 @@ class LetterArchiveWidget(QWidget):
         self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start(250))
         self.kind.currentIndexChanged.connect(lambda _i: self.reload())
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
+        self.table.row_opened.connect(lambda _index: self.open_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self.open_button.clicked.connect(self.open_selected)

@@ -39,10 +39,11 @@ from reports.mailing import label_addresses, render_labels
 from ui import events
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
-from ui.letters.common import date_edit, kind_box, kind_label, pydate, set_kind
+from ui.letters.common import kind_box, kind_label, set_kind
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock, dialogs
 from ui.widgets.client_picker import ClientPicker
+from ui.widgets.date_edit import EARLIEST, DateEdit
 from ui.widgets.display import ID_ROLE, auto_dir, ltr
 
 
@@ -178,7 +179,7 @@ class BatchPage(QWidget):
     def _build(self) -> None:
         self.kind = kind_box()
         set_kind(self.kind, "reminder")
-        self.as_of = date_edit(clock.today())
+        self.as_of = DateEdit(clock.today(), minimum=EARLIEST)
         self.find_button = QPushButton(_("Find the clients"))
         self.find_button.setToolTip(_("Every client who should get this letter as of the date."))
         top = QHBoxLayout()
@@ -289,7 +290,7 @@ class BatchPage(QWidget):
     # ---- choosing the clients -------------------------------------------------------
 
     def choice(self) -> tuple[str, dt.date]:
-        return self.kind.currentData(), pydate(self.as_of.date())
+        return self.kind.currentData(), self.as_of.valid_date()
 
     def _update_stage_choice(self) -> None:
         # Only the plan's own letters are dunning steps (a statement never is).

@@ -1,11 +1,8 @@
 """What the letters screens share: the names of letter kinds and registered-mail states
-(translated when asked), a kind chooser and the date field."""
+(translated when asked) and a kind chooser. (The date field is ui.widgets.date_edit's.)"""
 from __future__ import annotations
 
-import datetime as dt
-
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit
+from PySide6.QtWidgets import QComboBox
 
 from models.letters.archive import LETTER_KINDS, kind_name
 from ui import events
@@ -48,24 +45,3 @@ def set_kind(box: QComboBox, code: str) -> None:
     index = box.findData(code)
     if index >= 0:
         box.setCurrentIndex(index)
-
-
-def date_edit(day: dt.date | None = None) -> QDateEdit:
-    """22/11/2026, left to right. The direction must be set BEFORE the format: under
-    right-to-left Qt reverses the sections (2026/11/22)."""
-    edit = QDateEdit()
-    edit.setLayoutDirection(Qt.LeftToRight)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setMinimumDate(QDate(2000, 1, 1))
-    if day is not None:
-        edit.setDate(qdate(day))
-    return edit
-
-
-def qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())

@@ -21,8 +21,9 @@ from models.letters.archive import (
 )
 from ui import events
 from ui.i18n import _
-from ui.letters.common import date_edit, kind_label, pydate
+from ui.letters.common import kind_label
 from ui.widgets import clock
+from ui.widgets.date_edit import EARLIEST, DateEdit
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import auto_dir, date_text
 from ui.widgets.forms import ValidatedForm
@@ -52,7 +53,8 @@ class RegisteredMailDialog(GviaDialog):
         self.number.setPlaceholderText("RR123456789IL")
         self.form.add_field("registered_number", _("Registered number"), self.number)
         self.sent = self.form.add_field("sent_date", _("Sent on"),
-                                        date_edit(max(clock.today(), row.letter_date)))
+                                        DateEdit(max(clock.today(), row.letter_date),
+                                                 minimum=EARLIEST))
         layout.addWidget(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Save).setText(_("Save"))
@@ -63,7 +65,8 @@ class RegisteredMailDialog(GviaDialog):
 
     def save(self) -> bool:
         try:
-            record_registered_mail(self.letter_id, self.number.text(), pydate(self.sent.date()))
+            record_registered_mail(self.letter_id, self.number.text(),
+                                   self.sent.required_date("sent_date"))
         except GviaError as exc:
             self.form.show_error(exc)
             return False
@@ -98,7 +101,8 @@ class MailOutcomeDialog(GviaDialog):
         self.form.add_field("outcome", _("What happened"), self.outcome)
         first_day = row.sent_date or row.letter_date
         self.day = self.form.add_field("receipt_date", _("On"),
-                                       date_edit(max(clock.today(), first_day)))
+                                       DateEdit(max(clock.today(), first_day),
+                                                minimum=EARLIEST))
         layout.addWidget(self.form)
         buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Save).setText(_("Save"))
@@ -108,8 +112,8 @@ class MailOutcomeDialog(GviaDialog):
         layout.addWidget(buttons)
 
     def save(self) -> bool:
-        day = pydate(self.day.date())
         try:
+            day = self.day.required_date("receipt_date")
             if self.outcome.currentData() == self.REFUSED:
                 record_refusal(self.letter_id, day)
             else:

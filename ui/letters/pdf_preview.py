@@ -6,12 +6,13 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QProgressDialog,
     QPushButton,
     QScrollArea,
@@ -117,6 +118,13 @@ class PdfPreview(QWidget):
         self.print_button.clicked.connect(self.print_document)
         self.save_button.clicked.connect(self.save_copy)
         self.clear()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # In a window of its own (an archived letter, a case file) Ctrl+P prints it; in the
+        # main window, Ctrl+P is the window's File → Print, which clicks this button.
+        if not isinstance(self.window(), QMainWindow) and self.print_button.shortcut().isEmpty():
+            self.print_button.setShortcut(QKeySequence(QKeySequence.Print))
 
     # ---- content --------------------------------------------------------------------
 

@@ -21,15 +21,13 @@ from ui.background import run_in_background
 from ui.i18n import _
 from ui.letters.common import (
     LETTER_DATA_KINDS,
-    date_edit,
     kind_box,
     kind_label,
-    pydate,
-    qdate,
     set_kind,
 )
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock
+from ui.widgets.date_edit import EARLIEST, DateEdit
 from ui.widgets.client_picker import ClientPicker
 from ui.widgets.display import ltr
 
@@ -55,7 +53,7 @@ class ProduceLetterPage(QWidget):
         set_kind(self.kind, "reminder")
         self.client = ClientPicker()
         self.client.setMinimumWidth(260)
-        self.as_of = date_edit(clock.today())
+        self.as_of = DateEdit(clock.today(), minimum=EARLIEST)
         self.print_button = QPushButton(_("Print…"))
         self.save_button = QPushButton(_("Save as PDF…"))
         top = QHBoxLayout()
@@ -90,12 +88,12 @@ class ProduceLetterPage(QWidget):
     # ---- state ----------------------------------------------------------------------
 
     def choice(self) -> tuple[str, int | None, dt.date]:
-        return self.kind.currentData(), self.client.client_id(), pydate(self.as_of.date())
+        return self.kind.currentData(), self.client.client_id(), self.as_of.valid_date()
 
     def choose(self, kind: str, client_id: int, name: str, as_of: dt.date) -> None:
         """Select a letter to show (the client card and tests use this)."""
         set_kind(self.kind, kind)
-        self.as_of.setDate(qdate(as_of))
+        self.as_of.setDate(as_of)
         self.client.set_client(client_id, name)
         self._schedule()
 

@@ -28,7 +28,7 @@ from models.negotiation import negotiations as ng
 from models.prevention.policy import days_text
 from ui import events
 from ui.i18n import _, ngettext
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
+from ui.widgets.date_edit import DateEdit as date_edit, pydate, qdate
 from ui.negotiation.settlement_dialogs import ltr_edit
 from ui.widgets import clock
 from ui.widgets.dialogs import ErrorHook, FormDialog

@@ -21,9 +21,9 @@ from models.common.money import parse_amount
 from models.negotiation import negotiations as ng
 from ui import events
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation.settlement_dialogs import amount_text, ltr_edit
 from ui.widgets import clock
+from ui.widgets.date_edit import DateEdit
 from ui.widgets.display import date_text, money_text
 from ui.widgets.forms import ValidatedForm, field_amount
 
@@ -53,7 +53,7 @@ class LimitsPage(QWidget):
         self.max_instalments.setRange(0, 120)
         self.max_instalments.setSpecialValueText(_("no limit"))
         self.latest = self.form.add_field("latest_final_date", _("Paid off no later than"),
-                                          date_edit())
+                                          DateEdit())
         self.has_latest = QCheckBox(_("Set a latest date"))
         self.form.add_field("has_latest", "", self.has_latest)
         column.addWidget(self.form)
@@ -97,7 +97,7 @@ class LimitsPage(QWidget):
                              else "")
         self.max_instalments.setValue(n.max_instalments or 0)
         self.has_latest.setChecked(n.latest_final_date is not None)
-        self.latest.setDate(qdate(n.latest_final_date or clock.today()))
+        self.latest.setDate(n.latest_final_date or clock.today())
         for name, check in {**self.steps, **self.checklist}.items():
             check.setChecked(bool(getattr(n, name)))
         self._show_prepared()
@@ -135,7 +135,8 @@ class LimitsPage(QWidget):
                 min_amount_agorot=field_amount(self.minimum.text(), "min_amount_agorot",
                                                empty=None),
                 max_instalments=self.max_instalments.value() or None,
-                latest_final_date=pydate(self.latest.date()) if self.has_latest.isChecked()
+                latest_final_date=self.latest.required_date("latest_final_date")
+                if self.has_latest.isChecked()
                 else None,
                 **{name: check.isChecked() for name, check in {**self.steps,
                                                                **self.checklist}.items()})

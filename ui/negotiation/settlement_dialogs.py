@@ -21,8 +21,8 @@ from models.negotiation.settlement_status import reinstate_settlement, settlemen
 from models.queries.client_list import client_invoices
 from ui import events
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock
+from ui.widgets.date_edit import DateEdit, check_far_dates
 from ui.widgets.dialogs import FormDialog
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.labels import payment_method_label
@@ -73,15 +73,15 @@ class NewSettlementDialog(FormDialog):
             item.setCheckState(Qt.Checked if line.days_overdue > 0 else Qt.Unchecked)
             self.invoices.addItem(item)
         self.agreement_date = self.form.add_field("agreement_date", _("Agreement date"),
-                                                  date_edit())
-        self.agreement_date.setDate(qdate(today))
+                                                  DateEdit())
+        self.agreement_date.setDate(today)
         self.discount = self.form.add_field("discount", _("Discount (₪)"), ltr_edit())
         self.down_payment = self.form.add_field("down_payment", _("Down payment (₪)"), ltr_edit())
         self.count = self.form.add_field("instalments", _("Instalments"), QSpinBox())
         self.count.setRange(1, 120)
         self.count.setValue(3)
-        self.first_date = self.form.add_field("first_date", _("First instalment on"), date_edit())
-        self.first_date.setDate(qdate(settlements.instalment_dates(today, 2)[1]))
+        self.first_date = self.form.add_field("first_date", _("First instalment on"), DateEdit())
+        self.first_date.setDate(settlements.instalment_dates(today, 2)[1])
         self.method = self.form.add_field("method", _("Paid by"), method_box())
         self.resize(560, 520)
 
@@ -90,11 +90,14 @@ class NewSettlementDialog(FormDialog):
                 if self.invoices.item(i).checkState() == Qt.Checked]
 
     def _save(self) -> None:
+        agreed = self.agreement_date.required_date("agreement_date")
+        first = self.first_date.required_date("first_date")
+        check_far_dates(self, agreement_date=agreed, first_date=first)
         negotiation = latest_negotiation(self.client_id)
         created = settlements.create_settlement(
-            self.client_id, self.chosen_ids(), pydate(self.agreement_date.date()),
+            self.client_id, self.chosen_ids(), agreed,
             discount_agorot=self.discount.text(), down_payment_agorot=self.down_payment.text(),
-            instalment_count=self.count.value(), first_date=pydate(self.first_date.date()),
+            instalment_count=self.count.value(), first_date=first,
             method=self.method.currentData(),
             negotiation_id=negotiation.id if negotiation else None)
         self.settlement_id = created.id
@@ -119,8 +122,8 @@ class InstalmentPaymentDialog(FormDialog):
         owed = nxt.line.amount_agorot - nxt.paid_agorot if nxt else 0
         line = next((l for l in settlements.instalments(settlement_id)
                      if nxt and l.seq == nxt.line.seq), None)
-        self.payment_date = self.form.add_field("payment_date", _("Received on"), date_edit())
-        self.payment_date.setDate(qdate(today))
+        self.payment_date = self.form.add_field("payment_date", _("Received on"), DateEdit())
+        self.payment_date.setDate(today)
         self.amount = self.form.add_field("amount", _("Amount"), ltr_edit(amount_text(owed)))
         self.method = self.form.add_field("method", _("Method"),
                                           method_box(line.method if line else "transfer"))
@@ -128,8 +131,8 @@ class InstalmentPaymentDialog(FormDialog):
                                                 ltr_edit(line.check_number if line else ""))
         self.check_bank = self.form.add_field("check_bank", _("Bank"),
                                               QLineEdit(line.check_bank if line else ""))
-        self.check_date = self.form.add_field("check_date", _("Check date"), date_edit())
-        self.check_date.setDate(qdate(nxt.line.due_date if nxt else today))
+        self.check_date = self.form.add_field("check_date", _("Check date"), DateEdit())
+        self.check_date.setDate(nxt.line.due_date if nxt else today)
         self.reference = self.form.add_field("reference", _("Reference"), ltr_edit())
         self.method.currentIndexChanged.connect(self._show_check_fields)
         self._show_check_fields()
@@ -142,12 +145,15 @@ class InstalmentPaymentDialog(FormDialog):
 
     def _save(self) -> None:
         is_check = self.method.currentData() == "check"
+        received = self.payment_date.required_date("payment_date")
+        check_date = self.check_date.required_date("check_date") if is_check else None
+        check_far_dates(self, payment_date=received, check_date=check_date)
         settlements.record_instalment_payment(
-            self.settlement_id, pydate(self.payment_date.date()), self.amount.text(),
+            self.settlement_id, received, self.amount.text(),
             method=self.method.currentData(), reference=self.reference.text() or None,
             check_number=self.check_number.text() if is_check else "",
             check_bank=self.check_bank.text() if is_check else "",
-            check_date=pydate(self.check_date.date()) if is_check else None)
+            check_date=check_date)
 
 
 class SignDialog(FormDialog):
@@ -162,12 +168,14 @@ class SignDialog(FormDialog):
                         "sides have signed the printed agreement."))
         note.setWordWrap(True)
         self.layout().insertWidget(0, note)
-        self.signed_date = self.form.add_field("signed_date", _("Signed on"), date_edit())
-        self.signed_date.setDate(qdate(clock.today()))
+        self.signed_date = self.form.add_field("signed_date", _("Signed on"), DateEdit())
+        self.signed_date.setDate(clock.today())
         self.resize(460, 220)
 
     def _save(self) -> None:
-        settlements.sign_settlement(self.settlement_id, pydate(self.signed_date.date()))
+        signed = self.signed_date.required_date("signed_date")
+        check_far_dates(self, signed_date=signed)
+        settlements.sign_settlement(self.settlement_id, signed)
 
 
 class CancelSettlementDialog(FormDialog):
@@ -177,14 +185,15 @@ class CancelSettlementDialog(FormDialog):
         super().__init__(_("Cancel the settlement"), parent)
         self.settlement_id = settlement_id
         self.cancelled_date = self.form.add_field("cancelled_date", _("Cancelled on"),
-                                                  date_edit())
-        self.cancelled_date.setDate(qdate(clock.today()))
+                                                  DateEdit())
+        self.cancelled_date.setDate(clock.today())
         self.reason = self.form.add_field("reason", _("Reason"), QLineEdit())
         self.resize(460, 200)
 
     def _save(self) -> None:
-        settlements.cancel_settlement(self.settlement_id, pydate(self.cancelled_date.date()),
-                                      self.reason.text())
+        cancelled = self.cancelled_date.required_date("cancelled_date")
+        check_far_dates(self, cancelled_date=cancelled)
+        settlements.cancel_settlement(self.settlement_id, cancelled, self.reason.text())
 
 
 class ReinstateSettlementDialog(FormDialog):
@@ -201,15 +210,16 @@ class ReinstateSettlementDialog(FormDialog):
         note.setWordWrap(True)
         self.layout().insertWidget(0, note)
         self.reinstated_date = self.form.add_field("reinstated_date", _("Reinstated on"),
-                                                   date_edit())
-        self.reinstated_date.setDate(qdate(clock.today()))
+                                                   DateEdit())
+        self.reinstated_date.setDate(clock.today())
         self.reason = self.form.add_field("reason", _("Reason"), QLineEdit())
         self.reason.setPlaceholderText(_("e.g. the debtor paid the missed instalment"))
         self.resize(480, 240)
 
     def _save(self) -> None:
-        reinstate_settlement(self.settlement_id, pydate(self.reinstated_date.date()),
-                             self.reason.text())
+        reinstated = self.reinstated_date.required_date("reinstated_date")
+        check_far_dates(self, reinstated_date=reinstated)
+        reinstate_settlement(self.settlement_id, reinstated, self.reason.text())
 
 
 class InstalmentDialog(FormDialog):
@@ -222,8 +232,8 @@ class InstalmentDialog(FormDialog):
         line = next((l for l in settlements.instalments(settlement_id) if l.seq == seq), None)
         if line is None:  # replaced meanwhile (recalculated in another window)
             raise ValidationError(_("This instalment no longer exists; reopen the settlement."))
-        self.due_date = self.form.add_field("due_date", _("Due on"), date_edit())
-        self.due_date.setDate(qdate(line.due_date))
+        self.due_date = self.form.add_field("due_date", _("Due on"), DateEdit())
+        self.due_date.setDate(line.due_date)
         self.amount = self.form.add_field("amount", _("Amount"),
                                           ltr_edit(amount_text(line.amount_agorot)))
         self.method = self.form.add_field("method", _("Paid by"), method_box(line.method))
@@ -242,7 +252,9 @@ class InstalmentDialog(FormDialog):
         lines = [settlements.InstalmentInput(
             l.due_date, l.amount_agorot, l.method, l.check_number, l.check_bank)
             for l in settlements.instalments(self.settlement_id) if l.seq != self.seq]
+        due = self.due_date.required_date("due_date")
+        check_far_dates(self, due_date=due)
         lines.append(settlements.InstalmentInput(
-            pydate(self.due_date.date()), amount, self.method.currentData(),
+            due, amount, self.method.currentData(),
             self.check_number.text(), self.check_bank.text()))
         settlements.set_instalments(self.settlement_id, lines)

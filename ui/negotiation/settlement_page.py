@@ -34,9 +34,9 @@ from models.negotiation.settlement_status import (
 )
 from ui import events
 from ui.i18n import _, ngettext
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.negotiation import settlement_dialogs as sd
 from ui.widgets import clock, dialogs
+from ui.widgets.date_edit import DateEdit
 from ui.widgets.dialogs import ErrorHook
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import alert_label
@@ -123,7 +123,7 @@ class SettlementPage(ErrorHook, QWidget):
         self.schedule_model = ListTableModel(schedule_columns("ILS"), lambda r: r.line.seq, self)
         self.schedule_view = GviaTableView("settlement_schedule")
         self.schedule_view.setModel(self.schedule_model)
-        self.schedule_view.doubleClicked.connect(lambda *_a: self.edit_instalment())
+        self.schedule_view.row_opened.connect(lambda *_a: self.edit_instalment())
         column.addWidget(self.schedule_view, 1)
         column.addLayout(self._build_actions())
 
@@ -132,13 +132,13 @@ class SettlementPage(ErrorHook, QWidget):
         form = QFormLayout(box)
         form.setVerticalSpacing(4)
         self.debt = QLabel()
-        self.agreement_date = date_edit()
+        self.agreement_date = DateEdit()
         self.discount = sd.ltr_edit()
         self.down_payment = sd.ltr_edit()
-        self.down_date = date_edit()
+        self.down_date = DateEdit()
         self.count = QSpinBox()
         self.count.setRange(1, 120)
-        self.first_date = date_edit()
+        self.first_date = DateEdit()
         self.method = sd.method_box()
         self.replan_button = QPushButton(_("Recalculate instalments"))
         self.replan_button.clicked.connect(self.replan)
@@ -264,7 +264,7 @@ class SettlementPage(ErrorHook, QWidget):
 
     def _show_terms(self, s) -> None:
         self.debt.setText(money_text(s.debt_agorot, s.currency))
-        self.agreement_date.setDate(qdate(s.agreement_date))
+        self.agreement_date.setDate(s.agreement_date)
         lines = settlements.instalments(s.id)
         widgets = (self.discount, self.down_payment, self.count, self.first_date, self.down_date)
         for w in widgets:
@@ -272,10 +272,10 @@ class SettlementPage(ErrorHook, QWidget):
         self.discount.setText(sd.amount_text(s.discount_agorot) if s.discount_agorot else "")
         self.down_payment.setText(sd.amount_text(s.down_payment_agorot)
                                   if s.down_payment_agorot else "")
-        self.down_date.setDate(qdate(s.down_payment_date or s.agreement_date))
+        self.down_date.setDate(s.down_payment_date or s.agreement_date)
         self.count.setValue(max(1, len(lines)))
-        self.first_date.setDate(qdate(lines[0].due_date if lines
-                                      else settlements.instalment_dates(s.agreement_date, 2)[1]))
+        self.first_date.setDate(lines[0].due_date if lines
+                                else settlements.instalment_dates(s.agreement_date, 2)[1])
         if lines:
             self.method.setCurrentIndex(max(self.method.findData(lines[0].method), 0))
         for w in widgets:
@@ -315,8 +315,10 @@ class SettlementPage(ErrorHook, QWidget):
             discount = parse_amount(self.discount.text()) if self.discount.text().strip() else 0
         except GviaError:
             return None
-        last = settlements.instalment_dates(pydate(self.first_date.date()),
-                                            self.count.value())[-1]
+        first = self.first_date.date()
+        if first is None:
+            return None
+        last = settlements.instalment_dates(first, self.count.value())[-1]
         return Proposal(s.debt_agorot - discount, self.count.value(), last,
                         debt_agorot=s.debt_agorot)
 
@@ -375,11 +377,11 @@ class SettlementPage(ErrorHook, QWidget):
 
         def work():
             settlements.revise_draft(
-                sid, agreement_date=pydate(self.agreement_date.date()),
+                sid, agreement_date=self.agreement_date.required_date(),
                 discount_agorot=self.discount.text(),
                 down_payment_agorot=self.down_payment.text(),
-                down_payment_date=pydate(self.down_date.date()),
-                instalment_count=self.count.value(), first_date=pydate(self.first_date.date()),
+                down_payment_date=self.down_date.required_date(),
+                instalment_count=self.count.value(), first_date=self.first_date.required_date(),
                 method=self.method.currentData())
         return self._run(work)
 

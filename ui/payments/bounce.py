@@ -11,7 +11,7 @@ from models.ledger import services
 from models.ledger.payments import Payment
 from ui import events
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
+from ui.widgets.date_edit import DateEdit as date_edit, pydate, qdate
 from ui.widgets import clock
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import date_text, ltr, money_text

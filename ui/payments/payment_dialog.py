@@ -31,9 +31,9 @@ from models.ledger.allocation import (
 from models.ledger.payments import PAYMENT_METHODS, Payment, money_counts_from
 from ui import events
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock
 from ui.widgets.client_picker import ClientPicker
+from ui.widgets.date_edit import DateEdit, check_far_dates
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
@@ -55,8 +55,8 @@ class PaymentDialog(GviaDialog):
         layout.addWidget(form)
 
         self.client = form.add_field("client", _("Client"), ClientPicker())
-        self.date = form.add_field("date", _("Payment date"), date_edit())
-        self.date.setDate(qdate(clock.today()))
+        self.date = form.add_field("date", _("Payment date"), DateEdit())
+        self.date.setDate(clock.today())
         self.amount = form.add_field("amount", _("Amount"), QLineEdit())
         self.amount.setLayoutDirection(Qt.LeftToRight)
         self.amount.setAlignment(Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter)
@@ -69,8 +69,8 @@ class PaymentDialog(GviaDialog):
         self.check_number = form.add_field("check_number", _("Check number"), QLineEdit())
         self.check_bank = form.add_field("check_bank", _("Bank"), QLineEdit())
         self.check_branch = form.add_field("check_branch", _("Branch"), QLineEdit())
-        self.check_date = form.add_field("check_date", _("Date on the check"), date_edit())
-        self.check_date.setDate(qdate(clock.today()))
+        self.check_date = form.add_field("check_date", _("Date on the check"), DateEdit())
+        self.check_date.setDate(clock.today())
         for edit in (self.check_number, self.check_bank, self.check_branch):
             edit.setLayoutDirection(Qt.LeftToRight)
             edit.setAlignment(Qt.AlignRight | Qt.AlignAbsolute | Qt.AlignVCenter)
@@ -162,8 +162,11 @@ class PaymentDialog(GviaDialog):
             return
         currency = self.currency.currentData()
         is_check = self.method.currentData() == "check"
-        counts_from = money_counts_from(pydate(self.date.date()),
-                                        pydate(self.check_date.date()) if is_check else None)
+        paid_on, check_date = self.date.date(), self.check_date.date()
+        if paid_on is None or (is_check and check_date is None):
+            self.preview.setText("")  # the date field says what is wrong with it
+            return
+        counts_from = money_counts_from(paid_on, check_date if is_check else None)
         named = self.chosen_invoice_ids() if self.chosen.isChecked() else None
         if self.chosen.isChecked() and not named:
             self.preview.setText(_("No open invoice receives this payment."))
@@ -200,14 +203,17 @@ class PaymentDialog(GviaDialog):
                 field="invoices"))
             return False
         try:
+            paid_on = self.date.required_date("date")
+            check_date = self.check_date.required_date("check_date") if is_check else None
+            check_far_dates(self, date=paid_on, check_date=check_date)
             payment = services.record_payment(
-                client_id, pydate(self.date.date()), self.amount.text(),
+                client_id, paid_on, self.amount.text(),
                 currency=self.currency.currentData(), method=self.method.currentData(),
                 reference=self.reference.text(), invoice_ids=invoice_ids,
                 check_number=self.check_number.text() if is_check else "",
                 check_bank=self.check_bank.text() if is_check else "",
                 check_branch=self.check_branch.text() if is_check else "",
-                check_date=pydate(self.check_date.date()) if is_check else None,
+                check_date=check_date,
                 notes=self.notes.text())
         except GviaError as exc:
             self.form.show_error(exc)

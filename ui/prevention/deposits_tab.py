@@ -23,8 +23,8 @@ from models.ledger.payments import PAYMENT_METHODS
 from models.prevention import deposits
 from models.queries.client_list import client_invoices
 from ui.i18n import _
-from ui.invoices.invoice_dialog import date_edit, pydate, qdate
 from ui.widgets import clock, dialogs
+from ui.widgets.date_edit import DateEdit
 from ui.widgets.dialogs import FormDialog
 from ui.widgets.display import auto_dir, date_text, ltr, money_text
 from ui.widgets.labels import payment_method_label
@@ -65,17 +65,17 @@ class RequestDepositDialog(FormDialog):
         self.job_amount = self.form.add_field("job_amount", _("Whole job (optional)"),
                                               _ltr_edit())
         self.requested_date = self.form.add_field("requested_date", _("Requested on"),
-                                                  date_edit())
-        self.requested_date.setDate(qdate(today))
-        self.due_date = self.form.add_field("due_date", _("Deposit due by"), date_edit())
-        self.due_date.setDate(qdate(today))
+                                                  DateEdit())
+        self.requested_date.setDate(today)
+        self.due_date = self.form.add_field("due_date", _("Deposit due by"), DateEdit())
+        self.due_date.setDate(today)
         self.resize(460, 300)
 
     def _save(self) -> None:
         deposits.request_deposit(
             self.client_id, self.description.text(), self.amount.text(),
-            requested_date=pydate(self.requested_date.date()),
-            due_date=pydate(self.due_date.date()), job_amount=self.job_amount.text())
+            requested_date=self.requested_date.required_date("requested_date"),
+            due_date=self.due_date.required_date("due_date"), job_amount=self.job_amount.text())
 
 
 class ReceiveDepositDialog(FormDialog):
@@ -86,8 +86,8 @@ class ReceiveDepositDialog(FormDialog):
         self.form.add_field("deposit", _("Deposit"), QLabel(
             f"{auto_dir(deposit.description)} · "
             f"{money_text(deposit.amount_agorot, deposit.currency)}"))
-        self.payment_date = self.form.add_field("payment_date", _("Received on"), date_edit())
-        self.payment_date.setDate(qdate(clock.today()))
+        self.payment_date = self.form.add_field("payment_date", _("Received on"), DateEdit())
+        self.payment_date.setDate(clock.today())
         self.method = self.form.add_field("method", _("Method"), QComboBox())
         for code in PAYMENT_METHODS:
             self.method.addItem(payment_method_label(code), code)
@@ -100,7 +100,7 @@ class ReceiveDepositDialog(FormDialog):
         self.resize(460, 280)
 
     def _save(self) -> None:
-        deposits.receive_deposit(self.deposit_id, pydate(self.payment_date.date()),
+        deposits.receive_deposit(self.deposit_id, self.payment_date.required_date("payment_date"),
                                  method=self.method.currentData(),
                                  reference=self.reference.text() or None)
 

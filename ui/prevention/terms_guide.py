@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCalendarWidget,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -57,19 +56,12 @@ from ui import events
 from ui.i18n import _
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock
+from ui.widgets.date_edit import DateEdit, qdate, setup_calendar
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import date_text, money_text
 
 STEPS = 4
 TERM_KINDS = ("immediate", "net", "eom", "fixed")
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _pydate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
 
 
 class TermsGuideDialog(GviaDialog):
@@ -187,10 +179,7 @@ class TermsGuideDialog(GviaDialog):
         self.days_spin = QSpinBox()
         self.days_spin.setRange(1, 120)
         self.days_spin.setValue(30)
-        self.fixed_date = QDateEdit(_qdate(self.today + dt.timedelta(days=30)))
-        self.fixed_date.setCalendarPopup(True)
-        self.fixed_date.setDisplayFormat("dd/MM/yyyy")
-        self.fixed_date.setLayoutDirection(Qt.LeftToRight)  # dates read left to right
+        self.fixed_date = DateEdit(self.today + dt.timedelta(days=30))
         choices = QVBoxLayout()
         for code in TERM_KINDS:
             button = QRadioButton(labels[code])
@@ -210,9 +199,7 @@ class TermsGuideDialog(GviaDialog):
         self.explanation = self._wrapping_label()
         self.due_label = self._wrapping_label()
         self.limit_warning = self._wrapping_label()
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
-        self.calendar.setVerticalHeaderFormat(QCalendarWidget.NoVerticalHeader)
+        self.calendar = setup_calendar(QCalendarWidget())  # Sunday first, Fri–Sat weekend
         self._marked: list[QDate] = []
         layout = QVBoxLayout(page)
         layout.addLayout(choices)
@@ -306,7 +293,7 @@ class TermsGuideDialog(GviaDialog):
     def chosen_due_date(self) -> dt.date:
         terms = self.chosen_terms()
         if terms is None:
-            return max(_pydate(self.fixed_date.date()), self.today)
+            return max(self.fixed_date.valid_date() or self.today, self.today)
         return due_date(self.today, terms, eom_reading=self.profile.eom_reading)
 
     def update_calendar(self) -> None:
@@ -323,10 +310,10 @@ class TermsGuideDialog(GviaDialog):
         issued.setFontUnderline(True)
         marked_due.setBackground(self.palette().highlight())
         marked_due.setForeground(self.palette().highlightedText())
-        self._marked = [_qdate(self.today), _qdate(due)]
+        self._marked = [qdate(self.today), qdate(due)]
         self.calendar.setDateTextFormat(self._marked[0], issued)
         self.calendar.setDateTextFormat(self._marked[1], marked_due)
-        self.calendar.setSelectedDate(_qdate(due))
+        self.calendar.setSelectedDate(qdate(due))
         days = (due - self.today).days
         self.due_label.setText(_("An invoice issued today ({today}) is due on {due}: "
                                  "{days} days to wait.").format(

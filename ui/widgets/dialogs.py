@@ -84,6 +84,23 @@ class FormDialog(GviaDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
+    def showEvent(self, event) -> None:
+        if not self.saved and not getattr(self, "_buttons_last", False):
+            self._buttons_last = True
+            self._put_buttons_last()
+        super().showEvent(event)
+
+    def _put_buttons_last(self) -> None:
+        """The buttons exist before the subclass adds its fields, so Tab would visit Save
+        and Cancel first. Re-parenting puts them at the end of the focus chain (setTabOrder
+        does not move the buttons of a QDialogButtonBox)."""
+        layout = self.layout()
+        layout.removeWidget(self.buttons)
+        self.buttons.setParent(None)
+        self.buttons.setParent(self)
+        layout.addWidget(self.buttons)
+        self.buttons.show()
+
     def save(self) -> bool:
         try:
             self._save()
