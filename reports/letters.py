@@ -836,7 +836,9 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
             if kind in INTEREST_KINDS:
                 blocks.extend(interest_tables(kind, data, settings, as_of, deadline, w))
         elif text == "payment_instructions":
-            box = payment_box(profile, {l.currency for l in data.invoices}, w.language)
+            # a client who owes nothing now is still told how to pay in the currency it deals in
+            box = payment_box(profile, {l.currency for l in data.invoices} or set(data.movements),
+                              w.language)
             if box:
                 blocks.append(box)
         elif text == "deposit_table":

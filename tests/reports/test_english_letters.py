@@ -393,3 +393,20 @@ def test_an_english_statement_shows_interest_without_a_fee_and_english_lines(db)
     assert has_phrase(text, f"Our ref.: {client.id}-1")
     assert has_phrase(text, "Invoice INV-1") and has_phrase(text, "Payment – Cheque 77")
     assert "Collection fee" not in text and "תשלום" not in text
+
+
+def test_a_paid_up_client_abroad_is_told_how_to_pay_in_its_own_currency(db):
+    from models.db.settings import load_profile, save_profile
+
+    setup_business(interest_rate_percent="", collection_costs_agorot=0)
+    profile = load_profile()
+    profile.iban, profile.swift = "IL620108000000099999999", "LUMIILITXXX"
+    save_profile(profile)
+    client = services.add_client(name="Acme Trading Ltd", kind="company", country="GB",
+                                 city="London", letter_language="en")
+    services.add_invoice(client.id, "INV-1", dt.date(2026, 6, 1), "1000", currency="EUR")
+    services.record_payment(client.id, dt.date(2026, 7, 1), "1000", currency="EUR",
+                            reference="T", method="transfer")
+    text = _letter_text("statement", client, AS_OF)
+    assert has_phrase(text, "IBAN: IL62 0108 0000 0009 9999 999")
+    assert "Bit" not in text
