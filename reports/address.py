@@ -101,6 +101,26 @@ def recipient_block(data, language: str = "he") -> list[str]:
     return lines
 
 
+def is_abroad(data) -> bool:
+    return (data.country or HOME_COUNTRY) != HOME_COUNTRY
+
+
+def sender_parts(profile, abroad: bool = False) -> list[str]:
+    """The return address: name, street, town; for a letter going abroad the country last
+    (a foreign post office returns a letter to "ISRAEL", not to a town it cannot read)."""
+    town = " ".join(y for y in (profile.city, profile.zip) if y)
+    parts = [x for x in (profile.name, profile.address, town) if x]
+    return parts + [country_name(HOME_COUNTRY, "en").upper()] if abroad and parts else parts
+
+
+def phone_for(phone: str, abroad: bool = False) -> str:
+    """An Israeli number as a reader abroad dials it: 03-5551234 -> +972-3-5551234."""
+    phone = (phone or "").strip()
+    if abroad and phone.startswith("0") and not phone.startswith("00"):
+        return "+972-" + phone[1:]
+    return phone
+
+
 def greeting(data, language: str = "he") -> str:
     """The greeting after the subject: the addressed person by title and name, or an
     impersonal greeting when there is no one to name (a business without a contact) or no

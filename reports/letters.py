@@ -63,7 +63,7 @@ from models.letters.references import EarlierLetter
 from models.letters.templates import check_language, has_english
 from models.prevention.policy import explain_terms
 from models.prevention.profile_rules import format_iban
-from reports.address import greeting, recipient_block, signer_voice
+from reports.address import greeting, is_abroad, phone_for, recipient_block, signer_voice
 from reports.english import ENGLISH
 from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData, StatementEntry
@@ -147,6 +147,7 @@ class LetterContent:
     reference: str = ""  # סימוכין: the reference its archive row has (models.letters.references)
     language: str = "he"  # 'en': an English letter, laid out left to right (reports.english)
     closing: str = ""  # the line before the signature; '' : reports.pdf's own for the language
+    abroad: bool = False  # the client's address is abroad: the return address says ISRAEL
 
 
 def hebrew_days(days: int) -> str:
@@ -735,7 +736,7 @@ def common_values(data: ClientLetterData, profile: BusinessProfile, letter_date:
         "contact_name": data.contact_name,
         "greeting": greeting(data, w.language),
         "business_name": profile.name or w.no_business_name,
-        "business_phone": profile.phone or "—",
+        "business_phone": phone_for(profile.phone, is_abroad(data)) or "—",
         "business_email": profile.email or "—",
         "letter_date": w.date(letter_date),
         "as_of_date": w.date(as_of),
@@ -865,7 +866,7 @@ def _letter(kind: str, data: ClientLetterData, profile: BusinessProfile,
         deadline_date=(deadline if kind in ("second-reminder", "final-warning")
                        else notice_end if kind == "debt-notice" else None),
         signature_lines=[s for s in signer if s and s.strip()], reference=data.reference,
-        language=w.language, closing=w.closing(data))
+        language=w.language, closing=w.closing(data), abroad=is_abroad(data))
 
 
 def business_type_name(profile: BusinessProfile) -> str:

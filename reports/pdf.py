@@ -48,6 +48,7 @@ from reportlab.pdfgen.canvas import Canvas
 from models.common.i18n import translated_as
 from models.db.settings import BUSINESS_TYPES, BusinessProfile
 from models.letters.archive import LetterSettings
+from reports.address import phone_for, sender_parts
 from reports import hebrew
 from reports.fonts import printable, register_fonts
 from reports.hebrew import in_hebrew, isolate, isolate_phrases, text_width, visual, wrap
@@ -218,7 +219,8 @@ class _Layout:
         if address:
             details.append(address)
         contact = "  |  ".join(x for x in (
-            self.words["phone"].format(isolate(p.phone)) if p.phone else "",
+            self.words["phone"].format(isolate(phone_for(p.phone, self.c.abroad)))
+            if p.phone else "",
             self.words["email"].format(isolate(p.email)) if p.email else "") if x)
         if contact:
             details.append(contact)
@@ -247,12 +249,14 @@ class _Layout:
         at = {"left": left + pad}  # an English letter: lines start at the window's left
         words = self.words
         p = self.profile
-        sender = ", ".join(isolate(x) for x in
-                           (p.name, p.address, " ".join(y for y in (p.city, p.zip) if y)) if x)
+        sender = ", ".join(isolate(x) for x in sender_parts(p, self.c.abroad))
         y = top - 4 * mm
-        if sender:
-            for line in self._shape(words["sender"].format(sender), self.regular, 6.5, inner, 1):
-                self.text(line, right, y, self.regular, 6.5, **at)
+        if sender:  # a letter abroad may take two lines: its last word, ISRAEL, must show
+            lines = self._shape(words["sender"].format(sender), self.regular, 6.5, inner,
+                                2 if self.c.abroad else 1)
+            for k, line in enumerate(lines):
+                self.text(line, right, y - k * 2.6 * mm, self.regular, 6.5, **at)
+            y -= (len(lines) - 1) * 1.6 * mm
         y -= 6 * mm
         bottom = top - height + 2 * mm
         if self.c.is_registered:

@@ -44,7 +44,7 @@ from models.negotiation.settlement_info import (
     MeetingNote,
     SettlementInfo,
 )
-from reports.address import signer_voice
+from reports.address import is_abroad, signer_voice
 from reports.hebrew import in_hebrew
 from reports.letter_data import ClientLetterData
 from reports.letters import (
@@ -279,7 +279,8 @@ def _settlement_letter(kind: str, data: ClientLetterData, info: SettlementInfo,
         subject=subject, blocks=blocks, is_registered=False,
         amount_agorot=info.settled_agorot, currency=info.currency,
         deadline_date=info.final_date if kind == "settlement" else None,
-        signature_lines=[s for s in signer if s and s.strip()], reference=data.reference)
+        signature_lines=[s for s in signer if s and s.strip()], reference=data.reference,
+        abroad=is_abroad(data))
 
 
 def sample_info(kind: str, as_of: dt.date) -> SettlementInfo:

@@ -265,7 +265,7 @@ def test_english_letters_carry_their_reference_and_cite_the_earlier_ones(london)
     assert has_phrase(final, "Registered mail") and has_phrase(final, "Dear Ms Jane Whitfield,")
     assert has_phrase(final, "Yours sincerely,")
     # the letterhead speaks English too (the business's own name and address as they are)
-    assert has_phrase(final, "Tel. 03-5551234") and has_phrase(final, "Company (Ltd.)")
+    assert has_phrase(final, "Tel. +972-3-5551234") and has_phrase(final, "Company (Ltd.)")
     assert "טלפון" not in final and "בכבוד רב" not in final
 
 
@@ -410,3 +410,9 @@ def test_a_paid_up_client_abroad_is_told_how_to_pay_in_its_own_currency(db):
     text = _letter_text("statement", client, AS_OF)
     assert has_phrase(text, "IBAN: IL62 0108 0000 0009 9999 999")
     assert "Bit" not in text
+
+
+def test_a_letter_abroad_gives_an_international_return_address_and_phone(london):
+    text = _letter_text("reminder", london, AS_OF)
+    assert has_phrase(text, "+972-3-5551234") and "03-5551234" not in text
+    assert has_phrase(text, "ISRAEL")

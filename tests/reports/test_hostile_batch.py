@@ -21,10 +21,14 @@ def test_thousand_hostile_letters(db, tmp_path):
     # Every client, whatever step the plan has reached (select_clients asks the plan).
     result = produce_letters("reminder", ids, AS_OF, out,
                              progress=lambda done, total: seen.append((done, total)))
-    assert result.written == 1000 and not result.skipped
-    assert page_count(out) == result.pages == 1000
+    # a name no font here can print (stored before the check at entry) is left out, named
+    unprintable = [i for i, n in zip(ids, names) if "😀" in n]
+    assert len(unprintable) == 71
+    assert [(c, "😀" in why) for c, _n, why in result.skipped] == [(i, True) for i in unprintable]
+    assert result.written == 1000 - 71
+    assert page_count(out) == result.pages == 929
     assert links_and_images(out) == (0, 0)
-    assert Letter.select().count() == 1000
+    assert Letter.select().count() == 929
     assert seen[-1][0] == seen[-1][1]
     text = pdf_text(out, 1, 4)
     # pdftotext swaps the outer '<' '>' of a Latin line inside a right-to-left page

@@ -14,6 +14,7 @@ from models.ledger import services
 from models.letters.archive import Letter, archive_dir, letters_for_client
 from reports.batch import produce_letters, select_clients
 from reports.fonts import font_covers, printable
+from reports.letters import NothingToSend
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -138,10 +139,13 @@ def test_every_drawn_character_has_a_glyph(ledger, tmp_path):
     acme, _ = ledger
     with pytest.raises(ValidationError, match="😀"):  # refused where it is typed …
         services.update_client(acme.id, name="שם 😀 עם 中文 וניקוד שָׁלוֹם")
-    # … and a name stored before that check prints with '?', never a box.
-    Client.update(name="שם 😀 עם 中文 וניקוד שָׁלוֹם").where(Client.id == acme.id).execute()
     path, text = _one("reminder", acme)
     assert font_covers(text.replace("\n", " ").replace("\x0c", ""))
+    # … a name stored before that check gets no letter (the characters are named) …
+    Client.update(name="שם 😀 עם 中文 וניקוד שָׁלוֹם").where(Client.id == acme.id).execute()
+    with pytest.raises(NothingToSend, match="😀 中 文"):
+        _one("reminder", acme, AS_OF + dt.timedelta(days=10))
+    # … and where it is printed anyway (a list, a label) a '?' stands in, never a box.
     assert printable("שם 😀 中") == "שם ? ?"
 
 
