@@ -97,8 +97,10 @@ class English:
         """A statement line in English words (the ledger's own description is Hebrew)."""
         if entry.kind == "invoice":
             return f"Invoice {entry.label}"
-        if entry.kind == "credit":
-            return f"Credit note {entry.label}"
+        if entry.kind == "credit":  # the reason as the user wrote it
+            return f"Credit note {entry.label}" + (f" – {entry.extra}" if entry.extra else "")
+        if entry.kind == "fee":  # a fee line: its description is Hebrew
+            return f"Charge {entry.label}"
         if entry.kind not in ("payment", "bounced"):
             return entry.description
         method = _BRITISH_METHODS.get(entry.label) or PAYMENT_METHODS.get(entry.label,

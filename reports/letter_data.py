@@ -40,8 +40,9 @@ class StatementEntry:
     description: str
     debit_agorot: int  # raises what the client owes
     credit_agorot: int  # lowers it
-    # what the line is (invoice, payment, bounced, credit), its number or payment method
-    # code, and a check number or reference: an English statement words it itself
+    # what the line is (invoice, fee, payment, bounced, credit), its number or payment
+    # method code, and a check number or reference, a credit note's reason or a fee
+    # line's description: an English statement words it itself
     kind: str = ""
     label: str = ""
     extra: str = ""
@@ -104,8 +105,11 @@ def _entry(kind: str, date: dt.date, label: str, extra: str, amount: int) -> Sta
     what = (kind, label, extra)
     if kind == "invoice":
         return StatementEntry(date, f"חשבונית {label}", amount, 0, *what)  # hebrew: letter text
-    if kind == "credit":
-        return StatementEntry(date, f"זיכוי {label}", 0, amount, *what)  # hebrew: letter text
+    if kind == "fee":  # a fee line (a bounced check's bank fee): its own description
+        return StatementEntry(date, extra or f"עמלה {label}", amount, 0, *what)  # hebrew: letter text
+    if kind == "credit":  # the credit note and its reason
+        reason = f" – {extra}" if extra else ""
+        return StatementEntry(date, f"חשבונית זיכוי {label}{reason}", 0, amount, *what)  # hebrew: letter text
     method = in_hebrew(PAYMENT_METHODS.get(label, label))
     suffix = f" {extra}" if extra else ""
     if kind == "bounced":

@@ -13,7 +13,17 @@ from models.common.i18n import N_, Labels, _
 from models.db.connection import BaseModel
 
 
-CLIENT_KINDS = Labels({"person": N_("Private person"), "company": N_("Business client")})
+# Who the client is. A public body (a ministry, a statutory corporation) and a local
+# authority are businesses to the letters (addressed in the plural) and to the dunning
+# plan, and the Payment Ethics to Suppliers law binds them (PUBLIC_KINDS) to a maximum
+# payment term (models.prevention.policy.legal_max_terms, a setting).
+CLIENT_KINDS = Labels({
+    "person": N_("Private person"),
+    "company": N_("Business client"),
+    "public_body": N_("Public body (ministry, statutory corporation)"),
+    "local_authority": N_("Local authority"),
+})
+PUBLIC_KINDS = ("public_body", "local_authority")
 CLIENT_STATUSES = Labels({
     "active": N_("Active"),
     "on_hold": N_("Waiting for payment"),
@@ -113,6 +123,11 @@ class Client(BaseModel):
     @property
     def is_person(self) -> bool:
         return self.kind == "person"
+
+    @property
+    def is_public(self) -> bool:
+        """A public body or a local authority (the Payment Ethics law's payers)."""
+        return self.kind in PUBLIC_KINDS
 
     @property
     def is_abroad(self) -> bool:

@@ -40,6 +40,18 @@ MONEY_COUNTS_FROM = "(CASE WHEN check_date > date THEN check_date ELSE date END)
 RECEIVED_PAYMENT = MONEY_COUNTS_FROM + " <= :d AND (bounced_date IS NULL OR bounced_date > :d)"
 # A check received by :d that does not count yet (dated later) and has not bounced.
 HELD_CHECK = "p.check_date IS NOT NULL AND p.check_date > :d AND p.date <= :d"
+# An allocation of such a check (payment `p`, allocation `a`) that had not come back by :d.
+HELD_ALLOCATION = f"{HELD_CHECK} AND {NOT_REVERSED}"
+
+
+def held_on_invoice(aggregate: str) -> str:
+    """`aggregate` (SUM(a.amount_agorot), MAX(p.check_date)) over the checks in hand as of
+    :d allocated to invoice `i`; NULL when there are none. Only an invoice whose
+    allocations changed after :d can have one (a held check's are applied on its date),
+    so the others cost no lookup."""
+    return (f"(CASE WHEN i.paid_changed_date > :d THEN (SELECT {aggregate} FROM allocation a "
+            f"JOIN payment p ON p.id = a.payment_id WHERE a.invoice_id = i.id "
+            f"AND {HELD_ALLOCATION}) END)")
 # A payment that came back (a bounced check) by :d: from that day it no longer counts
 # (RECEIVED_PAYMENT says the same from the other side). Columns of `payment`, unaliased.
 BOUNCED_BY = "bounced_date IS NOT NULL AND bounced_date <= :d"
@@ -62,6 +74,16 @@ OPEN_AS_OF = """CASE WHEN i.paid_changed_date > :d THEN i.amount_agorot - (
             WHERE a.invoice_id = i.id AND a.applied_date <= :d
               AND (a.reversed_date IS NULL OR a.reversed_date > :d))
         ELSE i.amount_agorot - i.paid_agorot END"""
+
+# Pending on checks in hand (a post-dated check): something is open on invoice `i` as of
+# :d, and the checks received by then and dated later cover all of it. The invoice is
+# still open by the rule above (the money counts from the check's date); the screens say
+# "pending until" the latest of those checks' dates (PENDING_UNTIL) instead of "open",
+# and the dunning plan waits for it.
+PENDING_ON_CHECKS = (f"({OPEN_AS_OF}) > 0 AND "
+                     f"COALESCE({held_on_invoice('SUM(a.amount_agorot)')}, 0) >= ({OPEN_AS_OF})")
+PENDING_UNTIL = (f"(CASE WHEN {PENDING_ON_CHECKS} THEN {held_on_invoice('MAX(p.check_date)')} "
+                 "END)")
 
 # Index hints for the `{unpaid_index}` / `{changed_index}` slots of can_be_open(): the
 # partial indexes over the whole book; none for one client (its own index is smaller).

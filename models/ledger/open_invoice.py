@@ -20,7 +20,7 @@ from models.db.connection import database
 from models.ledger.open_as_of import (
     ALL_CLIENTS,
     COUNTED_INVOICE,
-    HELD_CHECK,
+    HELD_ALLOCATION,
     ONE_CLIENT,
     OPEN_AS_OF,
     can_be_open,
@@ -71,7 +71,7 @@ _ORDER = "ORDER BY client_id, due_date, issue_date, number, id"
 _HELD_SQL = f"""
 SELECT a.invoice_id, SUM(a.amount_agorot)
 FROM payment p CROSS JOIN allocation a ON a.payment_id = p.id
-WHERE {HELD_CHECK} AND a.reversed_date IS NULL {{held_filter}}
+WHERE {HELD_ALLOCATION} {{held_filter}}
 GROUP BY a.invoice_id"""
 # The clients' own columns are read once and shared by their invoices' rows: on a big
 # book that is 20,000 rows instead of 130,000 lookups, and one string per name.

@@ -22,6 +22,17 @@ PAYMENT_METHODS = Labels({
 })
 
 
+# Why a check came back, as the bank's return slip says (the contact log entry for the
+# bounce and the fee line name it).
+BOUNCE_REASONS = Labels({
+    "insufficient_funds": N_("Insufficient funds"),
+    "stopped": N_("Payment stopped by the drawer"),
+    "account_closed": N_("Account closed or restricted"),
+    "signature": N_("Signature missing or does not match"),
+    "other": N_("Other reason"),
+})
+
+
 def money_counts_from(payment_date: dt.date, check_date: dt.date | None) -> dt.date:
     """When money counts: a post-dated check only from its own date."""
     if check_date and check_date > payment_date:
@@ -41,6 +52,9 @@ class Payment(BaseModel):
     check_branch = pw.TextField(default="")
     check_date = pw.DateField(null=True)  # a post-dated check's own date
     bounced_date = pw.DateField(null=True)
+    bounce_reason = pw.TextField(default="")  # a BOUNCE_REASONS code once it bounced
+    bounce_note = pw.TextField(default="")
+    bounce_fee_invoice = pw.ForeignKeyField(Invoice, null=True, backref="bounce_fee_of")
     notes = pw.TextField(default="")
     created_at = pw.TextField()
 

@@ -9,7 +9,8 @@ import peewee as pw
 from models.common import terms as terms_rules
 from models.common.errors import ValidationError
 from models.common.i18n import _
-from models.common.money import CURRENCIES, parse_amount, parse_currency
+from models.common.dates import format_date
+from models.common.money import CURRENCIES, format_money, parse_amount, parse_currency
 from models.common.text import (
     check_printable,
     clean_name,
@@ -37,8 +38,8 @@ from models.ledger.clients import (
     parse_country,
     require_client,
 )
-from models.ledger.invoices import INVOICE_KINDS, CreditNote, Invoice
-from models.ledger.payments import PAYMENT_METHODS, Allocation, Payment
+from models.ledger.invoices import FEE_KIND, INVOICE_KINDS, CreditNote, Invoice
+from models.ledger.payments import BOUNCE_REASONS, PAYMENT_METHODS, Allocation, Payment
 
 CLIENT_FIELDS = ("name", "kind", "tax_id", "email", "phone", "address", "city", "zip", "terms",
                  "status", "notes", "external_id", "gender", "salutation", "country",
@@ -389,27 +390,85 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
 
 def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
                     currency: str = "ILS", invoice_id: int | None = None,
-                    reason: str = "") -> CreditNote:
-    """A credit note lowers the invoice it names (or, naming none, follows the payment rule)."""
+                    invoice_ids: Iterable[int] | None = None, reason: str = "") -> CreditNote:
+    """A credit note (חשבונית זיכוי) lowers what the client owes. It is applied on its own
+    date by the one allocation rule (allocation.plan_payment): to the invoices it names
+    (`invoice_id` and `invoice_ids`), in that order, or, naming none, oldest due first.
+    What the named invoices no longer owe (they were paid meanwhile) stays as credit on
+    account, as an overpayment does; but a note cannot credit more than those invoices
+    were issued for, less the credit notes already on them, nor be dated before them."""
+    named = list(dict.fromkeys([*([invoice_id] if invoice_id else []), *(invoice_ids or ())]))
     amount_agorot = parse_amount(amount)
     currency = _check_currency(currency)
+    reason = clean_text(reason)
+    check_printable(reason, _("The reason"), "reason")  # printed on the statement
     with database.atomic():
         client = get_client(client_id)
         number = _check_number_free(CreditNote, number)
-        # Check the named invoice before the insert: a missing one would otherwise
+        # Check the named invoices before the insert: a missing one would otherwise
         # surface as a bare foreign-key error instead of a clear message.
-        plan = plan_payment(client.id, currency, amount_agorot, note_date,
-                            [invoice_id] if invoice_id else None)
+        plan = plan_payment(client.id, currency, amount_agorot, note_date, named or None)
+        if named:
+            _check_creditable(named, note_date, amount_agorot, currency)
         note = CreditNote.create(number=number, number_key=document_number_key(number),
-                                 client=client, invoice=invoice_id, date=note_date,
-                                 amount_agorot=amount_agorot, currency=currency,
-                                 reason=clean_text(reason), created_at=_now())
+                                 client=client, invoice=named[0] if len(named) == 1 else None,
+                                 date=note_date, amount_agorot=amount_agorot,
+                                 currency=currency, reason=reason, created_at=_now())
         write_allocations(plan, note_date, credit_note=note)
         return note
 
 
-def bounce_payment(payment_id: int, bounced_date: dt.date) -> Payment:
-    """A check came back: its allocations stop counting from `bounced_date`; the debt reopens."""
+def creditable_agorot(invoice_ids: Iterable[int]) -> dict[int, int]:
+    """What each invoice can still be credited: its amount less the credit notes already
+    applied to it (payments do not lower it: crediting a paid invoice leaves credit)."""
+    ids = list(dict.fromkeys(invoice_ids))
+    credited = (Allocation.select(pw.fn.COALESCE(pw.fn.SUM(Allocation.amount_agorot), 0))
+                .where((Allocation.invoice == Invoice.id) & Allocation.credit_note.is_null(False)))
+    return {inv_id: amount - already for inv_id, amount, already in
+            Invoice.select(Invoice.id, Invoice.amount_agorot, credited.alias("credited"))
+            .where(Invoice.id.in_(ids)).tuples()}
+
+
+def _check_creditable(invoice_ids: list[int], note_date: dt.date, amount_agorot: int,
+                      currency: str) -> None:
+    invoices = list(Invoice.select().where(Invoice.id.in_(invoice_ids)))
+    for inv in invoices:
+        if note_date < inv.issue_date:
+            raise ValidationError(
+                _("The credit note's date is earlier than the date of invoice {number} "
+                  "({date}), which it credits.").format(number=inv.number,
+                                                       date=format_date(inv.issue_date)),
+                field="date")
+    creditable = sum(creditable_agorot(invoice_ids).values())
+    if amount_agorot > creditable:
+        raise ValidationError(
+            _("The credit note is for {amount}, but the invoices it applies to can be "
+              "credited {creditable} at most: their amounts, less the credit notes already "
+              "on them.").format(amount=format_money(amount_agorot, currency),
+                                 creditable=format_money(max(creditable, 0), currency)),
+            field="amount")
+
+
+# The fee line a bounce adds to the debt: its number and description are printed on the
+# statement, in Hebrew like the rest of the letter.
+FEE_NUMBER = "עמלה-{payment}"  # hebrew: the fee line's document number
+FEE_DESCRIPTION = "עמלת בנק על שיק {check} שחזר"  # hebrew: printed on the statement
+
+
+def bounce_payment(payment_id: int, bounced_date: dt.date, *, reason: str = "",
+                   note: str = "", fee=None) -> Payment:
+    """A check came back: its allocations stop counting from `bounced_date`; the debt
+    reopens. `reason` is a BOUNCE_REASONS code ('other' needs the `note`); a bank `fee`
+    (shekels) is added to the client's debt as a fee line, an invoice of kind 'fee' due
+    on the day the check came back, so aging, letters and the dunning plan count it
+    like any other debt. The reason and the fee are kept on the payment."""
+    if reason and reason not in BOUNCE_REASONS:
+        raise ValidationError(_("Unknown reason for the bounce: {reason}.").format(
+            reason=reason), field="reason")
+    note = clean_text(note)
+    if reason == "other" and not note:
+        raise ValidationError(_("Please write why the check came back."), field="note")
+    fee_agorot = _optional_amount(fee, "fee")
     with database.atomic():
         payment = Payment.get_or_none(Payment.id == payment_id)
         if payment is None:
@@ -420,10 +479,39 @@ def bounce_payment(payment_id: int, bounced_date: dt.date) -> Payment:
             raise ValidationError(_("The check was already marked as bounced."))
         if bounced_date < payment.date:
             raise ValidationError(
-                _("The bounce date is earlier than the date the check was received."))
+                _("The bounce date is earlier than the date the check was received."),
+                field="bounced_date")
         payment.bounced_date = bounced_date
+        payment.bounce_reason = reason
+        payment.bounce_note = note
+        if fee_agorot:
+            payment.bounce_fee_invoice = _fee_line(payment, bounced_date, fee_agorot)
         payment.save()
         (Allocation.update(reversed_date=bounced_date)
          .where((Allocation.payment == payment) & Allocation.reversed_date.is_null())
          .execute())
         return payment
+
+
+def _optional_amount(value, field: str) -> int:
+    """Agorot of an amount that may be left out: blank or zero is none."""
+    text = clean_text(str(value)) if value is not None else ""
+    if not text.strip("0.,₪ "):
+        return 0
+    try:
+        return parse_amount(value)
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field=field) from None
+
+
+def _fee_line(payment: Payment, day: dt.date, fee_agorot: int) -> Invoice:
+    """The bank's fee for a bounced check, owed by the client from the day it came back."""
+    number, n = FEE_NUMBER.format(payment=payment.id), 1
+    while Invoice.get_or_none(Invoice.number_key == document_number_key(number)):
+        n += 1  # a number the user gave a document of their own: take the next
+        number = f"{FEE_NUMBER.format(payment=payment.id)}-{n}"
+    return Invoice.create(
+        number=number, number_key=document_number_key(number), client=payment.client_id,
+        kind=FEE_KIND, issue_date=day, due_date=day, is_due_date_fixed=True,
+        amount_agorot=fee_agorot, currency="ILS",
+        description=FEE_DESCRIPTION.format(check=payment.check_number), created_at=_now())

@@ -34,13 +34,14 @@ from models.common.i18n import N_, _, ngettext
 from models.common.money import format_amount
 from models.common.terms import DEFAULT_TERMS, EOM_DAYS, Terms, due_date, parse_terms
 
+# Who pays: a client's own kind (models.ledger.clients.CLIENT_KINDS, whose PUBLIC_KINDS
+# the law binds), a business worded for the guide.
 PAYER_KINDS = {  # translated where shown: payer_name
     "person": N_("Private person"),
     "company": N_("Business (company or self-employed)"),
     "public_body": N_("Public body (ministry, statutory corporation)"),
     "local_authority": N_("Local authority"),
 }
-PUBLIC_KINDS = ("public_body", "local_authority")
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,11 @@ from models.ledger.open_as_of import (
     COUNTED_INVOICE,
     ONE_CLIENT,
     OPEN_AS_OF,
+    PENDING_UNTIL,
     RECEIVED_SUMS,
     can_be_open,
 )
+from models.ledger.invoices import invoice_state_text
 
 CLIENT_SORT_SQL = {
     "name": "c.search_key",
@@ -214,17 +216,27 @@ class InvoiceLine:
     is_disputed: bool
     cancelled_date: dt.date | None  # when cancelled by the date
     description: str
+    # checks in hand cover all that is open (open_as_of.PENDING_ON_CHECKS): the latest
+    # date on them, when the invoice will be paid
+    pending_until: dt.date | None = None
 
     @property
     def state(self) -> str:
-        """cancelled | paid | disputed | overdue | open."""
+        """cancelled | paid | pending | disputed | overdue | open."""
         if self.cancelled_date:
             return "cancelled"
         if self.open_agorot <= 0:
             return "paid"
+        if self.pending_until is not None:
+            return "pending"
         if self.is_disputed:
             return "disputed"
         return "overdue" if self.days_overdue > 0 else "open"
+
+    @property
+    def state_text(self) -> str:
+        """The state in words, as every screen shows it ("Pending until 05/01")."""
+        return invoice_state_text(self.state, self.pending_until)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -233,7 +245,7 @@ def _date(text: str | None) -> dt.date | None:
 
 def invoice_line(row: tuple, as_of: dt.date) -> InvoiceLine:
     (inv_id, number, kind, issue, due, amount, currency, paid, disputed, cancelled,
-     description) = row
+     description, pending_until) = row
     due_date = dt.date.fromisoformat(due)
     # Cancelled as of the date, as the open-as-of rule counts it: a cancellation dated
     # later leaves the invoice open until then.
@@ -242,15 +254,17 @@ def invoice_line(row: tuple, as_of: dt.date) -> InvoiceLine:
     days = (as_of - due_date).days if open_agorot > 0 else 0
     return InvoiceLine(inv_id, number, kind, dt.date.fromisoformat(issue), due_date, amount,
                        currency, paid, open_agorot, max(days, 0), bool(disputed),
-                       cancelled_date, description)
+                       cancelled_date, description,
+                       None if cancelled_date else _date(pending_until))
 
 
 # Paid as of :d by the one rule (models.ledger.open_as_of): a post-dated check pays from
 # its own date, a bounced one no longer. Reads the kept paid_agorot unless the invoice's
-# allocations changed after :d.
+# allocations changed after :d; so does the date checks in hand will pay it on.
 INVOICE_LINE_COLUMNS = f"""i.id, i.number, i.kind, i.issue_date, i.due_date, i.amount_agorot,
     i.currency, i.amount_agorot - ({OPEN_AS_OF}), i.is_disputed, i.cancelled_date,
-    i.description"""
+    i.description, {PENDING_UNTIL}"""
+INVOICE_LINE_WIDTH = 12  # the columns above
 
 
 def client_invoices(client_id: int, as_of: dt.date) -> list[InvoiceLine]:

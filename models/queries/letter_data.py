@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from models.db.connection import database
 from models.ledger.clients import Client
+from models.ledger.invoices import FEE_KIND
 from models.ledger.open_as_of import (
     ALL_CLIENTS,
     COUNTED_INVOICE,
@@ -74,9 +75,10 @@ class LetterClient(NamedTuple):
 # tenth more time to load a batch. The open invoices are the ledger's OpenInvoice rows.
 #
 # movements: (client_id, currency, date, kind, label, extra, amount_agorot), where kind
-#            is invoice, payment, bounced or credit; label the invoice or credit note
+#            is invoice, fee (a fee line, such as the bank's fee for a bounced check),
+#            payment, bounced or credit; label the invoice, fee line or credit note
 #            number or the payment method code; extra a payment's check number or
-#            reference
+#            reference, a credit note's reason, a fee line's description
 MovementRow = tuple
 
 
@@ -101,12 +103,16 @@ def open_invoices(client_ids: Iterable[int], as_of: dt.date) -> list[OpenInvoice
     return invoices_open_as_of(as_of, client_ids=client_ids, in_order=True)
 
 
-# Every movement of the statement: counted invoices, payments on the day their money
-# counts, a bounced payment again (a debit) on the day it bounced, credit notes.
+# Every movement of the statement: counted invoices and fee lines, payments on the day
+# their money counts, a bounced payment again (a debit) on the day it bounced, credit
+# notes with their reason.
 _MOVEMENTS_SQL = f"""
 SELECT client_id, currency, d, kind, label, extra, amount FROM (
-    SELECT i.client_id, i.currency, i.issue_date AS d, 'invoice' AS kind, i.number AS label,
-           '' AS extra, i.amount_agorot AS amount
+    SELECT i.client_id, i.currency, i.issue_date AS d,
+           CASE WHEN i.kind = '{FEE_KIND}' THEN 'fee' ELSE 'invoice' END AS kind,
+           i.number AS label,
+           CASE WHEN i.kind = '{FEE_KIND}' THEN i.description ELSE '' END AS extra,
+           i.amount_agorot AS amount
     FROM invoice i
     WHERE i.client_id IN ({{ids}}) AND {COUNTED_INVOICE}
     UNION ALL
@@ -118,7 +124,7 @@ SELECT client_id, currency, d, kind, label, extra, amount FROM (
            COALESCE(NULLIF(check_number, ''), reference, ''), amount_agorot
     FROM payment WHERE client_id IN ({{ids}}) AND bounced_date IS NOT NULL
     UNION ALL
-    SELECT client_id, currency, date, 'credit', number, '', amount_agorot
+    SELECT client_id, currency, date, 'credit', number, reason, amount_agorot
     FROM credit_note WHERE client_id IN ({{ids}}) AND date <= :d)
 WHERE d <= :d
 ORDER BY client_id, currency, d, CASE kind WHEN 'invoice' THEN 0 ELSE 1 END, label
@@ -182,5 +188,5 @@ def recent_payers(since: dt.date, as_of: dt.date) -> set[int]:
 
 
 def client_kinds() -> dict[int, str]:
-    """Client id -> kind ('person' or 'company') for every client."""
+    """Client id -> kind (models.ledger.clients.CLIENT_KINDS) for every client."""
     return dict(Client.select(Client.id, Client.kind).tuples())

@@ -177,6 +177,6 @@ def test_the_client_card_shows_an_invoice_paid_by_a_post_dated_check_from_its_da
         return line.state, line.paid_agorot, line.open_agorot, \
             listed.open_agorot.get("ILS", 0) if listed else 0
 
-    assert card(today) == ("overdue", 0, 80_000, 80_000)
-    assert card(next_week - dt.timedelta(days=1)) == ("overdue", 0, 80_000, 80_000)
+    assert card(today) == ("pending", 0, 80_000, 80_000)  # "Pending until 29/11"
+    assert card(next_week - dt.timedelta(days=1)) == ("pending", 0, 80_000, 80_000)
     assert card(next_week) == ("paid", 80_000, 0, 0)

@@ -96,6 +96,11 @@ class Ledger:
                 self.allocations.append(RefAllocation(inv.id, source_key, take, applied))
                 left -= take
 
+    def creditable(self, inv: RefInvoice) -> int:
+        """A credit note may lower an invoice by its amount less the notes already on it."""
+        return inv.amount - sum(a.amount for a in self.allocations
+                                if a.invoice == inv.id and a.source[0] == "credit")
+
     def bounce(self, payment_id, day):
         key = ("payment", payment_id)
         self.sources[key].bounced = day
@@ -279,7 +284,8 @@ def build(ops) -> tuple[Ledger, list[int]]:
             cid = client_ids[c]
             mine = [i for i in invoices if (i.client, i.currency) == (cid, currency)]
             named = mine[pick % len(mine)].id if (mine and pick is not None) else None
-            if named and ref.invoices[named].cancelled:
+            if named and (ref.invoices[named].cancelled
+                          or amount > ref.creditable(ref.invoices[named])):
                 with pytest.raises(ValidationError):
                     services.add_credit_note(cid, f"CN-{k}", day, plain(amount),
                                              currency=currency, invoice_id=named)

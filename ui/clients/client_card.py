@@ -54,7 +54,6 @@ from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import (
     client_kind_label,
     client_status_label,
-    invoice_state_label,
     payment_method_label,
 )
 from ui.widgets.list_model import Column, ListTableModel
@@ -77,7 +76,7 @@ def invoice_columns() -> list[Column]:
                if i.open_agorot else "", lambda i: i.open_agorot, is_amount=True),
         Column(lambda: _("Days overdue"), lambda i: ltr(str(i.days_overdue))
                if i.days_overdue else "", lambda i: i.days_overdue, is_amount=True),
-        Column(lambda: _("State"), lambda i: invoice_state_label(i.state), lambda i: i.state),
+        Column(lambda: _("State"), lambda i: i.state_text, lambda i: i.state),
         Column(lambda: _("Description"), lambda i: i.description),
     ]
 
@@ -253,6 +252,7 @@ class ClientCard(GviaDialog):
                            (_("Edit…"), self.edit_invoice),
                            (_("Disputed / not disputed"), self.toggle_disputed),
                            (_("Cancel invoice…"), self.cancel_invoice),
+                           (_("New credit note…"), self.new_credit_note),
                            (_("Record payment…"), self.record_payment)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -397,6 +397,9 @@ class ClientCard(GviaDialog):
         line = self.selected_invoice()
         if line is not None:
             invoice_actions.cancel_invoice(self, line)
+
+    def new_credit_note(self) -> None:
+        invoice_actions.new_credit_note(self, self.selected_invoice(), client_id=self.client_id)
 
     def record_payment(self) -> None:
         line = self.selected_invoice() if self.tabs.currentIndex() == 2 else None

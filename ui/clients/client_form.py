@@ -4,7 +4,7 @@ its Hebrew message next to the field."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QPlainTextEdit
 
 from models.common.terms import COMMON_TERMS
 from models.ledger.clients import (
@@ -17,7 +17,9 @@ from models.ledger.clients import (
     country_name,
     country_names,
 )
+from models.prevention.public_payers import terms_warning
 from ui.i18n import _, language
+from ui.widgets import clock
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import client_kind_label, client_status_label
 
@@ -78,12 +80,26 @@ class ClientForm(ValidatedForm):
             self.terms.addItem(terms, terms)
         self.terms.setToolTip(_("For example: immediate (מיידי), net 30 (נטו 30), "  # hebrew: terms
                                 "current + 30 (שוטף+30)"))
+        # A public payer's terms are limited by law: said under the terms as they are typed.
+        self.terms_note = QLabel()
+        self.terms_note.setObjectName("terms_note")
+        self.terms_note.setWordWrap(True)
+        self.terms_note.setVisible(False)
+        self.layout_.addRow("", self.terms_note)
+        self.kind.currentIndexChanged.connect(lambda _i: self.update_terms_note())
+        self.terms.currentTextChanged.connect(lambda _t: self.update_terms_note())
         self.status = self.add_field("status", _("Status"), QComboBox())
         for code in CLIENT_STATUSES:
             self.status.addItem(client_status_label(code), code)
         self.notes = self.add_field("notes", _("Notes"), QPlainTextEdit())
         self.notes.setFixedHeight(self.fontMetrics().height() * 4)
         self.notes.setTabChangesFocus(True)  # Tab goes on to the next field, as everywhere
+
+    def update_terms_note(self) -> None:
+        """The Payment Ethics law's note when a public payer's terms exceed its limit."""
+        text = terms_warning(self.kind.currentData(), self.terms_value(), clock.today())
+        self.terms_note.setText(text)
+        self.terms_note.setVisible(bool(text))
 
     def terms_value(self) -> str:
         text = self.terms.currentText().strip()

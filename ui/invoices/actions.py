@@ -6,6 +6,7 @@ from models.common.errors import GviaError
 from models.ledger import services
 from ui import events
 from ui.i18n import _
+from ui.invoices.credit_note_dialog import CreditNoteDialog
 from ui.invoices.invoice_dialog import InvoiceDialog
 from ui.widgets import clock, dialogs
 from ui.widgets.display import ltr
@@ -36,3 +37,11 @@ def cancel_invoice(parent, line) -> None:
         dialogs.show_error(parent, str(exc))
         return
     events.announce(events.INVOICES)
+
+
+def new_credit_note(parent, line=None, *, client_id: int | None = None):
+    """A credit note for the client; on the selected invoice when there is one (unless it
+    was cancelled: nothing is owed on it to credit)."""
+    if line is not None and not line.cancelled_date:
+        return CreditNoteDialog.ask(parent, invoice_id=line.id)
+    return CreditNoteDialog.ask(parent, client_id=client_id)

@@ -18,7 +18,6 @@ from ui.widgets.display import (
     money_text,
 )
 from ui.widgets.id_table import IdTableModel
-from ui.widgets.labels import invoice_state_label
 
 
 class Columns(IntEnum):
@@ -77,7 +76,7 @@ class InvoiceTableModel(IdTableModel):
                 return money_text(line.open_agorot, line.currency) if line.open_agorot > 0 else ""
             if column == Columns.DAYS_OVERDUE:
                 return ltr(str(line.days_overdue)) if line.days_overdue else ""
-            return invoice_state_label(line.state)
+            return line.state_text  # the card's words: "Pending until 05/01"
         if role == Qt.TextAlignmentRole and column in AMOUNT_COLUMNS:
             return int(AMOUNT_ALIGNMENT)
         if role == SORT_ROLE:

@@ -1,6 +1,7 @@
 """חשבוניות: every invoice of every client, filtered by state, client name or number,
 sorted in SQL off the UI thread with a busy indicator; the actions on an invoice (edit,
-dispute, cancel with confirmation, record a payment) call models.ledger.services."""
+dispute, cancel with confirmation, a credit note, record a payment) call
+models.ledger.services."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -55,6 +56,7 @@ class InvoicesView(QWidget):
                            (_("Edit…"), self.edit_invoice),
                            (_("Disputed / not disputed"), self.toggle_disputed),
                            (_("Cancel invoice…"), self.cancel_invoice),
+                           (_("New credit note…"), self.new_credit_note),
                            (_("Record payment…"), self.record_payment)):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -173,6 +175,12 @@ class InvoicesView(QWidget):
         line = self.selected_line()
         if line is not None:
             invoice_actions.cancel_invoice(self, line)
+
+    def new_credit_note(self) -> None:
+        row = self.selected_row()
+        invoice_actions.new_credit_note(
+            self, self.selected_line(),
+            client_id=self.model.client_id_at(row) if row is not None else None)
 
     def record_payment(self) -> None:
         row = self.selected_row()

@@ -3,13 +3,13 @@ payment methods, business types), in the interface language.
 
 The names live once, in the models' tables (Labels: translated on lookup); these functions
 only ask them, so a screen, the command line and a printed document use the same words.
-The invoice states' names are the list filter's own words (models.queries.invoice_list
-holds only the codes)."""
+The invoice states' names are models.ledger.invoices' (INVOICE_STATES, invoice_state_text),
+shared by the list's filter, its rows and the client card."""
 from __future__ import annotations
 
 from models.db.settings import BUSINESS_TYPES
 from models.ledger.clients import CLIENT_KINDS, CLIENT_STATUSES
-from models.ledger.invoices import INVOICE_KINDS
+from models.ledger.invoices import INVOICE_KINDS, INVOICE_STATES
 from models.ledger.payments import PAYMENT_METHODS
 from ui.i18n import _
 
@@ -27,9 +27,9 @@ def invoice_kind_label(code: str) -> str:
 
 
 def invoice_state_label(code: str) -> str:
-    return {"all": _("All invoices"), "open": _("Awaiting payment"),
-            "overdue": _("Overdue"), "disputed": _("Disputed"), "paid": _("Fully paid"),
-            "cancelled": _("Cancelled")}.get(code, code)
+    """A state filter's name: every invoice, or a state (models.ledger.invoices; an
+    invoice's own state in a row is invoice_state_text, with its date)."""
+    return _("All invoices") if code == "all" else INVOICE_STATES.get(code, code)
 
 
 def payment_method_label(code: str) -> str:
