@@ -72,6 +72,16 @@ def _buckets(text: str) -> tuple[int, ...]:
         raise argparse.ArgumentTypeError(str(exc).rstrip(".")) from None
 
 
+def _xlsx_path(text: str) -> Path:
+    """An Excel workbook's name: a file ending in .xlsx."""
+    path = Path(text)
+    if path.suffix.lower() != ".xlsx":
+        raise argparse.ArgumentTypeError(
+            _("The ledger is exported as an Excel workbook: give a file name ending in "
+              ".xlsx (not '{text}')").format(text=text))
+    return path
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse whose usage errors are one line and exit 2, like every other user error."""
 
@@ -159,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="restore even a backup that holds no clients and no invoices")
 
     sub.add_parser("check", parents=[db], help="check the database's integrity")
+
+    p = sub.add_parser("export-ledger", parents=[db],
+                       help="export the whole ledger to one Excel workbook (xlsx)")
+    p.add_argument("--out", type=_xlsx_path, required=True, help="the .xlsx file to write")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="open balances as of (YYYY-MM-DD; default today)")
+    p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
     return parser
 
 

@@ -188,6 +188,21 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_export_ledger(args) -> int:
+    from models.db.outputs import check_output_path
+    from models.exchange.ledger_export import export_ledger
+
+    with _open(args, create=False, read_only=True) as opened:
+        # Never over the ledger or a backup; another file only with --force.
+        check_output_path(args.out, opened.path, force=args.force)  # before the work
+        result = export_ledger(args.out, as_of=args.as_of or dt.date.today(),
+                               db_path=opened.path, force=args.force,
+                               progress=_progress_printer("export-ledger"))
+    print(_("The ledger was exported to {file}: {counts}.").format(
+        file=result.path, counts=result.counts_text()), file=sys.stderr)
+    return 0
+
+
 def _counted(text: str, n: int) -> str:
     """An ngettext result with its count filled in, grouped (1,000,000)."""
     return text.format(count=f"{n:,}")
@@ -207,4 +222,5 @@ def _progress_printer(label: str):
 
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "aging": cmd_aging, "letters": cmd_letters,
             "today": cmd_today,
-            "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}
+            "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
+            "export-ledger": cmd_export_ledger}

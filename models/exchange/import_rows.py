@@ -135,10 +135,13 @@ _GENDERS = {header_key(k): v for k, v in GENDER_WORDS.items()}
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem of a file: at `line`, or (None) of the file as a whole."""
+    """One problem of a file: at `line`, or (None) of the file as a whole. `problems`
+    names the row's problems one by one, (column header or "" for the row as a whole,
+    message); `reason` is all of them in one sentence."""
     file_name: str
     line: int | None
     reason: str
+    problems: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         if self.line is None:
@@ -166,20 +169,25 @@ class RowCheck:
     models/exchange/import_fields.py). A refused cell reads as empty afterwards and the later
     checks of its column stay silent, so the row is reported once for it."""
 
-    __slots__ = ("table", "row", "clean", "reasons", "refused")
+    __slots__ = ("table", "row", "clean", "reasons", "problems", "refused")
 
     def __init__(self, table: Table, row: TableRow, clean: Callable[[object], str]):
         self.table = table
         self.row = row
         self.clean = clean
         self.reasons: list[str] = []
+        self.problems: list[tuple[str, str]] = []  # (column header or "", message)
         self.refused: set[str] = set()
         if row.missing_fields:
-            self.reasons.append(_missing_fields(row.missing_fields, table))
+            self._add("", _missing_fields(row.missing_fields, table))
         for column in row.stray_columns:
-            self.reasons.append(_("There is a value in column {column}, which has no "
-                                  "heading.").format(column=column))
+            self._add("", _("There is a value in column {column}, which has no "
+                            "heading.").format(column=column))
         self._screen()
+
+    def _add(self, header: str, message: str) -> None:
+        self.problems.append((header, message))
+        self.reasons.append(f"{header}: {message}" if header else message)
 
     def _screen(self) -> None:
         values = self.row.values
@@ -211,8 +219,7 @@ class RowCheck:
     def fail(self, name: str | None, message: str) -> None:
         if name in self.refused:
             return
-        header = self.table.headers.get(name, name)
-        self.reasons.append(f"{header}: {message}" if header else message)
+        self._add(self.table.headers.get(name, name) or "", message)
 
     def attempt(self, name: str, parse: Callable, *args):
         """`parse(*args)`, or None with the problem recorded."""
@@ -467,8 +474,10 @@ class RowChecker:
     it may raise to cancel) and `check_cancelled()`; `refusals` names the files that
     cannot be read at all, `errors` every bad row, `notes` what the user should know."""
 
-    def __init__(self, month_first: bool, progress):
+    def __init__(self, month_first: bool, progress,
+                 mappings: dict[str, dict[str, str | None]] | None = None):
         self.month_first = month_first
+        self.mappings = mappings or {}
         self.progress = progress
         self.errors: list[RowError] = []
         self.refusals: list[RowError] = []
@@ -525,7 +534,8 @@ class RowChecker:
 
     def row_done(self, check: RowCheck) -> bool:
         if check.reasons:
-            self.file_error(check.table, check.row.line, " ".join(check.reasons))
+            self.errors.append(RowError(check.table.file_name, check.row.line,
+                                        " ".join(check.reasons), tuple(check.problems)))
         return check.is_ok
 
     # -- reading --
@@ -538,7 +548,7 @@ class RowChecker:
         for kind, path in paths.items():
             self.progress.check_cancelled()
             try:
-                table = read_table(path, kind)
+                table = read_table(path, kind, self.mappings.get(kind))
             except TableError as exc:
                 refuse(RowError(path.name, exc.line, str(exc)))
                 continue

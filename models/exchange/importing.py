@@ -143,6 +143,7 @@ class _Progress:
 
 def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = False,
                  month_first: bool = False,
+                 mappings: dict[str, dict[str, str | None]] | None = None,
                  progress: Callable[[int, int], None] | None = None,
                  is_cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Import the given files (paths; any may be None) all or nothing.
@@ -151,11 +152,14 @@ def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = 
     is checked), ImportFailed (every bad row), ImportCancelled, or returns the
     ImportResult.
     `dry_run` checks everything, duplicates against the database included, and writes
-    nothing. `month_first` forces a/b/yyyy dates to be read as mm/dd.
+    nothing. `month_first` forces a/b/yyyy dates to be read as mm/dd. `mappings` gives,
+    per kind, the field each header of that file holds (header -> field, or None to
+    leave the column out), before the headings the import recognises by itself
+    (models.exchange.tabular.read_table).
     """
     paths = {"clients": clients, "invoices": invoices, "payments": payments}
     meter = _Progress(progress, is_cancelled)
-    checker = RowChecker(month_first, meter)
+    checker = RowChecker(month_first, meter, mappings)
     try:
         tables = checker.read({k: Path(p) for k, p in paths.items() if p is not None})
         if checker.refusals:

@@ -4,7 +4,12 @@ Owns everything about the *file*: that it is a regular file at all, its encoding
 UTF-8 / UTF-16, else strict UTF-8, else Windows-1255), its delimiter (`,` `;` TAB),
 quoted newlines and unbalanced quotes, trailing empty columns, the sheet of a workbook,
 and which header means which field (English or Hebrew, matched case-, space- and
-mark-insensitively). What the values *mean* is models/exchange/import_rows.py's job.
+mark-insensitively; a caller's `mapping` of headers to fields comes first). What the values
+*mean* is models/exchange/import_rows.py's job.
+
+`preview_table` opens a file with the same defences and returns its header, what each
+column was recognised as and its first rows, without requiring any column to be known:
+the import wizard shows it and lets the user map the columns.
 
 A Table reads its header at once and its data rows afresh on every pass (`for row in
 table`), straight from the file: memory stays the same for ten rows or a million. The
@@ -93,6 +98,32 @@ SHEET_NAMES = {
 }
 FILE_LABELS = {"clients": N_("the clients file"), "invoices": N_("the invoices file"),
                "payments": N_("the payments file")}
+# Each field in words, for a person choosing which column holds it (msgids: translated
+# where shown).
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "clients": {
+        "external_id": N_("Client number"), "name": N_("Client name"),
+        "tax_id": N_("Company or ID number"), "email": N_("E-mail"), "phone": N_("Phone"),
+        "address": N_("Address"), "city": N_("City"), "zip": N_("Postal code"),
+        "terms": N_("Payment terms"), "kind": N_("Client type"), "notes": N_("Notes"),
+        "country": N_("Country"), "letter_language": N_("Language of the letters"),
+        "gender": N_("Gender"), "salutation": N_("Title (Mr, Dr…)"),
+    },
+    "invoices": {
+        "number": N_("Invoice number"), "client": N_("Client (number or name)"),
+        "issue_date": N_("Invoice date"), "due_date": N_("Due date"),
+        "amount": N_("Amount"), "currency": N_("Currency"),
+        "description": N_("Description"), "kind": N_("Document type"),
+    },
+    "payments": {
+        "reference": N_("Reference"), "client": N_("Client (number or name)"),
+        "date": N_("Payment date"), "amount": N_("Amount"),
+        "method": N_("Payment method"), "invoice": N_("Invoice number paid"),
+        "currency": N_("Currency"), "check_number": N_("Check number"),
+        "check_date": N_("Check date"),
+    },
+}
+PREVIEW_ROWS = 10
 
 _KEY_NOISE = re.compile(r"[\s_\-.'\"/]")
 _DELIMITERS = (",", ";", "\t")
@@ -116,6 +147,7 @@ _DECODE_BLOCK = 1 << 20
 _BINARY_CONTROLS = 4
 _BINARY_SHARE = 20
 _HEADER_SHOWN = 60  # characters of a header quoted back in a message
+_PREVIEW_CHARS = 80  # characters of a cell shown in a preview
 _EXACT_FLOAT_INTS = 2 ** 53  # a double holds every integer below this exactly
 _NOT_TEXT = N_("The file is neither a text file (CSV) nor an Excel file (xlsx).")
 _CHANGED = N_("The file changed during the import; please close the program that writes to "
@@ -150,7 +182,8 @@ class Table:
     """An import file, open: its header, and its data rows on every `for row in table`."""
 
     def __init__(self, file_name: str, kind: str, source: "_CsvSource | _XlsxSource",
-                 header_line: int, header_cells: list):
+                 header_line: int, header_cells: list,
+                 mapping: dict[str, str | None] | None = None):
         self.file_name = file_name
         self.kind = kind
         self.header_line = header_line
@@ -160,7 +193,7 @@ class Table:
         self.row_count: int | None = None  # known after the first full pass
         self._source = source
         columns, self.headers, self.ignored_headers = _read_header(kind, header_cells,
-                                                                   header_line)
+                                                                   header_line, mapping)
         # A CSV row must reach the header's last titled column (fewer fields mean a
         # missing delimiter or a misplaced quote); a workbook row just ends earlier.
         filled = [i for i, cell in enumerate(header_cells) if _is_filled(cell)]
@@ -239,28 +272,89 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def read_table(path: str | Path, kind: str) -> Table:
+def read_table(path: str | Path, kind: str,
+               mapping: dict[str, str | None] | None = None) -> Table:
     """Open `path` (CSV or XLSX, by content) as a `kind` file and read its header.
-    Raises TableError. The caller closes the Table."""
+    `mapping`: header as written -> field of FIELDS_BY_KIND[kind], or None to leave the
+    column out; it overrides the recognised headings, the headers it does not name are
+    recognised as usual. Raises TableError. The caller closes the Table."""
     path = Path(path)
     source_file = _SourceFile(path)
     try:
-        head = source_file.head()
-        if head.startswith(_OLE_MAGIC):
-            raise TableError(_("This is an Excel file in the old format (xls). Please save "
-                               "it as xlsx or CSV and try again."))
-        if head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
-            source = _XlsxSource(source_file, kind)
-        else:
-            source = _CsvSource(source_file)
+        source = _open_source(source_file, kind)
         header_line, header_cells = source.header()
-        return Table(path.name, kind, source, header_line, header_cells)
+        return Table(path.name, kind, source, header_line, header_cells, mapping)
     except OSError as exc:  # a disk or network error while reading
         source_file.close()
         raise TableError(_unreadable(exc.strerror or exc)) from None
     except BaseException:
         source_file.close()
         raise
+
+
+@dataclass
+class TablePreview:
+    """The head of an import file as a person checks it before importing."""
+    file_name: str
+    kind: str
+    sheet: str  # the workbook's sheet read ("" for a CSV)
+    header_line: int
+    headers: list[str]  # every titled column's header as written, in file order
+    recognised: list[str | None]  # the field each header is recognised as, or None
+    rows: list[tuple[int, list[str]]]  # (line, the cells under `headers` as text)
+
+
+def preview_table(path: str | Path, kind: str, rows: int = PREVIEW_ROWS) -> TablePreview:
+    """The header and first `rows` data rows of `path` as a `kind` file, with what the
+    import recognises each header as. Refuses what read_table refuses about the file
+    itself (TableError: not a file, not a table, damaged, a heading twice); a header that
+    matches no field is not an error here, the person may map it."""
+    path = Path(path)
+    source_file = _SourceFile(path)
+    try:
+        source = _open_source(source_file, kind)
+        try:
+            header_line, header_cells = source.header()
+            titled = _titled_columns(header_cells, header_line)
+            aliases = _alias_index(kind)
+            shown = []
+            for line, cells in source.records():
+                if line <= header_line:
+                    continue
+                if len(shown) == rows:
+                    break
+                shown.append((line, [_preview_cell(cells[i]) if i < len(cells) else ""
+                                     for i, _text, _key in titled]))
+            return TablePreview(path.name, kind, getattr(source, "sheet_title", ""),
+                                header_line, [text for _i, text, _key in titled],
+                                [aliases.get(key) for _i, _text, key in titled], shown)
+        finally:
+            source.close()
+    except OSError as exc:
+        source_file.close()
+        raise TableError(_unreadable(exc.strerror or exc)) from None
+    except BaseException:
+        source_file.close()
+        raise
+
+
+def _open_source(source_file: "_SourceFile", kind: str) -> "_CsvSource | _XlsxSource":
+    head = source_file.head()
+    if head.startswith(_OLE_MAGIC):
+        raise TableError(_("This is an Excel file in the old format (xls). Please save "
+                           "it as xlsx or CSV and try again."))
+    if head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        return _XlsxSource(source_file, kind)
+    return _CsvSource(source_file)
+
+
+def _preview_cell(cell) -> str:
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time():
+        cell = cell.date()
+    if isinstance(cell, dt.date) and not isinstance(cell, dt.datetime):
+        return cell.strftime("%d/%m/%Y")
+    text = " ".join(_CONTROL.sub("?", cell_text(_trimmed(cell))).splitlines())
+    return text if len(text) <= _PREVIEW_CHARS else text[:_PREVIEW_CHARS] + "…"
 
 
 # ---- the file itself -----------------------------------------------------------------
@@ -803,24 +897,41 @@ def _is_filled(value) -> bool:
 
 # ---- header and rows -----------------------------------------------------------------
 
-def _read_header(kind: str, header_cells, header_line: int):
-    """(column index -> field, field -> header as written, headers not imported)."""
-    aliases = _alias_index(kind)
-    columns: dict[int, str] = {}
-    headers: dict[str, str] = {}
+def _titled_columns(header_cells, header_line: int) -> list[tuple[int, str, str]]:
+    """(index, header as written, header key) of every column with a heading; a heading
+    written twice is refused (no one could tell its two columns apart)."""
+    titled = []
     seen: set[str] = set()
-    ignored = []
     for index, cell in enumerate(header_cells):
-        written = _shown_header(cell)
-        key = header_key(cell_text(cell).replace("\ufeff", ""))
+        text = cell_text(cell).replace("\ufeff", "")
+        key = header_key(text)
         if not key:
             continue
         if key in seen:
             raise TableError(_("The heading '{heading}' appears twice; each column needs a "
-                               "different heading.").format(heading=written),
+                               "different heading.").format(heading=_shown_header(cell)),
                              line=header_line)
         seen.add(key)
-        name = aliases.get(key)
+        titled.append((index, text.strip(_EDGE_SPACE), key))
+    return titled
+
+
+def _read_header(kind: str, header_cells, header_line: int,
+                 mapping: dict[str, str | None] | None = None):
+    """(column index -> field, field -> header as written, headers not imported).
+    `mapping` (header -> field or None) comes before the recognised headings."""
+    aliases = _alias_index(kind)
+    chosen = {}
+    for header, name in (mapping or {}).items():
+        if name and name not in FIELDS_BY_KIND[kind]:
+            raise ValueError(f"{name!r} is not a field of {kind}")
+        chosen[header_key(header)] = name or None
+    columns: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    ignored = []
+    for index, _text, key in _titled_columns(header_cells, header_line):
+        written = _shown_header(header_cells[index])
+        name = chosen[key] if key in chosen else aliases.get(key)
         if name is None:
             ignored.append(written)
             continue
