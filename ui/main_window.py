@@ -140,6 +140,8 @@ class MainWindow(QMainWindow):
         # Ctrl+P prints, as everywhere else; recording a payment keeps the P, with Shift.
         self.record_payment_action = self._action(file_menu, _("Record payment…"),
                                                   "Ctrl+Shift+P", self.record_payment)
+        from ui.exchange.actions import file_actions
+        file_menu.addActions(file_actions(self))
         file_menu.addSeparator()
         self.print_action = self._action(file_menu, _("Print…"), QKeySequence.Print,
                                          self.print_current)
