@@ -65,6 +65,21 @@ def parse_currency(text: str | None) -> str:
             field="currency") from None
 
 
+def amount_currency(value) -> str | None:
+    """The currency an amount cell names by its sign or code (`£80`, `1,200 ש"ח`), or None
+    when it names none; a cell naming two currencies is not an amount."""
+    if not isinstance(value, str):
+        return None
+    found = {_sign_currency(m.group(0)) for m in _SYMBOLS.finditer(strip_marks(value))}
+    if len(found) > 1:
+        raise _not_an_amount(value)
+    return found.pop() if found else None
+
+
+def _sign_currency(sign: str) -> str:
+    return CURRENCY_ALIASES.get(sign.upper(), "ILS")  # ש"ח, NIS and their spellings: shekels
+
+
 def currency_name(code: str) -> str:
     """The currency's name in the language in force, with its sign: `Pound sterling (£)`;
     the code itself for a currency the ledger does not keep."""

@@ -35,7 +35,7 @@ from models.common.dates import (
 )
 from models.common.errors import ValidationError
 from models.common.i18n import _, language, ngettext
-from models.common.money import format_money, parse_amount, parse_currency
+from models.common.money import amount_currency, format_money, parse_amount, parse_currency
 from models.common.text import clean_text, document_number_key, search_key
 from models.db.connection import database
 from models.db.settings import load_profile
@@ -372,6 +372,13 @@ SELECT id, reference, client_id, date, amount_agorot, currency, method
 FROM payment WHERE reference IN ({marks})"""
 
 
+def amount_currency_of(check: RowCheck) -> str | None:
+    try:
+        return amount_currency(check.raw("amount"))
+    except ValidationError:
+        return None  # the amount's own parse names the problem
+
+
 def _select_in(sql: str, values) -> list[tuple]:
     """Rows of `sql` whose `{marks}` IN-list is filled with `values`, chunk by chunk."""
     rows = []
@@ -520,6 +527,18 @@ class RowChecker:
         if isinstance(found, ValidationError):
             raise found
         return found
+
+    def row_currency(self, check: RowCheck, text: str) -> str | None:
+        """The row's currency: its currency column, else the sign in its amount (`£80`),
+        else shekels; a sign that contradicts the column is the row's mistake."""
+        currency = check.attempt("currency", self.currency, text)
+        sign = amount_currency_of(check)
+        if sign and not text:
+            return sign
+        if sign and currency and sign != currency:
+            check.fail("amount", _("The amount is written in {sign} and the currency column "
+                                   "says {currency}.").format(sign=sign, currency=currency))
+        return currency
 
     def currency(self, text: str) -> str:
         if text not in self.currencies:
@@ -764,7 +783,7 @@ class RowChecker:
             due_given = check.attempt("due_date", columns["due_date"].parse,
                                       check.raw("due_date"))
         amount = self.invoice_amount(check)
-        currency = check.attempt("currency", self.currency, check.text("currency"))
+        currency = self.row_currency(check, check.text("currency"))
         kind = self.invoice_kind(check)
         description = check.text("description")
         due, fixed = due_given, False
@@ -877,8 +896,8 @@ class RowChecker:
         day = check.attempt("date", columns["date"].parse, check.raw("date"))
         amount = check.attempt("amount", self.amount, check.raw("amount"))
         currency_text = check.text("currency")
-        currency = check.attempt("currency", self.currency, currency_text)
-        if invoice and not currency_text:
+        currency = self.row_currency(check, currency_text)
+        if invoice and not currency_text and not amount_currency_of(check):
             currency = invoice.currency
         method = self.payment_method(check, methods)
         check_number = check.text("check_number") or (reference if method == "check" else "")

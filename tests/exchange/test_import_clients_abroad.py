@@ -7,6 +7,7 @@ import pytest
 from models.exchange.importing import ImportFailed, import_files
 from models.ledger.clients import Client
 from models.ledger.invoices import Invoice
+from models.ledger.payments import Payment
 from tests.exchange.test_import import failures, write_csv, write_text
 
 HEADER = ["מספר לקוח", "שם", "מדינה", "עיר", "מיקוד", "שפת מכתבים", "מגדר"]
@@ -125,3 +126,38 @@ def test_an_unknown_currency_names_the_currencies_the_ledger_keeps(db, tmp_path)
 
     assert len(errors) == 1 and "'CAD'" in errors[0]
     assert "ILS, USD, EUR, GBP" in errors[0]
+
+
+def test_the_sign_in_an_amount_cell_is_its_currency_when_the_column_is_empty(db, tmp_path):
+    clients = write_csv(tmp_path, "clients.csv", ["שם"], [["Silverline Health Ltd."]])
+    invoices = write_csv(tmp_path, "invoices.csv", ["מספר חשבונית", "לקוח", "תאריך", "סכום",
+                                                    "מטבע"], [
+        ["1", "Silverline Health Ltd.", "01/10/2026", "£1,250", ""],
+        ["2", "Silverline Health Ltd.", "02/10/2026", "$80", ""],
+        ["3", "Silverline Health Ltd.", "03/10/2026", '300 ש"ח', ""],
+        ["4", "Silverline Health Ltd.", "04/10/2026", "300", ""],
+    ])
+    payments = write_csv(tmp_path, "payments.csv", ["אסמכתא", "לקוח", "תאריך", "סכום",
+                                                    "חשבונית"],
+                         [["T-1", "Silverline Health Ltd.", "05/10/2026", "£250", "1"]])
+
+    import_files(clients=clients, invoices=invoices, payments=payments)
+
+    got = sorted((i.number, i.currency, i.amount_agorot) for i in Invoice.select())
+    assert got == [("1", "GBP", 125000), ("2", "USD", 8000), ("3", "ILS", 30000),
+                   ("4", "ILS", 30000)]
+    [payment] = Payment.select()
+    assert (payment.currency, payment.amount_agorot) == ("GBP", 25000)
+
+
+def test_a_sign_that_contradicts_the_currency_column_is_named_and_nothing_is_written(
+        db, tmp_path):
+    clients = write_csv(tmp_path, "clients.csv", ["שם"], [["Silverline Health Ltd."]])
+    invoices = write_csv(tmp_path, "invoices.csv", ["מספר חשבונית", "לקוח", "תאריך", "סכום",
+                                                    "מטבע"],
+                         [["1", "Silverline Health Ltd.", "01/10/2026", "£1,250", "ILS"]])
+
+    errors = failures(clients=clients, invoices=invoices)
+
+    assert len(errors) == 1 and "GBP" in errors[0] and "ILS" in errors[0]
+    assert Invoice.select().count() == 0
