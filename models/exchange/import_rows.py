@@ -112,6 +112,13 @@ CLIENT_KIND_WORDS = {
     "עסק": "company", "חברה": "company", 'בע"מ': "company",  # hebrew: recognised input
     "עוסק": "company", "עוסק מורשה": "company",  # hebrew: recognised input
     "עוסק פטור": "company",  # hebrew: recognised input
+    "public_body": "public_body", "public body": "public_body", "government": "public_body",
+    "גוף ציבורי": "public_body", "משרד ממשלתי": "public_body",  # hebrew: recognised input
+    "תאגיד סטטוטורי": "public_body",  # hebrew: recognised input
+    "local_authority": "local_authority", "local authority": "local_authority",
+    "municipality": "local_authority",
+    "רשות מקומית": "local_authority", "עירייה": "local_authority",  # hebrew: recognised input
+    "מועצה מקומית": "local_authority", "מועצה אזורית": "local_authority",  # hebrew: recognised input
 }
 LETTER_LANGUAGE_WORDS = {
     "he": "he", "hebrew": "he", "עברית": "he", "עב": "he",  # hebrew: recognised input
@@ -726,8 +733,8 @@ class RowChecker:
             kind = _CLIENT_KINDS.get(header_key(check.text("kind")))
             if kind is None:
                 check.fail("kind", _("The client type '{kind}' is not recognised; please "
-                                     "write 'company' or 'person'.").format(
-                    kind=check.text("kind")))
+                                     "write 'person', 'company', 'public body' or 'local "
+                                     "authority'.").format(kind=check.text("kind")))
             else:
                 values["kind"] = kind
         if check.has("letter_language") and check.text("letter_language"):

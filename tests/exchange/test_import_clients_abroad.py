@@ -161,3 +161,21 @@ def test_a_sign_that_contradicts_the_currency_column_is_named_and_nothing_is_wri
 
     assert len(errors) == 1 and "GBP" in errors[0] and "ILS" in errors[0]
     assert Invoice.select().count() == 0
+
+
+def test_public_payers_are_imported_by_their_kind(db, tmp_path):
+    clients = write_csv(tmp_path, "clients.csv", ["שם", "סוג לקוח"], [
+        ["עיריית חולון", "עירייה"], ["משרד הבריאות", "גוף ציבורי"],
+        ["מועצה אזורית גולן", "Local authority"], ["דנה לוי", "פרטי"]])
+
+    import_files(clients=clients)
+
+    assert {c.name: c.kind for c in Client.select()} == {
+        "עיריית חולון": "local_authority", "משרד הבריאות": "public_body",
+        "מועצה אזורית גולן": "local_authority", "דנה לוי": "person"}
+
+
+def test_an_unknown_client_kind_names_the_four_kinds(db, tmp_path):
+    clients = write_csv(tmp_path, "clients.csv", ["שם", "סוג לקוח"], [["עמותת לב", "עמותה"]])
+    [error] = failures(clients=clients)
+    assert "'עמותה'" in error and "רשות מקומית" in error
