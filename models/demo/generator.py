@@ -302,8 +302,9 @@ def _make_client(rng: random.Random, people: PeopleMaker, client_id: int, kind: 
     bounce_rate = 0.006
     if trait == "bounces" and kind != "foreign":
         methods, bounce_rate = (("check", 80), ("transfer", 20)), 0.3
+    stored_kind = {"person": "person", "public": "local_authority"}.get(kind, "company")
     row = {"id": client_id, "external_id": str(1000 + client_id), "name": name,
-           "kind": "person" if kind == "person" else "company", "tax_id": tax_id,
+           "kind": stored_kind, "tax_id": tax_id,
            "email": email, "phone": phone, "address": address, "city": city, "zip": zip_code,
            "terms": terms, "status": "active", "country": country,
            "letter_language": letter_language,
