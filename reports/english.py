@@ -99,8 +99,8 @@ class English:
             return f"Invoice {entry.label}"
         if entry.kind == "credit":  # the reason as the user wrote it
             return f"Credit note {entry.label}" + (f" – {entry.extra}" if entry.extra else "")
-        if entry.kind == "fee":  # a fee line: its description is Hebrew
-            return f"Charge {entry.label}"
+        if entry.kind == "fee":  # a bounced cheque's bank fee: its number is Hebrew
+            return "Bank charge for a returned cheque"
         if entry.kind not in ("payment", "bounced"):
             return entry.description
         method = _BRITISH_METHODS.get(entry.label) or PAYMENT_METHODS.get(entry.label,

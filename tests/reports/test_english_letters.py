@@ -416,3 +416,13 @@ def test_a_letter_abroad_gives_an_international_return_address_and_phone(london)
     text = _letter_text("reminder", london, AS_OF)
     assert has_phrase(text, "+972-3-5551234") and "03-5551234" not in text
     assert has_phrase(text, "ISRAEL")
+
+
+def test_an_english_statement_names_a_bounced_cheques_bank_charge_in_english(london):
+    payment = services.record_payment(london.id, dt.date(2026, 7, 1), "500", reference="C1",
+                                      method="check", check_number="610")
+    services.bounce_payment(payment.id, dt.date(2026, 7, 6), reason="insufficient_funds",
+                            fee="25")
+    text = _letter_text("statement", london, AS_OF)
+    assert has_phrase(text, "Bank charge for a returned cheque")
+    assert "עמלה" not in text
