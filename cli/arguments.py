@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from models.common.i18n import _
+from models.common.version import app_version
 
 EXIT_USER_ERROR = 2  # a user mistake: one line on stderr, this exit code
 # Dates a ledger can mean: far dates would overflow the date arithmetic downstream.
@@ -117,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gvia", parents=[db],
                      description="Gvia (גבייה) — getting paid, in Hebrew.")  # hebrew: its name
     parser.add_argument("--lang", choices=("he", "en"), default=None, help="interface language")
+    parser.add_argument("--version", action="version", version=f"Gvia {app_version()}",
+                        help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo", parents=[db], help="fill a database with realistic demo data")

@@ -38,7 +38,9 @@ N0 bracket pairs, N1–N2, I1–I2, L1, L2, L4). Why not python-bidi: its pure-P
 applies N0 and honours isolates but never mirrors, so `(ש"ח)` comes out as `)ש"ח(`; and
 the pure-Python one costs ~0.4 ms a line, too slow for hundreds of letters a second.
 The tests compare this module with the Rust implementation on random mixed strings,
-isolates included (order), and with the pure-Python one (mirroring). Embedding and
+isolates included (order), and with the pure-Python one (mirroring); python-bidi is a
+test dependency only. The mirroring pairs are Unicode's (reports/mirroring.py, generated
+by tools/build_mirroring.py). Embedding and
 override controls (U+202A–202E) are dropped before reordering: they only ever reach us
 in user data, where an RLO would turn the rest of a line around. Isolates are kept (an
 unmatched one cannot reach outside its own line); `isolate()` removes any control from
@@ -50,8 +52,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from bidi.mirror import MIRRORED
 from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from reports.mirroring import MIRRORED
 
 # Embeddings, overrides and isolates: what `strip_controls` removes from user data.
 _CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")

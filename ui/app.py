@@ -1,6 +1,7 @@
 """Application start-up: Qt, right-to-left Hebrew locale, the app's own font, a visible
-focus ring (ui.widgets.focus_ring), the database, the main window (and the welcome on
-first start)."""
+focus ring (ui.widgets.focus_ring), the icon and a desktop program's habits (ui.desktop:
+a file opened from the file manager, one window per database), the database, the main
+window (and the welcome on first start)."""
 from __future__ import annotations
 
 import sys
@@ -10,17 +11,24 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 
 def load_app_font(app: QApplication) -> None:
-    """Heebo (OFL, shipped as a Python package): Hebrew, Latin and digits in one font,
-    so the window does not depend on what fonts the system happens to have."""
+    """Heebo (OFL), the letters' own font files (resources/fonts, reports.fonts): Hebrew,
+    Latin and digits in one font, so the window does not depend on what fonts the system
+    happens to have."""
     from PySide6.QtGui import QFont, QFontDatabase
 
+    from models.common.errors import GviaError
+    from models.common.logs import log
+    from reports.fonts import font_files
+
     try:
-        import fontpkg
-        path = fontpkg.path("heebo")
-    except Exception:  # noqa: BLE001 — no font package: the system font still shows Hebrew
+        paths = font_files()
+    except GviaError:  # an incomplete installation: the system font still shows Hebrew
+        log.warning("the window's font files are missing")
         return
-    font_id = QFontDatabase.addApplicationFont(str(path))
-    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    families = []
+    for path in paths:
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        families += QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     if families:
         font = QFont(families[0])
         font.setPointSizeF(max(app.font().pointSizeF(), 10.0))
@@ -39,6 +47,9 @@ def create_application(argv: list[str] | None = None, lang: str | None = None) -
     from ui.widgets.focus_ring import install_focus_ring
 
     install_focus_ring(app)  # the widget with the keyboard focus is always visible
+    from ui.desktop import install_desktop
+
+    install_desktop(app)  # icon, version, files opened from the file manager
     return app
 
 
@@ -94,11 +105,14 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
     from models.common.errors import DatabaseOpenError, DatabaseReadOnlyError
     from models.db.connection import default_db_path
     from models.db.opening import open_database
+    from ui import desktop
     from ui.i18n import _
     from ui.main_window import MainWindow
     from ui.welcome import WelcomeDialog, needs_welcome
 
-    path = db_path or default_db_path()
+    path = db_path or desktop.file_opened_at_start(app) or default_db_path()
+    if not desktop.claim_window(app, path):
+        return 0  # this database's window is open: it was brought forward instead
     try:
         try:
             opened = open_database(path)
@@ -113,6 +127,7 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
         return 2
     try:
         window = MainWindow(opened)
+        desktop.attach_window(app, window, path)
         window.show()
         if not opened.checked_fully:
             check_database_in_background(window)

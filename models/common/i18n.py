@@ -23,8 +23,9 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+
+from models.common.resources import resource_path
 
 DOMAIN = "gvia"
 DEFAULT_LANG = "he"
@@ -36,7 +37,7 @@ _in_thread = threading.local()  # .translations: a translated_as block's, else N
 
 
 def locale_dir() -> Path:
-    return Path(str(resources.files("resources") / "locale"))
+    return resource_path("locale")
 
 
 def po_paths(lang: str) -> list[Path]:

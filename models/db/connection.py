@@ -15,7 +15,9 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Runner
 
+from models.common.errors import DatabaseOpenError
 from models.common.i18n import _
+from models.common.resources import migrations_dir
 from models.db import faults
 from models.db.faults import DatabaseDamagedError, as_fault
 
@@ -23,7 +25,8 @@ database = peewee.DatabaseProxy()
 
 # 'GVIA' in ASCII: marks a SQLite file as ours (PRAGMA application_id).
 APPLICATION_ID = 0x47564941
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The numbered scripts, found where the program's files are (a bundle included).
+MIGRATIONS_DIR = migrations_dir()
 SQLITE_HEADER = b"SQLite format 3\x00"
 DAMAGE_MARKER_SUFFIX = ".damaged"
 # Another program writing the file: wait this long for it, then say who is in the way.
@@ -52,9 +55,31 @@ class BaseModel(peewee.Model):
         legacy_table_names = False
 
 
+class MigrationsMissingError(DatabaseOpenError):
+    """The program carries no migration scripts: an incomplete installation."""
+
+
+def migration_names() -> list[str]:
+    """The migrations this program carries, in order ('0001_initial', …). None at all
+    means the installation lost its files: that is said plainly, never guessed around."""
+    names = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"))
+    if not names:
+        raise MigrationsMissingError(_(
+            "This installation of Gvia is incomplete: the database update files are "
+            "missing (looked in {folder}). Reinstall Gvia; your data was not touched.").format(
+                folder=MIGRATIONS_DIR))
+    return names
+
+
 def schema_version() -> int:
     """The schema version this program writes: the number of the newest migration."""
-    return max(int(p.name[:4]) for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
+    return int(migration_names()[-1][:4])
+
+
+def migration_runner(db: peewee.SqliteDatabase) -> Runner:
+    """peewee's runner over our scripts (checked to be there first)."""
+    migration_names()
+    return Runner(db, directory=str(MIGRATIONS_DIR))
 
 
 def default_db_path() -> Path:
@@ -178,13 +203,13 @@ def _pragma(db: peewee.SqliteDatabase, name: str):
 
 def _pending_migrations(db: peewee.SqliteDatabase) -> list[str]:
     """Migration files not yet recorded as applied (user_version alone could hide a gap)."""
-    return [m.name for m in Runner(db, directory=str(MIGRATIONS_DIR)).status()
+    return [m.name for m in migration_runner(db).status()
             if m.path is not None and not m.applied]
 
 
 def migrate(db: peewee.SqliteDatabase) -> list[str]:
     """Apply pending numbered migrations; PRAGMA user_version follows the newest."""
-    applied = Runner(db, directory=str(MIGRATIONS_DIR)).up()
+    applied = migration_runner(db).up()
     db.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute_sql(f"PRAGMA user_version = {schema_version()}")
     return applied

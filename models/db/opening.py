@@ -91,6 +91,7 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
     writer already at work, a read-only file, a full disk.
     """
     path = Path(path).expanduser().resolve()
+    schema_version()  # an installation that lost its migrations stops here, making no file
     exists = _check_file(path, create)
     if read_only:
         if not exists:

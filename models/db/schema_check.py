@@ -138,18 +138,16 @@ def _application_id() -> int:
 
 
 def _migration_names(up_to: int) -> list[str]:
-    from models.db.connection import MIGRATIONS_DIR
+    from models.db.connection import migration_names
 
-    return sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py") if int(p.stem[:4]) <= up_to)
+    return [name for name in migration_names() if int(name[:4]) <= up_to]
 
 
 @functools.lru_cache(maxsize=None)
 def expected_schema(version: int | None = None) -> Schema:
     """The schema the migrations give an empty database, up to `version` (default: the
     newest). Computed once per process and version: running them takes a few ms."""
-    from playhouse.migrations import Runner
-
-    from models.db.connection import MIGRATIONS_DIR, migrate
+    from models.db.connection import migrate, migration_runner
 
     db = peewee.SqliteDatabase(":memory:")
     db.connect()
@@ -159,7 +157,7 @@ def expected_schema(version: int | None = None) -> Schema:
         else:
             names = _migration_names(version)
             if names:
-                Runner(db, directory=str(MIGRATIONS_DIR)).up(target=names[-1])
+                migration_runner(db).up(target=names[-1])
         return read_schema(db.connection())
     finally:
         db.close()

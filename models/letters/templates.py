@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from models.common.errors import ValidationError
 from models.common.i18n import N_, _
+from models.common.resources import resource_path
 from models.db.settings import Setting, get_setting, set_setting
 from models.letters.archive import LETTER_KINDS
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
+TEMPLATE_DIR = resource_path("templates")
 LANGUAGES = ("he", "en")
 # The kinds with an English version besides the Hebrew one.
 ENGLISH_KINDS = ("reminder", "second-reminder", "final-warning", "statement")
