@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 from ui import events
 from ui.i18n import _
 from ui.widgets.bidi import path_text
-from ui.widgets.persist import app_settings
+from ui.widgets.persist import (
+    app_settings,
+    center_on_screen,
+    restore_geometry,
+    save_geometry,
+    screen_share,
+)
 
 
 @dataclass
@@ -85,7 +91,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.db_label)
         events.events.data_changed.connect(self._on_data_changed)
 
-        self.resize(1200, 760)
+        # The first time: 1200×760, or as much as a smaller screen has.
+        self.resize(screen_share(self, 1200, 760, share=1.0))
         self._restore_state()
         self.nav.setCurrentRow(0)
 
@@ -285,16 +292,16 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         settings = app_settings()
-        geometry = settings.value("main/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        # Where the user left it, fitted to this screen; else in the middle of the screen.
+        if not restore_geometry(self, "main/geometry"):
+            center_on_screen(self)
         state = settings.value("main/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
         settings = app_settings()
-        settings.setValue("main/geometry", self.saveGeometry())
+        save_geometry(self, "main/geometry")
         settings.setValue("main/state", self.saveState())
         for widget in self._views.values():
             if hasattr(widget, "save_state"):

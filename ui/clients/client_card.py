@@ -57,6 +57,8 @@ from ui.widgets.labels import (
     payment_method_label,
 )
 from ui.widgets.list_model import Column, ListTableModel
+from ui.widgets.persist import screen_share
+from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
@@ -206,7 +208,8 @@ class ClientCard(GviaDialog):
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
-        self.resize(1000, 640)
+        # As tall as a laptop's screen allows (up to 720): the tabs hold long pages.
+        self.resize(screen_share(self, 1000, 720, share=1.0))
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
 
@@ -216,14 +219,14 @@ class ClientCard(GviaDialog):
         page = QWidget()
         column = QVBoxLayout(page)
         self.form = ClientForm()
-        column.addWidget(self.form)
+        # The form is long: it scrolls on a small screen, and Save stays in view below it.
+        column.addWidget(scrolling(self.form), 1)
         row = QHBoxLayout()
         row.addStretch(1)
         self.save_button = QPushButton(_("Save changes"))
         self.save_button.clicked.connect(self.save_details)
         row.addWidget(self.save_button)
         column.addLayout(row)
-        column.addStretch(1)
         self.tabs.addTab(page, _("Details"))
 
     def _build_contacts(self) -> None:

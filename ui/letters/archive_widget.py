@@ -29,6 +29,7 @@ from ui.letters.mail_dialogs import MailOutcomeDialog, RegisteredMailDialog
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import ID_ROLE, auto_dir, date_text
+from ui.widgets.persist import screen_share
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING_KINDS = {events.LETTERS, events.CLIENTS, events.DATABASE}
@@ -48,7 +49,9 @@ class LetterPreviewDialog(GviaDialog):
         layout.addWidget(self.preview)
         self.preview.show_pdf_file(row.path, row.first_page, row.page_count,
                                    suggested_name=_suggested_name(row))
-        self.resize(820, 900)
+        # An A4 page at reading size where the screen has room (a laptop at 150 %:
+        # 1280×720), fitted to the width; it scrolls down the page.
+        self.resize(screen_share(self, 820, 900))
 
 
 def _suggested_name(row: ArchiveRow) -> str:

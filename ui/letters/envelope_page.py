@@ -30,6 +30,7 @@ from ui import events
 from ui.i18n import _
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets.forms import ValidatedForm
+from ui.widgets.scroll import scrolling
 
 WINDOW_FIELDS = ("window_top_mm", "window_side_mm", "window_width_mm", "window_height_mm")
 LABEL_FIELDS = ("label_width_mm", "label_height_mm", "label_top_mm", "label_left_mm")
@@ -98,12 +99,10 @@ class EnvelopePage(QWidget):
         settings_column = QWidget()
         column = QVBoxLayout(settings_column)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(window_group)
-        column.addWidget(label_group)
-        column.addWidget(explain)
+        # The settings scroll on a small screen; Save stays in view below them.
+        column.addWidget(scrolling(window_group, label_group, explain), 1)
         column.addLayout(buttons)
         column.addWidget(self.status)
-        column.addStretch(1)
         settings_column.setMaximumWidth(460)
 
         self.preview = PdfPreview()

@@ -34,6 +34,7 @@ from ui.widgets import clock
 from ui.widgets.dialogs import ErrorHook, FormDialog
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
+from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.CONTACT_LOG,
@@ -214,11 +215,11 @@ class CaseFilePage(ErrorHook, QWidget):
         top.addWidget(self.print_button)
         column.addLayout(top)
         self.reasons = _plain()
-        column.addWidget(self.reasons)
         self.summary = QWidget()
         self.summary_grid = QHBoxLayout(self.summary)
         self.summary_grid.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.summary)
+        # The reasons and figures scroll on a small screen; the lists stay in view.
+        column.addWidget(scrolling(self.reasons, self.summary, stretch=False))
         self.lists = QTabWidget()
         self.records, self.records_view = self._list(
             _("Disputes and claims"), record_columns(), "case_records",

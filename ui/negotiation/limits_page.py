@@ -26,6 +26,7 @@ from ui.widgets import clock
 from ui.widgets.date_edit import DateEdit
 from ui.widgets.display import date_text, money_text
 from ui.widgets.forms import ValidatedForm, field_amount
+from ui.widgets.scroll import scrolling
 
 
 class LimitsPage(QWidget):
@@ -56,31 +57,29 @@ class LimitsPage(QWidget):
                                           DateEdit())
         self.has_latest = QCheckBox(_("Set a latest date"))
         self.form.add_field("has_latest", "", self.has_latest)
-        column.addWidget(self.form)
-        self.steps = self._checks(column, _("Steps I allow myself"), dict(ng.STEPS))
-        self.checklist = self._checks(column, _("Before the meeting"), dict(ng.CHECKLIST))
+        self.steps, steps = self._checks(_("Steps I allow myself"), dict(ng.STEPS))
+        self.checklist, checklist = self._checks(_("Before the meeting"), dict(ng.CHECKLIST))
         self.prepared = QLabel()
-        column.addWidget(self.prepared)
+        # The limits scroll on a small screen; Save stays in view below them.
+        column.addWidget(scrolling(self.form, steps, checklist, self.prepared), 1)
         self.save_button = QPushButton(_("Save limits"))
         self.save_button.clicked.connect(self.save)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_button)
         column.addLayout(row)
-        column.addStretch(1)
         self.minimum.textChanged.connect(lambda *_a: self._show_discount())
         self.opening.textChanged.connect(lambda *_a: self._show_discount())
         self.refresh()
 
-    def _checks(self, column: QVBoxLayout, title: str, labels: dict) -> dict[str, QCheckBox]:
+    def _checks(self, title: str, labels: dict) -> tuple[dict[str, QCheckBox], QGroupBox]:
         box = QGroupBox(title)
         inner = QVBoxLayout(box)
         checks = {}
         for name, text in labels.items():
             checks[name] = QCheckBox(text)
             inner.addWidget(checks[name])
-        column.addWidget(box)
-        return checks
+        return checks, box
 
     def refresh(self) -> None:
         self.negotiation = n = ng.latest_negotiation(self.client_id)

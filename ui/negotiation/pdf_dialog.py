@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets.dialogs import GviaDialog
+from ui.widgets.persist import screen_share
 
 
 class PdfDialog(GviaDialog):
@@ -18,7 +19,9 @@ class PdfDialog(GviaDialog):
         self.preview = PdfPreview()
         QVBoxLayout(self).addWidget(self.preview)
         self.preview.show_pdf_file(Path(path), suggested_name=Path(path).name)
-        self.resize(820, 900)
+        # An A4 page at reading size where the screen has room (a laptop at 150 %:
+        # 1280×720), fitted to the width; it scrolls down the page.
+        self.resize(screen_share(self, 820, 900))
 
     @classmethod
     def show_file(cls, path: Path, title: str, parent=None) -> "PdfDialog":

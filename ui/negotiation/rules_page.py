@@ -24,6 +24,7 @@ from ui import events
 from ui.i18n import _
 from ui.negotiation.settlement_dialogs import ltr_edit
 from ui.widgets.forms import ValidatedForm, field_amount
+from ui.widgets.scroll import scrolling
 
 
 def rule_labels() -> dict[str, str]:
@@ -68,11 +69,11 @@ class NegotiationRulesPage(QWidget):
             else:
                 widget = ltr_edit()
             self.fields[name] = self.form.add_field(name, label, widget)
-        layout.addWidget(self.form)
         note = QLabel(_("Fees are estimates to compare the routes, not a quote. Check the "
                         "current caps and fees before you file."))
         note.setWordWrap(True)
-        layout.addWidget(note)
+        # A long form: it scrolls on a small screen, and Save stays in view below it.
+        layout.addWidget(scrolling(self.form, note), 1)
         row = QHBoxLayout()
         row.addStretch(1)
         self.save_button = QPushButton(_("Save negotiation settings"))
@@ -81,7 +82,6 @@ class NegotiationRulesPage(QWidget):
         layout.addLayout(row)
         self.status = QLabel()
         layout.addWidget(self.status)
-        layout.addStretch(1)
 
     def load(self) -> None:
         self.grace.setValue(settlements.grace_days())

@@ -42,6 +42,7 @@ from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import alert_label
 from ui.widgets.labels import payment_method_label
 from ui.widgets.list_model import Column, ListTableModel
+from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
 
 REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.DATABASE}
@@ -119,11 +120,16 @@ class SettlementPage(ErrorHook, QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self._build_terms(), 2)
         middle.addWidget(self._build_points(), 3)
-        column.addLayout(middle)
+        # The terms scroll on a small screen; the schedule and the buttons stay in view.
+        column.addWidget(scrolling(middle, stretch=False))
         self.schedule_model = ListTableModel(schedule_columns("ILS"), lambda r: r.line.seq, self)
         self.schedule_view = GviaTableView("settlement_schedule")
         self.schedule_view.setModel(self.schedule_model)
         self.schedule_view.row_opened.connect(lambda *_a: self.edit_instalment())
+        # Three instalments in view however small the screen (the terms scroll instead).
+        self.schedule_view.setMinimumHeight(
+            self.schedule_view.horizontalHeader().sizeHint().height()
+            + 3 * self.schedule_view.verticalHeader().defaultSectionSize() + 4)
         column.addWidget(self.schedule_view, 1)
         column.addLayout(self._build_actions())
 

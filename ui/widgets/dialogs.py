@@ -15,11 +15,12 @@ from models.common.errors import GviaError
 from ui import events
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm
-from ui.widgets.persist import app_settings
+from ui.widgets.persist import fit_to_screen, restore_geometry, save_geometry
 
 
 class GviaDialog(QDialog):
-    """A dialog that reopens at the size and place the user left it."""
+    """A dialog that reopens at the size and place the user left it, fitted to the screen
+    it opens on (ui.widgets.persist): never larger than the screen, never off it."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -28,16 +29,24 @@ class GviaDialog(QDialog):
     def _geometry_key(self) -> str:
         return f"dialogs/{type(self).__name__}/geometry"
 
+    def setVisible(self, visible: bool) -> None:
+        # Before the dialog is shown, so that one never remembered is still centred on
+        # its parent at its fitted size.
+        if visible and not self.isVisible():
+            if not self._restored:
+                self._restored = True
+                restore_geometry(self, self._geometry_key())
+        super().setVisible(visible)
+
     def showEvent(self, event) -> None:
-        if not self._restored:
-            self._restored = True
-            geometry = app_settings().value(self._geometry_key())
-            if geometry is not None:
-                self.restoreGeometry(geometry)
+        # Qt has placed it (centred on its parent, or where it was left): wholly on the
+        # screen, title bar included, before it is drawn.
+        if not event.spontaneous():
+            fit_to_screen(self)
         super().showEvent(event)
 
     def done(self, result: int) -> None:
-        app_settings().setValue(self._geometry_key(), self.saveGeometry())
+        save_geometry(self, self._geometry_key())
         super().done(result)
 
 
