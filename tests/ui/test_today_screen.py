@@ -20,6 +20,7 @@ from ui.payments.payment_dialog import PaymentDialog
 from ui.today import today_view as today_module
 from ui.today.today_model import TASK_ROLE, Columns, TodayTreeModel, build_groups
 from ui.today.today_view import TodayView
+from ui.style import OVERDUE, state_colour
 from ui.today.trend_chart import TrendChart
 
 AS_OF = dt.date(2026, 11, 22)
@@ -205,12 +206,15 @@ def test_a_broken_promise_is_highlighted(qtbot, db, client):
     index = view.model.index_of("promises", 0, Columns.TASK)
     assert index.data() == "ההבטחה הופרה"
     assert index.data(Qt.FontRole).bold()
-    assert index.data(Qt.ForegroundRole) == QPalette().color(QPalette.Link)
+    assert index.data(Qt.ForegroundRole) == state_colour(OVERDUE)  # the one overdue red
+    action = view.model.index_of("promises", 0, Columns.ACTION)
+    assert action.data(Qt.ForegroundRole) == QPalette().color(QPalette.Link)  # still a link
 
 
 def test_nothing_to_do_says_so(qtbot, db):
     view = open_today(qtbot)
-    assert view.empty.isVisible() and not view.tree.isVisible()
+    assert view.empty.isVisible() and view.empty.state == "empty"
+    assert view.empty.message().startswith("אין משימות להיום")
     assert view.model.rowCount() == 0
 
 

@@ -15,6 +15,7 @@ from models.queries.client_list import (
     sort_by_summary,
 )
 from ui.i18n import _
+from ui.style import OVERDUE, state_colour
 from ui.widgets.display import (
     AMOUNT_ALIGNMENT,
     SORT_ROLE,
@@ -46,6 +47,7 @@ assert set(SUMMARY_COLUMNS.values()) == set(SUMMARY_SORTS)
 
 class ClientTableModel(IdTableModel):
     Columns = Columns
+    stretch_column = Columns.NAME  # the long text; phones and amounts fit their content
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -154,6 +156,9 @@ class ClientTableModel(IdTableModel):
             return ltr(str(summary.oldest_overdue_days)) if summary.oldest_overdue_days else ""
         if role == SORT_ROLE:
             return summary.sort_value(SUMMARY_COLUMNS[column])
+        if role == Qt.ForegroundRole and column in (Columns.OVERDUE, Columns.OLDEST_DAYS) \
+                and summary.oldest_overdue_days:
+            return state_colour(OVERDUE)
         if role == Qt.ToolTipRole and column == Columns.OPEN and summary.credit_agorot:
             return _("Includes credit on account of {amount}").format(
                 amount=amounts_text(summary.credit_agorot))

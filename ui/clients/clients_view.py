@@ -28,6 +28,7 @@ from ui.clients.client_table_model import ClientTableModel, Columns
 from ui.i18n import _, ngettext
 from ui.widgets import clock
 from ui.widgets.display import ID_ROLE
+from ui.widgets.empty_state import ListOverlay
 from ui.widgets.labels import client_status_label
 from ui.widgets.table_view import GviaTableView
 
@@ -66,13 +67,17 @@ class ClientsView(QWidget):
         # Indicator first, then sorting on: the model is asked for its ids exactly once.
         self.table.horizontalHeader().setSortIndicator(Columns.NAME, Qt.AscendingOrder)
         self.table.setSortingEnabled(True)
-        if not self.table.restore_header():
-            for column, width in ((Columns.NAME, 260), (Columns.PHONE, 120),
-                                  (Columns.CITY, 110), (Columns.OPEN, 130),
-                                  (Columns.OVERDUE, 130), (Columns.OLDEST_DAYS, 130)):
-                self.table.setColumnWidth(column, width)
+        self.table.restore_header()  # else the columns fit their content (GviaTableView)
         self.table.row_opened.connect(lambda index: self.open_card(index.data(ID_ROLE)))
         layout.addWidget(self.table, 1)
+        self.overlay = ListOverlay(self.table)
+        self.overlay.set_empty(
+            _("No clients yet"),
+            _("Add your first client, or import your clients, invoices and payments from "
+              "the invoicing program you use (CSV or Excel)."),
+            [(_("Add your first client…"), self.new_client),
+             (_("Import from files…"), self.import_files)])
+        self.overlay.set_no_match(_("No client matches the search or the status chosen."))
 
         footer = QHBoxLayout()
         self.count_label = QLabel()
@@ -107,6 +112,10 @@ class ClientsView(QWidget):
         count = len(self.model.ids())
         self.count_label.setText(ngettext("{count} client", "{count} clients", count)
                                  .format(count=count))
+        self.overlay.show_result(count, filtered=self.is_filtered())
+
+    def is_filtered(self) -> bool:
+        return bool(self.search.text().strip()) or self.status.currentData() is not None
 
     def refresh_summaries(self) -> None:
         """Recompute the money columns in the background; a newer request wins."""
@@ -142,6 +151,12 @@ class ClientsView(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def import_files(self) -> bool:
+        """The import wizard (File → Import from files…), from the empty list."""
+        from ui.exchange.import_wizard import ImportWizard
+
+        return ImportWizard.ask(self.opened_db, self.window())
 
     def new_client(self) -> None:
         client = NewClientDialog.ask(self)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from models.queries.invoice_list import invoice_rows
 from ui.i18n import _
+from ui.style import invoice_state_colour
 from ui.widgets.display import (
     AMOUNT_ALIGNMENT,
     SORT_ROLE,
@@ -35,10 +36,12 @@ SQL_SORTS = {Columns.NUMBER: "number", Columns.CLIENT: "client", Columns.ISSUED:
              Columns.DUE: "due_date", Columns.AMOUNT: "amount", Columns.OPEN: "open",
              Columns.DAYS_OVERDUE: "due_date", Columns.STATE: "due_date"}
 AMOUNT_COLUMNS = {Columns.AMOUNT, Columns.OPEN, Columns.DAYS_OVERDUE}
+STATE_COLOURED = {Columns.DAYS_OVERDUE, Columns.STATE}
 
 
 class InvoiceTableModel(IdTableModel):
     Columns = Columns
+    stretch_column = Columns.CLIENT  # the long text; amounts and dates fit their content
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -86,4 +89,6 @@ class InvoiceTableModel(IdTableModel):
                     Columns.DAYS_OVERDUE: line.days_overdue, Columns.STATE: line.state}[column]
         if role == Qt.ToolTipRole and column == Columns.NUMBER and line.description:
             return line.description
+        if role == Qt.ForegroundRole and column in STATE_COLOURED:
+            return invoice_state_colour(line.state)  # overdue red, paid green, pending amber
         return None

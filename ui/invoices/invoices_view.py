@@ -25,6 +25,7 @@ from ui.invoices.invoice_dialog import InvoiceDialog
 from ui.invoices.invoice_table_model import SQL_SORTS, Columns, InvoiceTableModel
 from ui.payments.payment_dialog import PaymentDialog
 from ui.widgets import clock
+from ui.widgets.empty_state import ListOverlay
 from ui.widgets.labels import invoice_state_label
 from ui.widgets.table_view import GviaTableView
 
@@ -41,6 +42,11 @@ class InvoicesView(QWidget):
         self._generation = 0
         self.sort_column = Columns.ISSUED
         self.sort_order = Qt.DescendingOrder
+        # Before anything that may reload: restoring the header re-announces its sort.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload)
         layout = QVBoxLayout(self)
 
         bar = QHBoxLayout()
@@ -70,16 +76,23 @@ class InvoicesView(QWidget):
         header = self.table.horizontalHeader()
         header.blockSignals(True)
         header.setSortIndicator(self.sort_column, self.sort_order)
+        if self.table.restore_header():  # the widths, and the sort the user left
+            section = header.sortIndicatorSection()
+            if 0 <= section < len(Columns):
+                self.sort_column, self.sort_order = Columns(section), header.sortIndicatorOrder()
         header.blockSignals(False)
+        # Listened to only now: the restored sort is read above, not re-announced.
         header.sortIndicatorChanged.connect(self._sort_changed)
-        if not self.table.restore_header():
-            for column, width in ((Columns.NUMBER, 110), (Columns.CLIENT, 240),
-                                  (Columns.ISSUED, 100), (Columns.DUE, 100),
-                                  (Columns.AMOUNT, 120), (Columns.OPEN, 120),
-                                  (Columns.DAYS_OVERDUE, 90)):
-                self.table.setColumnWidth(column, width)
         self.table.row_opened.connect(lambda _index: self.edit_invoice())
         layout.addWidget(self.table, 1)
+        self.overlay = ListOverlay(self.table)
+        self.overlay.set_empty(
+            _("No invoices yet"),
+            _("Record an invoice you issued, or import this month's invoices from your "
+              "invoicing program (CSV or Excel)."),
+            [(_("New invoice…"), self.new_invoice),
+             (_("Import from files…"), self.import_files)])
+        self.overlay.set_no_match(_("No invoice matches the search or the state chosen."))
 
         footer = QHBoxLayout()
         self.count_label = QLabel()
@@ -92,10 +105,6 @@ class InvoicesView(QWidget):
         footer.addWidget(self.busy)
         layout.addLayout(footer)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(self.SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.state.currentIndexChanged.connect(lambda _i: self.reload())
         events.events.data_changed.connect(self._on_data_changed)
@@ -118,6 +127,7 @@ class InvoicesView(QWidget):
         if self.sort_column in (Columns.DAYS_OVERDUE, Columns.STATE):
             descending = not descending  # more days overdue = an earlier due date
         self.busy.setVisible(True)
+        self.overlay.show_loading(_("Loading the invoices…"))
         run_in_background(
             lambda: invoice_ids(as_of, search=search, state=state, sort=sort,
                                 descending=descending),
@@ -133,11 +143,13 @@ class InvoicesView(QWidget):
         self.busy.setVisible(False)
         self.count_label.setText(ngettext("{count} invoice", "{count} invoices", len(ids))
                                  .format(count=len(ids)))
+        self.overlay.show_result(len(ids), filtered=self.is_filtered())
         self.loaded.emit()
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
             self.busy.setVisible(False)
+            self.overlay.show_result()
             self.count_label.setText(message)
 
     def _on_data_changed(self, kinds: frozenset) -> None:
@@ -153,6 +165,15 @@ class InvoicesView(QWidget):
     def selected_row(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         return rows[0].row() if rows else None
+
+    def is_filtered(self) -> bool:
+        return bool(self.search.text().strip()) or self.state.currentData() != "all"
+
+    def import_files(self) -> bool:
+        """The import wizard (File → Import from files…), from the empty list."""
+        from ui.exchange.import_wizard import ImportWizard
+
+        return ImportWizard.ask(self.opened_db, self.window())
 
     def new_invoice(self) -> None:
         InvoiceDialog.ask(self)

@@ -19,7 +19,8 @@ from PySide6.QtGui import QFont, QPalette
 from models.collection.today import TodayList
 from models.prevention.deposits import DepositDue
 from ui.collection.labels import promise_state_label, step_label
-from ui.i18n import _
+from ui.i18n import _, ngettext
+from ui.style import OVERDUE, state_colour
 from ui.widgets.display import (
     AMOUNT_ALIGNMENT,
     ID_ROLE,
@@ -125,15 +126,34 @@ def _numbers_text(numbers: list[str]) -> str:
     return shown
 
 
+def _due_in(days: int) -> str:
+    if days == 0:
+        return _("Due today")
+    return ngettext("Due in {count} day", "Due in {count} days", days).format(
+        count=ltr(str(days)))
+
+
+def _overdue_for(days: int, numbers: list[str]) -> str:
+    """"800 days overdue; invoices 10041, 10369" (one invoice: "invoice 10041")."""
+    return "; ".join((
+        ngettext("{count} day overdue", "{count} days overdue", days).format(
+            count=ltr(str(days))),
+        _invoices_text(numbers)))
+
+
+def _invoices_text(numbers: list[str]) -> str:
+    return ngettext("invoice {numbers}", "invoices {numbers}", len(numbers)).format(
+        numbers=_numbers_text(numbers))
+
+
 def _deposit_details(d: DepositDue) -> str:
     if d.is_bounced:
         state = _("The deposit's check bounced")
     elif d.days_late > 0:
-        state = _("{days} days late").format(days=ltr(str(d.days_late)))
-    elif d.days_late == 0:
-        state = _("Due today")
+        state = ngettext("{count} day late", "{count} days late", d.days_late).format(
+            count=ltr(str(d.days_late)))
     else:
-        state = _("Due in {days} days").format(days=ltr(str(-d.days_late)))
+        state = _due_in(-d.days_late)
     return f"{state}; {auto_dir(d.description)}"
 
 
@@ -149,16 +169,14 @@ def build_groups(today: TodayList) -> list[Group]:
             "due_soon", c.client_id, c.client_name,
             _("Invoice {number}").format(number=ltr(c.number)),
             {c.currency: c.open_agorot}, c.due_date,
-            _("Due today") if days == 0 else _("Due in {days} days").format(days=ltr(str(days))),
+            _due_in(days),
             "card", invoice_numbers=[c.number], source=c))
     for a in today.actions[:cap]:
         numbers = [s.invoice.number for s in a.steps]
         if a.max_days_overdue < 0:  # a courtesy step before the due date
-            details = _("Due in {days} days").format(days=ltr(str(-a.max_days_overdue)))
-            details += "; " + _("invoices {numbers}").format(numbers=_numbers_text(numbers))
+            details = _due_in(-a.max_days_overdue) + "; " + _invoices_text(numbers)
         else:
-            details = _("{days} days overdue; invoices {numbers}").format(
-                days=ltr(str(a.max_days_overdue)), numbers=_numbers_text(numbers))
+            details = _overdue_for(a.max_days_overdue, numbers)
         if a.is_notice_late:
             details = _("The debt notice is late!") + " " + details
         action = a.action if a.action in ("letter", "call", "email", "handover") else "log"
@@ -206,8 +224,7 @@ def build_groups(today: TodayList) -> list[Group]:
             "instalments", i.client_id, i.client_name,
             _("Instalment {n}").format(n=ltr(str(i.seq))) if i.seq else _("Down payment"),
             {i.currency: i.owed_agorot}, i.due_date,
-            _("Not received yet") if late else _("Due in {days} days").format(
-                days=ltr(str((i.due_date - as_of).days))),
+            _("Not received yet") if late else _due_in((i.due_date - as_of).days),
             "instalment", is_alert=late, source=i))
     for b in today.breaches[:cap]:
         groups["breaches"].append(Task(
@@ -330,11 +347,13 @@ class TodayTreeModel(QAbstractItemModel):
             return task.date
         if role == Qt.TextAlignmentRole and column == Columns.AMOUNT:
             return int(AMOUNT_ALIGNMENT)
-        if role == Qt.ToolTipRole and column == Columns.DETAILS:
-            return task.details
+        if role == Qt.ToolTipRole and column in (Columns.DETAILS, Columns.CLIENT):
+            return task.texts()[column]  # whole, where the column elides it
         is_action = column == Columns.ACTION
-        if role == Qt.ForegroundRole and (is_action or task.is_alert):
+        if role == Qt.ForegroundRole and is_action:
             return QPalette().color(QPalette.Link)
+        if role == Qt.ForegroundRole and task.is_alert:
+            return state_colour(OVERDUE)  # broken, breached: the overdue red
         if role == Qt.FontRole and (is_action or task.is_alert):
             if is_action:
                 return self._alert_link if task.is_alert else self._link

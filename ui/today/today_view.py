@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from models.collection.today import TodayList, today_list
 from reports.batch import BatchResult, produce_letters
-from ui import events
+from ui import events, style
 from ui.background import run_in_background
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.status_dialog import StatusDialog
@@ -47,49 +46,50 @@ from ui.today.today_model import (
 )
 from ui.today.trend_chart import TrendChart
 from ui.widgets import clock, dialogs
-from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
+from ui.widgets.display import amounts_list, auto_dir, date_text, ltr, money_text
+from ui.widgets.empty_state import ListOverlay
+from ui.widgets.tiles import KpiTile, TileGrid
 
 SAMPLE_ROWS = 50    # rows per group measured to size the columns
-MAX_COLUMN = 360    # px: a long client name is elided rather than pushing details away
+MAX_COLUMN = 360    # px: a long task is elided rather than pushing details away
+MAX_NAME_COLUMN = 280  # px: a long client name too (its tooltip holds it whole)
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.LETTERS, events.CONTACT_LOG, events.DATABASE}
 
 
-class TotalsStrip(QFrame):
-    """Overdue and expected this week (per currency, never added), and the counts."""
+class TotalsStrip(TileGrid):
+    """Overdue and expected this week (per currency, never added), and the counts: six
+    tiles, each its label right above its number, three to a row (fits 1280 px)."""
 
     KEYS = ("overdue", "expected", "actions", "promises", "follow_ups", "checks")
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setFrameShape(QFrame.StyledPanel)
-        grid = QGridLayout(self)
+        super().__init__(columns=3, parent=parent)
         titles = {"overdue": _("Overdue"), "expected": _("Expected this week"),
                   "actions": _("Steps due"), "promises": _("Promises due or broken"),
                   "follow_ups": _("Follow-ups"), "checks": _("Checks to deposit")}
-        self.values: dict[str, QLabel] = {}
-        # Two rows of three: the money first; narrow enough for a small window.
-        for n, key in enumerate(self.KEYS):
-            value = QLabel("…")
-            value.setObjectName(f"today_{key}")
-            font = value.font()
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * (1.3 if n < 2 else 1.1))
-            value.setFont(font)
-            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
-            row, column = 2 * (n // 3), n % 3
-            grid.addWidget(QLabel(titles[key]), row, column)
-            grid.addWidget(value, row + 1, column)
-            self.values[key] = value
+        self.tile: dict[str, KpiTile] = {}
+        for n, key in enumerate(self.KEYS):  # the money first
+            tile = self.add_tile(KpiTile(titles[key], object_name=f"today_{key}",
+                                         large=n < 2))
+            self.tile[key] = tile
+        self.values = self.tile  # each tile's text(): what its number says
 
     def show_today(self, today: TodayList) -> None:
-        self.values["overdue"].setText(amounts_text(today.overdue_totals) or money_text(0))
-        self.values["expected"].setText(amounts_text(today.expected_week) or money_text(0))
-        counts = {"actions": len(today.actions),
-                  "promises": len(today.promises_due) + len(today.promises_broken),
-                  "follow_ups": len(today.follow_ups), "checks": len(today.checks)}
-        for key, count in counts.items():
-            self.values[key].setText(ltr(str(count)))
+        for key, amounts, tone in (("overdue", today.overdue_totals, style.OVERDUE),
+                                   ("expected", today.expected_week, style.PAID)):
+            # The main currency large; any other one smaller below it (never added up).
+            first, *others = amounts_list(amounts) or [money_text(0)]
+            self.tile[key].set_value(first, tone if any(amounts.values()) else None,
+                                     detail=" · ".join(others))
+        broken = bool(today.promises_broken)
+        counts = {"actions": (len(today.actions), None),
+                  "promises": (len(today.promises_due) + len(today.promises_broken),
+                               style.OVERDUE if broken else None),
+                  "follow_ups": (len(today.follow_ups), None),
+                  "checks": (len(today.checks), style.PENDING if today.checks else None)}
+        for key, (count, tone) in counts.items():
+            self.tile[key].set_value(ltr(str(count)), tone)
 
 
 class TodayView(QWidget):
@@ -177,18 +177,19 @@ class TodayView(QWidget):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Columns.DETAILS, QHeaderView.Stretch)
-        self.empty = QLabel(_("Nothing to do today. Invoices falling due, steps of the "
-                              "collection plan, promises and follow-ups will appear here."))
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignCenter)
-        self.empty.hide()
+        header.setSectionResizeMode(Columns.ACTION, QHeaderView.Fixed)
+        # Loading, then (when there is nothing) what the list will hold: over the list.
+        self.empty = ListOverlay(self.tree)
+        self.empty.set_empty(
+            _("Nothing to do today"),
+            _("Invoices falling due, steps of the collection plan, promises and "
+              "follow-ups will appear here."))
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(strip)
         layout.addLayout(buttons)
         layout.addWidget(self.tree, 1)
-        layout.addWidget(self.empty)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -236,6 +237,7 @@ class TodayView(QWidget):
         self._show_title()
         self.busy.show()
         self.status.setText(_("Working out today's tasks…"))
+        self.empty.show_loading(_("Working out today's tasks…"))
 
         def compute():
             if generation != self._generation:
@@ -269,8 +271,7 @@ class TodayView(QWidget):
         for row in range(self.model.rowCount()):  # a group's title spans the row
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self._fit_columns(groups)
-        self.tree.setVisible(not today.is_empty)
-        self.empty.setVisible(today.is_empty)
+        self.empty.show_result(0 if today.is_empty else self.model.rowCount())
         self._update_buttons()
         self.loaded.emit()
 
@@ -278,7 +279,10 @@ class TodayView(QWidget):
         """Widths from the texts themselves, measured on the first rows of each group
         (resizeColumnToContents reads every row's data: seconds on thousands of tasks).
         The action column fits its longest possible text, so none is cut off below."""
-        metrics = self.tree.fontMetrics()
+        # Bold: an alert row is bold, and must not be cut off where a plain one fits.
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
         sample = [task for group in groups for task in group.tasks[:SAMPLE_ROWS]]
         padding = 24
         for column in (Columns.TASK, Columns.CLIENT, Columns.AMOUNT, Columns.DATE):
@@ -287,13 +291,16 @@ class TodayView(QWidget):
             if column == Columns.TASK:  # tasks sit one level in, below the group's arrow
                 widest += self.tree.indentation() * (2 if self.tree.rootIsDecorated() else 1)
             header = metrics.horizontalAdvance(str(self.model.headerData(column, Qt.Horizontal)))
-            self.tree.setColumnWidth(column, min(max(widest, header) + padding, MAX_COLUMN))
+            # The details column (stretched) gets what is left: a name is elided first.
+            most = MAX_NAME_COLUMN if column == Columns.CLIENT else MAX_COLUMN
+            self.tree.setColumnWidth(column, min(max(widest, header) + padding, most))
         self.tree.setColumnWidth(Columns.ACTION, padding + max(
             metrics.horizontalAdvance(text()) for text in ACTION_TEXTS.values()))
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
             self.busy.hide()
+            self.empty.show_result()
             self.show_error(message)
 
     def today(self) -> TodayList | None:

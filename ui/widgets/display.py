@@ -43,10 +43,15 @@ def money_text(agorot: int, currency: str = "ILS") -> str:
     return format_money(agorot, currency)
 
 
+def amounts_list(amounts: dict[str, int]) -> list[str]:
+    """Each currency's amount in words, shekels first, then by code (zeros left out)."""
+    ordered = sorted(amounts.items(), key=lambda kv: (kv[0] != "ILS", kv[0]))
+    return [money_text(v, c) for c, v in ordered if v]
+
+
 def amounts_text(amounts: dict[str, int]) -> str:
     """Amounts in several currencies side by side, never added up: shekels first."""
-    ordered = sorted(amounts.items(), key=lambda kv: (kv[0] != "ILS", kv[0]))
-    return " · ".join(money_text(v, c) for c, v in ordered if v)
+    return " · ".join(amounts_list(amounts))
 
 
 def tabular_font(base: QFont) -> QFont:

@@ -1,5 +1,7 @@
 """A small table model over a Python list (a client's invoices, payments, contacts:
-tens to hundreds of rows, fetched whole). Columns are described by `Column` objects."""
+tens to hundreds of rows, fetched whole). Columns are described by `Column` objects: a
+column may colour its text by the row's state (`foreground`, a colour from ui.style) and
+one long text column may take the width left over (`stretch`, GviaTableView)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +19,8 @@ class Column:
     sort_value: Callable[[Any], Any] | None = None
     is_amount: bool = False
     tooltip: Callable[[Any], str] | None = None
+    foreground: Callable[[Any], Any] | None = None  # a QColor (ui.style) or None
+    stretch: bool = False
 
 
 class ListTableModel(QAbstractTableModel):
@@ -25,6 +29,11 @@ class ListTableModel(QAbstractTableModel):
         self.columns = columns
         self._id_of = id_of
         self._items: list = []
+
+    @property
+    def stretch_column(self) -> int | None:
+        """The column that takes the width left over in a GviaTableView."""
+        return next((n for n, c in enumerate(self.columns) if c.stretch), None)
 
     def set_items(self, items: list) -> None:
         self.beginResetModel()
@@ -63,6 +72,8 @@ class ListTableModel(QAbstractTableModel):
             return int(AMOUNT_ALIGNMENT)
         if role == Qt.ToolTipRole and column.tooltip:
             return column.tooltip(item)
+        if role == Qt.ForegroundRole and column.foreground:
+            return column.foreground(item)
         return None
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:

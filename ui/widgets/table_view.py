@@ -1,15 +1,32 @@
 """A QTableView set up the way every Gvia table wants it: whole-row selection, sorting
-through the model (in SQL), headers that keep their width, geometry of columns remembered,
-and `row_opened` — Enter or a double-click on a row — which each list connects to its
-"open" action. `open_on_enter(view, slot)` gives any other item view the same keys."""
+through the model (in SQL), columns sized to their content, geometry of columns
+remembered, and `row_opened` — Enter or a double-click on a row — which each list connects
+to its "open" action. `open_on_enter(view, slot)` gives any other item view the same keys.
+
+Columns fit their content (measured on the first RESIZE_ROWS rows, whenever the rows are
+replaced or their data changes): amounts, dates and numbers are shown whole, a long text
+column at most MAX_COLUMN wide; one long text column (the model's `stretch_column`, or
+the one `set_stretch_column` names; else the last) takes the width that is left. Once the
+user drags a column's edge, the widths are theirs: they are kept and remembered. A cell
+whose text does not fit shows it whole in its tooltip."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QToolTip
 
 from ui.widgets.persist import app_settings
 
 RESIZE_ROWS = 100
+MAX_COLUMN = 320   # px: a long name or description is elided rather than pushing the rest
+PADDING = 12       # px beside the measured text
 
 
 OPEN_KEYS = (Qt.Key_Return, Qt.Key_Enter)
@@ -60,6 +77,13 @@ class GviaTableView(QTableView):
     def __init__(self, settings_key: str, parent=None):
         super().__init__(parent)
         self._settings_key = f"tables/{settings_key}/header"
+        self._user_sized_key = f"tables/{settings_key}/user_sized"
+        self._stretch: int | None = None
+        self._fitting = False
+        self.user_sized = bool(app_settings().value(self._user_sized_key, False, type=bool))
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.timeout.connect(self.fit_columns)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.SingleSelection)
         self.setAlternatingRowColors(True)
@@ -73,6 +97,97 @@ class GviaTableView(QTableView):
         # resizeColumnsToContents() reads every row by default: 2 s on a client with
         # 1,300 invoices. The first rows (and the visible ones) are enough to size columns.
         header.setResizeContentsPrecision(RESIZE_ROWS)
+        header.sectionResized.connect(self._section_resized)
+
+    # ---- columns sized to their content ----------------------------------------------
+
+    def setModel(self, model) -> None:
+        old = self.model()
+        if old is not None:
+            for signal in (old.modelReset, old.dataChanged):
+                try:
+                    signal.disconnect(self._schedule_fit)
+                except (RuntimeError, TypeError):
+                    pass
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self._schedule_fit)
+            model.dataChanged.connect(self._schedule_fit)
+            self._apply_stretch()
+            self._schedule_fit()
+
+    def set_stretch_column(self, column: int | None) -> None:
+        """The long text column that takes the width left over (None: the last one)."""
+        self._stretch = column
+        self._apply_stretch()
+
+    def stretch_column(self) -> int | None:
+        if self._stretch is not None:
+            return self._stretch
+        return getattr(self.model(), "stretch_column", None)
+
+    def _apply_stretch(self) -> None:
+        header = self.horizontalHeader()
+        column = self.stretch_column()
+        if column is None or self.model() is None \
+                or not 0 <= column < self.model().columnCount():
+            header.setStretchLastSection(True)
+            return
+        header.setStretchLastSection(False)
+        for section in range(header.count()):
+            header.setSectionResizeMode(
+                section, QHeaderView.Stretch if section == column else QHeaderView.Interactive)
+
+    def _schedule_fit(self, *_args) -> None:
+        if not self.user_sized:
+            self._fit_timer.start(0)  # once, after a burst of changes
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and its first rows' text (a text column at
+        most MAX_COLUMN); the stretch column gets the rest."""
+        model = self.model()
+        if model is None:
+            return
+        self._fit_timer.stop()
+        self._apply_stretch()
+        header = self.horizontalHeader()
+        stretch = self.stretch_column()
+        last = header.count() - 1 if header.stretchLastSection() else None
+        self._fitting = True
+        try:
+            for column in range(model.columnCount()):
+                if column in (stretch, last) or header.isSectionHidden(column):
+                    continue
+                width = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
+                header.resizeSection(column, min(width + PADDING, MAX_COLUMN))
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        # A drag of a column's edge (the mouse is down): from now on the widths are the
+        # user's. Resizes by the program or by the stretch column are not.
+        if (self._fitting or section == self.stretch_column()
+                or not QApplication.mouseButtons() & Qt.LeftButton):
+            return
+        if not self.user_sized:
+            self.user_sized = True
+            app_settings().setValue(self._user_sized_key, True)
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.ToolTip:
+            index = self.indexAt(event.pos())
+            if index.isValid() and not index.data(Qt.ToolTipRole):
+                text = index.data(Qt.DisplayRole)
+                if isinstance(text, str) and text and self._is_elided(index, text):
+                    QToolTip.showText(event.globalPos(), text, self.viewport(),
+                                      self.visualRect(index))
+                    return True
+        return super().viewportEvent(event)
+
+    def _is_elided(self, index: QModelIndex, text: str) -> bool:
+        """Whether the cell is too narrow for its text (a tooltip then shows it whole)."""
+        return self.fontMetrics().horizontalAdvance(text) + PADDING > \
+            self.visualRect(index).width()
 
     def keyPressEvent(self, event) -> None:
         if is_open_key(event):
@@ -90,8 +205,13 @@ class GviaTableView(QTableView):
             self.row_opened.emit(index)
 
     def restore_header(self) -> bool:
+        """The header as it was left (sort, order of columns, widths); True when restored.
+        Widths the user never dragged are fitted to the content again."""
         state = app_settings().value(self._settings_key)
-        return bool(state) and self.horizontalHeader().restoreState(state)
+        restored = bool(state) and self.horizontalHeader().restoreState(state)
+        if restored:
+            self._apply_stretch()
+        return restored
 
     def save_header(self) -> None:
         app_settings().setValue(self._settings_key, self.horizontalHeader().saveState())
