@@ -141,14 +141,19 @@ def normalise_tax_id(value: str | None) -> str:
 
 
 def normalise_zip(value: str | None) -> str:
-    """Israeli postal code: 7 digits (a 6-digit code that lost its leading zero is padded)."""
+    """Israeli postal code: exactly 7 digits (spaces and dashes between them dropped).
+
+    Nothing is padded: a code of 6 digits is refused, not given a leading zero, since no
+    Israeli postal code starts with 0 and a guessed digit would send the letter astray.
+    A postcode abroad is models.ledger.clients.normalise_foreign_postcode's."""
     text = clean_text(value).replace(" ", "").replace("-", "")
     if not text:
         return ""
-    if not text.isdigit() or len(text) not in (6, 7):
+    if not text.isascii() or not text.isdigit() or len(text) != 7:
         raise ValidationError(
-            _("The postal code '{code}' must have 7 digits.").format(code=text), field="zip")
-    return text.zfill(7)
+            _("The postal code '{code}' is not valid: an Israeli postal code has exactly 7 "
+              "digits.").format(code=clean_text(value)), field="zip")
+    return text
 
 
 def normalise_email(value: str | None) -> str:

@@ -7,7 +7,7 @@ from typing import Iterable
 import peewee as pw
 
 from models.common import terms as terms_rules
-from models.common.errors import ValidationError
+from models.common.errors import ErrorCollector, ValidationError
 from models.common.i18n import _
 from models.common.dates import format_date
 from models.common.money import CURRENCIES, format_money, parse_amount, parse_currency
@@ -56,71 +56,83 @@ def _now() -> str:
 def validate_client_fields(data: dict, country: str = HOME_COUNTRY) -> dict:
     """Clean and check client fields; returns what to store. Raises ValidationError.
 
+    Every field is checked, so a form shows all its problems at once: one problem is raised
+    as it is, several as one ValidationErrors (models.common.errors), each naming its field.
     country: the client's country when `data` does not change it (an Israeli postal code
     is 7 digits; one abroad is checked by models.ledger.clients.normalise_foreign_postcode)."""
     out = {}
+    found = ErrorCollector()
     if "country" in data:
-        country = parse_country(data["country"])
+        country = found.check(parse_country, data["country"])
     if "name" in data:
-        out["name"] = clean_name(data["name"], _("The client's name"))
-        out["search_key"] = search_key(out["name"])
+        name = found.check(clean_name, data["name"], _("The client's name"))
+        if name is not None:
+            out["name"] = name
+            out["search_key"] = search_key(name)
     if "kind" in data:
         if data["kind"] not in CLIENT_KINDS:
-            raise ValidationError(_("The client's kind must be a private person or a business."),
-                                  field="kind")
+            found.add(ValidationError(
+                _("The client's kind must be a private person or a business."), field="kind"))
         out["kind"] = data["kind"]
     if "status" in data:
         if data["status"] not in CLIENT_STATUSES:
-            raise ValidationError(_("Unknown status: {status}.").format(status=data["status"]),
-                                  field="status")
+            found.add(ValidationError(_("Unknown status: {status}.").format(
+                status=data["status"]), field="status"))
         out["status"] = data["status"]
-    if "tax_id" in data:
-        out["tax_id"] = normalise_tax_id(data["tax_id"])
-    if "email" in data:
-        out["email"] = normalise_email(data["email"])
-    if "phone" in data:
-        out["phone"] = normalise_phone(data["phone"])
-    if "zip" in data:
-        out["zip"] = (normalise_zip(data["zip"]) if country == HOME_COUNTRY
-                      else normalise_foreign_postcode(data["zip"]))
+    checks = {"tax_id": normalise_tax_id, "email": normalise_email, "phone": normalise_phone}
+    for name, rule in checks.items():
+        if name in data:
+            out[name] = found.check(rule, data[name])
+    if "zip" in data and country is not None:  # a country not understood: no rule to apply
+        out["zip"] = found.check(normalise_zip if country == HOME_COUNTRY
+                                 else normalise_foreign_postcode, data["zip"])
     if "terms" in data:
-        out["terms"] = terms_rules.canonical_terms(data["terms"]) if clean_text(data["terms"]) else None
+        out["terms"] = (found.check(terms_rules.canonical_terms, data["terms"])
+                        if clean_text(data["terms"]) else None)
     for name in ("address", "city", "notes"):
         if name in data:
             out[name] = clean_text(data[name])
     for name, what in (("address", _("The address")), ("city", _("The city"))):
         if name in out:  # printed on letters and labels
-            check_printable(out[name], what, name)
+            found.check(check_printable, out[name], what, name)
     if "external_id" in data:
         out["external_id"] = clean_text(data["external_id"]) or None
-    out.update(_addressing_fields(data))
+    out.update(_addressing_fields({k: v for k, v in data.items() if k != "country"}, found))
+    if "country" in data and country is not None:
+        out["country"] = country
+    found.raise_if_any()
     return out
 
 
-def _addressing_fields(data: dict) -> dict:
-    """Gender, salutation, country and letter language, checked (see models.ledger.clients)."""
+def _addressing_fields(data: dict, found: ErrorCollector | None = None) -> dict:
+    """Gender, salutation, country and letter language, checked (see models.ledger.clients).
+    With `found`, problems are collected there instead of raised."""
+    own = found is None
+    found = ErrorCollector() if own else found
     out = {}
     if "gender" in data:
         gender = data["gender"] or "unknown"
         if gender not in GENDERS:
-            raise ValidationError(_("Please choose the gender for the letters' wording: not "
-                                    "stated, female or male."), field="gender")
+            found.add(ValidationError(_("Please choose the gender for the letters' wording: "
+                                        "not stated, female or male."), field="gender"))
         out["gender"] = gender
     if "salutation" in data:
         salutation = clean_text(data["salutation"] or "")
         if len(salutation) > MAX_SALUTATION_LENGTH:
-            raise ValidationError(_("The salutation is too long (at most {limit} characters); "
-                                    "it is a title such as Dr or Adv.").format(
-                                        limit=MAX_SALUTATION_LENGTH), field="salutation")
+            found.add(ValidationError(_("The salutation is too long (at most {limit} "
+                                        "characters); it is a title such as Dr or Adv.").format(
+                                            limit=MAX_SALUTATION_LENGTH), field="salutation"))
         out["salutation"] = salutation
     if "country" in data:
-        out["country"] = parse_country(data["country"])
+        out["country"] = found.check(parse_country, data["country"])
     if "letter_language" in data:
         language = data["letter_language"] or "he"
         if language not in LETTER_LANGUAGES:
-            raise ValidationError(_("The letters' language must be Hebrew or English."),
-                                  field="letter_language")
+            found.add(ValidationError(_("The letters' language must be Hebrew or English."),
+                                      field="letter_language"))
         out["letter_language"] = language
+    if own:
+        found.raise_if_any()
     return out
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 
-from models.common.errors import ValidationError
+from models.common.errors import ErrorCollector, ValidationError
 from models.common.i18n import _
 from models.common.money import parse_amount, plain
 from models.common.terms import EOM_DAYS, EOM_MONTHS, canonical_terms
 from models.common.text import (
+    check_printable,
     clean_name,
     clean_text,
     normalise_email,
@@ -19,7 +20,7 @@ from models.common.text import (
     normalise_tax_id,
     normalise_zip,
 )
-from models.db.settings import BUSINESS_TYPES, BusinessProfile
+from models.db.settings import BUSINESS_TYPES, BusinessProfile, load_profile, save_profile
 
 PROFILE_FIELDS = ("name", "business_type", "tax_id", "address", "city", "zip", "phone",
                   "email", "bank_details", "bit_phone", "iban", "swift", "hourly_rate",
@@ -184,13 +185,88 @@ def validate_field(name: str, value: str, business_type: str = "licensed"):
 
 
 def validate_profile(values: dict[str, str]) -> BusinessProfile:
-    """A BusinessProfile from the form's texts (a missing field takes its default); the
-    first problem raises ValidationError."""
+    """A BusinessProfile from the form's texts (a missing field takes its default). Every
+    field is checked: one problem raises its ValidationError, several one ValidationErrors."""
     texts = {**profile_texts(BusinessProfile()), **values}
-    business_type = validate_field("business_type", texts["business_type"])
-    cleaned = {name: validate_field(name, texts[name], business_type) for name in PROFILE_FIELDS}
+    found = ErrorCollector()
+    business_type = found.check(validate_field, "business_type", texts["business_type"])
+    cleaned = {name: found.check(validate_field, name, texts[name], business_type or "licensed")
+               for name in PROFILE_FIELDS if name != "business_type"}
+    cleaned["business_type"] = business_type
+    found.raise_if_any()
     cleaned["hourly_rate_agorot"] = cleaned.pop("hourly_rate")
     return BusinessProfile(**cleaned)
+
+
+MAX_SIGNER_LENGTH = 80
+MAX_BANK_NAME_LENGTH = 60
+_ACCOUNT = re.compile(r"[0-9][0-9/\-]*[0-9]")
+
+
+def bank_details_text(bank: str, branch: str, account: str) -> str:
+    """The bank details as the letters print them, from the bank, branch and account typed
+    separately (the first-run dialog): "בנק לאומי (10), סניף 800, חשבון 123456/78". All
+    three empty: ''. Every problem is reported, naming the field: bank, branch, account."""
+    bank, branch, account = clean_text(bank), clean_text(branch), clean_text(account)
+    account = account.replace(" ", "")
+    if not (bank or branch or account):
+        return ""
+    found = ErrorCollector()
+    if not bank:
+        found.add(ValidationError(_("Please type the bank's name (for example Bank Leumi) "
+                                    "with the branch and the account."), field="bank"))
+    elif len(bank) > MAX_BANK_NAME_LENGTH:
+        found.add(ValidationError(_("The bank's name is too long (at most {limit} "
+                                    "characters).").format(limit=MAX_BANK_NAME_LENGTH),
+                                  field="bank"))
+    else:
+        found.check(check_printable, bank, _("The bank's name"), "bank")
+    if not branch:
+        found.add(ValidationError(_("Please type the branch number (for example 800)."),
+                                  field="branch"))
+    elif not (branch.isascii() and branch.isdigit() and len(branch) <= 3):
+        found.add(ValidationError(_("The branch number '{branch}' is not valid: it has 1 to 3 "
+                                    "digits (for example 800).").format(branch=branch),
+                                  field="branch"))
+    digits = sum(ch.isdigit() for ch in account)
+    if not account:
+        found.add(ValidationError(_("Please type the account number."), field="account"))
+    elif not (account.isascii() and _ACCOUNT.fullmatch(account) and 4 <= digits <= 13):
+        found.add(ValidationError(_("The account number '{account}' is not valid: 4 to 13 "
+                                    "digits, with a dash or a slash where the bank writes one "
+                                    "(for example 123456/78).").format(account=account),
+                                  field="account"))
+    found.raise_if_any()
+    return f"{bank}, סניף {branch}, חשבון {account}"  # hebrew: printed in the (Hebrew) letters
+
+
+def validate_signer(name: str, title: str) -> tuple[str, str]:
+    """The signer's name and title as the letters print them under the signature (cleaned,
+    in scripts the letters can print, at most MAX_SIGNER_LENGTH characters each)."""
+    found = ErrorCollector()
+    cleaned = []
+    for field, value, what in (("signer_name", name, _("The signer's name")),
+                               ("signer_title", title, _("The signer's title"))):
+        text = clean_text(value)
+        if len(text) > MAX_SIGNER_LENGTH:
+            found.add(ValidationError(_("{what} is too long ({length} characters); the maximum "
+                                        "is {maximum}.").format(what=what, length=len(text),
+                                                                maximum=MAX_SIGNER_LENGTH),
+                                      field=field))
+        found.check(check_printable, text, what, field)
+        cleaned.append(text)
+    found.raise_if_any()
+    return cleaned[0], cleaned[1]
+
+
+def save_aging_buckets(text: str) -> list[int]:
+    """Store the aging boundaries typed as `text` ("30, 60, 90") as the business's default,
+    by the same rule as the settings form; returns them. The rest of the profile is kept."""
+    buckets = validate_field("aging_buckets", text)
+    profile = load_profile()
+    profile.aging_buckets = buckets
+    save_profile(profile)
+    return buckets
 
 
 def profile_texts(profile: BusinessProfile) -> dict[str, str]:

@@ -2,25 +2,33 @@
 
 Fields are registered under the names the services use in `ValidationError.field`
 (`name`, `tax_id`, `due_date`, `number`, …); an error naming no known field is shown at
-the top of the form. The message is the service's own Hebrew text.
+the top of the form. The message is the service's own Hebrew text. A service that found
+several problems raises one ValidationErrors (models.common.errors): all of them appear
+at once, each under its field, in red, and the cursor goes to the first.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from models.common.errors import GviaError, ValidationError
 from models.common.money import parse_amount
+from ui.style import OVERDUE, state_colour
+
+
+def error_colour(palette: QPalette) -> QColor:
+    """The red that error text is written in: the style's overdue red (ui.style), in the
+    twin readable on the palette's window colour."""
+    return state_colour(OVERDUE, palette)
 
 
 def alert_label() -> QLabel:
-    """Bold, in the palette's emphasis colour, hidden until it has something to say."""
+    """Bold, in red, hidden until it has something to say."""
     label = QLabel()
     label.setWordWrap(True)
     label.setVisible(False)
-    # Colour from the palette (no hard-coded red): the same role links use for emphasis.
     palette = label.palette()
-    palette.setColor(QPalette.WindowText, palette.color(QPalette.Link))
+    palette.setColor(QPalette.WindowText, error_colour(palette))
     label.setPalette(palette)
     font = label.font()
     font.setBold(True)
@@ -73,24 +81,81 @@ class ValidatedForm(QWidget):
         self.layout_.setRowVisible(self.fields[name].parentWidget(), visible)
 
     def clear_errors(self) -> None:
+        self.general_error.clear()
         self.general_error.setVisible(False)
         for label in self.errors.values():
             label.clear()
             label.setVisible(False)
 
     def show_error(self, error: GviaError) -> None:
-        """Show the message next to its field (and focus it), or at the top."""
+        """Show every message next to its field (those naming no field of this form at the
+        top), and put the cursor in the first field at fault."""
         self.clear_errors()
-        name = getattr(error, "field", None)
-        label = self.errors.get(name) if name else None
-        if label is None:
-            label = self.general_error
-        label.setText(str(error))
-        label.setVisible(True)
-        if name in self.fields:
-            self.fields[name].setFocus()
+        self.add_errors(_errors_of(error))
+        self.focus_first_error()
+
+    def add_errors(self, errors: list[GviaError]) -> None:
+        """Show these messages too (without clearing the ones on screen)."""
+        for one in errors:
+            name = getattr(one, "field", None)
+            label = self.errors.get(name) if name else None
+            if label is None or self.fields[name].parentWidget().isHidden():
+                label = self.general_error  # no such field here, or its row is hidden
+            text = str(one)
+            if not label.isHidden() and label.text():
+                if text in label.text().split("\n"):
+                    continue
+                text = label.text() + "\n" + text
+            label.setText(text)
+            label.setVisible(True)
+
+    def error_fields(self) -> list[str]:
+        """The fields that show a message now, in the form's order."""
+        return [name for name in self.fields if not self.errors[name].isHidden()]
+
+    def focus_first_error(self) -> None:
+        names = self.error_fields()
+        if names:
+            self.fields[names[0]].setFocus()
 
     def error_text(self, name: str | None = None) -> str:
         """The message shown for `name` (or at the top); '' when none. For tests too."""
         label = self.general_error if name is None else self.errors[name]
         return label.text()
+
+
+def _errors_of(error: GviaError) -> list[GviaError]:
+    """The single problems inside `error` (a ValidationErrors holds several)."""
+    return list(error.errors) if isinstance(error, ValidationError) else [error]
+
+
+class FormGroup:
+    """Several ValidatedForms that are filled as one (the steps of a wizard): an error
+    goes to the form that has its field, one naming no field to the first form."""
+
+    def __init__(self, forms: list[ValidatedForm]):
+        self.forms = list(forms)
+
+    def form_of(self, name: str | None) -> ValidatedForm | None:
+        return next((form for form in self.forms if name in form.fields), None)
+
+    def clear_errors(self) -> None:
+        for form in self.forms:
+            form.clear_errors()
+
+    def show_error(self, error: GviaError) -> ValidatedForm:
+        """Show every message in its form; returns the first form with a problem (its
+        first field at fault has the cursor)."""
+        self.clear_errors()
+        first = None
+        for one in _errors_of(error):
+            form = self.form_of(getattr(one, "field", None)) or self.forms[0]
+            form.add_errors([one])
+            first = first or form
+        first = first or self.forms[0]
+        first.focus_first_error()
+        return first
+
+    def error_text(self, name: str | None = None) -> str:
+        form = self.forms[0] if name is None else self.form_of(name)
+        return form.error_text(name) if form is not None else ""
