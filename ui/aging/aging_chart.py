@@ -19,6 +19,7 @@ class AgingChart(QWidget):
         self._labels: list[str] = []
         self._values: list[int] = []
         self._currency = "ILS"
+        self._loading = False
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.setAccessibleName(_("Totals by aging bucket"))
@@ -28,6 +29,15 @@ class AgingChart(QWidget):
         self._values = list(values_agorot)
         self._currency = currency
         self.update()
+
+    def set_loading(self, loading: bool) -> None:
+        """While the report is computed an empty chart says "Loading…", not "nothing open"."""
+        self._loading = loading
+        self.update()
+
+    def empty_text(self) -> str:
+        """What the chart says when it has no bar to draw (tests read it too)."""
+        return _("Loading…") if self._loading else _("Nothing is open as of this date.")
 
     def values(self) -> list[int]:
         return list(self._values)
@@ -67,7 +77,7 @@ class AgingChart(QWidget):
         painter.drawText(QRectF(self.MARGIN, self.MARGIN, self.width() - 2 * self.MARGIN, line),
                          Qt.AlignHCenter | Qt.AlignVCenter, title)
         if not any(self._values):
-            painter.drawText(self.rect(), Qt.AlignCenter, _("Nothing is open as of this date."))
+            painter.drawText(self.rect(), Qt.AlignCenter, self.empty_text())
             return
         rects = self.bar_rects()
         slot = (self.width() - 2 * self.MARGIN) / len(rects)

@@ -4,6 +4,11 @@ The query runs on a pool thread (ui.background) with a busy indicator, so the wi
 never freezes on a large database; a newer request makes an older result obsolete.
 The view refreshes when a service announces that clients, invoices, payments, settings
 or the whole database changed — at once when visible, otherwise when next shown.
+
+The bucket boundaries are typed on the toolbar itself ("30, 60, 90"), checked by the same
+rule as the settings (models.prevention.profile_rules); the aging runs again with them at
+once, and "Save as default" stores them in the business profile. While a report is being
+computed the screen says so, rather than showing an empty table as "nothing is open".
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -28,10 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.common.dates import format_date
-from models.common.errors import GviaError
+from models.common.errors import GviaError, ValidationError
 from models.common.money import plain
 from models.db.outputs import print_file, write_output
 from models.db.settings import DEFAULT_BUCKETS, load_profile
+from models.prevention.profile_rules import save_aging_buckets, validate_field
 from models.queries.aging import AgingReport, aging_report, open_invoices_as_of
 from models.queries.export import csv_text, write_xlsx
 from ui import events
@@ -45,6 +52,7 @@ from ui.widgets import clock
 from ui.widgets.date_edit import EARLIEST, DateEdit
 from ui.widgets.table_view import open_on_enter
 from ui.widgets.display import ltr
+from ui.widgets.forms import alert_label
 from ui.widgets.save_dialog import output_target
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
@@ -81,6 +89,9 @@ class AgingView(QWidget):
         self._generation = 0
         self._is_stale = True
         self._has_user_sort = False
+        # Boundaries typed on the toolbar (None: the profile's default, read per report).
+        self._typed_buckets: tuple[int, ...] | None = None
+        self._default_buckets: tuple[int, ...] | None = None
         self.last_drilldown: DrillDownDialog | None = None
         self._build()
         events.events.data_changed.connect(self._on_data_changed)
@@ -110,6 +121,20 @@ class AgingView(QWidget):
         self.date_edit = DateEdit(self.today(), minimum=EARLIEST)
         self.currency_box = QComboBox()
         self.currency_box.addItem("ILS")
+        self.buckets_edit = QLineEdit()
+        self.buckets_edit.setObjectName("aging_buckets")
+        self.buckets_edit.setLayoutDirection(Qt.LeftToRight)  # "30, 60, 90" reads left to right
+        self.buckets_edit.setPlaceholderText("30, 60, 90, 120")
+        self.buckets_edit.setToolTip(_("The limits of the aging columns in days past the due "
+                                       "date, separated by commas. Press Enter to see the "
+                                       "aging with them."))
+        self.buckets_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0") * 22)
+        self.save_buckets_button = QPushButton(_("Save as default"))
+        self.save_buckets_button.setToolTip(_("Use these limits from now on, here, in the "
+                                              "reports and in the settings."))
+        self.save_buckets_button.setEnabled(False)
+        self.buckets_error = alert_label()
+        self.buckets_error.setObjectName("buckets_error")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: we cannot know how long SQLite takes
         self.busy.setTextVisible(False)
@@ -124,7 +149,10 @@ class AgingView(QWidget):
         as_of_label.setBuddy(self.date_edit)
         currency_label = QLabel(_("Currency:"))
         currency_label.setBuddy(self.currency_box)
-        for widget in (as_of_label, self.date_edit, currency_label, self.currency_box):
+        buckets_label = QLabel(_("Buckets (days):"))
+        buckets_label.setBuddy(self.buckets_edit)
+        for widget in (as_of_label, self.date_edit, currency_label, self.currency_box,
+                       buckets_label, self.buckets_edit, self.save_buckets_button):
             top.addWidget(widget)
         top.addWidget(self.busy)
         top.addStretch(1)
@@ -155,6 +183,7 @@ class AgingView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.buckets_error)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
@@ -163,6 +192,9 @@ class AgingView(QWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         self.date_edit.dateChanged.connect(self._on_date_changed)
         self.currency_box.currentTextChanged.connect(self._on_currency_changed)
+        self.buckets_edit.editingFinished.connect(self.apply_buckets)
+        self.buckets_edit.textEdited.connect(self._on_buckets_edited)
+        self.save_buckets_button.clicked.connect(self.save_buckets_as_default)
         open_on_enter(self.table,  # Enter on an amount, or a double-click
                       lambda index: self.open_drilldown(index.row(), index.column()))
         self.csv_button.clicked.connect(self.export_csv)
@@ -186,6 +218,56 @@ class AgingView(QWidget):
 
     def report(self) -> AgingReport | None:
         return self._report
+
+    def buckets(self) -> tuple[int, ...] | None:
+        """The boundaries typed on the toolbar, None while the profile's default is used."""
+        return self._typed_buckets
+
+    # ---- the buckets ----------------------------------------------------------------
+
+    def set_buckets_text(self, text: str) -> bool:
+        """Type `text` into the buckets field and apply it, as Enter does (tests too)."""
+        self.buckets_edit.setText(text)
+        return self.apply_buckets()
+
+    def _on_buckets_edited(self, _text: str) -> None:
+        self.buckets_error.setVisible(False)
+
+    def apply_buckets(self) -> bool:
+        """Check the typed boundaries by the settings' rule; when they are good and new,
+        compute the aging with them. False (and the reason in red) when they are not."""
+        try:
+            boundaries = tuple(validate_field("aging_buckets", self.buckets_edit.text()))
+        except ValidationError as exc:
+            self.buckets_error.setText(str(exc))
+            self.buckets_error.setVisible(True)
+            return False
+        self.buckets_error.setVisible(False)
+        self.buckets_edit.setText(_buckets_text(boundaries))
+        typed = None if boundaries == self._default_buckets else boundaries
+        shown = self._report.boundaries if self._report is not None else None
+        changed = typed != self._typed_buckets or boundaries != shown
+        self._typed_buckets = typed
+        self.save_buckets_button.setEnabled(typed is not None)
+        if changed:
+            self.refresh()
+        return True
+
+    def save_buckets_as_default(self) -> bool:
+        """Store the boundaries on the toolbar as the business's default."""
+        if not self.apply_buckets():
+            return False
+        try:
+            stored = tuple(save_aging_buckets(self.buckets_edit.text()))
+        except GviaError as exc:
+            self.show_error(str(exc))
+            return False
+        self._default_buckets, self._typed_buckets = stored, None
+        self.save_buckets_button.setEnabled(False)
+        self.status.setText(_("The aging limits {buckets} were saved as the default.").format(
+            buckets=ltr(_buckets_text(stored))))
+        events.announce(events.SETTINGS)
+        return True
 
     def is_busy(self) -> bool:
         return not self.busy.isHidden()
@@ -215,22 +297,32 @@ class AgingView(QWidget):
         self._generation += 1
         generation = self._generation
         as_of = self.as_of()
+        typed = self._typed_buckets
         self.busy.show()
+        self.status.setText(_("Loading…"))
+        self.chart.set_loading(True)
 
         def compute():
             if generation != self._generation:
                 return None  # a newer request is already queued: skip the work
-            boundaries = tuple(load_profile().aging_buckets) or DEFAULT_BUCKETS
-            return aging_report(as_of, boundaries)
+            default = tuple(load_profile().aging_buckets) or DEFAULT_BUCKETS
+            return aging_report(as_of, typed or default), default
 
         run_in_background(compute, owner=self,
-                          on_done=lambda report: self._apply_report(generation, report),
+                          on_done=lambda result: self._apply_report(generation, result),
                           on_error=lambda message: self._report_failed(generation, message))
 
-    def _apply_report(self, generation: int, report: AgingReport | None) -> None:
-        if report is None or generation != self._generation:
+    def _apply_report(self, generation: int, result) -> None:
+        if result is None or generation != self._generation:
             return
+        report, self._default_buckets = result
+        if self._typed_buckets == self._default_buckets:
+            self._typed_buckets = None  # saved as the default meanwhile (Settings)
+        self.save_buckets_button.setEnabled(self._typed_buckets is not None)
+        if not self.buckets_edit.hasFocus() or self.buckets_edit.text().strip() == "":
+            self.buckets_edit.setText(_buckets_text(report.boundaries))
         self._report = report
+        self.chart.set_loading(False)
         currencies = report.currencies() or ["ILS"]
         chosen = self.currency()
         if chosen not in currencies:
@@ -250,6 +342,7 @@ class AgingView(QWidget):
     def _report_failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
             self.busy.hide()
+            self.chart.set_loading(False)
             self.show_error(message)
 
     def _on_currency_changed(self, _currency: str) -> None:
@@ -415,3 +508,7 @@ class AgingView(QWidget):
         path = print_file(f"aging-{self._report.as_of.isoformat()}.pdf")
         self._run_file_task(self._pdf_writer(path, False), then=self.open_file)
 
+
+def _buckets_text(boundaries: tuple[int, ...]) -> str:
+    """(30, 60, 90) as the field shows it: "30, 60, 90"."""
+    return ", ".join(str(b) for b in boundaries)
