@@ -1,4 +1,8 @@
-"""Backups and restore with SQLite's online backup API, each copy verified."""
+"""Backups and restore with SQLite's online backup API, each copy verified.
+
+A backup goes to the 'backups' folder beside the ledger, or to any folder the user chooses
+(a USB stick, a cloud folder: backup_to_folder), where the copy is then opened read-only and
+put through the same checks a restore puts a backup through (verify_backup)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -120,6 +124,11 @@ def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> 
         target.close()
         tmp.unlink(missing_ok=True)
         raise _named(exc, _("The backup failed; the original file was not changed")) from exc
+    except BaseException:
+        # A progress callback that stops the copy (the user cancelled) leaves no part file.
+        target.close()
+        tmp.unlink(missing_ok=True)
+        raise
     target.close()
     if result != "ok":
         tmp.unlink(missing_ok=True)
@@ -130,6 +139,99 @@ def _copy(source: sqlite3.Connection, dest: Path, progress: Progress | None) -> 
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _named(exc, _("Cannot save the backup as {path}").format(path=dest)) from exc
+
+
+class BackupCancelled(GviaError):
+    """The user stopped a backup; no file was left behind."""
+
+
+def backup_to_folder(db: peewee.SqliteDatabase, db_path: Path, folder: Path, *,
+                     progress: Progress | None = None,
+                     is_cancelled: Callable[[], bool] | None = None) -> Path:
+    """A new, verified backup of the live ledger in `folder` (any folder: a USB stick, a
+    cloud folder); returns its path.
+
+    The file is named like the backups beside the ledger, so it is never an existing file:
+    backup_database refuses to write over one, or over the ledger itself. After the copy,
+    `progress(0, 0)` says the verification started: the copy is opened read-only and put
+    through the checks a restore makes (verify_backup); a copy that fails them is removed
+    and the problem raised. `is_cancelled` is asked between pages: True stops the copy
+    (BackupCancelled) and leaves nothing in the folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GviaError(_("The folder {folder} was not found; choose an existing folder for "
+                          "the backup.").format(folder=folder))
+
+    def step(done: int, total: int) -> None:
+        if is_cancelled is not None and is_cancelled():
+            raise BackupCancelled(_("The backup was cancelled; nothing was written to "
+                                    "{folder}.").format(folder=folder))
+        if progress:
+            progress(done, total)
+
+    step(0, 1)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    dest = folder / f"{Path(db_path).stem}-{stamp}-manual.db"
+    made = backup_database(db, db_path, dest=dest, progress=step)
+    if progress:
+        progress(0, 0)
+    problems = verify_backup(made)
+    if problems:
+        _remove_copy(made)
+        raise GviaError(_("The copy written to {folder} failed its check and was removed: "
+                          "{problems}. The ledger itself was not changed; try another "
+                          "folder or drive.").format(folder=folder,
+                                                     problems="; ".join(problems[:5])))
+    return made
+
+
+def verify_backup(path: Path) -> list[str]:
+    """What is wrong with the backup file at `path`, opened read-only: a file that is not
+    Gvia's or not of this version, then the checks a restore makes on a backup (damage, the
+    schema, the references: backup_problems). Empty when the copy can be restored."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(readonly_uri(path.resolve()), uri=True)
+    except sqlite3.Error as exc:
+        return [_("Cannot open {name} for reading ({error}).").format(name=path.name,
+                                                                      error=exc)]
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            return [_("The file {name} is not a Gvia backup; nothing was restored.").format(
+                name=path.name)]
+        if version != schema_version():
+            return [_("The backup {name} is at schema version {version}, not {expected}.")
+                    .format(name=path.name, version=version, expected=schema_version())]
+        return backup_problems(conn)
+    except sqlite3.Error as exc:
+        return [_("The file {name} is not a valid backup").format(name=path.name)
+                + f": {exc}"]
+    finally:
+        conn.close()
+        _drop_empty_journal(path)
+
+
+def _drop_empty_journal(path: Path) -> None:
+    """Reading a copy in WAL mode leaves an empty -wal and a -shm beside it; on a USB stick
+    or in a cloud folder they are clutter (and the copy is complete without them)."""
+    for suffix in ("-wal", "-shm"):
+        extra = Path(str(path) + suffix)
+        try:
+            if suffix == "-shm" or extra.stat().st_size == 0:
+                extra.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _remove_copy(path: Path) -> None:
+    for extra in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+        try:
+            extra.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def part_file(target: Path, what: str) -> Path:

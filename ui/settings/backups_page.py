@@ -1,11 +1,17 @@
-"""Settings page: the backups of this database — list, back up now, restore.
+"""Settings page: the backups of this database — list, back up now, back up to a folder of
+the user's choice, restore — and the check of the ledger.
 
-Backup and restore run on a pool thread with a progress bar (SQLite's online backup API
-reports pages). A restore asks first, and models.db.backup saves the current state before
-overwriting it; afterwards every open view is told that the whole database changed.
+Backup, restore and the check run on a pool thread with a progress bar (SQLite's online
+backup API reports pages). A backup to a chosen folder (a USB stick, a cloud folder) can be
+cancelled, and is then opened read-only and verified by the checks a restore makes; the
+folder is remembered for next time. "Check the ledger" runs exactly what `gvia check` runs
+(models.db.schema_check.check_database) and names each problem as the command line does.
+A restore asks first, and models.db.backup saves the current state before overwriting it;
+afterwards every open view is told that the whole database changed.
 """
 from __future__ import annotations
 
+import threading
 from enum import IntEnum
 from pathlib import Path
 
@@ -18,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,17 +40,22 @@ from models.db.backup import (
     BackupInfo,
     backup_database,
     backup_dir,
+    backup_to_folder,
     list_backups,
     replaces_data_with_nothing,
     restore_database,
 )
+from models.db.schema_check import check_database
 from ui import events
 from ui.background import run_in_background
-from ui.i18n import _
+from ui.i18n import _, ngettext
 from ui.widgets.display import AMOUNT_ALIGNMENT, SORT_ROLE, ltr
 from ui.widgets.bidi import path_text, size_text
+from ui.widgets.forms import alert_label
+from ui.widgets.persist import app_settings
 
 PATH_ROLE = Qt.UserRole + 2
+FOLDER_KEY = "backups/folder"  # the folder last chosen for "Back up to a folder…"
 
 
 class Columns(IntEnum):
@@ -127,11 +139,13 @@ class BackupTableModel(QAbstractTableModel):
 class BackupsPage(QWidget):
     backup_finished = Signal(str)   # path of the new backup
     restore_finished = Signal(str)  # path of the safety copy taken before restoring
+    check_finished = Signal(list)   # the problems the check found (empty: sound)
     failed = Signal(str)
 
     def __init__(self, opened_db, parent=None):
         super().__init__(parent)
         self.opened_db = opened_db
+        self._cancel = threading.Event()
         self._build()
         self.reload()
 
@@ -141,6 +155,12 @@ class BackupsPage(QWidget):
         answer = QMessageBox.question(self, _("Restore from a backup"), text,
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
+
+    def ask_folder(self) -> str | None:
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose a folder for the backup (a USB drive or a cloud folder)"),
+            self.remembered_folder() or str(Path.home()))
+        return folder or None
 
     def ask_open_path(self) -> str | None:
         path, _chosen = QFileDialog.getOpenFileName(
@@ -170,38 +190,80 @@ class BackupsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.backup_button = QPushButton(_("Back up now"))
+        self.folder_button = QPushButton(_("Back up to a folder…"))
+        self.folder_button.setToolTip(_("A copy on a USB drive or in a cloud folder survives "
+                                        "a lost or broken computer."))
         self.restore_button = QPushButton(_("Restore the selected backup…"))
         self.restore_file_button = QPushButton(_("Restore from a file…"))
         self.progress = QProgressBar()
         self.progress.setTextVisible(False)
         self.progress.hide()
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.status.setObjectName("backupStatus")
         self.backup_button.clicked.connect(self.back_up_now)
+        self.folder_button.clicked.connect(self.back_up_to_folder)
         self.restore_button.clicked.connect(self.restore_selected)
         self.restore_file_button.clicked.connect(self.restore_from_file)
+        self.cancel_button.clicked.connect(self._cancel.set)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
 
         buttons = QHBoxLayout()
-        for button in (self.backup_button, self.restore_button, self.restore_file_button):
+        for button in (self.backup_button, self.folder_button, self.restore_button,
+                       self.restore_file_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.progress)
+        work = QHBoxLayout()
+        work.addWidget(self.progress, 1)
+        work.addWidget(self.cancel_button)
+
+        checking = QGroupBox(_("Checking the ledger"))
+        self.check_button = QPushButton(_("Check the ledger"))
+        self.check_button.setToolTip(_("The same checks as the command gvia check: the "
+                                       "file's integrity, its structure, the references "
+                                       "between tables, the attachments and letters."))
+        self.check_button.clicked.connect(self.check_ledger)
+        self.check_result = QLabel()
+        self.check_result.setWordWrap(True)
+        self.check_result.setObjectName("checkResult")
+        self.check_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.check_problems = alert_label()
+        self.check_problems.setObjectName("checkProblems")
+        self.check_problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.check_button)
+        row.addWidget(self.check_result, 1)
+        column = QVBoxLayout(checking)
+        column.addLayout(row)
+        column.addWidget(self.check_problems)
+
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addLayout(work)
         layout.addWidget(self.status)
+        layout.addWidget(checking)
 
     def reload(self) -> None:
         self.model.set_backups(list_backups(self.opened_db.path))
         self._update_buttons()
 
     def _update_buttons(self, *_args) -> None:
-        running = not self.progress.isHidden()
-        self.backup_button.setEnabled(not running)
-        self.restore_file_button.setEnabled(not running)
+        running = self.is_busy()
+        for button in (self.backup_button, self.folder_button, self.restore_file_button,
+                       self.check_button):
+            button.setEnabled(not running)
         self.restore_button.setEnabled(not running and self.selected_backup() is not None)
+
+    def is_busy(self) -> bool:
+        return not self.progress.isHidden()
+
+    def remembered_folder(self) -> str | None:
+        folder = app_settings().value(FOLDER_KEY)
+        return folder if isinstance(folder, str) and folder else None
 
     def selected_backup(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
@@ -215,17 +277,25 @@ class BackupsPage(QWidget):
 
     # ---- work -----------------------------------------------------------------------
 
-    def _start(self, message: str) -> None:
+    def _start(self, message: str, *, cancellable: bool = False) -> None:
         self.status.setText(message)
         self.progress.setRange(0, 0)
         self.progress.show()
+        self._cancel.clear()
+        self.cancel_button.setVisible(cancellable)
         self._update_buttons()
 
     def _stop(self) -> None:
         self.progress.hide()
+        self.cancel_button.hide()
         self._update_buttons()
 
     def _on_progress(self, done: int, total: int) -> None:
+        if total == 0:  # the copy is written; it is being verified
+            self.progress.setRange(0, 0)
+            self.cancel_button.hide()
+            self.status.setText(_("Verifying the copy…"))
+            return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
@@ -248,6 +318,64 @@ class BackupsPage(QWidget):
 
         run_in_background(work, owner=self, on_done=done, on_error=self._failed,
                           on_progress=self._on_progress)
+
+    def back_up_to_folder(self, folder: str | None = None) -> None:
+        """Write a new backup into a folder the user chooses, then verify it there."""
+        folder = folder or self.ask_folder()
+        if not folder:
+            return
+        app_settings().setValue(FOLDER_KEY, folder)
+        db, path, cancelled = self.opened_db.db, self.opened_db.path, self._cancel
+        self._start(_("Backing up to {folder}…").format(folder=path_text(folder)),
+                    cancellable=True)
+
+        def work(progress):
+            return str(backup_to_folder(db, path, Path(folder), progress=progress,
+                                        is_cancelled=cancelled.is_set))
+
+        def done(backup_path: str) -> None:
+            self._stop()
+            self.reload()  # the folder may be the backups folder itself
+            self.status.setText(_("Backed up to {path} and verified: the copy opens and "
+                                  "passes the checks a restore makes.").format(
+                path=path_text(backup_path)))
+            self.backup_finished.emit(backup_path)
+
+        run_in_background(work, owner=self, on_done=done, on_error=self._failed,
+                          on_progress=self._on_progress)
+
+    def check_ledger(self) -> None:
+        """Run `gvia check`'s checks on the open ledger off the UI thread."""
+        db, folder = self.opened_db.db, Path(self.opened_db.path).parent
+        self._start(_("Checking the ledger…"))
+        self.check_result.setText(_("Checking…"))
+        self.check_problems.hide()
+
+        def done(problems: list[str]) -> None:
+            self._stop()
+            self.status.clear()
+            self.show_check_result(problems)
+            self.check_finished.emit(problems)
+
+        def failed(message: str) -> None:
+            self.check_result.clear()
+            self._failed(message)
+
+        run_in_background(lambda: check_database(db, folder), owner=self, on_done=done,
+                          on_error=failed)
+
+    def show_check_result(self, problems: list[str]) -> None:
+        if not problems:
+            self.check_result.setText(_("The database is sound."))
+            self.check_problems.hide()
+            return
+        self.check_result.setText(ngettext(
+            "The check found {count} problem. Restore a recent backup, or keep a copy of "
+            "the file and ask for support:",
+            "The check found {count} problems. Restore a recent backup, or keep a copy of "
+            "the file and ask for support:", len(problems)).format(count=len(problems)))
+        self.check_problems.setText("\n".join(problems))
+        self.check_problems.show()
 
     def restore_selected(self) -> None:
         info = self.selected_backup()
