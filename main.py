@@ -49,12 +49,17 @@ def main(argv: list[str] | None = None) -> int:
 
         install_crash_handlers()
         from ui.app import run_app
+        from ui.i18n import start_language
+        from ui.restart import relaunch_if_requested
 
+        # No --lang flag: the language chosen in Settings → Language (Hebrew by default).
         try:
-            return run_app(args.db, lang=args.lang)
+            code = run_app(args.db, lang=start_language(args.lang))
         except Exception as exc:  # noqa: BLE001 - the window never opened: say why
             show_fatal(exc)
             return EXIT_UNEXPECTED
+        relaunch_if_requested()  # the language changed and the user asked to restart now
+        return code
     from models.common.errors import GviaError
 
     try:

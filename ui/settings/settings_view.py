@@ -1,5 +1,6 @@
 """הגדרות: the business profile (with terms and aging buckets), the dunning plans, the
-prevention and negotiation figures and the backups, under a warning when the database file sits where SQLite's WAL mode is unsafe."""
+prevention and negotiation figures, the backups (and the ledger's check) and the interface
+language, under a warning when the database file sits where SQLite's WAL mode is unsafe."""
 from __future__ import annotations
 
 from PySide6.QtGui import QPalette
@@ -11,6 +12,7 @@ from ui.i18n import _
 from ui.negotiation.rules_page import NegotiationRulesPage
 from ui.prevention.prevention_page import PreventionPage
 from ui.settings.backups_page import BackupsPage
+from ui.settings.language_page import LanguagePage
 from ui.settings.profile_page import ProfilePage
 from ui.settings.storage_notice import storage_warning
 
@@ -31,12 +33,14 @@ class SettingsView(QWidget):
         self.dunning_page = DunningPlanPage()
         self.prevention_page = PreventionPage()
         self.negotiation_page = NegotiationRulesPage()
+        self.language_page = LanguagePage()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.profile_page, _("Business profile"))
         self.tabs.addTab(self.dunning_page, _("Dunning plan"))
         self.tabs.addTab(self.prevention_page, _("Prevention"))
         self.tabs.addTab(self.negotiation_page, _("Negotiation and hand-over"))
         self.tabs.addTab(self.backups_page, _("Backups"))
+        self.tabs.addTab(self.language_page, _("Language"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.storage_notice)
         layout.addWidget(self.tabs, 1)
@@ -53,9 +57,14 @@ class SettingsView(QWidget):
     def show_dunning_plan(self) -> None:
         self.tabs.setCurrentWidget(self.dunning_page)
 
+    def show_backups(self) -> None:
+        self.tabs.setCurrentWidget(self.backups_page)
+
     def _on_data_changed(self, kinds: frozenset) -> None:
         if events.DATABASE in kinds:  # a restore replaced everything, the profile too
             self.profile_page.load()
             self.prevention_page.load()
             self.negotiation_page.load()
             self.backups_page.reload()
+        elif events.SETTINGS in kinds:  # e.g. buckets saved as the default on the aging screen
+            self.profile_page.show_stored_buckets()
