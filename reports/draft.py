@@ -7,7 +7,8 @@ overdue, the consumer-law gate), so a draft that cannot be sent says why.
 
 Public API:
     draft_letter(kind, client_id, as_of, *, template=None, letter_date=None) -> bytes
-    sample_letter(kind, as_of, *, template=None, language='he') -> bytes   (a fictitious client)
+    sample_letter(kind, as_of, *, template=None, language='he', profile=None,
+                  settings=None) -> bytes                     (a fictitious client)
 
 `template` is unsaved wording in the letter's own language (the client's letter language;
 for a sample, `language`).
@@ -35,8 +36,9 @@ from reports.pdf import render_letters
 
 
 def _render(kind: str, data: ClientLetterData, as_of: dt.date, template: str | None,
-            letter_date: dt.date | None, settled=None) -> bytes:
-    profile, settings = load_profile(), load_letter_settings()
+            letter_date: dt.date | None, settled=None, profile=None, settings=None) -> bytes:
+    profile = profile if profile is not None else load_profile()
+    settings = settings if settings is not None else load_letter_settings()
     templates = get_templates(kind)
     if template is not None:
         templates[letter_language(kind, data)] = template
@@ -105,11 +107,14 @@ def _sample_data(kind: str, as_of: dt.date, language: str = "he") -> ClientLette
 
 
 def sample_letter(kind: str, as_of: dt.date, *, template: str | None = None,
-                  language: str = "he") -> bytes:
+                  language: str = "he", profile=None, settings=None) -> bytes:
     """The letter as a made-up client would get it: previews wording with no real data;
-    `language` 'en' previews the English wording (a client abroad)."""
+    `language` 'en' previews the English wording (a client abroad). `profile` and
+    `settings` (a BusinessProfile, LetterSettings) stand in for the stored ones: the
+    first-run dialog shows the letterhead as typed, before anything is saved."""
     check_kind(kind)
     check_language(kind, language)
     settled = (settlement_letters.sample_info(kind, as_of)
                if kind in settlement_letters.KINDS else None)
-    return _render(kind, _sample_data(kind, as_of, language), as_of, template, None, settled)
+    return _render(kind, _sample_data(kind, as_of, language), as_of, template, None, settled,
+                   profile, settings)

@@ -1,10 +1,14 @@
-"""Settings page: the business profile, default terms and the aging buckets.
+"""Settings page: the business profile, default terms, the aging buckets, and what the
+letters print besides the profile — the logo, a scanned signature and the signer's name and
+title (kept in the letter settings, models.letters.archive.LetterSettings).
 
 Every field is checked when the user leaves it and again on save, by the rules in
 models.prevention.profile_rules; the Hebrew message appears under the form and the cursor goes
 to the field at fault.
 """
 from __future__ import annotations
+
+import dataclasses
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,13 +33,16 @@ from models.db.settings import (
     load_profile,
     save_profile,
 )
+from models.letters.archive import load_letter_settings, save_letter_settings
 from models.prevention.profile_rules import (
     profile_texts,
     validate_field,
     validate_profile,
+    validate_signer,
 )
 from ui import events
 from ui.i18n import _
+from ui.settings.image_field import ImageField
 from ui.widgets.labels import business_type_label
 
 LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "iban", "swift",
@@ -119,6 +126,23 @@ class ProfilePage(QWidget):
         }))
         form.addRow(_("Aging bucket limits (days):"), self._line("aging_buckets", "30,60,90,120"))
 
+        letterhead = QGroupBox(_("Letterhead and signature"))
+        form = QFormLayout(letterhead)
+        self.logo = ImageField(_("Choose the logo for the letterhead"))
+        self.signature = ImageField(_("Choose a scanned signature"))
+        self.signer_name = QLineEdit()
+        self.signer_name.setObjectName("signer_name")
+        self.signer_name.setPlaceholderText(_("For example: Dana Levi"))
+        self.signer_title = QLineEdit()
+        self.signer_title.setObjectName("signer_title")
+        self.signer_title.setPlaceholderText(_("For example: owner"))
+        form.addRow(_("Logo:"), self.logo)
+        form.addRow(_("Signature:"), self.signature)
+        form.addRow(_("Signed by:"), self.signer_name)
+        form.addRow(_("Signer's title:"), self.signer_title)
+        for image in (self.logo, self.signature):
+            image.refused.connect(lambda text: self.show_message(text, error_field="form"))
+
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("profileMessage")
@@ -131,7 +155,7 @@ class ProfilePage(QWidget):
 
         inner = QWidget()
         column = QVBoxLayout(inner)
-        for group in (business, contact, paid, terms):
+        for group in (business, contact, paid, letterhead, terms):
             column.addWidget(group)
         column.addStretch(1)
         scroll = QScrollArea()
@@ -178,7 +202,17 @@ class ProfilePage(QWidget):
         for name, text in profile_texts(profile).items():
             if name in self.fields:
                 self.set_text(name, text)
+        letters = load_letter_settings()
+        self.logo.set_path(letters.logo_path)
+        self.signature.set_path(letters.signature_path)
+        self.signer_name.setText(letters.signer_name)
+        self.signer_title.setText(letters.signer_title)
         self.show_message("")
+
+    def show_stored_buckets(self) -> None:
+        """The aging limits as stored (saved elsewhere, e.g. from the aging screen), leaving
+        the rest of what is typed here untouched."""
+        self.set_text("aging_buckets", profile_texts(load_profile())["aging_buckets"])
 
     # ---- checking and saving --------------------------------------------------------
 
@@ -193,7 +227,9 @@ class ProfilePage(QWidget):
 
     def _point_at(self, error: ValidationError) -> None:
         self.show_message(str(error), error_field=error.field or "form")
-        widget = self.fields.get(error.field)
+        widget = self.fields.get(error.field) or {"signer_name": self.signer_name,
+                                                  "signer_title": self.signer_title}.get(
+            error.field)
         if widget is not None:
             widget.setFocus(Qt.OtherFocusReason)
             if isinstance(widget, QLineEdit):
@@ -213,10 +249,15 @@ class ProfilePage(QWidget):
     def save(self) -> bool:
         try:
             profile = validate_profile(self.values())
+            signer = validate_signer(self.signer_name.text(), self.signer_title.text())
         except ValidationError as exc:
             self._point_at(exc)
             return False
         save_profile(profile)
+        save_letter_settings(dataclasses.replace(
+            load_letter_settings(), logo_path=self.logo.path(),
+            signature_path=self.signature.path(), signer_name=signer[0],
+            signer_title=signer[1]))
         self.load(profile)  # show the values as stored (padded numbers, canonical terms)
         self.show_message(_("The profile was saved."))
         events.announce(events.SETTINGS)
