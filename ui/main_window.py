@@ -1,17 +1,11 @@
-"""The main window: a side list of the screens that exist (היום first and shown at start,
-לקוחות, חשבוניות, and — when their modules are installed — גיול חובות, מכתבים and
-הגדרות), menus with keyboard shortcuts, the database in use in the status bar, size and
-state remembered (QSettings).
+"""The main window: a side list of the screens (ui/screens.py: היום first and shown at
+start, לקוחות, חשבוניות, גיול חובות, מכתבים, הגדרות), menus with keyboard shortcuts, the
+database in use in the status bar, size and state remembered (QSettings).
 
 Screens are built on first visit, so start-up paints the Today screen (whose list is
 computed in the background) and nothing else.
 """
 from __future__ import annotations
-
-import importlib
-import importlib.util
-from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -30,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui import events
 from ui.i18n import _
+from ui.screens import SCREENS, Screen
 from ui.widgets.bidi import path_text
 from ui.widgets.persist import (
     app_settings,
@@ -40,25 +35,9 @@ from ui.widgets.persist import (
 )
 
 
-@dataclass
-class Screen:
-    key: str
-    title: Callable[[], str]
-    module: str
-    class_name: str
-
-
 def available_screens() -> list[Screen]:
-    """The screens whose modules exist in this installation, in menu order."""
-    screens = [
-        Screen("today", lambda: _("Today"), "ui.today.today_view", "TodayView"),
-        Screen("clients", lambda: _("Clients"), "ui.clients.clients_view", "ClientsView"),
-        Screen("invoices", lambda: _("Invoices"), "ui.invoices.invoices_view", "InvoicesView"),
-        Screen("aging", lambda: _("Debt aging"), "ui.aging.aging_view", "AgingView"),
-        Screen("letters", lambda: _("Letters"), "ui.letters.letters_view", "LettersView"),
-        Screen("settings", lambda: _("Settings"), "ui.settings.settings_view", "SettingsView"),
-    ]
-    return [s for s in screens if importlib.util.find_spec(s.module) is not None]
+    """The screens, in menu order."""
+    return list(SCREENS)
 
 
 class MainWindow(QMainWindow):
@@ -103,7 +82,7 @@ class MainWindow(QMainWindow):
         if key not in self._views:
             index = next(i for i, s in enumerate(self.screens) if s.key == key)
             screen = self.screens[index]
-            cls = getattr(importlib.import_module(screen.module), screen.class_name)
+            cls = screen.view_class()
             widget = cls(self.opened_db, self)
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
@@ -280,7 +259,10 @@ class MainWindow(QMainWindow):
         ShortcutsDialog.ask(self)
 
     def about(self) -> None:
+        from models.common.version import app_version
+
         QMessageBox.about(self, _("About Gvia"),
+                          _("Version {version}").format(version=app_version()) + "\n" +
                           _("Gvia helps freelancers and small businesses get paid.\n"
                             "Database: {path}").format(path=path_text(self.opened_db.path)))
 
