@@ -47,6 +47,9 @@ def create_application(argv: list[str] | None = None, lang: str | None = None) -
     from ui.widgets.focus_ring import install_focus_ring
 
     install_focus_ring(app)  # the widget with the keyboard focus is always visible
+    from ui.style import apply_style
+
+    apply_style(app)  # Gvia's tiles, empty states and state colours (ui.style)
     from ui.desktop import install_desktop
 
     install_desktop(app)  # icon, version, files opened from the file manager

@@ -10,10 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QProgressBar,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -24,6 +22,8 @@ from ui.aging.aging_table_model import RAW_VALUE_ROLE
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
 from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, date_text, ltr
+from ui.widgets.empty_state import ListOverlay
+from ui.widgets.table_view import GviaTableView
 
 INVOICE_ID_ROLE = ID_ROLE
 
@@ -149,15 +149,15 @@ class DrillDownDialog(QDialog):
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         layout.addWidget(self.busy)
-        self.table = QTableView()
+        self.table = GviaTableView("aging_drilldown")  # columns fitted to their content
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Columns.DUE_DATE, Qt.AscendingOrder)
         self.table.setColumnHidden(Columns.CLIENT, not show_client)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableView.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.set_stretch_column(Columns.CLIENT if show_client else None)
         layout.addWidget(self.table)
+        self.overlay = ListOverlay(self.table)
+        self.overlay.show_loading()
         self.summary = QLabel()
         layout.addWidget(self.summary)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
@@ -170,6 +170,7 @@ class DrillDownDialog(QDialog):
         self.model.set_lines(lines)
         self.table.sortByColumn(Columns.DUE_DATE, Qt.AscendingOrder)
         self.busy.hide()
+        self.overlay.show_result(len(lines))
         open_total = sum(line.invoice.open_agorot for line in lines)
         self.summary.setText(ngettext("{count} invoice, open: {amount}",
                                       "{count} invoices, open: {amount}", len(lines)).format(
@@ -178,6 +179,7 @@ class DrillDownDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self.busy.hide()
+        self.overlay.show_result()
         self.summary.setText(message)
         self.loaded.emit()
 

@@ -47,6 +47,7 @@ from ui.payments.bounce import BounceDialog
 from ui.payments.payment_dialog import PaymentDialog
 from ui.prevention.deposits_tab import DepositsTab
 from ui.prevention.terms_guide import TermsGuideDialog
+from ui.style import OVERDUE, invoice_state_colour, state_colour
 from ui.widgets import clock, dialogs
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import amounts_text, auto_dir, date_text, ltr, money_text
@@ -60,6 +61,7 @@ from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.persist import screen_share
 from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
+from ui.widgets.saved import saved_and_announced
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.CONTACT_LOG, events.DATABASE}
@@ -77,9 +79,12 @@ def invoice_columns() -> list[Column]:
         Column(lambda: _("Open"), lambda i: money_text(i.open_agorot, i.currency)
                if i.open_agorot else "", lambda i: i.open_agorot, is_amount=True),
         Column(lambda: _("Days overdue"), lambda i: ltr(str(i.days_overdue))
-               if i.days_overdue else "", lambda i: i.days_overdue, is_amount=True),
-        Column(lambda: _("State"), lambda i: i.state_text, lambda i: i.state),
-        Column(lambda: _("Description"), lambda i: i.description),
+               if i.days_overdue else "", lambda i: i.days_overdue, is_amount=True,
+               foreground=lambda i: invoice_state_colour(i.state)),
+        Column(lambda: _("State"), lambda i: i.state_text, lambda i: i.state,
+               foreground=lambda i: invoice_state_colour(i.state)),
+        Column(lambda: _("Description"), lambda i: auto_dir(i.description),
+               tooltip=lambda i: i.description, stretch=True),
     ]
 
 
@@ -108,8 +113,9 @@ def payment_columns() -> list[Column]:
         Column(lambda: _("Amount"), lambda p: money_text(p.amount_agorot, p.currency),
                lambda p: p.amount_agorot, is_amount=True),
         Column(lambda: _("Method"), lambda p: payment_method_label(p.method), lambda p: p.method),
-        Column(lambda: _("Details"), payment_details),
-        Column(lambda: _("Applied to"), applied_text, tooltip=applied_text),
+        Column(lambda: _("Details"), payment_details,
+               foreground=lambda p: state_colour(OVERDUE) if p.bounced_date else None),
+        Column(lambda: _("Applied to"), applied_text, tooltip=applied_text, stretch=True),
         Column(lambda: _("Credit on account"), lambda p: money_text(p.credit_agorot, p.currency)
                if p.credit_agorot else "", lambda p: p.credit_agorot, is_amount=True),
     ]
@@ -117,8 +123,8 @@ def payment_columns() -> list[Column]:
 
 def contact_columns() -> list[Column]:
     return [
-        Column(lambda: _("Name"), lambda c: c.name),
-        Column(lambda: _("Role"), lambda c: c.role),
+        Column(lambda: _("Name"), lambda c: auto_dir(c.name), lambda c: c.name, stretch=True),
+        Column(lambda: _("Role"), lambda c: auto_dir(c.role), lambda c: c.role),
         Column(lambda: _("Phone"), lambda c: ltr(c.phone), lambda c: c.phone),
         Column(lambda: _("E-mail"), lambda c: ltr(c.email), lambda c: c.email),
     ]
@@ -309,7 +315,7 @@ class ClientCard(GviaDialog):
             self.close()  # the client no longer exists (a restore replaced the file)
             return
         as_of = clock.today()
-        self.setWindowTitle(_("Client card: {name}").format(name=client.name))
+        self.setWindowTitle(_("Client card: {name}").format(name=auto_dir(client.name)))
         self.title.setText(auto_dir(client.name))
         details = [client_kind_label(client.kind), client_status_label(client.status),
                    _("terms: {terms}").format(terms=services.client_terms(client))]
@@ -365,7 +371,7 @@ class ClientCard(GviaDialog):
             self.form.show_error(exc)
             return False
         self.form.clear_errors()
-        events.announce(events.CLIENTS)
+        saved_and_announced(self, events.CLIENTS)
         return True
 
     def add_contact(self) -> bool:
@@ -380,7 +386,7 @@ class ClientCard(GviaDialog):
         for edit in (self.contact_name, self.contact_role, self.contact_phone,
                      self.contact_email):
             edit.clear()
-        events.announce(events.CLIENTS)
+        saved_and_announced(self, events.CLIENTS)
         return True
 
     def new_invoice(self) -> None:

@@ -18,6 +18,8 @@ from ui.clients.client_form import ClientForm
 from ui.i18n import _
 from ui.widgets import dialogs
 from ui.widgets.dialogs import GviaDialog
+from ui.widgets.display import auto_dir
+from ui.widgets.saved import saved_and_announced
 
 
 class NewClientDialog(GviaDialog):
@@ -74,13 +76,13 @@ class NewClientDialog(GviaDialog):
             if same and not dialogs.confirm(
                     self, _("Possible duplicate"),
                     _("A client named '{name}' already exists. Add another client with "
-                      "the same name?").format(name=same[0].name), _("Add anyway")):
+                      "the same name?").format(name=auto_dir(same[0].name)), _("Add anyway")):
                 return False
             self.client = services.add_client(**values)
         except GviaError as exc:
             self.form.show_error(exc)
             return False
-        events.announce(events.CLIENTS)
+        saved_and_announced(self, events.CLIENTS)
         self.accept()
         return True
 

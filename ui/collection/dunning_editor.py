@@ -40,6 +40,7 @@ from ui.widgets.display import ltr
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
+from ui.widgets.saved import saved_and_announced
 
 
 def plan_name(kind: str) -> str:
@@ -256,7 +257,7 @@ class DunningPlanPage(QWidget):
             return False
         self._show_kind()
         self.status.setText(_("The plans were saved."))
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         self.saved.emit()
         return True
 

@@ -60,7 +60,9 @@ from ui.widgets.client_picker import ClientPicker
 from ui.widgets.date_edit import DateEdit, DateTimeEdit
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import auto_dir, date_text
+from ui.widgets.bidi import path_text
 from ui.widgets.forms import ValidatedForm
+from ui.widgets.saved import saved_and_announced
 
 # Actions a user may record by hand ("status" is written by the status dialog only).
 LOGGABLE_ACTIONS = tuple(code for code in ACTIONS if code != "status")
@@ -277,10 +279,10 @@ class LogContactDialog(GviaDialog):
         known = {str(p) for p in self.attachment_paths()}
         for path in self.choose_files():
             if path and path not in known:
-                self.attachments.addItem(Path(path).name)
+                self.attachments.addItem(path_text(Path(path).name))
                 item = self.attachments.item(self.attachments.count() - 1)
                 item.setData(Qt.UserRole, path)
-                item.setToolTip(path)
+                item.setToolTip(path_text(path))
 
     def remove_attachment(self) -> None:
         row = self.attachments.currentRow()
@@ -354,7 +356,7 @@ class LogContactDialog(GviaDialog):
         except GviaError as exc:
             self.show_error(exc)
             return False
-        events.announce(events.CONTACT_LOG)
+        saved_and_announced(self, events.CONTACT_LOG)
         self.accept()
         return True
 

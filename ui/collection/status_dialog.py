@@ -25,6 +25,7 @@ from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import auto_dir, date_text
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import client_status_label
+from ui.widgets.saved import saved_and_announced
 
 
 class StatusDialog(GviaDialog):
@@ -100,7 +101,7 @@ class StatusDialog(GviaDialog):
         except GviaError as exc:
             self.form.show_error(exc)
             return False
-        events.announce(events.CLIENTS, events.CONTACT_LOG)
+        saved_and_announced(self, events.CLIENTS, events.CONTACT_LOG)
         self.accept()
         return True
 

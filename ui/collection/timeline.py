@@ -50,6 +50,7 @@ from ui.widgets.display import auto_dir, date_text, ltr, money_text
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.save_dialog import output_target
 from ui.widgets.table_view import GviaTableView
+from ui.style import OVERDUE, state_colour
 
 REFRESHING_KINDS = {events.CONTACT_LOG, events.LETTERS, events.PAYMENTS, events.CLIENTS,
                     events.DATABASE}
@@ -89,7 +90,7 @@ def timeline_columns() -> list[Column]:
                lambda i: i.follow_up_date or dt.date.min),
         Column(lambda: _("Correction"), link_text),
         Column(lambda: _("Summary"), lambda i: auto_dir(i.summary.split("\n", 1)[0][:200]),
-               tooltip=lambda i: i.summary),
+               tooltip=lambda i: i.summary, stretch=True),
     ]
 
 
@@ -127,7 +128,7 @@ def promise_columns() -> list[Column]:
 
 
 class PromisesTableModel(ListTableModel):
-    """The client's promises; broken and partly kept ones stand out (bold, link colour)."""
+    """The client's promises; broken and partly kept ones stand out (bold, in red)."""
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -141,7 +142,7 @@ class PromisesTableModel(ListTableModel):
                 font.setBold(True)
                 return font
             if role == Qt.ForegroundRole:
-                return QPalette().color(QPalette.Link)
+                return state_colour(OVERDUE)  # broken: the overdue red (ui.style)
         return super().data(index, role)
 
 

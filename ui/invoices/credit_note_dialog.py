@@ -35,6 +35,7 @@ from ui.widgets.date_edit import DateEdit, check_far_dates
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
+from ui.widgets.saved import saved_and_announced
 
 INVOICE_ROLE = Qt.UserRole
 
@@ -227,7 +228,7 @@ class CreditNoteDialog(GviaDialog):
             return False
         self.note = note
         self.credit_agorot = note.amount_agorot - sum(a.amount_agorot for a in note.allocations)
-        events.announce(events.INVOICES, events.PAYMENTS)
+        saved_and_announced(self, events.INVOICES, events.PAYMENTS)
         self.accept()
         return True
 

@@ -27,6 +27,7 @@ from ui.widgets.date_edit import DateEdit, check_far_dates
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import invoice_kind_label
+from ui.widgets.saved import saved_and_announced
 
 
 class InvoiceDialog(GviaDialog):
@@ -149,7 +150,7 @@ class InvoiceDialog(GviaDialog):
             self.form.show_error(exc)
             return False
         self.invoice = invoice
-        events.announce(events.INVOICES)
+        saved_and_announced(self, events.INVOICES)
         self.accept()
         return True
 

@@ -31,6 +31,7 @@ from ui.i18n import _
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.scroll import scrolling
+from ui.widgets.saved import saved_and_announced
 
 WINDOW_FIELDS = ("window_top_mm", "window_side_mm", "window_width_mm", "window_height_mm")
 LABEL_FIELDS = ("label_width_mm", "label_height_mm", "label_top_mm", "label_left_mm")
@@ -143,7 +144,7 @@ class EnvelopePage(QWidget):
         self.window_form.clear_errors()
         self.label_form.clear_errors()
         self.status.setText(_("Saved. New letters use these positions."))
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         self.saved.emit()
         return True
 

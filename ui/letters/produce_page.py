@@ -29,7 +29,7 @@ from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock
 from ui.widgets.date_edit import EARLIEST, DateEdit
 from ui.widgets.client_picker import ClientPicker
-from ui.widgets.display import ltr
+from ui.widgets.display import auto_dir, ltr
 
 
 class ProduceLetterPage(QWidget):
@@ -148,7 +148,8 @@ class ProduceLetterPage(QWidget):
             self.preview.set_note(_("Draft: the letter goes into the archive when you print "
                                     "or save it."))
             self.status.setText(_("{kind} to {client}, figures as of {date}.").format(
-                kind=kind_label(kind), client=self.client.text(), date=ltr(format_date(as_of))))
+                kind=kind_label(kind), client=auto_dir(self.client.text()),
+                date=ltr(format_date(as_of))))
             self._set_actions(True)
             self.draft_ready.emit()
 

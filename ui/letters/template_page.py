@@ -46,6 +46,7 @@ from ui.letters.pdf_preview import PdfPreview
 from ui.widgets import clock, dialogs
 from ui.widgets.display import ltr
 from ui.widgets.forms import alert_label
+from ui.widgets.saved import saved_and_announced
 
 NAME_ROLE = Qt.UserRole
 
@@ -279,7 +280,7 @@ class TemplatePage(QWidget):
         self._clear_error()
         self._loaded_text = self.text()
         self._update_state()
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         self.saved.emit(self._current_kind)
         return True
 

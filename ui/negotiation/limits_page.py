@@ -27,6 +27,7 @@ from ui.widgets.date_edit import DateEdit
 from ui.widgets.display import date_text, money_text
 from ui.widgets.forms import ValidatedForm, field_amount
 from ui.widgets.scroll import scrolling
+from ui.widgets.saved import saved_and_announced
 
 
 class LimitsPage(QWidget):
@@ -142,6 +143,6 @@ class LimitsPage(QWidget):
         except GviaError as exc:
             self.form.show_error(exc)
             return False
-        events.announce(events.NEGOTIATION)
+        saved_and_announced(self, events.NEGOTIATION)
         self.refresh()
         return True

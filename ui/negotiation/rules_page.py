@@ -25,6 +25,7 @@ from ui.i18n import _
 from ui.negotiation.settlement_dialogs import ltr_edit
 from ui.widgets.forms import ValidatedForm, field_amount
 from ui.widgets.scroll import scrolling
+from ui.widgets.saved import saved_and_announced
 
 
 def rule_labels() -> dict[str, str]:
@@ -116,5 +117,5 @@ class NegotiationRulesPage(QWidget):
             return False
         self.form.clear_errors()
         self.status.setText(_("Saved."))
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         return True

@@ -44,6 +44,7 @@ from ui.widgets.labels import payment_method_label
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
+from ui.widgets.saved import saved_and_announced
 
 REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.DATABASE}
 
@@ -370,7 +371,7 @@ class SettlementPage(ErrorHook, QWidget):
         except GviaError as exc:
             self.show_error(str(exc))
             return False
-        events.announce(*sd.CHANGES)
+        saved_and_announced(self, *sd.CHANGES)
         return True
 
     def new_settlement(self) -> None:

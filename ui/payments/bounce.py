@@ -20,6 +20,7 @@ from ui.widgets.date_edit import DateEdit
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
+from ui.widgets.saved import saved_and_announced
 
 
 class BounceDialog(GviaDialog):
@@ -70,7 +71,7 @@ class BounceDialog(GviaDialog):
             self.form.show_error(exc)
             return False
         self.bounced = record.payment
-        events.announce(events.PAYMENTS, events.INVOICES, events.CONTACT_LOG)
+        saved_and_announced(self, events.PAYMENTS, events.INVOICES, events.CONTACT_LOG)
         self.accept()
         return True
 

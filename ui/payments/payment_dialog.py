@@ -38,6 +38,7 @@ from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import date_text, ltr, money_text
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import payment_method_label
+from ui.widgets.saved import saved_and_announced
 
 CHECK_FIELDS = ("check_number", "check_bank", "check_branch", "check_date")
 
@@ -221,7 +222,7 @@ class PaymentDialog(GviaDialog):
         self.payment = payment
         allocated = sum(a.amount_agorot for a in payment.allocations)
         self.credit_agorot = payment.amount_agorot - allocated
-        events.announce(events.PAYMENTS)
+        saved_and_announced(self, events.PAYMENTS)
         self.accept()
         return True
 

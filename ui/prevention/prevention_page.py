@@ -23,6 +23,7 @@ from models.prevention.deposits import load_policy, save_policy
 from ui import events
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm, field_amount
+from ui.widgets.saved import saved_and_announced
 
 
 def _percent_spin() -> QSpinBox:
@@ -110,5 +111,5 @@ class PreventionPage(QWidget):
             return False
         self.form.clear_errors()
         self.status.setText(_("Saved."))
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         return True

@@ -48,6 +48,7 @@ from ui.today.trend_chart import TrendChart
 from ui.widgets import clock, dialogs
 from ui.widgets.display import amounts_list, auto_dir, date_text, ltr, money_text
 from ui.widgets.empty_state import ListOverlay
+from ui.widgets.table_view import narrow_columns
 from ui.widgets.tiles import KpiTile, TileGrid
 
 SAMPLE_ROWS = 50    # rows per group measured to size the columns
@@ -174,6 +175,7 @@ class TodayView(QWidget):
         self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
         self.tree.setMouseTracking(True)
         header = self.tree.header()
+        narrow_columns(header)  # a date column need not be as wide as a name
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Columns.DETAILS, QHeaderView.Stretch)
@@ -184,6 +186,7 @@ class TodayView(QWidget):
             _("Nothing to do today"),
             _("Invoices falling due, steps of the collection plan, promises and "
               "follow-ups will appear here."))
+        self.empty.show_loading(_("Working out today's tasks…"))  # until the first answer
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -392,7 +395,7 @@ class TodayView(QWidget):
         summary = ""
         if task.invoice_numbers and task.group == "actions":
             summary = _("About invoices {numbers}: ").format(
-                numbers=", ".join(task.invoice_numbers[:20]))
+                numbers=", ".join(task.invoice_numbers[:20]))  # the entry's own text: no isolates
         return LogContactDialog.ask(self, client_id=task.client_id, channel=channel,
                                     action=action, summary=summary)
 

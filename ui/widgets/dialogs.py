@@ -16,6 +16,7 @@ from ui import events
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm
 from ui.widgets.persist import fit_to_screen, restore_geometry, save_geometry
+from ui.widgets.saved import saved_and_announced
 
 
 class GviaDialog(QDialog):
@@ -118,7 +119,7 @@ class FormDialog(GviaDialog):
             return False
         self.form.clear_errors()
         self.saved = True
-        events.announce(*self.changes)
+        saved_and_announced(self, *self.changes)
         self.accept()
         return True
 

@@ -27,9 +27,17 @@ from ui.widgets.persist import app_settings
 RESIZE_ROWS = 100
 MAX_COLUMN = 320   # px: a long name or description is elided rather than pushing the rest
 PADDING = 12       # px beside the measured text
+HEADER_EXTRA = 34  # px beside a column's title: its margins and the sort arrow
 
 
 OPEN_KEYS = (Qt.Key_Return, Qt.Key_Enter)
+
+
+def narrow_columns(header: QHeaderView) -> None:
+    """Let a column be as narrow as its content. Qt's default least width is the font's
+    widest glyph plus margins: with Heebo (and its fallbacks) 131 px, so a 5-digit number
+    or a date column could not be narrower than a client's name."""
+    header.setMinimumSectionSize(max(24, header.fontMetrics().averageCharWidth() * 3))
 
 
 def index_to_open(view: QAbstractItemView) -> QModelIndex | None:
@@ -94,6 +102,7 @@ class GviaTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        narrow_columns(header)
         # resizeColumnsToContents() reads every row by default: 2 s on a client with
         # 1,300 invoices. The first rows (and the visible ones) are enough to size columns.
         header.setResizeContentsPrecision(RESIZE_ROWS)
@@ -158,10 +167,17 @@ class GviaTableView(QTableView):
             for column in range(model.columnCount()):
                 if column in (stretch, last) or header.isSectionHidden(column):
                     continue
-                width = max(self.sizeHintForColumn(column), header.sectionSizeHint(column))
-                header.resizeSection(column, min(width + PADDING, MAX_COLUMN))
+                width = max(self.sizeHintForColumn(column) + PADDING,
+                            self._header_width(column))
+                header.resizeSection(column, min(width, MAX_COLUMN))
         finally:
             self._fitting = False
+
+    def _header_width(self, column: int) -> int:
+        """Room for the column's title and the sort arrow beside it."""
+        header = self.horizontalHeader()
+        title = self.model().headerData(column, Qt.Horizontal, Qt.DisplayRole) or ""
+        return header.fontMetrics().horizontalAdvance(str(title)) + HEADER_EXTRA
 
     def _section_resized(self, section: int, _old: int, _new: int) -> None:
         # A drag of a column's edge (the mouse is down): from now on the widths are the
