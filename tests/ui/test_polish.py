@@ -288,3 +288,35 @@ def test_a_cell_too_narrow_for_its_text_shows_it_whole_in_a_tooltip(qtbot, db):
     assert QToolTip.text() == text
     QToolTip.hideText()
     assert isinstance(centre, QPoint)
+
+
+def test_the_aging_chart_keeps_its_title_clear_of_the_tallest_bar_and_its_value(qtbot):
+    from ui.aging.aging_chart import AgingChart
+
+    chart = AgingChart()
+    qtbot.addWidget(chart)
+    chart.set_data(["טרם הגיע מועדו", "1–30", "31–60", "61–90", "91–120", "מעל 120"],
+                   [1_058_588_820, 515_478_500, 637_091_320, 148_556_660, 70_264_320,
+                    749_754_120], "ILS")
+    for width, height in ((400, chart.minimumHeight()), (1180, 180), (1180, 320)):
+        chart.resize(width, height)
+        frame = chart.frame()
+        line = chart.fontMetrics().height()
+        tallest = min(rect.top() for rect in chart.bar_rects())
+        value_top = tallest - line - 2  # where the tallest bar's amount is written
+        assert value_top >= frame.title_rect.bottom(), (width, height)
+        for rect in chart.bar_rects():
+            assert frame.figure.contains(rect.center()) and rect.bottom() <= frame.figure.bottom()
+        assert frame.below_rect.top() >= frame.figure.bottom()  # the bucket names
+        assert frame.below_rect.bottom() <= chart.height()
+
+
+def test_an_empty_aging_says_loading_then_that_nothing_is_open(qtbot, db):
+    from ui.aging.aging_view import AgingView
+
+    view = AgingView(db)
+    with qtbot.waitSignal(view.report_ready, timeout=10000):
+        shown(qtbot, view)
+        assert view.overlay.state == LOADING  # not "nothing is open" while computing
+    assert view.overlay.state == EMPTY
+    assert view.overlay.title.text() == "אין חובות פתוחים נכון לתאריך זה."

@@ -3,16 +3,17 @@ PySide6-Addons package). Under right-to-left the first bucket is on the right, a
 Hebrew reader expects time to run; colours come from the palette."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from models.common.money import format_amount
 from ui.i18n import _
+from ui.widgets.chart_frame import ChartFrame
+from ui.widgets.display import ltr
 
 
 class AgingChart(QWidget):
-    MARGIN = 8
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -20,9 +21,27 @@ class AgingChart(QWidget):
         self._values: list[int] = []
         self._currency = "ILS"
         self._loading = False
-        self.setMinimumHeight(150)
+        self._fit_minimum()
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.setAccessibleName(_("Totals by aging bucket"))
+
+    def _fit_minimum(self) -> None:
+        # The title, a bar's value above it, the bucket names below, and a figure.
+        self.setMinimumHeight(max(150, ChartFrame.minimum_height(
+            self.fontMetrics(), header_lines=1, lines_above=1, lines_below=1)))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.FontChange:
+            self._fit_minimum()
+        super().changeEvent(event)
+
+    def title_text(self) -> str:
+        return _("Totals by aging bucket ({currency})").format(currency=ltr(self._currency))
+
+    def frame(self) -> ChartFrame:
+        """Where the title, the values, the bars and the bucket names go (tests use it)."""
+        return ChartFrame(self.fontMetrics(), self.width(), self.height(),
+                          title=self.title_text(), lines_above=1, lines_below=1)
 
     def set_data(self, labels: list[str], values_agorot: list[int], currency: str) -> None:
         self._labels = list(labels)
@@ -46,23 +65,20 @@ class AgingChart(QWidget):
         return QSize(600, 200)
 
     def bar_rects(self) -> list[QRectF]:
-        """Where each bucket's bar is drawn, in bucket order (also used by tests)."""
+        """Where each bucket's bar is drawn, in bucket order (also used by tests): inside
+        the figure, below the line kept for the tallest bar's value."""
         if not self._values:
             return []
-        metrics = self.fontMetrics()
-        line = metrics.height()
-        top = self.MARGIN + 2 * line + 4          # title, then the value above the bar
-        bottom = self.height() - self.MARGIN - line - 4  # the bucket name below
-        width = self.width() - 2 * self.MARGIN
-        slot = width / len(self._values)
+        figure = self.frame().figure
+        slot = figure.width() / len(self._values)
         bar_width = slot * 0.6
         highest = max(self._values) or 1
         rects = []
         for i, value in enumerate(self._values):
             position = len(self._values) - 1 - i if self.isRightToLeft() else i
-            x = self.MARGIN + position * slot + (slot - bar_width) / 2
-            height = (bottom - top) * value / highest
-            rects.append(QRectF(x, bottom - height, bar_width, height))
+            x = figure.left() + position * slot + (slot - bar_width) / 2
+            height = figure.height() * max(value, 0) / highest
+            rects.append(QRectF(x, figure.bottom() - height, bar_width, height))
         return rects
 
     def paintEvent(self, event) -> None:
@@ -70,18 +86,17 @@ class AgingChart(QWidget):
         painter.setRenderHint(QPainter.Antialiasing)
         palette = self.palette()
         metrics = self.fontMetrics()
-        line = metrics.height()
+        frame = self.frame()
+        line = frame.line
         text_colour = palette.color(QPalette.WindowText)
         painter.setPen(text_colour)
-        title = _("Totals by aging bucket ({currency})").format(currency=self._currency)
-        painter.drawText(QRectF(self.MARGIN, self.MARGIN, self.width() - 2 * self.MARGIN, line),
-                         Qt.AlignHCenter | Qt.AlignVCenter, title)
+        painter.drawText(frame.title_rect, Qt.AlignHCenter | Qt.AlignVCenter, frame.title)
         if not any(self._values):
-            painter.drawText(self.rect(), Qt.AlignCenter, self.empty_text())
+            painter.drawText(frame.figure, Qt.AlignCenter, self.empty_text())
             return
         rects = self.bar_rects()
-        slot = (self.width() - 2 * self.MARGIN) / len(rects)
-        baseline = rects[0].bottom()
+        slot = frame.figure.width() / len(rects)
+        baseline = frame.figure.bottom()
         for i, (rect, value, label) in enumerate(zip(rects, self._values, self._labels)):
             # Not-yet-due money is calm; overdue money is the highlight colour.
             role = QPalette.Mid if i == 0 else QPalette.Highlight
@@ -92,8 +107,8 @@ class AgingChart(QWidget):
             painter.drawText(QRectF(centre - slot / 2, rect.top() - line - 2, slot, line),
                              Qt.AlignHCenter | Qt.AlignBottom, value_text)
             label_text = metrics.elidedText(label, Qt.ElideRight, int(slot))
-            painter.drawText(QRectF(centre - slot / 2, baseline + 4, slot, line),
+            painter.drawText(QRectF(centre - slot / 2, frame.below_rect.top(), slot, line),
                              Qt.AlignHCenter | Qt.AlignTop, label_text)
         painter.setPen(palette.color(QPalette.Mid))
-        painter.drawLine(int(self.MARGIN), int(baseline), int(self.width() - self.MARGIN),
+        painter.drawLine(int(frame.figure.left()), int(baseline), int(frame.figure.right()),
                          int(baseline))

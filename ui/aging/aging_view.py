@@ -50,10 +50,12 @@ from ui.background import run_in_background
 from ui.i18n import _, ngettext
 from ui.widgets import clock
 from ui.widgets.date_edit import EARLIEST, DateEdit
-from ui.widgets.table_view import open_on_enter
+from ui.widgets.empty_state import ListOverlay
+from ui.widgets.table_view import narrow_columns, open_on_enter
 from ui.widgets.display import ltr
 from ui.widgets.forms import alert_label
 from ui.widgets.save_dialog import output_target
+from ui.widgets.saved import saved_and_announced
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.DATABASE}
@@ -170,8 +172,13 @@ class AgingView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setToolTip(_("Double-click an amount to see the invoices behind it."))
         header = self.table.horizontalHeader()
+        narrow_columns(header)  # the amounts share the width, with no scrolling at 1280
         header.setSectionResizeMode(QHeaderView.Stretch)
         header.sectionClicked.connect(self._on_header_clicked)
+        self.overlay = ListOverlay(self.table)
+        self.overlay.set_empty(
+            _("Nothing is open as of this date."),
+            _("Invoices not yet paid appear here, by how long they are overdue."))
         self.chart = AgingChart()
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(self.table)
@@ -266,7 +273,7 @@ class AgingView(QWidget):
         self.save_buckets_button.setEnabled(False)
         self.status.setText(_("The aging limits {buckets} were saved as the default.").format(
             buckets=ltr(_buckets_text(stored))))
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         return True
 
     def is_busy(self) -> bool:
@@ -301,6 +308,7 @@ class AgingView(QWidget):
         self.busy.show()
         self.status.setText(_("Loading…"))
         self.chart.set_loading(True)
+        self.overlay.show_loading()
 
         def compute():
             if generation != self._generation:
@@ -343,6 +351,7 @@ class AgingView(QWidget):
         if generation == self._generation:
             self.busy.hide()
             self.chart.set_loading(False)
+            self.overlay.show_result()
             self.show_error(message)
 
     def _on_currency_changed(self, _currency: str) -> None:
@@ -358,6 +367,7 @@ class AgingView(QWidget):
             self.table.horizontalHeader().setSortIndicator(self.model.total_column(),
                                                            Qt.DescendingOrder)
         total = self.model.total_row()
+        self.overlay.show_result(max(self.model.rowCount() - 1, 0))  # not the total row
         self.chart.set_data(bucket_titles(self._report.boundaries), total.buckets,
                             self.currency())
 

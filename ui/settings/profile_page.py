@@ -44,6 +44,7 @@ from ui import events
 from ui.i18n import _
 from ui.settings.image_field import ImageField
 from ui.widgets.labels import business_type_label
+from ui.widgets.saved import saved_and_announced
 
 LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "iban", "swift",
                         "hourly_rate", "aging_buckets")
@@ -260,6 +261,6 @@ class ProfilePage(QWidget):
             signer_title=signer[1]))
         self.load(profile)  # show the values as stored (padded numbers, canonical terms)
         self.show_message(_("The profile was saved."))
-        events.announce(events.SETTINGS)
+        saved_and_announced(self, events.SETTINGS)
         self.saved.emit()
         return True
