@@ -158,9 +158,15 @@ class AgingView(QWidget):
             top.addWidget(widget)
         top.addWidget(self.busy)
         top.addStretch(1)
+        # What to do with the report sits under it, beside the status line: the toolbar
+        # holds what chooses the report, and the two fit a 1280-pixel screen.
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
         for button in (self.csv_button, self.xlsx_button, self.pdf_button, self.print_button):
             button.setEnabled(False)
-            top.addWidget(button)
+            bottom.addWidget(button)
 
         self.model = AgingTableModel(self)
         self.table = QTableView()
@@ -185,14 +191,12 @@ class AgingView(QWidget):
         splitter.addWidget(self.chart)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.buckets_error)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
+        layout.addLayout(bottom)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -243,10 +247,14 @@ class AgingView(QWidget):
     def apply_buckets(self) -> bool:
         """Check the typed boundaries by the settings' rule; when they are good and new,
         compute the aging with them. False (and the reason in red) when they are not."""
+        typed = " ".join(self.buckets_edit.text().split())
         try:
-            boundaries = tuple(validate_field("aging_buckets", self.buckets_edit.text()))
+            boundaries = tuple(validate_field("aging_buckets", typed))
         except ValidationError as exc:
-            self.buckets_error.setText(str(exc))
+            # The numbers as typed read left to right inside the sentence ("60, 30", not
+            # "30 ,60"): isolated where the message quotes them.
+            self.buckets_error.setText(str(exc).replace(typed, ltr(typed)) if typed
+                                       else str(exc))
             self.buckets_error.setVisible(True)
             return False
         self.buckets_error.setVisible(False)
