@@ -103,7 +103,9 @@ def import_now(qtbot, wizard) -> None:
 
 def problems(page) -> list[tuple[str, str, str, str]]:
     model = page.problems
-    return [tuple(model.index(r, c).data() for c in range(4)) for r in range(model.rowCount())]
+    plain = str.maketrans("", "", "\u2066\u2068\u2069")  # as read, without the isolates
+    return [tuple(model.index(r, c).data().translate(plain) for c in range(4))
+            for r in range(model.rowCount())]
 
 
 def test_csv_and_xlsx_files_are_imported_with_a_backup_first(qtbot, open_wizard, files, db):

@@ -15,7 +15,7 @@ from models.common.money import format_amount
 from models.common.text import search_key
 from models.queries.aging import AgingReport, AgingRow, bucket_titles
 from ui.i18n import _
-from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, tabular_font
+from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, auto_dir, tabular_font
 
 CLIENT_ID_ROLE = ID_ROLE           # the client's id (None on the totals row)
 # SORT_ROLE: the raw value, agorot or the name's search key.
@@ -135,7 +135,7 @@ class AgingTableModel(QAbstractTableModel):
         is_total = self.is_total_row(index.row())
         if role == Qt.DisplayRole:
             if column == Columns.CLIENT:
-                return _("Total") if is_total else row.client
+                return _("Total") if is_total else auto_dir(row.client)
             agorot = self.value(row, column)
             # Empty cells in client rows let the eye find where the debt is.
             return format_amount(agorot) if agorot or is_total else ""

@@ -21,7 +21,7 @@ from models.ledger.open_invoice import OpenInvoice
 from ui.aging.aging_table_model import RAW_VALUE_ROLE
 from ui.background import run_in_background
 from ui.i18n import _, ngettext
-from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, date_text, ltr
+from ui.widgets.display import AMOUNT_ALIGNMENT, ID_ROLE, SORT_ROLE, auto_dir, date_text, ltr
 from ui.widgets.empty_state import ListOverlay
 from ui.widgets.table_view import GviaTableView
 
@@ -90,7 +90,7 @@ class DrillDownTableModel(QAbstractTableModel):
     def _display(self, line: DrillDownLine, column: Columns) -> str:
         inv = line.invoice
         if column == Columns.CLIENT:
-            return line.client
+            return auto_dir(line.client)
         if column == Columns.NUMBER:
             return ltr(inv.number)  # INV-2024/17 keeps its order inside Hebrew
         if column in (Columns.ISSUE_DATE, Columns.DUE_DATE):

@@ -21,6 +21,8 @@ from models.exchange.importing import (
     import_files,
 )
 from ui.i18n import _
+from ui.widgets.bidi import path_text
+from ui.widgets.display import auto_dir, ltr
 from ui.widgets.list_model import Column, ListTableModel
 
 
@@ -81,10 +83,11 @@ def problems_of(errors: list[RowError]) -> list[Problem]:
 
 def problems_model(parent=None) -> ListTableModel:
     columns = [
-        Column(lambda: _("File"), lambda p: p.file_name),
-        Column(lambda: _("Line"), lambda p: "" if p.line is None else f"{p.line:,}",
+        Column(lambda: _("File"), lambda p: path_text(p.file_name), lambda p: p.file_name),
+        Column(lambda: _("Line"), lambda p: "" if p.line is None else ltr(f"{p.line:,}"),
                sort_value=lambda p: p.line or 0),
-        Column(lambda: _("Column"), lambda p: p.column),
-        Column(lambda: _("Problem"), lambda p: p.message, tooltip=lambda p: p.message),
+        Column(lambda: _("Column"), lambda p: auto_dir(p.column), lambda p: p.column),
+        Column(lambda: _("Problem"), lambda p: p.message, tooltip=lambda p: p.message,
+               stretch=True),
     ]
     return ListTableModel(columns, id_of=lambda p: p.line or 0, parent=parent)
