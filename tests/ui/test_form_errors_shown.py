@@ -47,3 +47,12 @@ def test_a_client_form_with_two_bad_fields_shows_two_errors(qtbot, dialog):
     form.zip.setText("6100100")
     assert dialog.save() is True
     assert Client.get().zip == "6100100"
+
+
+def test_a_value_typed_left_to_right_keeps_its_order_in_the_message(qtbot, dialog):
+    form = dialog.form
+    form.name.setText("דוד אברהם")
+    form.email.setText("david@")
+    assert dialog.save() is False
+    # isolated: in the Hebrew sentence it reads 'david@', not '@david'
+    assert "'\u2066david@\u2069'" in form.error_text("email")

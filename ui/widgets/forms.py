@@ -8,12 +8,14 @@ at once, each under its field, in red, and the cursor goes to the first.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from models.common.errors import GviaError, ValidationError
 from models.common.money import parse_amount
 from ui.style import OVERDUE, state_colour
+from ui.widgets.display import ltr
 
 
 def error_colour(palette: QPalette) -> QColor:
@@ -101,13 +103,24 @@ class ValidatedForm(QWidget):
             label = self.errors.get(name) if name else None
             if label is None or self.fields[name].parentWidget().isHidden():
                 label = self.general_error  # no such field here, or its row is hidden
-            text = str(one)
+            text = self._value_isolated(name, str(one))
             if not label.isHidden() and label.text():
                 if text in label.text().split("\n"):
                     continue
                 text = label.text() + "\n" + text
             label.setText(text)
             label.setVisible(True)
+
+    def _value_isolated(self, name: str | None, message: str) -> str:
+        """A message quoting what was typed in a left-to-right field (an e-mail, a phone, a
+        postal code) keeps that value in its own order inside the Hebrew sentence:
+        'david@', not '@david'."""
+        widget = self.fields.get(name) if name else None
+        if isinstance(widget, QLineEdit) and widget.layoutDirection() == Qt.LeftToRight:
+            typed = widget.text().strip()
+            if typed and typed in message:
+                return message.replace(typed, ltr(typed))
+        return message
 
     def error_fields(self) -> list[str]:
         """The fields that show a message now, in the form's order."""
