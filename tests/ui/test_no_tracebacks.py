@@ -100,3 +100,23 @@ def test_a_restored_sort_is_the_sort_the_list_asks_for(qtbot, ledger, problems):
     dues = [again.model.line_at(row).due_date for row in range(again.model.rowCount())]
     assert dues == sorted(dues)
     assert problems == []
+
+
+def test_a_restored_sort_of_the_letter_archive_prints_nothing(qtbot, ledger, problems):
+    from PySide6.QtCore import Qt
+
+    from ui.letters.archive_model import Columns
+    from ui.letters.archive_widget import LetterArchiveWidget
+
+    first = LetterArchiveWidget()
+    qtbot.addWidget(first)
+    first.show()
+    first.table.horizontalHeader().setSortIndicator(Columns.KIND, Qt.AscendingOrder)
+    settle(qtbot)
+    first.table.save_header()  # what closing the main window does
+    second = LetterArchiveWidget()
+    qtbot.addWidget(second)
+    second.show()
+    settle(qtbot)
+    assert (second.sort_column, second.sort_order) == (Columns.KIND, Qt.AscendingOrder)
+    assert problems == []

@@ -29,6 +29,7 @@ from ui.letters.mail_dialogs import MailOutcomeDialog, RegisteredMailDialog
 from ui.letters.pdf_preview import PdfPreview
 from ui.widgets.dialogs import GviaDialog
 from ui.widgets.display import ID_ROLE, auto_dir, date_text
+from ui.widgets.empty_state import ListOverlay
 from ui.widgets.persist import screen_share
 from ui.widgets.table_view import GviaTableView
 
@@ -109,16 +110,27 @@ class LetterArchiveWidget(QWidget):
         header = self.table.horizontalHeader()
         header.blockSignals(True)
         header.setSortIndicator(self.sort_column, self.sort_order)
+        if self.table.restore_header():  # the widths, and the sort the user left
+            section = header.sortIndicatorSection()
+            if 0 <= section < len(Columns):
+                self.sort_column, self.sort_order = Columns(section), header.sortIndicatorOrder()
         header.blockSignals(False)
+        # Listened to only now: a restored sort is read above, not re-announced before the
+        # search timer exists (a traceback on the next start).
         header.sortIndicatorChanged.connect(self._sort_changed)
         if self.client_id is not None:
             self.table.setColumnHidden(Columns.CLIENT, True)
-        if not self.table.restore_header():
-            for column, width in ((Columns.DATE, 95), (Columns.CLIENT, 220), (Columns.KIND, 200),
-                                  (Columns.AMOUNT, 120), (Columns.DEADLINE, 95),
-                                  (Columns.REGISTERED, 140)):
-                self.table.setColumnWidth(column, width)
+        # Columns fit their content; the client (or, on a card, the letter) takes the rest.
+        self.table.set_stretch_column(Columns.CLIENT if self.client_id is None
+                                      else Columns.KIND)
         layout.addWidget(self.table, 1)
+        self.overlay = ListOverlay(self.table)
+        self.overlay.set_empty(
+            _("No letters yet"),
+            _("Every letter you print or save as a PDF is filed here, with its date and "
+              "its registered-mail number."))
+        self.overlay.set_no_match(_("No letter matches the search or the kind chosen."))
+        self.overlay.show_loading()
 
         self.open_button = QPushButton(_("Open letter"))
         self.register_button = QPushButton(_("Registered mail…"))
@@ -188,11 +200,13 @@ class LetterArchiveWidget(QWidget):
                 self.table.select_row(row)
             self.status.setText(ngettext("{count} letter", "{count} letters",
                                          len(ids)).format(count=len(ids)))
+            self.overlay.show_result(len(ids), filtered=bool(text.strip() or kind))
             self._update_buttons()
             self.loaded.emit()
 
         def failed(message: str) -> None:
             if generation == self._generation:
+                self.overlay.show_result()
                 self.show_error(message)
 
         run_in_background(work, owner=self, on_done=done, on_error=failed)
