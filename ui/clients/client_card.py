@@ -33,7 +33,7 @@ from models.queries.client_list import (
     get_payment,
 )
 from models.queries.statistics import ClientStatistics, client_statistics
-from ui import events
+from ui import events, style
 from ui.clients.client_form import ClientForm, ltr_line_edit
 from ui.collection.log_dialog import LogContactDialog
 from ui.collection.status_dialog import StatusDialog
@@ -146,10 +146,7 @@ class SummaryStrip(QFrame):
             caption = QLabel(title)
             value = QLabel()
             value.setObjectName(f"summary_{key}")
-            font = value.font()
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 1.15)
-            value.setFont(font)
+            value.setFont(style.scaled_font(value.font(), style.KPI_SMALL_SCALE, bold=True))
             value.setTextInteractionFlags(Qt.TextSelectableByMouse)
             grid.addWidget(caption, 0, column)
             grid.addWidget(value, 1, column)
@@ -180,10 +177,7 @@ class ClientCard(GviaDialog):
         self.setAttribute(Qt.WA_DeleteOnClose)
         layout = QVBoxLayout(self)
         self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title.setFont(style.title_font(self.title.font()))
         self.subtitle = QLabel()
         heading = QHBoxLayout()
         titles = QVBoxLayout()

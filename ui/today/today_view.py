@@ -132,10 +132,7 @@ class TodayView(QWidget):
 
     def _build(self) -> None:
         self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title.setFont(style.title_font(self.title.font()))
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate: the time depends on the size of the book
         self.busy.setTextVisible(False)
