@@ -220,7 +220,7 @@ def test_quoted_newlines_trailing_columns_and_line_numbers(db, tmp_path):
     errors = failures(clients=path)
 
     # The address cell spans lines 2-3, so the next row starts on physical line 4.
-    assert errors == ["שורה 4 בקובץ clients.csv: מיקוד: המיקוד '12' צריך להכיל 7 ספרות."]
+    assert errors == ["שורה 4 בקובץ clients.csv: מיקוד: המיקוד '12' אינו תקין: מיקוד בישראל מורכב מ-7 ספרות בדיוק."]
     import_files(clients=write_text(tmp_path, "ok.csv", text.replace(";12;", ";;")))
     assert Client.get(Client.name == "כהן").address == "הרצל 1 דירה 4"
 
@@ -260,7 +260,7 @@ def test_excel_sep_hint_line_and_line_numbers_after_it(db, tmp_path):
     path = write_text(tmp_path, "clients.csv", "sep=;\r\nשם;מיקוד\r\nכהן;6100000\r\nלוי;12\r\n")
 
     assert failures(clients=path) == [
-        "שורה 4 בקובץ clients.csv: מיקוד: המיקוד '12' צריך להכיל 7 ספרות."]
+        "שורה 4 בקובץ clients.csv: מיקוד: המיקוד '12' אינו תקין: מיקוד בישראל מורכב מ-7 ספרות בדיוק."]
 
 
 @pytest.mark.parametrize("content, fragment", [
