@@ -289,6 +289,13 @@ class PaymentLine:
     bounced_date: dt.date | None
     allocated_agorot: int
     applied_to: tuple[tuple[str, int], ...]  # (invoice number, agorot), as allocated
+    # A check that came back: why (a BOUNCE_REASONS code and the user's note:
+    # models.contact.bounces.reason_text puts them in words) and the bank's fee line
+    # added to the debt (its number and amount, in shekels; '' and 0 when none).
+    bounce_reason: str = ""
+    bounce_note: str = ""
+    bounce_fee_number: str = ""
+    bounce_fee_agorot: int = 0
 
     @property
     def credit_agorot(self) -> int:
@@ -306,15 +313,52 @@ def client_payments(client_id: int) -> list[PaymentLine]:
         applied.setdefault(payment_id, []).append((number, amount))
     lines = []
     for (pid, day, amount, currency, method, reference, check_number, check_date,
-         bounced) in database.execute_sql(
-            "SELECT id, date, amount_agorot, currency, method, COALESCE(reference, ''), "
-            "check_number, check_date, bounced_date FROM payment WHERE client_id = ? "
-            "ORDER BY date DESC, id DESC", (client_id,)):
+         bounced, reason, note, fee_number, fee_agorot) in database.execute_sql(
+            "SELECT p.id, p.date, p.amount_agorot, p.currency, p.method, "
+            "COALESCE(p.reference, ''), p.check_number, p.check_date, p.bounced_date, "
+            "p.bounce_reason, p.bounce_note, COALESCE(f.number, ''), "
+            "COALESCE(f.amount_agorot, 0) FROM payment p "
+            "LEFT JOIN invoice f ON f.id = p.bounce_fee_invoice_id WHERE p.client_id = ? "
+            "ORDER BY p.date DESC, p.id DESC", (client_id,)):
         parts = tuple(applied.get(pid, ()))
         lines.append(PaymentLine(pid, dt.date.fromisoformat(day), amount, currency, method,
                                  reference, check_number, _date(check_date), _date(bounced),
-                                 sum(a for _, a in parts), parts))
+                                 sum(a for _, a in parts), parts, reason or "", note or "",
+                                 fee_number, fee_agorot))
     return lines
+
+
+@dataclass(frozen=True)
+class CreditNoteLine:
+    id: int
+    number: str
+    date: dt.date
+    amount_agorot: int
+    currency: str
+    reason: str
+    applied_to: tuple[tuple[str, int], ...]  # (invoice number, agorot), as allocated
+
+    @property
+    def credit_agorot(self) -> int:
+        """What of the note no invoice took: credit on account, as an overpayment."""
+        return self.amount_agorot - sum(amount for _, amount in self.applied_to)
+
+
+def client_credit_notes(client_id: int) -> list[CreditNoteLine]:
+    """A client's credit notes, newest first, each with the invoices it was applied to
+    (models.ledger.services.add_credit_note wrote the allocations)."""
+    applied: dict[int, list[tuple[str, int]]] = {}
+    for note_id, number, amount in database.execute_sql(
+            "SELECT a.credit_note_id, i.number, a.amount_agorot FROM allocation a "
+            "JOIN invoice i ON i.id = a.invoice_id "
+            "JOIN credit_note n ON n.id = a.credit_note_id "
+            "WHERE n.client_id = ? ORDER BY a.id", (client_id,)):
+        applied.setdefault(note_id, []).append((number, amount))
+    return [CreditNoteLine(nid, number, dt.date.fromisoformat(day), amount, currency,
+                           reason or "", tuple(applied.get(nid, ())))
+            for nid, number, day, amount, currency, reason in database.execute_sql(
+                "SELECT id, number, date, amount_agorot, currency, reason FROM credit_note "
+                "WHERE client_id = ? ORDER BY date DESC, id DESC", (client_id,))]
 
 
 def client_choices() -> list[tuple[int, str]]:

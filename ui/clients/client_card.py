@@ -7,6 +7,8 @@ The status is changed only through the status dialog (models.contact.client_stat
 leaves a trail in the log; the details form shows it read-only."""
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialogButtonBox,
@@ -16,17 +18,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from models.common.errors import GviaError
+from models.contact.bounces import reason_text
 from models.contact.promises import PromiseCounts, client_promise_counts
 from models.ledger import services
 from models.queries.client_list import (
+    CreditNoteLine,
     InvoiceLine,
     PaymentLine,
+    client_credit_notes,
     client_invoices,
     client_payments,
     contact_persons,
@@ -88,7 +94,7 @@ def invoice_columns() -> list[Column]:
     ]
 
 
-def applied_text(line: PaymentLine) -> str:
+def applied_text(line: PaymentLine | CreditNoteLine) -> str:
     return "; ".join(_("{number}: {amount}").format(number=ltr(number),
                                                     amount=money_text(amount, line.currency))
                      for number, amount in line.applied_to)
@@ -102,9 +108,31 @@ def payment_details(line: PaymentLine) -> str:
         parts.append(_("dated {date}").format(date=date_text(line.check_date)))
     if line.reference:
         parts.append(ltr(line.reference))
-    if line.bounced_date:
-        parts.append(_("bounced on {date}").format(date=date_text(line.bounced_date)))
     return ", ".join(parts)
+
+
+def bounce_text(line: PaymentLine) -> str:
+    """A check that came back: "DD/MM/YYYY – reason (fee ₪25.00)"; '' for any other."""
+    if not line.bounced_date:
+        return ""
+    text = date_text(line.bounced_date)
+    reason = reason_text(line.bounce_reason, line.bounce_note)
+    if reason:
+        text = _("{date} – {reason}").format(date=text, reason=auto_dir(reason))
+    if line.bounce_fee_agorot:
+        text += " " + _("(fee {amount})").format(amount=money_text(line.bounce_fee_agorot))
+    return text
+
+
+def bounce_tooltip(line: PaymentLine) -> str:
+    """The fee line's number too: the debt it added, as the invoices tab lists it."""
+    if not line.bounce_fee_number:
+        return bounce_text(line)
+    return _("{bounce}; the fee was added to the debt as {number}.").format(
+        bounce=bounce_text(line), number=ltr(line.bounce_fee_number))
+
+
+BOUNCED_COLUMN = 4  # in payment_columns
 
 
 def payment_columns() -> list[Column]:
@@ -115,9 +143,27 @@ def payment_columns() -> list[Column]:
         Column(lambda: _("Method"), lambda p: payment_method_label(p.method), lambda p: p.method),
         Column(lambda: _("Details"), payment_details,
                foreground=lambda p: state_colour(OVERDUE) if p.bounced_date else None),
+        Column(lambda: _("Bounced"), bounce_text, lambda p: p.bounced_date or dt.date.min,
+               tooltip=bounce_tooltip,
+               foreground=lambda p: state_colour(OVERDUE) if p.bounced_date else None),
         Column(lambda: _("Applied to"), applied_text, tooltip=applied_text, stretch=True),
         Column(lambda: _("Credit on account"), lambda p: money_text(p.credit_agorot, p.currency)
                if p.credit_agorot else "", lambda p: p.credit_agorot, is_amount=True),
+    ]
+
+
+def credit_note_columns() -> list[Column]:
+    return [
+        Column(lambda: _("Number"), lambda n: ltr(n.number), lambda n: n.number),
+        Column(lambda: _("Date"), lambda n: date_text(n.date), lambda n: n.date),
+        Column(lambda: _("Amount"), lambda n: money_text(n.amount_agorot, n.currency),
+               lambda n: n.amount_agorot, is_amount=True),
+        Column(lambda: _("Currency"), lambda n: ltr(n.currency), lambda n: n.currency),
+        Column(lambda: _("Reason"), lambda n: auto_dir(n.reason), lambda n: n.reason,
+               tooltip=lambda n: n.reason),
+        Column(lambda: _("Applied to"), applied_text, tooltip=applied_text, stretch=True),
+        Column(lambda: _("Credit on account"), lambda n: money_text(n.credit_agorot, n.currency)
+               if n.credit_agorot else "", lambda n: n.credit_agorot, is_amount=True),
     ]
 
 
@@ -268,7 +314,27 @@ class ClientCard(GviaDialog):
         self.invoices_view.horizontalHeader().setSortIndicator(1, Qt.DescendingOrder)  # issued
         self.invoices_view.setSortingEnabled(True)
         self.invoices_view.row_opened.connect(lambda _index: self.edit_invoice())
-        column.addWidget(self.invoices_view)
+        # The credit notes under the invoices they lower: a short list, the invoices keep
+        # most of the height (the user may drag the divider).
+        notes = QWidget()
+        notes_column = QVBoxLayout(notes)
+        notes_column.setContentsMargins(0, 0, 0, 0)
+        self.credit_notes_title = QLabel()
+        self.credit_notes_title.setObjectName("card_credit_notes_title")
+        notes_column.addWidget(self.credit_notes_title)
+        self.credit_notes_model = ListTableModel(credit_note_columns(), lambda n: n.id, self)
+        self.credit_notes_view = GviaTableView("card_credit_notes")
+        self.credit_notes_view.setModel(self.credit_notes_model)
+        self.credit_notes_view.horizontalHeader().setSortIndicator(1, Qt.DescendingOrder)
+        self.credit_notes_view.setSortingEnabled(True)
+        notes_column.addWidget(self.credit_notes_view, 1)
+        self.invoices_split = QSplitter(Qt.Vertical)
+        self.invoices_split.setChildrenCollapsible(False)
+        self.invoices_split.addWidget(self.invoices_view)
+        self.invoices_split.addWidget(notes)
+        self.invoices_split.setStretchFactor(0, 3)
+        self.invoices_split.setStretchFactor(1, 1)
+        column.addWidget(self.invoices_split, 1)
         self.tabs.addTab(page, _("Invoices"))
 
     def _build_payments(self) -> None:
@@ -325,13 +391,26 @@ class ClientCard(GviaDialog):
         self.summary.show_promises(client_promise_counts(as_of, self.client_id))
         self.contacts_model.set_items(contact_persons(self.client_id))
         self.invoices_model.set_items(client_invoices(self.client_id, as_of))
-        self.payments_model.set_items(client_payments(self.client_id))
+        payments = client_payments(self.client_id)
+        self.payments_model.set_items(payments)
+        # The "Bounced" column only when a check came back: most clients never have one.
+        self.payments_view.setColumnHidden(BOUNCED_COLUMN,
+                                           not any(p.bounced_date for p in payments))
+        self.show_credit_notes(client_credit_notes(self.client_id))
         self.deposits.refresh()
-        for view in (self.contacts_view, self.invoices_view, self.payments_view):
+        for view in (self.contacts_view, self.invoices_view, self.payments_view,
+                     self.credit_notes_view):
             header = view.horizontalHeader()
             if view.isSortingEnabled():  # keep the order the user chose
                 view.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
             view.resizeColumnsToContents()  # tens of rows: cheap, and nothing is cut off
+
+    def show_credit_notes(self, notes: list[CreditNoteLine]) -> None:
+        self.credit_notes_model.set_items(notes)
+        self.credit_notes_title.setText(
+            _("Credit notes ({count})").format(count=len(notes)) if notes else
+            _("Credit notes: none yet. \"New credit note…\" lowers what an invoice owes."))
+        self.credit_notes_view.setVisible(bool(notes))
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds == {events.CONTACT_LOG}:
