@@ -26,6 +26,7 @@ from ui import events
 from ui.i18n import _
 from ui.screens import SCREENS, Screen
 from ui.widgets.bidi import path_text
+from ui.widgets.unsaved import confirm_leave
 from ui.widgets.persist import (
     app_settings,
     center_on_screen,
@@ -93,6 +94,14 @@ class MainWindow(QMainWindow):
 
     def show_screen(self, index: int) -> None:
         if 0 <= index < len(self.screens):
+            leaving = self.stack.currentWidget()
+            if (leaving is not None and self.stack.indexOf(leaving) != index
+                    and not confirm_leave(leaving)):
+                # Stay, with what was typed: the side list goes back to this screen.
+                self.nav.blockSignals(True)
+                self.nav.setCurrentRow(self.stack.indexOf(leaving))
+                self.nav.blockSignals(False)
+                return
             widget = self.view(self.screens[index].key)
             self.stack.setCurrentWidget(widget)
             if self.nav.currentRow() != index:
@@ -101,7 +110,7 @@ class MainWindow(QMainWindow):
     def go_to(self, key: str) -> QWidget:
         index = next(i for i, s in enumerate(self.screens) if s.key == key)
         self.show_screen(index)
-        return self._views[key]
+        return self.view(key)
 
     def current_key(self) -> str:
         return self.screens[self.nav.currentRow()].key
@@ -282,6 +291,11 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event) -> None:
+        # Unsaved changes anywhere (a screen, an open client card) are saved, discarded,
+        # or the window stays open.
+        if not confirm_leave(self):
+            event.ignore()
+            return
         settings = app_settings()
         save_geometry(self, "main/geometry")
         settings.setValue("main/state", self.saveState())

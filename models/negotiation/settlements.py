@@ -29,6 +29,7 @@ API:
     add_point / set_point_agreed / remove_point; sign_settlement; cancel_settlement
     record_instalment_payment
     get_settlement; client_settlements; covered_invoices; instalments; points; schedule
+    taken_invoices(invoice_ids) (the settlement each one is already in)
     open_amounts(invoice_ids, as_of); covered_open_invoices(settlement_ids, as_of=None)
     schedule_problems(settlement); grace_days / save_grace_days;
     on_business_days / save_on_business_days; instalment_dates(first, count)
@@ -318,6 +319,19 @@ def covered_open_invoices(settlement_ids: Iterable[int], as_of: dt.date | None =
 
 # ---- drafting ---------------------------------------------------------------------------
 
+def taken_invoices(invoice_ids: Iterable[int], *, exclude_settlement: int | None = None
+                   ) -> dict[int, Settlement]:
+    """Invoice id -> the settlement (draft or signed, not cancelled) that already covers it.
+    An invoice is in at most one such settlement; a new one may cover only the others."""
+    ids = list(invoice_ids)
+    if not ids:
+        return {}
+    rows = (SettlementInvoice.select(SettlementInvoice, Settlement).join(Settlement)
+            .where(SettlementInvoice.invoice.in_(ids) & (Settlement.status != "cancelled")
+                   & (Settlement.id != (exclude_settlement or 0))))
+    return {row.invoice_id: row.settlement for row in rows}
+
+
 def _check_invoices(client: Client, invoice_ids: list[int], as_of: dt.date,
                     exclude_settlement: int | None = None) -> tuple[str, dict[int, int]]:
     """The covered invoices' currency and open amounts; every rule a user can break."""
@@ -341,12 +355,9 @@ def _check_invoices(client: Client, invoice_ids: list[int], as_of: dt.date,
             "Invoice {numbers} has no open balance as of {date}.",
             "Invoices {numbers} have no open balance as of {date}.", len(closed)).format(
                 numbers=", ".join(closed), date=format_date(as_of)), field="invoices")
-    taken = (SettlementInvoice.select(SettlementInvoice.invoice, Settlement.id)
-             .join(Settlement)
-             .where(SettlementInvoice.invoice.in_(ids) & (Settlement.status != "cancelled")
-                    & (Settlement.id != (exclude_settlement or 0))))
     numbers = {inv.id: inv.number for inv in found}
-    busy = sorted({numbers[row.invoice_id] for row in taken})
+    busy = sorted({numbers[invoice_id] for invoice_id in taken_invoices(
+        ids, exclude_settlement=exclude_settlement)})
     if busy:
         raise ValidationError(ngettext(
             "Invoice {numbers} is already in another settlement.",

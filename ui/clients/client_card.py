@@ -68,6 +68,7 @@ from ui.widgets.persist import screen_share
 from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved, confirm_leave, guard_tabs
 
 REFRESHING_KINDS = {events.CLIENTS, events.INVOICES, events.PAYMENTS, events.SETTINGS,
                     events.CONTACT_LOG, events.DATABASE}
@@ -216,6 +217,24 @@ class SummaryStrip(QFrame):
         self.values["promises"].setText(text)
 
 
+class DetailsPage(Unsaved, QWidget):
+    """The card's details tab: what is typed there and not saved is kept while the card
+    reloads (an invoice added, a payment recorded), and closing the card or leaving the
+    tab asks to save it first."""
+
+    def __init__(self, card: "ClientCard"):
+        super().__init__()
+        self.card = card
+
+    def save(self) -> bool:
+        return self.card.save_details()
+
+    def discard(self) -> None:
+        self.card.form.load(services.get_client(self.card.client_id))
+        self.card.form.status.setEnabled(False)
+        self.mark_clean()
+
+
 class ClientCard(GviaDialog):
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
@@ -254,6 +273,9 @@ class ClientCard(GviaDialog):
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
+        self._gone = False  # the client no longer exists: closed without asking
+        guard_tabs(self.tabs)
+        guard_tabs(self.negotiation.pages)
         # As tall as a laptop's screen allows (up to 720): the tabs hold long pages.
         self.resize(screen_share(self, 1000, 720, share=1.0))
         self.refresh()
@@ -262,7 +284,7 @@ class ClientCard(GviaDialog):
     # ---- tabs -----------------------------------------------------------------------
 
     def _build_details(self) -> None:
-        page = QWidget()
+        page = self.details = DetailsPage(self)
         column = QVBoxLayout(page)
         self.form = ClientForm()
         # The form is long: it scrolls on a small screen, and Save stays in view below it.
@@ -372,6 +394,7 @@ class ClientCard(GviaDialog):
         try:
             client = services.get_client(self.client_id)
         except GviaError:
+            self._gone = True
             self.close()  # the client no longer exists (a restore replaced the file)
             return
         as_of = clock.today()
@@ -382,7 +405,13 @@ class ClientCard(GviaDialog):
         if client.tax_id:
             details.append(ltr(client.tax_id))
         self.subtitle.setText(" · ".join(details))
-        self.form.load(client)
+        if self.details.is_dirty():
+            # Typed and not saved: kept; only the status (changed elsewhere, logged) moves.
+            self.form.status.setCurrentIndex(max(self.form.status.findData(client.status), 0))
+            self.details.mark_fields_clean(self.form.status)
+        else:
+            self.form.load(client)
+            self.details.mark_clean()
         # Status changes go through "Change status…" so that each one is logged.
         self.form.status.setEnabled(False)
         self.form.status.setToolTip(_("Use \"Change status…\": every change is logged "
@@ -420,6 +449,13 @@ class ClientCard(GviaDialog):
         elif kinds & REFRESHING_KINDS:
             self.refresh()
 
+    def reject(self) -> None:
+        """Close, Esc or the window's X: unsaved changes on the card are saved, discarded,
+        or the card stays open."""
+        if not self._gone and not confirm_leave(self):
+            return
+        super().reject()
+
     def done(self, result: int) -> None:
         try:
             events.events.data_changed.disconnect(self._on_data_changed)
@@ -444,6 +480,7 @@ class ClientCard(GviaDialog):
             self.form.show_error(exc)
             return False
         self.form.clear_errors()
+        self.details.mark_clean()  # stored: the reload below shows it as stored
         saved_and_announced(self, events.CLIENTS)
         return True
 

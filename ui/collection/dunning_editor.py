@@ -41,6 +41,7 @@ from ui.widgets.forms import ValidatedForm
 from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.table_view import GviaTableView
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved
 
 
 def plan_name(kind: str) -> str:
@@ -70,7 +71,7 @@ def level_columns() -> list[Column]:
     ]
 
 
-class DunningPlanPage(QWidget):
+class DunningPlanPage(Unsaved, QWidget):
     saved = Signal()
 
     def __init__(self, parent=None):
@@ -154,6 +155,13 @@ class DunningPlanPage(QWidget):
         self.form.clear_errors()
         self.status.clear()
         self._show_kind()
+        self.mark_clean()
+
+    def unsaved_state(self) -> dict:
+        return {kind: list(levels) for kind, levels in self.plans.items()}
+
+    def discard(self) -> None:
+        self.load()
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if events.DATABASE in kinds:
@@ -256,6 +264,7 @@ class DunningPlanPage(QWidget):
             self.form.show_error(exc)
             return False
         self._show_kind()
+        self.mark_clean()
         self.status.setText(_("The plans were saved."))
         saved_and_announced(self, events.SETTINGS)
         self.saved.emit()

@@ -10,6 +10,7 @@ from ui.letters.batch_page import BatchPage
 from ui.letters.envelope_page import EnvelopePage
 from ui.letters.produce_page import ProduceLetterPage
 from ui.letters.template_page import TemplatePage
+from ui.widgets.unsaved import guard_tabs
 
 
 class LettersView(QWidget):
@@ -27,6 +28,7 @@ class LettersView(QWidget):
         self.tabs.addTab(self.archive, _("Archive and registered mail"))
         self.tabs.addTab(self.template_page, _("Letter wording"))
         self.tabs.addTab(self.envelope_page, _("Envelope and labels"))
+        guard_tabs(self.tabs)  # leaving unsaved wording asks first
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

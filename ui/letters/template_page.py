@@ -47,11 +47,12 @@ from ui.widgets import clock, dialogs
 from ui.widgets.display import ltr
 from ui.widgets.forms import alert_label
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved
 
 NAME_ROLE = Qt.UserRole
 
 
-class TemplatePage(QWidget):
+class TemplatePage(Unsaved, QWidget):
     preview_ready = Signal()
     saved = Signal(str)     # the kind whose wording was stored
     restored = Signal(str)  # the kind put back to the default wording
@@ -153,6 +154,12 @@ class TemplatePage(QWidget):
 
     def is_modified(self) -> bool:
         return self.text() != self._loaded_text
+
+    def is_dirty(self) -> bool:  # ui.widgets.unsaved: leaving the page asks first
+        return self.is_modified()
+
+    def discard(self) -> None:
+        self.load_kind(self._current_kind, self._current_language)
 
     def load_kind(self, kind: str, language: str = "he") -> None:
         """Show the wording of `kind` in `language` (Hebrew for a kind written only in

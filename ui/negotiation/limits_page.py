@@ -28,9 +28,13 @@ from ui.widgets.display import date_text, money_text
 from ui.widgets.forms import ValidatedForm, field_amount
 from ui.widgets.scroll import scrolling
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved, confirm_leave
 
 
-class LimitsPage(QWidget):
+class LimitsPage(Unsaved, QWidget):
+    """Typed limits are kept until saved: starting a new negotiation over unsaved ones
+    asks first, as leaving the page does (ui.widgets.unsaved)."""
+
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
         self.client_id = client_id
@@ -90,6 +94,7 @@ class LimitsPage(QWidget):
         if n is None:
             self.heading.setText(_("No negotiation yet. Starting one fills in the opening "
                                    "position with everything the client owes today."))
+            self.mark_clean()
             return
         self.heading.setText(_("Negotiation opened on {date}").format(date=date_text(n.opened_date)))
         self.opening.setText(amount_text(n.opening_agorot))
@@ -101,6 +106,10 @@ class LimitsPage(QWidget):
         for name, check in {**self.steps, **self.checklist}.items():
             check.setChecked(bool(getattr(n, name)))
         self._show_prepared()
+        self.mark_clean()  # the limits as stored
+
+    def discard(self) -> None:
+        self.refresh()
 
     def _show_discount(self) -> None:
         try:
@@ -123,6 +132,8 @@ class LimitsPage(QWidget):
                               _("Tick every line of the checklist before the meeting."))
 
     def start(self) -> None:
+        if not confirm_leave(self):  # the typed limits are those of the current one
+            return
         ng.start_negotiation(self.client_id, clock.today())
         events.announce(events.NEGOTIATION)
         self.refresh()

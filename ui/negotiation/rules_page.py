@@ -26,6 +26,7 @@ from ui.negotiation.settlement_dialogs import ltr_edit
 from ui.widgets.forms import ValidatedForm, field_amount
 from ui.widgets.scroll import scrolling
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved
 
 
 def rule_labels() -> dict[str, str]:
@@ -50,7 +51,7 @@ def rule_labels() -> dict[str, str]:
     }
 
 
-class NegotiationRulesPage(QWidget):
+class NegotiationRulesPage(Unsaved, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -96,6 +97,10 @@ class NegotiationRulesPage(QWidget):
                 widget.setText(plain(value) if name.endswith("_agorot") else str(value))
         self.form.clear_errors()
         self.status.clear()
+        self.mark_clean()
+
+    def discard(self) -> None:
+        self.load()
 
     def _value(self, name: str, widget: QWidget):
         if isinstance(widget, QSpinBox):
@@ -116,6 +121,7 @@ class NegotiationRulesPage(QWidget):
             self.form.show_error(exc)
             return False
         self.form.clear_errors()
+        self.mark_clean()
         self.status.setText(_("Saved."))
         saved_and_announced(self, events.SETTINGS)
         return True

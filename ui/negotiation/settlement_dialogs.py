@@ -62,15 +62,28 @@ class NewSettlementDialog(FormDialog):
         self.settlement_id: int | None = None
         today = clock.today()
         self.invoices = self.form.add_field("invoices", _("Invoices it covers"), QListWidget())
-        for line in client_invoices(client_id, today):
-            if line.open_agorot <= 0 or line.cancelled_date:
-                continue
-            item = QListWidgetItem(_("{number} · due {due} · open {amount}").format(
+        lines = [line for line in client_invoices(client_id, today)
+                 if line.open_agorot > 0 and not line.cancelled_date]
+        taken = settlements.taken_invoices([line.id for line in lines])
+        for line in lines:
+            text = _("{number} · due {due} · open {amount}").format(
                 number=ltr(line.number), due=date_text(line.due_date),
-                amount=money_text(line.open_agorot, line.currency)))
+                amount=money_text(line.open_agorot, line.currency))
+            other = taken.get(line.id)
+            if other is not None:
+                text += " · " + _("in settlement of {date}").format(
+                    date=date_text(other.agreement_date))
+            item = QListWidgetItem(text)
             item.setData(Qt.UserRole, line.id)
-            # Overdue invoices are the debt; ones not yet due stay on their own terms.
-            item.setCheckState(Qt.Checked if line.days_overdue > 0 else Qt.Unchecked)
+            if other is not None:
+                # Shown, so the user sees why it is missing, but it cannot be chosen.
+                item.setFlags(item.flags() & ~(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable))
+                item.setCheckState(Qt.Unchecked)
+                item.setToolTip(_("This invoice is already in another settlement; cancel "
+                                  "that settlement to cover it here."))
+            else:
+                # Overdue invoices are the debt; ones not yet due stay on their own terms.
+                item.setCheckState(Qt.Checked if line.days_overdue > 0 else Qt.Unchecked)
             self.invoices.addItem(item)
         self.agreement_date = self.form.add_field("agreement_date", _("Agreement date"),
                                                   DateEdit())
@@ -86,8 +99,9 @@ class NewSettlementDialog(FormDialog):
         self.resize(560, 520)
 
     def chosen_ids(self) -> list[int]:
-        return [self.invoices.item(i).data(Qt.UserRole) for i in range(self.invoices.count())
-                if self.invoices.item(i).checkState() == Qt.Checked]
+        items = [self.invoices.item(i) for i in range(self.invoices.count())]
+        return [item.data(Qt.UserRole) for item in items
+                if item.checkState() == Qt.Checked and item.flags() & Qt.ItemIsEnabled]
 
     def _save(self) -> None:
         agreed = self.agreement_date.required_date("agreement_date")

@@ -45,6 +45,7 @@ from ui.widgets.list_model import Column, ListTableModel
 from ui.widgets.scroll import scrolling
 from ui.widgets.table_view import GviaTableView
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved, confirm_leave
 
 REFRESHING = {events.NEGOTIATION, events.PAYMENTS, events.INVOICES, events.DATABASE}
 
@@ -75,13 +76,18 @@ class _Row:
             self.method_text = payment_method_label(instalment.method) + check
 
 
-class SettlementPage(ErrorHook, QWidget):
+class SettlementPage(Unsaved, ErrorHook, QWidget):
+    """The terms typed in a draft and not yet saved ("Recalculate instalments") survive
+    whatever else is done on the page (a point added, an instalment edited, limits saved):
+    the page reloads from the ledger and puts the typed terms back. Leaving the draft
+    (another settlement, signing, printing, the card closed) asks to save them first."""
     letter_ready = Signal(object)  # the archived letter's BatchResult
 
     def __init__(self, client_id: int, parent=None):
         super().__init__(parent)
         self.client_id = client_id
         self.current: SettlementStatus | None = None
+        self._saving_terms = False  # a refresh after "Recalculate" shows what was stored
         self._build()
         self.refresh()
         events.events.data_changed.connect(self._on_data_changed)
@@ -100,7 +106,7 @@ class SettlementPage(ErrorHook, QWidget):
         top = QHBoxLayout()
         self.picker = QComboBox()
         self.picker.setMinimumWidth(320)
-        self.picker.currentIndexChanged.connect(lambda *_a: self.show_selected())
+        self.picker.currentIndexChanged.connect(lambda *_a: self._picked())
         self.new_button = QPushButton(_("New settlement…"))
         self.new_button.clicked.connect(self.new_settlement)
         label = QLabel(_("Settlement:"))
@@ -215,8 +221,9 @@ class SettlementPage(ErrorHook, QWidget):
 
     # ---- showing --------------------------------------------------------------------
 
-    def refresh(self, select_id: int | None = None) -> None:
+    def refresh(self, select_id: int | None = None, *, keep_typed: bool = True) -> None:
         keep = select_id or self.selected_id()
+        typed = self._typed_terms() if keep_typed and self.is_dirty() else None
         self.picker.blockSignals(True)
         self.picker.clear()
         today = clock.today()
@@ -229,6 +236,66 @@ class SettlementPage(ErrorHook, QWidget):
         self.picker.setCurrentIndex(max(index, 0))
         self.picker.blockSignals(False)
         self.show_selected()
+        if typed is not None and self._shown_id() == typed[0]:
+            self._put_back_terms(typed[1])
+
+    # ---- unsaved terms --------------------------------------------------------------
+
+    def _term_widgets(self) -> tuple:
+        return (self.agreement_date, self.discount, self.down_payment, self.down_date,
+                self.count, self.first_date, self.method)
+
+    def _shown_id(self) -> int | None:
+        """The settlement whose terms the form shows (the picker may have moved on)."""
+        return self.current.settlement.id if self.current is not None else None
+
+    def _is_draft(self) -> bool:
+        return self.current is not None and self.current.settlement.status == "draft"
+
+    def unsaved_state(self):
+        if not self._is_draft():
+            return {}
+        return {w: w.currentIndex() if w is self.method else w.text()
+                for w in self._term_widgets()}
+
+    def _typed_terms(self) -> tuple[int | None, dict]:
+        return self._shown_id(), self.unsaved_state()
+
+    def _put_back_terms(self, values: dict) -> None:
+        if not self._is_draft():
+            return  # signed or cancelled meanwhile: its terms are final
+        for widget, value in values.items():
+            if widget is self.method:
+                widget.setCurrentIndex(value)
+            elif widget is self.count:
+                widget.setValue(int(value))
+            else:
+                widget.setText(value)
+        self.update_warnings()
+
+    def save(self) -> bool:
+        """Store the typed terms (as "Recalculate instalments" does)."""
+        return self.replan()
+
+    def discard(self) -> None:
+        self.refresh(keep_typed=False)
+
+    def _picked(self) -> None:
+        """Another settlement chosen in the list: the typed terms of the draft on screen
+        are saved, discarded, or the choice is undone."""
+        shown = self._shown_id()
+        if shown is not None and shown != self.selected_id() and self.is_dirty():
+            chosen = self.selected_id()
+            self._select_quietly(shown)
+            if not confirm_leave(self):
+                return
+            self._select_quietly(chosen)
+        self.show_selected()
+
+    def _select_quietly(self, settlement_id: int) -> None:
+        self.picker.blockSignals(True)
+        self.picker.setCurrentIndex(max(self.picker.findData(settlement_id), 0))
+        self.picker.blockSignals(False)
 
     def selected_id(self) -> int | None:
         return self.picker.currentData()
@@ -268,6 +335,7 @@ class SettlementPage(ErrorHook, QWidget):
         for button in (self.agreement_button, self.summary_button):
             button.setEnabled(bool(s) and s.status != "cancelled")
         self.update_warnings()
+        self.mark_clean()  # the terms as stored
 
     def _show_terms(self, s) -> None:
         self.debt.setText(money_text(s.debt_agorot, s.currency))
@@ -359,7 +427,7 @@ class SettlementPage(ErrorHook, QWidget):
     def _on_data_changed(self, kinds: frozenset) -> None:
         if kinds & REFRESHING:
             try:
-                self.refresh()
+                self.refresh(keep_typed=not self._saving_terms)
             except GviaError:
                 pass  # the client is gone (a restore replaced the file): the card closes
 
@@ -375,12 +443,14 @@ class SettlementPage(ErrorHook, QWidget):
         return True
 
     def new_settlement(self) -> None:
+        if not confirm_leave(self):
+            return
         created = sd.NewSettlementDialog.ask(self.client_id, parent=self)
         if created:
             self.refresh(select_id=created)
 
     def replan(self) -> bool:
-        sid = self.selected_id()
+        sid = self._shown_id()
 
         def work():
             settlements.revise_draft(
@@ -390,7 +460,11 @@ class SettlementPage(ErrorHook, QWidget):
                 down_payment_date=self.down_date.required_date(),
                 instalment_count=self.count.value(), first_date=self.first_date.required_date(),
                 method=self.method.currentData())
-        return self._run(work)
+        self._saving_terms = True
+        try:
+            return self._run(work)
+        finally:
+            self._saving_terms = False
 
     def add_point(self) -> bool:
         text = self.point_text.text()
@@ -420,6 +494,8 @@ class SettlementPage(ErrorHook, QWidget):
             self.show_error(str(exc))
 
     def sign(self) -> None:
+        if not confirm_leave(self):  # sign the terms on screen, not older ones
+            return
         sd.SignDialog.ask(self.selected_id(), parent=self)
 
     def record_payment(self) -> None:
@@ -436,11 +512,13 @@ class SettlementPage(ErrorHook, QWidget):
 
     def delete(self) -> None:
         if dialogs.confirm(self, _("Delete draft"), _("Delete this draft settlement?")):
-            self._run(lambda: settlements.delete_draft(self.selected_id()))
+            self._run(lambda: settlements.delete_draft(self._shown_id()))
 
     def print_letter(self, kind: str) -> None:
         from reports.batch import produce_letters
 
+        if not confirm_leave(self):  # print the terms on screen, not older ones
+            return
         try:
             result = produce_letters(kind, [self.client_id], clock.today(), strict=True)
         except GviaError as exc:

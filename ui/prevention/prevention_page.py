@@ -24,6 +24,7 @@ from ui import events
 from ui.i18n import _
 from ui.widgets.forms import ValidatedForm, field_amount
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved
 
 
 def _percent_spin() -> QSpinBox:
@@ -40,7 +41,7 @@ def _ltr_edit() -> QLineEdit:
     return edit
 
 
-class PreventionPage(QWidget):
+class PreventionPage(Unsaved, QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -91,6 +92,10 @@ class PreventionPage(QWidget):
                          if letters.collection_costs_agorot else "")
         self.form.clear_errors()
         self.status.clear()
+        self.mark_clean()
+
+    def discard(self) -> None:
+        self.load()
 
     def save(self) -> bool:
         try:
@@ -110,6 +115,7 @@ class PreventionPage(QWidget):
             self.form.show_error(exc)
             return False
         self.form.clear_errors()
+        self.mark_clean()
         self.status.setText(_("Saved."))
         saved_and_announced(self, events.SETTINGS)
         return True

@@ -45,12 +45,13 @@ from ui.i18n import _
 from ui.settings.image_field import ImageField
 from ui.widgets.labels import business_type_label
 from ui.widgets.saved import saved_and_announced
+from ui.widgets.unsaved import Unsaved, field_values
 
 LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "iban", "swift",
                         "hourly_rate", "aging_buckets")
 
 
-class ProfilePage(QWidget):
+class ProfilePage(Unsaved, QWidget):
     saved = Signal()          # the profile was stored
     invalid = Signal(str)     # a Hebrew message explaining what is wrong
 
@@ -209,11 +210,20 @@ class ProfilePage(QWidget):
         self.signer_name.setText(letters.signer_name)
         self.signer_title.setText(letters.signer_title)
         self.show_message("")
+        self.mark_clean()
+
+    def unsaved_state(self) -> dict:
+        return {**field_values(self), "logo": self.logo.path(),
+                "signature": self.signature.path()}
+
+    def discard(self) -> None:
+        self.load()
 
     def show_stored_buckets(self) -> None:
         """The aging limits as stored (saved elsewhere, e.g. from the aging screen), leaving
         the rest of what is typed here untouched."""
         self.set_text("aging_buckets", profile_texts(load_profile())["aging_buckets"])
+        self.mark_fields_clean(self.fields["aging_buckets"])
 
     # ---- checking and saving --------------------------------------------------------
 

@@ -15,6 +15,7 @@ from ui.settings.backups_page import BackupsPage
 from ui.settings.language_page import LanguagePage
 from ui.settings.profile_page import ProfilePage
 from ui.settings.storage_notice import storage_warning
+from ui.widgets.unsaved import guard_tabs
 
 
 class SettingsView(QWidget):
@@ -41,6 +42,7 @@ class SettingsView(QWidget):
         self.tabs.addTab(self.negotiation_page, _("Negotiation and hand-over"))
         self.tabs.addTab(self.backups_page, _("Backups"))
         self.tabs.addTab(self.language_page, _("Language"))
+        guard_tabs(self.tabs)  # leaving a tab with unsaved changes asks first
         layout = QVBoxLayout(self)
         layout.addWidget(self.storage_notice)
         layout.addWidget(self.tabs, 1)
