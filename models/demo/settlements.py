@@ -26,7 +26,7 @@ def _debtors(as_of: dt.date) -> list[tuple[Client, list]]:
     """Business clients still dealt with directly, with their unpaid overdue shekel invoices
     (unpaid: so the money toward a scenario's settlement is only its own instalments)."""
     found = []
-    for client in (Client.select().where((Client.kind == "company")
+    for client in (Client.select().where((Client.kind != "person")
                                          & Client.status.in_(DIRECT_STATUSES))
                    .order_by(Client.id)):
         overdue = [line for line in client_invoices(client.id, as_of)

@@ -46,7 +46,7 @@ def ledger(db, db_path):
     from models.demo.generator import make_demo
 
     counts = make_demo(clients=60, invoices=600, seed=1, as_of=DEMO_AS_OF)
-    assert counts["settlements"] == 2
+    assert counts["settlements"] == 3
     a, b, c, d, e = [services.add_client(name=n, kind="company").id
                      for n in ("סטודיו אור", "נגרות הגליל", "Blue Sky Ltd.", "מאפיית השרון",
                                "הפקות ים")]
