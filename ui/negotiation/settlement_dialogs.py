@@ -66,13 +66,14 @@ class NewSettlementDialog(FormDialog):
                  if line.open_agorot > 0 and not line.cancelled_date]
         taken = settlements.taken_invoices([line.id for line in lines])
         for line in lines:
-            text = _("{number} · due {due} · open {amount}").format(
-                number=ltr(line.number), due=date_text(line.due_date),
-                amount=money_text(line.open_agorot, line.currency))
             other = taken.get(line.id)
-            if other is not None:
-                text += " · " + _("in settlement of {date}").format(
+            number = ltr(line.number)
+            if other is not None:  # said first, so a narrow list still shows it
+                number += " · " + _("in settlement of {date}").format(
                     date=date_text(other.agreement_date))
+            text = _("{number} · due {due} · open {amount}").format(
+                number=number, due=date_text(line.due_date),
+                amount=money_text(line.open_agorot, line.currency))
             item = QListWidgetItem(text)
             item.setData(Qt.UserRole, line.id)
             if other is not None:

@@ -114,8 +114,8 @@ def dirty_pages(widget: QWidget | None) -> list[Unsaved]:
     return [page for page in pages if page.is_dirty()]
 
 
-def ask_save(parent: QWidget | None) -> str:
-    """SAVE, DISCARD or CANCEL (the default: stay). Replace this in tests."""
+def prompt_box(parent: QWidget | None) -> QMessageBox:
+    """The question, with Save (the default), Discard and Cancel (Esc: stay)."""
     box = QMessageBox(QMessageBox.Warning, _("Unsaved changes"),
                       _("Some changes were not saved. Save them before leaving?"),
                       QMessageBox.NoButton, parent)
@@ -125,9 +125,17 @@ def ask_save(parent: QWidget | None) -> str:
     cancel = box.addButton(_("Cancel"), QMessageBox.RejectRole)
     box.setDefaultButton(save)
     box.setEscapeButton(cancel)
+    for button, answer in ((save, SAVE), (discard, DISCARD), (cancel, CANCEL)):
+        button.setProperty("answer", answer)
+    return box
+
+
+def ask_save(parent: QWidget | None) -> str:
+    """SAVE, DISCARD or CANCEL (the default: stay). Replace this in tests."""
+    box = prompt_box(parent)
     box.exec()
     clicked = box.clickedButton()
-    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
+    return clicked.property("answer") if clicked is not None else CANCEL
 
 
 def confirm_leave(widget: QWidget | None) -> bool:
