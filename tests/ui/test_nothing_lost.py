@@ -219,3 +219,14 @@ def test_the_new_settlement_dialog_leaves_out_an_invoice_of_another_settlement(q
     created = settlements.get_settlement(dialog.settlement_id)
     assert [i.id for i in settlements.covered_invoices(created.id)] == [ids[1]]
     assert settlements.taken_invoices(ids) == {ids[0]: other, ids[1]: created}
+
+
+def test_the_new_settlement_dialog_ticks_the_overdue_invoices_of_one_currency(qtbot, debtor):
+    ids = _invoice_ids(debtor.id)
+    dollars = services.add_invoice(debtor.id, "USD-1", dt.date(2026, 7, 1), "300",
+                                   currency="USD")
+    dialog = NewSettlementDialog(debtor.id)
+    qtbot.addWidget(dialog)
+    assert sorted(dialog.chosen_ids()) == sorted(ids)     # the shekel debt, not the dollars
+    assert dollars.id not in dialog.chosen_ids()
+    assert dialog.save(), dialog.form.error_text("invoices")

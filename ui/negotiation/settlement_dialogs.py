@@ -65,6 +65,11 @@ class NewSettlementDialog(FormDialog):
         lines = [line for line in client_invoices(client_id, today)
                  if line.open_agorot > 0 and not line.cancelled_date]
         taken = settlements.taken_invoices([line.id for line in lines])
+        # A settlement is in one currency: only the overdue ones of one are ticked, shekels
+        # first, else the first listed.
+        overdue = [line.currency for line in lines
+                   if line.days_overdue > 0 and line.id not in taken]
+        currency = "ILS" if "ILS" in overdue else (overdue[0] if overdue else None)
         for line in lines:
             other = taken.get(line.id)
             number = ltr(line.number)
@@ -84,7 +89,8 @@ class NewSettlementDialog(FormDialog):
                                   "that settlement to cover it here."))
             else:
                 # Overdue invoices are the debt; ones not yet due stay on their own terms.
-                item.setCheckState(Qt.Checked if line.days_overdue > 0 else Qt.Unchecked)
+                item.setCheckState(Qt.Checked if line.days_overdue > 0
+                                   and line.currency == currency else Qt.Unchecked)
             self.invoices.addItem(item)
         self.agreement_date = self.form.add_field("agreement_date", _("Agreement date"),
                                                   DateEdit())
