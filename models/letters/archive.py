@@ -49,6 +49,7 @@ from models.db.connection import BaseModel, database, database_path
 from models.db.settings import get_setting, set_setting
 from models.ledger.clients import Client
 from models.ledger.open_invoice import invoices_open_as_of
+from models.letters import images
 
 # The kinds' names, the one table of them: msgids (N_); kind_name translates one for a
 # screen (the letters screens, Letter.kind_name); a document prints it in Hebrew
@@ -173,13 +174,19 @@ class LetterSettings:
 
 
 def load_letter_settings() -> LetterSettings:
+    """The letter settings; the logo and signature paths point at the copies of the images
+    kept in the ledger (models.letters.images)."""
     stored = get_setting(SETTINGS_KEY, {}) or {}
     known = {f.name for f in fields(LetterSettings)}
-    return LetterSettings(**{k: v for k, v in stored.items() if k in known})
+    return images.with_kept_images(
+        LetterSettings(**{k: v for k, v in stored.items() if k in known}))
 
 
 def save_letter_settings(settings: LetterSettings) -> None:
-    set_setting(SETTINGS_KEY, asdict(settings.validate()))
+    """Store the settings; a newly chosen logo or signature is taken into the ledger
+    (models.letters.images.keep_images), so moving the original loses nothing."""
+    with database.atomic():
+        set_setting(SETTINGS_KEY, asdict(images.keep_images(settings.validate())))
 
 
 # ---- archive -------------------------------------------------------------------------

@@ -1,32 +1,28 @@
 """A field for an image file the letters print (the logo in the letterhead, a scanned
 signature): a small preview, the file's name, "Choose…" and "Remove". A file that is not
 a PNG or JPEG image is refused when chosen, with the reason, so no letter silently goes
-out without it. Used by the business profile page and the first-run dialog."""
+out without it. Used by the business profile page and the first-run dialog; saving the
+letter settings takes the chosen file into the ledger (models.letters.images), so the
+letters keep it when the original is moved or deleted."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QImageReader, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from models.letters import images
 from ui.i18n import _
 from ui.widgets.bidi import path_text
 
-IMAGE_FORMATS = (b"png", b"jpeg", b"jpg")  # what the letters' PDF library draws by itself
 PREVIEW = QSize(96, 48)
 
 
 def image_problem(path: str) -> str | None:
-    """Why the file at `path` cannot go on a letter, or None when it can."""
-    file = Path(path)
-    if not file.is_file():
-        return _("The file {path} was not found.").format(path=path_text(path))
-    reader = QImageReader(str(file))
-    if reader.format().data().lower() not in IMAGE_FORMATS or not reader.canRead():
-        return _("The file {name} is not a PNG or JPEG image; please choose a picture in one "
-                 "of these formats.").format(name=path_text(file.name))
-    return None
+    """Why the file at `path` cannot go on a letter, or None when it can (the rule is
+    models.letters.images.image_problem: a PNG or JPEG picture that decodes, not too big)."""
+    return images.image_problem(path)
 
 
 class ImageField(QWidget):

@@ -34,6 +34,7 @@ from models.db.settings import (
     save_profile,
 )
 from models.letters.archive import load_letter_settings, save_letter_settings
+from models.letters.images import missing_images
 from models.prevention.profile_rules import (
     profile_texts,
     validate_field,
@@ -43,12 +44,22 @@ from models.prevention.profile_rules import (
 from ui import events
 from ui.i18n import _
 from ui.settings.image_field import ImageField
+from ui.widgets.bidi import path_text
 from ui.widgets.labels import business_type_label
 from ui.widgets.saved import saved_and_announced
 from ui.widgets.unsaved import Unsaved, field_values
 
 LEFT_TO_RIGHT_FIELDS = ("tax_id", "zip", "phone", "email", "bit_phone", "iban", "swift",
                         "hourly_rate", "aging_buckets")
+
+
+# Said on the page when a chosen image's file is gone (models.letters.images.missing_images).
+MISSING_IMAGE = {
+    "logo": lambda: _("The logo file {path} was not found: letters are printed without the "
+                      "logo until you choose it again."),
+    "signature": lambda: _("The signature file {path} was not found: letters are printed "
+                           "without the signature until you choose it again."),
+}
 
 
 class ProfilePage(Unsaved, QWidget):
@@ -210,6 +221,7 @@ class ProfilePage(Unsaved, QWidget):
         self.signer_name.setText(letters.signer_name)
         self.signer_title.setText(letters.signer_title)
         self.show_message("")
+        self.warn_missing_images(letters)
         self.mark_clean()
 
     def unsaved_state(self) -> dict:
@@ -218,6 +230,14 @@ class ProfilePage(Unsaved, QWidget):
 
     def discard(self) -> None:
         self.load()
+
+    def warn_missing_images(self, letters) -> None:
+        """A logo or signature chosen before the images were kept in the ledger, whose file
+        was since moved or deleted: said here, not left out of the letters unnoticed."""
+        missing = missing_images(letters)
+        if missing:
+            self.show_message(" ".join(MISSING_IMAGE[kind]().format(path=path_text(path))
+                                       for kind, path in missing), error_field="form")
 
     def show_stored_buckets(self) -> None:
         """The aging limits as stored (saved elsewhere, e.g. from the aging screen), leaving
@@ -264,11 +284,17 @@ class ProfilePage(Unsaved, QWidget):
         except ValidationError as exc:
             self._point_at(exc)
             return False
+        try:
+            # A chosen logo or signature is taken into the ledger here (its file may
+            # have gone since it was chosen: then nothing is saved, and the page says so).
+            save_letter_settings(dataclasses.replace(
+                load_letter_settings(), logo_path=self.logo.path(),
+                signature_path=self.signature.path(), signer_name=signer[0],
+                signer_title=signer[1]))
+        except ValidationError as exc:
+            self.show_message(str(exc), error_field="form")
+            return False
         save_profile(profile)
-        save_letter_settings(dataclasses.replace(
-            load_letter_settings(), logo_path=self.logo.path(),
-            signature_path=self.signature.path(), signer_name=signer[0],
-            signer_title=signer[1]))
         self.load(profile)  # show the values as stored (padded numbers, canonical terms)
         self.show_message(_("The profile was saved."))
         saved_and_announced(self, events.SETTINGS)
