@@ -179,15 +179,19 @@ def _write_copy(image: StoredImage) -> Path:
 _copies: dict[tuple[str, str], tuple[str, str]] = {}
 
 
-def image_copy(kind: str) -> str:
-    """The path of the copy the letters read ('' when no image is stored)."""
+def image_copy(kind: str, value: str | None = None) -> str:
+    """The path of the copy the letters read ('' when no image is stored). `value`: the
+    stored setting's text, when the caller read it (with_kept_images reads both kinds at
+    once)."""
     _check_kind(kind)
-    row = Setting.get_or_none(Setting.key == SETTING_KEY.format(kind=kind))
-    if row is None:
-        return ""
+    if value is None:
+        row = Setting.get_or_none(Setting.key == SETTING_KEY.format(kind=kind))
+        if row is None:
+            return ""
+        value = row.value
     key = (str(database_path()), kind)
     known = _copies.get(key)
-    if known and known[0] == row.value and Path(known[1]).is_file():
+    if known and known[0] == value and Path(known[1]).is_file():
         return known[1]
     image = stored_image(kind)
     if image is None:
@@ -196,7 +200,7 @@ def image_copy(kind: str) -> str:
         copy = str(_write_copy(image))
     except ValidationError:
         return ""
-    _copies[key] = (row.value, copy)
+    _copies[key] = (value, copy)
     return copy
 
 
@@ -255,8 +259,11 @@ def with_kept_images(settings):
     """The letter settings as loaded, pointing at the copies of the kept images (written
     again if the folder lost them)."""
     changes = {}
+    keys = {SETTING_KEY.format(kind=kind): kind for kind in PATH_FIELDS}
+    stored = {keys[row.key]: row.value
+              for row in Setting.select().where(Setting.key.in_(list(keys)))}  # one query
     for kind, field in PATH_FIELDS.items():
-        copy = image_copy(kind)
+        copy = image_copy(kind, stored[kind]) if kind in stored else ""
         if copy:
             changes[field] = copy
     return dataclasses.replace(settings, **changes) if changes else settings
