@@ -23,10 +23,10 @@ _HEBREW_PUNCT = str.maketrans({"\u05f4": '"', "\u05f3": "'", "\u05be": "-", "\u2
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 
 # The scripts a letter can print: Hebrew, Latin, Greek, Cyrillic and Arabic, with their
-# punctuation, currency signs and digits. reports/fonts.py builds the letters' fonts to
-# cover exactly these (tests/reports/test_hebrew.py checks every character); a name or
-# an address in another script (Chinese, Thai, emoji …) is refused where it is typed,
-# so no letter ever prints a box or a '?' in its place.
+# punctuation, currency signs and digits. The letters' fonts (resources/fonts, built by
+# tools/build_fonts.py) cover exactly these (tests/reports/test_hebrew.py checks every
+# character); a name or an address in another script (Chinese, Thai, emoji …) is refused
+# where it is typed, so no letter ever prints a box or a '?' in its place.
 PRINTABLE_RANGES = (
     (0x0020, 0x007E),  # Basic Latin
     (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B
