@@ -74,7 +74,7 @@ from models.negotiation.settlement_info import (
     load_settlement_info,
     settlement_letter_clients,
 )
-from models.negotiation.settlement_status import record_breaches, statuses
+from models.negotiation.settlement_status import record_breaches
 from models.prevention.deposits import deposits_due
 from models.prevention.policy import days_text
 from models.queries import letter_data as letter_queries
@@ -312,11 +312,8 @@ def produce_letters(kind: str, client_ids: list[int], as_of: dt.date,
 def log_breaches(client_ids: set[int], day: dt.date) -> int:
     """Write to the contact log the settlement breaches of these clients as of `day` that
     it does not hold yet (record_breaches: once each, never one that began after today).
-    Returns the number written. One read of the statuses, then one call per client with a
-    breached settlement."""
-    breached = sorted({s.settlement.client_id for s in statuses(day)
-                       if s.state == "breached" and s.settlement.client_id in client_ids})
-    return sum(len(record_breaches(day, client_id=cid)) for cid in breached)
+    Returns the number written."""
+    return len(record_breaches(day, client_ids=client_ids))
 
 
 def _only(item, invoice_ids: set[int]):

@@ -277,15 +277,19 @@ def _breach_summary(status: SettlementStatus) -> str:
             "עומדת לפירעון מיידי.")  # hebrew: stored in the contact log
 
 
-def record_breaches(as_of: dt.date, client_id: int | None = None) -> list[SettlementEvent]:
+def record_breaches(as_of: dt.date, client_id: int | None = None, *,
+                    client_ids: Iterable[int] | None = None) -> list[SettlementEvent]:
     """Write each breach found as of `as_of` to the contact log, dated the day it began,
     once: a breach already logged is not logged again (the 'breach' row of migration 0011
-    says it was). Returns the rows written now."""
+    says it was). `client_ids`: only these clients' (the ones a batch wrote to; one read
+    of the statuses). Returns the rows written now."""
+    wanted = None if client_ids is None else set(client_ids)
     written = []
     with database.atomic():
         # a report as of a later day does not write what has not happened yet
         breached = [s for s in statuses(as_of, client_id=client_id)
-                    if s.state == "breached" and s.breached_on <= dt.date.today()]
+                    if s.state == "breached" and s.breached_on <= dt.date.today()
+                    and (wanted is None or s.settlement.client_id in wanted)]
         logged = settlement_events([b.settlement.id for b in breached])
         for status in breached:
             s = status.settlement
