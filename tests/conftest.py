@@ -14,19 +14,56 @@ import pytest  # noqa: E402
 AS_OF = dt.date(2026, 11, 22)
 
 
+# The domain's tests run on both engines: the SQLite file and a PostgreSQL server.
+BOTH_ENGINES = {"ledger", "queries", "contact", "prevention", "negotiation", "collection",
+                "exchange", "demo", "db"}
+
+
+def pytest_generate_tests(metafunc):
+    folder = Path(str(metafunc.definition.fspath)).parent.name
+    if ("db" in metafunc.fixturenames and folder in BOTH_ENGINES
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("engine", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture
+def engine(request):
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL cluster for this run (tools/pg_cluster.py), or the one
+    GVIA_TEST_POSTGRES names; a template ledger, migrated once, to copy per test."""
+    from tests.pg import Server
+
+    server = Server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "gvia.db"
 
 
 @pytest.fixture
-def db(db_path):
-    """An open, migrated, empty Gvia database in a temporary file."""
+def db(request, engine, db_path):
+    """An open, migrated, empty Gvia ledger: a temporary file, or a fresh database on the
+    test server."""
     from models.db.opening import open_database
 
-    opened = open_database(db_path)
+    if engine != "postgres":
+        opened = open_database(db_path)
+        yield opened
+        opened.close()
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.new_ledger(request.node.name)
+    opened = open_database(url)
     yield opened
     opened.close()
+    server.drop(url)
 
 
 @pytest.fixture

@@ -49,6 +49,14 @@ READER_PRAGMAS = {
 }
 
 
+class FlagField(peewee.BooleanField):
+    """A yes/no column stored as 0 or 1 on both engines (the schema's INTEGER flags), so
+    shared SQL compares it with 0 and 1 the same way everywhere."""
+
+    def db_value(self, value):
+        return None if value is None else int(bool(value))
+
+
 class BaseModel(peewee.Model):
     class Meta:
         database = database

@@ -37,6 +37,10 @@ READ_ONLY = "read-only"
 DAMAGED = "damaged"
 CANNOT_OPEN = "cannot-open"
 NO_MEMORY = "no-memory"
+# A shared ledger on a server (models/db/postgres/faults.py names its errors so).
+CONNECTION_LOST = "connection-lost"
+NOT_PERMITTED = "not-permitted"
+CHANGED_ELSEWHERE = "changed-elsewhere"
 
 # Marked here, translated when a fault is raised or shown (message()).
 MESSAGES = {
@@ -56,6 +60,15 @@ MESSAGES = {
                     "in it."),
     NO_MEMORY: N_("There is not enough free memory to complete the operation. Close other "
                   "programs and try again."),
+    CONNECTION_LOST: N_("The connection to the office database server was lost. What was "
+                        "saved before stays saved; the last change was not saved. Check the "
+                        "network and try again."),
+    NOT_PERMITTED: N_("Your user on the office database is not allowed to make this "
+                      "change. Ask the business owner to do it, or to widen your "
+                      "permissions."),
+    CHANGED_ELSEWHERE: N_("Someone else changed the same data a moment ago, so your change "
+                          "was not saved. The screen now shows their change; check it and "
+                          "try again."),
 }
 
 

@@ -37,6 +37,7 @@ from models.db.connection import (
 )
 from models.db.faults import StorageFault, as_fault, fault_kind
 from models.db.outputs import sweep_orphans
+from models.db.postgres.opening import is_office_url, open_office
 
 # Up to this size `PRAGMA quick_check` runs before the database is used. A larger file
 # is fully checked only after an unclean shutdown (a stale writer claim was found) or
@@ -90,6 +91,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
     missing folder, a file that is not SQLite or not ours, damage, a newer schema, a
     writer already at work, a read-only file, a full disk.
     """
+    if is_office_url(path):
+        return open_office(path, create=create)
     path = Path(path).expanduser().resolve()
     schema_version()  # an installation that lost its migrations stops here, making no file
     exists = _check_file(path, create)

@@ -7,7 +7,7 @@ import datetime as dt
 import peewee as pw
 
 from models.common.i18n import N_, _
-from models.db.connection import BaseModel
+from models.db.connection import BaseModel, FlagField
 from models.ledger.clients import Client, Labels
 
 INVOICE_KINDS = Labels({
@@ -49,11 +49,11 @@ class Invoice(BaseModel):
     kind = pw.TextField(default="invoice")
     issue_date = pw.DateField()
     due_date = pw.DateField()
-    is_due_date_fixed = pw.BooleanField(default=False)
+    is_due_date_fixed = FlagField(default=False)
     amount_agorot = pw.IntegerField()
     currency = pw.TextField(default="ILS")
     description = pw.TextField(default="")
-    is_disputed = pw.BooleanField(default=False)
+    is_disputed = FlagField(default=False)
     cancelled_date = pw.DateField(null=True)
     created_at = pw.TextField()
 

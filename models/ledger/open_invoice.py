@@ -64,7 +64,7 @@ _COLUMNS = f"""i.id, i.number, i.client_id, i.currency, i.issue_date, i.due_date
 _OPEN_SQL = """
 SELECT id, number, client_id, currency, issue_date, due_date, amount_agorot, open_agorot,
        is_disputed
-FROM ({can_be_open}) WHERE open_agorot > 0 {order}"""
+FROM ({can_be_open}) AS can_be_open WHERE open_agorot > 0 {order}"""
 _ORDER = "ORDER BY client_id, due_date, issue_date, number, id"
 # Checks in hand, per invoice: found from the few post-dated payments (CROSS JOIN starts
 # there) and matched in Python; joined in SQL against 100,000+ open rows they cost more.

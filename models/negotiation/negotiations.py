@@ -25,7 +25,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import N_, Labels, _, ngettext
 from models.common.money import CURRENCIES, format_money, parse_amount
 from models.common.text import clean_text
-from models.db.connection import BaseModel, database
+from models.db.connection import BaseModel, FlagField, database
 from models.ledger import services
 from models.ledger.clients import Client
 from models.negotiation.settlement_math import MAX_INSTALMENTS
@@ -131,12 +131,12 @@ class Negotiation(BaseModel):
     min_amount_agorot = pw.IntegerField(null=True)
     max_instalments = pw.IntegerField(null=True)
     latest_final_date = pw.DateField(null=True)
-    allow_stop_service = pw.BooleanField(default=False)
-    allow_final_warning = pw.BooleanField(default=False)
-    allow_legal = pw.BooleanField(default=False)
-    is_file_studied = pw.BooleanField(default=False)
-    is_limits_set = pw.BooleanField(default=False)
-    is_calm_and_fed = pw.BooleanField(default=False)
+    allow_stop_service = FlagField(default=False)
+    allow_final_warning = FlagField(default=False)
+    allow_legal = FlagField(default=False)
+    is_file_studied = FlagField(default=False)
+    is_limits_set = FlagField(default=False)
+    is_calm_and_fed = FlagField(default=False)
     notes = pw.TextField(default="")
     created_at = pw.TextField()
 

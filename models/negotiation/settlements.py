@@ -55,7 +55,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import N_, _, ngettext
 from models.common.money import format_money, parse_amount
 from models.common.text import clean_text
-from models.db.connection import BaseModel, database
+from models.db.connection import BaseModel, FlagField, database
 from models.db.settings import get_setting, set_setting
 from models.ledger import services
 from models.ledger.clients import Client
@@ -146,7 +146,7 @@ class SettlementPoint(BaseModel):
     settlement = pw.ForeignKeyField(Settlement, backref="points")
     position = pw.IntegerField()
     text = pw.TextField()
-    is_agreed = pw.BooleanField(default=False)
+    is_agreed = FlagField(default=False)
 
 
 @dataclass(frozen=True)

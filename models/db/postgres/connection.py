@@ -1,0 +1,100 @@
+"""The ledger on a PostgreSQL server (a shared office), through peewee and psycopg 3.
+
+The queries of models/ are written once, for both engines. What lets one text run on
+both lives here, and nowhere else:
+- SQLite's parameter marks (`?`, `:name`) become psycopg's (`%s`, `%(name)s`), and its
+  index hints (`INDEXED BY name`) go: PostgreSQL's planner takes no hints;
+- a date column reads as its ISO text, as SQLite stores it, so a query's rows are the
+  same values on both engines (peewee's DateField turns either into a `datetime.date`);
+- a whole-number `numeric` (PostgreSQL's SUM over BIGINT) reads as an int, another one
+  as a float, as SQLite gives them;
+- a lost connection, a refused permission and a conflicting change carry their own
+  names (models.db.postgres.faults).
+"""
+from __future__ import annotations
+
+import re
+
+import peewee
+import psycopg
+from psycopg.adapt import Loader
+from psycopg.types.string import TextLoader
+
+from models.db.postgres import faults
+
+# A quoted literal or identifier (kept as written), a parameter mark, or a lone '%'.
+_TOKENS = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|(\?)|(?<![:\w]):([A-Za-z_]\w*)|(%)"""
+                     r"|(\bINDEXED BY \w+|\bNOT INDEXED\b)")
+
+
+_PSYCOPG_MARK = re.compile(r"%(?:s|\(\w+\)s)")
+
+
+def psycopg_marks(sql: str) -> str:
+    """`sql` written with SQLite's parameter marks, in psycopg's."""
+    def swap(match: re.Match) -> str:
+        quoted, question, name, percent, hint = match.groups()
+        if hint:
+            return ""
+        if quoted:
+            return quoted.replace("%", "%%")
+        if question:
+            return "%s"
+        if name:
+            return f"%({name})s"
+        return "%%"
+    return _TOKENS.sub(swap, sql)
+
+
+class _NumericLoader(Loader):
+    """SUM over BIGINT is `numeric` in PostgreSQL: whole numbers come back as int."""
+
+    def load(self, data):
+        text = bytes(data).decode()
+        if "." not in text and text not in ("NaN", "Infinity", "-Infinity"):
+            return int(text)
+        return float(text)
+
+
+def adapt_connection(conn: psycopg.Connection) -> None:
+    """The value types every shared query expects (see the module's note)."""
+    conn.adapters.register_loader("date", TextLoader)
+    conn.adapters.register_loader("numeric", _NumericLoader)
+
+
+class OfficeDatabase(peewee.PostgresqlDatabase):
+    """peewee's PostgreSQL database, speaking the shared queries' dialect.
+
+    `execute_sql` takes SQL as models/ writes it (SQLite's parameter marks); the ORM's
+    own statements, already in psycopg's form, go through `execute` untouched.
+    """
+
+    def __init__(self, database, **kwargs):
+        kwargs.setdefault("prefer_psycopg3", True)
+        super().__init__(database, **kwargs)
+
+    def _connect(self):
+        conn = super()._connect()
+        adapt_connection(conn)
+        return conn
+
+    def execute(self, query, **context_options):
+        ctx = self.get_sql_context(**context_options)
+        sql, params = ctx.sql(query).query()
+        return self._execute(sql, params)
+
+    def execute_sql(self, sql, params=None):
+        # peewee's own introspection already writes psycopg's marks.
+        return self._execute(sql if _PSYCOPG_MARK.search(sql) else psycopg_marks(sql), params)
+
+    def _execute(self, sql, params):
+        try:
+            return super().execute_sql(sql, params)
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            raise faults.named(exc) from exc
+
+    def commit(self):
+        try:
+            return super().commit()
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            raise faults.named(exc) from exc
