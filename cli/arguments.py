@@ -8,6 +8,7 @@ from pathlib import Path
 
 from models.common.i18n import _
 from models.common.version import app_version
+from models.db.postgres.opening import is_office_url
 
 EXIT_USER_ERROR = 2  # a user mistake: one line on stderr, this exit code
 # Dates a ledger can mean: far dates would overflow the date arithmetic downstream.
@@ -107,9 +108,16 @@ LETTERS_EPILOG = """kinds and who gets one with --all:
 Every letter is archived next to the database (letters/) and logged on the client."""
 
 
+def db_target(text: str) -> Path | str:
+    """A ledger file's path, or a shared office's server URL (postgresql://…) as typed."""
+    return text if is_office_url(text) else Path(text)
+
+
 def _db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", type=Path, help="database file (default: the per-user data folder)")
+    parent.add_argument("--db", type=db_target,
+                        help="database file (default: the per-user data folder), or a shared "
+                             "office's server: postgresql://user@host/dbname")
     return parent
 
 

@@ -116,7 +116,9 @@ class DatabaseDamagedError(StorageFault):
 
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
     """The sqlite3 error itself, also when peewee has wrapped it (args[0])."""
-    while exc is not None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:  # a chain can loop back on itself
+        seen.add(id(exc))
         if isinstance(exc, sqlite3.Error):
             return exc
         if isinstance(exc, peewee.PeeweeException) and exc.args and isinstance(

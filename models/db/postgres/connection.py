@@ -3,7 +3,8 @@
 The queries of models/ are written once, for both engines. What lets one text run on
 both lives here, and nowhere else:
 - SQLite's parameter marks (`?`, `:name`) become psycopg's (`%s`, `%(name)s`), and its
-  index hints (`INDEXED BY name`) go: PostgreSQL's planner takes no hints;
+  planner hints go (`INDEXED BY name`; `CROSS JOIN t ON`, SQLite's way to fix the join
+  order, is a plain JOIN): PostgreSQL's planner takes no hints;
 - a date column reads as its ISO text, as SQLite stores it, so a query's rows are the
   same values on both engines (peewee's DateField turns either into a `datetime.date`);
 - a whole-number `numeric` (PostgreSQL's SUM over BIGINT) reads as an int, another one
@@ -24,7 +25,7 @@ from models.db.postgres import faults
 
 # A quoted literal or identifier (kept as written), a parameter mark, or a lone '%'.
 _TOKENS = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|(\?)|(?<![:\w]):([A-Za-z_]\w*)|(%)"""
-                     r"|(\bINDEXED BY \w+|\bNOT INDEXED\b)")
+                     r"|(\bINDEXED BY \w+|\bNOT INDEXED\b)|\bCROSS (JOIN \w+(?: AS)? \w+ ON)\b")
 
 
 _PSYCOPG_MARK = re.compile(r"%(?:s|\(\w+\)s)")
@@ -33,9 +34,11 @@ _PSYCOPG_MARK = re.compile(r"%(?:s|\(\w+\)s)")
 def psycopg_marks(sql: str) -> str:
     """`sql` written with SQLite's parameter marks, in psycopg's."""
     def swap(match: re.Match) -> str:
-        quoted, question, name, percent, hint = match.groups()
+        quoted, question, name, percent, hint, join = match.groups()
         if hint:
             return ""
+        if join:
+            return join
         if quoted:
             return quoted.replace("%", "%%")
         if question:
@@ -91,10 +94,18 @@ class OfficeDatabase(peewee.PostgresqlDatabase):
         try:
             return super().execute_sql(sql, params)
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
-            raise faults.named(exc) from exc
+            _raise_named(exc)
 
     def commit(self):
         try:
             return super().commit()
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
-            raise faults.named(exc) from exc
+            _raise_named(exc)
+
+
+def _raise_named(exc: BaseException):
+    """Raise `exc` under its fault's name when it is one, else as it is."""
+    fault = faults.named(exc)
+    if fault is exc:
+        raise exc
+    raise fault from exc

@@ -47,7 +47,9 @@ _CLASSES = {faults.CONNECTION_LOST: ConnectionLostError,
 
 def psycopg_error(exc: BaseException) -> psycopg.Error | None:
     """The psycopg error itself, also when peewee has wrapped it (args[0])."""
-    while exc is not None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:  # a chain can loop back on itself
+        seen.add(id(exc))
         if isinstance(exc, psycopg.Error):
             return exc
         if exc.args and isinstance(exc.args[0], psycopg.Error):
