@@ -41,6 +41,12 @@ class SqliteDialect:
         """The group's values as one text, `separator` between them (an aggregate)."""
         return f"GROUP_CONCAT({value}, '{separator}')"
 
+    @staticmethod
+    def lock_client_sql() -> str:
+        """A statement that holds the client's row until the transaction ends, so two
+        people allocating for one client take turns ('' here: SQLite has one writer)."""
+        return ""
+
 
 def current():
     """The dialect of the open ledger's engine."""

@@ -27,3 +27,9 @@ class PostgresDialect:
     @staticmethod
     def join_text(value: str, separator: str) -> str:
         return f"string_agg(CAST({value} AS text), '{separator}')"
+
+    @staticmethod
+    def lock_client_sql() -> str:
+        # NO KEY UPDATE: allocators take turns, while rows that merely name the client
+        # (a payment, a log entry: FOR KEY SHARE) are still written beside it.
+        return "SELECT id FROM client WHERE id = ? FOR NO KEY UPDATE"
