@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         from models.db.faults import as_fault
 
         db_arg = getattr(args, "db", None)
-        fault = as_fault(exc, Path(db_arg).resolve() if db_arg else None)
+        on_disk = db_arg and not isinstance(db_arg, str)  # a server's URL is a str
+        fault = as_fault(exc, Path(db_arg).resolve() if on_disk else None)
         if fault is None and not isinstance(exc, OSError):
             return unexpected(exc)
         where = getattr(exc, "filename", None)

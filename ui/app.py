@@ -103,6 +103,25 @@ def quit_after_show(window) -> None:
     QTimer.singleShot(0, shown)
 
 
+def open_signed_in(target, attempts: int = 3):
+    """Open the ledger; an office server that wants a password has it asked for (up to
+    `attempts` times). None when the user cancelled the sign-in."""
+    from models.db.opening import open_database
+    from models.db.postgres.opening import PasswordNeeded
+    from ui.open_database import ask_password
+
+    password, reason = None, ""
+    for _attempt in range(attempts):
+        try:
+            return open_database(target, password=password)
+        except PasswordNeeded as exc:
+            reason = str(exc) if password is not None else ""
+            password = ask_password(None, str(target), reason)
+            if password is None:
+                return None
+    return open_database(target, password=password)
+
+
 def run_app(db_path: Path | None, lang: str | None = None) -> int:
     app = create_application(lang=lang)
     from models.common.errors import DatabaseOpenError, DatabaseReadOnlyError
@@ -111,14 +130,18 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
     from ui import desktop
     from ui.i18n import _
     from ui.main_window import MainWindow
+    from ui.open_database import forget_target, remembered_target
     from ui.welcome import WelcomeDialog, needs_welcome
 
-    path = db_path or desktop.file_opened_at_start(app) or default_db_path()
+    path = (db_path or desktop.file_opened_at_start(app) or remembered_target()
+            or default_db_path())
     if not desktop.claim_window(app, path):
         return 0  # this database's window is open: it was brought forward instead
     try:
         try:
-            opened = open_database(path)
+            opened = open_signed_in(path)
+            if opened is None:
+                return 0  # the sign-in to the office server was cancelled
         except DatabaseReadOnlyError as exc:
             # A read-only file stays read-only: open it for reading, and say so.
             opened = open_database(path, read_only=True)
@@ -126,6 +149,8 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
                 "{reason}\n\nThe database was opened read-only: you can view everything, "
                 "but changes cannot be saved.").format(reason=str(exc)))
     except DatabaseOpenError as exc:
+        if str(path) == str(remembered_target()):
+            forget_target()  # so the next start is not refused the same way
         QMessageBox.critical(None, _("Gvia"), str(exc))
         return 2
     try:
@@ -134,8 +159,8 @@ def run_app(db_path: Path | None, lang: str | None = None) -> int:
         window.show()
         if not opened.checked_fully:
             check_database_in_background(window)
-        if not opened.read_only:
-            back_up_daily_in_background(window, opened)
+        if not opened.read_only and not getattr(opened, "is_office", False):
+            back_up_daily_in_background(window, opened)  # an office's: on its server
         if needs_welcome():
             WelcomeDialog.ask(window)
         quit_after_show(window)  # GVIA_QUIT_AFTER_SHOW: packaging/smoke.py

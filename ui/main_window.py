@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from ui import events
 from ui.i18n import _
+from ui.open_database import ledger_short_name, ledger_text
 from ui.screens import SCREENS, Screen
-from ui.widgets.bidi import path_text
 from ui.widgets.unsaved import confirm_leave
 from ui.widgets.persist import (
     app_settings,
@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
     def __init__(self, opened_db):
         super().__init__()
         self.opened_db = opened_db
-        self.setWindowTitle(_("Gvia — {file}").format(file=opened_db.path.name))
+        self.setWindowTitle(_("Gvia — {file}").format(file=ledger_short_name(opened_db)))
         self.screens = available_screens()
         self._views: dict[str, QWidget] = {}
 
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_screen)
 
         self._build_menus()
-        self.db_label = QLabel(_("Database: {path}").format(path=path_text(opened_db.path)))
+        self.db_label = QLabel(_("Database: {path}").format(path=ledger_text(opened_db)))
         self.db_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.statusBar().addWidget(self.db_label)
         events.events.data_changed.connect(self._on_data_changed)
@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
         from ui.exchange.actions import file_actions
         file_menu.addActions(file_actions(self))
         file_menu.addSeparator()
+        self.open_database_action = self._action(file_menu, _("Open a database…"),
+                                                 QKeySequence.Open, self.open_database)
         self.print_action = self._action(file_menu, _("Print…"), QKeySequence.Print,
                                          self.print_current)
         file_menu.addSeparator()
@@ -167,6 +169,19 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action(help_menu, _("Keyboard shortcuts"),
                                              QKeySequence.HelpContents, self.show_shortcuts)
         self._action(help_menu, _("About Gvia"), None, self.about)
+
+    def open_database(self) -> None:
+        """Another ledger (a file, or the office server): the app starts again in it."""
+        from ui.open_database import OpenDatabaseDialog, remember_target
+        from ui.restart import request_restart
+
+        current = self.opened_db.url if getattr(self.opened_db, "is_office", False) \
+            else self.opened_db.path
+        target = OpenDatabaseDialog.ask(self, current)
+        if target is None or str(target) == str(current):
+            return
+        remember_target(target)
+        request_restart(database=target)
 
     def new_client(self) -> None:
         self.go_to("clients").new_client()
@@ -273,7 +288,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, _("About Gvia"),
                           _("Version {version}").format(version=app_version()) + "\n" +
                           _("Gvia helps freelancers and small businesses get paid.\n"
-                            "Database: {path}").format(path=path_text(self.opened_db.path)))
+                            "Database: {path}").format(path=ledger_text(self.opened_db)))
 
     def _on_data_changed(self, kinds: frozenset) -> None:
         if events.DATABASE in kinds:

@@ -30,8 +30,9 @@ ACTIVATE = b"activate\n"
 TIMEOUT_MS = 1500
 
 
-def instance_name(path: Path) -> str:
-    real = os.path.normcase(os.path.realpath(path))
+def instance_name(path: Path | str) -> str:
+    # A server's URL names its ledger as it is; a file, by its real path.
+    real = path if "://" in str(path) else os.path.normcase(os.path.realpath(path))
     try:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name to be had: the path alone

@@ -81,7 +81,7 @@ class OpenDatabase:
         self.close()
 
 def open_database(path: str | os.PathLike, *, create: bool = True,
-                  read_only: bool = False) -> OpenDatabase:
+                  read_only: bool = False, password: str | None = None) -> OpenDatabase:
     """Open (or create) the Gvia database at `path` and bind the models to it.
 
     A writer claims the ledger (one at a time, however the file is reached) and migrates
@@ -91,8 +91,8 @@ def open_database(path: str | os.PathLike, *, create: bool = True,
     missing folder, a file that is not SQLite or not ours, damage, a newer schema, a
     writer already at work, a read-only file, a full disk.
     """
-    if is_office_url(path):
-        return open_office(path, create=create)
+    if is_office_url(path):  # a shared office's server (models/db/postgres/opening.py)
+        return open_office(path, create=create, password=password)
     path = Path(path).expanduser().resolve()
     schema_version()  # an installation that lost its migrations stops here, making no file
     exists = _check_file(path, create)

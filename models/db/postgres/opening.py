@@ -13,7 +13,7 @@ import urllib.parse
 import peewee
 from playhouse.migrations import Runner
 
-from models.common.errors import DatabaseOpenError
+from models.common.errors import DatabaseOpenError, ErrorCollector, ValidationError
 from models.common.i18n import _
 from models.db import connection
 from models.db.faults import StorageFault
@@ -65,9 +65,49 @@ class OfficeLedger:
         self.close()
 
 
-def connect(url: str) -> OfficeDatabase:
+class PasswordNeeded(DatabaseOpenError):
+    """The server wants a password (none was given, or it was wrong): ask, then retry."""
+
+
+def office_url(host: str, port: str, dbname: str, user: str) -> str:
+    """The URL of a ledger on an office server, from what the user typed (no password:
+    it is asked for at each sign-in and never stored)."""
+    found = ErrorCollector()
+    host = " ".join((host or "").split())
+    dbname, user = (dbname or "").strip(), (user or "").strip()
+    if not host:
+        found.add(ValidationError(_("Type the server's name or address."), field="host"))
+    port_text = (port or "").strip() or "5432"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        found.add(ValidationError(_("The port is a number from 1 to 65535 (usually 5432)."),
+                                  field="port"))
+    if not dbname:
+        found.add(ValidationError(_("Type the name of the office's database."), field="dbname"))
+    if not user:
+        found.add(ValidationError(_("Type your user name on the server."), field="user"))
+    found.raise_if_any()
+    quote = urllib.parse.quote
+    where = host if host.startswith("/") else None  # a local socket folder
+    if where:
+        return f"postgresql://{quote(user)}@/{quote(dbname)}?host={quote(where)}&port={port_text}"
+    netloc = f"[{host}]" if ":" in host else host
+    return f"postgresql://{quote(user)}@{netloc}:{port_text}/{quote(dbname)}"
+
+
+def office_parts(url: str) -> dict[str, str]:
+    """What office_url() was made from: host, port, dbname, user."""
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qs(parts.query)
+    return {"host": parts.hostname or (query.get("host") or [""])[0],
+            "port": str(parts.port or (query.get("port") or ["5432"])[0]),
+            "dbname": urllib.parse.unquote(parts.path.lstrip("/")),
+            "user": urllib.parse.unquote(parts.username or "")}
+
+
+def connect(url: str, password: str | None = None) -> OfficeDatabase:
     """A connection to the server, its failure named (no server, wrong password)."""
-    db = OfficeDatabase(url, autoconnect=False)
+    extra = {"password": password} if password else {}
+    db = OfficeDatabase(url, autoconnect=False, **extra)
     try:
         db.connect()
     except (peewee.DatabaseError, peewee.InterfaceError) as exc:
@@ -75,10 +115,11 @@ def connect(url: str) -> OfficeDatabase:
     return db
 
 
-def open_office(url: str, *, create: bool = True) -> OfficeLedger:
+def open_office(url: str, *, create: bool = True, password: str | None = None
+                ) -> OfficeLedger:
     """Open the Gvia ledger at `url` and bind the models to it, migrating it first."""
     connection.schema_version()  # an installation that lost its migrations stops here
-    db = connect(url)
+    db = connect(url, password)
     try:
         with db.atomic():
             db.execute_sql("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
@@ -142,7 +183,7 @@ def _open_error(url: str, exc: BaseException) -> DatabaseOpenError:
     text = str(error or exc).strip().splitlines()[0] if str(error or exc).strip() else ""
     name = display_name(url)
     if "password authentication failed" in text or "no password supplied" in text:
-        return DatabaseOpenError(_(
+        return PasswordNeeded(_(
             "The server refused the user name or the password for {name}. Check them and "
             "try again.").format(name=name))
     if "does not exist" in text and "database" in text:
