@@ -111,7 +111,7 @@ class OpenDatabaseDialog(GviaDialog):
         layout.addWidget(self.office_form)
         layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText(_("Open"))
+        buttons.button(QDialogButtonBox.Ok).setText(_("Open the database"))
         buttons.button(QDialogButtonBox.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
