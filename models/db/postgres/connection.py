@@ -96,9 +96,54 @@ class OfficeDatabase(peewee.PostgresqlDatabase):
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
             _raise_named(exc)
 
+    # A connection the server dropped (a restart, the network) stays in peewee's hands,
+    # closed: outside a transaction the next statement opens a new one; inside, the
+    # transaction is gone with it, so the change fails with its name.
+    def _lost(self) -> bool:
+        conn = self._state.conn
+        return not self._state.closed and conn is not None and conn.closed
+
+    def _revive(self) -> None:
+        if not self._lost():
+            return
+        if self.in_transaction():
+            raise faults.ConnectionLostError()
+        self._state.conn.close()  # frees what the client still holds of it
+        self._state.reset()
+        try:
+            self.connect()
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            _raise_named(exc)
+
+    def connection(self):
+        self._revive()
+        return super().connection()
+
+    def cursor(self, *args, **kwargs):
+        self._revive()
+        return super().cursor(*args, **kwargs)
+
+    def begin(self, *args, **kwargs):
+        try:
+            return super().begin(*args, **kwargs)
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            _raise_named(exc)
+
     def commit(self):
+        # peewee has already popped the transaction: a new connection here would
+        # "commit" nothing and report success.
+        if self._lost():
+            raise faults.ConnectionLostError()
         try:
             return super().commit()
+        except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+            _raise_named(exc)
+
+    def rollback(self):
+        if self._lost():
+            return  # the server rolled the transaction back when the connection went
+        try:
+            return super().rollback()
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
             _raise_named(exc)
 
