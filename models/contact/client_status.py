@@ -25,6 +25,7 @@ from models.contact.contact_log import (
     as_datetime,
     log_contact,
 )
+from models.db.authors import author
 from models.db.connection import database
 from models.ledger.clients import CLIENT_STATUSES, Client, require_client
 
@@ -39,6 +40,7 @@ class StatusChange(AppendOnlyModel):
     old_status = pw.TextField()
     new_status = pw.TextField()
     reason = pw.TextField(default="")
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
     class Meta:
         table_name = "client_status_change"

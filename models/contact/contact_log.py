@@ -35,6 +35,7 @@ import peewee as pw
 from models.common.errors import GviaError, ValidationError
 from models.common.i18n import N_, _
 from models.common.text import clean_text, search_key, strip_marks
+from models.db.authors import author
 from models.db.connection import BaseModel, database, database_path
 from models.ledger.clients import Client, ContactPerson, require_client
 
@@ -129,6 +130,7 @@ class ContactLogEntry(AppendOnlyModel):
     follow_up_date = pw.DateField(null=True)
     action = pw.TextField(null=True)
     corrects = pw.ForeignKeyField("self", null=True, backref="corrections")
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
     class Meta:
         table_name = "contact_log"

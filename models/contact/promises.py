@@ -42,6 +42,7 @@ from models.common.i18n import N_, _
 from models.common.money import CURRENCIES, parse_amount, parse_currency
 from models.contact.contact_log import AppendOnlyModel, ContactLogEntry, log_contact, require_entry
 from models.contact.rules import load_rules
+from models.db.authors import author
 from models.db.connection import database
 from models.ledger.clients import Client
 
@@ -65,6 +66,7 @@ class Promise(AppendOnlyModel):
     promised_date = pw.DateField()
     amount_agorot = pw.IntegerField()
     currency = pw.TextField(default="ILS")
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
 
 def record_promise(entry_id: int, amount, promised_date: dt.date, *,

@@ -7,6 +7,7 @@ import datetime as dt
 import peewee as pw
 
 from models.common.i18n import N_, _
+from models.db.authors import author
 from models.db.connection import BaseModel, FlagField
 from models.ledger.clients import Client, Labels
 
@@ -56,6 +57,7 @@ class Invoice(BaseModel):
     is_disputed = FlagField(default=False)
     cancelled_date = pw.DateField(null=True)
     created_at = pw.TextField()
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
 
 class CreditNote(BaseModel):
@@ -68,3 +70,4 @@ class CreditNote(BaseModel):
     currency = pw.TextField(default="ILS")
     reason = pw.TextField(default="")
     created_at = pw.TextField()
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)

@@ -6,6 +6,7 @@ import datetime as dt
 import peewee as pw
 
 from models.common.i18n import N_, Labels
+from models.db.authors import author
 from models.db.connection import BaseModel
 from models.ledger.clients import Client
 from models.ledger.invoices import CreditNote, Invoice
@@ -57,6 +58,7 @@ class Payment(BaseModel):
     bounce_fee_invoice = pw.ForeignKeyField(Invoice, null=True, backref="bounce_fee_of")
     notes = pw.TextField(default="")
     created_at = pw.TextField()
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
     @property
     def effective_date(self) -> dt.date:

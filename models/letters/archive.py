@@ -45,6 +45,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import N_, _
 from models.common.holidays import DEFAULT_DEADLINE_DAYS
 from models.common.text import clean_text, search_key
+from models.db.authors import author
 from models.db.connection import BaseModel, database, database_path
 from models.db.settings import get_setting, set_setting
 from models.ledger.clients import Client
@@ -89,6 +90,7 @@ class Letter(BaseModel):
     first_page = pw.IntegerField(default=1)
     page_count = pw.IntegerField(default=1)
     created_at = pw.TextField()
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
     @property
     def kind_name(self) -> str:

@@ -55,6 +55,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import N_, _, ngettext
 from models.common.money import format_money, parse_amount
 from models.common.text import clean_text
+from models.db.authors import author
 from models.db.connection import BaseModel, FlagField, database
 from models.db.settings import get_setting, set_setting
 from models.ledger import services
@@ -102,6 +103,7 @@ class Settlement(BaseModel):
     waiver_credit_note_id = pw.IntegerField(null=True)
     notes = pw.TextField(default="")
     created_at = pw.TextField()
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
     @property
     def settled_agorot(self) -> int:
@@ -137,6 +139,7 @@ class SettlementEvent(BaseModel):
     reason = pw.TextField(default="")
     contact_log_id = pw.IntegerField(null=True)
     recorded_at = pw.TextField()
+    created_by = pw.TextField(default=author)  # who recorded it (migration 0014)
 
     class Meta:
         table_name = "settlement_event"

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from types import ModuleType
 
+from models.db.postgres import guards
+
 _PRIMARY_KEY = re.compile(r"\bINTEGER PRIMARY KEY\b")
 _INTEGER = re.compile(r"\bINTEGER\b")
 
@@ -214,6 +216,11 @@ def _0013(module: ModuleType) -> list[str]:
             *_shared(module, "PAYMENT_STATEMENTS")]
 
 
+def _0014(module: ModuleType) -> list[str]:
+    # Who made a row, and the owner's decisions, are the server's to enforce (guards).
+    return [*_shared(module), *guards.statements(module.AUTHORED_TABLES)]
+
+
 _OWN: dict[str, Callable[[ModuleType], list[str]]] = {
     "0004_collection": _0004,
     "0005_speed_indexes": _0005,
@@ -222,6 +229,7 @@ _OWN: dict[str, Callable[[ModuleType], list[str]]] = {
     "0010_writer_lock": lambda module: [],  # one writer at a time is SQLite's rule only
     "0011_settlement_events": _0011,
     "0013_ledger_flows": _0013,
+    "0014_authors": _0014,
 }
 
 
