@@ -146,6 +146,9 @@ class BackupsPage(QWidget):
         super().__init__(parent)
         self.opened_db = opened_db
         self._cancel = threading.Event()
+        if getattr(opened_db, "is_office", False):
+            self._build_office()
+            return
         self._build()
         self.reload()
 
@@ -247,7 +250,26 @@ class BackupsPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(checking)
 
+    def _build_office(self) -> None:
+        """A ledger on the office server has no file here: its backups are made with the
+        command line (models/db/postgres/backup.py), where the server's tools are."""
+        note = QLabel(_("This ledger is on the office server ({name}). Its backups are made "
+                        "on the server, or on any office computer with PostgreSQL's tools, "
+                        "with the command gvia backup --db <address> --out <file>, and "
+                        "restored with gvia restore --db <address> --from <file>. Each "
+                        "backup is checked before it is kept.").format(name=self.opened_db.name))
+        note.setWordWrap(True)
+        note.setObjectName("officeBackups")
+        note.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.progress = QProgressBar()  # never shown: nothing runs here
+        self.progress.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
     def reload(self) -> None:
+        if getattr(self.opened_db, "is_office", False):
+            return
         self.model.set_backups(list_backups(self.opened_db.path))
         self._update_buttons()
 
