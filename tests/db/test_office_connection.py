@@ -2,8 +2,10 @@
 one named fault, nothing committed lost, the half-done change rolled back, and the next
 action reconnects by itself. The server's side is cut for real (pg_terminate_backend)."""
 import datetime as dt
+import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from models.db.opening import open_database
 from models.db.postgres.faults import ConnectionLostError
 from models.ledger import services
 from models.ledger.payments import Payment
+from tests.pg import Server
+from tools import pg_cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
@@ -101,6 +105,31 @@ def test_carrying_on_after_a_lost_statement_never_commits_on_a_new_connection(of
                 pass  # code that goes on after a failed statement; the commit must fail
 
     assert paid(client.id) == []
+
+
+@pytest.fixture
+def own_server():
+    """A server of this test's own, to stop and start again (the session's is shared)."""
+    folder = Path(tempfile.mkdtemp(prefix="gvia-pg-"))
+    server = Server(pg_cluster.start(folder), folder)
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_server_restart_loses_nothing_and_work_goes_on_once_it_is_back(own_server):
+    with open_database(own_server.new_ledger("restart")) as office:
+        client = services.add_client(name="לקוח", kind="company", terms="שוטף+30")
+        services.record_payment(client.id, D(2026, 10, 1), "100")
+        pg_cluster.stop(own_server.folder)
+
+        for _attempt in range(2):  # while it is away, every try is named, none hangs
+            with pytest.raises(ConnectionLostError):
+                services.record_payment(client.id, D(2026, 10, 2), "200")
+        pg_cluster.start(own_server.folder)
+
+        services.record_payment(client.id, D(2026, 10, 3), "300")
+        assert paid(client.id) == [10000, 30000]
 
 
 def test_the_command_line_names_a_server_that_is_not_running(tmp_path):

@@ -104,16 +104,19 @@ class OfficeDatabase(peewee.PostgresqlDatabase):
         return not self._state.closed and conn is not None and conn.closed
 
     def _revive(self) -> None:
-        if not self._lost():
+        if self._lost():
+            if self.in_transaction():
+                raise faults.ConnectionLostError()
+            self._state.conn.close()  # frees what the client still holds of it
+            self._state.reset()
+            self._state.dropped = True  # per thread, as peewee's state is
+        if not (self._state.closed and getattr(self._state, "dropped", False)):
             return
-        if self.in_transaction():
-            raise faults.ConnectionLostError()
-        self._state.conn.close()  # frees what the client still holds of it
-        self._state.reset()
         try:
-            self.connect()
+            self.connect()  # a server still away: named, and tried again next time
         except (peewee.DatabaseError, peewee.InterfaceError) as exc:
             _raise_named(exc)
+        self._state.dropped = False
 
     def connection(self):
         self._revive()
