@@ -31,7 +31,9 @@ def get_setting(key: str, default=None):
 
 
 def set_setting(key: str, value) -> None:
-    Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False)).on_conflict_replace().execute()
+    # An upsert both engines have (PostgreSQL has no REPLACE).
+    (Setting.insert(key=key, value=json.dumps(value, ensure_ascii=False))
+     .on_conflict(conflict_target=[Setting.key], preserve=[Setting.value]).execute())
 
 
 @dataclass

@@ -399,7 +399,7 @@ def _record_outcome(letter_id: int, field_name: str, day: dt.date, other_field: 
         if day < row.sent_date:
             raise ValidationError(too_early, field=field_name)
         setattr(row, field_name, day)
-        row.save()
+        row.save(only=row.dirty_fields)  # a collector may write these columns only
         return row
 
 

@@ -17,7 +17,7 @@ from models.common.errors import DatabaseOpenError, ErrorCollector, ValidationEr
 from models.common.i18n import _
 from models.db import connection
 from models.db.faults import StorageFault
-from models.db.postgres import faults, schema
+from models.db.postgres import faults, roles, schema
 from models.db.postgres.connection import OfficeDatabase
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -165,7 +165,8 @@ def migrate(db: OfficeDatabase) -> list[str]:
     """Apply the pending migrations, each in PostgreSQL's form (models/db/postgres/
     schema.py), recorded in the same schema_migration table as on SQLite."""
     runner = Runner(db, directory=str(connection.MIGRATIONS_DIR))
-    runner.History.create_table()
+    if not runner.History.table_exists():  # CREATE ... IF NOT EXISTS needs CREATE
+        runner.History.create_table()
     done = []
     for migration in runner.status():
         if migration.applied or migration.path is None:
@@ -175,6 +176,8 @@ def migrate(db: OfficeDatabase) -> list[str]:
             db.execute_sql(sql)
         runner.History.create(name=migration.name)
         done.append(migration.name)
+    if done:  # a new table or column starts with the office roles' privileges
+        roles.grant_all(db)
     return done
 
 
@@ -190,6 +193,10 @@ def _open_error(url: str, exc: BaseException) -> DatabaseOpenError:
         return DatabaseOpenError(_(
             "There is no database {name} on the server. Ask the office's administrator "
             "to create it (README: a shared office).").format(name=name))
+    if "permission denied for database" in text:  # a role in none of the office's groups
+        return DatabaseOpenError(_(
+            "Your user may not open {name}. Ask the business owner to add you to the "
+            "office (gvia office add-user).").format(name=name))
     if faults.kind_of(exc) is not None or "connect" in text.casefold():
         return DatabaseOpenError(_(
             "Cannot reach the office database server for {name} ({error}). Check that "
