@@ -161,14 +161,19 @@ def _check_identity(db: OfficeDatabase, url: str, create: bool) -> None:
                 latest=connection.schema_version()))
 
 
-def migrate(db: OfficeDatabase) -> list[str]:
+def migrate(db: OfficeDatabase, target: str | None = None) -> list[str]:
     """Apply the pending migrations, each in PostgreSQL's form (models/db/postgres/
-    schema.py), recorded in the same schema_migration table as on SQLite."""
+    schema.py), recorded in the same schema_migration table as on SQLite; with `target`
+    (a migration's name), only those up to it and it included."""
+    if target is not None and target not in connection.migration_names():
+        raise ValueError(f"unknown migration {target!r}")
     runner = Runner(db, directory=str(connection.MIGRATIONS_DIR))
     if not runner.History.table_exists():  # CREATE ... IF NOT EXISTS needs CREATE
         runner.History.create_table()
     done = []
     for migration in runner.status():
+        if target is not None and migration.name > target:
+            break
         if migration.applied or migration.path is None:
             continue
         module = migration.load()
