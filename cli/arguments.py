@@ -187,6 +187,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None,
                    help="open balances as of (YYYY-MM-DD; default today)")
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
+
+    p = sub.add_parser("office", help="the people of a shared office's ledger (--db URL)")
+    office = p.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+    office.add_parser("setup", parents=[db], help="migrate the ledger, create the four "
+                      "roles if missing and grant their privileges (the database's owner)")
+    q = office.add_parser("add-user", parents=[db], help="a person who signs in to the ledger")
+    q.add_argument("name", help="the user name they sign in with")
+    q.add_argument("--role", required=True, choices=("owner", "bookkeeper", "collector",
+                                                     "readonly"))
+    q.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin instead of asking")
+    office.add_parser("users", parents=[db], help="who may sign in, and with which role")
     return parser
 
 

@@ -230,6 +230,45 @@ def cmd_export_ledger(args) -> int:
     return 0
 
 
+def cmd_office(args) -> int:
+    """setup / add-user / users on a shared office's ledger (models/db/postgres/roles.py)."""
+    from models.common.errors import GviaError
+    from models.db.postgres import roles
+    from models.db.postgres.opening import is_office_url
+
+    if not is_office_url(args.db):
+        raise GviaError(_("gvia office works on a shared office's server: give --db "
+                          "postgresql://user@host/dbname."))
+    with _open(args) as opened:  # opening migrates (and grants) as needed
+        if args.office_command == "setup":
+            made = roles.setup(opened.db)
+            print(_("The office is set up on {name}: roles created now: {made}; every role's "
+                    "privileges granted.").format(name=opened.name,
+                                                  made=", ".join(made) or _("none")))
+        elif args.office_command == "add-user":
+            name = roles.add_user(opened.db, args.name, args.role, _new_password(args))
+            print(_("{user} can now sign in to {name} as {role}.").format(
+                user=name, name=opened.name, role=_(roles.LABELS[roles.group_of(args.role)])))
+        else:
+            for name, group in roles.users(opened.db):
+                print(f"{name}\t{_(roles.LABELS[group])}")
+    return 0
+
+
+def _new_password(args) -> str:
+    """From stdin's first line, or asked twice on the terminal (never echoed)."""
+    import getpass
+
+    from models.common.errors import ValidationError
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(_("Password for {user}: ").format(user=args.name))
+    if getpass.getpass(_("The password again: ")) != first:
+        raise ValidationError(_("The two passwords are not the same; nothing was changed."))
+    return first
+
+
 def _counted(text: str, n: int) -> str:
     """An ngettext result with its count filled in, grouped (1,000,000)."""
     return text.format(count=f"{n:,}")
@@ -250,4 +289,4 @@ def _progress_printer(label: str):
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "aging": cmd_aging, "letters": cmd_letters,
             "today": cmd_today,
             "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
-            "export-ledger": cmd_export_ledger}
+            "export-ledger": cmd_export_ledger, "office": cmd_office}

@@ -162,6 +162,9 @@ def test_office_people_are_listed_and_a_taken_name_is_refused(office):
     with open_database(office.url) as admin:
         listed = dict(roles.users(admin.db))
         assert listed[collector] == roles.COLLECTOR and listed[keeper] == roles.BOOKKEEPER
+        (stored,) = admin.db.execute_sql("SELECT rolpassword FROM pg_authid WHERE rolname = ?",
+                                         (collector,)).fetchone()
+        assert stored.startswith("SCRAM-SHA-256$") and "pass phrase" not in stored
         with pytest.raises(ValidationError, match=collector):
             roles.add_user(admin.db, collector, "owner", "another pass")
         with pytest.raises(ValidationError):
