@@ -219,7 +219,9 @@ def open_invoices_due_by(as_of: dt.date, last_due: dt.date, *,
 # A corrected entry no longer counts; its correction does. Calls: any phone conversation
 # or meeting; e-mails: outgoing ones; letters and hand-over: entries that record them,
 # and the letter archive (models.letters.archive), a letter counting from the day it was
-# sent, with the deadline it printed (a final warning's).
+# sent, with the deadline it printed (a final warning's). occurred_at is text and the
+# letters' days are dates: each is compared with its own parameter (`next`, `next_day`) and
+# read as text, as PostgreSQL types a parameter by its first use and a UNION by its columns.
 _DONE_SQL = """
 WITH live AS (
     SELECT * FROM contact_log
@@ -235,10 +237,11 @@ UNION
 SELECT client_id, substr(occurred_at, 1, 10), 'email', NULL FROM live
  WHERE channel = 'email' AND direction = 'out'
 UNION
-SELECT l.client_id, COALESCE(rm.sent_date, l.letter_date), l.kind, l.deadline_date
+SELECT l.client_id, CAST(COALESCE(rm.sent_date, l.letter_date) AS TEXT), l.kind,
+       CAST(l.deadline_date AS TEXT)
 FROM letter l LEFT JOIN registered_mail rm ON rm.letter_id = l.id
 WHERE l.kind IN ('reminder', 'second-reminder', 'final-warning')
-  AND COALESCE(rm.sent_date, l.letter_date) < :next {letter_filter}
+  AND COALESCE(rm.sent_date, l.letter_date) < :next_day {letter_filter}
 """
 
 
@@ -250,7 +253,8 @@ def actions_done(as_of: dt.date, client_id: int | None = None
 
 
 def _read_done(as_of: dt.date, client_id: int | None = None):
-    params = {"next": (as_of + dt.timedelta(days=1)).isoformat()}
+    next_day = (as_of + dt.timedelta(days=1)).isoformat()
+    params = {"next": next_day, "next_day": next_day}
     client_filter = letter_filter = ""
     if client_id is not None:
         client_filter, params["client"] = "AND client_id = :client", client_id

@@ -50,6 +50,7 @@ from models.collection.dunning import (
 from models.common.money import plain
 from models.contact.promises import PromiseStatus, evaluate_promises
 from models.contact.rules import load_rules
+from models.db import dialect
 from models.db.connection import database, worker_connection
 from models.ledger.open_invoice import OpenInvoice
 from models.negotiation.settlement_status import (
@@ -232,7 +233,8 @@ def _promises(as_of: dt.date, broken_days: int, grace: int
 
 
 # The latest follow-up a client was given supersedes earlier ones; it is done once
-# anything is logged for the client on or after its date.
+# anything is logged for the client on or after its date (occurred_at is ISO text, so
+# the date is compared as text: PostgreSQL compares no text with a date).
 _FOLLOW_UPS_SQL = """
 WITH live AS (
     SELECT id, client_id, occurred_at, follow_up_date, summary FROM contact_log
@@ -246,7 +248,8 @@ SELECT f.id, f.client_id, c.name, f.follow_up_date, f.summary
 FROM latest f JOIN client c ON c.id = f.client_id
 WHERE f.rn = 1 AND f.follow_up_date <= :d
   AND NOT EXISTS (SELECT 1 FROM live l WHERE l.client_id = f.client_id AND l.id <> f.id
-                  AND l.occurred_at >= f.follow_up_date AND l.occurred_at >= f.occurred_at)
+                  AND l.occurred_at >= CAST(f.follow_up_date AS TEXT)
+                  AND l.occurred_at >= f.occurred_at)
 ORDER BY f.follow_up_date, c.name
 """
 
@@ -287,15 +290,15 @@ def trend_points(as_of: dt.date, weeks: int = TREND_WEEKS) -> list[dt.date]:
 
 
 # First week end (index k of p0 + 7k) on or after / strictly after a date column, 0 when
-# the date is before p0; integer day counts from julianday (exact for midnight dates).
+# the date is before p0; whole day counts (exact for midnight dates).
 def _point_from(column: str) -> str:
-    return (f"MAX(0, (CAST(julianday({column}) - julianday(:p0) AS INTEGER) + :step - 1)"
-            f" / :step)")
+    d = dialect.current()
+    return d.greatest("0", f"({d.days_between(column, ':p0')} + :step - 1) / :step")
 
 
 def _point_after(column: str) -> str:
-    return (f"CASE WHEN {column} < :p0 THEN 0 ELSE "
-            f"CAST(julianday({column}) - julianday(:p0) AS INTEGER) / :step + 1 END")
+    days = dialect.current().days_between(column, ":p0")
+    return f"CASE WHEN {column} < :p0 THEN 0 ELSE {days} / :step + 1 END"
 
 
 # What changed between each week end p and as_of D, as signed amounts over runs of week
@@ -307,11 +310,16 @@ def _point_after(column: str) -> str:
 # and after their due date — none other can change a point — (index invoice_paid_changed,
 # migration 0005), the cancellations by invoice_cancelled.
 _REVERSED = "a.reversed_date <= :d"
-_TREND_SQL = f"""
+
+
+def _trend_sql_text() -> str:
+    """The trend's statement in the open ledger's dialect (date arithmetic differs)."""
+    first = dialect.current().greatest(_point_after("i.due_date"),
+                                       _point_from("a.applied_date"))
+    return f"""
 SELECT currency, first, stop, SUM(amount) FROM (
     SELECT i.currency,
-           CASE WHEN {_REVERSED} THEN MAX({_point_after("i.due_date")},
-                                          {_point_from("a.applied_date")})
+           CASE WHEN {_REVERSED} THEN {first}
                 ELSE {_point_after("i.due_date")} END AS first,
            CASE WHEN {_REVERSED} THEN {_point_from("a.reversed_date")}
                 ELSE {_point_from("a.applied_date")} END AS stop,
@@ -325,10 +333,21 @@ SELECT currency, first, stop, SUM(amount) FROM (
     SELECT currency, {_point_after("due_date")}, {_point_from("cancelled_date")},
            amount_agorot
     FROM invoice
-    WHERE cancelled_date IS NOT NULL AND cancelled_date > :p0 AND cancelled_date <= :d)
+    WHERE cancelled_date IS NOT NULL AND cancelled_date > :p0 AND cancelled_date <= :d
+) AS changes
 WHERE first < stop
 GROUP BY currency, first, stop
 """
+
+
+_trend_sql_by_dialect: dict[str, str] = {}  # built once per engine, when first asked
+
+
+def _trend_sql() -> str:
+    name = dialect.current().name
+    if name not in _trend_sql_by_dialect:
+        _trend_sql_by_dialect[name] = _trend_sql_text()
+    return _trend_sql_by_dialect[name]
 
 
 def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
@@ -352,10 +371,10 @@ def overdue_trend(as_of: dt.date, weeks: int = TREND_WEEKS, *,
 
 
 def _trend_rows(as_of: dt.date, weeks: int) -> list[tuple]:
-    """What changed since the first week end, as signed runs (_TREND_SQL)."""
+    """What changed since the first week end, as signed runs (_trend_sql)."""
     params = {"p0": trend_points(as_of, weeks)[0].isoformat(), "d": as_of.isoformat(),
               "step": TREND_STEP_DAYS}
-    return database.execute_sql(_TREND_SQL, params).fetchall()
+    return database.execute_sql(_trend_sql(), params).fetchall()
 
 
 def _trend(as_of: dt.date, weeks: int, overdue_by_due: dict[tuple[str, dt.date], int],
