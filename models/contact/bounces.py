@@ -18,6 +18,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import _
 from models.common.money import format_money
 from models.contact.contact_log import FUTURE_SLACK, ContactLogEntry, as_datetime, log_contact
+from models.db.concurrency import retried
 from models.db.connection import database
 from models.ledger import services
 from models.ledger.invoices import Invoice
@@ -39,6 +40,7 @@ def reason_text(reason: str, note: str = "") -> str:
     return f"{name} ({note})" if name and note else name or note
 
 
+@retried
 def record_bounce(payment_id: int, bounced_date: dt.date, reason: str, *, note: str = "",
                   fee=None, recorded_at: dt.datetime | None = None) -> BounceRecord:
     """Mark the check as bounced with its reason and the bank's fee, and log it."""

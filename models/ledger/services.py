@@ -22,6 +22,7 @@ from models.common.text import (
     normalise_zip,
     search_key,
 )
+from models.db.concurrency import check_unchanged, lock_client, retried, snapshot
 from models.db.connection import database
 from models.db.settings import load_profile
 from models.ledger.allocation import plan_payment
@@ -45,6 +46,9 @@ CLIENT_FIELDS = ("name", "kind", "tax_id", "email", "phone", "address", "city", 
                  "status", "notes", "external_id", "gender", "salutation", "country",
                  "letter_language")
 MAX_NUMBER_LENGTH = 40  # a document number longer than this is a misread cell
+# What an invoice's edit form loads: saved only over these values (concurrency).
+INVOICE_EDIT_FIELDS = ("number", "kind", "issue_date", "due_date", "is_due_date_fixed",
+                       "amount_agorot", "description", "is_disputed", "cancelled_date")
 
 
 def _now() -> str:
@@ -148,9 +152,18 @@ def add_client(**data) -> Client:
         return Client.create(created_at=_now(), **values)
 
 
-def update_client(client_id: int, **data) -> Client:
+def client_snapshot(client: Client) -> dict:
+    """The client's details as a form loads them; `update_client(loaded=...)` saves only
+    over these (someone else's change meanwhile is refused, not overwritten)."""
+    return snapshot(client, CLIENT_FIELDS)
+
+
+@retried
+def update_client(client_id: int, *, loaded: dict | None = None, **data) -> Client:
     with database.atomic():
+        lock_client(client_id)
         client = get_client(client_id)
+        check_unchanged(client, loaded)
         values = validate_client_fields(data, client.country)
         _check_external_id_free(values.get("external_id"), client_id)
         for key, value in values.items():
@@ -284,11 +297,26 @@ def allocated_agorot(invoice_id: int) -> int:
             .scalar())
 
 
+def invoice_snapshot(invoice: Invoice) -> dict:
+    """The invoice as its edit form loads it (see `client_snapshot`)."""
+    return snapshot(invoice, INVOICE_EDIT_FIELDS)
+
+
+def _locked_invoice(invoice_id: int) -> Invoice:
+    """The invoice, read again once its client is held: payments on it wait meanwhile."""
+    lock_client(get_invoice(invoice_id).client_id)
+    return get_invoice(invoice_id)
+
+
+@retried
 def update_invoice(invoice_id: int, *, number=None, issue_date=None, due_date=None,
-                   amount=None, description=None, kind=None) -> Invoice:
-    """Edit an invoice; its amount may not fall below what was already paid on it."""
+                   amount=None, description=None, kind=None,
+                   loaded: dict | None = None) -> Invoice:
+    """Edit an invoice; its amount may not fall below what was already paid on it.
+    `loaded`: invoice_snapshot() of what the form showed, checked unchanged."""
     with database.atomic():
-        invoice = get_invoice(invoice_id)
+        invoice = _locked_invoice(invoice_id)
+        check_unchanged(invoice, loaded)
         if invoice.cancelled_date:
             raise ValidationError(_("A cancelled invoice cannot be edited."))
         if number is not None:
@@ -331,10 +359,11 @@ def set_disputed(invoice_id: int, is_disputed: bool) -> Invoice:
     return invoice
 
 
+@retried
 def cancel_invoice(invoice_id: int, cancelled_date: dt.date) -> Invoice:
     """Cancel (never delete) an invoice. One with payments on it must be credited instead."""
     with database.atomic():
-        invoice = get_invoice(invoice_id)
+        invoice = _locked_invoice(invoice_id)
         if invoice.cancelled_date:
             raise ValidationError(
                 _("Invoice {number} was already cancelled.").format(number=invoice.number))
@@ -360,6 +389,7 @@ def write_allocations(plan: list[tuple[int, int]], applied_date: dt.date, *,
             for inv_id, amount in plan]).execute()
 
 
+@retried
 def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: str = "ILS",
                    method: str = "transfer", reference: str | None = None,
                    invoice_ids: Iterable[int] | None = None, check_number: str = "",
@@ -381,6 +411,7 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
         raise ValidationError(_("A payment by check needs the check number."),
                               field="check_number")
     with database.atomic():
+        lock_client(client_id)  # before reading what is open: see models/db/concurrency.py
         client = get_client(client_id)
         if reference and Payment.get_or_none(Payment.reference == reference):
             raise ValidationError(
@@ -400,6 +431,7 @@ def record_payment(client_id: int, payment_date: dt.date, amount, *, currency: s
         return payment
 
 
+@retried
 def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
                     currency: str = "ILS", invoice_id: int | None = None,
                     invoice_ids: Iterable[int] | None = None, reason: str = "") -> CreditNote:
@@ -415,6 +447,7 @@ def add_credit_note(client_id: int, number: str, note_date: dt.date, amount, *,
     reason = clean_text(reason)
     check_printable(reason, _("The reason"), "reason")  # printed on the statement
     with database.atomic():
+        lock_client(client_id)
         client = get_client(client_id)
         number = _check_number_free(CreditNote, number)
         # Check the named invoices before the insert: a missing one would otherwise
@@ -467,6 +500,7 @@ FEE_NUMBER = "עמלה-{payment}"  # hebrew: the fee line's document number
 FEE_DESCRIPTION = "עמלת בנק על שיק {check} שחזר"  # hebrew: printed on the statement
 
 
+@retried
 def bounce_payment(payment_id: int, bounced_date: dt.date, *, reason: str = "",
                    note: str = "", fee=None) -> Payment:
     """A check came back: its allocations stop counting from `bounced_date`; the debt
@@ -485,6 +519,8 @@ def bounce_payment(payment_id: int, bounced_date: dt.date, *, reason: str = "",
         payment = Payment.get_or_none(Payment.id == payment_id)
         if payment is None:
             raise ValidationError(_("Payment {number} was not found.").format(number=payment_id))
+        lock_client(payment.client_id)
+        payment = Payment.get_by_id(payment_id)  # as it is now that its client is held
         if payment.method != "check":
             raise ValidationError(_("Only a check can bounce."))
         if payment.bounced_date:

@@ -56,6 +56,7 @@ from models.common.i18n import N_, _, ngettext
 from models.common.money import format_money, parse_amount
 from models.common.text import clean_text
 from models.db.authors import author
+from models.db.concurrency import lock_client, retried
 from models.db.connection import BaseModel, FlagField, database
 from models.db.settings import get_setting, set_setting
 from models.ledger import services
@@ -262,14 +263,17 @@ _OPEN_SQL = """
 SELECT i.id, i.amount_agorot - {allocated}
 FROM invoice i WHERE i.id IN ({ids}) AND {counted_invoice}
 """
+# The open amount is filtered outside: PostgreSQL's WHERE cannot name a SELECT alias.
 _COVERED_OPEN_SQL = """
+SELECT * FROM (
 SELECT si.settlement_id, i.id, i.number, i.client_id, i.currency, i.issue_date, i.due_date,
        i.amount_agorot, i.amount_agorot - {allocated} AS open_agorot, i.is_disputed,
        {day} AS as_of
 FROM settlement_invoice si JOIN settlement s ON s.id = si.settlement_id
 JOIN invoice i ON i.id = si.invoice_id
-WHERE si.settlement_id IN ({ids}) AND {counted_invoice} AND open_agorot > 0
-ORDER BY si.settlement_id, i.due_date, i.issue_date, i.number, i.id
+WHERE si.settlement_id IN ({ids}) AND {counted_invoice}) AS covered
+WHERE open_agorot > 0
+ORDER BY settlement_id, due_date, issue_date, number, id
 """
 
 
@@ -668,10 +672,19 @@ def delete_draft(settlement_id: int) -> None:
 
 # ---- money toward a settlement -----------------------------------------------------------
 
-def record_instalment_payment(settlement_id: int, payment_date: dt.date, amount, *,
-                              method: str = "transfer", reference: str | None = None,
-                              check_number: str = "", check_bank: str = "",
-                              check_date: dt.date | None = None):
+@retried
+def record_instalment_payment(settlement_id: int, payment_date: dt.date, amount, **details):
+    """A payment toward the settlement (see `_instalment_payment`), its balance read and
+    the payment written while the client is held: no one else's payment comes between."""
+    with database.atomic():
+        lock_client(get_settlement(settlement_id).client_id)
+        return _instalment_payment(settlement_id, payment_date, amount, **details)
+
+
+def _instalment_payment(settlement_id: int, payment_date: dt.date, amount, *,
+                        method: str = "transfer", reference: str | None = None,
+                        check_number: str = "", check_bank: str = "",
+                        check_date: dt.date | None = None):
     """A payment toward the settlement: allocated to its covered invoices, oldest first."""
     settlement = get_settlement(settlement_id)
     if settlement.status != "signed":

@@ -35,6 +35,7 @@ from models.common.errors import ValidationError
 from models.common.i18n import N_, _
 from models.common.money import format_money, parse_amount, plain
 from models.common.text import clean_text
+from models.db.concurrency import lock_client, retried
 from models.db.connection import BaseModel, database
 from models.db.settings import get_setting, set_setting
 from models.ledger import services
@@ -121,12 +122,14 @@ def request_deposit(client_id: int, description: str, amount, *, requested_date:
             due_date=due_date, created_at=services._now())
 
 
+@retried
 def receive_deposit(deposit_id: int, payment_date: dt.date, *, method: str = "transfer",
                     reference: str | None = None, check_number: str = "",
                     check_bank: str = "", check_branch: str = "",
                     check_date: dt.date | None = None) -> Payment:
     """The deposit came in: a payment of its amount, kept whole as credit on account."""
     with database.atomic():
+        lock_client(get_deposit(deposit_id).client_id)  # one receipt, however many click
         deposit = get_deposit(deposit_id)
         if deposit.status != "requested":
             raise ValidationError(_("This deposit is already marked '{status}'; it cannot be "
@@ -152,6 +155,7 @@ def unapplied_agorot(payment: Payment) -> int:
     return payment.amount_agorot - used
 
 
+@retried
 def apply_deposit(deposit_id: int, invoice_id: int, applied_date: dt.date | None = None) -> int:
     """Allocate a received deposit to the job's invoice. Returns the agorot applied.
 
@@ -159,6 +163,7 @@ def apply_deposit(deposit_id: int, invoice_id: int, applied_date: dt.date | None
     counted, so aging as of an earlier date still sees the deposit as credit.
     """
     with database.atomic():
+        lock_client(get_deposit(deposit_id).client_id)  # before reading what is open
         deposit = get_deposit(deposit_id)
         if deposit.status != "received":
             raise ValidationError(_("Only a deposit that was received can be applied; this one "
