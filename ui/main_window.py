@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import events
+from ui import events, office_listener
 from ui.i18n import _
 from ui.open_database import ledger_short_name, ledger_text
 from ui.screens import SCREENS, Screen
@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self.db_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.statusBar().addWidget(self.db_label)
         events.events.data_changed.connect(self._on_data_changed)
+        # An office ledger: others' changes refresh the screens too (None for a file).
+        self.office_listener = office_listener.start_for(opened_db, self)
 
         # The first time: 1200×760, or as much as a smaller screen has.
         self.resize(screen_share(self, 1200, 760, share=1.0))
@@ -317,4 +319,6 @@ class MainWindow(QMainWindow):
         for widget in self._views.values():
             if hasattr(widget, "save_state"):
                 widget.save_state()
+        if self.office_listener is not None:
+            self.office_listener.stop()
         super().closeEvent(event)

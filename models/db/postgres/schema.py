@@ -230,6 +230,7 @@ _OWN: dict[str, Callable[[ModuleType], list[str]]] = {
     "0011_settlement_events": _0011,
     "0013_ledger_flows": _0013,
     "0014_authors": _0014,
+    "0016_change_notices": lambda module: module.POSTGRES_STATEMENTS,
 }
 
 
