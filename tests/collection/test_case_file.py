@@ -43,13 +43,16 @@ def ledger(client):
 
 
 def statements_run_by(call):
-    conn = database.obj.connection()
+    """The statements `call` sends (peewee's query hooks see each one, on either engine)."""
     seen = []
-    conn.set_trace_callback(seen.append)
+
+    def hook(event):
+        seen.append(event.sql)
+    database.obj.query_hooks.append(hook)
     try:
         result = call()
     finally:
-        conn.set_trace_callback(None)
+        database.obj.query_hooks.remove(hook)
     return seen, result
 
 
