@@ -182,3 +182,19 @@ def test_the_form_edits_country_language_gender_and_title(qtbot, db, ledger):
     card.refresh()
     assert card.form.country.currentText() == "בריטניה"
     assert card.form.salutation.text() == 'ד"ר'
+
+
+def test_the_card_refuses_to_save_over_another_persons_change_and_shows_it(qtbot, db, ledger):
+    cohen, _ = ledger
+    card = ClientCard(cohen.id)
+    qtbot.addWidget(card)
+    services.update_client(cohen.id, city="נתניה")  # another person, not announced here
+    card.form.phone.setText("052-7654321")
+    assert card.save_details() is False
+    assert "מישהו אחר שינה" in card.form.general_error.text()
+    assert card.form.city.text() == "נתניה"  # the form shows what is stored now
+    stored = services.get_client(cohen.id)
+    assert (stored.city, stored.phone) == ("נתניה", "050-1234567")
+    card.form.phone.setText("052-7654321")
+    assert card.save_details() is True
+    assert services.get_client(cohen.id).phone == "052-7654321"

@@ -89,6 +89,21 @@ def test_edit_and_dispute_an_invoice(qtbot, client):
     assert invoice.amount_agorot == 15000 and invoice.is_disputed
 
 
+def test_editing_an_invoice_another_person_changed_shows_their_change(qtbot, client):
+    invoice = services.add_invoice(client.id, "E-2", D(2026, 11, 1), "100")
+    dialog = invoice_dialog(qtbot, invoice_id=invoice.id)
+    services.update_invoice(invoice.id, amount="120")  # another person saved first
+    dialog.description.setText("עבודה נוספת")
+    assert not dialog.save()
+    assert "מישהו אחר שינה" in dialog.form.general_error.text()
+    assert dialog.amount.text() == "120.00"  # reloaded as stored
+    assert services.get_invoice(invoice.id).description == ""
+    dialog.description.setText("עבודה נוספת")
+    assert dialog.save()
+    stored = services.get_invoice(invoice.id)
+    assert (stored.amount_agorot, stored.description) == (12000, "עבודה נוספת")
+
+
 def test_invoice_without_a_client_asks_for_one(qtbot, db):
     dialog = invoice_dialog(qtbot)
     dialog.number.setText("1")

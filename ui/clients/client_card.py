@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from models.common.errors import GviaError
 from models.contact.bounces import reason_text
 from models.contact.promises import PromiseCounts, client_promise_counts
+from models.db.concurrency import EditedElsewhereError
 from models.ledger import services
 from models.queries.client_list import (
     CreditNoteLine,
@@ -230,9 +231,8 @@ class DetailsPage(Unsaved, QWidget):
         return self.card.save_details()
 
     def discard(self) -> None:
-        self.card.form.load(services.get_client(self.card.client_id))
+        self.card.load_details(services.get_client(self.card.client_id))
         self.card.form.status.setEnabled(False)
-        self.mark_clean()
 
 
 class ClientCard(GviaDialog):
@@ -409,9 +409,9 @@ class ClientCard(GviaDialog):
             # Typed and not saved: kept; only the status (changed elsewhere, logged) moves.
             self.form.status.setCurrentIndex(max(self.form.status.findData(client.status), 0))
             self.details.mark_fields_clean(self.form.status)
+            self.loaded["status"] = client.status
         else:
-            self.form.load(client)
-            self.details.mark_clean()
+            self.load_details(client)
         # Status changes go through "Change status…" so that each one is logged.
         self.form.status.setEnabled(False)
         self.form.status.setToolTip(_("Use \"Change status…\": every change is logged "
@@ -473,9 +473,19 @@ class ClientCard(GviaDialog):
 
     # ---- actions --------------------------------------------------------------------
 
+    def load_details(self, client) -> None:
+        """The details form as stored; a save is checked against what it shows."""
+        self.form.load(client)
+        self.loaded = services.client_snapshot(client)
+        self.details.mark_clean()
+
     def save_details(self) -> bool:
         try:
-            services.update_client(self.client_id, **self.form.values())
+            services.update_client(self.client_id, loaded=self.loaded, **self.form.values())
+        except EditedElsewhereError as exc:  # another person saved first: show theirs
+            self.load_details(services.get_client(self.client_id))
+            self.form.show_error(exc)
+            return False
         except GviaError as exc:
             self.form.show_error(exc)
             return False

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from models.common.errors import GviaError, ValidationError
 from models.common.money import CURRENCIES, plain
+from models.db.concurrency import EditedElsewhereError
 from models.ledger import services
 from models.ledger.invoices import INVOICE_KINDS, Invoice
 from ui import events
@@ -82,6 +83,7 @@ class InvoiceDialog(GviaDialog):
         self.resize(480, 460)
 
     def _load(self, invoice: Invoice) -> None:
+        self._loaded = services.invoice_snapshot(invoice)  # the save is checked against it
         self.client.set_client(invoice.client.id, invoice.client.name)
         self.client.setEnabled(False)
         self.number.setText(invoice.number)
@@ -137,7 +139,8 @@ class InvoiceDialog(GviaDialog):
                 invoice = services.update_invoice(
                     self._editing.id, number=self.number.text(),
                     issue_date=issued, due_date=typed_due, amount=self.amount.text(),
-                    description=self.description.text(), kind=self.kind.currentData())
+                    description=self.description.text(), kind=self.kind.currentData(),
+                    loaded=self._loaded)
                 if invoice.is_disputed != self.disputed.isChecked():
                     invoice = services.set_disputed(invoice.id, self.disputed.isChecked())
             else:
@@ -146,6 +149,11 @@ class InvoiceDialog(GviaDialog):
                     self.amount.text(), currency=self.currency.currentData(), due_date=due,
                     description=self.description.text(), kind=self.kind.currentData(),
                     is_disputed=self.disputed.isChecked())
+        except EditedElsewhereError as exc:  # another person saved first: show theirs
+            self._editing = services.get_invoice(self._editing.id)
+            self._load(self._editing)
+            self.form.show_error(exc)
+            return False
         except GviaError as exc:
             self.form.show_error(exc)
             return False
