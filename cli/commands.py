@@ -206,8 +206,13 @@ def cmd_check(args) -> int:
     from models.db.connection import database, database_path
     from models.db.schema_check import check_database
 
-    with _open(args, create=False, read_only=True):
-        problems = check_database(database.obj, database_path().parent)
+    with _open(args, create=False, read_only=True) as opened:
+        if getattr(opened, "is_office", False):  # a server's ledger: its own check
+            from models.db.postgres.check import check_office
+
+            problems = check_office(opened.db)
+        else:
+            problems = check_database(database.obj, database_path().parent)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_USER_ERROR

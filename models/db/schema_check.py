@@ -214,9 +214,10 @@ def _table_differences(expected: Schema, actual: Schema, later: Schema) -> list[
     return lines
 
 
-def _column_differences(table: str, expected: dict, actual: dict) -> list[str]:
+def _column_differences(table: str, expected: dict, actual: dict,
+                        hint: str | None = None) -> list[str]:
     lines = []
-    hint = _(TAMPER_HINT)
+    hint = hint or _(TAMPER_HINT)
     for column in expected:
         if column not in actual:
             lines.append(_("The column {column} is missing from the table {table} — "
@@ -252,9 +253,10 @@ _OBJECT_LINES = {
 }
 
 
-def _object_differences(kind: str, expected: dict, actual: dict, later: dict) -> list[str]:
+def _object_differences(kind: str, expected: dict, actual: dict, later: dict,
+                        hint: str | None = None) -> list[str]:
     missing, extra, changed = _OBJECT_LINES[kind]
-    hint = _(TAMPER_HINT)
+    hint = hint or _(TAMPER_HINT)
     lines = []
     for name in sorted(expected.keys() - actual.keys()):
         lines.append(_(missing).format(name=name, hint=hint))
