@@ -60,7 +60,7 @@ def references(letter_ids: Iterable[int]) -> dict[int, str]:
     for ids in _chunks(letter_ids):
         marks, params = _marks(ids)
         clients = f"SELECT client_id FROM letter WHERE id IN ({marks})"
-        sql = (f"SELECT id, client_id, n FROM ({_NUMBERED.format(clients=clients)}) "
+        sql = (f"SELECT id, client_id, n FROM ({_NUMBERED.format(clients=clients)}) AS numbered "
                f"WHERE id IN ({marks})")
         for letter_id, client_id, n in database.execute_sql(sql, params):
             out[letter_id] = format_reference(client_id, n)
@@ -102,7 +102,7 @@ def earlier_letters(client_ids: Iterable[int], as_of: dt.date,
         marks, params = _marks(ids)
         params.update({f"k{k}": v for k, v in enumerate(kinds)}, d=as_of.isoformat())
         sql = (f"SELECT id, client_id, kind, letter_date, deadline_date, n FROM "
-               f"({_NUMBERED.format(clients=marks)}) "
+               f"({_NUMBERED.format(clients=marks)}) AS numbered "
                f"WHERE kind IN ({kind_marks}) AND letter_date <= :d "
                "ORDER BY client_id, letter_date, id")
         for letter_id, cid, kind, day, deadline, n in database.execute_sql(sql, params):

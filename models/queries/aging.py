@@ -161,7 +161,7 @@ def _open_sql(boundaries: tuple[int, ...], client_filter: str) -> str:
     buckets = ", ".join(f"SUM(CASE WHEN {r} THEN open_agorot ELSE 0 END)" for r in ranges)
     open_sums = "\n        UNION ALL".join(f"""
         SELECT client_id, currency, 0, {buckets}
-        FROM ({part})
+        FROM ({part}) AS can_be_open
         GROUP BY client_id, currency""" for part in can_be_open_parts(
         f"i.client_id, i.currency, i.due_date, {OPEN_AS_OF} AS open_agorot", where))
     sql = f"""
@@ -173,7 +173,7 @@ SELECT g.*, c.name FROM (
         FROM invoice i INDEXED BY invoice_client_currency
         WHERE {where}
         GROUP BY i.client_id, i.currency
-        UNION ALL{open_sums})
+        UNION ALL{open_sums}) AS sums
     GROUP BY client_id, currency) g
 JOIN client c ON c.id = g.client_id
 """
@@ -181,11 +181,13 @@ JOIN client c ON c.id = g.client_id
 
 
 # Each source is summed on its own covering index, in (client, currency) order; only the
-# few thousand sums meet in the outer GROUP BY.
+# few thousand sums meet in the outer GROUP BY, and then the client's name.
 _SOURCES_SQL = """
-SELECT s.client_id, c.name, s.currency, SUM(s.amount) FROM (""" + RECEIVED_SUMS + """
-) s JOIN client c ON c.id = s.client_id
-GROUP BY s.client_id, s.currency
+SELECT g.client_id, c.name, g.currency, g.amount FROM (
+    SELECT client_id, currency, SUM(amount) AS amount FROM (""" + RECEIVED_SUMS + """
+    ) s
+    GROUP BY client_id, currency) g
+JOIN client c ON c.id = g.client_id
 """
 
 

@@ -138,9 +138,9 @@ SELECT client_id, currency, SUM(invoiced), SUM(open_agorot), SUM(overdue), MIN(o
     SELECT client_id, currency, 0, SUM(open_agorot),
            SUM(CASE WHEN due_date < :d THEN open_agorot ELSE 0 END),
            MIN(CASE WHEN due_date < :d AND open_agorot > 0 THEN due_date END)
-    FROM ({_OPEN_PART})
+    FROM ({_OPEN_PART}) AS can_be_open
     WHERE open_agorot <> 0
-    GROUP BY client_id, currency)
+    GROUP BY client_id, currency) AS sums
 GROUP BY client_id, currency
 """
 
@@ -150,7 +150,7 @@ GROUP BY client_id, currency
 # so only the sums meet in the outer GROUP BY (as models.queries.aging does): sorting 1.5 million
 # payment rows instead took a second.
 _RECEIVED_SQL = """
-SELECT client_id, currency, SUM(amount) FROM (""" + RECEIVED_SUMS + """)
+SELECT client_id, currency, SUM(amount) FROM (""" + RECEIVED_SUMS + """) AS received
 GROUP BY client_id, currency
 """
 

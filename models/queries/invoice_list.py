@@ -47,7 +47,7 @@ _STATE_SQL = {
     "open": f"{_LIVE} AND {_OPEN}",
     "overdue": f"{_LIVE} AND i.due_date < :d AND {_OPEN}",
     "pending": f"{_LIVE} AND i.paid_changed_date > :d AND {PENDING_ON_CHECKS}",
-    "disputed": f"{_LIVE} AND i.is_disputed",
+    "disputed": f"{_LIVE} AND i.is_disputed <> 0",
     "paid": f"{_LIVE} AND NOT {_OPEN}",
     "cancelled": "i.cancelled_date IS NOT NULL",
 }
@@ -83,7 +83,7 @@ def invoice_ids(as_of: dt.date, *, search: str = "", client_id: int | None = Non
         sql = "\n UNION ALL ".join(
             part.format(unpaid_index=f"{hints['unpaid_index']} {join}",
                         changed_index=f"{hints['changed_index']} {join}") for part in parts)
-        sql = f"SELECT id FROM ({sql}) ORDER BY sort_key {direction}, id {direction}"
+        sql = f"SELECT id FROM ({sql}) AS can_be_open ORDER BY sort_key {direction}, id {direction}"
     else:
         hint = "INDEXED BY invoice_paid_changed" if state == "pending" else ""
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""

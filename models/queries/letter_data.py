@@ -125,7 +125,7 @@ SELECT client_id, currency, d, kind, label, extra, amount FROM (
     FROM payment WHERE client_id IN ({{ids}}) AND bounced_date IS NOT NULL
     UNION ALL
     SELECT client_id, currency, date, 'credit', number, reason, amount_agorot
-    FROM credit_note WHERE client_id IN ({{ids}}) AND date <= :d)
+    FROM credit_note WHERE client_id IN ({{ids}}) AND date <= :d) AS movement
 WHERE d <= :d
 ORDER BY client_id, currency, d, CASE kind WHEN 'invoice' THEN 0 ELSE 1 END, label
 """
@@ -146,7 +146,7 @@ def movements(client_ids: Iterable[int], as_of: dt.date) -> list[MovementRow]:
 _OVERDUE_CLIENTS_SQL = f"""
 SELECT client_id, MAX(due_date) FROM ({can_be_open(
     f"i.client_id, i.due_date, {OPEN_AS_OF} AS open_agorot",
-    f"{COUNTED_INVOICE} AND i.due_date < :d AND i.is_disputed = 0")})
+    f"{COUNTED_INVOICE} AND i.due_date < :d AND i.is_disputed = 0")}) AS can_be_open
 WHERE open_agorot > 0
 GROUP BY client_id
 """.format(**ALL_CLIENTS)
@@ -158,7 +158,8 @@ SELECT client_id, currency, SUM(amount) FROM (
     WHERE {COUNTED_INVOICE}
     GROUP BY i.client_id, i.currency
     UNION ALL
-    SELECT client_id, currency, -amount FROM ({RECEIVED_SUMS.format(client_filter="")}))
+    SELECT client_id, currency, -amount FROM ({RECEIVED_SUMS.format(client_filter="")}) AS received
+    ) AS balance
 GROUP BY client_id, currency
 """
 
