@@ -10,9 +10,12 @@ recorded is lost.
 import datetime as dt
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from models.db.opening import open_database
@@ -171,3 +174,90 @@ def test_on_a_file_one_person_writes_and_the_others_are_told_clearly(tmp_path):
     references, summaries = _all_written([writer])
     assert set(written[writer]) == references | summaries
     _check_ledger(path, client_ids, references, summaries)
+
+
+# ---- a collision is run again, whole; past a few tries the clear message ----------------
+
+@pytest.fixture
+def office(pg_server):
+    url = pg_server.new_ledger("office_retry")
+    ledger = open_database(url)
+    yield ledger
+    ledger.close()
+    pg_server.drop(url)
+
+
+def _hold_client(url: str, client_id: int, seconds: float, held: threading.Event):
+    """Another office computer holding the client's row for `seconds`."""
+    with psycopg.connect(url) as other:
+        other.execute("SELECT id FROM client WHERE id = %s FOR UPDATE", (client_id,))
+        held.set()
+        time.sleep(seconds)
+
+
+def _collisions_after(ms: int) -> None:
+    """Our waits for a row give up after `ms` (a collision, as a deadlock would be)."""
+    from models.db.connection import database
+
+    database.execute_sql(f"SET lock_timeout = '{ms}ms'")
+
+
+def test_a_payment_that_collided_is_recorded_once_when_tried_again(office):
+    from models.ledger import services
+    from models.ledger.payments import Allocation, Payment
+
+    client = services.add_client(name="לקוח תפוס", kind="company")
+    services.add_invoice(client.id, "1", dt.date(2026, 1, 1), "100", due_date=dt.date(2026, 1, 1))
+    _collisions_after(150)
+    held = threading.Event()
+    other = threading.Thread(target=_hold_client, args=(office.url, client.id, 0.4, held))
+    other.start()
+    assert held.wait(5)
+    started = time.monotonic()
+    services.record_payment(client.id, dt.date(2026, 2, 1), "60", reference="R-1")
+    assert time.monotonic() - started >= 0.3  # it waited for the other computer
+    other.join()
+    assert [p.reference for p in Payment.select()] == ["R-1"]
+    assert [a.amount_agorot for a in Allocation.select()] == [6000]
+
+
+def test_a_collision_every_time_gives_the_clear_message_and_writes_nothing(office):
+    from models.common.errors import GviaError
+    from models.ledger import services
+    from models.ledger.payments import Payment
+
+    client = services.add_client(name="לקוח תפוס", kind="company")
+    _collisions_after(50)
+    held = threading.Event()
+    other = threading.Thread(target=_hold_client, args=(office.url, client.id, 3, held))
+    other.start()
+    assert held.wait(5)
+    try:
+        with pytest.raises(GviaError) as err:
+            services.record_payment(client.id, dt.date(2026, 2, 1), "60")
+    finally:
+        other.join()
+    assert "מישהו אחר שינה" in str(err.value)
+    assert Payment.select().count() == 0
+
+
+def test_inside_another_use_cases_transaction_a_collision_is_not_retried_halfway(office):
+    from models.db.concurrency import retried
+    from models.db.connection import database
+    from models.db.postgres.faults import ChangedElsewhereError
+
+    calls = []
+
+    @retried
+    def collides():
+        calls.append(1)
+        raise ChangedElsewhereError()
+
+    with pytest.raises(ChangedElsewhereError):
+        collides()
+    assert len(calls) > 1  # on its own: tried again
+    calls.clear()
+    with pytest.raises(ChangedElsewhereError):
+        with database.atomic():
+            collides()
+    assert len(calls) == 1  # the outer use case is the one to run again
