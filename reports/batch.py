@@ -62,6 +62,7 @@ from models.letters.archive import (
     LETTER_KINDS,
     LetterRecord,
     archive_dir,
+    archive_file_taken,
     debt_notice_gates,
     kind_name,
     latest_letters,
@@ -190,7 +191,7 @@ def archive_path(kind: str, as_of: dt.date, clients: list[tuple[int, str]]) -> P
         stem = f"{as_of:%Y-%m-%d}_{kind}_{len(clients)}-letters_{dt.datetime.now():%H%M%S}"
     path = folder / f"{stem}.pdf"
     counter = 2
-    while path.exists():
+    while archive_file_taken(path.name):  # a file here, or (a server) one kept already
         path = folder / f"{stem}_{counter}.pdf"
         counter += 1
     return path

@@ -59,6 +59,8 @@ def db(request, engine, db_path):
         opened.close()
         return
     server = request.getfixturevalue("pg_server")
+    # The office's files are read into the user's cache folder: this test's own.
+    request.getfixturevalue("monkeypatch").setenv("XDG_CACHE_HOME", str(db_path.parent / "cache"))
     url = server.new_ledger(request.node.name)
     opened = open_database(url)
     yield opened

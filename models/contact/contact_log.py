@@ -11,9 +11,12 @@ API:
     timeline(client_id, channels=, date_from=, date_to=, text=) -> list[TimelineItem]
     log_records() / log_csv_text()                     the whole log for export (CSV with BOM)
     attachments_folder()                               <database folder>/attachments
+    attachment_file(relative) -> Path                  an attachment or letter, to open
 
 Attachments are COPIED next to the database (`attachments/<client id>/<entry id>-<n>-<name>`,
-the name sanitised) so the evidence travels with the data folder and its backups.
+the name sanitised) so the evidence travels with the data folder and its backups; on a
+shared office's server the copy is kept in the ledger itself, saved with its row
+(models.db.files).
 
 Letters produced by the letter engine (models.letters.archive, its own archive) appear in the
 timeline read-only, dated when they were sent (the registered-mail date, else the letter's).
@@ -35,8 +38,9 @@ import peewee as pw
 from models.common.errors import GviaError, ValidationError
 from models.common.i18n import N_, _
 from models.common.text import clean_text, search_key, strip_marks
+from models.db import files
 from models.db.authors import author
-from models.db.connection import BaseModel, database, database_path
+from models.db.connection import BaseModel, database
 from models.ledger.clients import Client, ContactPerson, require_client
 
 # The codes' names are msgids (N_): `label()` translates them for a screen or an export;
@@ -152,7 +156,7 @@ class ContactAttachment(AppendOnlyModel):
     sha256 = pw.TextField()
 
     def path(self) -> Path:
-        return database_folder() / self.stored_path
+        return attachment_file(self.stored_path)
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -318,7 +322,15 @@ def attachment_file_name(name: str) -> str:
 
 
 def database_folder() -> Path:
-    return database_path().parent
+    """Where the attachments are as files: the database's folder (on a server, this
+    user's cache folder for the ledger: models.db.files)."""
+    return files.folder()
+
+
+def attachment_file(relative: str) -> Path:
+    """An attachment or archived letter named relative to database_folder() (as a
+    timeline item lists them), as a file to open."""
+    return files.local_file(relative)
 
 
 def attachments_folder() -> Path:
@@ -353,10 +365,11 @@ def _store_attachment(entry: ContactLogEntry, n: int, source: Path) -> Path:
         raise GviaError(_("Cannot copy the file {name}: {reason}").format(
             name=source.name, reason=exc)) from exc
     try:
-        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        data = target.read_bytes()
         ContactAttachment.create(entry=entry, original_name=source.name,
                                  stored_path=relative.as_posix(),
-                                 size_bytes=target.stat().st_size, sha256=digest)
+                                 size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+        files.keep(relative.as_posix(), data)  # a server keeps the file with its row
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -385,6 +398,7 @@ class TimelineItem:
     corrects_id: int | None = None
     corrected_by: list[int] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)  # paths relative to the data folder
+    created_by: str = ""  # who recorded it (migration 0014); '' for rows made before
 
     @property
     def is_corrected(self) -> bool:
@@ -403,11 +417,12 @@ def _item(entry: ContactLogEntry, corrected_by: list[int], attachments: list[str
         contact_name=entry.contact_name, open_questions=entry.open_questions,
         tactics=entry.tactic_codes, tactics_note=entry.tactics_note, minutes=entry.minutes,
         follow_up_date=entry.follow_up_date, action=entry.action, corrects_id=entry.corrects_id,
-        corrected_by=corrected_by, attachments=attachments)
+        corrected_by=corrected_by, attachments=attachments, created_by=entry.created_by)
 
 
 _LETTERS_SQL = """
-SELECT l.id, l.kind, l.letter_date, l.subject, l.file_path, rm.sent_date, rm.registered_number
+SELECT l.id, l.kind, l.letter_date, l.subject, l.file_path, rm.sent_date, rm.registered_number,
+       l.created_by
 FROM letter l LEFT JOIN registered_mail rm ON rm.letter_id = l.id
 WHERE l.client_id = ?
 """
@@ -417,7 +432,7 @@ def _letter_items(client_id: int) -> list[TimelineItem]:
     from models.letters.archive import LETTER_KINDS as LETTER_NAMES
 
     items = []
-    for lid, kind, letter_date, subject, file_path, sent, registered in \
+    for lid, kind, letter_date, subject, file_path, sent, registered, created_by in \
             database.execute_sql(_LETTERS_SQL, (client_id,)):
         summary = _(LETTER_NAMES.get(kind, kind)) + (f": {subject}" if subject else "")
         if registered:
@@ -426,7 +441,7 @@ def _letter_items(client_id: int) -> list[TimelineItem]:
             source="letter", id=lid, client_id=client_id,
             occurred_at=dt.datetime.fromisoformat(sent or letter_date), channel="letter",
             direction="out", summary=summary, action=kind,
-            attachments=[f"letters/{file_path}"]))
+            attachments=[f"letters/{file_path}"], created_by=created_by))
     return items
 
 

@@ -3,8 +3,10 @@
 Every letter produced (command line or app) gets one `Letter` row: client, kind, the date
 printed on it, the as-of date of its figures, the amount demanded, the deadline, and the
 archived PDF — a file in `<database folder>/letters/` (path stored relative to that
-folder) plus the page range the letter occupies in it (a batch shares one file). Rows are
-never edited: the archive is evidence. The contact log reads them as outgoing letters.
+folder) plus the page range the letter occupies in it (a batch shares one file). On a
+shared office's server the PDF itself is kept in the ledger, saved with its rows
+(models.db.files). Rows are never edited: the archive is evidence. The contact log reads
+them as outgoing letters.
 
 A letter sent by registered mail gets one `RegisteredMail` row: registered number, date
 sent, and later either the date of the return receipt or the date it was refused.
@@ -13,6 +15,7 @@ Public API:
     LetterSettings, load_letter_settings(), save_letter_settings(s)
     LETTER_KINDS (code -> name msgid), kind_name(code) -> str
     archive_dir() -> Path; safe_file_name(text, max_length=80) -> str
+    letter_file(file_path) -> Path; archive_file_taken(name) -> bool   (db.files' store)
     record_letters(records) -> int; letters_for_client(client_id) -> list[Letter]
         (joined: `letter.registeredmail` is the register row, or None)
     latest_letters(kind, as_of) -> {client_id: date of the latest letter of that kind}
@@ -45,8 +48,9 @@ from models.common.errors import ValidationError
 from models.common.i18n import N_, _
 from models.common.holidays import DEFAULT_DEADLINE_DAYS
 from models.common.text import clean_text, search_key
+from models.db import files
 from models.db.authors import author
-from models.db.connection import BaseModel, database, database_path
+from models.db.connection import BaseModel, database
 from models.db.settings import get_setting, set_setting
 from models.ledger.clients import Client
 from models.ledger.open_invoice import invoices_open_as_of
@@ -98,7 +102,7 @@ class Letter(BaseModel):
 
     @property
     def path(self) -> Path:
-        return archive_dir() / self.file_path
+        return letter_file(self.file_path)
 
 
 class RegisteredMail(BaseModel):
@@ -194,8 +198,19 @@ def save_letter_settings(settings: LetterSettings) -> None:
 # ---- archive -------------------------------------------------------------------------
 
 def archive_dir() -> Path:
-    """`<database folder>/letters`: the archived PDFs travel with the data."""
-    return database_path().parent / "letters"
+    """`<database folder>/letters`: the archived PDFs travel with the data. On a server,
+    this user's cache folder's letters/, whose files are kept in the ledger (db.files)."""
+    return files.folder() / "letters"
+
+
+def letter_file(file_path: str) -> Path:
+    """The archived PDF `file_path` (relative to archive_dir()) as a file to open or print."""
+    return files.local_file(f"letters/{file_path}")
+
+
+def archive_file_taken(name: str) -> bool:
+    """Whether a new archived PDF may not be named `name` (a file there, or one kept)."""
+    return files.is_taken(f"letters/{name}")
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
@@ -251,6 +266,8 @@ def record_letters(records: list[LetterRecord]) -> int:
     with database.atomic():
         for start in range(0, len(rows), 500):
             Letter.insert_many(rows[start:start + 500]).execute()
+        for file_path in dict.fromkeys(rec.file_path for rec in records):
+            files.keep(f"letters/{file_path}")  # a server keeps the PDF with its rows
     return len(rows)
 
 
@@ -277,6 +294,7 @@ ARCHIVE_SORTS = {
     "kind": (Letter.kind, Letter.letter_date, Letter.id),
     "amount": (Letter.amount_agorot, Letter.id),
     "registered": (RegisteredMail.sent_date, Letter.letter_date, Letter.id),
+    "by": (Letter.created_by, Letter.letter_date, Letter.id),
 }
 
 
@@ -321,10 +339,11 @@ class ArchiveRow:
     sent_date: dt.date | None = None
     receipt_date: dt.date | None = None
     refused_date: dt.date | None = None
+    created_by: str = ""  # who recorded it (migration 0014); '' for letters made before
 
     @property
     def path(self) -> Path:
-        return archive_dir() / self.file_path
+        return letter_file(self.file_path)
 
     @property
     def mail_status(self) -> str:
@@ -352,7 +371,8 @@ def archive_rows(ids: list[int]) -> dict[int, ArchiveRow]:
                 letter.letter_date, letter.as_of, letter.amount_agorot, letter.currency,
                 letter.deadline_date, letter.file_path, letter.first_page, letter.page_count,
                 mail.registered_number if mail else "", mail.sent_date if mail else None,
-                mail.receipt_date if mail else None, mail.refused_date if mail else None)
+                mail.receipt_date if mail else None, mail.refused_date if mail else None,
+                letter.created_by)
     return rows
 
 

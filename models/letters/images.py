@@ -37,7 +37,7 @@ from pathlib import Path
 
 from models.common.errors import ValidationError
 from models.common.i18n import _
-from models.db.connection import database_path
+from models.db import files
 from models.db.settings import Setting, get_setting, set_setting
 
 IMAGE_KINDS = ("logo", "signature")
@@ -145,8 +145,9 @@ def stored_image(kind: str) -> StoredImage | None:
 
 
 def images_dir() -> Path:
-    """`<database folder>/images`: the copies the letters read, next to the ledger."""
-    return database_path().parent / "images"
+    """`<database folder>/images`: the copies the letters read, next to the ledger (on a
+    server, in this user's cache folder for the ledger: models.db.files)."""
+    return files.folder() / "images"
 
 
 def _write_copy(image: StoredImage) -> Path:
@@ -173,7 +174,7 @@ def _write_copy(image: StoredImage) -> Path:
                             "temporary folder."))
 
 
-# (database file, kind) -> (the stored setting's text, the copy's path): the letter
+# (images folder, kind) -> (the stored setting's text, the copy's path): the letter
 # settings are loaded often (every batch, every dunning plan); the image is decoded and
 # its copy compared only when the stored image changed or the copy went missing.
 _copies: dict[tuple[str, str], tuple[str, str]] = {}
@@ -189,7 +190,7 @@ def image_copy(kind: str, value: str | None = None) -> str:
         if row is None:
             return ""
         value = row.value
-    key = (str(database_path()), kind)
+    key = (str(images_dir()), kind)
     known = _copies.get(key)
     if known and known[0] == value and Path(known[1]).is_file():
         return known[1]

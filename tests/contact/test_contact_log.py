@@ -14,6 +14,7 @@ from models.contact.contact_log import (
     ContactLogEntry,
     attachment_file_name,
     correct_entry,
+    database_folder,
     log_contact,
     log_csv_text,
     timeline,
@@ -57,6 +58,16 @@ def test_raw_sql_update_and_delete_are_refused_by_triggers(db, call, sql):
     assert ContactLogEntry.get_by_id(call.id).summary == "דיברתי עם רונית"
 
 
+def _another_program(db, db_path):
+    """Another program's connection to the ledger (the file, or the server's database) and
+    the error its refused change raises."""
+    if db.path is None:
+        import psycopg
+
+        return psycopg.connect(db.url, autocommit=True), psycopg.IntegrityError
+    return sqlite3.connect(db_path), sqlite3.IntegrityError
+
+
 @pytest.mark.parametrize("table", ["contact_log", "contact_attachment", "promise",
                                    "client_status_change"])
 def test_every_evidence_table_refuses_change_from_another_program(db, db_path, client, tmp_path,
@@ -69,11 +80,11 @@ def test_every_evidence_table_refuses_change_from_another_program(db, db_path, c
     record_promise(entry.id, 500, dt.date(2026, 11, 30))
     change_status(client.id, "on_hold", reason="לא משלם", changed_at=dt.date(2026, 11, 20),
                   recorded_at=WRITTEN)
-    other = sqlite3.connect(db_path)
+    other, refused = _another_program(db, db_path)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(refused, match="append-only"):
             other.execute(f"UPDATE {table} SET id = id + 1000")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(refused, match="append-only"):
             other.execute(f"DELETE FROM {table}")
         assert other.execute(f"SELECT count(*) FROM {table}").fetchone()[0] >= 1
     finally:
@@ -114,6 +125,10 @@ def test_letters_from_the_archive_appear_in_the_timeline(client, call):
         record_registered_mail,
     )
 
+    from models.db.outputs import private_dir
+    from models.letters.archive import archive_dir
+
+    (private_dir(archive_dir()) / "a.pdf").write_bytes(b"%PDF-1.4 reminder")  # written first
     record_letters([LetterRecord(client.id, "reminder", dt.date(2026, 11, 21), dt.date(2026, 11, 21),
                                  "תזכורת לתשלום", 100000, "ILS", None, "a.pdf", 1, 1)])
     letter_id = client.letters[0].id
@@ -156,7 +171,8 @@ def test_attachments_are_copied_next_to_the_database_with_safe_names(db, client,
                  attachments=[source])
     att = ContactAttachment.get(ContactAttachment.entry == entry)
     stored = att.path()
-    assert stored.parent.parent == db.path.parent / "attachments"
+    folder = db.path.parent if db.path is not None else database_folder()  # a server: cache
+    assert stored.parent.parent == folder / "attachments"
     assert stored.read_bytes() == b"%PDF-1.4 evidence" and source.exists()
     assert '"' not in stored.name and att.original_name == source.name
     source.write_bytes(b"changed later")

@@ -28,7 +28,7 @@ from models.common.errors import GviaError
 from models.contact.contact_log import (
     CHANNELS,
     TimelineItem,
-    database_folder,
+    attachment_file,
     log_csv_text,
     timeline,
 )
@@ -89,6 +89,8 @@ def timeline_columns() -> list[Column]:
         Column(lambda: _("Follow-up"), lambda i: date_text(i.follow_up_date),
                lambda i: i.follow_up_date or dt.date.min),
         Column(lambda: _("Correction"), link_text),
+        # Who recorded it (an office's signed-in person); nothing for rows made before.
+        Column(lambda: _("By"), lambda i: auto_dir(i.created_by), lambda i: i.created_by),
         Column(lambda: _("Summary"), lambda i: auto_dir(i.summary.split("\n", 1)[0][:200]),
                tooltip=lambda i: i.summary, stretch=True),
     ]
@@ -165,6 +167,8 @@ def entry_html(item: TimelineItem, direction: str = "rtl") -> str:
         rows.append((_("Tactics observed"), ", ".join(tactics)))
     if link_text(item):
         rows.append((_("Correction"), link_text(item)))
+    if item.created_by:
+        rows.append((_("Recorded by"), auto_dir(item.created_by)))
     side = "right" if direction == "rtl" else "left"
     parts = [f"<div dir='{direction}'><table dir='{direction}' align='{side}' cellpadding='2'>"]
     parts += [f"<tr><th align='{side}'>{esc(k)}</th><td align='{side}'>{esc(v)}</td></tr>"
@@ -175,7 +179,7 @@ def entry_html(item: TimelineItem, direction: str = "rtl") -> str:
         if text:
             parts.append(f"<p><b>{esc(title)}</b><br>{esc(text).replace(chr(10), '<br>')}</p>")
     if item.attachments:
-        urls = [QUrl.fromLocalFile(str(database_folder() / p)).toString()
+        urls = [QUrl.fromLocalFile(str(attachment_file(p))).toString()
                 for p in item.attachments]
         links = "<br>".join(f"<a href='{esc(url)}'>{esc(Path(p).name)}</a>"
                             for url, p in zip(urls, item.attachments))
@@ -384,7 +388,7 @@ class ClientTimelineWidget(QWidget):
         item = self.selected_item()
         if item is not None and item.attachments:
             # Log attachments and archived letters both live in the database folder.
-            self.open_file(database_folder() / item.attachments[0])
+            self.open_file(attachment_file(item.attachments[0]))
 
     def export_csv(self) -> Path | None:
         path = self.ask_save_path(f"contact-log-{self.client_id}.csv")

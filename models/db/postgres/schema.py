@@ -221,6 +221,17 @@ def _0014(module: ModuleType) -> list[str]:
     return [*_shared(module), *guards.statements(module.AUTHORED_TABLES)]
 
 
+def _0015(module: ModuleType) -> list[str]:
+    # A kept file is evidence, like the row that names it: never changed, never deleted.
+    table = "stored_file"
+    return [*module.OFFICE_STATEMENTS,
+            _refuse(f"{table}_no_update", "BEFORE UPDATE", table,
+                    "stored_file: a kept file stays as it was stored"),
+            _refuse(f"{table}_no_delete", "BEFORE DELETE", table,
+                    "stored_file rows are never deleted"),
+            _no_truncate(table)]
+
+
 _OWN: dict[str, Callable[[ModuleType], list[str]]] = {
     "0004_collection": _0004,
     "0005_speed_indexes": _0005,
@@ -229,6 +240,7 @@ _OWN: dict[str, Callable[[ModuleType], list[str]]] = {
     "0010_writer_lock": lambda module: [],  # one writer at a time is SQLite's rule only
     "0011_settlement_events": _0011,
     "0013_ledger_flows": _0013,
+    "0015_stored_files": _0015,
     "0014_authors": _0014,
     "0016_change_notices": lambda module: module.POSTGRES_STATEMENTS,
 }
