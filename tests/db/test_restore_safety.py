@@ -14,6 +14,8 @@ from models.ledger import services
 from models.ledger.clients import Client
 
 ROOT = Path(__file__).resolve().parents[2]
+# SQLite's file copies; an office ledger's pg_dump backups: test_office_backup.py.
+pytestmark = pytest.mark.sqlite_only
 
 
 def raw(path: Path, *statements: str) -> None:

@@ -25,6 +25,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+import peewee
 import psycopg
 from psycopg import sql
 
@@ -352,7 +353,10 @@ def restore_office(ledger, source: Path, *, allow_empty: bool = False,
     env["PGOPTIONS"] = f"-c lock_timeout={_LOCK_TIMEOUT_MS}"
     done = _run("pg_restore", ["--clean", "--if-exists", "--single-transaction",
                                "--exit-on-error", f"--dbname={target}", str(source)], env)
-    ledger.db.connect()
+    try:
+        ledger.db.connect()
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        raise faults.named(exc) from exc
     if done.returncode:
         error = _tool_error(done)
         if "lock timeout" in error:
