@@ -47,6 +47,11 @@ class SqliteDialect:
         people allocating for one client take turns ('' here: SQLite has one writer)."""
         return ""
 
+    @staticmethod
+    def without_rowid() -> str:
+        """Ends a CREATE TABLE whose primary key is the table itself (no rowid beside it)."""
+        return "WITHOUT ROWID"
+
 
 def current():
     """The dialect of the open ledger's engine."""

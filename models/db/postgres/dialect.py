@@ -33,3 +33,7 @@ class PostgresDialect:
         # NO KEY UPDATE: allocators take turns, while rows that merely name the client
         # (a payment, a log entry: FOR KEY SHARE) are still written beside it.
         return "SELECT id FROM client WHERE id = ? FOR NO KEY UPDATE"
+
+    @staticmethod
+    def without_rowid() -> str:
+        return ""  # a PostgreSQL table has no rowid to leave out
