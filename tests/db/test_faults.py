@@ -149,6 +149,7 @@ def test_writer_open_waits_for_a_foreign_exclusive_lock_then_names_it(tmp_path, 
         assert Client.select().count() == 3
 
 
+@pytest.mark.sqlite_only  # a lock on the SQLite file
 def test_a_write_while_a_foreign_program_holds_the_lock_is_named(db, quick_busy, db_path):
     services.add_client(name="קיים")
     other = sqlite3.connect(db_path, isolation_level=None)

@@ -61,6 +61,7 @@ def test_schema2_with_data_gains_the_aging_indexes(schema2_database):
     assert rows == {"ILS": ([0] * 6, 30000), "USD": ([0, 0, 0, 0, 50000, 0], 0)}
 
 
+@pytest.mark.sqlite_only  # SQLite's query plan
 def test_aging_reads_covering_indexes_without_a_big_sort(db):
     from models.db.settings import DEFAULT_BUCKETS
     from models.queries import aging

@@ -2,13 +2,13 @@
 open-invoice lists). A database of the previous schema gains the columns filled in, and
 every way money reaches or leaves an invoice keeps them equal to the allocations."""
 import datetime as dt
-import sqlite3
 
 import peewee
 import pytest
 from playhouse.migrations import Runner
 
 from models.db import connection as dbmod
+from models.db import dialect
 from models.db.opening import open_database
 from models.ledger import services
 
@@ -16,14 +16,20 @@ CHECK_SQL = """
 SELECT i.id, i.paid_agorot, i.paid_changed_date,
        (SELECT COALESCE(SUM(amount_agorot), 0) FROM allocation
         WHERE invoice_id = i.id AND reversed_date IS NULL),
-       (SELECT MAX(MAX(applied_date), COALESCE(MAX(reversed_date), ''))
-        FROM allocation WHERE invoice_id = i.id)
+       (SELECT {latest} FROM allocation WHERE invoice_id = i.id)
 FROM invoice i"""
 
 
-def _drift(conn) -> list[tuple]:
+def _drift(db) -> list[tuple]:
     """Invoices whose kept columns differ from their allocations (empty when exact)."""
-    return [row for row in conn.execute(CHECK_SQL) if row[1:3] != row[3:5]]
+    latest = dialect.current().greatest(
+        "MAX(applied_date)", "COALESCE(MAX(reversed_date), MAX(applied_date))")
+    return [row for row in db.execute_sql(CHECK_SQL.format(latest=latest)) if row[1:3] != row[3:5]]
+
+
+def _paid(db, invoice_id: int) -> tuple:
+    return db.execute_sql("SELECT paid_agorot, paid_changed_date FROM invoice WHERE id = ?",
+                          (invoice_id,)).fetchone()
 
 
 @pytest.fixture
@@ -70,28 +76,25 @@ def test_previous_version_gains_paid_columns_filled_in(old_database):
 def test_every_money_movement_keeps_paid_columns_exact(db, client):
     inv_a = services.add_invoice(client.id, "100", dt.date(2026, 9, 1), "1,000", terms="נטו 30")
     inv_b = services.add_invoice(client.id, "101", dt.date(2026, 9, 5), "500", terms="נטו 30")
-    conn = db.db.connection()
-    assert _drift(conn) == []
+    raw = db.db
+    assert _drift(raw) == []
     services.record_payment(client.id, dt.date(2026, 10, 10), "1,200")  # a, then part of b
     check = services.record_payment(client.id, dt.date(2026, 10, 12), "300", method="check",
                                     check_number="77", invoice_ids=[inv_b.id])
     services.add_credit_note(client.id, "Z1", dt.date(2026, 10, 15), "50", invoice_id=inv_b.id)
-    assert _drift(conn) == []
+    assert _drift(raw) == []
     services.bounce_payment(check.id, dt.date(2026, 10, 25))
-    assert _drift(conn) == []
-    paid_b = conn.execute("SELECT paid_agorot, paid_changed_date FROM invoice WHERE id = ?",
-                          (inv_b.id,)).fetchone()
-    assert paid_b == (20000, "2026-10-25")  # the bounced check no longer counts
+    assert _drift(raw) == []
+    assert _paid(raw, inv_b.id) == (20000, "2026-10-25")  # the bounced check no longer counts
     services.update_invoice(inv_b.id, amount="600")
-    assert _drift(conn) == []
-    paid_before = conn.execute("SELECT paid_agorot FROM invoice WHERE id = ?",
-                               (inv_b.id,)).fetchone()
-    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):  # 0009: money stays
-        conn.execute("DELETE FROM allocation WHERE invoice_id = ? AND reversed_date IS NULL",
-                     (inv_b.id,))
-    assert _drift(conn) == []
-    assert conn.execute("SELECT paid_agorot FROM invoice WHERE id = ?",
-                        (inv_b.id,)).fetchone() == paid_before
+    assert _drift(raw) == []
+    paid_before = _paid(raw, inv_b.id)
+    with pytest.raises(peewee.IntegrityError, match="never deleted"):  # 0009: money stays
+        with raw.atomic():
+            raw.execute_sql("DELETE FROM allocation WHERE invoice_id = ? "
+                            "AND reversed_date IS NULL", (inv_b.id,))
+    assert _drift(raw) == []
+    assert _paid(raw, inv_b.id) == paid_before
 
 
 def test_open_lists_agree_with_the_allocations_as_of_any_date(db, client):

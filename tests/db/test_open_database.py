@@ -32,6 +32,9 @@ from models.db.opening import open_database
 from models.ledger import services
 from models.ledger.clients import Client
 
+# About the SQLite file itself (pragmas, permissions, the writer's claim, its backups):
+# once, on SQLite. The server's ledger is opened by tests/db/test_office_*.py.
+pytestmark = pytest.mark.sqlite_only
 ROOT = Path(__file__).resolve().parents[2]
 
 

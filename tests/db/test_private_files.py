@@ -27,6 +27,10 @@ from models.ledger import services
 from models.letters.archive import Letter
 from reports.batch import produce_letters
 
+# Files on this computer's disk beside the ledger file (permissions, temporary names,
+# crash leftovers): once, on SQLite. On a server the files are kept in the database.
+pytestmark = pytest.mark.sqlite_only
+
 AS_OF = dt.date(2026, 11, 22)
 POSIX = os.name == "posix"
 

@@ -5,12 +5,17 @@ import datetime as dt
 import sqlite3
 
 import peewee
+import pytest
 from playhouse.migrations import Runner
 
 from models.contact.contact_log import log_contact
 from models.db import connection as dbmod
 from models.db import schema_check as sc
 from models.letters.archive import LetterRecord, record_letters
+
+# SQLite's own check (sqlite_master, PRAGMAs, files beside the ledger): once, on SQLite.
+# The server's check is tests/db/test_office_check.py.
+pytestmark = pytest.mark.sqlite_only
 
 
 def _raw(db):
