@@ -1,11 +1,10 @@
-"""The SQL behind the clients and invoices screens, on a real SQLite file: what the list
+"""The SQL behind the clients and invoices screens, on a real ledger (both engines): what the list
 finds and in which order, the money columns (checked against the aging report, the one
 aging rule), a client's invoice and payment lines, and payment statistics."""
 import datetime as dt
 
 import pytest
 
-from models.db.connection import database
 from models.ledger import services
 from models.queries.aging import aging_report
 from models.queries.client_list import (
@@ -19,6 +18,7 @@ from models.queries.client_list import (
 )
 from models.queries.invoice_list import invoice_ids, invoice_rows
 from models.queries.statistics import client_statistics
+from tests.queries.statements import statements_run_by
 
 AS_OF = dt.date(2026, 11, 22)
 D = dt.date
@@ -134,13 +134,7 @@ def test_statistics_in_a_bounded_number_of_statements(ledger):
         invoice = services.add_invoice(levi.id, f"L-{n}", D(2026, 1, 1 + n), "100")
         services.record_payment(levi.id, invoice.due_date + dt.timedelta(days=10 * n), "100",
                                 invoice_ids=[invoice.id])
-    statements = []
-    conn = database.obj.connection()
-    conn.set_trace_callback(statements.append)
-    try:
-        stats = client_statistics(levi.id, AS_OF)
-    finally:
-        conn.set_trace_callback(None)
+    statements, stats = statements_run_by(lambda: client_statistics(levi.id, AS_OF))
     assert len(statements) <= 4
     assert stats.invoiced_agorot == {"ILS": 250000}
     assert stats.paid_agorot == {"ILS": 275000}

@@ -14,7 +14,7 @@ import pytest
 from models.ledger import services
 from models.ledger.invoices import CreditNote, Invoice
 from models.ledger.payments import Allocation, Payment
-from models.letters.archive import LetterRecord, latest_letters, record_letters
+from models.letters.archive import LetterRecord, archive_dir, latest_letters, record_letters
 from models.queries import letter_data as letter_queries
 from reports.letter_data import load_letter_data
 
@@ -114,6 +114,9 @@ def test_clients_kinds_contacts_and_latest_letters(ledger):
     def letter(cid, kind, day):
         return LetterRecord(cid, kind, day, day, "x", 0, "ILS", None, "f.pdf", 1, 1)
 
+    # The PDF is written before its rows (a server keeps it with them).
+    archive_dir().mkdir(parents=True, exist_ok=True)
+    (archive_dir() / "f.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     record_letters([letter(other.id, "debt-notice", D(2026, 8, 1)),
                     letter(other.id, "debt-notice", D(2026, 9, 1)),
                     letter(client.id, "reminder", D(2026, 9, 1))])

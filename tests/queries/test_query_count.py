@@ -9,6 +9,7 @@ from models.ledger.clients import Client
 from models.ledger.invoices import CreditNote, Invoice
 from models.ledger.payments import Allocation, Payment
 from models.queries.aging import aging_report
+from tests.queries.statements import statements_run_by
 
 D = dt.date
 AS_OF = D(2026, 11, 22)
@@ -47,17 +48,6 @@ def build_ledger(n_invoices: int) -> None:
                           amount_agorot=500, currency="ILS", created_at=now).execute()
 
 
-def statements_run_by(call) -> tuple[list[str], object]:
-    conn = database.obj.connection()
-    seen: list[str] = []
-    conn.set_trace_callback(seen.append)
-    try:
-        result = call()
-    finally:
-        conn.set_trace_callback(None)
-    return seen, result
-
-
 @pytest.mark.parametrize("n_invoices", [10, 500])
 def test_aging_statement_count_does_not_grow(db, n_invoices):
     build_ledger(n_invoices)
@@ -73,6 +63,8 @@ def test_the_counter_sees_statements(db):
     """Guard for the test above: the trace callback catches what aging runs."""
     seen, _ = statements_run_by(lambda: database.obj.connection().execute("SELECT 1").fetchall())
     assert seen == ["SELECT 1"]
+    seen, _ = statements_run_by(lambda: aging_report(AS_OF))  # the queries' own path too
+    assert len(seen) == 2
 
 
 def reads_run_by(call) -> tuple[int, object]:
@@ -92,6 +84,7 @@ def add_people(count: int, start: int) -> list:
     from models.letters.archive import (
         Letter,
         LetterRecord,
+        archive_dir,
         record_letters,
         record_registered_mail,
     )
@@ -104,8 +97,11 @@ def add_people(count: int, start: int) -> list:
                              due_date=D(2026, 7, 1))
         people.append(person)
     notified = [p for p in people if p.id % 2 == 0]
+    # The PDF is written before its rows (a server keeps it with them).
+    archive_dir().mkdir(parents=True, exist_ok=True)
+    (archive_dir() / f"notice-{start}.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     record_letters([LetterRecord(p.id, "debt-notice", D(2026, 10, 1), D(2026, 10, 1), "", 100000,
-                                 "ILS", None, "notice.pdf", 1, 1) for p in notified])
+                                 "ILS", None, f"notice-{start}.pdf", 1, 1) for p in notified])
     for letter in Letter.select().where(Letter.client.in_([p.id for p in notified])):
         if letter.client_id % 4 == 0:
             record_registered_mail(letter.id, f"RR{letter.client_id}", D(2026, 10, 3))
