@@ -29,7 +29,8 @@ by the due-soon list, the dunning walk, the totals and the trend) and one pass o
 makes the lists and sums; the trend adds only what changed in the last 12 weeks, as a
 signed prefix sum over the week ends (see overdue_trend). That statement runs on the one
 reading thread of the process (its own connection: SQLite works without the GIL, so on a
-second core it overlaps the Python work of the caller); everything else runs in the
+second core it overlaps the Python work of the caller; on a server, its own session to the
+same database, which the server runs beside the caller's); everything else runs in the
 caller's thread, on the caller's connection.
 """
 from __future__ import annotations
@@ -234,7 +235,8 @@ def _promises(as_of: dt.date, broken_days: int, grace: int
 
 # The latest follow-up a client was given supersedes earlier ones; it is done once
 # anything is logged for the client on or after its date (occurred_at is ISO text, so
-# the date is compared as text: PostgreSQL compares no text with a date).
+# the date is compared as text: PostgreSQL compares no text with a date). Today's lists
+# are sorted in Python, by code point as SQLite does, not by a server's collation.
 _FOLLOW_UPS_SQL = """
 WITH live AS (
     SELECT id, client_id, occurred_at, follow_up_date, summary FROM contact_log
@@ -250,15 +252,15 @@ WHERE f.rn = 1 AND f.follow_up_date <= :d
   AND NOT EXISTS (SELECT 1 FROM live l WHERE l.client_id = f.client_id AND l.id <> f.id
                   AND l.occurred_at >= CAST(f.follow_up_date AS TEXT)
                   AND l.occurred_at >= f.occurred_at)
-ORDER BY f.follow_up_date, c.name
 """
 
 
 def follow_ups_due(as_of: dt.date) -> list[FollowUp]:
     params = {"d": as_of.isoformat(), "next": (as_of + dt.timedelta(days=1)).isoformat()}
-    return [FollowUp(eid, cid, name, dt.date.fromisoformat(day), summary)
+    rows = [FollowUp(eid, cid, name, dt.date.fromisoformat(day), summary)
             for eid, cid, name, day, summary in database.execute_sql(
                 _FOLLOW_UPS_SQL, params)]
+    return sorted(rows, key=lambda f: (f.follow_up_date, f.client_name, f.entry_id))
 
 
 _CHECKS_SQL = """
@@ -268,7 +270,6 @@ FROM payment p JOIN client c ON c.id = p.client_id
 WHERE p.check_date IS NOT NULL AND p.check_date > :since AND p.check_date <= :d
   AND p.check_date > p.date AND p.method = 'check'
   AND (p.bounced_date IS NULL OR p.bounced_date > :d)
-ORDER BY p.check_date, c.name
 """
 
 
@@ -277,9 +278,10 @@ def checks_to_deposit(as_of: dt.date, window_days: int = 7) -> list[CheckToDepos
     deposit record yet, so the window keeps the list short)."""
     params = {"d": as_of.isoformat(),
               "since": (as_of - dt.timedelta(days=max(window_days, 1))).isoformat()}
-    return [CheckToDeposit(pid, cid, name, number, bank, dt.date.fromisoformat(day), amount, cur)
+    rows = [CheckToDeposit(pid, cid, name, number, bank, dt.date.fromisoformat(day), amount, cur)
             for pid, cid, name, number, bank, day, amount, cur in
             database.execute_sql(_CHECKS_SQL, params)]
+    return sorted(rows, key=lambda c: (c.check_date, c.client_name, c.payment_id))
 
 
 # ---- trend ---------------------------------------------------------------------------
@@ -400,7 +402,7 @@ _reader: ThreadPoolExecutor | None = None  # the process's one reading thread, m
 
 def _read_aside(read, *args) -> Future:
     """Run a read-only query on the reading thread, with that thread's own connection. (It
-    reads its own snapshot of the file: a payment committed in the same instant may show
+    reads its own snapshot of the ledger: a payment committed in the same instant may show
     in one part of the Today list and not yet in the other; the next refresh agrees.)"""
     global _reader
     if _reader is None:

@@ -188,3 +188,70 @@ def test_built_in_the_callers_thread_leaving_the_collector_alone(book, monkeypat
     assert today.trend and today.actions
     assert seen == [(threading.current_thread(), True)]
     assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
+def test_on_a_server_the_trend_is_read_on_its_own_session_which_is_closed_after(request):
+    # A shared office's server admits a bounded number of sessions: Today must not leave
+    # its reading thread's one open, refresh after refresh.
+    from models.db.connection import database
+    from models.db.opening import open_database
+
+    server = request.getfixturevalue("pg_server")
+    url = server.new_ledger("today_sessions")
+    sessions = ("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()")
+    readers = set()  # the sessions the trend's statement ran on
+
+    def backend():
+        return database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+
+    def note_trend(event):
+        if "SUM(amount)" in event.sql:  # the trend's statement, in the thread running it
+            readers.add(backend())
+    try:
+        with open_database(url):
+            client = services.add_client(name="אקמי בע\"מ", kind="company")
+            invoice = services.add_invoice(client.id, "A1", dt.date(2026, 9, 1), 1000,
+                                           due_date=dt.date(2026, 10, 1))
+            services.record_payment(client.id, dt.date(2026, 11, 10), 400,
+                                    invoice_ids=[invoice.id])
+            database.obj.query_hooks.append(note_trend)
+            caller = backend()
+            for _ in range(3):
+                today = today_list(dt.date(2026, 11, 22))
+            assert database.execute_sql(sessions).fetchone()[0] == 0
+    finally:
+        server.drop(url)
+    assert today.trend[-3:] == [(dt.date(2026, 11, 8), {"ILS": 100000}),
+                                (dt.date(2026, 11, 15), {"ILS": 60000}),
+                                (dt.date(2026, 11, 22), {"ILS": 60000})]
+    assert readers and caller not in readers
+
+
+def test_a_server_sorting_text_its_own_way_lists_today_as_a_file_does(request):
+    # An office's server may compare text by a language's rules (here ICU's: case aside);
+    # Today lists clients of the same day in the same order on either engine.
+    from models.collection.today import checks_to_deposit, follow_ups_due
+    from models.db.opening import open_database
+
+    server = request.getfixturevalue("pg_server")
+    name = "today_icu_order"
+    with server.admin() as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE 'C.UTF-8' "
+                     "LOCALE_PROVIDER icu ICU_LOCALE 'he'")
+    url = server.url_of(name)
+    day = dt.date(2026, 11, 20)
+    try:
+        with open_database(url):
+            for client_name in ("Zeta Ltd", "acme Ltd", "Beta Ltd"):
+                client = services.add_client(name=client_name, kind="company")
+                log_contact(client.id, dt.datetime(2026, 11, 1, 9, 0), "phone", summary="שיחה",
+                            follow_up_date=day, recorded_at=WRITTEN)
+                services.record_payment(client.id, dt.date(2026, 11, 1), 100, method="check",
+                                        check_number="1", check_date=day)
+            follow_ups = [f.client_name for f in follow_ups_due(day)]
+            checks = [c.client_name for c in checks_to_deposit(day)]
+    finally:
+        server.drop(url)
+    assert follow_ups == checks == ["Beta Ltd", "Zeta Ltd", "acme Ltd"]
