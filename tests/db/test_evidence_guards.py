@@ -6,7 +6,11 @@ REPLACE, UPSERT, a REPLACE that collides on a UNIQUE key instead of the id, peew
 .replace() and .on_conflict_replace(). Each must be refused by the database with an
 IntegrityError and leave the row as it was, both on the app's own connection and on a
 raw sqlite3 connection that, like a foreign tool, has recursive_triggers off (REPLACE
-then deletes without firing any DELETE trigger).
+then deletes without firing any DELETE trigger). Those are SQLite's statements.
+
+On both engines (the office's PostgreSQL too): DELETE, emptying the table (TRUNCATE on
+PostgreSQL), UPDATE, a changed id and the upsert (INSERT ... ON CONFLICT DO UPDATE, on the
+key and on another unique key) are refused the same way, through the app's connection.
 """
 import csv
 import datetime as dt
@@ -105,14 +109,24 @@ def ledger(db, client, tmp_path):
         "promise": promise.id, "client_status_change": status.id,
         "letter": letter.id, "registered_mail": mail.id,
         "settlement": signed.id,
-        "settlement_invoice": rowid("SELECT rowid FROM settlement_invoice WHERE settlement_id = ?",
-                                    signed.id),
+        # SQLite's rowid (its REPLACE can name it); a server's table has no rowid.
+        "settlement_invoice": (None if _office() else rowid(
+            "SELECT rowid FROM settlement_invoice WHERE settlement_id = ?", signed.id)),
         "settlement_instalment": rowid("SELECT MIN(id) FROM settlement_instalment "
                                        "WHERE settlement_id = ?", signed.id),
         "settlement_point": rowid("SELECT id FROM settlement_point WHERE settlement_id = ?",
                                   signed.id),
     }
-    return {"rows": rows, "draft": draft.id, "spare_invoice": other.id}
+    # Each row by its key, on either engine: (WHERE clause, parameters).
+    keys = {table: ("id = ?", (rows[table],)) for table in rows}
+    keys["settlement_invoice"] = ("settlement_id = ? AND invoice_id = ?", (signed.id, debt.id))
+    return {"rows": rows, "keys": keys, "draft": draft.id, "spare_invoice": other.id}
+
+
+def _office() -> bool:
+    from models.db import dialect
+
+    return dialect.is_office()
 
 
 # ---- helpers --------------------------------------------------------------------------
@@ -207,6 +221,7 @@ def _foreign(db_path):
 # ---- every form, every table ------------------------------------------------------------------
 
 @pytest.mark.parametrize("table", PROTECTED)
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_a_foreign_tool_cannot_rewrite_or_remove_the_row(ledger, db_path, table):
     rowid = ledger["rows"][table]
     conn = _foreign(db_path)
@@ -225,6 +240,7 @@ def test_a_foreign_tool_cannot_rewrite_or_remove_the_row(ledger, db_path, table)
 
 
 @pytest.mark.parametrize("table", PROTECTED)
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_the_app_connection_cannot_rewrite_or_remove_the_row(ledger, db, table):
     rowid = ledger["rows"][table]
     conn = db.db.connection()
@@ -238,6 +254,7 @@ def test_the_app_connection_cannot_rewrite_or_remove_the_row(ledger, db, table):
 
 
 @pytest.mark.parametrize("table", PROTECTED)
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_on_conflict_do_nothing_leaves_the_row_and_new_rows_still_insert(ledger, db_path, table):
     """DO NOTHING is harmless: the saved row stays. (A trigger cannot tell the conflict
     clause, so on a taken key the guard refuses it outright; a new key inserts.)"""
@@ -258,6 +275,7 @@ def test_on_conflict_do_nothing_leaves_the_row_and_new_rows_still_insert(ledger,
         conn.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_new_evidence_still_inserts_through_do_nothing(ledger, db_path, client):
     conn = _foreign(db_path)
     try:
@@ -273,6 +291,7 @@ def test_new_evidence_still_inserts_through_do_nothing(ledger, db_path, client):
 
 @pytest.mark.parametrize("table,key", [("invoice", "number_key"), ("credit_note", "number_key"),
                                        ("payment", "reference")])
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_update_or_replace_cannot_take_a_saved_rows_unique_key(ledger, db, db_path, client,
                                                                table, key):
     """UPDATE OR REPLACE moving a key onto a taken one deletes the row that held it."""
@@ -294,6 +313,7 @@ def test_update_or_replace_cannot_take_a_saved_rows_unique_key(ledger, db, db_pa
 
 @pytest.mark.parametrize("table", ["invoice", "payment", "allocation", "credit_note",
                                    "settlement", "settlement_instalment", "settlement_point"])
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_a_row_keeps_its_id(ledger, db_path, table):
     rowid = ledger["rows"][table]
     conn = _foreign(db_path)
@@ -308,6 +328,7 @@ def test_a_row_keeps_its_id(ledger, db_path, table):
 
 @pytest.mark.parametrize("table", ["settlement_instalment", "settlement_point",
                                    "settlement_invoice"])
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_a_signed_settlements_rows_cannot_be_replaced_from_a_draft(ledger, db_path, table):
     """REPLACE naming the signed row's id but a draft's settlement_id passes 0007's
     insert trigger (it looks at the draft); the signed row must still stay."""
@@ -326,21 +347,100 @@ def test_a_signed_settlements_rows_cannot_be_replaced_from_a_draft(ledger, db_pa
 
 
 @pytest.mark.parametrize("table", ["settlement_instalment", "settlement_point"])
-def test_a_draft_row_cannot_be_moved_into_a_signed_settlement(ledger, db, db_path, table):
+def test_a_draft_row_cannot_be_moved_into_a_signed_settlement(ledger, db, table):
     signed = ledger["rows"]["settlement"]
     st.add_point(ledger["draft"], "נקודה בטיוטה")
-    conn = _foreign(db_path)
-    try:
-        (draft_row,) = conn.execute(f"SELECT MIN(id) FROM {table} WHERE settlement_id = ?",
-                                    (ledger["draft"],)).fetchone()
-        count = conn.execute(f"SELECT count(*) FROM {table} WHERE settlement_id = ?",
-                             (signed,)).fetchone()
-        with pytest.raises(sqlite3.IntegrityError, match="settlement is signed"):
-            conn.execute(f"UPDATE {table} SET settlement_id = ? WHERE id = ?", (signed, draft_row))
-        assert conn.execute(f"SELECT count(*) FROM {table} WHERE settlement_id = ?",
-                            (signed,)).fetchone() == count
-    finally:
-        conn.close()
+    raw = db.db
+    (draft_row,) = raw.execute_sql(f"SELECT MIN(id) FROM {table} WHERE settlement_id = ?",
+                                   (ledger["draft"],)).fetchone()
+    count = raw.execute_sql(f"SELECT count(*) FROM {table} WHERE settlement_id = ?",
+                            (signed,)).fetchone()
+    with pytest.raises(peewee.IntegrityError, match="settlement is signed"):
+        with raw.atomic():
+            raw.execute_sql(f"UPDATE {table} SET settlement_id = ? WHERE id = ?",
+                            (signed, draft_row))
+    assert raw.execute_sql(f"SELECT count(*) FROM {table} WHERE settlement_id = ?",
+                           (signed,)).fetchone() == count
+
+
+# ---- on either engine, through the app's connection ----------------------------------------
+# PostgreSQL has no REPLACE: its ways to rewrite a row are UPDATE and the upsert (INSERT ...
+# ON CONFLICT DO UPDATE, which SQLite has too), its way to empty a table is TRUNCATE
+# (SQLite's: DELETE without WHERE). Each is refused on every protected table; on money rows,
+# which the app updates, the UPDATE and the upsert are not tried (on SQLite the upsert is
+# refused as a REPLACE, above).
+
+def _key_columns(table):
+    return ("settlement_id", "invoice_id") if table == "settlement_invoice" else ("id",)
+
+
+def _saved(raw, table, key):
+    """The row by its key, and how many rows the table has."""
+    where, params = key
+    cur = raw.execute_sql(f"SELECT * FROM {table} WHERE {where}", params)
+    names = [d[0] for d in cur.description]
+    found = cur.fetchone()
+    (count,) = raw.execute_sql(f"SELECT count(*) FROM {table}").fetchone()
+    return (None if found is None else dict(zip(names, found))), count
+
+
+def _empty(table):
+    return f"TRUNCATE {table} CASCADE" if _office() else f"DELETE FROM {table}"
+
+
+def _upsert(table, values, conflict, column, value):
+    cols, marks = ", ".join(values), ", ".join("?" * len(values))
+    return (f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT "
+            f"({', '.join(conflict)}) DO UPDATE SET {column} = ?", (*values.values(), value))
+
+
+def _either_engine_attempts(table, row, key, spare_invoice):
+    where, params = key
+    column = CHANGED[table]
+    value = spare_invoice if column == "invoice_id" else _changed(row[column], spare_invoice)
+    forms = [("DELETE", f"DELETE FROM {table} WHERE {where}", params),
+             ("empty the table", _empty(table), ())]
+    if "id" in row:
+        forms.append(("UPDATE id", f"UPDATE {table} SET id = 999999 WHERE {where}", params))
+    if table not in MONEY:
+        forms += [("UPDATE", f"UPDATE {table} SET {column} = ? WHERE {where}", (value, *params)),
+                  ("UPSERT", *_upsert(table, row, _key_columns(table), column, value))]
+        if table in UNIQUE:  # a new id, the saved row's other unique key
+            fresh = {k: v for k, v in row.items() if k != "id"}
+            forms.append(("UPSERT on " + UNIQUE[table],
+                          *_upsert(table, fresh, (UNIQUE[table],), column, value)))
+    return forms
+
+
+@pytest.mark.parametrize("table", PROTECTED)
+def test_no_statement_of_either_engine_rewrites_or_removes_the_row(ledger, db, table):
+    raw = db.db
+    key = ledger["keys"][table]
+    row, _count = _saved(raw, table, key)
+    assert row is not None
+    failures = {}
+    for name, sql, params in _either_engine_attempts(table, row, key, ledger["spare_invoice"]):
+        before = _saved(raw, table, key)
+        try:
+            with raw.atomic():
+                raw.execute_sql(sql, params)
+        except peewee.IntegrityError as exc:
+            if not any(text in str(exc) for text in GUARD_TEXTS):
+                failures[name] = f"refused, but not by a guard: {exc}"
+        else:
+            failures[name] = "accepted"
+        if _saved(raw, table, key) != before:
+            failures[name] = "row changed"
+    assert failures == {}
+
+
+def test_an_upsert_still_changes_a_draft_settlement(ledger, db):
+    raw = db.db
+    key = ("id = ?", (ledger["draft"],))
+    row, count = _saved(raw, "settlement", key)
+    with raw.atomic():
+        raw.execute_sql(*_upsert("settlement", row, ("id",), "notes", "טיוטה מעודכנת"))
+    assert _saved(raw, "settlement", key) == ({**row, "notes": "טיוטה מעודכנת"}, count)
 
 
 # ---- what stays allowed ------------------------------------------------------------------------
@@ -356,18 +456,16 @@ def test_money_rows_still_take_the_changes_the_app_makes(ledger, db, client):
     assert Invoice.get_by_id(rows["invoice"]).amount_agorot == 110000
 
 
-def test_registered_mail_gains_its_receipt_once(ledger, db_path):
+def test_registered_mail_gains_its_receipt_once(ledger, db):
     letter_id = Letter.select().get().id
     record_return_receipt(letter_id, dt.date(2026, 7, 9))
-    conn = _foreign(db_path)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="only a receipt or a refusal"):
-            conn.execute("UPDATE registered_mail SET receipt_date = '2026-07-10'")
-    finally:
-        conn.close()
+    with pytest.raises(peewee.IntegrityError, match="only a receipt or a refusal"):
+        with db.db.atomic():
+            db.db.execute_sql("UPDATE registered_mail SET receipt_date = '2026-07-10'")
     assert RegisteredMail.get().receipt_date == dt.date(2026, 7, 9)
 
 
+@pytest.mark.sqlite_only  # SQLite's statements (REPLACE, rowid, its shell)
 def test_a_draft_settlement_stays_free(ledger, db_path):
     draft = ledger["draft"]
     st.add_point(draft, "מועד התשלום הראשון")
@@ -383,13 +481,19 @@ def test_a_draft_settlement_stays_free(ledger, db_path):
     assert st.Settlement.get_or_none(st.Settlement.id == draft) is None
 
 
+TRIGGERS = {  # every trigger and its definition, by name, on each engine
+    False: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+    True: "SELECT tgname, pg_get_triggerdef(oid), tgenabled FROM pg_trigger "
+          "WHERE NOT tgisinternal ORDER BY tgname",
+}
+
+
 def test_the_import_still_writes_allocations_and_keeps_the_guards(db, client, tmp_path):
     """The import drops and recreates 0005's paid trigger inside its transaction; the
     guards are other triggers and must be there, unchanged, afterwards."""
     from models.exchange.importing import import_files
 
-    guards = lambda: db.db.execute_sql(  # noqa: E731
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name").fetchall()
+    guards = lambda: db.db.execute_sql(TRIGGERS[_office()]).fetchall()  # noqa: E731
     before = guards()
     services.add_invoice(client.id, "301", dt.date(2026, 9, 1), "1000")
     payments = tmp_path / "payments.csv"
@@ -400,7 +504,8 @@ def test_the_import_still_writes_allocations_and_keeps_the_guards(db, client, tm
     assert Allocation.select().count() == 1
     assert guards() == before
     with pytest.raises(peewee.IntegrityError, match="never deleted"):
-        db.db.execute_sql("DELETE FROM allocation")
+        with db.db.atomic():
+            db.db.execute_sql("DELETE FROM allocation")
 
 
 # ---- migration from schema 8 --------------------------------------------------------------------
