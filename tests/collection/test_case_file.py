@@ -13,7 +13,6 @@ from models.collection.case_file import (
 )
 from models.contact.contact_log import correct_entry, log_contact
 from models.contact.promises import PromiseCounts
-from models.db.connection import database
 from models.db.settings import load_profile, save_profile
 from models.ledger import services
 from models.negotiation.negotiations import (
@@ -23,6 +22,7 @@ from models.negotiation.negotiations import (
     start_negotiation,
     update_negotiation,
 )
+from tests.queries.statements import statements_run_by
 
 AS_OF = dt.date(2026, 11, 22)
 
@@ -40,20 +40,6 @@ def ledger(client):
     paid = services.add_invoice(client.id, "200", dt.date(2026, 1, 1), "1000")  # due 02/03
     services.record_payment(client.id, dt.date(2026, 3, 12), "1000", invoice_ids=[paid.id])
     return client, old, new, paid
-
-
-def statements_run_by(call):
-    """The statements `call` sends (peewee's query hooks see each one, on either engine)."""
-    seen = []
-
-    def hook(event):
-        seen.append(event.sql)
-    database.obj.query_hooks.append(hook)
-    try:
-        result = call()
-    finally:
-        database.obj.query_hooks.remove(hook)
-    return seen, result
 
 
 def test_cost_of_collection_is_minutes_times_rate_plus_expenses(ledger):
