@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui import events, office_listener
 from ui.i18n import _
+from ui.office_people import signed_in_text
 from ui.open_database import ledger_short_name, ledger_text
 from ui.screens import SCREENS, Screen
 from ui.widgets.unsaved import confirm_leave
@@ -69,6 +70,10 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(_("Database: {path}").format(path=ledger_text(opened_db)))
         self.db_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.statusBar().addWidget(self.db_label)
+        # An office ledger: who is signed in, and as what (nothing for a file).
+        self.person_label = QLabel(signed_in_text(opened_db))
+        self.person_label.setVisible(bool(self.person_label.text()))
+        self.statusBar().addWidget(self.person_label)
         events.events.data_changed.connect(self._on_data_changed)
         # An office ledger: others' changes refresh the screens too (None for a file).
         self.office_listener = office_listener.start_for(opened_db, self)

@@ -296,6 +296,7 @@ class PaymentLine:
     bounce_note: str = ""
     bounce_fee_number: str = ""
     bounce_fee_agorot: int = 0
+    created_by: str = ""  # who recorded it (migration 0014); '' for payments made before
 
     @property
     def credit_agorot(self) -> int:
@@ -313,18 +314,18 @@ def client_payments(client_id: int) -> list[PaymentLine]:
         applied.setdefault(payment_id, []).append((number, amount))
     lines = []
     for (pid, day, amount, currency, method, reference, check_number, check_date,
-         bounced, reason, note, fee_number, fee_agorot) in database.execute_sql(
+         bounced, reason, note, fee_number, fee_agorot, created_by) in database.execute_sql(
             "SELECT p.id, p.date, p.amount_agorot, p.currency, p.method, "
             "COALESCE(p.reference, ''), p.check_number, p.check_date, p.bounced_date, "
             "p.bounce_reason, p.bounce_note, COALESCE(f.number, ''), "
-            "COALESCE(f.amount_agorot, 0) FROM payment p "
+            "COALESCE(f.amount_agorot, 0), p.created_by FROM payment p "
             "LEFT JOIN invoice f ON f.id = p.bounce_fee_invoice_id WHERE p.client_id = ? "
             "ORDER BY p.date DESC, p.id DESC", (client_id,)):
         parts = tuple(applied.get(pid, ()))
         lines.append(PaymentLine(pid, dt.date.fromisoformat(day), amount, currency, method,
                                  reference, check_number, _date(check_date), _date(bounced),
                                  sum(a for _, a in parts), parts, reason or "", note or "",
-                                 fee_number, fee_agorot))
+                                 fee_number, fee_agorot, created_by))
     return lines
 
 

@@ -151,6 +151,8 @@ def payment_columns() -> list[Column]:
         Column(lambda: _("Applied to"), applied_text, tooltip=applied_text, stretch=True),
         Column(lambda: _("Credit on account"), lambda p: money_text(p.credit_agorot, p.currency)
                if p.credit_agorot else "", lambda p: p.credit_agorot, is_amount=True),
+        # Who recorded it (an office's signed-in person); nothing for payments made before.
+        Column(lambda: _("By"), lambda p: auto_dir(p.created_by), lambda p: p.created_by),
     ]
 
 

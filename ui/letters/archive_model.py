@@ -28,12 +28,14 @@ class Columns(IntEnum):
     DEADLINE = 4
     REGISTERED = 5
     STATUS = 6
+    BY = 7  # who recorded it (an office's signed-in person)
 
 
 # The SQL order behind each column (models.letters.archive.ARCHIVE_SORTS).
 SQL_SORTS = {Columns.DATE: "date", Columns.CLIENT: "client", Columns.KIND: "kind",
              Columns.AMOUNT: "amount", Columns.DEADLINE: "date",
-             Columns.REGISTERED: "registered", Columns.STATUS: "registered"}
+             Columns.REGISTERED: "registered", Columns.STATUS: "registered",
+             Columns.BY: "by"}
 
 
 class ArchiveTableModel(IdTableModel):
@@ -45,7 +47,7 @@ class ArchiveTableModel(IdTableModel):
 
     def headers(self) -> list[str]:
         return [_("Date"), _("Client"), _("Letter"), _("Amount demanded"), _("Deadline"),
-                _("Registered no."), _("Registered mail")]
+                _("Registered no."), _("Registered mail"), _("By")]
 
     def fetch_rows(self, ids: list[int]) -> dict[int, ArchiveRow]:
         return archive_rows(ids)
@@ -67,6 +69,8 @@ class ArchiveTableModel(IdTableModel):
                 return date_text(row.deadline_date)
             if column == Columns.REGISTERED:
                 return ltr(row.registered_number)
+            if column == Columns.BY:
+                return auto_dir(row.created_by)  # nothing for letters made before
             return mail_status_label(row)
         if role == Qt.TextAlignmentRole and column == Columns.AMOUNT:
             return int(AMOUNT_ALIGNMENT)
@@ -74,7 +78,8 @@ class ArchiveTableModel(IdTableModel):
             return {Columns.DATE: row.letter_date, Columns.CLIENT: row.client_name,
                     Columns.KIND: row.kind, Columns.AMOUNT: row.amount_agorot,
                     Columns.DEADLINE: row.deadline_date, Columns.REGISTERED: row.registered_number,
-                    Columns.STATUS: row.mail_status}.get(Columns(column))
+                    Columns.STATUS: row.mail_status,
+                    Columns.BY: row.created_by}.get(Columns(column))
         if role == Qt.ToolTipRole and column == Columns.CLIENT:
             return row.client_name
         return None

@@ -31,11 +31,13 @@ in every ledger of the server whose owner ran grant_all.
                                     after every migration; idempotent)
     restrict_database(db); setup(db) only the groups connect; all three together
     my_role(db) -> str | None       the signed-in person's group
+    signed_in(db) -> SignedIn        who is signed in, their group and its name (a screen's)
     add_user(db, name, group, password); users(db) -> [(name, group)]
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
@@ -205,6 +207,26 @@ def my_role(db) -> str | None:
                 "SELECT pg_has_role(session_user, ?, 'USAGE')", (group,)).fetchone()[0]:
             return group
     return None
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The person signed in to a shared ledger: their role name and their group (None for
+    a role in no group)."""
+    user: str
+    group: str | None
+
+    @property
+    def group_label(self) -> str:
+        """The group as a screen names it, in the interface language ('' for none)."""
+        return _(LABELS[self.group]) if self.group in LABELS else ""
+
+
+def signed_in(db) -> SignedIn:
+    """Who the server says is signed in (session_user, as created_by records) and their
+    group (my_role)."""
+    (user,) = db.execute_sql("SELECT session_user").fetchone()
+    return SignedIn(user, my_role(db))
 
 
 def check_user_name(name: str) -> str:
