@@ -20,6 +20,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from models.db import dialect
+
 CHUNK = 2000  # rows buffered per table, and keys per IN-list
 VALUES_PER_STATEMENT = 12_000  # bound variables of one INSERT: under SQLite's 32,766
 
@@ -27,26 +29,39 @@ KINDS = ("clients", "invoices", "payments")  # the files of an import, in import
 PLAN_TABLE = {"clients": "client", "invoices": "invoice", "payments": "payment"}
 
 _PREFIX = "gvia_import_"
-# Columns of each plan table; the first, `ref`, is the row's position in its table.
+
+
+def _typed(names: str, type_: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, type_) for name in names.split())
+
+
+# Columns of each plan table, typed as the ledger's own columns are (the values stay as
+# given on SQLite; PostgreSQL needs the types to write them into the ledger's columns);
+# the first column, `ref`, is the row's position in its table.
+_TEXT, _INT, _DATE = "TEXT", "BIGINT", "DATE"
 _COLUMNS = {
-    "client": ("external_id", "name", "search_key", "kind", "tax_id", "email", "phone",
-               "address", "city", "zip", "terms", "notes", "country", "letter_language",
-               "gender", "salutation"),
-    "invoice": ("client_ref", "number", "number_key", "kind", "issue_date", "due_date",
-                "is_due_date_fixed", "amount_agorot", "currency", "description"),
-    "payment": ("client_ref", "date", "amount_agorot", "currency", "method", "reference",
-                "check_number", "check_date", "invoice_ref"),
-    "allocation": ("invoice_ref", "payment_ref", "amount_agorot", "applied_date"),
+    "client": _typed("external_id name search_key kind tax_id email phone address city zip "
+                     "terms notes country letter_language gender salutation", _TEXT),
+    "invoice": (("client_ref", _INT), *_typed("number number_key kind", _TEXT),
+                *_typed("issue_date due_date", _DATE),
+                *_typed("is_due_date_fixed amount_agorot", _INT),
+                *_typed("currency description", _TEXT)),
+    "payment": (("client_ref", _INT), ("date", _DATE), ("amount_agorot", _INT),
+                *_typed("currency method reference check_number", _TEXT),
+                ("check_date", _DATE), ("invoice_ref", _INT)),
+    "allocation": (*_typed("invoice_ref payment_ref amount_agorot", _INT),
+                   ("applied_date", _DATE)),
 }
 # The first line of every key met in a file: duplicates found within a file of any size.
-_KEY_TABLE = "(kind, key, line, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+_KEY_TABLE = "(kind TEXT, key TEXT, line BIGINT, PRIMARY KEY (kind, key)) {without_rowid}"
 # A payments file names the invoices of the same import by number.
-_INDEXES = ("CREATE INDEX temp.{p}invoice_number_key ON {p}invoice (number_key)",)
+_INDEXES = ("CREATE INDEX {p}invoice_number_key ON {p}invoice (number_key)",)
 
 
 def plan_table(name: str) -> str:
-    """The SQL name of a plan table, for the statements that read it."""
-    return f"temp.{_PREFIX}{name}"
+    """The SQL name of a plan table, for the statements that read it. Unqualified: a
+    temporary table comes first on both engines (and no ledger table has the prefix)."""
+    return f"{_PREFIX}{name}"
 
 
 class PlanStore:
@@ -58,8 +73,9 @@ class PlanStore:
         self.counts = dict.fromkeys(_COLUMNS, 0)
         self._pending: dict[str, list[tuple]] = {name: [] for name in _COLUMNS}
         for name, columns in _COLUMNS.items():
-            self._create(name, f"(ref INTEGER PRIMARY KEY, {', '.join(columns)})")
-        self._create("key", _KEY_TABLE)
+            typed = ", ".join(f"{column} {type_}" for column, type_ in columns)
+            self._create(name, f"(ref INTEGER PRIMARY KEY, {typed})")
+        self._create("key", _KEY_TABLE.format(without_rowid=dialect.current().without_rowid()))
         for sql in _INDEXES:
             self.execute(sql.format(p=_PREFIX))
 

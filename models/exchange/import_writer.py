@@ -8,22 +8,19 @@ last, exactly as `services.record_payment` would place it. Then everything is wr
 with INSERT … SELECT a chunk at a time, and the invoices' derived paid columns are set
 in one statement (`_paid_columns_set_based`).
 
-This module talks to sqlite3 directly (`database.obj.connection()`): a 100,000-payment
-import is a few seconds only because its inserts and lookups skip peewee's per-statement
-work. Nothing else of the import does.
+Its statements go through the engine's bulk writer (models/db/bulk.py): on SQLite,
+sqlite3 itself, since a 100,000-payment import is a few seconds only because its inserts
+and lookups skip peewee's per-statement work; on PostgreSQL, the office's connection, the
+identity sequences moved past the ids given at the end.
 """
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import defaultdict
-from contextlib import contextmanager
-
-import peewee as pw
 
 from models.common.errors import GviaError
 from models.common.i18n import _
-from models.db.connection import database
+from models.db import bulk
 from models.exchange.import_plan import ImportPlan, PlanStore, plan_table
 from models.ledger.allocation import (
     allocation_order,
@@ -37,12 +34,8 @@ from models.ledger.open_invoice import ALL_RECORDED, OpenInvoice, invoices_open_
 from models.ledger.payments import Allocation, Payment
 
 INSERT_CHUNK = 2000
-
-
-def _connection() -> sqlite3.Connection:
-    """The raw sqlite3 connection: bulk inserts and lookups at sqlite3's own speed (see
-    the module's docstring); only this module uses it."""
-    return database.obj.connection()
+# What an import writes: the tables its transaction keeps to itself (bulk.transaction).
+WRITTEN_TABLES = ("client", "invoice", "payment", "allocation")
 
 
 # ---- allocation: the one rule, applied in date order, a payment at a time -------------
@@ -94,7 +87,7 @@ class _Coverage:
     with a settlement at all (for any other client it is empty by its definition)."""
 
     def __init__(self, client_ids: list[int]):
-        with_settlement = {cid for (cid,) in _connection().execute(
+        with_settlement = {cid for (cid,) in bulk.current().execute(
             "SELECT DISTINCT client_id FROM settlement")}
         self.clients = with_settlement.intersection(client_ids)
         self.cache: dict[tuple[int, str], frozenset[int]] = {}
@@ -167,7 +160,7 @@ def write(plan: ImportPlan, progress) -> None:
     Every rule was checked before; the database's own constraints are the last net."""
     try:
         _write(plan, progress)
-    except (pw.IntegrityError, sqlite3.IntegrityError) as exc:
+    except bulk.INTEGRITY_ERRORS as exc:
         raise GviaError(_("The import stopped while saving and nothing was written "
                           "({error}).").format(error=exc)) from exc
 
@@ -183,9 +176,11 @@ def _write(plan: ImportPlan, progress) -> None:
                           client_base=client_base)
     payment_base = insert(Payment, _PAYMENT_WRITE, store, "payment", progress, now=now,
                           client_base=client_base)
-    with _paid_columns_set_based():
+    writer = bulk.current()
+    with writer.paid_columns_set_based():
         insert(Allocation, _ALLOCATION_WRITE, store, "allocation", None,
                invoice_base=invoice_base, payment_base=payment_base)
+    writer.ids_given(WRITTEN_TABLES)
 
 
 def insert(model, write: tuple[str, str], store: PlanStore, name: str, progress,
@@ -194,14 +189,14 @@ def insert(model, write: tuple[str, str], store: PlanStore, name: str, progress,
     largest; returns that largest id (the base: a new row's id is base + its ref).
     `progress` (None: not counted) ticks once per chunk."""
     columns, select = write
-    conn = _connection()
+    writer = bulk.current()
     table = model._meta.table_name
-    base = conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
+    base = writer.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0
     sql = (f"INSERT INTO {table} (id, {columns}) SELECT :base + ref, {select} "
            f"FROM {plan_table(name)} WHERE ref > :low AND ref <= :high ORDER BY ref")
     total = store.counts[name]
     for low in range(0, total, INSERT_CHUNK):
-        conn.execute(sql, {**params, "base": base, "low": low, "high": low + INSERT_CHUNK})
+        writer.execute(sql, {**params, "base": base, "low": low, "high": low + INSERT_CHUNK})
         if progress is not None:
             progress.tick(min(INSERT_CHUNK, total - low))
     return base
@@ -232,36 +227,3 @@ _ALLOCATION_WRITE = (
     "invoice_id, payment_id, amount_agorot, applied_date",
     f"{_real('invoice_ref', 'invoice_base')}, :payment_base + payment_ref, amount_agorot, "
     "applied_date")
-
-
-# Migration 0005's trigger `allocation_paid_new` keeps invoice.paid_agorot and
-# paid_changed_date one allocation at a time: ~2 s of a 100,000-payment import. The
-# import drops it inside its own transaction, gives the invoices it touched the same
-# sums and dates in one statement, and recreates it from the definition the schema holds
-# (sqlite_master, so it is exactly what the migrations made). A failed import rolls the
-# drop back with everything else.
-_PAID_TRIGGER = "allocation_paid_new"
-_ADD_PAID_SQL = """
-UPDATE invoice SET paid_agorot = paid_agorot + added.paid,
-       paid_changed_date = MAX(COALESCE(paid_changed_date, ''), added.changed)
-FROM (SELECT invoice_id,
-             SUM(CASE WHEN reversed_date IS NULL THEN amount_agorot ELSE 0 END) AS paid,
-             MAX(MAX(applied_date), COALESCE(MAX(reversed_date), '')) AS changed
-      FROM allocation WHERE id > ? GROUP BY invoice_id) AS added
-WHERE invoice.id = added.invoice_id"""
-
-
-@contextmanager
-def _paid_columns_set_based():
-    """Inside it, allocations may be inserted (ids above the largest so far) without the
-    per-row trigger; on leaving, the invoices' paid columns are what the trigger gives."""
-    conn = _connection()
-    (trigger_sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
-                                  "AND name = ?", (_PAID_TRIGGER,)).fetchone()
-    last_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM allocation").fetchone()[0]
-    conn.execute(f"DROP TRIGGER {_PAID_TRIGGER}")
-    try:
-        yield
-        conn.execute(_ADD_PAID_SQL, (last_id,))
-    finally:
-        conn.execute(trigger_sql)

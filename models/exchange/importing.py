@@ -18,6 +18,7 @@ from typing import Callable
 from models.common.errors import GviaError
 from models.common.i18n import _, ngettext
 from models.common.money import format_money
+from models.db import bulk
 from models.db.connection import database
 from models.exchange import import_writer
 from models.exchange.import_plan import KINDS, ImportPlan, PlanStore
@@ -167,9 +168,11 @@ def import_files(*, clients=None, invoices=None, payments=None, dry_run: bool = 
         meter.total = 2 * sum(t.row_count for t in tables.values())  # checking, writing
         result = ImportResult(dry_run, tuple(k for k in KINDS if paths[k] is not None))
         # Validation reads and the writes share one transaction, so nothing can change in
-        # between; a real import takes the write lock up front (IMMEDIATE). The plan's
-        # temporary tables live in it too: a failure rolls them back with the rest.
-        with database.atomic(**({} if dry_run else {"lock_type": "IMMEDIATE"})):
+        # between; a real import keeps the ledger's writes to itself from the start
+        # (bulk.transaction). The plan's temporary tables live in it too: a failure rolls
+        # them back with the rest.
+        with (database.atomic() if dry_run
+              else bulk.current().transaction(import_writer.WRITTEN_TABLES)):
             plan = ImportPlan(PlanStore(database))
             checker.check(tables, plan)
             if checker.refusals:

@@ -31,6 +31,7 @@ from models.common.errors import GviaError
 from models.common.i18n import N_, _, ngettext
 from models.common.money import LEDGER_CURRENCIES, to_decimal
 from models.contact.contact_log import log_records
+from models.db import dialect
 from models.db.connection import database
 from models.db.outputs import write_output
 from models.db.settings import load_profile
@@ -165,7 +166,7 @@ SELECT p.reference, p.date, p.client_id, p.amount_agorot,
        (SELECT COALESCE(SUM(a.amount_agorot), 0) FROM allocation a
         WHERE a.payment_id = p.id AND a.reversed_date IS NULL),
        p.currency, p.method, p.check_number, p.check_date, p.bounced_date,
-       (SELECT GROUP_CONCAT(i.number, ', ') FROM allocation a JOIN invoice i
+       (SELECT {numbers} FROM allocation a JOIN invoice i
         ON i.id = a.invoice_id WHERE a.payment_id = p.id AND a.reversed_date IS NULL),
        p.notes
 FROM payment p ORDER BY p.date, p.id"""
@@ -218,7 +219,8 @@ def _credit_notes(names: dict[int, str]) -> Iterator[list]:
 
 def _payments(names: dict[int, str]) -> Iterator[list]:
     for (reference, day, client_id, amount, applied, currency, method, check_number,
-         check_date, bounced, invoices, notes) in database.execute_sql(_PAYMENTS_SQL):
+         check_date, bounced, invoices, notes) in database.execute_sql(
+            _PAYMENTS_SQL.format(numbers=dialect.current().join_text("i.number", ", "))):
         credit = None if bounced else (amount - applied, currency)
         yield [reference or "", _day(day), names.get(client_id, ""), client_id,
                (amount, currency), (applied, currency), credit, currency,

@@ -133,11 +133,15 @@ def test_an_empty_ledger_is_a_workbook_of_headings(db, tmp_path):
     assert [sheet.max_row for sheet in book.worksheets] == [1] * 5
 
 
-def test_never_over_the_ledger_or_an_existing_file(ledger, db, tmp_path):
+@pytest.mark.sqlite_only
+def test_never_over_the_ledger_file(ledger, db):
     before = db.path.read_bytes()
     with pytest.raises(GviaError):
         export_ledger(db.path, as_of=AS_OF)
     assert db.path.read_bytes() == before
+
+
+def test_never_over_an_existing_file(ledger, tmp_path):
     existing = tmp_path / "old.xlsx"
     existing.write_bytes(b"keep me")
     with pytest.raises(OutputExists):
