@@ -22,12 +22,13 @@ import datetime as dt
 import itertools
 import random
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from models.common.errors import GviaError, ValidationError
 from models.common.i18n import _
 from models.common.terms import due_date, parse_terms
 from models.common.text import search_key
+from models.db import bulk
 from models.db.connection import database
 from models.db.settings import BusinessProfile, load_profile, save_profile
 from models.demo import words
@@ -710,45 +711,38 @@ def _rows(ledger: DemoLedger) -> list[tuple[str, tuple, Iterable[tuple], int]]:
             ("allocation", ALLOCATION_COLUMNS, allocations, len(ledger.allocations))]
 
 
-def _secondary_indexes(conn, tables: list[str]) -> list[tuple[str, str]]:
-    """(name, CREATE statement) of the tables' own indexes, as the migrations made them."""
-    marks = ", ".join("?" * len(tables))
-    return conn.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                        f"AND sql IS NOT NULL AND tbl_name IN ({marks})", tables).fetchall()
+def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, size)):
+        yield batch
 
 
 def write_ledger(ledger: DemoLedger, progress: Callable[[int, int], None] | None = None,
                  chunk: int = 50_000) -> None:
-    """Bulk insert in one transaction (all or nothing).
+    """Bulk insert in one transaction (all or nothing), through the engine's bulk writer
+    (models/db/bulk.py: executemany on SQLite, COPY on PostgreSQL).
 
-    Secondary indexes are dropped first and rebuilt from their own stored statements at
-    the end: building an index from a million sorted rows is several times faster than
-    growing it one random row at a time.
+    On SQLite the secondary indexes are dropped first and rebuilt from their own stored
+    statements at the end: building an index from a million sorted rows is several times
+    faster than growing it one random row at a time.
     """
     tables = _rows(ledger)
     total = sum(count for *_, count in tables) or 1
     done = 0
-    # Millions of rows through executemany, which peewee does not offer: like the bulk
-    # import (models/exchange/import_writer.py), this talks to sqlite3 directly.
-    conn = database.obj.connection()
+
+    def tick(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress(done * 9 // 10, total)
+
+    writer = bulk.current()
     with database.atomic():
-        indexes = _secondary_indexes(conn, [table for table, *_ in tables])
-        for name, _ in indexes:
-            conn.execute(f'DROP INDEX "{name}"')
-        for table, columns, rows, _ in tables:
-            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join('?' * len(columns))})")
-            rows = iter(rows)
-            while True:
-                batch = list(itertools.islice(rows, chunk))
-                if not batch:
-                    break
-                conn.executemany(sql, batch)
-                done += len(batch)
-                if progress:
-                    progress(done * 9 // 10, total)
-        for _, create in indexes:
-            conn.execute(create)
+        with writer.without_secondary_indexes([table for table, *_ in tables]):
+            for table, columns, rows, _ in tables:
+                writer.insert_many(table, columns, _batches(rows, chunk), tick)
+        # The services add the settlements' rows next, with ids of their own.
+        writer.ids_given([table for table, columns, *_ in tables if columns[0] == "id"])
 
 
 # ---- the command -----------------------------------------------------------------------
