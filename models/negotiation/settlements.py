@@ -703,7 +703,7 @@ def _instalment_payment(settlement_id: int, payment_date: dt.date, amount, *,
         raise ValidationError(_("The amount is higher than the settlement's balance ({balance}); "
                                 "please record the difference as a regular payment.").format(
             balance=format_money(sum(opens.values()), settlement.currency)), field="amount")
-    still_open = list(opens)
+    still_open = [i for i in ids if i in opens]  # oldest due first, as covered_invoices
     return services.record_payment(
         settlement.client_id, payment_date, amount, currency=settlement.currency,
         method=method, reference=reference, invoice_ids=still_open,

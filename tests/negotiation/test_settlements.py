@@ -1,7 +1,6 @@
 """Settlements on a real database: drafting, the open-points rule, signing freezes the
 figures (at the database layer too), instalments tracked from payments, breach, pauses."""
 import datetime as dt
-import sqlite3
 
 import peewee
 import pytest
@@ -73,7 +72,7 @@ def test_a_schedule_that_does_not_add_up_cannot_be_signed(debt):
         st.sign_settlement(s.id, AGREED)
 
 
-def test_signed_figures_are_frozen_even_for_raw_sql(debt, db_path):
+def test_signed_figures_are_frozen_even_for_raw_sql(debt, other_program):
     client, old1, old2, _ = debt
     s = _signed(client, [old1, old2])
     with pytest.raises(ValidationError, match="כבר נחתם"):
@@ -81,12 +80,11 @@ def test_signed_figures_are_frozen_even_for_raw_sql(debt, db_path):
                   instalment_count=10, first_date=AGREED)
     with pytest.raises(peewee.IntegrityError):
         st.SettlementInstalment.update(amount_agorot=1).execute()
-    raw = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.IntegrityError):
+    raw = other_program
+    with pytest.raises(raw.IntegrityError):
         raw.execute("UPDATE settlement SET discount_agorot = 100 WHERE id = ?", (s.id,))
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(raw.IntegrityError):
         raw.execute("DELETE FROM settlement_invoice WHERE settlement_id = ?", (s.id,))
-    raw.close()
     cancelled = st.cancel_settlement(s.id, dt.date(2026, 11, 5), "הלקוח ביקש לבטל")
     assert cancelled.status == "cancelled"
 
@@ -246,22 +244,19 @@ def test_recalculating_keeps_the_check_numbers_typed(debt):
         ("101", "לאומי"), ("102", "לאומי"), ("", "")]
 
 
-def test_a_signed_settlement_cannot_go_back_to_draft_or_change_its_dates(debt, db_path):
+def test_a_signed_settlement_cannot_go_back_to_draft_or_change_its_dates(debt, other_program):
     client, old1, _, _ = debt
     s = _signed(client, [old1])
-    raw = sqlite3.connect(db_path)
+    raw = other_program
     for sql in ("UPDATE settlement SET status = 'draft' WHERE id = ?",
                 "UPDATE settlement SET signed_date = '2026-12-01' WHERE id = ?"):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(raw.IntegrityError):
             raw.execute(sql, (s.id,))
-    raw.close()
     with pytest.raises(ValidationError, match="תאריך הביטול מוקדם"):
         st.cancel_settlement(s.id, AGREED - dt.timedelta(days=1), "טעות")
     st.cancel_settlement(s.id, AGREED, "טעות")
-    raw = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(raw.IntegrityError):
         raw.execute("UPDATE settlement SET cancelled_date = '2027-01-01' WHERE id = ?", (s.id,))
-    raw.close()
 
 
 def test_an_invoice_not_yet_due_under_a_settlement_is_expected_only_through_it(debt):
@@ -377,18 +372,25 @@ def test_a_breach_is_logged_once_and_reinstating_needs_a_reason(breached):
         (dt.date(2026, 9, 19), 3)]
 
 
-def test_settlement_events_are_evidence_even_for_raw_sql(breached, db_path):
+def test_settlement_events_are_evidence_even_for_raw_sql(breached, other_program):
     _, s = breached
     ss.record_breaches(dt.date(2026, 9, 2))
-    raw = sqlite3.connect(db_path)
-    for sql in ("UPDATE settlement_event SET event_date = '2026-09-01'",
+    raw = other_program
+    # An upsert is an UPDATE on both engines; SQLite's REPLACE is a delete and an insert.
+    attempts = ["UPDATE settlement_event SET event_date = '2026-09-01'",
                 "DELETE FROM settlement_event",
-                "REPLACE INTO settlement_event (id, settlement_id, kind, event_date, "
+                "INSERT INTO settlement_event (id, settlement_id, kind, event_date, "
                 "recorded_at) SELECT id, settlement_id, 'reinstated', event_date, recorded_at "
-                "FROM settlement_event"):
-        with pytest.raises(sqlite3.IntegrityError):
+                "FROM settlement_event WHERE true ON CONFLICT (id) DO UPDATE SET kind = "
+                "excluded.kind"]
+    if not raw.is_office:
+        attempts.append("REPLACE INTO settlement_event (id, settlement_id, kind, event_date, "
+                        "recorded_at) SELECT id, settlement_id, 'reinstated', event_date, "
+                        "recorded_at FROM settlement_event")
+    for sql in attempts:
+        with pytest.raises(raw.IntegrityError):
             raw.execute(sql)
-    raw.close()
+    assert [kind for (kind,) in raw.execute("SELECT kind FROM settlement_event")] == ["breach"]
 
 
 def test_breached_settlements_give_the_dunning_plan_the_balance_due(breached, debt):
