@@ -113,6 +113,15 @@ def db_target(text: str) -> Path | str:
     return text if is_office_url(text) else Path(text)
 
 
+def _office_url(text: str) -> str:
+    """`migrate --to`: a shared office's server, never a file."""
+    if not is_office_url(text):
+        raise argparse.ArgumentTypeError(_(
+            "'{text}' is not the address of a server: give postgresql://user@host/dbname"
+        ).format(text=text[:80]))
+    return text
+
+
 def _db_parent() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--db", type=db_target,
@@ -187,6 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, default=None,
                    help="open balances as of (YYYY-MM-DD; default today)")
     p.add_argument("--force", action="store_true", help="replace the --out file if it exists")
+
+    p = sub.add_parser("migrate", help="move a ledger file to a shared office's server")
+    p.add_argument("--from", dest="source", type=Path, required=True,
+                   help="the ledger file to move (it is left as it is)")
+    p.add_argument("--to", dest="target", type=_office_url, required=True,
+                   help="an empty database on the server: postgresql://user@host/dbname")
 
     p = sub.add_parser("office", help="the people of a shared office's ledger (--db URL)")
     office = p.add_subparsers(dest="office_command", metavar="ACTION", required=True)

@@ -235,6 +235,32 @@ def cmd_export_ledger(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from models.db.postgres.transfer import move_ledger
+    from models.queries.aging import aging_report
+
+    result = move_ledger(args.source, args.target, aging=aging_report,
+                         progress=_migrate_progress())
+    print(_("Moved to {name}: {tables} tables, {rows} rows, {files} files; the aging as of "
+            "{date} is identical on both ({count} rows).").format(
+                name=result.target, tables=result.tables, rows=f"{result.rows:,}",
+                files=f"{result.files:,}", date=f"{result.as_of:%d/%m/%Y}",
+                count=f"{result.aging_rows:,}"), file=sys.stderr)
+    for stored in result.missing_files:
+        print(_("Note: {file} is named in the ledger but was not in the folder of the file; "
+                "it was missing there already.").format(file=stored), file=sys.stderr)
+    for stored in result.changed_files:
+        print(_("Note: the attachment {file} is not the file that was attached (its "
+                "fingerprint differs); it was moved as it is.").format(file=stored),
+              file=sys.stderr)
+    if result.authors_replaced:
+        print(_("Note: your user on the server is not a superuser, so the server recorded "
+                "you as the author of every moved row (the file keeps the original "
+                "names)."), file=sys.stderr)
+    return 0
+
+
+
 def cmd_office(args) -> int:
     """setup / add-user / users on a shared office's ledger (models/db/postgres/roles.py)."""
     from models.common.errors import GviaError
@@ -274,6 +300,23 @@ def _new_password(args) -> str:
     return first
 
 
+def _migrate_progress():
+    """The move's progress on stderr: a running count for a person, one line per table
+    otherwise."""
+    live = sys.stderr.isatty()
+    shown = {"what": None}
+
+    def show(what: str, done: int, total: int) -> None:
+        if live:
+            print(f"\rmigrate: {what} {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print(file=sys.stderr)
+        elif what != shown["what"]:
+            shown["what"] = what
+            print(f"migrate: {what} {done:,}/{total:,}", file=sys.stderr, flush=True)
+    return show
+
+
 def _counted(text: str, n: int) -> str:
     """An ngettext result with its count filled in, grouped (1,000,000)."""
     return text.format(count=f"{n:,}")
@@ -294,4 +337,5 @@ def _progress_printer(label: str):
 COMMANDS = {"demo": cmd_demo, "import": cmd_import, "aging": cmd_aging, "letters": cmd_letters,
             "today": cmd_today,
             "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
-            "export-ledger": cmd_export_ledger, "office": cmd_office}
+            "export-ledger": cmd_export_ledger, "migrate": cmd_migrate,
+            "office": cmd_office}
