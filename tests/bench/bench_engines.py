@@ -64,7 +64,8 @@ def office_copy(sqlite_path: Path) -> str:
     """The 1M ledger on a local throwaway server, moved there once."""
     import psycopg
 
-    from models.db.postgres.transfer import migrate_ledger
+    from models.db.postgres.transfer import move_ledger
+    from models.queries.aging import aging_report
 
     admin = pg_cluster.start(CACHE / "pg")
     url = pg_cluster.url(CACHE / "pg", "gvia_bench")
@@ -75,7 +76,7 @@ def office_copy(sqlite_path: Path) -> str:
             return url
         conn.execute("CREATE DATABASE gvia_bench")
     start = time.perf_counter()
-    migrate_ledger(sqlite_path, url)
+    move_ledger(sqlite_path, url, aging=aging_report)
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")  # as an office's server does on its own after a load
     print(f"moved {sqlite_path.name} to PostgreSQL in {time.perf_counter() - start:.0f} s")
