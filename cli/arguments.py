@@ -122,17 +122,18 @@ def _office_url(text: str) -> str:
     return text
 
 
-def _db_parent() -> argparse.ArgumentParser:
+def _db_parent(default=None) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--db", type=db_target,
+    parent.add_argument("--db", type=db_target, default=default,
                         help="database file (default: the per-user data folder), or a shared "
                              "office's server: postgresql://user@host/dbname")
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db = _db_parent()
-    parser = _Parser(prog="gvia", parents=[db],
+    # A subcommand's own --db, when not given, leaves the one before it (`gvia --db X aging`).
+    db = _db_parent(default=argparse.SUPPRESS)
+    parser = _Parser(prog="gvia", parents=[_db_parent()],
                      description="Gvia (גבייה) — getting paid, in Hebrew.")  # hebrew: its name
     parser.add_argument("--lang", choices=("he", "en"), default=None, help="interface language")
     parser.add_argument("--version", action="version", version=f"Gvia {app_version()}",
