@@ -132,6 +132,7 @@ CONSTRUCTORS: dict[str, Callable[[Ledger], QWidget] | None] = {
     "ui.widgets.dialogs.FormDialog": None,
     "ui.main_window.MainWindow": _build("ui.main_window", "MainWindow", DB),
     "ui.welcome.WelcomeDialog": _build("ui.welcome", "WelcomeDialog"),
+    "ui.open_database.OpenDatabaseDialog": _build("ui.open_database", "OpenDatabaseDialog"),
     "ui.crash.CrashDialog": _crash,
     "ui.help_page.ShortcutsDialog": _shortcuts,
     "ui.exchange.import_wizard.ImportWizard": _build("ui.exchange.import_wizard",
