@@ -380,6 +380,9 @@ class ImportPage(QWizardPage):
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         opened = self._wizard.opened_db
+        if opened.path is None:  # a server's ledger: its import is one transaction
+            self._backed_up(None)
+            return
         db, db_path = opened.db, opened.path
         run_in_background(lambda: backup_database(db, db_path, reason="before-import"),
                           owner=self, on_done=self._backed_up, on_error=self._backup_failed)
@@ -389,9 +392,14 @@ class ImportPage(QWizardPage):
                                        "imported: {error}").format(error=message)))
 
     def _backed_up(self, path) -> None:
-        self.backup_path = Path(path)
-        self.backup_label.setText(_("A backup of the ledger was saved first: {path}").format(
-            path=path_text(self.backup_path)))
+        if path is None:
+            self.backup_label.setText(_(
+                "On the office server the import is one transaction: if any part of it "
+                "fails, nothing is written. Backups of the server are made with gvia backup."))
+        else:
+            self.backup_path = Path(path)
+            self.backup_label.setText(_("A backup of the ledger was saved first: {path}")
+                                      .format(path=path_text(self.backup_path)))
         cancel = self._wizard.cancel
         if cancel.is_set():
             self._finish(Outcome(message=_("The import was cancelled; nothing was written."),

@@ -46,7 +46,8 @@ class SettingsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.storage_notice)
         layout.addWidget(self.tabs, 1)
-        self.show_storage_warning(storage_warning(opened_db.path))
+        if opened_db.path is not None:  # an office's ledger is on its server, not a disk here
+            self.show_storage_warning(storage_warning(opened_db.path))
         self.profile_page.load()
         self.prevention_page.load()
         self.negotiation_page.load()
