@@ -58,7 +58,8 @@ def _client_filter(search: str, status: str | None) -> tuple[str, list]:
         pattern = like_pattern(key)
         digits = "".join(ch for ch in key if ch.isdigit())
         parts = ["c.search_key LIKE ? ESCAPE '\\'", "lower(c.city) LIKE ? ESCAPE '\\'",
-                 "lower(c.email) LIKE ? ESCAPE '\\'", "c.external_id LIKE ? ESCAPE '\\'"]
+                 "lower(c.email) LIKE ? ESCAPE '\\'",
+                 "lower(c.external_id) LIKE ? ESCAPE '\\'"]
         params += [pattern] * 4
         if len(digits) >= 3:
             # Phones are stored as typed (050-1234567): compare digits with digits.

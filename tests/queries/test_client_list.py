@@ -58,6 +58,15 @@ def test_search_ignores_marks_and_niqqud_and_matches_phone_digits(ledger):
     assert client_ids("000000018") == [levi.id]                # ID number
 
 
+def test_search_ignores_the_case_of_an_account_number_an_email_and_a_city(db):
+    # LIKE ignores ASCII case on SQLite only: the query lowers both sides itself.
+    client = services.add_client(name="Keystone Studios Ltd.", email="Info@Keystone.co.il",
+                                 city="Haifa", external_id="ACC-77")
+    services.add_client(name="אחר")
+    for typed in ("acc-77", "ACC-77", "info@KEYSTONE", "HAIFA", "keystone"):
+        assert client_ids(typed) == [client.id], typed
+
+
 def test_like_wildcards_in_the_search_are_taken_literally(ledger):
     _cohen, _levi, mizrahi = ledger
     assert client_ids("100%_") == [mizrahi.id]
