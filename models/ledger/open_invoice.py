@@ -106,7 +106,7 @@ def invoices_open_as_of(as_of: dt.date, *, client_ids: Iterable[int] | None = No
     """The invoices open as of `as_of` (every client, or `client_ids`), optionally only in
     `currency`, only `invoice_ids`, only those due by `due_by`; `with_client` fills the
     client's name, kind and status, `held_checks` the checks in hand; `in_order` sorts by
-    client, due date, issue date and number (else SQLite's order, the cheapest)."""
+    client, due date, issue date and number (else the engine's order, the cheapest)."""
     rows: list[OpenInvoice] = []
     for clients in _chunks(client_ids):
         for invoices in _chunks(invoice_ids):

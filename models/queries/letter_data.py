@@ -7,8 +7,8 @@ statement here is built from: an invoice counts when issued by D and not cancell
 its open amount is what its counted allocations leave; a payment counts from its
 effective date (a post-dated check's own date) until it bounced.
 
-Each function over a list of client ids asks SQLite once per chunk of CHUNK ids; none
-asks per client or per row.
+Each function over a list of client ids asks the database once per chunk of CHUNK ids;
+none asks per client or per row.
 
 Public API:
     CHUNK; chunks(ids)
