@@ -7,11 +7,11 @@ postgres/bulk.py. Both have
 - `execute(sql, params)`: a statement in the shared dialect (SQLite's marks), at the
   engine's own speed (SQLite: sqlite3 itself, skipping peewee's per-statement work);
 - `insert_many(table, columns, batches, progress)`: rows as they are (executemany; COPY);
-- `ids_given(tables)`: rows were written with their ids given (PostgreSQL moves the
-  identity sequences past them);
+- `finish(tables)`: after the rows (some with their ids given): PostgreSQL moves the
+  identity sequences past the largest ids and takes the planner's statistics anew;
 - `paid_columns_set_based(since_id)`: allocations inserted inside it set the invoices'
   paid columns at the end, in one statement, not one trigger call per row (SQLite; on
-  PostgreSQL the trigger keeps them as it goes);
+  PostgreSQL the trigger is one per statement already);
 - `without_secondary_indexes(tables)`: the tables' own indexes built again at the end,
   from sorted rows (SQLite; PostgreSQL keeps them as it goes).
 `INTEGRITY_ERRORS`: what a broken constraint raises, whichever path wrote.
@@ -56,8 +56,9 @@ class SqliteBulk:
                 progress(len(batch))
 
     @staticmethod
-    def ids_given(tables: Iterable[str]) -> None:
-        """Nothing to do: SQLite's next id is always past the largest."""
+    def finish(tables: Iterable[str]) -> None:
+        """Nothing to do: SQLite's next id is always past the largest, and its planner
+        reads no statistics the writes made stale (Gvia never runs SQLite's ANALYZE)."""
 
     @staticmethod
     @contextmanager
@@ -130,15 +131,17 @@ class PostgresBulk:
         bulk.insert_many(database, table, columns, batches, progress)
 
     @staticmethod
-    def ids_given(tables: Iterable[str]) -> None:
+    def finish(tables: Iterable[str]) -> None:
         from models.db.postgres import bulk
 
+        tables = list(tables)
         bulk.reset_identities(database, tables)
+        bulk.analyze(database, tables)
 
     @staticmethod
     @contextmanager
     def paid_columns_set_based() -> Iterator[None]:
-        yield  # the trigger keeps the columns, row by row, on the server
+        yield  # the server's trigger does it once per statement (models/db/postgres/schema.py)
 
     @staticmethod
     @contextmanager

@@ -741,8 +741,9 @@ def write_ledger(ledger: DemoLedger, progress: Callable[[int, int], None] | None
         with writer.without_secondary_indexes([table for table, *_ in tables]):
             for table, columns, rows, _ in tables:
                 writer.insert_many(table, columns, _batches(rows, chunk), tick)
-        # The services add the settlements' rows next, with ids of their own.
-        writer.ids_given([table for table, columns, *_ in tables if columns[0] == "id"])
+        # The services add the settlements' rows next, with ids of their own, and read
+        # what was written.
+        writer.finish([table for table, *_ in tables])
 
 
 # ---- the command -----------------------------------------------------------------------

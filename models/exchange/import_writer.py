@@ -180,7 +180,7 @@ def _write(plan: ImportPlan, progress) -> None:
     with writer.paid_columns_set_based():
         insert(Allocation, _ALLOCATION_WRITE, store, "allocation", None,
                invoice_base=invoice_base, payment_base=payment_base)
-    writer.ids_given(WRITTEN_TABLES)
+    writer.finish(WRITTEN_TABLES)
 
 
 def insert(model, write: tuple[str, str], store: PlanStore, name: str, progress,

@@ -32,6 +32,14 @@ def reset_identities(db, tables: Iterable[str]) -> None:
         _raw(db).execute(statement)
 
 
+def analyze(db, tables: Iterable[str]) -> None:
+    """The planner's statistics of `tables` taken anew, this transaction's rows counted:
+    after a bulk load its guesses would be those of the tables before (a table this role
+    may not analyze is left as it is, with the server's warning)."""
+    names = sql.SQL(", ").join(map(sql.Identifier, tables))
+    _run(lambda: _raw(db).execute(sql.SQL("ANALYZE {}").format(names)))
+
+
 def _raw(db) -> psycopg.Connection:
     return db if isinstance(db, psycopg.Connection) else db.connection()
 

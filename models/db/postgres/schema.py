@@ -93,6 +93,23 @@ BEGIN
 END $$"""
 
 
+# Rows added: once per statement, over all its rows (a COPY or an INSERT … SELECT of an
+# import or the demo is one UPDATE of the invoices, not one per allocation).
+_PAID_ADDED = """
+CREATE FUNCTION gvia_allocation_paid_added() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE invoice SET
+        paid_agorot = paid_agorot + added.paid,
+        paid_changed_date = GREATEST(paid_changed_date, added.changed)
+    FROM (SELECT invoice_id,
+                 SUM(CASE WHEN reversed_date IS NULL THEN amount_agorot ELSE 0 END) AS paid,
+                 GREATEST(MAX(applied_date), MAX(reversed_date)) AS changed
+          FROM added_allocation GROUP BY invoice_id) AS added
+    WHERE invoice.id = added.invoice_id;
+    RETURN NULL;
+END $$"""
+
+
 def _0005(module: ModuleType) -> list[str]:
     statements = [sql for sql in _shared(module) if not sql.lstrip().startswith("UPDATE")]
     add_columns, rest = statements[:2], statements[2:]
@@ -102,9 +119,10 @@ def _0005(module: ModuleType) -> list[str]:
                        GREATEST(MAX(applied_date), MAX(reversed_date))
                 FROM allocation WHERE invoice_id = invoice.id)
             WHERE id IN (SELECT invoice_id FROM allocation)""",
-            *rest, _PAID,
+            *rest, _PAID, _PAID_ADDED,
             """CREATE TRIGGER allocation_paid_new AFTER INSERT ON allocation
-                FOR EACH ROW EXECUTE FUNCTION gvia_allocation_paid()""",
+                REFERENCING NEW TABLE AS added_allocation
+                FOR EACH STATEMENT EXECUTE FUNCTION gvia_allocation_paid_added()""",
             """CREATE TRIGGER allocation_paid_change
                 AFTER UPDATE OF invoice_id, amount_agorot, applied_date, reversed_date
                 ON allocation FOR EACH ROW EXECUTE FUNCTION gvia_allocation_paid()""",
