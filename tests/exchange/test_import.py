@@ -10,6 +10,7 @@ import io
 import random
 
 import openpyxl
+import peewee as pw
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -121,6 +122,21 @@ def test_ledger_is_imported_with_due_dates_from_terms_and_allocations(db, ledger
     assert Payment.get(Payment.reference == "R2").check_number == "R2"
     assert result.credit_agorot == {"ILS": 20000}
     assert "נוספו: 2 לקוחות, 3 חשבוניות ו-2 תשלומים" in result.summary()
+
+
+def test_what_is_added_by_hand_after_an_import_gets_new_ids(db, client, ledger_files):
+    """The import gives its rows their ids itself (after the ledger's largest); a client,
+    an invoice and a payment added afterwards through the app are not refused for an id
+    already taken (on a server: the identity sequences moved past the import's)."""
+    import_files(**ledger_files)
+    imported = {model: model.select(pw.fn.MAX(model.id)).scalar()
+                for model in (Client, Invoice, Payment, Allocation)}
+    other = services.add_client(name="לקוח חדש בע\"מ")
+    invoice = services.add_invoice(other.id, "99", dt.date(2026, 11, 1), "100")
+    payment = services.record_payment(other.id, dt.date(2026, 11, 2), "60")
+    allocation = Allocation.get(Allocation.payment == payment.id)
+    assert (other.id, invoice.id, payment.id, allocation.id) == tuple(
+        imported[model] + 1 for model in (Client, Invoice, Payment, Allocation))
 
 
 def test_aging_after_import_has_the_expected_numbers(db, ledger_files):
