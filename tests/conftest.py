@@ -69,6 +69,18 @@ def db(request, engine, db_path):
 
 
 @pytest.fixture
+def office(request, pg_server):
+    """An open, migrated, empty ledger on the test server, whatever the engine of `db`."""
+    from models.db.opening import open_database
+
+    url = pg_server.new_ledger(request.node.name)
+    opened = open_database(url)
+    yield opened
+    opened.close()
+    pg_server.drop(url)
+
+
+@pytest.fixture
 def client(db):
     from models.ledger import services
 

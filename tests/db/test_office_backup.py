@@ -14,7 +14,6 @@ import pytest
 
 from models.common.errors import GviaError
 from models.db.backup import EmptyBackupError
-from models.db.opening import open_database
 from models.db.postgres import backup
 from models.ledger import services
 from models.ledger.payments import Payment
@@ -22,14 +21,6 @@ from models.ledger.payments import Payment
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 
-
-@pytest.fixture
-def office(request, pg_server):
-    url = pg_server.new_ledger(request.node.name)
-    opened = open_database(url)
-    yield opened
-    opened.close()
-    pg_server.drop(url)
 
 
 def amounts() -> list[int]:

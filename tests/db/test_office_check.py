@@ -15,16 +15,6 @@ from models.db.postgres import check
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def office(request, pg_server):
-    from models.db.opening import open_database
-
-    url = pg_server.new_ledger(request.node.name)
-    opened = open_database(url)
-    yield opened
-    opened.close()
-    pg_server.drop(url)
-
 
 def _schemas(db) -> set[str]:
     return {name for (name,) in db.execute_sql("SELECT nspname FROM pg_namespace")}

@@ -24,14 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 
 
-@pytest.fixture
-def office(request, pg_server):
-    url = pg_server.new_ledger(request.node.name)
-    opened = open_database(url)
-    yield opened
-    opened.close()
-    pg_server.drop(url)
-
 
 def cut_connections(pg_server, url: str) -> int:
     """End every session on the ledger's database, as a server restart would."""

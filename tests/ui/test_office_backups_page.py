@@ -4,19 +4,10 @@ restore, models/db/postgres/backup.py) and offers no button that would need a fi
 import pytest
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from models.db.opening import open_database
 from ui.settings.backups_page import BackupsPage
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
-
-@pytest.fixture
-def office(request, pg_server):
-    url = pg_server.new_ledger(request.node.name)
-    opened = open_database(url)
-    yield opened
-    opened.close()
-    pg_server.drop(url)
 
 
 def test_the_page_of_an_office_ledger_names_the_commands_and_the_ledger(qtbot, office):
