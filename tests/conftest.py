@@ -56,6 +56,7 @@ def db(request, engine, db_path):
     if engine != "postgres":
         opened = open_database(db_path)
         yield opened
+        _close_screens(request)
         opened.close()
         return
     server = request.getfixturevalue("pg_server")
@@ -64,8 +65,31 @@ def db(request, engine, db_path):
     url = server.new_ledger(request.node.name)
     opened = open_database(url)
     yield opened
+    _close_screens(request)
     opened.close()
     server.drop(url)
+
+
+def _close_screens(request) -> None:
+    """A screen test's widgets go, and its background queries end, while the ledger is
+    still open: pytest tears `qtbot` down after `db` when the test asked for it first, and
+    a table's pending refit or a finishing query would otherwise read a closed ledger."""
+    if "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from ui.background import wait_for_all
+
+    for ref, before_close in getattr(request.node, "qt_widgets", []):
+        widget = ref()
+        if widget is not None:
+            if before_close is not None:
+                before_close(widget)
+            widget.close()
+            widget.deleteLater()
+    request.node.qt_widgets = []  # closed here, so not again by qtbot
+    wait_for_all()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
 
 
 @pytest.fixture

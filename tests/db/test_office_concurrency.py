@@ -178,15 +178,6 @@ def test_on_a_file_one_person_writes_and_the_others_are_told_clearly(tmp_path):
 
 # ---- a collision is run again, whole; past a few tries the clear message ----------------
 
-@pytest.fixture
-def office(pg_server):
-    url = pg_server.new_ledger("office_retry")
-    ledger = open_database(url)
-    yield ledger
-    ledger.close()
-    pg_server.drop(url)
-
-
 def _hold_client(url: str, client_id: int, seconds: float, held: threading.Event):
     """Another office computer holding the client's row for `seconds`."""
     with psycopg.connect(url) as other:

@@ -17,15 +17,6 @@ WAIT_S = 3
 
 
 @pytest.fixture
-def office(pg_server):
-    url = pg_server.new_ledger("office_notices")
-    ledger = open_database(url)
-    yield ledger
-    ledger.close()
-    pg_server.drop(url)
-
-
-@pytest.fixture
 def heard(office):
     """Notices as a listener receives them, on its own thread."""
     listener = ChangeListener.of(office.db)

@@ -16,15 +16,6 @@ WAIT_MS = 3000
 
 
 @pytest.fixture
-def office(pg_server):
-    url = pg_server.new_ledger("office_listener")
-    ledger = open_database(url)
-    yield ledger
-    ledger.close()
-    pg_server.drop(url)
-
-
-@pytest.fixture
 def listener(qapp, office):
     listening = start_for(office)
     assert isinstance(listening, OfficeListener) and listening.listening.wait(WAIT_MS / 1000)
