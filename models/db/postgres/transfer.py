@@ -45,6 +45,7 @@ from models.common.errors import GviaError
 from models.common.i18n import _
 from models.db import files, writer_lock
 from models.db.connection import database
+from models.db.postgres import bulk
 from models.db.postgres.opening import is_office_url, open_office
 
 Progress = Callable[[str, int, int], None]
@@ -330,15 +331,12 @@ def _with(row: tuple, changes: dict[int, object]) -> tuple:
 
 
 def _reset_sequences(db, order: list[str]) -> None:
-    """Each identity column's next value past the highest id copied."""
-    for table, column in db.execute_sql(
-            "SELECT table_name, column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND is_identity = 'YES'"):
-        if table in order:
-            db.execute_sql(
-                f'SELECT setval(pg_get_serial_sequence(?, ?), '
-                f'COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)',
-                (f'"{table}"', column))
+    """Each identity column's next value past the highest id copied (every identity
+    column is a table's `id`: `INTEGER PRIMARY KEY` in the SQLite schema)."""
+    identities = {table for (table,) in db.execute_sql(
+        "SELECT table_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND is_identity = 'YES'")}
+    bulk.reset_identities(db, [table for table in order if table in identities])
 
 
 def _copy_files(pg: psycopg.Connection, found, result: TransferResult, copier: _Copier) -> None:
