@@ -9,7 +9,8 @@ engine's terms: one place for the three guards the use cases take.
   collided with it (a serialization failure, a deadlock) is run again, whole, a few
   times, and then the clear message goes up (faults.CHANGED_ELSEWHERE).
 - `check_unchanged`: a form saves only over the values it loaded; a row another person
-  changed meanwhile is refused with EditedElsewhereError, and the form reloads.
+  changed meanwhile is refused with EditedElsewhereError; the form then shows the
+  stored values of the fields changed, and keeps what was typed in the others.
 """
 from __future__ import annotations
 
@@ -61,9 +62,10 @@ class EditedElsewhereError(GviaError):
     """The row changed after the form loaded it; `fields` names what changed."""
 
     def __init__(self, fields: Iterable[str]):
-        super().__init__(_("Someone else changed these details after you opened them, so "
-                           "your changes were not saved. The form now shows what is "
-                           "stored; check it and save again."))
+        super().__init__(_("Someone else changed some of these details after you opened "
+                           "them, so nothing was saved. The fields they changed are marked "
+                           "and show what is stored now; what you typed in the others is "
+                           "kept. Check and save again."))
         self.fields = tuple(fields)
 
 

@@ -190,11 +190,20 @@ def test_the_card_refuses_to_save_over_another_persons_change_and_shows_it(qtbot
     qtbot.addWidget(card)
     services.update_client(cohen.id, city="נתניה")  # another person, not announced here
     card.form.phone.setText("052-7654321")
+    card.form.notes.setPlainText("מעדיף שיחה בבוקר")
+    card.form.gender.setCurrentIndex(card.form.gender.findData("female"))
     assert card.save_details() is False
     assert "מישהו אחר שינה" in card.form.general_error.text()
-    assert card.form.city.text() == "נתניה"  # the form shows what is stored now
+    assert card.form.city.text() == "נתניה"  # the form shows what is stored now, marked
+    assert card.form.error_fields() == ["city"]
     stored = services.get_client(cohen.id)
     assert (stored.city, stored.phone) == ("נתניה", "050-1234567")
-    card.form.phone.setText("052-7654321")
+    # What was typed elsewhere in the form is kept, and still counts as unsaved.
+    assert card.form.phone.text() == "052-7654321"
+    assert card.form.notes.toPlainText() == "מעדיף שיחה בבוקר"
+    assert card.form.gender.currentData() == "female"
+    assert card.details.is_dirty()
     assert card.save_details() is True
-    assert services.get_client(cohen.id).phone == "052-7654321"
+    stored = services.get_client(cohen.id)
+    assert (stored.city, stored.phone, stored.notes, stored.gender) == (
+        "נתניה", "052-7654321", "מעדיף שיחה בבוקר", "female")

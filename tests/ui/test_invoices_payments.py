@@ -89,19 +89,27 @@ def test_edit_and_dispute_an_invoice(qtbot, client):
     assert invoice.amount_agorot == 15000 and invoice.is_disputed
 
 
-def test_editing_an_invoice_another_person_changed_shows_their_change(qtbot, client):
+def test_editing_an_invoice_another_person_changed_shows_their_change_and_keeps_mine(
+        qtbot, client):
     invoice = services.add_invoice(client.id, "E-2", D(2026, 11, 1), "100")
     dialog = invoice_dialog(qtbot, invoice_id=invoice.id)
     services.update_invoice(invoice.id, amount="120")  # another person saved first
     dialog.description.setText("עבודה נוספת")
+    dialog.due_date.setDate(D(2026, 12, 20))
+    dialog.amount.setText("130")  # the same field as theirs: theirs is shown
     assert not dialog.save()
     assert "מישהו אחר שינה" in dialog.form.general_error.text()
-    assert dialog.amount.text() == "120.00"  # reloaded as stored
+    assert dialog.amount.text() == "120.00"  # reloaded as stored, and marked
+    assert "מישהו אחר" in dialog.form.error_text("amount")
+    assert dialog.form.error_fields() == ["amount"]
     assert services.get_invoice(invoice.id).description == ""
-    dialog.description.setText("עבודה נוספת")
+    # What was typed in the fields they left alone is still there: Save again keeps it.
+    assert dialog.description.text() == "עבודה נוספת"
+    assert dialog.due_date.date() == D(2026, 12, 20)
     assert dialog.save()
     stored = services.get_invoice(invoice.id)
     assert (stored.amount_agorot, stored.description) == (12000, "עבודה נוספת")
+    assert stored.due_date == D(2026, 12, 20) and stored.is_due_date_fixed
 
 
 def test_invoice_without_a_client_asks_for_one(qtbot, db):

@@ -485,8 +485,8 @@ class ClientCard(GviaDialog):
         try:
             services.update_client(self.client_id, loaded=self.loaded, **self.form.values())
         except EditedElsewhereError as exc:  # another person saved first: show theirs
-            self.load_details(services.get_client(self.client_id))
-            self.form.show_error(exc)
+            self.form.reload_keeping_typed(
+                exc, lambda: self.load_details(services.get_client(self.client_id)))
             return False
         except GviaError as exc:
             self.form.show_error(exc)

@@ -30,6 +30,9 @@ from ui.widgets.forms import ValidatedForm
 from ui.widgets.labels import invoice_kind_label
 from ui.widgets.saved import saved_and_announced
 
+# The form field showing a stored field of another name.
+_FORM_FIELDS = {"amount_agorot": "amount", "is_due_date_fixed": "due_date"}
+
 
 class InvoiceDialog(GviaDialog):
     def __init__(self, parent=None, *, client_id: int | None = None,
@@ -97,6 +100,17 @@ class InvoiceDialog(GviaDialog):
         self.description.setText(invoice.description)
         self.disputed.setChecked(invoice.is_disputed)
 
+    def _reload_keeping_typed(self, error: EditedElsewhereError) -> None:
+        due_typed = self._due_typed
+
+        def reload() -> None:
+            self._editing = services.get_invoice(self._editing.id)
+            self._load(self._editing)
+
+        self.form.reload_keeping_typed(error, reload, _FORM_FIELDS)
+        if not {"due_date", "is_due_date_fixed"} & set(error.fields):
+            self._due_typed = due_typed  # a date the user typed still wins over the terms
+
     def _set_due(self, day: dt.date) -> None:
         self._setting_due = True
         self.due_date.setDate(day)
@@ -150,9 +164,7 @@ class InvoiceDialog(GviaDialog):
                     description=self.description.text(), kind=self.kind.currentData(),
                     is_disputed=self.disputed.isChecked())
         except EditedElsewhereError as exc:  # another person saved first: show theirs
-            self._editing = services.get_invoice(self._editing.id)
-            self._load(self._editing)
-            self.form.show_error(exc)
+            self._reload_keeping_typed(exc)
             return False
         except GviaError as exc:
             self.form.show_error(exc)

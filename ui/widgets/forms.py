@@ -8,14 +8,19 @@ at once, each under its field, in red, and the cursor goes to the first.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from models.common.errors import GviaError, ValidationError
 from models.common.money import parse_amount
+from models.db.concurrency import EditedElsewhereError
+from ui.i18n import _
 from ui.style import OVERDUE, state_colour
 from ui.widgets.display import ltr
+from ui.widgets.unsaved import field_value, put_field_value
 
 
 def error_colour(palette: QPalette) -> QColor:
@@ -135,6 +140,24 @@ class ValidatedForm(QWidget):
         """The message shown for `name` (or at the top); '' when none. For tests too."""
         label = self.general_error if name is None else self.errors[name]
         return label.text()
+
+    def reload_keeping_typed(self, error: EditedElsewhereError, reload: Callable[[], None],
+                             fields_of: Mapping[str, str] | None = None) -> None:
+        """Another person saved first: `reload` shows what is stored, then every field
+        they did not change gets back what the user typed, and the ones they changed are
+        marked. `fields_of` names the form field of a stored field named otherwise."""
+        typed = {name: field_value(widget) if widget.isEnabled() else None  # not typed in
+                 for name, widget in self.fields.items()}
+        reload()
+        theirs = {(fields_of or {}).get(name, name) for name in error.fields}
+        for name, widget in self.fields.items():
+            if name not in theirs:
+                put_field_value(widget, typed[name])
+        self.clear_errors()
+        self.add_errors([error] + [ValidationError(_("Changed by someone else meanwhile: "
+                                                     "this is what is stored now."), field=name)
+                                   for name in self.fields if name in theirs])
+        self.focus_first_error()
 
 
 def _errors_of(error: GviaError) -> list[GviaError]:

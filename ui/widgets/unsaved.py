@@ -39,7 +39,7 @@ from ui.i18n import _
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 
-def _value(widget: QWidget):
+def field_value(widget: QWidget):
     """What a field holds, as a comparable value (None: not a field)."""
     if isinstance(widget, QLineEdit):
         if widget.isReadOnly() or isinstance(widget.parentWidget(),
@@ -57,6 +57,30 @@ def _value(widget: QWidget):
     return None
 
 
+def put_field_value(widget: QWidget, value) -> None:
+    """`widget` set back to a value `field_value` read from it (None: left as it is)."""
+    if value is None or field_value(widget) == value:
+        return
+    if isinstance(widget, QComboBox):
+        index, text = value
+        if widget.isEditable() and widget.itemText(index) != text:
+            widget.setEditText(text)  # typed, not chosen
+        else:
+            widget.setCurrentIndex(index)
+    elif isinstance(widget, (QCheckBox, QRadioButton)):
+        widget.setChecked(value)
+    elif isinstance(widget, (QPlainTextEdit, QTextEdit)):
+        widget.setPlainText(value)
+    elif isinstance(widget, (QLineEdit, QAbstractSpinBox)):
+        line = widget if isinstance(widget, QLineEdit) else widget.lineEdit()
+        line.setText(value)
+        commit = getattr(widget, "commit", None)  # a date field reads what it was given
+        if commit is not None:
+            commit()
+        elif isinstance(widget, QAbstractSpinBox):
+            widget.interpretText()
+
+
 def field_values(root: QWidget) -> dict:
     """widget -> value for the fields inside `root`, not those of a nested Unsaved page."""
     values, stack = {}, list(root.findChildren(QWidget, options=Qt.FindDirectChildrenOnly))
@@ -64,7 +88,7 @@ def field_values(root: QWidget) -> dict:
         widget = stack.pop()
         if isinstance(widget, Unsaved):
             continue
-        value = _value(widget)
+        value = field_value(widget)
         if value is not None:
             values[widget] = value
         stack.extend(widget.findChildren(QWidget, options=Qt.FindDirectChildrenOnly))
