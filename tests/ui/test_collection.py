@@ -4,9 +4,12 @@ log is append-only in the UI (no edit, a correction shows both entries linked), 
 timeline's filters and CSV export, the status change (reason required, logged), the
 dunning-plan editor's validation, and the client card and main window wiring."""
 import datetime as dt
+import html
+import re
+import shutil
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence
 
 from models.collection.dunning import DunningLevel, default_plan, load_plan
@@ -78,7 +81,35 @@ def test_logging_a_contact_keeps_every_field_and_copies_attachments(qtbot, clien
     opened = []
     widget.open_file = opened.append
     widget.open_attachment()
-    assert opened == [attachment.path()]
+    widget.detail.anchorClicked.emit(only_link(widget))  # the file's link in the details
+    assert opened == [attachment.path()] * 2
+
+
+def only_link(widget) -> QUrl:
+    [href] = re.findall(r'href="([^"]+)"', widget.detail.toHtml())
+    return QUrl(html.unescape(href))
+
+
+def test_an_office_attachment_is_fetched_only_when_it_is_opened(qtbot, office, tmp_path,
+                                                                monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    scan = tmp_path / "הזמנה חתומה.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed\n%%EOF\n")
+    client = services.add_client(name="לקוח במשרד")
+    entry = log_contact(client.id, dt.datetime(2026, 11, 20, 10, 0), "email",
+                        summary="הזמנה", attachments=[scan])
+    [attachment] = ContactAttachment.select()
+    cached = tmp_path / "cache" / "Gvia" / "office"
+    shutil.rmtree(cached)  # read on another computer: it has no copy yet
+    widget = timeline_widget(qtbot, client.id)
+    assert widget.select("log", entry.id)
+    assert "הזמנה חתומה.pdf" in widget.detail.toPlainText()
+    assert not any(p.is_file() for p in cached.rglob("*"))  # shown, not yet fetched
+    opened = []
+    widget.open_file = opened.append
+    widget.detail.anchorClicked.emit(only_link(widget))
+    assert [p.read_bytes() for p in opened] == [scan.read_bytes()]
+    assert cached in opened[0].parents and opened[0] == attachment.path()
 
 
 def test_mistakes_are_explained_next_to_the_field(qtbot, client):

@@ -55,6 +55,7 @@ from ui.style import OVERDUE, state_colour
 REFRESHING_KINDS = {events.CONTACT_LOG, events.LETTERS, events.PAYMENTS, events.CLIENTS,
                     events.DATABASE}
 ITEM_ROLE = Qt.UserRole + 2  # the TimelineItem / PromiseStatus behind a row
+ATTACHMENT_SCHEME = "gvia-attachment"  # a link to a file the ledger keeps
 
 
 def when_text(item: TimelineItem) -> str:
@@ -148,6 +149,15 @@ class PromisesTableModel(ListTableModel):
         return super().data(index, role)
 
 
+def attachment_url(relative: str) -> QUrl:
+    """An attachment's link in the detail pane: its name in the ledger, made a file only
+    when clicked (on a server that means fetching it)."""
+    url = QUrl()
+    url.setScheme(ATTACHMENT_SCHEME)
+    url.setPath(relative)
+    return url
+
+
 def entry_html(item: TimelineItem, direction: str = "rtl") -> str:
     """Everything an entry holds, for the detail pane (user text escaped)."""
     esc = html.escape
@@ -179,10 +189,8 @@ def entry_html(item: TimelineItem, direction: str = "rtl") -> str:
         if text:
             parts.append(f"<p><b>{esc(title)}</b><br>{esc(text).replace(chr(10), '<br>')}</p>")
     if item.attachments:
-        urls = [QUrl.fromLocalFile(str(attachment_file(p))).toString()
-                for p in item.attachments]
-        links = "<br>".join(f"<a href='{esc(url)}'>{esc(Path(p).name)}</a>"
-                            for url, p in zip(urls, item.attachments))
+        links = "<br>".join(f"<a href='{esc(attachment_url(p).toString())}'>"
+                            f"{esc(Path(p).name)}</a>" for p in item.attachments)
         parts.append(f"<p><b>{esc(_('Attachments'))}</b><br>{links}</p>")
     parts.append("</div>")
     return "".join(parts)
@@ -250,7 +258,8 @@ class ClientTimelineWidget(QWidget):
         self.table.setModel(self.model)
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
-        self.detail.anchorClicked.connect(lambda url: self.open_file(Path(url.toLocalFile())))
+        self.detail.anchorClicked.connect(
+            lambda url: self.open_file(attachment_file(url.path())))
         self.promises_model = PromisesTableModel(promise_columns(), lambda p: p.promise_id, self)
         self.promises = GviaTableView("client_promises")
         self.promises.setModel(self.promises_model)
