@@ -70,19 +70,11 @@ def _0004(module: ModuleType) -> list[str]:
     return statements
 
 
-# The paid columns: an insert adds its amount; any other change recomputes the invoice.
+# The paid columns: a change or a removal recomputes the invoices it touches (rows
+# added are _PAID_ADDED's).
 _PAID = """
 CREATE FUNCTION gvia_allocation_paid() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        UPDATE invoice SET
-            paid_agorot = paid_agorot
-                + CASE WHEN NEW.reversed_date IS NULL THEN NEW.amount_agorot ELSE 0 END,
-            paid_changed_date = GREATEST(paid_changed_date, NEW.applied_date,
-                                         NEW.reversed_date)
-        WHERE id = NEW.invoice_id;
-        RETURN NULL;
-    END IF;
     UPDATE invoice SET
         paid_agorot = (SELECT COALESCE(SUM(amount_agorot), 0) FROM allocation
                        WHERE invoice_id = invoice.id AND reversed_date IS NULL),
