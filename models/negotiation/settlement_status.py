@@ -14,7 +14,6 @@ API:
     settlement_status(settlement_id, as_of) -> SettlementStatus
     statuses(as_of, client_id=None, settlement_ids=None) -> list[SettlementStatus]
     settled_invoice_pauses(as_of, client_id) (dunning); settlement_agenda(as_of) (Today)
-    breached_settlements(as_of, client_id=None) -> {client id: [BreachedSettlement]}
         (the dunning engine: the settlement balance the final warning covers)
     record_breaches(as_of, client_id=None) -> list[SettlementEvent] (the contact log)
     reinstate_settlement(settlement_id, reinstated_date, reason) -> SettlementEvent
@@ -37,7 +36,6 @@ from models.db.connection import database
 from models.ledger import services
 from models.ledger.clients import Client
 from models.ledger.open_as_of import COUNTED_ALLOCATION
-from models.ledger.open_invoice import OpenInvoice
 from models.negotiation.settlement_math import LINE_STATES, Tracking, track
 from models.negotiation.settlements import (
     Settlement,
@@ -234,39 +232,6 @@ def settled_invoice_pauses(as_of: dt.date, client_id: int | None = None) -> dict
 
 
 # ---- a breach: the balance due, the contact log, reinstating --------------------------
-
-@dataclass(frozen=True)
-class BreachedSettlement:
-    """A settlement breached as of a date: under the acceleration clause the whole balance
-    of its covered invoices is due at once (what the final warning demands)."""
-    settlement_id: int
-    client_id: int
-    currency: str
-    agreement_date: dt.date
-    breached_on: dt.date        # the day after the missed deadline (due date + grace)
-    missed_seq: int             # 0: the down payment; 1…n: the instalment
-    missed_due_date: dt.date
-    balance_agorot: int         # the covered invoices' open amount as of the date
-    invoices: tuple[OpenInvoice, ...]  # those invoices, as a letter lists them
-
-
-def breached_settlements(as_of: dt.date, client_id: int | None = None
-                         ) -> dict[int, list[BreachedSettlement]]:
-    """client id -> its settlements breached as of `as_of` (a client may have one per
-    currency), with the balance due and the covered invoices still open. A client with no
-    breached settlement is absent. Statements: as many for 30 settlements as for 3."""
-    breached = [s for s in statuses(as_of, client_id=client_id) if s.state == "breached"]
-    if not breached:
-        return {}
-    invoices = covered_open_invoices([b.settlement.id for b in breached], as_of)
-    found: dict[int, list[BreachedSettlement]] = defaultdict(list)
-    for status in sorted(breached, key=lambda b: (b.settlement.client_id, b.settlement.id)):
-        s, line = status.settlement, status.tracking.breached_line.line
-        found[s.client_id].append(BreachedSettlement(
-            s.id, s.client_id, s.currency, s.agreement_date, status.breached_on, line.seq,
-            line.due_date, status.covered_open_agorot, tuple(invoices[s.id])))
-    return dict(found)
-
 
 def _breach_summary(status: SettlementStatus) -> str:
     s, missed = status.settlement, status.tracking.breached_line.line

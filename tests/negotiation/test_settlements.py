@@ -393,20 +393,6 @@ def test_settlement_events_are_evidence_even_for_raw_sql(breached, other_program
     assert [kind for (kind,) in raw.execute("SELECT kind FROM settlement_event")] == ["breach"]
 
 
-def test_breached_settlements_give_the_dunning_plan_the_balance_due(breached, debt):
-    client, s = breached
-    assert ss.breached_settlements(dt.date(2026, 8, 19)) == {}
-    found = ss.breached_settlements(dt.date(2026, 9, 2))
-    assert list(found) == [client.id]
-    (b,) = found[client.id]
-    assert (b.settlement_id, b.currency, b.breached_on, b.missed_seq, b.missed_due_date) == (
-        s.id, "ILS", dt.date(2026, 8, 20), 2, dt.date(2026, 8, 16))
-    assert b.balance_agorot == 1000000 - 666667
-    assert [i.number for i in b.invoices] == ["102"]  # 101 was paid by the instalments
-    assert sum(i.open_agorot for i in b.invoices) == b.balance_agorot
-    assert ss.breached_settlements(dt.date(2026, 9, 2), client_id=client.id + 1) == {}
-
-
 def test_the_business_day_setting_can_be_turned_off(debt):
     client, old1, _, _ = debt
     assert st.on_business_days() is True
