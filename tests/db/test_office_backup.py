@@ -1,6 +1,7 @@
 """Backups and restore of an office ledger (models/db/postgres/backup.py): a verified
 pg_dump that never writes over a file unless asked, a restore that refuses what is not
-a Gvia dump of this version and saves the current ledger first; on the test server."""
+a Gvia dump it can read, saves the current ledger first, and brings a dump of an older
+version up to date (or puts the ledger back); on the test server."""
 import datetime as dt
 import os
 import stat
@@ -13,13 +14,20 @@ import psycopg
 import pytest
 
 from models.common.errors import GviaError
+from models.db import connection
 from models.db.backup import EmptyBackupError
 from models.db.postgres import backup
+from models.db.postgres.connection import OfficeDatabase
+from models.db.postgres.opening import migrate
 from models.ledger import services
+from models.ledger.clients import Client
 from models.ledger.payments import Payment
 
 ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
+MIGRATIONS = sorted(connection.migration_names())
+OLD_CLIENT = ("INSERT INTO client (name, search_key, kind, created_at) VALUES "
+              "('ותיק בע\"מ', 'ותיק בע\"מ', 'company', '2025-01-01T00:00:00')")
 
 
 
@@ -120,20 +128,69 @@ def test_restore_refuses_what_is_not_a_gvia_dump_and_changes_nothing(office, pg_
     assert amounts() == [10000] and list(saved.iterdir()) == []
 
 
-def test_restore_refuses_a_dump_of_another_schema_version(office, pg_server, tmp_path):
-    older_url = pg_server.new_ledger("older")
-    with psycopg.connect(older_url, autocommit=True) as conn:
-        conn.execute("DELETE FROM schema_migration WHERE name = (SELECT max(name) FROM "
-                     "schema_migration)")
-    older = tmp_path / "older.dump"
-    backup.backup_office(older_url, dest=older)
-    pg_server.drop(older_url)
+def _dump_of(pg_server, tmp_path, label: str, change) -> Path:
+    """A dump of a ledger `change(conn)` was run on (autocommit)."""
+    url = pg_server.new_ledger(label)
+    with psycopg.connect(url, autocommit=True) as conn:
+        change(conn)
+    made = backup.backup_office(url, dest=tmp_path / f"{label}.dump").path
+    pg_server.drop(url)
+    return made
+
+
+def test_a_backup_from_an_older_version_is_restored_and_brought_up_to_date(
+        office, pg_server, tmp_path):
+    older_name = MIGRATIONS[-2]
+    url = pg_server.new_database("older")
+    db = OfficeDatabase(url)
+    migrate(db, target=older_name)  # the ledger as the version before this one left it
+    db.execute_sql(OLD_CLIENT)
+    db.close()
+    older = backup.backup_office(url, dest=tmp_path / "older.dump").path
+    pg_server.drop(url)
+    assert backup.dump_migrations(older)[-1] == older_name
+    pay("100")
+
+    safety = backup.restore_office(office, older, folder=tmp_path)
+
+    applied = [n for (n,) in office.db.execute_sql("SELECT name FROM schema_migration")]
+    assert sorted(applied) == MIGRATIONS
+    assert [c.name for c in Client.select()] == ['ותיק בע"מ'] and amounts() == []
+    assert backup.dump_counts(safety.path)["payment"] == 1  # what it replaced, saved
+    pay("200")  # the ledger works on, at this version's schema
+    assert amounts() == [20000]
+
+
+def test_an_older_backup_that_cannot_be_brought_up_to_date_leaves_the_ledger_as_it_was(
+        office, pg_server, tmp_path):
+    def lie(conn):  # it says it lacks the newest migration, but its tables have it
+        conn.execute(OLD_CLIENT)
+        conn.execute("DELETE FROM schema_migration WHERE name = "
+                     "(SELECT max(name) FROM schema_migration)")
+
+    older = _dump_of(pg_server, tmp_path, "lying", lie)
     pay("100")
 
     with pytest.raises(GviaError) as refused:
         backup.restore_office(office, older, folder=tmp_path)
-    assert "older.dump" in str(refused.value)
+    assert "lying.dump" in str(refused.value) and "כפי שהיה" in str(refused.value)
     assert amounts() == [10000]
+    applied = [n for (n,) in office.db.execute_sql("SELECT name FROM schema_migration")]
+    assert sorted(applied) == MIGRATIONS
+
+
+def test_restore_refuses_a_dump_with_a_migration_missing_in_the_middle(office, pg_server,
+                                                                      tmp_path):
+    holed = _dump_of(pg_server, tmp_path, "holed", lambda conn: conn.execute(
+        "DELETE FROM schema_migration WHERE name = %s", (MIGRATIONS[3],)))
+    pay("100")
+    saved = tmp_path / "saved"
+    saved.mkdir()
+
+    with pytest.raises(GviaError) as refused:
+        backup.restore_office(office, holed, folder=saved)
+    assert "holed.dump" in str(refused.value)
+    assert amounts() == [10000] and list(saved.iterdir()) == []
 
 
 def test_restoring_an_empty_ledger_over_data_asks_first(office, pg_server, tmp_path):

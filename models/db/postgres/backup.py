@@ -6,8 +6,9 @@ before it takes its name: `pg_restore --list` must read it, and its rows must be
 ledger's, table by table, as of the same snapshot (the dump and the count share one
 exported snapshot, so other people's work meanwhile is no false alarm). The rows are
 counted by restoring it into a scratch database when the role may create one, else by
-reading the file's data. A restore refuses a file that is not a Gvia dump of this
-version, saves the current ledger first, restores in one transaction and counts again.
+reading the file's data. A restore refuses a file that is not a Gvia dump or is from a
+newer version, saves the current ledger first, restores in one transaction and counts
+again; a dump of an older version is then migrated, or the saved ledger put back.
 
 The tools get the URL through --dbname and the password through PGPASSWORD, never on
 their command line (which others on the computer can see).
@@ -34,6 +35,7 @@ from models.common.i18n import _
 from models.db import connection
 from models.db.backup import EmptyBackupError, backup_dir, make_private_folder, part_file
 from models.db.postgres import faults
+from models.db.postgres.opening import migrate, migrating
 
 # Where installers put the client tools when they are not on PATH, newest version first.
 _TOOL_FOLDERS = (
@@ -314,20 +316,21 @@ def _scratch_counts(url: str, target: str, env: dict[str, str], dump: Path) -> d
 
 # ---- restore ---------------------------------------------------------------------------
 
-def check_office_dump(path: Path, env: dict[str, str] | None = None) -> dict[str, int]:
-    """The dump's rows per table, when it is a Gvia dump of this program's schema."""
+def check_office_dump(path: Path, env: dict[str, str] | None = None) -> tuple[dict[str, int], bool]:
+    """The dump's rows per table, when it is a Gvia dump this program can restore, and
+    whether its schema is older (the restore then brings it up to date)."""
     names = dump_migrations(path, env)
-    known = connection.migration_names()
-    if names != sorted(known):
-        newer = sorted(set(names) - set(known))
-        if newer:
-            raise GviaError(_("The backup {name} was created by a newer version of Gvia; "
-                              "update the program.").format(name=Path(path).name))
+    known = sorted(connection.migration_names())
+    newer = sorted(set(names) - set(known))
+    if newer:
+        raise GviaError(_("The backup {name} was created by a newer version of Gvia; "
+                          "update the program.").format(name=Path(path).name))
+    if names != known[:len(names)]:  # migrations missing in the middle: not ours to mend
         raise GviaError(_("The backup {name} is at schema version {version}, not "
                           "{expected}.").format(name=Path(path).name,
                                                 version=(names[-1][:4] if names else "0"),
                                                 expected=connection.schema_version()))
-    return dump_counts(path, env)
+    return dump_counts(path, env), len(names) < len(known)
 
 
 def restore_office(ledger, source: Path, *, allow_empty: bool = False,
@@ -339,7 +342,7 @@ def restore_office(ledger, source: Path, *, allow_empty: bool = False,
     against the dump's."""
     source = Path(source)
     target, env = tool_target(ledger.url)
-    expected = check_office_dump(source, env)
+    expected, older = check_office_dump(source, env)
     if not allow_empty and not (expected.get("client") or expected.get("invoice")) \
             and not _ledger_is_empty(ledger.url):
         raise EmptyBackupError(
@@ -348,9 +351,65 @@ def restore_office(ledger, source: Path, *, allow_empty: bool = False,
               "really what you mean, confirm (on the command line: --force).").format(
                 name=source.name))
     safety = backup_office(ledger.url, reason="before-restore", folder=folder)
+    if older:  # its tables replace these, but what the newer schema added would stay
+        _clear_ledger(ledger)
+    try:
+        _pg_restore(ledger, source, target, env)
+    except GviaError:
+        if older:
+            _put_back(ledger, safety.path, target, env)
+        raise
+    with _connect(ledger.url) as conn:
+        problems = _differences(expected, table_counts(conn))
+    if problems:
+        raise GviaError(_("The restore did not bring back every row ({problems}). The "
+                          "previous state was saved as {saved}.").format(
+                            problems="; ".join(problems[:5]), saved=safety.path))
+    if older:
+        _bring_up_to_date(ledger, source, safety.path, target, env)
+    return safety
+
+
+def _put_back(ledger, safety: Path, target: str, env: dict[str, str]) -> None:
+    """The ledger as it was before a restore that failed midway (it was cleared)."""
+    try:
+        _pg_restore(ledger, safety, target, env)
+    except GviaError as exc:
+        raise GviaError(_("The restore failed, and the ledger could not be put back as it "
+                          "was ({error}). Its state before the restore is saved in {saved}; "
+                          "restore that file.").format(error=exc, saved=safety)) from exc
+
+
+def _clear_ledger(ledger) -> None:
+    """Every table and function of the ledger dropped, in one transaction (a backup of it
+    was just made)."""
+    if not ledger.db.is_closed():
+        ledger.db.close()
+    with _connect(ledger.url) as conn:
+        conn.execute(f"SET LOCAL lock_timeout = {_LOCK_TIMEOUT_MS}")
+        tables = [sql.Identifier(name) for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        functions = [sql.SQL(name) for (name,) in conn.execute(
+            "SELECT oid::regprocedure::text FROM pg_proc "
+            "WHERE pronamespace = current_schema()::regnamespace AND prokind = 'f'")]
+        try:
+            if tables:
+                conn.execute(sql.SQL("DROP TABLE {} CASCADE").format(
+                    sql.SQL(", ").join(tables)))
+            if functions:
+                conn.execute(sql.SQL("DROP FUNCTION {} CASCADE").format(
+                    sql.SQL(", ").join(functions)))
+        except psycopg.errors.LockNotAvailable:
+            raise GviaError(_("The restore failed; the database stayed as it was ({error}).")
+                            .format(error=_("others are working in the ledger right now; "
+                                            "ask them to close Gvia and try again"))) from None
+
+
+def _pg_restore(ledger, source: Path, target: str, env: dict[str, str]) -> None:
+    """`source` in place of the ledger's tables, in one transaction: whole or nothing."""
     if not ledger.db.is_closed():
         ledger.db.close()  # our own session holds nothing while the tables are replaced
-    env["PGOPTIONS"] = f"-c lock_timeout={_LOCK_TIMEOUT_MS}"
+    env = {**env, "PGOPTIONS": f"-c lock_timeout={_LOCK_TIMEOUT_MS}"}
     done = _run("pg_restore", ["--clean", "--if-exists", "--single-transaction",
                                "--exit-on-error", f"--dbname={target}", str(source)], env)
     try:
@@ -364,13 +423,22 @@ def restore_office(ledger, source: Path, *, allow_empty: bool = False,
                       "and try again")
         raise GviaError(_("The restore failed; the database stayed as it was ({error}).")
                         .format(error=error))
-    with _connect(ledger.url) as conn:
-        problems = _differences(expected, table_counts(conn))
-    if problems:
-        raise GviaError(_("The restore did not bring back every row ({problems}). The "
-                          "previous state was saved as {saved}.").format(
-                            problems="; ".join(problems[:5]), saved=safety.path))
-    return safety
+
+
+def _bring_up_to_date(ledger, source: Path, safety: Path, target: str,
+                      env: dict[str, str]) -> None:
+    """An older backup, restored, is migrated as opening it would; should a migration
+    fail, the ledger as it was before the restore is put back."""
+    try:
+        with migrating(ledger.db):
+            migrate(ledger.db)
+    except (peewee.DatabaseError, GviaError) as exc:
+        error = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        _put_back(ledger, safety, target, env)
+        raise GviaError(_("The backup {name} is from an older version of Gvia and could "
+                          "not be brought up to date ({error}). The ledger is as it was "
+                          "before the restore.").format(name=source.name, error=error)
+                        ) from exc
 
 
 def _ledger_is_empty(url: str) -> bool:

@@ -9,6 +9,8 @@ concurrency.py).
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import peewee
 from playhouse.migrations import Runner
@@ -121,8 +123,7 @@ def open_office(url: str, *, create: bool = True, password: str | None = None
     connection.schema_version()  # an installation that lost its migrations stops here
     db = connect(url, password)
     try:
-        with db.atomic():
-            db.execute_sql("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+        with migrating(db):
             _check_identity(db, url, create)
             migrate(db)
     except StorageFault as exc:
@@ -159,6 +160,14 @@ def _check_identity(db: OfficeDatabase, url: str, create: bool) -> None:
             "{version}; this version knows up to {latest}). Update the program.").format(
                 name=display_name(url), version=newer[-1][:4],
                 latest=connection.schema_version()))
+
+
+@contextmanager
+def migrating(db: OfficeDatabase) -> Iterator[None]:
+    """One transaction holding the migration lock: one computer migrates at a time."""
+    with db.atomic():
+        db.execute_sql("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+        yield
 
 
 def migrate(db: OfficeDatabase, target: str | None = None) -> list[str]:
