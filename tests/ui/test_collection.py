@@ -2,7 +2,8 @@
 attachments, follow-up, validation next to the field, a bad promise saves nothing), the
 log is append-only in the UI (no edit, a correction shows both entries linked), the
 timeline's filters and CSV export, the status change (reason required, logged), the
-dunning-plan editor's validation, and the client card and main window wiring."""
+dunning-plan editor's validation, and the client card and main window wiring. On the
+test server: an attachment is fetched from the ledger only when it is opened."""
 import datetime as dt
 import html
 import re
